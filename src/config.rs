@@ -1,0 +1,191 @@
+//! `ssg.toml` → [`Config`]. Unknown keys and wrong types are errors with the
+//! line they are on, so a typo never silently falls back to a default.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{BuildError, Diagnostic, line_of_offset};
+
+pub const CONFIG_FILE: &str = "ssg.toml";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default = "default_title")]
+    pub title: String,
+    /// Absolute URL the site is served from; permalinks are built on it.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Author named in feeds; defaults to the site title.
+    #[serde(default)]
+    pub author: String,
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub build: BuildConfig,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    #[serde(default)]
+    pub publish: Option<PublishConfig>,
+    /// Free map handed to templates as `config.extra`.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BuildConfig {
+    pub output_dir: String,
+    /// Pages per listing page; 0 turns pagination off.
+    pub paginate_by: usize,
+    pub drafts: bool,
+    /// Entries in each Atom feed.
+    pub feed_limit: usize,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig {
+            output_dir: "public".into(),
+            paginate_by: 10,
+            drafts: false,
+            feed_limit: 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    pub highlight: bool,
+    pub highlight_theme: String,
+    pub smart_punctuation: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            highlight: true,
+            highlight_theme: "base16-ocean.dark".into(),
+            smart_punctuation: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishConfig {
+    pub bucket: String,
+    #[serde(default)]
+    pub prefix: String,
+    #[serde(default = "default_region")]
+    pub region: String,
+    #[serde(default)]
+    pub endpoint: String,
+    #[serde(default)]
+    pub cloudfront_endpoint: String,
+    #[serde(default)]
+    pub distribution_id: String,
+    #[serde(default = "default_max_deletes")]
+    pub max_deletes: usize,
+    #[serde(default)]
+    pub rules: Vec<PublishRule>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRule {
+    #[serde(rename = "match")]
+    pub pattern: String,
+    #[serde(default)]
+    pub cache_control: Option<String>,
+    #[serde(default)]
+    pub content_type: Option<String>,
+    #[serde(default)]
+    pub gzip: bool,
+}
+
+fn default_title() -> String {
+    "My site".into()
+}
+fn default_base_url() -> String {
+    "http://127.0.0.1:1111".into()
+}
+fn default_language() -> String {
+    "en".into()
+}
+fn default_region() -> String {
+    "us-east-1".into()
+}
+fn default_max_deletes() -> usize {
+    256
+}
+
+impl Config {
+    /// Parses config text; `path` is only used in error messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, BuildError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of_offset(text, s.start));
+            Diagnostic::new(path, line, e.message().trim().to_string())
+        })?;
+        config.base_url = config.base_url.trim_end_matches('/').to_string();
+        if config.author.is_empty() {
+            config.author = config.title.clone();
+        }
+        Ok(config)
+    }
+
+    pub fn load(root: &Path) -> Result<Config, BuildError> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| BuildError::one(CONFIG_FILE, None, format!("cannot read: {e}")))?;
+        Config::parse(&text, Path::new(CONFIG_FILE))
+    }
+
+    /// The absolute URL of a site path such as `/blog/hello/`.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_an_empty_file() {
+        let c = Config::parse("", Path::new("ssg.toml")).unwrap();
+        assert_eq!(c.build.output_dir, "public");
+        assert_eq!(c.build.paginate_by, 10);
+        assert!(c.markdown.highlight);
+    }
+
+    #[test]
+    fn unknown_key_names_its_line() {
+        let err = Config::parse(
+            "title = \"x\"\n\n[build]\npaginate = 3\n",
+            Path::new("ssg.toml"),
+        )
+        .unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!(d.line, Some(4));
+        assert!(d.message.contains("paginate"), "{}", d.message);
+    }
+
+    #[test]
+    fn wrong_type_names_its_line() {
+        let err = Config::parse("title = 5\n", Path::new("ssg.toml")).unwrap_err();
+        assert_eq!(err.diagnostics[0].line, Some(1));
+    }
+
+    #[test]
+    fn base_url_loses_trailing_slash() {
+        let c = Config::parse("base_url = \"https://x.org/\"", Path::new("ssg.toml")).unwrap();
+        assert_eq!(c.permalink("/a/"), "https://x.org/a/");
+    }
+}

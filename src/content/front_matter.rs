@@ -1,0 +1,514 @@
+//! Front matter in three syntaxes — YAML (`---`), TOML (`+++`) and the bare
+//! `Key: value` header block — parsed into one typed [`FrontMatter`].
+//!
+//! YAML and TOML are read by gray_matter's engines; splitting the block off
+//! is done here so every error can be reported against the file's own line
+//! numbers.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use gray_matter::Pod;
+use gray_matter::engine::{Engine, TOML, YAML};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::Diagnostic;
+
+/// Keys with a meaning of their own; anything else lands in `extra`.
+pub const KNOWN_FIELDS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "tags",
+    "summary",
+    "draft",
+    "slug",
+    "template",
+    "aliases",
+    "weight",
+    "paginate_by",
+    "extra",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub date: Option<PageDate>,
+    pub updated: Option<PageDate>,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub template: Option<String>,
+    pub aliases: Vec<String>,
+    pub weight: Option<i64>,
+    /// Sections only: overrides `build.paginate_by`.
+    pub paginate_by: Option<usize>,
+    pub extra: Map<String, Value>,
+}
+
+/// A date as written by the author, with the instant it stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageDate {
+    pub instant: DateTime<FixedOffset>,
+    /// `false` for a bare `YYYY-MM-DD`.
+    pub has_time: bool,
+}
+
+impl PageDate {
+    pub fn parse(text: &str) -> Option<PageDate> {
+        let text = text.trim();
+        if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            let naive = d.and_hms_opt(0, 0, 0)?;
+            return Some(PageDate {
+                instant: Utc.from_utc_datetime(&naive).fixed_offset(),
+                has_time: false,
+            });
+        }
+        if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+            return Some(PageDate {
+                instant: dt,
+                has_time: true,
+            });
+        }
+        // Local times without an offset (common in exported blogs) are taken as UTC.
+        for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+            if let Ok(naive) = NaiveDateTime::parse_from_str(text, fmt) {
+                return Some(PageDate {
+                    instant: Utc.from_utc_datetime(&naive).fixed_offset(),
+                    has_time: true,
+                });
+            }
+        }
+        None
+    }
+
+    /// `2018-07-14` for a date, RFC 3339 for a date-time.
+    pub fn to_text(&self) -> String {
+        if self.has_time {
+            self.instant.to_rfc3339()
+        } else {
+            self.instant.format("%Y-%m-%d").to_string()
+        }
+    }
+
+    pub fn rfc3339(&self) -> String {
+        self.instant.to_rfc3339()
+    }
+}
+
+impl Serialize for PageDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_text())
+    }
+}
+
+/// Front matter plus where the Markdown body starts.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub front_matter: FrontMatter,
+    pub body: &'a str,
+    /// Lines of the file before `body`; add it to a body line to get a file line.
+    pub body_line_offset: usize,
+}
+
+/// Splits and parses the front matter of `text`; `path` names the file in errors.
+pub fn parse<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or("").trim_end();
+    match first_line {
+        "---" => fenced(text, "---", Syntax::Yaml, path),
+        "+++" => fenced(text, "+++", Syntax::Toml, path),
+        _ => match bare_header(text, path)? {
+            Some(split) => Ok(split),
+            None => Ok(Split {
+                front_matter: FrontMatter::default(),
+                body: text,
+                body_line_offset: 0,
+            }),
+        },
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Syntax {
+    Yaml,
+    Toml,
+}
+
+impl Syntax {
+    fn name(self) -> &'static str {
+        match self {
+            Syntax::Yaml => "YAML",
+            Syntax::Toml => "TOML",
+        }
+    }
+}
+
+fn fenced<'a>(
+    text: &'a str,
+    fence: &str,
+    syntax: Syntax,
+    path: &Path,
+) -> Result<Split<'a>, Diagnostic> {
+    // Byte offsets of each line start, so the body can be sliced without copying.
+    let mut offset = 0;
+    let mut block_start = None;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let line_end = offset + line.len();
+        if index == 0 {
+            block_start = Some(line_end);
+        } else if line.trim_end() == fence {
+            let start = block_start.unwrap_or(0);
+            let block = &text[start..offset];
+            let front_matter = parse_block(block, syntax, path, 2)?;
+            return Ok(Split {
+                front_matter,
+                body: &text[line_end..],
+                body_line_offset: index + 1,
+            });
+        }
+        offset = line_end;
+    }
+    Err(Diagnostic::new(
+        path,
+        Some(1),
+        format!(
+            "{} front matter opened with `{fence}` is never closed (add a `{fence}` line after it)",
+            syntax.name()
+        ),
+    ))
+}
+
+fn parse_block(
+    block: &str,
+    syntax: Syntax,
+    path: &Path,
+    first_line: usize,
+) -> Result<FrontMatter, Diagnostic> {
+    let parsed = match syntax {
+        Syntax::Yaml => YAML::parse(block),
+        Syntax::Toml => TOML::parse(block),
+    };
+    let pod = parsed.map_err(|e| {
+        let message = e.to_string();
+        let line = error_line(&message, syntax).map(|l| l + first_line - 1);
+        Diagnostic::new(
+            path,
+            line.or(Some(first_line)),
+            format!("invalid {} front matter: {}", syntax.name(), tidy(&message)),
+        )
+    })?;
+    let map = match pod_to_json(pod) {
+        Value::Object(map) => map,
+        Value::Null => Map::new(),
+        _ => {
+            return Err(Diagnostic::new(
+                path,
+                Some(first_line),
+                format!("{} front matter must be a map of keys", syntax.name()),
+            ));
+        }
+    };
+    let lines = KeyLines {
+        block,
+        first_line,
+        path,
+    };
+    from_map(map, &lines, false)
+}
+
+/// Pulls the line number out of a parser message ("... line 3 column 5", "TOML parse error at line 3").
+fn error_line(message: &str, _syntax: Syntax) -> Option<usize> {
+    let at = message.find("line ")?;
+    let digits: String = message[at + 5..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+/// Parser messages arrive multi-line with source excerpts; one line reads better after `file:line:`.
+fn tidy(message: &str) -> String {
+    let first = message
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("TOML parse error"))
+        .unwrap_or(message);
+    first
+        .trim_start_matches("Error deserializing front matter: ")
+        .to_string()
+}
+
+fn pod_to_json(pod: Pod) -> Value {
+    match pod {
+        Pod::Null => Value::Null,
+        Pod::String(s) => Value::String(s),
+        Pod::Integer(i) => Value::from(i),
+        Pod::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        Pod::Boolean(b) => Value::Bool(b),
+        Pod::Array(items) => Value::Array(items.into_iter().map(pod_to_json).collect()),
+        // serde_json's Map is ordered by key, which keeps `extra` deterministic.
+        Pod::Hash(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, pod_to_json(v))).collect())
+        }
+    }
+}
+
+/// Finds the line a top-level key was written on, for type errors.
+struct KeyLines<'a> {
+    block: &'a str,
+    first_line: usize,
+    path: &'a Path,
+}
+
+impl KeyLines<'_> {
+    fn line_of(&self, key: &str) -> Option<usize> {
+        self.block.lines().enumerate().find_map(|(i, line)| {
+            let rest = line.strip_prefix(key).or_else(|| {
+                // Bare headers are case-insensitive.
+                (line.len() >= key.len() && line[..key.len()].eq_ignore_ascii_case(key))
+                    .then(|| &line[key.len()..])
+            })?;
+            let rest = rest.trim_start();
+            (rest.starts_with(':') || rest.starts_with('=')).then_some(i + self.first_line)
+        })
+    }
+
+    fn error(&self, key: &str, message: String) -> Diagnostic {
+        Diagnostic::new(
+            self.path,
+            self.line_of(key).or(Some(self.first_line)),
+            message,
+        )
+    }
+}
+
+fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
+fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Typed fields from a parsed map. `bare`: keys of the bare header block are
+/// case-insensitive, so they are matched (and kept in `extra`) lower-cased.
+fn from_map(
+    map: Map<String, Value>,
+    lines: &KeyLines,
+    bare: bool,
+) -> Result<FrontMatter, Diagnostic> {
+    let mut fm = FrontMatter::default();
+    for (key, value) in map {
+        let field = if bare {
+            key.to_ascii_lowercase()
+        } else {
+            key.clone()
+        };
+        if value.is_null() && field != "extra" {
+            continue;
+        }
+        let string = |what: &str| {
+            scalar_string(&value).ok_or_else(|| {
+                lines.error(
+                    &key,
+                    format!("`{what}` must be a string, found {}", kind_name(&value)),
+                )
+            })
+        };
+        match field.as_str() {
+            "title" => fm.title = Some(string("title")?),
+            "summary" => fm.summary = Some(string("summary")?),
+            "slug" => fm.slug = Some(string("slug")?),
+            "template" => fm.template = Some(string("template")?),
+            "date" | "updated" => {
+                let text = match &value {
+                    Value::String(s) => s.clone(),
+                    other => {
+                        return Err(lines.error(
+                            &key,
+                            format!(
+                                "`{field}` must be a date like 2024-05-01, found {}",
+                                kind_name(other)
+                            ),
+                        ));
+                    }
+                };
+                let date = PageDate::parse(&text).ok_or_else(|| {
+                    lines.error(
+                        &key,
+                        format!(
+                            "invalid date \"{text}\" (expected YYYY-MM-DD or RFC 3339 like 2024-05-01T09:30:00Z)"
+                        ),
+                    )
+                })?;
+                if field == "date" {
+                    fm.date = Some(date);
+                } else {
+                    fm.updated = Some(date);
+                }
+            }
+            "tags" | "aliases" => {
+                let items = list_of_strings(&value).ok_or_else(|| {
+                    lines.error(
+                        &key,
+                        format!(
+                            "`{field}` must be a list or a comma-separated string, found {}",
+                            kind_name(&value)
+                        ),
+                    )
+                })?;
+                if field == "tags" {
+                    fm.tags = items;
+                } else {
+                    fm.aliases = items;
+                }
+            }
+            "draft" => {
+                fm.draft = match &value {
+                    Value::Bool(b) => *b,
+                    Value::String(s)
+                        if matches!(s.to_ascii_lowercase().as_str(), "true" | "yes") =>
+                    {
+                        true
+                    }
+                    Value::String(s)
+                        if matches!(s.to_ascii_lowercase().as_str(), "false" | "no") =>
+                    {
+                        false
+                    }
+                    other => {
+                        return Err(lines.error(
+                            &key,
+                            format!("`draft` must be true or false, found {}", kind_name(other)),
+                        ));
+                    }
+                }
+            }
+            "weight" | "paginate_by" => {
+                let n = match &value {
+                    Value::Number(n) => n.as_i64(),
+                    Value::String(s) => s.trim().parse::<i64>().ok(),
+                    _ => None,
+                }
+                .ok_or_else(|| {
+                    lines.error(
+                        &key,
+                        format!(
+                            "`{field}` must be a whole number, found {}",
+                            kind_name(&value)
+                        ),
+                    )
+                })?;
+                if field == "weight" {
+                    fm.weight = Some(n);
+                } else {
+                    fm.paginate_by = Some(usize::try_from(n).map_err(|_| {
+                        lines.error(&key, "`paginate_by` must not be negative".into())
+                    })?);
+                }
+            }
+            "extra" => match value {
+                Value::Object(m) => fm.extra.extend(m),
+                Value::Null => {}
+                other => {
+                    return Err(lines.error(
+                        &key,
+                        format!("`extra` must be a map, found {}", kind_name(&other)),
+                    ));
+                }
+            },
+            _ => {
+                fm.extra.insert(field, value);
+            }
+        }
+    }
+    Ok(fm)
+}
+
+fn list_of_strings(v: &Value) -> Option<Vec<String>> {
+    match v {
+        Value::Array(items) => items.iter().map(scalar_string).collect(),
+        Value::String(s) => Some(
+            s.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The Python-Markdown "meta" header: `Key: value` lines up to the first blank
+/// line. Returns `None` when the top of the file is not such a block.
+fn bare_header<'a>(text: &'a str, path: &Path) -> Result<Option<Split<'a>>, Diagnostic> {
+    let mut entries: Vec<(String, String)> = Vec::new();
+    let mut offset = 0;
+    let mut consumed_lines = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.trim().is_empty() {
+            break;
+        }
+        if content.starts_with([' ', '\t']) {
+            let Some((_, value)) = entries.last_mut() else {
+                return Ok(None);
+            };
+            if !value.is_empty() {
+                value.push(' ');
+            }
+            value.push_str(content.trim());
+        } else {
+            let Some((key, value)) = content.split_once(':') else {
+                return Ok(None);
+            };
+            let key_ok = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !key_ok {
+                return Ok(None);
+            }
+            entries.push((key.to_string(), value.trim().to_string()));
+        }
+        offset += line.len();
+        consumed_lines += 1;
+    }
+    let known = entries
+        .iter()
+        .any(|(k, _)| KNOWN_FIELDS.contains(&k.to_ascii_lowercase().as_str()));
+    if !known {
+        return Ok(None);
+    }
+    let block = &text[..offset];
+    let mut map = Map::new();
+    for (key, value) in entries {
+        map.insert(key, Value::String(value));
+    }
+    let lines = KeyLines {
+        block,
+        first_line: 1,
+        path,
+    };
+    let front_matter = from_map(map, &lines, true)?;
+    Ok(Some(Split {
+        front_matter,
+        body: &text[offset..],
+        body_line_offset: consumed_lines,
+    }))
+}

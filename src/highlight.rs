@@ -1,0 +1,197 @@
+//! Syntax highlighting with syntect: class-based spans (so the colours live in
+//! one `/highlight.css`) over bat's grammar set from two-face.
+//!
+//! Grammars are loaded once per process from two-face's precompiled dump.
+//! Some grammar regexes backtrack badly on long lines (Zola dropped syntect
+//! after builds hung), so every block has a size budget and a time budget;
+//! past either it is emitted as plain escaped code.
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+use crate::escape::escape;
+
+/// Prefix of every highlighting class, so theme CSS cannot collide with them.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+/// Longest line that is highlighted; minified code past this falls back to plain.
+pub const MAX_LINE_BYTES: usize = 4_000;
+/// Largest block that is highlighted.
+pub const MAX_BLOCK_BYTES: usize = 256 * 1024;
+/// Wall-clock budget for one block; a guard against runaway regexes, never hit by real code.
+const TIME_BUDGET: Duration = Duration::from_secs(2);
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(two_face::syntax::extra_newlines)
+}
+
+/// Names people write after the fence that are neither a grammar name nor an extension.
+fn alias(token: &str) -> &str {
+    match token {
+        "shell" | "console" | "zsh" | "shell-session" | "terminal" => "bash",
+        "posh" | "pwsh" | "powershell" => "ps1",
+        "js" | "node" | "javascript" => "js",
+        "ts" | "typescript" => "ts",
+        "yml" => "yaml",
+        "docker" | "containerfile" => "Dockerfile",
+        "golang" => "go",
+        "c++" => "cpp",
+        "c#" | "csharp" => "cs",
+        "objc" => "m",
+        "html" | "xhtml" => "html",
+        "jsonc" | "json5" => "json",
+        "make" | "makefile" => "Makefile",
+        "tf" | "hcl" | "terraform" => "tf",
+        other => other,
+    }
+}
+
+fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
+    let set = syntaxes();
+    let lower = lang.to_ascii_lowercase();
+    let token = alias(&lower);
+    set.find_syntax_by_token(token)
+        .or_else(|| set.find_syntax_by_name(lang))
+        .or_else(|| set.find_syntax_by_token(lang))
+}
+
+/// The language word of a fence info string: "rust,linenos" or "rust {.x}" → "rust".
+pub fn fence_language(info: &str) -> Option<&str> {
+    let lang = info
+        .split(|c: char| c == ',' || c.is_whitespace() || c == '{')
+        .next()
+        .unwrap_or("")
+        .trim();
+    (!lang.is_empty()).then_some(lang)
+}
+
+/// Result of highlighting one block.
+pub struct Highlighted {
+    pub html: String,
+    /// Why the block was emitted plain although its language is known.
+    pub fell_back: Option<&'static str>,
+}
+
+/// Renders a fenced code block to `<pre>` HTML. `highlight = false` or an
+/// unknown language gives plain escaped code, never an error.
+pub fn code_block(code: &str, lang: Option<&str>, highlight: bool) -> Highlighted {
+    let lang_attr = lang.map(escape).unwrap_or_default();
+    let plain = |reason| Highlighted {
+        html: plain_block(code, &lang_attr),
+        fell_back: reason,
+    };
+    let Some(syntax) = lang.filter(|_| highlight).and_then(find_syntax) else {
+        return plain(None);
+    };
+    if code.len() > MAX_BLOCK_BYTES {
+        return plain(Some("block too large to highlight"));
+    }
+    if code.lines().any(|l| l.len() > MAX_LINE_BYTES) {
+        return plain(Some("line too long to highlight"));
+    }
+    let started = Instant::now();
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        if generator
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return plain(Some("the grammar failed on this block"));
+        }
+        if started.elapsed() > TIME_BUDGET {
+            return plain(Some("highlighting took too long"));
+        }
+    }
+    let mut html = String::with_capacity(code.len() * 3);
+    html.push_str("<pre class=\"hl-code\" data-lang=\"");
+    html.push_str(&lang_attr);
+    html.push_str("\"><code class=\"language-");
+    html.push_str(&lang_attr);
+    html.push_str("\">");
+    html.push_str(&generator.finalize());
+    html.push_str("</code></pre>\n");
+    Highlighted {
+        html,
+        fell_back: None,
+    }
+}
+
+fn plain_block(code: &str, lang_attr: &str) -> String {
+    let mut html = String::with_capacity(code.len() + 64);
+    if lang_attr.is_empty() {
+        html.push_str("<pre class=\"hl-code\"><code>");
+    } else {
+        html.push_str("<pre class=\"hl-code\" data-lang=\"");
+        html.push_str(lang_attr);
+        html.push_str("\"><code class=\"language-");
+        html.push_str(lang_attr);
+        html.push_str("\">");
+    }
+    html.push_str(&escape(code));
+    html.push_str("</code></pre>\n");
+    html
+}
+
+/// Names of every highlight theme `highlight_theme` accepts.
+pub fn theme_names() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = two_face::theme::EmbeddedLazyThemeSet::theme_names()
+        .iter()
+        .map(|n| n.as_name())
+        .collect();
+    names.sort_unstable();
+    names
+}
+
+/// The stylesheet for `theme`, matching the classes [`code_block`] emits.
+pub fn theme_css(theme: &str) -> Result<String, String> {
+    let name = two_face::theme::EmbeddedLazyThemeSet::theme_names()
+        .iter()
+        .find(|n| n.as_name() == theme)
+        .ok_or_else(|| {
+            format!(
+                "unknown highlight_theme \"{theme}\"; available: {}",
+                theme_names().join(", ")
+            )
+        })?;
+    let themes = two_face::theme::extra();
+    css_for_theme_with_class_style(themes.get(*name), CLASS_STYLE).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fence_info_words() {
+        assert_eq!(fence_language("rust,linenos"), Some("rust"));
+        assert_eq!(fence_language("py {.x}"), Some("py"));
+        assert_eq!(fence_language(""), None);
+    }
+
+    #[test]
+    fn aliases_resolve() {
+        for lang in [
+            "sh",
+            "shell",
+            "console",
+            "bash",
+            "js",
+            "ts",
+            "yml",
+            "ps1",
+            "posh",
+            "toml",
+            "dockerfile",
+            "Dockerfile",
+            "rust",
+            "python",
+            "go",
+        ] {
+            assert!(find_syntax(lang).is_some(), "{lang}");
+        }
+    }
+}

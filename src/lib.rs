@@ -1,0 +1,20 @@
+//! ssg: a static site generator with a built-in S3/CloudFront publisher.
+//!
+//! The build is a pure pipeline — [`build::build`] turns a site folder into
+//! a list of [`output::Output`]s in memory — with I/O at its two ends.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod escape;
+pub mod highlight;
+pub mod log;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+pub mod slug;
+pub mod templates;
+pub mod theme;

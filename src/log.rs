@@ -1,0 +1,33 @@
+//! Terminal messages at three levels (`-q`, default, `-v`), on stderr so
+//! that stdout stays clean for machine-readable output.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+static LEVEL: AtomicU8 = AtomicU8::new(1);
+
+/// 0 = quiet (errors only), 1 = normal, 2 = verbose.
+pub fn set_level(level: u8) {
+    LEVEL.store(level, Ordering::Relaxed);
+}
+
+pub fn level() -> u8 {
+    LEVEL.load(Ordering::Relaxed)
+}
+
+pub fn warn(message: &str) {
+    if level() >= 1 {
+        eprintln!("warning: {message}");
+    }
+}
+
+pub fn info(message: &str) {
+    if level() >= 1 {
+        eprintln!("{message}");
+    }
+}
+
+pub fn verbose(message: &str) {
+    if level() >= 2 {
+        eprintln!("  {message}");
+    }
+}

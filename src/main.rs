@@ -1,0 +1,214 @@
+//! The `ssg` command line: parses arguments (clap) and runs one function per
+//! command. Exit codes: 0 success, 1 failure, 2 usage.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, anyhow};
+use clap::{CommandFactory, Parser, Subcommand};
+use clap_complete::Shell;
+
+use ssg::build::{self, BuildOptions};
+use ssg::config::CONFIG_FILE;
+use ssg::error::BuildError;
+use ssg::{log, output, scaffold};
+
+#[derive(Parser)]
+#[command(
+    name = "ssg",
+    version,
+    about = "Markdown in, a fast static site out — built, previewed and published to S3/CloudFront"
+)]
+struct Cli {
+    /// Site folder (default: the nearest folder upwards holding ssg.toml)
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Print errors only
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print the stages of the build and their timings
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new site that builds at once
+    Init {
+        /// Folder to create the site in
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Create a new post with its front matter filled in
+    New {
+        /// Path of the new Markdown file, e.g. content/blog/my-post.md
+        path: PathBuf,
+    },
+    /// Build the site into the output folder (public/)
+    Build {
+        /// Output folder (default: build.output_dir, "public")
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Include pages marked draft
+        #[arg(long)]
+        drafts: bool,
+        /// Override base_url from ssg.toml
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Build in memory and check every internal link; exit 1 on a broken one
+    Check {
+        /// Include pages marked draft
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Print a shell completion script
+    Completions { shell: Shell },
+}
+
+/// The site root: `--root`, else the nearest ancestor of the current folder holding ssg.toml.
+fn find_root(flag: Option<&Path>) -> Result<PathBuf> {
+    if let Some(root) = flag {
+        if !root.join(CONFIG_FILE).is_file() {
+            return Err(anyhow!("{}: no {CONFIG_FILE} there", root.display()));
+        }
+        return Ok(root.to_path_buf());
+    }
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    cwd.ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            anyhow!(
+                "no {CONFIG_FILE} in {} or any folder above it; create a site with `ssg init`",
+                cwd.display()
+            )
+        })
+}
+
+fn print_warnings(built: &build::Built) {
+    for w in &built.warnings {
+        log::warn(&w.to_string());
+    }
+}
+
+fn cmd_build(root: &Path, output: Option<&Path>, opts: BuildOptions) -> Result<()> {
+    let built = build::build(root, &opts)?;
+    print_warnings(&built);
+    for link in &built.broken_links {
+        log::warn(&link.to_string());
+    }
+    let out_dir = build::output_dir(root, &built.config, output);
+    output::write(&built.outputs, &out_dir)?;
+    let s = &built.stats;
+    log::info(&format!(
+        "Built {} pages, {} sections, {} tags → {} ({} files) in {} ms",
+        s.pages,
+        s.sections,
+        s.tags,
+        out_dir.strip_prefix(root).unwrap_or(&out_dir).display(),
+        s.files,
+        s.elapsed.as_millis()
+    ));
+    Ok(())
+}
+
+fn cmd_check(root: &Path, drafts: bool) -> Result<bool> {
+    let built = build::build(
+        root,
+        &BuildOptions {
+            drafts,
+            ..Default::default()
+        },
+    )?;
+    print_warnings(&built);
+    for link in &built.broken_links {
+        eprintln!("error: {link}");
+    }
+    let pages = built.stats.pages;
+    if built.broken_links.is_empty() {
+        log::info(&format!("Checked {pages} pages: no broken internal links"));
+        Ok(true)
+    } else {
+        eprintln!(
+            "{} broken internal link(s) in {pages} pages",
+            built.broken_links.len()
+        );
+        Ok(false)
+    }
+}
+
+fn run(cli: Cli) -> Result<bool> {
+    match cli.command {
+        Command::Init { dir } => {
+            let written = scaffold::init(&dir)?;
+            for path in &written {
+                log::verbose(&format!("wrote {}", path.display()));
+            }
+            log::info(&format!(
+                "Created a new site in {}. Next: cd {} && ssg build",
+                dir.display(),
+                dir.display()
+            ));
+            Ok(true)
+        }
+        Command::New { path } => {
+            let target = if path.is_absolute() {
+                path.clone()
+            } else {
+                find_root(cli.root.as_deref())
+                    .map(|root| root.join(&path))
+                    .unwrap_or(path.clone())
+            };
+            let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+            scaffold::new_post(&target, &today)?;
+            log::info(&format!("Created {}", target.display()));
+            Ok(true)
+        }
+        Command::Build {
+            output,
+            drafts,
+            base_url,
+        } => {
+            let root = find_root(cli.root.as_deref())?;
+            cmd_build(&root, output.as_deref(), BuildOptions { drafts, base_url })?;
+            Ok(true)
+        }
+        Command::Check { drafts } => {
+            let root = find_root(cli.root.as_deref())?;
+            cmd_check(&root, drafts)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "ssg", &mut std::io::stdout());
+            Ok(true)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    log::set_level(if cli.quiet {
+        0
+    } else if cli.verbose {
+        2
+    } else {
+        1
+    });
+    match run(cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(err) => {
+            match err.downcast_ref::<BuildError>() {
+                Some(build_error) => {
+                    for d in &build_error.diagnostics {
+                        eprintln!("error: {d}");
+                    }
+                }
+                None => eprintln!("error: {err:#}"),
+            }
+            ExitCode::from(1)
+        }
+    }
+}

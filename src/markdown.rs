@@ -1,0 +1,606 @@
+//! Markdown → HTML with pulldown-cmark: heading ids and a nested table of
+//! contents, highlighted code blocks, links to other content files resolved
+//! to their URLs, bare-URL autolinks, the summary, and every internal link
+//! recorded (with its line) for the link checker.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::error::line_of_offset;
+use crate::escape::{escape, push_escaped};
+use crate::highlight;
+use crate::slug::slugify;
+
+pub const MORE_MARKER: &str = "<!-- more -->";
+
+#[derive(Debug, Clone, Copy)]
+pub struct MarkdownOptions {
+    pub highlight: bool,
+    pub smart_punctuation: bool,
+}
+
+/// What the renderer needs to know about where the page lives.
+pub struct PageLinks<'a> {
+    /// Content-relative source path, e.g. `blog/hello.md`.
+    pub source: &'a str,
+    /// The page's own site path, e.g. `/blog/hello/`, for relative links.
+    pub path: &'a str,
+    /// Maps a content-relative `.md` path to its site path.
+    pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+/// A heading in the table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A link to somewhere inside the site, kept for checking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    /// Site path without fragment (`/blog/x/`); empty for `#fragment` links.
+    pub path: String,
+    pub fragment: Option<String>,
+    /// As written by the author.
+    pub written: String,
+    /// Line within the Markdown body, 1-based.
+    pub line: usize,
+}
+
+/// A problem found while rendering that does not stop the build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub line: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// From `<!-- more -->` or else the first paragraph.
+    pub summary: Option<String>,
+    pub toc: Vec<TocEntry>,
+    pub heading_ids: Vec<String>,
+    pub word_count: usize,
+    pub links: Vec<InternalLink>,
+    /// Links to `.md` files that exist nowhere in `content/`.
+    pub broken_content_links: Vec<InternalLink>,
+    pub warnings: Vec<Warning>,
+}
+
+fn parser_options(opts: MarkdownOptions) -> Options {
+    let mut o = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if opts.smart_punctuation {
+        o |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    o
+}
+
+/// Renders a short Markdown snippet (a front matter `summary`).
+pub fn render_inline(text: &str, opts: MarkdownOptions) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(text, parser_options(opts)));
+    html
+}
+
+pub fn render(body: &str, opts: MarkdownOptions, page: &PageLinks) -> Rendered {
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+    let mut more_at: Option<usize> = None;
+    let mut first_paragraph: Option<(usize, usize)> = None;
+    let mut paragraph_start: Option<usize> = None;
+    // Nesting of blocks that make a paragraph not "top level" for the summary.
+    let mut container_depth = 0usize;
+    let mut in_link = 0usize;
+
+    let mut iter = Parser::new_ext(body, parser_options(opts))
+        .into_offset_iter()
+        .peekable();
+    while let Some((event, range)) = iter.next() {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let mut inner = Vec::new();
+                let mut title = String::new();
+                for (e, _) in iter.by_ref() {
+                    match &e {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => {
+                            title.push_str(t);
+                            out.word_count += t.split_whitespace().count();
+                        }
+                        _ => {}
+                    }
+                    inner.push(e);
+                }
+                let base = id
+                    .as_deref()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| slugify(&title));
+                let base = if base.is_empty() {
+                    "section".to_string()
+                } else {
+                    base
+                };
+                let unique = unique_id(&base, &mut used_ids);
+                flat_toc.push((
+                    level_number(level),
+                    unique.clone(),
+                    title.trim().to_string(),
+                ));
+                out.heading_ids.push(unique.clone());
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(unique)),
+                    classes,
+                    attrs,
+                }));
+                events.extend(inner);
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match &kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let mut code = String::new();
+                for (e, _) in iter.by_ref() {
+                    match e {
+                        Event::End(TagEnd::CodeBlock) => break,
+                        Event::Text(t) => code.push_str(&t),
+                        _ => {}
+                    }
+                }
+                let lang = highlight::fence_language(&info);
+                let block = highlight::code_block(&code, lang, opts.highlight);
+                if let Some(reason) = block.fell_back {
+                    out.warnings.push(Warning {
+                        line: line_of_offset(body, range.start),
+                        message: format!(
+                            "code block shown without highlighting: {reason} (longest line {} bytes, {} bytes in all)",
+                            code.lines().map(str::len).max().unwrap_or(0),
+                            code.len()
+                        ),
+                    });
+                }
+                events.push(Event::Html(CowStr::from(block.html)));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                in_link += 1;
+                let dest = rewrite_link(&dest_url, body, range.start, page, &mut out);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
+                events.push(Event::End(TagEnd::Link));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(&dest_url, body, range.start, page, &mut out);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Text(mut text) => {
+                // The parser splits text at would-be emphasis markers; a URL may span pieces.
+                while let Some((Event::Text(next), _)) = iter.peek() {
+                    text = CowStr::from(format!("{text}{next}"));
+                    iter.next();
+                }
+                out.word_count += text.split_whitespace().count();
+                match (in_link == 0).then(|| autolink(&text)).flatten() {
+                    Some(html) => events.push(Event::InlineHtml(CowStr::from(html))),
+                    None => events.push(Event::Text(text)),
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html)
+                if more_at.is_none() && html.trim() == MORE_MARKER =>
+            {
+                more_at = Some(events.len());
+                events.push(Event::Html(html));
+            }
+            Event::Start(tag) => {
+                match tag {
+                    Tag::Paragraph if container_depth == 0 && first_paragraph.is_none() => {
+                        paragraph_start = Some(events.len());
+                    }
+                    Tag::Paragraph => {}
+                    Tag::BlockQuote(_)
+                    | Tag::List(_)
+                    | Tag::FootnoteDefinition(_)
+                    | Tag::Table(_)
+                    | Tag::HtmlBlock => container_depth += 1,
+                    _ => {}
+                }
+                events.push(Event::Start(tag));
+            }
+            Event::End(end) => {
+                match end {
+                    TagEnd::Paragraph => {
+                        if let Some(start) = paragraph_start.take() {
+                            first_paragraph = Some((start, events.len() + 1));
+                        }
+                    }
+                    TagEnd::BlockQuote(_)
+                    | TagEnd::List(_)
+                    | TagEnd::FootnoteDefinition
+                    | TagEnd::Table
+                    | TagEnd::HtmlBlock => container_depth = container_depth.saturating_sub(1),
+                    _ => {}
+                }
+                events.push(Event::End(end));
+            }
+            Event::Code(code) => {
+                out.word_count += code.split_whitespace().count();
+                events.push(Event::Code(code));
+            }
+            other => events.push(other),
+        }
+    }
+
+    let summary_events = match (more_at, first_paragraph) {
+        (Some(end), _) => Some(&events[..end]),
+        (None, Some((start, end))) => Some(&events[start..end]),
+        (None, None) => None,
+    };
+    if let Some(slice) = summary_events {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, slice.iter().cloned());
+        out.summary = Some(html);
+    }
+    out.html.reserve(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.toc = nest_toc(&flat_toc);
+    out
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    if used.insert(base.to_string()) {
+        return base.to_string();
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| used.insert(candidate.clone()))
+        .unwrap_or_else(|| base.to_string())
+}
+
+fn nest_toc(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
+    fn take(flat: &[(u8, String, String)], i: &mut usize, parent_level: u8) -> Vec<TocEntry> {
+        let mut out = Vec::new();
+        while let Some((level, id, title)) = flat.get(*i) {
+            if *level <= parent_level {
+                break;
+            }
+            *i += 1;
+            let children = take(flat, i, *level);
+            out.push(TocEntry {
+                level: *level,
+                id: id.clone(),
+                title: title.clone(),
+                children,
+            });
+        }
+        out
+    }
+    let mut i = 0;
+    let mut out = Vec::new();
+    // A document that starts deeper than a later heading still lists every heading.
+    while i < flat.len() {
+        out.extend(take(flat, &mut i, 0));
+    }
+    out
+}
+
+fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
+        Some(colon) => {
+            let scheme = &url[..colon];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+                && !url[..colon].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Joins a relative path onto a base folder, resolving `.` and `..`.
+pub fn join_path(base_dir: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = base_dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes[i] == b'%' && i + 2 < bytes.len())
+            .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok())
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        if let Some(v) = hex {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Resolves links to content files and records internal links.
+fn rewrite_link<'a>(
+    dest: &CowStr<'a>,
+    body: &str,
+    offset: usize,
+    page: &PageLinks,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    let written = dest.to_string();
+    let line = line_of_offset(body, offset);
+    if written.starts_with("//") || (has_scheme(&written) && !written.starts_with("@/")) {
+        return dest.clone();
+    }
+    let (path_part, fragment) = match written.split_once('#') {
+        Some((p, f)) => (p.to_string(), Some(f.to_string())),
+        None => (written.clone(), None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or("").to_string();
+    let link = |path: String| InternalLink {
+        path,
+        fragment: fragment.clone().filter(|f| !f.is_empty()),
+        written: written.clone(),
+        line,
+    };
+
+    let content_target = if let Some(rest) = path_part.strip_prefix("@/") {
+        Some(join_path("", &percent_decode(rest)))
+    } else if path_part.ends_with(".md") && !path_part.starts_with('/') {
+        let dir = page.source.rsplit_once('/').map_or("", |(d, _)| d);
+        Some(join_path(dir, &percent_decode(&path_part)))
+    } else {
+        None
+    };
+    if let Some(target) = content_target {
+        return match (page.resolve)(&target) {
+            Some(site_path) => {
+                out.links.push(link(site_path.clone()));
+                let url = match &fragment {
+                    Some(f) => format!("{site_path}#{f}"),
+                    None => site_path,
+                };
+                CowStr::from(url)
+            }
+            None => {
+                out.broken_content_links.push(link(target));
+                dest.clone()
+            }
+        };
+    }
+    let site_path = if path_part.is_empty() {
+        String::new()
+    } else if path_part.starts_with('/') {
+        percent_decode(&path_part)
+    } else {
+        let joined = join_path(page.path, &percent_decode(&path_part));
+        let trailing = if path_part.ends_with('/') && !joined.is_empty() {
+            "/"
+        } else {
+            ""
+        };
+        format!("/{joined}{trailing}")
+    };
+    if !site_path.is_empty() || fragment.as_deref().is_some_and(|f| !f.is_empty()) {
+        out.links.push(link(site_path));
+    }
+    dest.clone()
+}
+
+/// Turns bare `https://…`, `http://…` and `www.…` URLs in text into links
+/// (GFM's extended autolinks). `None` when the text has none.
+fn autolink(text: &str) -> Option<String> {
+    let starts = |i: usize| {
+        let rest = &text[i..];
+        rest.starts_with("https://") || rest.starts_with("http://") || rest.starts_with("www.")
+    };
+    let mut html = String::new();
+    let mut last = 0;
+    let mut i = 0;
+    let mut found = false;
+    while i < text.len() {
+        let boundary = i == 0 || {
+            let prev = text[..i].chars().next_back().unwrap_or(' ');
+            prev.is_whitespace() || prev == '(' || prev == '*' || prev == '_'
+        };
+        if text.is_char_boundary(i) && boundary && starts(i) {
+            let len = text[i..]
+                .find(|c: char| c.is_whitespace() || c == '<')
+                .unwrap_or(text.len() - i);
+            let mut url = &text[i..i + len];
+            loop {
+                let trimmed =
+                    url.trim_end_matches(['.', ',', ':', ';', '!', '?', '"', '\'', '*', '_']);
+                let trimmed = if trimmed.ends_with(')')
+                    && trimmed.matches(')').count() > trimmed.matches('(').count()
+                {
+                    &trimmed[..trimmed.len() - 1]
+                } else {
+                    trimmed
+                };
+                if trimmed.len() == url.len() {
+                    break;
+                }
+                url = trimmed;
+            }
+            let host_len = url
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .len();
+            if host_len > 4 && url.contains('.') {
+                found = true;
+                push_escaped(&mut html, &text[last..i]);
+                let href = if url.starts_with("www.") {
+                    format!("http://{url}")
+                } else {
+                    url.to_string()
+                };
+                html.push_str("<a href=\"");
+                push_escaped(&mut html, &href);
+                html.push_str("\">");
+                push_escaped(&mut html, url);
+                html.push_str("</a>");
+                last = i + url.len();
+                i = last;
+                continue;
+            }
+        }
+        i += text[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    if !found {
+        return None;
+    }
+    html.push_str(&escape(&text[last..]));
+    Some(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OPTS: MarkdownOptions = MarkdownOptions {
+        highlight: true,
+        smart_punctuation: false,
+    };
+
+    fn render_simple(md: &str) -> Rendered {
+        let resolve = |p: &str| match p {
+            "blog/other.md" => Some("/blog/other/".to_string()),
+            "about.md" => Some("/about/".to_string()),
+            _ => None,
+        };
+        render(
+            md,
+            OPTS,
+            &PageLinks {
+                source: "blog/hello.md",
+                path: "/blog/hello/",
+                resolve: &resolve,
+            },
+        )
+    }
+
+    #[test]
+    fn heading_ids_are_unique_and_nested_in_toc() {
+        let r = render_simple("# Intro\n\n## Setup\n\n## Setup\n\n### Deep\n\n# Next {#custom}\n");
+        assert!(r.html.contains("<h2 id=\"setup\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"setup-1\">"));
+        assert!(r.html.contains("<h1 id=\"custom\">"));
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[0].children.len(), 2);
+        assert_eq!(r.toc[0].children[1].children[0].id, "deep");
+    }
+
+    #[test]
+    fn summary_from_more_marker_or_first_paragraph() {
+        let r = render_simple("First para.\n\nSecond.\n\n<!-- more -->\n\nRest.");
+        let s = r.summary.unwrap();
+        assert!(s.contains("First para.") && s.contains("Second.") && !s.contains("Rest"));
+        let r = render_simple("# Title\n\n> quote\n\nThe real first.\n\nNext.");
+        assert_eq!(r.summary.unwrap().trim(), "<p>The real first.</p>");
+    }
+
+    #[test]
+    fn content_links_resolve() {
+        let r = render_simple(
+            "[a](other.md) [b](@/about.md#team) [c](<../blog/other.md>) [d](missing.md)",
+        );
+        assert!(r.html.contains("href=\"/blog/other/\""), "{}", r.html);
+        assert!(r.html.contains("href=\"/about/#team\""));
+        assert_eq!(r.broken_content_links.len(), 1);
+        assert_eq!(r.broken_content_links[0].path, "blog/missing.md");
+    }
+
+    #[test]
+    fn relative_links_are_recorded_against_page_path() {
+        let r = render_simple("![p](photo.jpg) [x](/tags/) [y](https://example.com) [z](#top)");
+        let paths: Vec<_> = r.links.iter().map(|l| l.path.as_str()).collect();
+        assert_eq!(paths, ["/blog/hello/photo.jpg", "/tags/", ""]);
+    }
+
+    #[test]
+    fn bare_urls_become_links() {
+        let r =
+            render_simple("See https://example.com/a_(b). and www.rust-lang.org, `http://no.link`");
+        assert!(
+            r.html.contains("<a href=\"https://example.com/a_(b)\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<a href=\"http://www.rust-lang.org\">www.rust-lang.org</a>,")
+        );
+        assert!(r.html.contains("<code>http://no.link</code>"));
+    }
+
+    #[test]
+    fn path_joining() {
+        assert_eq!(join_path("blog/a", "../b.md"), "blog/b.md");
+        assert_eq!(join_path("", "./x/y.md"), "x/y.md");
+    }
+}

@@ -1,0 +1,684 @@
+//! Rendering: one Tera context per output, all outputs rendered in parallel
+//! from values computed once per page (Tera values share their data, so a
+//! page listed on fifty pagers is serialised once).
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::config::Config;
+use crate::content::{Page, Section};
+use crate::error::Diagnostic;
+use crate::markdown::TocEntry;
+use crate::output::Output;
+use crate::site::{Pager, Site, pager_path, paginate};
+use crate::templates::Templates;
+
+#[derive(Serialize)]
+struct TagRef<'a> {
+    name: &'a str,
+    slug: String,
+    permalink: String,
+}
+
+#[derive(Serialize)]
+struct PageRef<'a> {
+    title: &'a str,
+    date: Option<String>,
+    permalink: String,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageValue<'a> {
+    title: &'a str,
+    date: Option<String>,
+    updated: Option<String>,
+    tags: Vec<TagRef<'a>>,
+    summary: Option<&'a str>,
+    /// The summary is shorter than the content: show a "read more" link.
+    has_more: bool,
+    content: &'a str,
+    permalink: String,
+    path: &'a str,
+    slug: &'a str,
+    section: String,
+    word_count: usize,
+    reading_time: usize,
+    toc: &'a [TocEntry],
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    draft: bool,
+    weight: Option<i64>,
+    assets: Vec<String>,
+    earlier: Option<PageRef<'a>>,
+    later: Option<PageRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct SubsectionValue<'a> {
+    title: String,
+    path: &'a str,
+    permalink: String,
+    page_count: usize,
+}
+
+#[derive(Serialize)]
+struct PaginatorValue {
+    pages: Vec<Value>,
+    current_index: usize,
+    number_pagers: usize,
+    total_pages: usize,
+    first: String,
+    last: String,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TagSummary<'a> {
+    name: &'a str,
+    slug: &'a str,
+    permalink: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct FeedValue<'a> {
+    title: String,
+    /// The feed's own URL.
+    permalink: String,
+    /// The HTML page the feed mirrors.
+    alternate: String,
+    updated: Option<String>,
+    pages: Vec<FeedEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct FeedEntry<'a> {
+    title: &'a str,
+    permalink: String,
+    date: String,
+    updated: String,
+    summary: Option<&'a str>,
+    content: &'a str,
+    tags: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    permalink: String,
+    lastmod: Option<String>,
+}
+
+fn page_ref<'a>(page: &'a Page, config: &Config) -> PageRef<'a> {
+    PageRef {
+        title: page.title(),
+        date: page.front_matter.date.as_ref().map(|d| d.to_text()),
+        permalink: config.permalink(&page.path),
+        path: &page.path,
+    }
+}
+
+fn reading_time(words: usize) -> usize {
+    words.div_ceil(200)
+}
+
+fn page_value(site: &Site, i: usize, config: &Config) -> Value {
+    let page = &site.pages[i];
+    let fm = &page.front_matter;
+    let rendered = &page.rendered;
+    let summary = page.rendered.summary.as_deref();
+    let value = PageValue {
+        title: page.title(),
+        date: fm.date.as_ref().map(|d| d.to_text()),
+        updated: fm.updated.as_ref().map(|d| d.to_text()),
+        tags: fm
+            .tags
+            .iter()
+            .filter_map(|name| {
+                let slug = crate::slug::slugify(name);
+                (!slug.is_empty()).then(|| TagRef {
+                    name,
+                    permalink: config.permalink(&format!("/tags/{slug}/")),
+                    slug,
+                })
+            })
+            .collect(),
+        summary,
+        has_more: summary.is_some_and(|s| s.len() < rendered.html.len()),
+        content: &rendered.html,
+        permalink: config.permalink(&page.path),
+        path: &page.path,
+        slug: &page.slug,
+        section: crate::content::walk::dir_path(&page.section),
+        word_count: rendered.word_count,
+        reading_time: reading_time(rendered.word_count),
+        toc: &rendered.toc,
+        extra: &fm.extra,
+        draft: fm.draft,
+        weight: fm.weight,
+        assets: page
+            .assets
+            .iter()
+            .map(|a| a.rsplit('/').next().unwrap_or(a).to_string())
+            .collect(),
+        earlier: site.earlier[i].map(|e| page_ref(&site.pages[e], config)),
+        later: site.later[i].map(|l| page_ref(&site.pages[l], config)),
+    };
+    Value::from_serializable(&value)
+}
+
+fn section_value(site: &Site, s: usize, config: &Config, page_values: &[Value]) -> Value {
+    let section: &Section = &site.sections[s];
+    let mut map = tera::Map::new();
+    let insert = |map: &mut tera::Map, k: &'static str, v: Value| {
+        map.insert(k.into(), v);
+    };
+    insert(&mut map, "title", Value::from(section.title()));
+    insert(
+        &mut map,
+        "content",
+        Value::from(section.rendered.html.as_str()),
+    );
+    insert(
+        &mut map,
+        "permalink",
+        Value::from(config.permalink(&section.path)),
+    );
+    insert(&mut map, "path", Value::from(section.path.as_str()));
+    insert(
+        &mut map,
+        "pages",
+        Value::from(
+            site.section_pages[s]
+                .iter()
+                .map(|&i| page_values[i].clone())
+                .collect::<Vec<_>>(),
+        ),
+    );
+    let subs: Vec<SubsectionValue> = site.subsections[s]
+        .iter()
+        .map(|&c| SubsectionValue {
+            title: site.sections[c].title(),
+            path: &site.sections[c].path,
+            permalink: config.permalink(&site.sections[c].path),
+            page_count: site.section_pages[c].len(),
+        })
+        .collect();
+    insert(&mut map, "subsections", Value::from_serializable(&subs));
+    insert(
+        &mut map,
+        "extra",
+        Value::from_serializable(&section.front_matter.extra),
+    );
+    Value::from(map)
+}
+
+fn paginator_value(
+    pager: &Pager,
+    all: &[Pager],
+    listing: &[usize],
+    page_values: &[Value],
+    config: &Config,
+) -> Value {
+    let link = |p: &Pager| config.permalink(&p.path);
+    Value::from_serializable(&PaginatorValue {
+        pages: listing[pager.start..pager.end]
+            .iter()
+            .map(|&i| page_values[i].clone())
+            .collect(),
+        current_index: pager.index,
+        number_pagers: pager.total,
+        total_pages: listing.len(),
+        first: all.first().map(link).unwrap_or_default(),
+        last: all.last().map(link).unwrap_or_default(),
+        previous: pager.index.checked_sub(2).map(|p| link(&all[p])),
+        next: all.get(pager.index).map(link),
+    })
+}
+
+/// One output to render.
+enum Job {
+    Page(usize),
+    /// Section index, pager index into its pagers.
+    Section(usize, usize),
+    TagIndex,
+    Tag(usize, usize),
+    Feed {
+        tag: Option<usize>,
+    },
+    Sitemap,
+    Robots,
+    NotFound,
+    Alias {
+        from: String,
+        to: String,
+        origin: String,
+    },
+}
+
+/// Site path `/blog/x/` → output file `blog/x/index.html`; `/a.html` → `a.html`.
+pub fn output_file(path: &str) -> String {
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".into()
+    } else if path.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else if trimmed
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+    {
+        trimmed.to_string()
+    } else {
+        format!("{trimmed}/index.html")
+    }
+}
+
+/// Renders every templated output of the site.
+pub fn render_all(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let page_values: Vec<Value> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| page_value(site, i, config))
+        .collect();
+    let paginate_by = |s: &Section| {
+        s.front_matter
+            .paginate_by
+            .unwrap_or(config.build.paginate_by)
+    };
+
+    let root = site.root_section();
+    let section_listing = |s: usize| -> &[usize] {
+        if Some(s) == root {
+            &site.dated
+        } else {
+            &site.section_pages[s]
+        }
+    };
+    let section_pagers: Vec<Vec<Pager>> = (0..site.sections.len())
+        .map(|s| {
+            paginate(
+                &site.sections[s].path,
+                section_listing(s).len(),
+                paginate_by(&site.sections[s]),
+            )
+        })
+        .collect();
+    let tag_pagers: Vec<Vec<Pager>> = site
+        .tags
+        .iter()
+        .map(|t| paginate(&t.path, t.pages.len(), config.build.paginate_by))
+        .collect();
+    let section_values: Vec<Value> = (0..site.sections.len())
+        .map(|s| section_value(site, s, config, &page_values))
+        .collect();
+
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    for (s, pagers) in section_pagers.iter().enumerate() {
+        jobs.extend((0..pagers.len()).map(|p| Job::Section(s, p)));
+        if pagers.len() > 1 {
+            // `/blog/page/1/` is what a visitor who edits the URL tries; send them home.
+            let path = &site.sections[s].path;
+            jobs.push(Job::Alias {
+                from: format!("{path}page/1/"),
+                to: path.clone(),
+                origin: "pagination".into(),
+            });
+        }
+    }
+    if !site.tags.is_empty() {
+        jobs.push(Job::TagIndex);
+    }
+    for (t, pagers) in tag_pagers.iter().enumerate() {
+        jobs.extend((0..pagers.len()).map(|p| Job::Tag(t, p)));
+        jobs.push(Job::Feed { tag: Some(t) });
+        if pagers.len() > 1 {
+            jobs.push(Job::Alias {
+                from: pager_path(&site.tags[t].path, 1),
+                to: site.tags[t].path.clone(),
+                origin: "pagination".into(),
+            });
+        }
+    }
+    jobs.push(Job::Feed { tag: None });
+    jobs.extend([Job::Sitemap, Job::Robots, Job::NotFound]);
+    for page in &site.pages {
+        for alias in &page.front_matter.aliases {
+            jobs.push(Job::Alias {
+                from: normalize_alias(alias),
+                to: page.path.clone(),
+                origin: page.source.display().to_string(),
+            });
+        }
+    }
+
+    let config_value = Value::from_serializable(&config_for_templates(config));
+    let render = |job: &Job| -> Result<Output, Diagnostic> {
+        let mut ctx = Context::new();
+        ctx.insert_value("config", config_value.clone());
+        let (template, path, what): (String, String, String) = match job {
+            Job::Page(i) => {
+                let page = &site.pages[*i];
+                ctx.insert_value("page", page_values[*i].clone());
+                let template = page
+                    .front_matter
+                    .template
+                    .clone()
+                    .unwrap_or_else(|| "page.html".into());
+                (
+                    template,
+                    page.path.clone(),
+                    page.source.display().to_string(),
+                )
+            }
+            Job::Section(s, p) => {
+                let section = &site.sections[*s];
+                let pagers = &section_pagers[*s];
+                ctx.insert_value("section", section_values[*s].clone());
+                ctx.insert_value(
+                    "paginator",
+                    paginator_value(
+                        &pagers[*p],
+                        pagers,
+                        section_listing(*s),
+                        &page_values,
+                        config,
+                    ),
+                );
+                let default = if Some(*s) == root {
+                    "index.html"
+                } else {
+                    "section.html"
+                };
+                let template = section
+                    .front_matter
+                    .template
+                    .clone()
+                    .unwrap_or_else(|| default.into());
+                let what = section
+                    .source
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| format!("section {}", section.path));
+                (template, pagers[*p].path.clone(), what)
+            }
+            Job::TagIndex => {
+                let tags: Vec<TagSummary> = site
+                    .tags
+                    .iter()
+                    .map(|t| TagSummary {
+                        name: &t.name,
+                        slug: &t.slug,
+                        permalink: config.permalink(&t.path),
+                        count: t.pages.len(),
+                    })
+                    .collect();
+                ctx.insert("tags", &tags);
+                ("tags.html".into(), "/tags/".into(), "/tags/".into())
+            }
+            Job::Tag(t, p) => {
+                let tag = &site.tags[*t];
+                let pagers = &tag_pagers[*t];
+                let mut map = tera::Map::new();
+                map.insert("name".into(), Value::from(tag.name.as_str()));
+                map.insert("slug".into(), Value::from(tag.slug.as_str()));
+                map.insert("permalink".into(), Value::from(config.permalink(&tag.path)));
+                map.insert(
+                    "pages".into(),
+                    Value::from(
+                        tag.pages
+                            .iter()
+                            .map(|&i| page_values[i].clone())
+                            .collect::<Vec<_>>(),
+                    ),
+                );
+                ctx.insert_value("tag", Value::from(map));
+                ctx.insert_value(
+                    "paginator",
+                    paginator_value(&pagers[*p], pagers, &tag.pages, &page_values, config),
+                );
+                ("tag.html".into(), pagers[*p].path.clone(), tag.path.clone())
+            }
+            Job::Feed { tag } => {
+                let (title, listing, alternate, path) = match tag {
+                    Some(t) => {
+                        let tag = &site.tags[*t];
+                        (
+                            format!("{} – {}", config.title, tag.name),
+                            &tag.pages,
+                            tag.path.clone(),
+                            format!("{}atom.xml", tag.path),
+                        )
+                    }
+                    None => (
+                        config.title.clone(),
+                        &site.dated,
+                        "/".to_string(),
+                        "/atom.xml".to_string(),
+                    ),
+                };
+                ctx.insert(
+                    "feed",
+                    &feed_value(site, config, title, listing, &alternate, &path),
+                );
+                ("atom.xml".into(), path.clone(), path)
+            }
+            Job::Sitemap => {
+                ctx.insert("entries", &sitemap_entries(site, config, &section_pagers));
+                (
+                    "sitemap.xml".into(),
+                    "/sitemap.xml".into(),
+                    "/sitemap.xml".into(),
+                )
+            }
+            Job::Robots => (
+                "robots.txt".into(),
+                "/robots.txt".into(),
+                "/robots.txt".into(),
+            ),
+            Job::NotFound => ("404.html".into(), "/404.html".into(), "/404.html".into()),
+            Job::Alias { from, to, origin } => {
+                ctx.insert("target", &config.permalink(to));
+                ("alias.html".into(), from.clone(), origin.clone())
+            }
+        };
+        ctx.insert("current_path", &path);
+        ctx.insert("current_url", &config.permalink(&path));
+        if !templates.contains(&template) {
+            return Err(Diagnostic::new(
+                what.clone(),
+                None,
+                format!(
+                    "template \"{template}\" not found: add templates/{template} or set a theme that has it (theme = \"default\")"
+                ),
+            ));
+        }
+        let html = templates
+            .tera
+            .render(&template, &ctx)
+            .map_err(|e| templates.diagnostic(&e, &what))?;
+        Ok(Output::bytes(output_file(&path), html.into_bytes(), what))
+    };
+
+    let results: Vec<Result<Output, Diagnostic>> = jobs.par_iter().map(render).collect();
+    let mut outputs = Vec::with_capacity(results.len());
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for r in results {
+        match r {
+            Ok(o) => outputs.push(o),
+            // One broken template fails every page; report it once.
+            Err(d)
+                if errors.iter().any(|e| {
+                    e.path == d.path && e.line == d.line && same_cause(&e.message, &d.message)
+                }) => {}
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(outputs)
+    } else {
+        Err(errors)
+    }
+}
+
+fn same_cause(a: &str, b: &str) -> bool {
+    let cause = |m: &str| m.split(" (rendering ").next().unwrap_or(m).to_string();
+    cause(a) == cause(b)
+}
+
+/// `old/post.html` stays a file; `old/post` and `/old/post/` become folders with index.html.
+fn normalize_alias(alias: &str) -> String {
+    let trimmed = alias.trim();
+    let with_slash = if trimmed.starts_with('/') {
+        trimmed.to_string()
+    } else {
+        format!("/{trimmed}")
+    };
+    let last = with_slash.rsplit('/').next().unwrap_or("");
+    if with_slash.ends_with('/') || last.contains('.') {
+        with_slash
+    } else {
+        format!("{with_slash}/")
+    }
+}
+
+#[derive(Serialize)]
+struct ConfigValue<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    description: &'a str,
+    language: &'a str,
+    author: &'a str,
+    /// Whether `/highlight.css` exists, so themes link it only then.
+    highlight: bool,
+    extra: &'a toml::Table,
+}
+
+fn config_for_templates(config: &Config) -> ConfigValue<'_> {
+    ConfigValue {
+        title: &config.title,
+        base_url: &config.base_url,
+        description: &config.description,
+        language: &config.language,
+        author: &config.author,
+        highlight: config.markdown.highlight,
+        extra: &config.extra,
+    }
+}
+
+fn feed_value<'a>(
+    site: &'a Site,
+    config: &Config,
+    title: String,
+    listing: &[usize],
+    alternate: &str,
+    path: &str,
+) -> FeedValue<'a> {
+    let pages: Vec<FeedEntry> = listing
+        .iter()
+        .filter(|&&i| site.pages[i].front_matter.date.is_some())
+        .take(config.build.feed_limit)
+        .map(|&i| {
+            let page = &site.pages[i];
+            let fm = &page.front_matter;
+            let date = fm.date.as_ref().map(|d| d.rfc3339()).unwrap_or_default();
+            FeedEntry {
+                title: page.title(),
+                permalink: config.permalink(&page.path),
+                updated: fm
+                    .updated
+                    .as_ref()
+                    .map(|d| d.rfc3339())
+                    .unwrap_or_else(|| date.clone()),
+                date,
+                summary: page.rendered.summary.as_deref(),
+                content: &page.rendered.html,
+                tags: fm.tags.iter().map(String::as_str).collect(),
+            }
+        })
+        .collect();
+    // The newest entry dates the feed, never the build: same input, same bytes.
+    let updated = pages.iter().map(|p| p.updated.clone()).max();
+    FeedValue {
+        title,
+        permalink: config.permalink(path),
+        alternate: config.permalink(alternate),
+        updated,
+        pages,
+    }
+}
+
+fn sitemap_entries(
+    site: &Site,
+    config: &Config,
+    section_pagers: &[Vec<Pager>],
+) -> Vec<SitemapEntry> {
+    let mut entries = Vec::new();
+    for (s, section) in site.sections.iter().enumerate() {
+        let lastmod = site.section_pages[s]
+            .iter()
+            .filter_map(|&i| {
+                let fm = &site.pages[i].front_matter;
+                fm.updated
+                    .as_ref()
+                    .or(fm.date.as_ref())
+                    .map(|d| d.to_text())
+            })
+            .max();
+        if !section_pagers[s].is_empty() {
+            entries.push(SitemapEntry {
+                permalink: config.permalink(&section.path),
+                lastmod,
+            });
+        }
+    }
+    for page in &site.pages {
+        let fm = &page.front_matter;
+        entries.push(SitemapEntry {
+            permalink: config.permalink(&page.path),
+            lastmod: fm
+                .updated
+                .as_ref()
+                .or(fm.date.as_ref())
+                .map(|d| d.to_text()),
+        });
+    }
+    if !site.tags.is_empty() {
+        entries.push(SitemapEntry {
+            permalink: config.permalink("/tags/"),
+            lastmod: None,
+        });
+    }
+    for tag in &site.tags {
+        entries.push(SitemapEntry {
+            permalink: config.permalink(&tag.path),
+            lastmod: None,
+        });
+    }
+    entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_files_for_paths() {
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/blog/x/"), "blog/x/index.html");
+        assert_eq!(output_file("/atom.xml"), "atom.xml");
+        assert_eq!(output_file("/old/post"), "old/post/index.html");
+    }
+
+    #[test]
+    fn aliases_normalize() {
+        assert_eq!(normalize_alias("old/post.html"), "/old/post.html");
+        assert_eq!(normalize_alias("/old/post"), "/old/post/");
+        assert_eq!(normalize_alias("/old/"), "/old/");
+    }
+}

@@ -1,0 +1,139 @@
+//! `ssg init` (a new site that builds at once) and `ssg new` (a post with its
+//! front matter filled in).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::config::CONFIG_FILE;
+
+const INIT_FILES: &[(&str, &str)] = &[
+    (
+        CONFIG_FILE,
+        r#"title = "My new site"
+base_url = "https://example.com"
+description = "Notes and writing."
+language = "en"
+theme = "default"
+
+[build]
+paginate_by = 10
+
+[markdown]
+highlight = true
+highlight_theme = "base16-ocean.dark"
+"#,
+    ),
+    (
+        "content/_index.md",
+        "---\ntitle: Home\n---\n\nWelcome! This site was made with `ssg init`. Edit `content/_index.md` to change this text.\n",
+    ),
+    (
+        "content/about.md",
+        "---\ntitle: About\n---\n\nWrite a few words about yourself in `content/about.md`.\n",
+    ),
+    ("content/blog/_index.md", "---\ntitle: Blog\n---\n"),
+    (
+        "content/blog/hello-world.md",
+        r#"---
+title: Hello, world
+date: 2026-01-01
+tags: [meta]
+---
+
+This is the first post. Posts live in `content/blog/`; make a new one with
+
+```sh
+ssg new content/blog/my-next-post.md
+```
+
+<!-- more -->
+
+Preview while you write with `ssg serve`, and build the site into `public/`
+with `ssg build`.
+"#,
+    ),
+    (".gitignore", "/public/\n"),
+];
+
+/// Creates a new site in `dir` (created if missing). Refuses to overwrite a site.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
+    if dir.join(CONFIG_FILE).exists() {
+        bail!(
+            "{} already has an {CONFIG_FILE}; not overwriting it",
+            dir.display()
+        );
+    }
+    if dir.join("content").exists() {
+        bail!(
+            "{} already has a content/ folder; not overwriting it",
+            dir.display()
+        );
+    }
+    let mut written = Vec::new();
+    for (path, text) in INIT_FILES {
+        let dest = dir.join(path);
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        if dest.exists() {
+            continue;
+        }
+        fs::write(&dest, text).with_context(|| format!("cannot write {}", dest.display()))?;
+        written.push(dest);
+    }
+    for folder in ["static", "templates"] {
+        fs::create_dir_all(dir.join(folder))?;
+    }
+    Ok(written)
+}
+
+/// `my-first_post` → `My first post`.
+fn title_from_stem(stem: &str) -> String {
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Untitled".into(),
+    }
+}
+
+/// Writes a new post at `path` with title (from the file name) and `today`.
+pub fn new_post(path: &Path, today: &str) -> Result<()> {
+    if path.extension().and_then(|e| e.to_str()) != Some("md") {
+        bail!(
+            "{}: a post is a Markdown file; give it the .md extension",
+            path.display()
+        );
+    }
+    if path.exists() {
+        bail!("{} already exists; not overwriting it", path.display());
+    }
+    let stem = if path.file_stem().and_then(|s| s.to_str()) == Some("index") {
+        path.parent().and_then(|p| p.file_name())
+    } else {
+        path.file_stem()
+    }
+    .map(|s| s.to_string_lossy().into_owned())
+    .unwrap_or_default();
+    let title = title_from_stem(&stem).replace('"', "\\\"");
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let text = format!("---\ntitle: \"{title}\"\ndate: {today}\ntags: []\n---\n\nWrite here.\n");
+    fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_from_stem;
+
+    #[test]
+    fn titles_from_file_names() {
+        assert_eq!(title_from_stem("my-first_post"), "My first post");
+        assert_eq!(title_from_stem(""), "Untitled");
+    }
+}

@@ -1,0 +1,221 @@
+//! The in-memory site: pages ordered within sections, the home listing,
+//! tags, neighbours and pagination. Pure data; no I/O, no templates.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use crate::content::{Content, Page, Section};
+use crate::slug::slugify;
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// As the author wrote it (the alphabetically first spelling when several slug alike).
+    pub name: String,
+    pub slug: String,
+    /// `/tags/SLUG/`.
+    pub path: String,
+    /// Indices into `Site::pages`, newest first.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    /// Per section: its own pages, in listing order.
+    pub section_pages: Vec<Vec<usize>>,
+    /// Per section: indices of its direct subsections.
+    pub subsections: Vec<Vec<usize>>,
+    /// Every dated page, newest first: the home listing and the site feed.
+    pub dated: Vec<usize>,
+    /// Sorted by slug.
+    pub tags: Vec<Tag>,
+    /// Per page: the next older / next newer dated page in the same section.
+    pub earlier: Vec<Option<usize>>,
+    pub later: Vec<Option<usize>>,
+}
+
+/// Listing order: dated pages newest first, then undated ones by weight and title.
+pub fn listing_order(a: &Page, b: &Page) -> Ordering {
+    let fa = &a.front_matter;
+    let fb = &b.front_matter;
+    match (&fa.date, &fb.date) {
+        (Some(da), Some(db)) => db.instant.cmp(&da.instant),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => match (fa.weight, fb.weight) {
+            (Some(wa), Some(wb)) => wa.cmp(&wb),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        },
+    }
+    .then_with(|| a.title().cmp(b.title()))
+    .then_with(|| a.path.cmp(&b.path))
+}
+
+impl Site {
+    pub fn new(content: Content) -> Site {
+        let Content { pages, sections } = content;
+        let section_index: BTreeMap<&str, usize> = sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.dir.as_str(), i))
+            .collect();
+
+        let mut section_pages = vec![Vec::new(); sections.len()];
+        for (i, page) in pages.iter().enumerate() {
+            if let Some(&s) = section_index.get(page.section.as_str()) {
+                section_pages[s].push(i);
+            }
+        }
+        for list in &mut section_pages {
+            list.sort_by(|&a, &b| listing_order(&pages[a], &pages[b]));
+        }
+
+        let mut subsections = vec![Vec::new(); sections.len()];
+        for (i, s) in sections.iter().enumerate() {
+            if s.dir.is_empty() {
+                continue;
+            }
+            let parent = s.dir.rsplit_once('/').map_or("", |(p, _)| p);
+            if let Some(&p) = section_index.get(parent) {
+                subsections[p].push(i);
+            }
+        }
+        for list in &mut subsections {
+            list.sort_by(|&a, &b| {
+                let (sa, sb) = (&sections[a], &sections[b]);
+                sa.front_matter
+                    .weight
+                    .unwrap_or(i64::MAX)
+                    .cmp(&sb.front_matter.weight.unwrap_or(i64::MAX))
+                    .then_with(|| sa.title().cmp(&sb.title()))
+                    .then_with(|| sa.path.cmp(&sb.path))
+            });
+        }
+
+        let mut dated: Vec<usize> = (0..pages.len())
+            .filter(|&i| pages[i].front_matter.date.is_some())
+            .collect();
+        dated.sort_by(|&a, &b| listing_order(&pages[a], &pages[b]));
+
+        let mut earlier = vec![None; pages.len()];
+        let mut later = vec![None; pages.len()];
+        for list in &section_pages {
+            let dated_here: Vec<usize> = list
+                .iter()
+                .copied()
+                .filter(|&i| pages[i].front_matter.date.is_some())
+                .collect();
+            for (pos, &i) in dated_here.iter().enumerate() {
+                later[i] = pos.checked_sub(1).map(|p| dated_here[p]);
+                earlier[i] = dated_here.get(pos + 1).copied();
+            }
+        }
+
+        let tags = collect_tags(&pages);
+        Site {
+            pages,
+            sections,
+            section_pages,
+            subsections,
+            dated,
+            tags,
+            earlier,
+            later,
+        }
+    }
+
+    pub fn root_section(&self) -> Option<usize> {
+        self.sections.iter().position(|s| s.dir.is_empty())
+    }
+}
+
+fn collect_tags(pages: &[Page]) -> Vec<Tag> {
+    let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        for name in &page.front_matter.tags {
+            let slug = slugify(name);
+            if slug.is_empty() {
+                continue;
+            }
+            let tag = by_slug.entry(slug.clone()).or_insert_with(|| Tag {
+                name: name.clone(),
+                path: format!("/tags/{slug}/"),
+                slug,
+                pages: Vec::new(),
+            });
+            if name < &tag.name {
+                tag.name = name.clone();
+            }
+            if tag.pages.last() != Some(&i) {
+                tag.pages.push(i);
+            }
+        }
+    }
+    let mut tags: Vec<Tag> = by_slug.into_values().collect();
+    for tag in &mut tags {
+        tag.pages
+            .sort_by(|&a, &b| listing_order(&pages[a], &pages[b]));
+        tag.pages.dedup();
+    }
+    tags
+}
+
+/// One page of a paginated listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pager {
+    /// 1-based.
+    pub index: usize,
+    pub total: usize,
+    /// Site path of this pager (`/blog/` or `/blog/page/2/`).
+    pub path: String,
+    /// Range into the listing.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Splits `count` items into pagers under `base` (`/blog/`). Always at least
+/// one pager, so an empty section still has its page. `per_page = 0`: one pager.
+pub fn paginate(base: &str, count: usize, per_page: usize) -> Vec<Pager> {
+    let per_page = if per_page == 0 {
+        count.max(1)
+    } else {
+        per_page
+    };
+    let total = count.div_ceil(per_page).max(1);
+    (1..=total)
+        .map(|index| Pager {
+            index,
+            total,
+            path: pager_path(base, index),
+            start: (index - 1) * per_page,
+            end: (index * per_page).min(count),
+        })
+        .collect()
+}
+
+pub fn pager_path(base: &str, index: usize) -> String {
+    if index == 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{index}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_splits_and_names_pages() {
+        let p = paginate("/blog/", 25, 10);
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[0].path, "/blog/");
+        assert_eq!(p[2].path, "/blog/page/3/");
+        assert_eq!((p[2].start, p[2].end), (20, 25));
+        assert_eq!(paginate("/", 0, 10).len(), 1);
+        assert_eq!(paginate("/", 7, 0).len(), 1);
+    }
+}

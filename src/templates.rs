@@ -1,0 +1,244 @@
+//! Loading Tera templates: built-ins (feeds, sitemap, redirects), then the
+//! theme's, then the site's own `templates/`, later ones replacing earlier
+//! ones by file name. All are parsed once, together, so `{% extends %}` works
+//! across the three.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::DateTime;
+use tera::{Kwargs, State, Tera, TeraResult};
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::content::PageDate;
+use crate::content::walk::{is_ignored_name, read_text};
+use crate::error::{BuildError, Diagnostic};
+use crate::slug::slugify;
+use crate::theme::{self, ThemeSource};
+
+/// Templates ssg ships for outputs every site has; a site or theme may override them.
+const BUILTINS: &[(&str, &str)] = &[
+    ("atom.xml", include_str!("builtin/atom.xml")),
+    ("sitemap.xml", include_str!("builtin/sitemap.xml")),
+    ("robots.txt", include_str!("builtin/robots.txt")),
+    ("alias.html", include_str!("builtin/alias.html")),
+];
+
+pub struct Templates {
+    pub tera: Tera,
+    /// Template name → file it came from, for error messages.
+    pub sources: HashMap<String, PathBuf>,
+}
+
+impl Templates {
+    pub fn contains(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// The file a template came from, as shown to the user.
+    pub fn source_of(&self, name: &str) -> PathBuf {
+        self.sources
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")))
+    }
+
+    /// Turns a Tera error into a diagnostic naming the template file and line.
+    pub fn diagnostic(&self, err: &tera::Error, rendering: &str) -> Diagnostic {
+        match err.kind() {
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                let line = Some(report.span().start_line).filter(|&l| l > 0);
+                Diagnostic::new(
+                    self.source_of(report.filename()),
+                    line,
+                    format!("{} (rendering {rendering})", report.message()),
+                )
+            }
+            tera::ErrorKind::TemplateNotFound(name) => Diagnostic::new(
+                self.source_of(name),
+                None,
+                format!(
+                    "template \"{name}\" not found (rendering {rendering}); add templates/{name} or use a theme that has it"
+                ),
+            ),
+            tera::ErrorKind::MissingParent { current, parent } => Diagnostic::new(
+                self.source_of(current),
+                None,
+                format!("extends \"{parent}\", which is neither in templates/ nor in the theme"),
+            ),
+            _ => {
+                // Errors from a filter carry the useful part in their source chain.
+                let mut message = err.to_string();
+                let mut source = std::error::Error::source(err);
+                while let Some(s) = source {
+                    message.push_str(": ");
+                    message.push_str(&s.to_string());
+                    source = s.source();
+                }
+                Diagnostic::new(rendering, None, message)
+            }
+        }
+    }
+}
+
+fn collect_dir(
+    dir: &Path,
+    shown_prefix: &Path,
+    into: &mut BTreeMap<String, (PathBuf, String)>,
+) -> Result<(), Vec<Diagnostic>> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let mut errors = Vec::new();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker.flatten() {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let shown = shown_prefix.join(&rel);
+        match read_text(entry.path(), &shown) {
+            Ok(text) => {
+                into.insert(rel, (shown, text));
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Loads and parses every template the site can use.
+pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templates, BuildError> {
+    let mut all: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
+    for (name, text) in BUILTINS {
+        all.insert(
+            name.to_string(),
+            (
+                PathBuf::from(format!("(built-in) {name}")),
+                text.to_string(),
+            ),
+        );
+    }
+    let mut errors = Vec::new();
+    match theme {
+        ThemeSource::None => {}
+        ThemeSource::Embedded => {
+            for (name, text) in theme::embedded_templates() {
+                all.insert(
+                    name.to_string(),
+                    (
+                        PathBuf::from(format!("(built-in theme) templates/{name}")),
+                        text.to_string(),
+                    ),
+                );
+            }
+        }
+        ThemeSource::Dir { dir, shown } => {
+            if let Err(e) = collect_dir(&dir.join("templates"), &shown.join("templates"), &mut all)
+            {
+                errors.extend(e);
+            }
+        }
+    }
+    if let Err(e) = collect_dir(&root.join("templates"), Path::new("templates"), &mut all) {
+        errors.extend(e);
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".htm", ".xml"]);
+    register_helpers(&mut tera, config);
+    let sources: HashMap<String, PathBuf> = all
+        .iter()
+        .map(|(name, (shown, _))| (name.clone(), shown.clone()))
+        .collect();
+    let mut templates = Templates {
+        tera: Tera::new(),
+        sources,
+    };
+    if let Err(e) = tera.add_raw_templates(
+        all.iter()
+            .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+    ) {
+        return Err(templates.diagnostic(&e, "templates").into());
+    }
+    templates.tera = tera;
+    Ok(templates)
+}
+
+/// Filters and functions templates can call beyond Tera's own.
+fn register_helpers(tera: &mut Tera, config: &Config) {
+    // `{{ page.date | date(format="%B %e, %Y") }}`: strftime over the date as written.
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let format: &str = kwargs.get("format")?.unwrap_or("%Y-%m-%d");
+            let instant = PageDate::parse(value)
+                .map(|d| d.instant)
+                .or_else(|| DateTime::parse_from_rfc3339(value).ok())
+                .ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "the date filter cannot read \"{value}\" as a date"
+                    ))
+                })?;
+            let mut out = String::new();
+            use std::fmt::Write;
+            write!(out, "{}", instant.format(format))
+                .map_err(|_| tera::Error::message(format!("invalid date format \"{format}\"")))?;
+            Ok(out)
+        },
+    );
+    tera.register_filter("slugify", |value: &str, _: Kwargs, _: &State| {
+        slugify(value)
+    });
+    tera.register_filter("striptags", |value: &str, _: Kwargs, _: &State| {
+        strip_tags(value)
+    });
+    let base_url = config.base_url.clone();
+    // `{{ get_url(path="/style.css") }}`: an absolute URL on this site.
+    tera.register_function(
+        "get_url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: &str = kwargs.must_get("path")?;
+            if path.contains("://") {
+                return Ok(path.to_string());
+            }
+            let path = path.trim_start_matches('/');
+            Ok(format!("{base_url}/{path}"))
+        },
+    );
+}
+
+/// Text of an HTML fragment: tags dropped, the common entities decoded.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
