@@ -11,7 +11,7 @@ use crate::content::{Page, Section};
 use crate::error::Diagnostic;
 use crate::markdown::TocEntry;
 use crate::output::Output;
-use crate::site::{Pager, Site, pager_path, paginate};
+use crate::site::{Pager, Site, paginate};
 use crate::templates::Templates;
 
 #[derive(Serialize)]
@@ -338,7 +338,7 @@ pub fn render_all(
         jobs.push(Job::Feed { tag: Some(t) });
         if pagers.len() > 1 {
             jobs.push(Job::Alias {
-                from: pager_path(&site.tags[t].path, 1),
+                from: format!("{}page/1/", site.tags[t].path),
                 to: site.tags[t].path.clone(),
                 origin: "pagination".into(),
             });

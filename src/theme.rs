@@ -53,11 +53,6 @@ pub fn embedded_static() -> impl Iterator<Item = (&'static str, &'static [u8])> 
         .filter_map(|(path, bytes)| Some((path.strip_prefix("static/")?, *bytes)))
 }
 
-/// Every file of the built-in theme, for `ssg init --theme-files`-style copies.
-pub fn embedded_files() -> &'static [(&'static str, &'static [u8])] {
-    EMBEDDED
-}
-
 pub fn resolve(root: &Path, config: &Config) -> Result<ThemeSource, BuildError> {
     let Some(name) = config.theme.as_deref().filter(|n| !n.is_empty()) else {
         return Ok(ThemeSource::None);

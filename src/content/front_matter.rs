@@ -229,16 +229,27 @@ fn error_line(message: &str, _syntax: Syntax) -> Option<usize> {
     digits.parse().ok()
 }
 
-/// Parser messages arrive multi-line with source excerpts; one line reads better after `file:line:`.
+/// Parser messages arrive multi-line with source excerpts and positions
+/// relative to the block; after `file:line:` one plain sentence reads better.
 fn tidy(message: &str) -> String {
-    let first = message
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with("TOML parse error"))
-        .unwrap_or(message);
-    first
-        .trim_start_matches("Error deserializing front matter: ")
-        .to_string()
+    let message = message.trim().trim_start_matches("Deserialize error:").trim();
+    let mut parts = Vec::new();
+    for line in message.lines().map(str::trim) {
+        let excerpt = line.starts_with('|')
+            || line.starts_with('^')
+            || line.split_once('|').is_some_and(|(n, _)| n.trim().chars().all(|c| c.is_ascii_digit()));
+        if line.is_empty() || excerpt || line.starts_with("TOML parse error") {
+            continue;
+        }
+        // yaml-rust2 appends "at byte N line N column N", counted inside the block.
+        let line = line.split(" at byte ").next().unwrap_or(line);
+        parts.push(line.to_string());
+    }
+    if parts.is_empty() {
+        message.lines().next().unwrap_or("").to_string()
+    } else {
+        parts.join("; ")
+    }
 }
 
 fn pod_to_json(pod: Pod) -> Value {

@@ -2,7 +2,7 @@
 //! files, reads and parses them in parallel, and assigns URLs.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -300,11 +300,6 @@ pub fn load(content_dir: &Path, shown_dir: &Path, drafts: bool) -> Result<Conten
         crate::log::warn(&w.to_string());
     }
     Ok(Content { pages, sections })
-}
-
-/// Joins a display folder and a content path.
-pub fn shown(shown_dir: &Path, rel: &str) -> PathBuf {
-    shown_dir.join(rel)
 }
 
 #[cfg(test)]

@@ -1,0 +1,16 @@
+//! Integration tests, one module per feature, each against fixture sites on
+//! real disk (one test binary, the mdBook `tests/testsuite/` way).
+
+mod harness;
+
+mod bad_input;
+mod cli;
+mod feeds;
+mod front_matter;
+mod highlighting;
+mod markdown;
+mod output_safety;
+mod pagination;
+mod sections;
+mod taxonomies;
+mod templates;

@@ -1,0 +1,130 @@
+//! Markdown rendering: CommonMark + GFM, heading ids, toc, summaries, links.
+
+use crate::harness::{Site, output};
+
+fn render_page(body: &str) -> String {
+    let site = Site::new()
+        .file("content/blog/p.md", &format!("---\ntitle: P\n---\n{body}"))
+        .file(
+            "content/blog/other.md",
+            "---\ntitle: Other\n---\n## Part two\n",
+        )
+        .file("content/blog/_index.md", "---\ntitle: The blog\n---\n")
+        .file("templates/page.html", "{{ page.content | safe }}");
+    output(&site.build(), "blog/p/index.html")
+}
+
+#[test]
+fn gfm_extensions() {
+    let html = render_page(
+        "| a | b |\n|---|:-:|\n| 1 | 2 |\n\n~~gone~~\n\n- [x] done\n- [ ] todo\n\nText[^1].\n\n[^1]: The note.\n",
+    );
+    assert!(
+        html.contains("<table>") && html.contains("<td style=\"text-align: center\">2</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<del>gone</del>"));
+    assert!(
+        html.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"),
+        "{html}"
+    );
+    assert!(html.contains("class=\"footnote-reference\""));
+    assert!(html.contains("class=\"footnote-definition\""));
+}
+
+#[test]
+fn autolinks_angle_and_bare() {
+    let html = render_page("<https://a.example/x> and https://b.example/y.\n");
+    assert!(
+        html.contains("<a href=\"https://a.example/x\">https://a.example/x</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a href=\"https://b.example/y\">https://b.example/y</a>."),
+        "{html}"
+    );
+}
+
+#[test]
+fn raw_html_passes_through() {
+    let html = render_page("<div class=\"box\"><b>kept</b></div>\n\nInline <kbd>Ctrl</kbd>.\n");
+    assert!(html.contains("<div class=\"box\"><b>kept</b></div>"));
+    assert!(html.contains("<kbd>Ctrl</kbd>"));
+}
+
+#[test]
+fn heading_ids_are_unique_slugs() {
+    let html =
+        render_page("## Hello World\n\n## Hello World\n\n## Ünïcode Tïtle\n\n## Custom {#mine}\n");
+    assert!(html.contains("<h2 id=\"hello-world\">"));
+    assert!(html.contains("<h2 id=\"hello-world-1\">"));
+    assert!(html.contains("<h2 id=\"unicode-title\">"));
+    assert!(html.contains("<h2 id=\"mine\">"));
+}
+
+#[test]
+fn toc_is_nested() {
+    let site = Site::new()
+        .file("content/p.md", "---\ntitle: P\n---\n# One\n## One A\n### Deep\n## One B\n# Two\n")
+        .file(
+            "templates/page.html",
+            "{% for h in page.toc %}[{{ h.level }}:{{ h.id }}{% for c in h.children %}({{ c.id }}{% for d in c.children %}<{{ d.title }}>{% endfor %}){% endfor %}]{% endfor %}",
+        );
+    assert_eq!(
+        output(&site.build(), "p/index.html"),
+        "[1:one(one-a<Deep>)(one-b)][1:two]"
+    );
+}
+
+#[test]
+fn links_to_content_files_resolve() {
+    let html = render_page(
+        "[rel](other.md) [at](@/blog/other.md#part-two) [angle](<./other.md>) [section](_index.md) [up](../blog/other.md)\n",
+    );
+    assert_eq!(html.matches("href=\"/blog/other/\"").count(), 3, "{html}");
+    assert!(html.contains("href=\"/blog/other/#part-two\""));
+    assert!(html.contains("href=\"/blog/\""));
+}
+
+#[test]
+fn summary_comes_from_front_matter_then_more_marker_then_first_paragraph() {
+    let site = Site::new()
+        .file("content/blog/a.md", "---\ntitle: A\ndate: 2024-01-03\nsummary: Given *here*\n---\nBody a.\n")
+        .file("content/blog/b.md", "---\ntitle: B\ndate: 2024-01-02\n---\nIntro b.\n\nStill intro.\n\n<!-- more -->\n\nRest of b.\n")
+        .file("content/blog/c.md", "---\ntitle: C\ndate: 2024-01-01\n---\n# Heading\n\nFirst of c.\n\nSecond of c.\n")
+        .file("templates/section.html", "{% for p in section.pages %}[{{ p.summary | safe }}]{% endfor %}");
+    let html = output(&site.build(), "blog/index.html");
+    assert!(html.contains("[<p>Given <em>here</em></p>\n]"), "{html}");
+    assert!(
+        html.contains("Intro b.") && html.contains("Still intro.") && !html.contains("Rest of b."),
+        "{html}"
+    );
+    assert!(html.contains("[<p>First of c.</p>\n]"), "{html}");
+}
+
+#[test]
+fn word_count_and_reading_time() {
+    let words = "word ".repeat(450);
+    let site = Site::new()
+        .file("content/p.md", &format!("---\ntitle: P\n---\n{words}\n"))
+        .file(
+            "templates/page.html",
+            "{{ page.word_count }} {{ page.reading_time }}",
+        );
+    assert_eq!(output(&site.build(), "p/index.html"), "450 3");
+}
+
+#[test]
+fn smart_punctuation_follows_config() {
+    let site = Site::with_config(&format!(
+        "{}[markdown]\nsmart_punctuation = true\n",
+        crate::harness::CONFIG
+    ))
+    .file(
+        "content/p.md",
+        "---\ntitle: P\n---\n\"Quoted\" -- dash...\n",
+    )
+    .file("templates/page.html", "{{ page.content | safe }}");
+    let html = output(&site.build(), "p/index.html");
+    assert!(html.contains("“Quoted” – dash…"), "{html}");
+}

@@ -1,0 +1,101 @@
+//! Templates: the context, overriding the theme by file name, `extends`
+//! across site and theme, and the helper filters.
+
+use crate::harness::{Site, output};
+
+#[test]
+fn site_template_overrides_the_theme_and_extends_its_base() {
+    let site = Site::new()
+        .file("content/p.md", "---\ntitle: Mine\n---\n")
+        .file(
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}<p id=\"mine\">{{ page.title }}</p>{% endblock content %}",
+        );
+    let html = output(&site.build(), "p/index.html");
+    assert!(html.contains("<p id=\"mine\">Mine</p>"), "{html}");
+    assert!(
+        html.contains("class=\"site-header\""),
+        "theme base.html not used: {html}"
+    );
+}
+
+#[test]
+fn theme_folder_on_disk_is_used() {
+    let site = Site::with_config("title = \"T\"\ntheme = \"plain\"\n")
+        .file("themes/plain/templates/page.html", "plain:{{ page.title }}")
+        .file("themes/plain/templates/index.html", "home")
+        .file("themes/plain/templates/section.html", "section")
+        .file("themes/plain/templates/404.html", "404")
+        .file("themes/plain/static/plain.css", "body{}")
+        .file("static/site.css", "x{}")
+        .file("content/p.md", "---\ntitle: P\n---\n");
+    let built = site.build();
+    assert_eq!(output(&built, "p/index.html"), "plain:P");
+    assert_eq!(output(&built, "plain.css"), "body{}");
+    assert_eq!(output(&built, "site.css"), "x{}");
+}
+
+#[test]
+fn site_static_wins_over_theme_static() {
+    let site = Site::new().file("static/style.css", "mine{}");
+    assert_eq!(output(&site.build(), "style.css"), "mine{}");
+}
+
+#[test]
+fn context_variables() {
+    let site = Site::with_config(
+        "title = \"T & co\"\nbase_url = \"https://ex.org/\"\ndescription = \"D\"\ntheme = \"default\"\n[extra]\nanswer = 42\n",
+    )
+    .file("content/blog/p.md", "---\ntitle: P\ndate: 2024-06-09\nupdated: 2024-07-01\n---\n")
+    .file(
+        "templates/page.html",
+        "{{ config.title }}|{{ config.base_url }}|{{ config.description }}|{{ config.extra.answer }}|{{ current_path }}|{{ current_url }}|{{ page.path }}|{{ page.permalink }}|{{ page.slug }}|{{ page.section }}|{{ page.date }}|{{ page.updated }}",
+    );
+    assert_eq!(
+        output(&site.build(), "blog/p/index.html"),
+        "T &amp; co|https://ex.org|D|42|/blog/p/|https://ex.org/blog/p/|/blog/p/|https://ex.org/blog/p/|p|/blog/|2024-06-09|2024-07-01"
+    );
+}
+
+#[test]
+fn date_filter_and_get_url() {
+    let site = Site::new()
+        .file("content/p.md", "---\ntitle: P\ndate: 2024-06-09\n---\n")
+        .file(
+            "templates/page.html",
+            "{{ page.date | date(format=\"%d %B %Y\") }} {{ get_url(path=\"/a.css\") }} {{ \"Héllo Wörld\" | slugify }}",
+        );
+    assert_eq!(
+        output(&site.build(), "p/index.html"),
+        "09 June 2024 https://example.com/a.css hello-world"
+    );
+}
+
+#[test]
+fn earlier_and_later_are_neighbours_in_the_section() {
+    let site = Site::new()
+        .file("content/blog/one.md", "---\ntitle: One\ndate: 2024-01-01\n---\n")
+        .file("content/blog/two.md", "---\ntitle: Two\ndate: 2024-01-02\n---\n")
+        .file("content/blog/three.md", "---\ntitle: Three\ndate: 2024-01-03\n---\n")
+        .file("content/notes/n.md", "---\ntitle: Other section\ndate: 2024-01-04\n---\n")
+        .file(
+            "templates/page.html",
+            "{% if page.earlier %}{{ page.earlier.title }}{% else %}-{% endif %}<{{ page.title }}>{% if page.later %}{{ page.later.title }}{% else %}-{% endif %}",
+        );
+    let built = site.build();
+    assert_eq!(output(&built, "blog/one/index.html"), "-<One>Two");
+    assert_eq!(output(&built, "blog/two/index.html"), "One<Two>Three");
+    assert_eq!(output(&built, "blog/three/index.html"), "Two<Three>-");
+}
+
+#[test]
+fn without_a_theme_missing_templates_are_named() {
+    let site = Site::with_config("title = \"T\"\n").file("content/p.md", "---\ntitle: P\n---\n");
+    let err = site
+        .try_build()
+        .err()
+        .expect("no templates at all must fail");
+    let text = err.to_string();
+    assert!(text.contains("template \"page.html\" not found"), "{text}");
+    assert!(text.contains("content/p.md"), "{text}");
+}
