@@ -232,12 +232,17 @@ fn error_line(message: &str, _syntax: Syntax) -> Option<usize> {
 /// Parser messages arrive multi-line with source excerpts and positions
 /// relative to the block; after `file:line:` one plain sentence reads better.
 fn tidy(message: &str) -> String {
-    let message = message.trim().trim_start_matches("Deserialize error:").trim();
+    let message = message
+        .trim()
+        .trim_start_matches("Deserialize error:")
+        .trim();
     let mut parts = Vec::new();
     for line in message.lines().map(str::trim) {
         let excerpt = line.starts_with('|')
             || line.starts_with('^')
-            || line.split_once('|').is_some_and(|(n, _)| n.trim().chars().all(|c| c.is_ascii_digit()));
+            || line
+                .split_once('|')
+                .is_some_and(|(n, _)| n.trim().chars().all(|c| c.is_ascii_digit()));
         if line.is_empty() || excerpt || line.starts_with("TOML parse error") {
             continue;
         }
