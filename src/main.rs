@@ -58,6 +58,21 @@ enum Command {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
     },
+    /// Preview the site on 127.0.0.1, reloading the browser on every save
+    Serve {
+        /// Address to listen on (only loopback unless you say otherwise)
+        #[arg(short, long, default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
+        /// Port; the next free one is taken when it is in use
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Include pages marked draft
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in a browser
+        #[arg(long)]
+        open: bool,
+    },
     /// Build in memory and check every internal link; exit 1 on a broken one
     Check {
         /// Include pages marked draft
@@ -174,6 +189,24 @@ fn run(cli: Cli) -> Result<bool> {
         } => {
             let root = find_root(cli.root.as_deref())?;
             cmd_build(&root, output.as_deref(), BuildOptions { drafts, base_url })?;
+            Ok(true)
+        }
+        Command::Serve {
+            interface,
+            port,
+            drafts,
+            open,
+        } => {
+            let root = find_root(cli.root.as_deref())?;
+            ssg::serve::serve(
+                &root,
+                ssg::serve::ServeOptions {
+                    interface,
+                    port,
+                    drafts,
+                    open,
+                },
+            )?;
             Ok(true)
         }
         Command::Check { drafts } => {

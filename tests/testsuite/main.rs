@@ -4,6 +4,7 @@
 mod harness;
 
 mod bad_input;
+mod browser;
 mod cli;
 mod feeds;
 mod front_matter;
@@ -12,5 +13,6 @@ mod markdown;
 mod output_safety;
 mod pagination;
 mod sections;
+mod serve;
 mod taxonomies;
 mod templates;

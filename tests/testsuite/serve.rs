@@ -1,0 +1,451 @@
+//! `ssg serve`: the real binary on a free port, a real websocket client, real
+//! files edited on disk.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::{Site, post, snapshot, ssg_bin};
+
+/// A running `ssg serve`, stopped on drop.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+}
+
+impl Server {
+    pub fn start(root: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(ssg_bin())
+            .args(["serve", "-p", "0"])
+            .args(extra)
+            .current_dir(root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start ssg serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read address");
+        let port = line
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        Server { child, port }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String) {
+        http_get(self.port, path)
+    }
+
+    pub fn livereload(&self) -> LiveReload {
+        let (socket, _) =
+            tungstenite::connect(format!("ws://127.0.0.1:{}/__ssg/livereload", self.port))
+                .expect("websocket");
+        if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_ref() {
+            s.set_read_timeout(Some(Duration::from_millis(200)))
+                .expect("timeout");
+        }
+        LiveReload { socket }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct LiveReload {
+    socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
+}
+
+impl LiveReload {
+    /// The next message, as JSON, within `limit`.
+    pub fn next(&mut self, limit: Duration) -> Option<serde_json::Value> {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            match self.socket.read() {
+                Ok(tungstenite::Message::Text(t)) => return serde_json::from_str(&t).ok(),
+                Ok(_) => continue,
+                Err(tungstenite::Error::Io(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    continue;
+                }
+                Err(e) => panic!("websocket: {e}"),
+            }
+        }
+        None
+    }
+
+    /// Waits for a message of `kind` ("reload" or "error").
+    #[track_caller]
+    pub fn expect(&mut self, kind: &str) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Some(msg) = self.next(Duration::from_secs(1))
+                && msg["type"] == kind
+            {
+                return msg;
+            }
+        }
+        panic!("no {kind} message within 10 s");
+    }
+}
+
+/// A raw HTTP/1.1 GET: the path goes on the wire exactly as given.
+pub fn http_get(port: u16, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    // Read the head, then exactly Content-Length bytes: some servers
+    // (chromium's DevTools) keep the connection open regardless.
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = stream.read(&mut buf).expect("response");
+        raw.extend_from_slice(&buf[..n]);
+        let head_end = raw.windows(4).position(|w| w == b"\r\n\r\n");
+        if let Some(end) = head_end {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if length.is_some_and(|len| raw.len() >= end + 4 + len) {
+                break;
+            }
+        }
+        if n == 0 {
+            break;
+        }
+    }
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn paths(msg: &serde_json::Value) -> Vec<String> {
+    msg["paths"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn blog() -> Site {
+    Site::new()
+        .file(
+            "content/blog/a.md",
+            &post("Alpha", "2024-01-01", &["x"], "First body."),
+        )
+        .file(
+            "content/blog/b.md",
+            &post("Beta", "2024-01-02", &["x"], "Second body."),
+        )
+        .file("content/about.md", "---\ntitle: About\n---\nAbout text.\n")
+}
+
+#[test]
+fn edit_a_post_and_the_browser_is_told() {
+    let site = blog();
+    let server = Server::start(site.root(), &[]);
+    let (status, body) = server.get("/blog/a/");
+    assert_eq!(status, 200);
+    assert!(body.contains("First body."));
+    assert!(
+        body.contains("/__ssg/livereload"),
+        "live reload script not injected"
+    );
+
+    let mut ws = server.livereload();
+    site.write(
+        "content/blog/a.md",
+        post("Alpha", "2024-01-01", &["x"], "Edited body.").as_bytes(),
+    );
+    let msg = ws.expect("reload");
+    let changed = paths(&msg);
+    assert!(
+        changed.contains(&"blog/a/index.html".to_string()),
+        "{changed:?}"
+    );
+    // A body-only edit shows nowhere else: the about page is not announced.
+    assert!(
+        !changed.contains(&"about/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(server.get("/blog/a/").1.contains("Edited body."));
+}
+
+#[test]
+fn add_and_delete_a_post() {
+    let site = blog();
+    let server = Server::start(site.root(), &[]);
+    let mut ws = server.livereload();
+    site.write(
+        "content/blog/c.md",
+        post("Gamma", "2024-01-03", &["new tag"], "Third.").as_bytes(),
+    );
+    let changed = paths(&ws.expect("reload"));
+    assert!(
+        changed.contains(&"blog/c/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&"tags/new-tag/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_eq!(server.get("/blog/c/").0, 200);
+    assert!(server.get("/").1.contains("Gamma"));
+
+    std::fs::remove_file(site.root().join("content/blog/c.md")).unwrap();
+    let changed = paths(&ws.expect("reload"));
+    assert!(
+        changed.contains(&"blog/c/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&"tags/new-tag/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert_eq!(server.get("/blog/c/").0, 404);
+    assert_eq!(server.get("/tags/new-tag/").0, 404);
+}
+
+#[test]
+fn broken_front_matter_and_template_show_an_error_then_recover() {
+    let site = blog();
+    let server = Server::start(site.root(), &[]);
+    let mut ws = server.livereload();
+
+    site.write(
+        "content/blog/a.md",
+        b"---\ntitle: Alpha\ndate: 2024-13-01\n---\nBroken.\n",
+    );
+    let msg = ws.expect("error");
+    let text = msg["message"].as_str().unwrap_or("");
+    assert!(text.contains("content/blog/a.md:3: invalid date"), "{text}");
+    // The last good site is still served.
+    assert!(server.get("/blog/a/").1.contains("First body."));
+    // A tab opened now learns of the error at once.
+    let mut late = server.livereload();
+    assert_eq!(late.expect("error")["message"], msg["message"]);
+
+    site.write(
+        "content/blog/a.md",
+        post("Alpha", "2024-01-01", &["x"], "Fixed body.").as_bytes(),
+    );
+    ws.expect("reload");
+    assert!(server.get("/blog/a/").1.contains("Fixed body."));
+
+    site.write(
+        "templates/page.html",
+        b"{{ page.title }}\n{{ page.missing_field }}",
+    );
+    let text = ws.expect("error")["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(text.contains("templates/page.html:2"), "{text}");
+    std::fs::remove_file(site.root().join("templates/page.html")).unwrap();
+    ws.expect("reload");
+    assert_eq!(server.get("/blog/a/").0, 200);
+}
+
+#[test]
+fn a_site_that_does_not_build_at_start_shows_the_error_page() {
+    let site = Site::new().file("content/a.md", "---\ndate: never\n---\n");
+    let server = Server::start(site.root(), &[]);
+    let (status, body) = server.get("/");
+    assert_eq!(status, 500);
+    assert!(body.contains("content/a.md:2: invalid date"), "{body}");
+    let mut ws = server.livereload();
+    site.write("content/a.md", b"---\ntitle: Now fine\n---\n");
+    ws.expect("reload");
+    assert_eq!(server.get("/a/").0, 200);
+}
+
+#[test]
+fn requests_cannot_leave_the_site() {
+    let site = blog().file("secret.txt", "top secret");
+    let server = Server::start(site.root(), &[]);
+    for path in [
+        "/../secret.txt",
+        "/../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/blog/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "/blog/%2e%2e/%2e%2e/ssg.toml",
+    ] {
+        let (status, body) = server.get(path);
+        assert!(status == 400 || status == 404, "{path} gave {status}");
+        assert!(
+            !body.contains("top secret") && !body.contains("base_url"),
+            "{path} leaked a file"
+        );
+    }
+}
+
+#[test]
+fn directories_unknown_paths_and_redirects() {
+    let site = blog();
+    let server = Server::start(site.root(), &[]);
+    assert_eq!(server.get("/blog/").0, 200);
+    let (status, body) = server.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("Page not found"),
+        "the site's 404.html is served"
+    );
+    assert_eq!(server.get("/blog").0, 308);
+}
+
+#[test]
+fn binds_loopback_and_takes_the_next_port_when_taken() {
+    let site = blog();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let mut child = Command::new(ssg_bin())
+        .args(["serve", "-p", &port.to_string()])
+        .current_dir(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let _ = child.wait();
+    assert!(line.starts_with("Serving at http://127.0.0.1:"), "{line}");
+    assert!(
+        !line.contains(&format!(":{port}/")),
+        "took a port in use: {line}"
+    );
+    assert!(err.contains(&format!("Port {port} is in use")), "{err}");
+}
+
+#[test]
+fn served_site_equals_a_fresh_build_after_a_series_of_edits() {
+    let site = blog().file("static/s.css", "a{}");
+    let server = Server::start(site.root(), &[]);
+    let mut ws = server.livereload();
+    let edits: Vec<Box<dyn Fn()>> = vec![
+        Box::new(|| {
+            site.write(
+                "content/blog/c.md",
+                post("Gamma", "2024-02-01", &["y"], "New.").as_bytes(),
+            )
+        }),
+        Box::new(|| {
+            site.write(
+                "content/blog/a.md",
+                post("Alpha renamed", "2024-03-01", &["y", "z"], "Moved up.").as_bytes(),
+            )
+        }),
+        Box::new(|| std::fs::remove_file(site.root().join("content/blog/b.md")).unwrap()),
+        Box::new(|| site.write("static/s.css", b"b{}")),
+        Box::new(|| {
+            site.write(
+                "content/blog/_index.md",
+                b"---\ntitle: Journal\n---\nIntro.\n",
+            )
+        }),
+        Box::new(|| {
+            site.write(
+                "templates/tag.html",
+                b"{{ tag.name }}: {{ tag.pages | length }}",
+            )
+        }),
+    ];
+    for edit in &edits {
+        edit();
+        ws.expect("reload");
+    }
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("fresh");
+    let base = format!("http://127.0.0.1:{}", server.port);
+    site.run(&["build", "-o", dir.to_str().unwrap(), "--base-url", &base])
+        .success();
+    let fresh = snapshot(&dir);
+    assert!(fresh.len() > 10);
+    // Editors and file systems may split one save into two events; allow the
+    // server to settle rather than racing its last rebuild.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match first_difference(&server, &fresh) {
+            None => break,
+            Some(diff) if Instant::now() > deadline => panic!("{diff}"),
+            Some(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+}
+
+/// The first output the server serves differently from a fresh build.
+fn first_difference(server: &Server, fresh: &[(std::path::PathBuf, Vec<u8>)]) -> Option<String> {
+    for (path, bytes) in fresh {
+        let url_path = format!("/{}", path.to_string_lossy());
+        let (status, body) = server.get(&url_path);
+        if status != 200 {
+            return Some(format!("{url_path}: status {status}"));
+        }
+        let expected = String::from_utf8_lossy(bytes).into_owned();
+        let served = if url_path.ends_with(".html") {
+            // Drop the injected live-reload script before comparing.
+            let start = body.find("<script>").unwrap_or(body.len());
+            let end = body[start..]
+                .find("</script>")
+                .map_or(start, |e| start + e + "</script>".len());
+            format!("{}{}", &body[..start], &body[end..])
+        } else {
+            body
+        };
+        if served != expected {
+            return Some(format!(
+                "{url_path} differs from a fresh build:\nserved:\n{served}\nfresh:\n{expected}"
+            ));
+        }
+    }
+    None
+}
