@@ -11,6 +11,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::content::walk;
+use crate::content::{Page, Section};
 use crate::error::{BuildError, Diagnostic};
 use crate::highlight;
 use crate::markdown::{self, InternalLink, MarkdownOptions, PageLinks, Rendered};
@@ -34,6 +35,9 @@ pub struct Stats {
     pub sections: usize,
     pub tags: usize,
     pub files: usize,
+    /// Templated outputs rendered (the rest were unchanged and reused).
+    pub rendered: usize,
+    pub rendered_paths: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -63,115 +67,276 @@ pub fn load_config(root: &Path, opts: &BuildOptions) -> Result<Config, BuildErro
 /// Builds the site under `root` in memory.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<Built, BuildError> {
     let started = Instant::now();
-    let config = load_config(root, opts)?;
-    let theme = theme::resolve(root, &config)?;
-    let highlight_css = if config.markdown.highlight {
-        Some(
-            highlight::theme_css(&config.markdown.highlight_theme)
-                .map_err(|m| BuildError::one("ssg.toml", None, m))?,
-        )
-    } else {
-        None
-    };
+    let mut session = Session::load(root, opts)?;
+    let mut built = session.render()?;
+    built.stats.elapsed = started.elapsed();
+    Ok(built)
+}
 
-    let (templates, content) = rayon::join(
-        || templates::load(root, &config, &theme),
-        || {
-            walk::load(
-                &root.join("content"),
-                Path::new("content"),
-                config.build.drafts,
-            )
-        },
-    );
-    let templates = templates?;
-    let mut content = content?;
-    crate::log::verbose(&format!(
-        "read content and templates: {:?}",
-        started.elapsed()
-    ));
-
-    // Every content file's URL, so `[x](other.md)` and `@/blog/x.md` resolve.
-    let mut urls: HashMap<String, String> = HashMap::new();
-    for p in &content.pages {
+/// Every content file's URL, so `[x](other.md)` and `@/blog/x.md` resolve.
+fn url_map(pages: &[Page], sections: &[Section]) -> HashMap<String, String> {
+    let mut urls = HashMap::with_capacity(pages.len() + sections.len());
+    for p in pages {
         urls.insert(p.rel.clone(), p.path.clone());
     }
-    for s in &content.sections {
-        let index = if s.dir.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{}/_index.md", s.dir)
-        };
-        urls.insert(index, s.path.clone());
+    for s in sections {
+        urls.insert(section_index_rel(&s.dir), s.path.clone());
     }
+    urls
+}
+
+fn section_index_rel(dir: &str) -> String {
+    if dir.is_empty() {
+        "_index.md".to_string()
+    } else {
+        format!("{dir}/_index.md")
+    }
+}
+
+fn render_page_markdown(page: &mut Page, md: MarkdownOptions, urls: &HashMap<String, String>) {
     let resolve = |rel: &str| urls.get(rel).cloned();
-    let md = MarkdownOptions {
-        highlight: config.markdown.highlight,
-        smart_punctuation: config.markdown.smart_punctuation,
-    };
-    content.pages.par_iter_mut().for_each(|page| {
-        page.rendered = markdown::render(
-            &page.body,
-            md,
-            &PageLinks {
-                source: &page.rel,
-                path: &page.path,
-                resolve: &resolve,
-            },
-        );
-        if let Some(summary) = &page.front_matter.summary {
-            page.rendered.summary = Some(markdown::render_inline(summary, md));
-        }
-    });
-    content.sections.par_iter_mut().for_each(|section| {
-        let rel = if section.dir.is_empty() {
-            "_index.md".to_string()
-        } else {
-            format!("{}/_index.md", section.dir)
-        };
-        section.rendered = markdown::render(
-            &section.body,
-            md,
-            &PageLinks {
-                source: &rel,
-                path: &section.path,
-                resolve: &resolve,
-            },
-        );
-    });
-    crate::log::verbose(&format!("rendered markdown: {:?}", started.elapsed()));
-
-    let site = Site::new(content);
-    let mut outputs = render::render_all(&site, &config, &templates).map_err(BuildError::from)?;
-    crate::log::verbose(&format!("rendered templates: {:?}", started.elapsed()));
-
-    outputs.extend(asset_outputs(root, &site));
-    outputs.extend(static_outputs(root, &theme)?);
-    if let Some(css) = highlight_css {
-        outputs.push(Output::bytes(
-            "highlight.css".into(),
-            css.into_bytes(),
-            format!("highlight_theme \"{}\"", config.markdown.highlight_theme),
-        ));
+    page.rendered = markdown::render(
+        &page.body,
+        md,
+        &PageLinks {
+            source: &page.rel,
+            path: &page.path,
+            resolve: &resolve,
+        },
+    );
+    if let Some(summary) = &page.front_matter.summary {
+        page.rendered.summary = Some(markdown::render_inline(summary, md));
     }
-    output::check_conflicts(&mut outputs).map_err(BuildError::from)?;
+}
 
-    let mut warnings = Vec::new();
-    let broken_links = check_links(&site, &outputs, &mut warnings);
-    let stats = Stats {
-        pages: site.pages.len(),
-        sections: site.sections.len(),
-        tags: site.tags.len(),
-        files: outputs.len(),
-        elapsed: started.elapsed(),
-    };
-    Ok(Built {
-        config,
-        outputs,
-        stats,
-        broken_links,
-        warnings,
-    })
+/// A loaded site that can be rendered again after some of its pages
+/// changed, re-rendering only what the change reaches (`ssg serve`).
+pub struct Session {
+    root: PathBuf,
+    pub config: Config,
+    templates: templates::Templates,
+    md: MarkdownOptions,
+    pub site: Site,
+    urls: HashMap<String, String>,
+    cache: render::RenderCache,
+    /// Static files and highlight.css: outputs that are not rendered.
+    files: Vec<Output>,
+}
+
+impl Session {
+    /// Reads config, templates and content and renders all Markdown.
+    pub fn load(root: &Path, opts: &BuildOptions) -> Result<Session, BuildError> {
+        let started = Instant::now();
+        let config = load_config(root, opts)?;
+        let theme = theme::resolve(root, &config)?;
+        let highlight_css = if config.markdown.highlight {
+            Some(
+                highlight::theme_css(&config.markdown.highlight_theme)
+                    .map_err(|m| BuildError::one("ssg.toml", None, m))?,
+            )
+        } else {
+            None
+        };
+
+        let (templates, content) = rayon::join(
+            || templates::load(root, &config, &theme),
+            || {
+                walk::load(
+                    &root.join("content"),
+                    Path::new("content"),
+                    config.build.drafts,
+                )
+            },
+        );
+        let templates = templates?;
+        let mut content = content?;
+        crate::log::verbose(&format!(
+            "read content and templates: {:?}",
+            started.elapsed()
+        ));
+
+        let urls = url_map(&content.pages, &content.sections);
+        let md = MarkdownOptions {
+            highlight: config.markdown.highlight,
+            smart_punctuation: config.markdown.smart_punctuation,
+        };
+        content
+            .pages
+            .par_iter_mut()
+            .for_each(|page| render_page_markdown(page, md, &urls));
+        let resolve = |rel: &str| urls.get(rel).cloned();
+        content.sections.par_iter_mut().for_each(|section| {
+            let rel = section_index_rel(&section.dir);
+            section.rendered = markdown::render(
+                &section.body,
+                md,
+                &PageLinks {
+                    source: &rel,
+                    path: &section.path,
+                    resolve: &resolve,
+                },
+            );
+        });
+        crate::log::verbose(&format!("rendered markdown: {:?}", started.elapsed()));
+
+        let site = Site::new(content);
+        let mut files = static_outputs(root, &theme)?;
+        if let Some(css) = highlight_css {
+            files.push(Output::bytes(
+                "highlight.css".into(),
+                css.into_bytes(),
+                format!("highlight_theme \"{}\"", config.markdown.highlight_theme),
+            ));
+        }
+        Ok(Session {
+            root: root.to_path_buf(),
+            config,
+            templates,
+            md,
+            site,
+            urls,
+            cache: render::RenderCache::default(),
+            files,
+        })
+    }
+
+    /// Whether a change to `rel` (content-relative) can be applied by
+    /// [`Session::update_pages`]: a plain page file in an existing section,
+    /// not a bundle, not a section index.
+    pub fn can_update_page(&self, rel: &str) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        if !name.ends_with(".md") || name == "index.md" || name == "_index.md" {
+            return false;
+        }
+        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let known_section = self.site.sections.iter().any(|s| s.dir == dir);
+        let mut ancestor = dir;
+        let in_bundle = loop {
+            if self.urls.contains_key(&format!("{ancestor}/index.md")) {
+                break true;
+            }
+            match ancestor.rsplit_once('/') {
+                Some((up, _)) => ancestor = up,
+                None => break false,
+            }
+        };
+        known_section && !in_bundle
+    }
+
+    /// Re-reads the given page files (content-relative; gone = removed) and
+    /// re-renders the Markdown of exactly the pages that changed, plus pages
+    /// whose links point at a URL that came, went or moved. On error the
+    /// session is unchanged.
+    pub fn update_pages(&mut self, rels: &[String]) -> Result<(), BuildError> {
+        let content_dir = self.root.join("content");
+        let drafts = self.config.build.drafts;
+        let loaded: Vec<Result<(String, Option<Page>), Diagnostic>> = rels
+            .par_iter()
+            .map(|rel| {
+                if !content_dir.join(rel).is_file() {
+                    return Ok((rel.clone(), None));
+                }
+                walk::load_page(&content_dir, Path::new("content"), rel, drafts, Vec::new())
+                    .map(|p| (rel.clone(), p))
+            })
+            .collect();
+        let mut errors = Vec::new();
+        let mut fresh = Vec::new();
+        for r in loaded {
+            match r {
+                Ok(v) => fresh.push(v),
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+
+        let old_urls = self.urls.clone();
+        for (rel, page) in fresh {
+            let at = self.site.pages.iter().position(|p| p.rel == rel);
+            match (at, page) {
+                (Some(i), Some(page)) => self.site.pages[i] = page,
+                (None, Some(page)) => self.site.pages.push(page),
+                (Some(i), None) => {
+                    self.site.pages.remove(i);
+                }
+                (None, None) => {}
+            }
+        }
+        self.urls = url_map(&self.site.pages, &self.site.sections);
+        let moved: HashSet<&str> = old_urls
+            .iter()
+            .filter(|(rel, url)| self.urls.get(*rel) != Some(url))
+            .map(|(_, url)| url.as_str())
+            .collect();
+        let appeared: HashSet<&str> = self
+            .urls
+            .keys()
+            .filter(|rel| !old_urls.contains_key(*rel))
+            .map(String::as_str)
+            .collect();
+        let changed: HashSet<&str> = rels.iter().map(String::as_str).collect();
+        let md = self.md;
+        let urls = &self.urls;
+        self.site.pages.par_iter_mut().for_each(|page| {
+            let linked_to_change = page
+                .rendered
+                .links
+                .iter()
+                .any(|l| moved.contains(l.path.as_str()))
+                || page
+                    .rendered
+                    .broken_content_links
+                    .iter()
+                    .any(|l| appeared.contains(l.path.as_str()));
+            if changed.contains(page.rel.as_str()) || linked_to_change {
+                if linked_to_change && !changed.contains(page.rel.as_str()) {
+                    page.generation = crate::content::next_generation();
+                }
+                render_page_markdown(page, md, urls);
+            }
+        });
+        self.site.reindex();
+        Ok(())
+    }
+
+    /// Renders every output, reusing the previous render's bytes for outputs
+    /// whose inputs did not change.
+    pub fn render(&mut self) -> Result<Built, BuildError> {
+        let started = Instant::now();
+        let mut outputs =
+            render::render_all(&self.site, &self.config, &self.templates, &mut self.cache)
+                .map_err(BuildError::from)?;
+        crate::log::verbose(&format!(
+            "rendered templates: {:?} ({} of {} outputs re-rendered)",
+            started.elapsed(),
+            self.cache.rendered,
+            outputs.len()
+        ));
+        outputs.extend(asset_outputs(&self.root, &self.site));
+        outputs.extend(self.files.iter().cloned());
+        output::check_conflicts(&mut outputs).map_err(BuildError::from)?;
+
+        let mut warnings = Vec::new();
+        let broken_links = check_links(&self.site, &outputs, &mut warnings);
+        let stats = Stats {
+            pages: self.site.pages.len(),
+            sections: self.site.sections.len(),
+            tags: self.site.tags.len(),
+            files: outputs.len(),
+            rendered: self.cache.rendered,
+            rendered_paths: self.cache.rendered_paths.clone(),
+            elapsed: started.elapsed(),
+        };
+        Ok(Built {
+            config: self.config.clone(),
+            outputs,
+            stats,
+            broken_links,
+            warnings,
+        })
+    }
 }
 
 /// Files beside a bundle's index.md, and non-Markdown files in section folders.

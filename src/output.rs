@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
@@ -15,7 +16,8 @@ use crate::error::Diagnostic;
 
 #[derive(Debug, Clone)]
 pub enum OutputData {
-    Bytes(Vec<u8>),
+    /// Shared, so an incremental rebuild can keep unchanged outputs without copying.
+    Bytes(Arc<[u8]>),
     /// A file copied verbatim (static files, bundle assets).
     Copy(PathBuf),
 }
@@ -34,6 +36,14 @@ impl Output {
     pub fn bytes(path: String, bytes: Vec<u8>, origin: impl Into<String>) -> Output {
         Output {
             path,
+            data: OutputData::Bytes(Arc::from(bytes)),
+            origin: origin.into(),
+        }
+    }
+
+    pub fn shared(path: String, bytes: Arc<[u8]>, origin: impl Into<String>) -> Output {
+        Output {
+            path,
             data: OutputData::Bytes(bytes),
             origin: origin.into(),
         }
@@ -50,7 +60,7 @@ impl Output {
     /// The bytes of this output, reading copied files from disk.
     pub fn read(&self) -> io::Result<Vec<u8>> {
         match &self.data {
-            OutputData::Bytes(b) => Ok(b.clone()),
+            OutputData::Bytes(b) => Ok(b.to_vec()),
             OutputData::Copy(p) => fs::read(p),
         }
     }
@@ -133,7 +143,7 @@ fn fill(outputs: &[Output], staging: &Path) -> Result<()> {
     }
     planned.par_iter().try_for_each(|(dest, o)| -> Result<()> {
         match &o.data {
-            OutputData::Bytes(b) => fs::write(dest, b),
+            OutputData::Bytes(b) => fs::write(dest, &b[..]),
             OutputData::Copy(from) => fs::copy(from, dest).map(|_| ()),
         }
         .with_context(|| format!("cannot write {} (from {})", dest.display(), o.origin))

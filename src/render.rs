@@ -2,6 +2,11 @@
 //! from values computed once per page (Tera values share their data, so a
 //! page listed on fifty pagers is serialised once).
 
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
@@ -10,7 +15,7 @@ use crate::config::Config;
 use crate::content::{Page, Section};
 use crate::error::Diagnostic;
 use crate::markdown::TocEntry;
-use crate::output::Output;
+use crate::output::{Output, OutputData};
 use crate::site::{Pager, Site, paginate};
 use crate::templates::Templates;
 
@@ -123,7 +128,9 @@ fn reading_time(words: usize) -> usize {
     words.div_ceil(200)
 }
 
-fn page_value(site: &Site, i: usize, config: &Config) -> Value {
+/// A page's template value, with a hash of what listings see of it (`meta`:
+/// everything but the body) and of all of it (`full`).
+fn page_value(site: &Site, i: usize, config: &Config) -> CachedPage {
     let page = &site.pages[i];
     let fm = &page.front_matter;
     let rendered = &page.rendered;
@@ -165,7 +172,62 @@ fn page_value(site: &Site, i: usize, config: &Config) -> Value {
         earlier: site.earlier[i].map(|e| page_ref(&site.pages[e], config)),
         later: site.later[i].map(|l| page_ref(&site.pages[l], config)),
     };
-    Value::from_serializable(&value)
+    let full_value = Value::from_serializable(&value);
+    let (content, toc, word_count) = (value.content, value.toc, value.word_count);
+    let mut meta_view = value;
+    meta_view.content = "";
+    meta_view.toc = &[];
+    meta_view.word_count = 0;
+    meta_view.reading_time = 0;
+    let meta = hash_of(&serde_json::to_vec(&meta_view).unwrap_or_default());
+    let full = hash_of(&(
+        meta,
+        content,
+        serde_json::to_vec(toc).unwrap_or_default(),
+        word_count,
+    ));
+    CachedPage {
+        key: page_key(site, i),
+        value: full_value,
+        meta,
+        full,
+    }
+}
+
+fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// What a page's value depends on besides config: its own reading and its neighbours'.
+fn page_key(site: &Site, i: usize) -> (u64, Option<u64>, Option<u64>) {
+    let generation = |j: Option<usize>| j.map(|j| site.pages[j].generation);
+    (
+        site.pages[i].generation,
+        generation(site.earlier[i]),
+        generation(site.later[i]),
+    )
+}
+
+struct CachedPage {
+    key: (u64, Option<u64>, Option<u64>),
+    value: Value,
+    meta: u64,
+    full: u64,
+}
+
+/// Memory between renders of the same site (`ssg serve`): page values by
+/// source, and each output's input signature and bytes. An output whose
+/// signature is unchanged is not rendered again.
+#[derive(Default)]
+pub struct RenderCache {
+    pages: HashMap<String, CachedPage>,
+    outputs: HashMap<String, (u64, Arc<[u8]>)>,
+    /// Outputs rendered by the last call (the rest came from the cache).
+    pub rendered: usize,
+    /// Their paths, for `-v` and tests.
+    pub rendered_paths: Vec<String>,
 }
 
 fn section_value(site: &Site, s: usize, config: &Config, page_values: &[Value]) -> Value {
@@ -280,11 +342,78 @@ pub fn render_all(
     site: &Site,
     config: &Config,
     templates: &Templates,
+    cache: &mut RenderCache,
 ) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    let page_values: Vec<Value> = (0..site.pages.len())
+    let fresh: Vec<Option<CachedPage>> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| page_value(site, i, config))
+        .map(|i| {
+            let hit = cache
+                .pages
+                .get(&site.pages[i].rel)
+                .is_some_and(|c| c.key == page_key(site, i));
+            (!hit).then(|| page_value(site, i, config))
+        })
         .collect();
+    for (i, f) in fresh.into_iter().enumerate() {
+        if let Some(c) = f {
+            cache.pages.insert(site.pages[i].rel.clone(), c);
+        }
+    }
+    let live: HashSet<&str> = site.pages.iter().map(|p| p.rel.as_str()).collect();
+    cache.pages.retain(|rel, _| live.contains(rel.as_str()));
+    let cached: Vec<&CachedPage> = site.pages.iter().map(|p| &cache.pages[&p.rel]).collect();
+    let page_values: Vec<Value> = cached.iter().map(|c| c.value.clone()).collect();
+    let page_hash = |i: usize, body: bool| if body { cached[i].full } else { cached[i].meta };
+    let aggregate = |list: &[usize], body: bool| {
+        hash_of(
+            &list
+                .iter()
+                .map(|&i| page_hash(i, body))
+                .collect::<Vec<u64>>(),
+        )
+    };
+    let section_aggs: Vec<(u64, u64)> = site
+        .section_pages
+        .iter()
+        .map(|l| (aggregate(l, false), aggregate(l, true)))
+        .collect();
+    let tag_aggs: Vec<(u64, u64)> = site
+        .tags
+        .iter()
+        .map(|t| (aggregate(&t.pages, false), aggregate(&t.pages, true)))
+        .collect();
+    let section_own: Vec<u64> = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(s, sec)| {
+            let subs: Vec<(String, &str, usize)> = site.subsections[s]
+                .iter()
+                .map(|&c| {
+                    (
+                        site.sections[c].title(),
+                        site.sections[c].path.as_str(),
+                        site.section_pages[c].len(),
+                    )
+                })
+                .collect();
+            hash_of(&(
+                sec.title(),
+                &sec.rendered.html,
+                serde_json::to_vec(&sec.front_matter.extra).unwrap_or_default(),
+                subs,
+            ))
+        })
+        .collect();
+    let all_pages: Vec<usize> = (0..site.pages.len()).collect();
+    let everything = aggregate(&all_pages, false);
+    let tag_names = hash_of(
+        &site
+            .tags
+            .iter()
+            .map(|t| (&t.name, &t.slug, t.pages.len()))
+            .collect::<Vec<_>>(),
+    );
     let paginate_by = |s: &Section| {
         s.front_matter
             .paginate_by
@@ -357,7 +486,8 @@ pub fn render_all(
     }
 
     let config_value = Value::from_serializable(&config_for_templates(config));
-    let render = |job: &Job| -> Result<Output, Diagnostic> {
+    let previous = std::mem::take(&mut cache.outputs);
+    let render = |job: &Job| -> Result<(Output, u64, bool), Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert_value("config", config_value.clone());
         let (template, path, what): (String, String, String) = match job {
@@ -486,6 +616,71 @@ pub fn render_all(
                 ("alias.html".into(), from.clone(), origin.clone())
             }
         };
+        let body = templates.reads_body(&template);
+        let pick = |(meta, full): (u64, u64)| if body { full } else { meta };
+        let slice = |listing: &[usize], pager: &Pager| {
+            listing[pager.start..pager.end]
+                .iter()
+                .map(|&i| page_hash(i, body))
+                .collect::<Vec<u64>>()
+        };
+        let inputs = match job {
+            Job::Page(i) => hash_of(&cached[*i].full),
+            Job::Section(s, p) => {
+                let pager = &section_pagers[*s][*p];
+                hash_of(&(
+                    section_own[*s],
+                    pick(section_aggs[*s]),
+                    slice(section_listing(*s), pager),
+                    pager.index,
+                    pager.total,
+                ))
+            }
+            Job::Tag(t, p) => {
+                let pager = &tag_pagers[*t][*p];
+                hash_of(&(
+                    &site.tags[*t].name,
+                    pick(tag_aggs[*t]),
+                    slice(&site.tags[*t].pages, pager),
+                    pager.index,
+                    pager.total,
+                ))
+            }
+            Job::TagIndex => tag_names,
+            Job::Feed { tag } => {
+                let (listing, name) = match tag {
+                    Some(t) => (&site.tags[*t].pages, site.tags[*t].name.as_str()),
+                    None => (&site.dated, ""),
+                };
+                let shown: Vec<usize> = listing
+                    .iter()
+                    .copied()
+                    .filter(|&i| site.pages[i].front_matter.date.is_some())
+                    .take(config.build.feed_limit)
+                    .collect();
+                hash_of(&(
+                    name,
+                    shown
+                        .iter()
+                        .map(|&i| page_hash(i, body))
+                        .collect::<Vec<u64>>(),
+                ))
+            }
+            Job::Sitemap => hash_of(&(everything, tag_names, &section_own)),
+            Job::Robots | Job::NotFound => 0,
+            Job::Alias { to, .. } => hash_of(to),
+        };
+        let signature = hash_of(&(&template, &path, inputs));
+        let file = output_file(&path);
+        if let Some((sig, bytes)) = previous.get(&file)
+            && *sig == signature
+        {
+            return Ok((
+                Output::shared(file, Arc::clone(bytes), what),
+                signature,
+                false,
+            ));
+        }
         ctx.insert("current_path", &path);
         ctx.insert("current_url", &config.permalink(&path));
         if !templates.contains(&template) {
@@ -501,15 +696,33 @@ pub fn render_all(
             .tera
             .render(&template, &ctx)
             .map_err(|e| templates.diagnostic(&e, &what))?;
-        Ok(Output::bytes(output_file(&path), html.into_bytes(), what))
+        Ok((
+            Output::bytes(file, html.into_bytes(), what),
+            signature,
+            true,
+        ))
     };
 
-    let results: Vec<Result<Output, Diagnostic>> = jobs.par_iter().map(render).collect();
+    let results: Vec<Result<(Output, u64, bool), Diagnostic>> =
+        jobs.par_iter().map(render).collect();
     let mut outputs = Vec::with_capacity(results.len());
     let mut errors: Vec<Diagnostic> = Vec::new();
+    cache.rendered = 0;
+    cache.rendered_paths.clear();
     for r in results {
         match r {
-            Ok(o) => outputs.push(o),
+            Ok((o, signature, rendered)) => {
+                if let OutputData::Bytes(bytes) = &o.data {
+                    cache
+                        .outputs
+                        .insert(o.path.clone(), (signature, Arc::clone(bytes)));
+                }
+                if rendered {
+                    cache.rendered += 1;
+                    cache.rendered_paths.push(o.path.clone());
+                }
+                outputs.push(o);
+            }
             // One broken template fails every page; report it once.
             Err(d)
                 if errors.iter().any(|e| {
@@ -518,9 +731,12 @@ pub fn render_all(
             Err(d) => errors.push(d),
         }
     }
+    cache.rendered_paths.sort();
     if errors.is_empty() {
         Ok(outputs)
     } else {
+        // Keep what the last good render knew, so the next attempt can still skip work.
+        cache.outputs = previous;
         Err(errors)
     }
 }

@@ -57,6 +57,25 @@ pub fn listing_order(a: &Page, b: &Page) -> Ordering {
 impl Site {
     pub fn new(content: Content) -> Site {
         let Content { pages, sections } = content;
+        let mut site = Site {
+            pages,
+            sections,
+            section_pages: Vec::new(),
+            subsections: Vec::new(),
+            dated: Vec::new(),
+            tags: Vec::new(),
+            earlier: Vec::new(),
+            later: Vec::new(),
+        };
+        site.reindex();
+        site
+    }
+
+    /// Recomputes every ordering and grouping from `pages` and `sections`,
+    /// after pages were added, removed or changed in place.
+    pub fn reindex(&mut self) {
+        let pages = &self.pages;
+        let sections = &self.sections;
         let section_index: BTreeMap<&str, usize> = sections
             .iter()
             .enumerate()
@@ -114,17 +133,12 @@ impl Site {
             }
         }
 
-        let tags = collect_tags(&pages);
-        Site {
-            pages,
-            sections,
-            section_pages,
-            subsections,
-            dated,
-            tags,
-            earlier,
-            later,
-        }
+        self.tags = collect_tags(pages);
+        self.section_pages = section_pages;
+        self.subsections = subsections;
+        self.dated = dated;
+        self.earlier = earlier;
+        self.later = later;
     }
 
     pub fn root_section(&self) -> Option<usize> {

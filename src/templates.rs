@@ -3,7 +3,7 @@
 //! ones by file name. All are parsed once, together, so `{% extends %}` works
 //! across the three.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::DateTime;
@@ -29,9 +29,18 @@ pub struct Templates {
     pub tera: Tera,
     /// Template name → file it came from, for error messages.
     pub sources: HashMap<String, PathBuf>,
+    /// Templates that (through extends/include) may read a page's body.
+    body_readers: HashSet<String>,
 }
 
 impl Templates {
+    /// Whether `name` may show a page's body (`content`, `toc`, `word_count`,
+    /// `reading_time`) of the pages it lists. Decided from the template text,
+    /// conservatively: any mention counts, except the section's own content.
+    pub fn reads_body(&self, name: &str) -> bool {
+        self.body_readers.contains(name)
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
@@ -170,6 +179,7 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
     let mut templates = Templates {
         tera: Tera::new(),
         sources,
+        body_readers: body_readers(&all),
     };
     if let Err(e) = tera.add_raw_templates(
         all.iter()
@@ -241,4 +251,120 @@ fn strip_tags(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+/// Names `{% extends "x" %}` / `{% include "x" %}` refer to in a template.
+fn referenced(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    for keyword in ["extends", "include"] {
+        let mut rest = text;
+        while let Some(at) = rest.find(keyword) {
+            rest = &rest[at + keyword.len()..];
+            let trimmed = rest.trim_start();
+            if let Some(quote) = trimmed.chars().next().filter(|c| *c == '"' || *c == '\'')
+                && let Some(end) = trimmed[1..].find(quote)
+            {
+                names.push(&trimmed[1..1 + end]);
+            }
+        }
+    }
+    names
+}
+
+/// Whether the tags of a template (`{{ … }}`, `{% … %}`; not its HTML) mention body fields.
+fn mentions_body(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(open) = rest.find(['{']) {
+        rest = &rest[open + 1..];
+        let close = match rest.chars().next() {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            _ => continue,
+        };
+        let end = rest.find(close).unwrap_or(rest.len());
+        // Body fields are reached as attributes (`p.content`) or by name
+        // (`get(key="content")`); `{% block content %}` is neither.
+        let code = rest[..end].replace("section.content", "");
+        let reaches = |field: &str| {
+            [
+                format!(".{field}"),
+                format!("\"{field}\""),
+                format!("'{field}'"),
+            ]
+            .iter()
+            .any(|form| code.contains(form.as_str()))
+        };
+        if code.contains("__tera_context")
+            || ["content", "toc", "word_count", "reading_time"]
+                .iter()
+                .any(|f| reaches(f))
+        {
+            return true;
+        }
+        rest = &rest[end..];
+    }
+    false
+}
+
+/// Every template whose text, or that of a template it extends or includes, mentions body fields.
+fn body_readers(all: &BTreeMap<String, (PathBuf, String)>) -> HashSet<String> {
+    let mut readers = HashSet::new();
+    for name in all.keys() {
+        let mut seen = HashSet::new();
+        let mut stack = vec![name.as_str()];
+        while let Some(current) = stack.pop() {
+            if !seen.insert(current) {
+                continue;
+            }
+            if let Some((_, text)) = all.get(current) {
+                if mentions_body(text) {
+                    readers.insert(name.clone());
+                    break;
+                }
+                stack.extend(referenced(text));
+            }
+        }
+    }
+    readers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(files: &[(&str, &str)]) -> HashSet<String> {
+        let all = files
+            .iter()
+            .map(|(n, t)| (n.to_string(), (PathBuf::from(n), t.to_string())))
+            .collect();
+        body_readers(&all)
+    }
+
+    #[test]
+    fn body_readers_follow_extends_and_include_but_not_html() {
+        let readers = set(&[
+            (
+                "base.html",
+                "<meta name=\"description\" content=\"{{ config.description }}\">{% block content %}{% endblock content %}",
+            ),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}{% block c %}{{ page.content | safe }}{% endblock c %}",
+            ),
+            (
+                "list.html",
+                "{% for p in pages %}{{ p.summary }}{% endfor %}",
+            ),
+            (
+                "index.html",
+                "{% extends \"base.html\" %}{{ section.content | safe }}{% include \"list.html\" %}",
+            ),
+            ("feed.xml", "{% include 'entry.xml' %}"),
+            ("entry.xml", "{{ entry.content }}"),
+        ]);
+        assert!(readers.contains("page.html"));
+        assert!(readers.contains("feed.xml"));
+        assert!(!readers.contains("index.html"));
+        assert!(!readers.contains("base.html"));
+    }
 }

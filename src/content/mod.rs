@@ -28,6 +28,15 @@ pub struct Page {
     /// Content-relative paths of files that sit beside a bundle's `index.md`.
     pub assets: Vec<String>,
     pub rendered: Rendered,
+    /// Unique per reading of the file: lets caches tell a re-read page from an unchanged one.
+    pub generation: u64,
+}
+
+/// A fresh [`Page::generation`].
+pub fn next_generation() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Page {

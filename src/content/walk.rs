@@ -132,6 +132,75 @@ fn bundle_of<'a>(bundles: &BTreeSet<&str>, rel: &'a str) -> Option<&'a str> {
     }
 }
 
+/// A page from its parsed file; `None` for a draft left out.
+fn make_page(
+    shown_dir: &Path,
+    rel: String,
+    p: Parsed,
+    drafts: bool,
+    assets: Vec<String>,
+) -> Result<Option<Page>, Diagnostic> {
+    let mut fm = p.front_matter;
+    if fm.draft && !drafts {
+        return Ok(None);
+    }
+    let name = file_name(&rel);
+    let (section, stem) = if name == "index.md" {
+        let bundle = parent_dir(&rel);
+        (
+            parent_dir(bundle).to_string(),
+            file_name(bundle).to_string(),
+        )
+    } else {
+        (
+            parent_dir(&rel).to_string(),
+            name.trim_end_matches(".md").to_string(),
+        )
+    };
+    let (file_date, stem_rest) = split_date_prefix(&stem);
+    if fm.date.is_none() {
+        fm.date = file_date;
+    }
+    let slug_source = fm.slug.clone().unwrap_or_else(|| stem_rest.to_string());
+    let mut slug = slugify(&slug_source);
+    if slug.is_empty() {
+        slug = slugify(&stem);
+    }
+    if slug.is_empty() {
+        return Err(Diagnostic::new(
+            shown_dir.join(&rel),
+            None,
+            "cannot make a URL from this name: give the page a `slug` with letters or digits",
+        ));
+    }
+    let path = format!("{}{}/", dir_path(&section), slug);
+    Ok(Some(Page {
+        source: shown_dir.join(&rel),
+        assets,
+        rel,
+        section,
+        front_matter: fm,
+        body: p.body,
+        body_line_offset: p.body_line_offset,
+        slug,
+        path,
+        rendered: Default::default(),
+        generation: super::next_generation(),
+    }))
+}
+
+/// Reads one page file again (for incremental rebuilds). `Ok(None)`: a draft left out.
+pub fn load_page(
+    content_dir: &Path,
+    shown_dir: &Path,
+    rel: &str,
+    drafts: bool,
+    assets: Vec<String>,
+) -> Result<Option<Page>, Diagnostic> {
+    let parsed = read_and_parse(content_dir, shown_dir, rel)?;
+    make_page(shown_dir, rel.to_string(), parsed, drafts, assets)
+}
+
 /// Reads `content/` into pages and sections with their URLs.
 /// `shown_dir` is how the content folder is named in messages (`content`).
 pub fn load(content_dir: &Path, shown_dir: &Path, drafts: bool) -> Result<Content, BuildError> {
@@ -241,57 +310,19 @@ pub fn load(content_dir: &Path, shown_dir: &Path, drafts: bool) -> Result<Conten
                 continue;
             }
         };
-        let mut fm = p.front_matter;
-        if fm.draft && !drafts {
-            continue;
-        }
-        let name = file_name(&rel);
-        let (section, stem, bundle) = if name == "index.md" {
-            let bundle = parent_dir(&rel);
-            (
-                parent_dir(bundle).to_string(),
-                file_name(bundle).to_string(),
-                Some(bundle),
-            )
+        let assets = if file_name(&rel) == "index.md" {
+            bundle_assets
+                .get(parent_dir(&rel))
+                .cloned()
+                .unwrap_or_default()
         } else {
-            (
-                parent_dir(&rel).to_string(),
-                name.trim_end_matches(".md").to_string(),
-                None,
-            )
+            Vec::new()
         };
-        let (file_date, stem_rest) = split_date_prefix(&stem);
-        if fm.date.is_none() {
-            fm.date = file_date;
+        match make_page(shown_dir, rel, p, drafts, assets) {
+            Ok(Some(page)) => pages.push(page),
+            Ok(None) => {}
+            Err(d) => errors.push(d),
         }
-        let slug_source = fm.slug.clone().unwrap_or_else(|| stem_rest.to_string());
-        let mut slug = slugify(&slug_source);
-        if slug.is_empty() {
-            slug = slugify(&stem);
-        }
-        if slug.is_empty() {
-            errors.push(Diagnostic::new(
-                shown_dir.join(&rel),
-                None,
-                "cannot make a URL from this name: give the page a `slug` with letters or digits",
-            ));
-            continue;
-        }
-        let path = format!("{}{}/", dir_path(&section), slug);
-        pages.push(Page {
-            source: shown_dir.join(&rel),
-            assets: bundle
-                .and_then(|b| bundle_assets.get(b).cloned())
-                .unwrap_or_default(),
-            rel,
-            section,
-            front_matter: fm,
-            body: p.body,
-            body_line_offset: p.body_line_offset,
-            slug,
-            path,
-            rendered: Default::default(),
-        });
     }
     if !errors.is_empty() {
         return Err(errors.into());

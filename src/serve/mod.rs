@@ -87,7 +87,7 @@ pub fn serve(root: &Path, opts: ServeOptions) -> Result<()> {
     let app = Arc::new(App::default());
     let mut rebuilder = Rebuilder::new(root, build_opts, Arc::clone(&app));
     let started = Instant::now();
-    if rebuilder.rebuild().is_some() {
+    if rebuilder.rebuild(&[]).is_some() {
         log::info(&format!(
             "Built the site in {} ms",
             started.elapsed().as_millis()
@@ -125,7 +125,7 @@ pub fn serve(root: &Path, opts: ServeOptions) -> Result<()> {
                 ));
                 watch::watch_new_dirs(&mut watcher, &root_owned, &paths);
                 let had_error = watch_app.error_message().is_some();
-                if let Some(changed) = rebuilder.rebuild() {
+                if let Some(changed) = rebuilder.rebuild(&paths) {
                     if !changed.is_empty() || had_error {
                         watch_app.announce_reload(&changed);
                     }

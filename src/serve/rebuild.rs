@@ -1,7 +1,7 @@
 //! Rebuilding on change and working out what to tell the browser: only
 //! outputs whose bytes changed (or that went away) are announced.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
@@ -9,7 +9,8 @@ use std::time::{Instant, SystemTime};
 use rayon::prelude::*;
 
 use super::state::{App, Snapshot};
-use crate::build::{self, BuildOptions};
+use crate::build::{BuildOptions, Built, Session};
+use crate::error::BuildError;
 use crate::log;
 use crate::output::{Output, OutputData};
 
@@ -19,6 +20,11 @@ pub struct Rebuilder {
     app: Arc<App>,
     /// Copied files by source path, reused while their size and mtime hold.
     copies: HashMap<PathBuf, (SystemTime, u64, Arc<[u8]>)>,
+    /// The loaded site, kept between saves; `None` after a failed full load.
+    session: Option<Session>,
+    /// Pages whose last save did not parse: retried with every later save,
+    /// so an unrelated good save does not hide their error.
+    pending: BTreeSet<String>,
 }
 
 impl Rebuilder {
@@ -28,6 +34,8 @@ impl Rebuilder {
             opts,
             app,
             copies: HashMap::new(),
+            session: None,
+            pending: BTreeSet::new(),
         }
     }
 
@@ -59,11 +67,56 @@ impl Rebuilder {
         Ok(())
     }
 
-    /// Builds the site and swaps it in. Returns the changed output paths,
-    /// or `None` when the build failed (the previous site stays served).
-    pub fn rebuild(&mut self) -> Option<Vec<String>> {
+    /// Page files (content-relative) that an incremental update can handle,
+    /// or `None` when `changed` needs a full reload.
+    fn page_changes(&self, changed: &[PathBuf]) -> Option<Vec<String>> {
+        let session = self.session.as_ref()?;
+        let content = self.root.join("content");
+        let mut rels: BTreeSet<String> = self.pending.clone();
+        for path in changed {
+            let rel = path
+                .strip_prefix(&content)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            // A folder's own event when a file in it comes or goes: the file's event says it all.
+            if path.is_dir() && session.site.sections.iter().any(|s| s.dir == rel) {
+                continue;
+            }
+            rels.insert(rel);
+        }
+        rels.iter()
+            .all(|rel| session.can_update_page(rel))
+            .then(|| rels.into_iter().collect())
+    }
+
+    fn build(&mut self, changed: &[PathBuf]) -> Result<Built, BuildError> {
+        if let Some(rels) = self.page_changes(changed)
+            && let Some(session) = self.session.as_mut()
+        {
+            log::verbose(&format!("incremental: {} page file(s)", rels.len()));
+            if let Err(e) = session.update_pages(&rels) {
+                self.pending = rels.into_iter().collect();
+                return Err(e);
+            }
+            self.pending.clear();
+            return session.render();
+        }
+        log::verbose("full reload");
+        self.session = None;
+        let mut session = Session::load(&self.root, &self.opts)?;
+        let built = session.render()?;
+        self.pending.clear();
+        self.session = Some(session);
+        Ok(built)
+    }
+
+    /// Rebuilds after `changed` (empty: the first build) and swaps the site
+    /// in. Returns the changed output paths, or `None` when the build failed
+    /// (the previous site stays served).
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Option<Vec<String>> {
         let started = Instant::now();
-        let built = match build::build(&self.root, &self.opts) {
+        let built = match self.build(changed) {
             Ok(b) => b,
             Err(e) => {
                 let text = e.to_string();
@@ -81,6 +134,7 @@ impl Rebuilder {
                 return None;
             }
         };
+        let rendered = built.stats.rendered;
         for w in built.warnings.iter().chain(&built.broken_links) {
             log::warn(&w.to_string());
         }
@@ -97,7 +151,7 @@ impl Rebuilder {
                 OutputData::Bytes(b) => match old.files.get(&o.path) {
                     // Keep the old allocation when nothing changed: cheap diffing next time.
                     Some(prev) if **prev == *b => Arc::clone(prev),
-                    _ => Arc::from(b),
+                    _ => b,
                 },
                 OutputData::Copy(p) => match self.copies.get(&p) {
                     Some((_, _, bytes)) => Arc::clone(bytes),
@@ -128,8 +182,10 @@ impl Rebuilder {
             startup_error: None,
         });
         log::verbose(&format!(
-            "rebuilt {count} outputs in {} ms, {} changed",
+            "rebuilt in {} ms: {} outputs, {} re-rendered, {} changed",
             started.elapsed().as_millis(),
+            count,
+            rendered,
             changed.len()
         ));
         Some(changed)

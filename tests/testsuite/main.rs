@@ -9,6 +9,7 @@ mod cli;
 mod feeds;
 mod front_matter;
 mod highlighting;
+mod incremental;
 mod markdown;
 mod output_safety;
 mod pagination;
