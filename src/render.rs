@@ -17,7 +17,7 @@ use crate::error::Diagnostic;
 use crate::markdown::TocEntry;
 use crate::output::{Output, OutputData};
 use crate::site::{Pager, Site, paginate};
-use crate::templates::Templates;
+use crate::templates::{Reads, Templates};
 
 #[derive(Serialize)]
 struct TagRef<'a> {
@@ -487,13 +487,12 @@ pub fn render_all(
 
     let config_value = Value::from_serializable(&config_for_templates(config));
     let previous = std::mem::take(&mut cache.outputs);
-    let render = |job: &Job| -> Result<(Output, u64, bool), Diagnostic> {
-        let mut ctx = Context::new();
-        ctx.insert_value("config", config_value.clone());
-        let (template, path, what): (String, String, String) = match job {
+
+    // What a job renders: (template, site path, what to name in errors).
+    let describe = |job: &Job| -> (String, String, String) {
+        match job {
             Job::Page(i) => {
                 let page = &site.pages[*i];
-                ctx.insert_value("page", page_values[*i].clone());
                 let template = page
                     .front_matter
                     .template
@@ -507,18 +506,6 @@ pub fn render_all(
             }
             Job::Section(s, p) => {
                 let section = &site.sections[*s];
-                let pagers = &section_pagers[*s];
-                ctx.insert_value("section", section_values[*s].clone());
-                ctx.insert_value(
-                    "paginator",
-                    paginator_value(
-                        &pagers[*p],
-                        pagers,
-                        section_listing(*s),
-                        &page_values,
-                        config,
-                    ),
-                );
                 let default = if Some(*s) == root {
                     "index.html"
                 } else {
@@ -534,7 +521,113 @@ pub fn render_all(
                     .as_ref()
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|| format!("section {}", section.path));
-                (template, pagers[*p].path.clone(), what)
+                (template, section_pagers[*s][*p].path.clone(), what)
+            }
+            Job::TagIndex => ("tags.html".into(), "/tags/".into(), "/tags/".into()),
+            Job::Tag(t, p) => (
+                "tag.html".into(),
+                tag_pagers[*t][*p].path.clone(),
+                site.tags[*t].path.clone(),
+            ),
+            Job::Feed { tag } => {
+                let path = match tag {
+                    Some(t) => format!("{}atom.xml", site.tags[*t].path),
+                    None => "/atom.xml".to_string(),
+                };
+                ("atom.xml".into(), path.clone(), path)
+            }
+            Job::Sitemap => (
+                "sitemap.xml".into(),
+                "/sitemap.xml".into(),
+                "/sitemap.xml".into(),
+            ),
+            Job::Robots => (
+                "robots.txt".into(),
+                "/robots.txt".into(),
+                "/robots.txt".into(),
+            ),
+            Job::NotFound => ("404.html".into(), "/404.html".into(), "/404.html".into()),
+            Job::Alias { from, origin, .. } => ("alias.html".into(), from.clone(), origin.clone()),
+        }
+    };
+
+    // Everything a job's output depends on, as one number.
+    let signature = |job: &Job, template: &str, path: &str| -> u64 {
+        let body = templates.reads(template, Reads::Body);
+        let all_listed = |kind| templates.reads(template, kind);
+        let pick = |(meta, full): (u64, u64)| if body { full } else { meta };
+        let slice = |listing: &[usize], pager: &Pager| {
+            listing[pager.start..pager.end]
+                .iter()
+                .map(|&i| page_hash(i, body))
+                .collect::<Vec<u64>>()
+        };
+        let inputs = match job {
+            Job::Page(i) => hash_of(&cached[*i].full),
+            Job::Section(s, p) => {
+                let pager = &section_pagers[*s][*p];
+                let listed = all_listed(Reads::SectionPages).then(|| pick(section_aggs[*s]));
+                hash_of(&(
+                    section_own[*s],
+                    listed,
+                    slice(section_listing(*s), pager),
+                    pager.index,
+                    pager.total,
+                ))
+            }
+            Job::Tag(t, p) => {
+                let pager = &tag_pagers[*t][*p];
+                let listed = all_listed(Reads::TagPages).then(|| pick(tag_aggs[*t]));
+                hash_of(&(
+                    &site.tags[*t].name,
+                    site.tags[*t].pages.len(),
+                    listed,
+                    slice(&site.tags[*t].pages, pager),
+                    pager.index,
+                    pager.total,
+                ))
+            }
+            Job::TagIndex => tag_names,
+            Job::Feed { tag } => {
+                let (listing, name) = match tag {
+                    Some(t) => (&site.tags[*t].pages, site.tags[*t].name.as_str()),
+                    None => (&site.dated, ""),
+                };
+                let shown: Vec<u64> = listing
+                    .iter()
+                    .copied()
+                    .filter(|&i| site.pages[i].front_matter.date.is_some())
+                    .take(config.build.feed_limit)
+                    .map(|i| page_hash(i, body))
+                    .collect();
+                hash_of(&(name, shown))
+            }
+            Job::Sitemap => hash_of(&(everything, tag_names, &section_own)),
+            Job::Robots | Job::NotFound => 0,
+            Job::Alias { to, .. } => hash_of(to),
+        };
+        hash_of(&(template, path, inputs))
+    };
+
+    // The context of a job that has to be rendered.
+    let context = |job: &Job| -> Context {
+        let mut ctx = Context::new();
+        ctx.insert_value("config", config_value.clone());
+        match job {
+            Job::Page(i) => ctx.insert_value("page", page_values[*i].clone()),
+            Job::Section(s, p) => {
+                let pagers = &section_pagers[*s];
+                ctx.insert_value("section", section_values[*s].clone());
+                ctx.insert_value(
+                    "paginator",
+                    paginator_value(
+                        &pagers[*p],
+                        pagers,
+                        section_listing(*s),
+                        &page_values,
+                        config,
+                    ),
+                );
             }
             Job::TagIndex => {
                 let tags: Vec<TagSummary> = site
@@ -548,7 +641,6 @@ pub fn render_all(
                     })
                     .collect();
                 ctx.insert("tags", &tags);
-                ("tags.html".into(), "/tags/".into(), "/tags/".into())
             }
             Job::Tag(t, p) => {
                 let tag = &site.tags[*t];
@@ -571,7 +663,6 @@ pub fn render_all(
                     "paginator",
                     paginator_value(&pagers[*p], pagers, &tag.pages, &page_values, config),
                 );
-                ("tag.html".into(), pagers[*p].path.clone(), tag.path.clone())
             }
             Job::Feed { tag } => {
                 let (title, listing, alternate, path) = match tag {
@@ -595,82 +686,17 @@ pub fn render_all(
                     "feed",
                     &feed_value(site, config, title, listing, &alternate, &path),
                 );
-                ("atom.xml".into(), path.clone(), path)
             }
-            Job::Sitemap => {
-                ctx.insert("entries", &sitemap_entries(site, config, &section_pagers));
-                (
-                    "sitemap.xml".into(),
-                    "/sitemap.xml".into(),
-                    "/sitemap.xml".into(),
-                )
-            }
-            Job::Robots => (
-                "robots.txt".into(),
-                "/robots.txt".into(),
-                "/robots.txt".into(),
-            ),
-            Job::NotFound => ("404.html".into(), "/404.html".into(), "/404.html".into()),
-            Job::Alias { from, to, origin } => {
-                ctx.insert("target", &config.permalink(to));
-                ("alias.html".into(), from.clone(), origin.clone())
-            }
-        };
-        let body = templates.reads_body(&template);
-        let pick = |(meta, full): (u64, u64)| if body { full } else { meta };
-        let slice = |listing: &[usize], pager: &Pager| {
-            listing[pager.start..pager.end]
-                .iter()
-                .map(|&i| page_hash(i, body))
-                .collect::<Vec<u64>>()
-        };
-        let inputs = match job {
-            Job::Page(i) => hash_of(&cached[*i].full),
-            Job::Section(s, p) => {
-                let pager = &section_pagers[*s][*p];
-                hash_of(&(
-                    section_own[*s],
-                    pick(section_aggs[*s]),
-                    slice(section_listing(*s), pager),
-                    pager.index,
-                    pager.total,
-                ))
-            }
-            Job::Tag(t, p) => {
-                let pager = &tag_pagers[*t][*p];
-                hash_of(&(
-                    &site.tags[*t].name,
-                    pick(tag_aggs[*t]),
-                    slice(&site.tags[*t].pages, pager),
-                    pager.index,
-                    pager.total,
-                ))
-            }
-            Job::TagIndex => tag_names,
-            Job::Feed { tag } => {
-                let (listing, name) = match tag {
-                    Some(t) => (&site.tags[*t].pages, site.tags[*t].name.as_str()),
-                    None => (&site.dated, ""),
-                };
-                let shown: Vec<usize> = listing
-                    .iter()
-                    .copied()
-                    .filter(|&i| site.pages[i].front_matter.date.is_some())
-                    .take(config.build.feed_limit)
-                    .collect();
-                hash_of(&(
-                    name,
-                    shown
-                        .iter()
-                        .map(|&i| page_hash(i, body))
-                        .collect::<Vec<u64>>(),
-                ))
-            }
-            Job::Sitemap => hash_of(&(everything, tag_names, &section_own)),
-            Job::Robots | Job::NotFound => 0,
-            Job::Alias { to, .. } => hash_of(to),
-        };
-        let signature = hash_of(&(&template, &path, inputs));
+            Job::Sitemap => ctx.insert("entries", &sitemap_entries(site, config, &section_pagers)),
+            Job::Robots | Job::NotFound => {}
+            Job::Alias { to, .. } => ctx.insert("target", &config.permalink(to)),
+        }
+        ctx
+    };
+
+    let render = |job: &Job| -> Result<(Output, u64, bool), Diagnostic> {
+        let (template, path, what) = describe(job);
+        let signature = signature(job, &template, &path);
         let file = output_file(&path);
         if let Some((sig, bytes)) = previous.get(&file)
             && *sig == signature
@@ -681,8 +707,6 @@ pub fn render_all(
                 false,
             ));
         }
-        ctx.insert("current_path", &path);
-        ctx.insert("current_url", &config.permalink(&path));
         if !templates.contains(&template) {
             return Err(Diagnostic::new(
                 what.clone(),
@@ -692,6 +716,9 @@ pub fn render_all(
                 ),
             ));
         }
+        let mut ctx = context(job);
+        ctx.insert("current_path", &path);
+        ctx.insert("current_url", &config.permalink(&path));
         let html = templates
             .tera
             .render(&template, &ctx)

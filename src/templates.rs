@@ -29,16 +29,27 @@ pub struct Templates {
     pub tera: Tera,
     /// Template name → file it came from, for error messages.
     pub sources: HashMap<String, PathBuf>,
-    /// Templates that (through extends/include) may read a page's body.
-    body_readers: HashSet<String>,
+    /// What each template (with what it extends and includes) may read.
+    reads: HashMap<String, HashSet<Reads>>,
+}
+
+/// Parts of the context that only some templates read: knowing which lets
+/// an incremental render skip outputs whose visible inputs did not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reads {
+    /// A listed page's `content`, `toc`, `word_count` or `reading_time`.
+    Body,
+    /// `section.pages`: every page of the section, not just the pager's.
+    SectionPages,
+    /// `tag.pages`: every page of the tag.
+    TagPages,
 }
 
 impl Templates {
-    /// Whether `name` may show a page's body (`content`, `toc`, `word_count`,
-    /// `reading_time`) of the pages it lists. Decided from the template text,
-    /// conservatively: any mention counts, except the section's own content.
-    pub fn reads_body(&self, name: &str) -> bool {
-        self.body_readers.contains(name)
+    /// Whether template `name` may read `what`. Decided from the template
+    /// text, conservatively: any mention counts.
+    pub fn reads(&self, name: &str, what: Reads) -> bool {
+        self.reads.get(name).is_none_or(|set| set.contains(&what))
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -179,7 +190,7 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
     let mut templates = Templates {
         tera: Tera::new(),
         sources,
-        body_readers: body_readers(&all),
+        reads: analyse_reads(&all),
     };
     if let Err(e) = tera.add_raw_templates(
         all.iter()
@@ -271,10 +282,11 @@ fn referenced(text: &str) -> Vec<&str> {
     names
 }
 
-/// Whether the tags of a template (`{{ … }}`, `{% … %}`; not its HTML) mention body fields.
-fn mentions_body(text: &str) -> bool {
+/// What the tags of a template (`{{ … }}`, `{% … %}`; not its HTML) may read.
+fn mentions(text: &str) -> HashSet<Reads> {
+    let mut found = HashSet::new();
     let mut rest = text;
-    while let Some(open) = rest.find(['{']) {
+    while let Some(open) = rest.find('{') {
         rest = &rest[open + 1..];
         let close = match rest.chars().next() {
             Some('{') => "}}",
@@ -282,10 +294,15 @@ fn mentions_body(text: &str) -> bool {
             _ => continue,
         };
         let end = rest.find(close).unwrap_or(rest.len());
-        // Body fields are reached as attributes (`p.content`) or by name
+        let code = &rest[..end];
+        rest = &rest[end..];
+        if code.contains("__tera_context") {
+            found.extend([Reads::Body, Reads::SectionPages, Reads::TagPages]);
+            continue;
+        }
+        // Fields are reached as attributes (`p.content`) or by name
         // (`get(key="content")`); `{% block content %}` is neither.
-        let code = rest[..end].replace("section.content", "");
-        let reaches = |field: &str| {
+        let reaches = |code: &str, field: &str| {
             [
                 format!(".{field}"),
                 format!("\"{field}\""),
@@ -294,38 +311,46 @@ fn mentions_body(text: &str) -> bool {
             .iter()
             .any(|form| code.contains(form.as_str()))
         };
-        if code.contains("__tera_context")
-            || ["content", "toc", "word_count", "reading_time"]
-                .iter()
-                .any(|f| reaches(f))
+        let without_section_content = code.replace("section.content", "");
+        if ["content", "toc", "word_count", "reading_time"]
+            .iter()
+            .any(|f| reaches(&without_section_content, f))
         {
-            return true;
+            found.insert(Reads::Body);
         }
-        rest = &rest[end..];
+        // Any list of pages but the pager's own counts: `section.pages`,
+        // `tag.pages`, or the same through another name.
+        let without_pager = code.replace("paginator.pages", "");
+        if reaches(&without_pager, "pages") {
+            found.extend([Reads::SectionPages, Reads::TagPages]);
+        }
     }
-    false
+    found
 }
 
-/// Every template whose text, or that of a template it extends or includes, mentions body fields.
-fn body_readers(all: &BTreeMap<String, (PathBuf, String)>) -> HashSet<String> {
-    let mut readers = HashSet::new();
+/// For each template, what it and the templates it extends or includes read.
+fn analyse_reads(all: &BTreeMap<String, (PathBuf, String)>) -> HashMap<String, HashSet<Reads>> {
+    let own: HashMap<&str, HashSet<Reads>> = all
+        .iter()
+        .map(|(n, (_, t))| (n.as_str(), mentions(t)))
+        .collect();
+    let mut out = HashMap::new();
     for name in all.keys() {
         let mut seen = HashSet::new();
         let mut stack = vec![name.as_str()];
+        let mut reads = HashSet::new();
         while let Some(current) = stack.pop() {
             if !seen.insert(current) {
                 continue;
             }
             if let Some((_, text)) = all.get(current) {
-                if mentions_body(text) {
-                    readers.insert(name.clone());
-                    break;
-                }
+                reads.extend(own.get(current).into_iter().flatten().copied());
                 stack.extend(referenced(text));
             }
         }
+        out.insert(name.clone(), reads);
     }
-    readers
+    out
 }
 
 #[cfg(test)]
@@ -337,7 +362,33 @@ mod tests {
             .iter()
             .map(|(n, t)| (n.to_string(), (PathBuf::from(n), t.to_string())))
             .collect();
-        body_readers(&all)
+        analyse_reads(&all)
+            .into_iter()
+            .filter(|(_, r)| r.contains(&Reads::Body))
+            .map(|(n, _)| n)
+            .collect()
+    }
+
+    #[test]
+    fn listing_readers() {
+        let all: BTreeMap<String, (PathBuf, String)> = [
+            (
+                "pager.html",
+                "{% for p in paginator.pages %}{{ p.title }}{% endfor %}",
+            ),
+            ("count.html", "{{ tag.pages | length }}"),
+            (
+                "aliased.html",
+                "{% set s = section %}{% for p in s.pages %}{% endfor %}",
+            ),
+        ]
+        .iter()
+        .map(|(n, t)| (n.to_string(), (PathBuf::from(n), t.to_string())))
+        .collect();
+        let reads = analyse_reads(&all);
+        assert!(reads["pager.html"].is_empty());
+        assert!(reads["count.html"].contains(&Reads::TagPages));
+        assert!(reads["aliased.html"].contains(&Reads::SectionPages));
     }
 
     #[test]

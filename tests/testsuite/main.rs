@@ -5,6 +5,7 @@ mod harness;
 
 mod bad_input;
 mod browser;
+mod cdp;
 mod cli;
 mod feeds;
 mod front_matter;

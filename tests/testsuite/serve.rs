@@ -1,12 +1,13 @@
 //! `ssg serve`: the real binary on a free port, a real websocket client, real
 //! files edited on disk.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::cdp::http_get;
 use crate::harness::{Site, post, snapshot, ssg_bin};
 
 /// A running `ssg serve`, stopped on drop.
@@ -105,52 +106,6 @@ impl LiveReload {
         }
         panic!("no {kind} message within 10 s");
     }
-}
-
-/// A raw HTTP/1.1 GET: the path goes on the wire exactly as given.
-pub fn http_get(port: u16, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
-    // Read the head, then exactly Content-Length bytes: some servers
-    // (chromium's DevTools) keep the connection open regardless.
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 8192];
-    loop {
-        let n = stream.read(&mut buf).expect("response");
-        raw.extend_from_slice(&buf[..n]);
-        let head_end = raw.windows(4).position(|w| w == b"\r\n\r\n");
-        if let Some(end) = head_end {
-            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
-            let length = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok());
-            if length.is_some_and(|len| raw.len() >= end + 4 + len) {
-                break;
-            }
-        }
-        if n == 0 {
-            break;
-        }
-    }
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
 }
 
 fn paths(msg: &serde_json::Value) -> Vec<String> {

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Deterministic benchmark corpus: the same N-post blog for ssg and for Hugo.
+
+    bench/gen_corpus.py N OUT_DIR
+
+Writes OUT_DIR/ssg (an ssg site) and OUT_DIR/hugo (a Hugo site) over the
+same Markdown: front matter (title, date, Zipf-distributed tags out of 100,
+summary), ~1,000 words with headings, lists, a table, footnotes, links
+between posts and fenced code in ten languages. Both sides use minimal,
+equivalent templates (page, paginated home, tag index, tag pages, feed) and
+class-based highlighting. Same N, same bytes: the generator is seeded.
+"""
+import os
+import random
+import shutil
+import sys
+
+WORDS = (
+    "the of and to in is that for it as with was on be by this are from at or an which "
+    "static site generator markdown template build render page post tag feed bucket cache "
+    "edge browser reload author reader content deploy publish server latency write read "
+    "simple fast correct careful plain file folder index section list table code block"
+).split()
+
+CODE = {
+    "rust": "fn main() {{\n    let v: Vec<u32> = (0..{n}).map(|x| x * 2).collect();\n    println!(\"{{:?}}\", v.iter().sum::<u32>());\n}}\n",
+    "python": "def total(n={n}):\n    \"\"\"Sum of doubles.\"\"\"\n    return sum(x * 2 for x in range(n))\n\nprint(total())\n",
+    "javascript": "const total = (n = {n}) =>\n  Array.from({{ length: n }}, (_, x) => x * 2).reduce((a, b) => a + b, 0);\nconsole.log(total());\n",
+    "go": "package main\n\nimport \"fmt\"\n\nfunc main() {{\n\tsum := 0\n\tfor x := 0; x < {n}; x++ {{\n\t\tsum += x * 2\n\t}}\n\tfmt.Println(sum)\n}}\n",
+    "bash": "#!/bin/sh\nset -eu\nfor f in content/*.md; do\n  wc -w \"$f\" | awk '{{ s += $1 }} END {{ print s + {n} }}'\ndone\n",
+    "yaml": "site:\n  title: Bench\n  posts: {n}\n  tags:\n    - one\n    - two\n",
+    "toml": "[build]\npaginate_by = 10\nposts = {n}\n\n[markdown]\nhighlight = true\n",
+    "c": "#include <stdio.h>\n\nint main(void) {{\n    long s = 0;\n    for (int x = 0; x < {n}; x++) s += x * 2;\n    printf(\"%ld\\n\", s);\n    return 0;\n}}\n",
+    "java": "public class Total {{\n    public static void main(String[] args) {{\n        long s = 0;\n        for (int x = 0; x < {n}; x++) s += x * 2;\n        System.out.println(s);\n    }}\n}}\n",
+    "sql": "SELECT tag, COUNT(*) AS posts\nFROM post_tags\nWHERE post_id < {n}\nGROUP BY tag\nORDER BY posts DESC;\n",
+}
+
+TAGS = [f"topic {i:02d}" for i in range(100)]
+
+
+def zipf_tag(rng):
+    # Weights 1/k: a few tags on many posts, a long tail on few.
+    return rng.choices(TAGS, weights=[1 / (k + 1) for k in range(len(TAGS))])[0]
+
+
+def sentence(rng, n):
+    words = [rng.choice(WORDS) for _ in range(n)]
+    return " ".join(words).capitalize() + "."
+
+
+def paragraph(rng):
+    return " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(rng.randint(3, 6)))
+
+
+def post(rng, i, n_posts):
+    tags = sorted({zipf_tag(rng) for _ in range(rng.randint(1, 4))})
+    day = i % 28 + 1
+    month = (i // 28) % 12 + 1
+    year = 2000 + i // (28 * 12)
+    title = f"Post {i}: {sentence(rng, 4)[:-1]}"
+    summary = sentence(rng, 12)
+    other = rng.randrange(n_posts)
+    langs = rng.sample(sorted(CODE), 3)
+    body = [
+        paragraph(rng),
+        f"## Background {i}",
+        paragraph(rng),
+        paragraph(rng),
+        "- " + sentence(rng, 6) + "\n- " + sentence(rng, 7) + "\n- " + sentence(rng, 5),
+        f"See also [post {other}](../post-{other:05d}/) and a footnote[^n{i}].",
+        f"```{langs[0]}\n" + CODE[langs[0]].format(n=i) + "```",
+        "## Details",
+        paragraph(rng),
+        "| name | value | note |\n|------|------:|------|\n"
+        + "\n".join(f"| {rng.choice(WORDS)} | {rng.randint(1, 999)} | {rng.choice(WORDS)} |" for _ in range(4)),
+        paragraph(rng),
+        f"```{langs[1]}\n" + CODE[langs[1]].format(n=i + 1) + "```",
+        "### Notes",
+        paragraph(rng),
+        "1. " + sentence(rng, 6) + "\n2. " + sentence(rng, 8),
+        paragraph(rng),
+        f"```{langs[2]}\n" + CODE[langs[2]].format(n=i + 2) + "```",
+        paragraph(rng),
+        paragraph(rng),
+        f"[^n{i}]: " + sentence(rng, 10),
+    ]
+    front = (
+        "---\n"
+        f"title: \"{title}\"\n"
+        f"date: {year:04d}-{month:02d}-{day:02d}\n"
+        f"tags: [{', '.join(repr(t) for t in tags)}]\n"
+        f"summary: \"{summary}\"\n"
+        "---\n\n"
+    )
+    return front + "\n\n".join(body) + "\n"
+
+
+SSG_CONFIG = """title = "Bench"
+base_url = "http://127.0.0.1:1111"
+[build]
+paginate_by = 10
+[markdown]
+highlight = true
+highlight_theme = "base16-ocean.dark"
+"""
+
+SSG_TEMPLATES = {
+    "base.html": "<!doctype html><html><head><meta charset=\"utf-8\"><title>{% block title %}{{ config.title }}{% endblock title %}</title>"
+    "<link rel=\"stylesheet\" href=\"/highlight.css\"></head><body>{% block content %}{% endblock content %}</body></html>\n",
+    "page.html": "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock title %}{% block content %}<h1>{{ page.title }}</h1>"
+    "<p>{{ page.date }} {% for t in page.tags %}<a href=\"{{ t.permalink }}\">{{ t.name }}</a> {% endfor %}</p>{{ page.content | safe }}{% endblock content %}\n",
+    "index.html": "{% extends \"base.html\" %}{% block content %}{% for p in paginator.pages %}<article><h2><a href=\"{{ p.permalink }}\">{{ p.title }}</a></h2>"
+    "<p>{{ p.date }}</p>{{ p.summary | safe }}</article>{% endfor %}{% if paginator.next %}<a href=\"{{ paginator.next }}\">next</a>{% endif %}{% endblock content %}\n",
+    "tags.html": "{% extends \"base.html\" %}{% block content %}<ul>{% for t in tags %}<li><a href=\"{{ t.permalink }}\">{{ t.name }}</a> {{ t.count }}</li>{% endfor %}</ul>{% endblock content %}\n",
+    "tag.html": "{% extends \"base.html\" %}{% block content %}<h1>{{ tag.name }}</h1>{% for p in paginator.pages %}<article><h2><a href=\"{{ p.permalink }}\">{{ p.title }}</a></h2>"
+    "<p>{{ p.date }}</p>{{ p.summary | safe }}</article>{% endfor %}{% if paginator.next %}<a href=\"{{ paginator.next }}\">next</a>{% endif %}{% endblock content %}\n",
+    "404.html": "{% extends \"base.html\" %}{% block content %}Not found{% endblock content %}\n",
+}
+SSG_TEMPLATES["section.html"] = SSG_TEMPLATES["index.html"]
+
+HUGO_CONFIG = """baseURL = "http://127.0.0.1:1313/"
+title = "Bench"
+disableKinds = ["section"]
+[pagination]
+pagerSize = 10
+[markup.highlight]
+noClasses = false
+style = "monokai"
+[markup.goldmark.renderer]
+unsafe = true
+[outputs]
+home = ["html", "rss"]
+term = ["html", "rss"]
+taxonomy = ["html"]
+[permalinks]
+posts = "/blog/:contentbasename/"
+"""
+
+HUGO_LAYOUTS = {
+    "_default/baseof.html": "<!doctype html><html><head><meta charset=\"utf-8\"><title>{{ block \"title\" . }}{{ .Site.Title }}{{ end }}</title>"
+    "<link rel=\"stylesheet\" href=\"/highlight.css\"></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
+    "_default/single.html": "{{ define \"title\" }}{{ .Title }}{{ end }}{{ define \"main\" }}<h1>{{ .Title }}</h1><p>{{ .Date.Format \"2006-01-02\" }} "
+    "{{ range .GetTerms \"tags\" }}<a href=\"{{ .Permalink }}\">{{ .LinkTitle }}</a> {{ end }}</p>{{ .Content }}{{ end }}\n",
+    "index.html": "{{ define \"main\" }}{{ $p := .Paginate (where .Site.RegularPages \"Type\" \"posts\") }}{{ range $p.Pages }}<article><h2><a href=\"{{ .Permalink }}\">{{ .Title }}</a></h2>"
+    "<p>{{ .Date.Format \"2006-01-02\" }}</p>{{ .Summary }}</article>{{ end }}{{ with $p.Next }}<a href=\"{{ .URL }}\">next</a>{{ end }}{{ end }}\n",
+    "_default/taxonomy.html": "{{ define \"main\" }}<ul>{{ range .Data.Terms.Alphabetical }}<li><a href=\"{{ .Page.Permalink }}\">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}\n",
+    "_default/term.html": "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ $p := .Paginate .Pages }}{{ range $p.Pages }}<article><h2><a href=\"{{ .Permalink }}\">{{ .Title }}</a></h2>"
+    "<p>{{ .Date.Format \"2006-01-02\" }}</p>{{ .Summary }}</article>{{ end }}{{ with $p.Next }}<a href=\"{{ .URL }}\">next</a>{{ end }}{{ end }}\n",
+    "404.html": "{{ define \"main\" }}Not found{{ end }}\n",
+}
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    n = int(sys.argv[1])
+    out = sys.argv[2]
+    shutil.rmtree(out, ignore_errors=True)
+    rng = random.Random(20261122)
+    write(f"{out}/ssg/ssg.toml", SSG_CONFIG)
+    for name, text in SSG_TEMPLATES.items():
+        write(f"{out}/ssg/templates/{name}", text)
+    write(f"{out}/hugo/hugo.toml", HUGO_CONFIG)
+    for name, text in HUGO_LAYOUTS.items():
+        write(f"{out}/hugo/layouts/{name}", text)
+    for i in range(n):
+        text = post(rng, i, n)
+        write(f"{out}/ssg/content/blog/post-{i:05d}.md", text)
+        write(f"{out}/hugo/content/posts/post-{i:05d}.md", text)
+    print(f"wrote {n} posts to {out}/ssg and {out}/hugo")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+//! Edit-to-visible latency of `ssg serve` and `hugo server`, in a real
+//! browser, on the same generated blog.
+//!
+//!     cargo run --release --example serve_bench -- POSTS [RUNS] [HUGO_BINARY]
+//!
+//! For each server: generate the corpus (bench/gen_corpus.py), start the
+//! server, open a post in headless chromium, then repeatedly append a unique
+//! marker to that post's Markdown and time how long until the open page shows
+//! it — the page reloads itself through the server's live reload; the
+//! benchmark only watches. Prints each median and the ratio. Everything runs
+//! on 127.0.0.1.
+
+#[path = "../tests/testsuite/cdp.rs"]
+#[allow(dead_code)]
+mod cdp;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+struct Stop(Child);
+impl Drop for Stop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+fn wait_listening(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("nothing listens on {port}");
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// Times `runs` edits of `file` until the page open in `browser` shows each.
+fn measure(browser: &mut cdp::Browser, file: &Path, runs: usize, label: &str) -> Vec<f64> {
+    let original = std::fs::read_to_string(file).expect("read post");
+    let mut times = Vec::new();
+    for run in 0..=runs {
+        let marker = format!("edit{label}{run}x{}", std::process::id());
+        let text = original.replace("## Details", &format!("## Details {marker}"));
+        let expression = format!("document.body && document.body.innerText.includes('{marker}')");
+        let started = Instant::now();
+        std::fs::write(file, text).expect("write post");
+        let deadline = started + Duration::from_secs(20);
+        loop {
+            if browser.eval(&expression) == json!(true) {
+                break;
+            }
+            if Instant::now() > deadline {
+                let seen =
+                    browser.eval("location.href + ' ' + document.body.innerText.slice(0, 400)");
+                panic!("{label}: edit {run} never showed; the page shows {seen}");
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        // The first edit warms caches on both sides; it is not counted.
+        if run > 0 {
+            times.push(ms);
+        }
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    std::fs::write(file, original).expect("restore post");
+    times
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let posts: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(10);
+    let hugo = args.get(3).map(PathBuf::from);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let corpus = std::env::temp_dir().join(format!("ssg-serve-bench-{posts}"));
+    let status = Command::new("python3")
+        .arg(root.join("bench/gen_corpus.py"))
+        .arg(posts.to_string())
+        .arg(&corpus)
+        .status()
+        .expect("run gen_corpus.py");
+    assert!(status.success());
+    let post = format!("post-{:05}", posts / 2);
+
+    // ssg
+    let ssg = root.join("target/release/ssg");
+    let mut child = Command::new(&ssg)
+        .args(["serve", "-p", "0"])
+        .current_dir(corpus.join("ssg"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start ssg serve (build it with cargo build --release)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("address");
+    let _ssg = Stop(child);
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("url")
+        .to_string();
+    let mut browser = cdp::Browser::open(&format!("{url}blog/{post}/"));
+    browser.wait_for("document.readyState", &json!("complete"));
+    std::thread::sleep(Duration::from_millis(500));
+    let ssg_times = measure(
+        &mut browser,
+        &corpus.join(format!("ssg/content/blog/{post}.md")),
+        runs,
+        "ssg",
+    );
+    drop(browser);
+    let ssg_median = median(ssg_times.clone());
+    println!(
+        "ssg serve, {posts} posts: median {ssg_median:.0} ms edit-to-visible ({ssg_times:.0?})"
+    );
+
+    let Some(hugo) = hugo else {
+        return;
+    };
+    let port = free_port();
+    let child = Command::new(&hugo)
+        .args(["server", "--bind", "127.0.0.1", "--port", &port.to_string()])
+        .arg("--baseURL")
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .current_dir(corpus.join("hugo"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start hugo server");
+    let _hugo = Stop(child);
+    wait_listening(port);
+    let mut browser = cdp::Browser::open(&format!("http://127.0.0.1:{port}/blog/{post}/"));
+    browser.wait_for("document.readyState", &json!("complete"));
+    std::thread::sleep(Duration::from_millis(500));
+    let hugo_times = measure(
+        &mut browser,
+        &corpus.join(format!("hugo/content/posts/{post}.md")),
+        runs,
+        "hugo",
+    );
+    let hugo_median = median(hugo_times.clone());
+    println!(
+        "hugo server, {posts} posts: median {hugo_median:.0} ms edit-to-visible ({hugo_times:.0?})"
+    );
+    println!(
+        "ratio: ssg is {:.1}x faster from save to visible",
+        hugo_median / ssg_median
+    );
+}
