@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use walkdir::WalkDir;
 
 use crate::config::Config;
@@ -109,6 +110,17 @@ fn render_page_markdown(page: &mut Page, md: MarkdownOptions, urls: &HashMap<Str
     }
 }
 
+/// Whether two versions of a page sort, group and link up identically.
+fn same_place(a: &Page, b: &Page) -> bool {
+    let (fa, fb) = (&a.front_matter, &b.front_matter);
+    a.path == b.path
+        && a.section == b.section
+        && a.title() == b.title()
+        && fa.date == fb.date
+        && fa.weight == fb.weight
+        && fa.tags == fb.tags
+}
+
 /// A loaded site that can be rendered again after some of its pages
 /// changed, re-rendering only what the change reaches (`ssg serve`).
 pub struct Session {
@@ -200,6 +212,34 @@ impl Session {
         })
     }
 
+    /// Whether `rel` (content-relative) is a file the site already copies
+    /// (a bundle's or a section folder's asset).
+    pub fn is_known_asset(&self, rel: &str) -> bool {
+        self.site
+            .pages
+            .iter()
+            .any(|p| p.assets.iter().any(|a| a == rel))
+            || self
+                .site
+                .sections
+                .iter()
+                .any(|s| s.assets.iter().any(|a| a == rel))
+    }
+
+    /// Collects the static folders again after a file in one changed.
+    pub fn reload_static(&mut self) -> Result<(), BuildError> {
+        let theme = theme::resolve(&self.root, &self.config)?;
+        let mut files = static_outputs(&self.root, &theme)?;
+        files.extend(
+            self.files
+                .iter()
+                .filter(|o| o.origin.starts_with("highlight_theme"))
+                .cloned(),
+        );
+        self.files = files;
+        Ok(())
+    }
+
     /// Whether a change to `rel` (content-relative) can be applied by
     /// [`Session::update_pages`]: a plain page file in an existing section,
     /// not a bundle, not a section index.
@@ -228,6 +268,7 @@ impl Session {
     /// whose links point at a URL that came, went or moved. On error the
     /// session is unchanged.
     pub fn update_pages(&mut self, rels: &[String]) -> Result<(), BuildError> {
+        let started = Instant::now();
         let content_dir = self.root.join("content");
         let drafts = self.config.build.drafts;
         let loaded: Vec<Result<(String, Option<Page>), Diagnostic>> = rels
@@ -252,30 +293,44 @@ impl Session {
             return Err(errors.into());
         }
 
-        let old_urls = self.urls.clone();
+        // URLs that moved or went away, and content files that appeared:
+        // links to them, in pages that did not change, must be rendered again.
+        let mut moved: HashSet<String> = HashSet::new();
+        // Whether any ordering, grouping or neighbour can have changed.
+        let mut reorder = false;
+        let mut appeared: HashSet<String> = HashSet::new();
         for (rel, page) in fresh {
             let at = self.site.pages.iter().position(|p| p.rel == rel);
+            let new_url = page.as_ref().map(|p| p.path.clone());
+            match self.urls.get(&rel) {
+                Some(old) if Some(old) != new_url.as_ref() => {
+                    moved.insert(old.clone());
+                }
+                None if new_url.is_some() => {
+                    appeared.insert(rel.clone());
+                }
+                _ => {}
+            }
+            match &new_url {
+                Some(url) => self.urls.insert(rel.clone(), url.clone()),
+                None => self.urls.remove(&rel),
+            };
             match (at, page) {
-                (Some(i), Some(page)) => self.site.pages[i] = page,
-                (None, Some(page)) => self.site.pages.push(page),
+                (Some(i), Some(page)) => {
+                    reorder |= !same_place(&self.site.pages[i], &page);
+                    self.site.pages[i] = page;
+                }
+                (None, Some(page)) => {
+                    reorder = true;
+                    self.site.pages.push(page);
+                }
                 (Some(i), None) => {
+                    reorder = true;
                     self.site.pages.remove(i);
                 }
                 (None, None) => {}
             }
         }
-        self.urls = url_map(&self.site.pages, &self.site.sections);
-        let moved: HashSet<&str> = old_urls
-            .iter()
-            .filter(|(rel, url)| self.urls.get(*rel) != Some(url))
-            .map(|(_, url)| url.as_str())
-            .collect();
-        let appeared: HashSet<&str> = self
-            .urls
-            .keys()
-            .filter(|rel| !old_urls.contains_key(*rel))
-            .map(String::as_str)
-            .collect();
         let changed: HashSet<&str> = rels.iter().map(String::as_str).collect();
         let md = self.md;
         let urls = &self.urls;
@@ -289,7 +344,7 @@ impl Session {
                     .rendered
                     .broken_content_links
                     .iter()
-                    .any(|l| appeared.contains(l.path.as_str()));
+                    .any(|l| appeared.contains(&l.path));
             if changed.contains(page.rel.as_str()) || linked_to_change {
                 if linked_to_change && !changed.contains(page.rel.as_str()) {
                     page.generation = crate::content::next_generation();
@@ -297,7 +352,14 @@ impl Session {
                 render_page_markdown(page, md, urls);
             }
         });
-        self.site.reindex();
+        crate::log::verbose(&format!(
+            "re-read and re-rendered markdown: {:?}",
+            started.elapsed()
+        ));
+        if reorder {
+            self.site.reindex();
+            crate::log::verbose(&format!("reindexed: {:?}", started.elapsed()));
+        }
         Ok(())
     }
 
@@ -317,9 +379,11 @@ impl Session {
         outputs.extend(asset_outputs(&self.root, &self.site));
         outputs.extend(self.files.iter().cloned());
         output::check_conflicts(&mut outputs).map_err(BuildError::from)?;
+        crate::log::verbose(&format!("checked conflicts: {:?}", started.elapsed()));
 
         let mut warnings = Vec::new();
         let broken_links = check_links(&self.site, &outputs, &mut warnings);
+        crate::log::verbose(&format!("checked links: {:?}", started.elapsed()));
         let stats = Stats {
             pages: self.site.pages.len(),
             sections: self.site.sections.len(),
@@ -431,16 +495,25 @@ fn copy_tree(
 
 /// Every internal link of every page and section that matches no output.
 fn check_links(site: &Site, outputs: &[Output], warnings: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let existing: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+    let existing: FxHashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
     let exists = |path: &str| {
         let rel = path.trim_start_matches('/');
         if rel.is_empty() {
             return existing.contains("index.html");
         }
+        let with_index = |rel: &str| {
+            let mut file = String::with_capacity(rel.len() + 11);
+            file.push_str(rel);
+            if !rel.ends_with('/') {
+                file.push('/');
+            }
+            file.push_str("index.html");
+            existing.contains(file.as_str())
+        };
         if path.ends_with('/') {
-            return existing.contains(format!("{rel}index.html").as_str());
+            return with_index(rel);
         }
-        existing.contains(rel) || existing.contains(format!("{rel}/index.html").as_str())
+        existing.contains(rel) || with_index(rel)
     };
     let mut broken = Vec::new();
     let mut report = |source: &Path, offset: usize, rendered: &Rendered| {

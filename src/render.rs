@@ -2,8 +2,10 @@
 //! from values computed once per page (Tera values share their data, so a
 //! page listed on fifty pagers is serialised once).
 
+use std::collections::HashSet;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet};
+
+use rustc_hash::FxHashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -142,8 +144,9 @@ fn page_value(site: &Site, i: usize, config: &Config) -> CachedPage {
         tags: fm
             .tags
             .iter()
-            .filter_map(|name| {
-                let slug = crate::slug::slugify(name);
+            .zip(&page.tag_slugs)
+            .filter_map(|(name, slug)| {
+                let slug = slug.clone();
                 (!slug.is_empty()).then(|| TagRef {
                     name,
                     permalink: config.permalink(&format!("/tags/{slug}/")),
@@ -222,8 +225,11 @@ struct CachedPage {
 /// signature is unchanged is not rendered again.
 #[derive(Default)]
 pub struct RenderCache {
-    pages: HashMap<String, CachedPage>,
-    outputs: HashMap<String, (u64, Arc<[u8]>)>,
+    pages: FxHashMap<String, CachedPage>,
+    /// Output path → (signature, bytes, seen in the latest render).
+    outputs: FxHashMap<String, (u64, Arc<[u8]>, u64)>,
+    /// Counts renders, to drop outputs the latest render no longer produced.
+    epoch: u64,
     /// Outputs rendered by the last call (the rest came from the cache).
     pub rendered: usize,
     /// Their paths, for `-v` and tests.
@@ -359,8 +365,11 @@ pub fn render_all(
             cache.pages.insert(site.pages[i].rel.clone(), c);
         }
     }
-    let live: HashSet<&str> = site.pages.iter().map(|p| p.rel.as_str()).collect();
-    cache.pages.retain(|rel, _| live.contains(rel.as_str()));
+    // Every live page has an entry; extra entries are pages that went away.
+    if cache.pages.len() != site.pages.len() {
+        let live: HashSet<&str> = site.pages.iter().map(|p| p.rel.as_str()).collect();
+        cache.pages.retain(|rel, _| live.contains(rel.as_str()));
+    }
     let cached: Vec<&CachedPage> = site.pages.iter().map(|p| &cache.pages[&p.rel]).collect();
     let page_values: Vec<Value> = cached.iter().map(|c| c.value.clone()).collect();
     let page_hash = |i: usize, body: bool| if body { cached[i].full } else { cached[i].meta };
@@ -486,7 +495,7 @@ pub fn render_all(
     }
 
     let config_value = Value::from_serializable(&config_for_templates(config));
-    let previous = std::mem::take(&mut cache.outputs);
+    let previous = &cache.outputs;
 
     // What a job renders: (template, site path, what to name in errors).
     let describe = |job: &Job| -> (String, String, String) {
@@ -698,7 +707,7 @@ pub fn render_all(
         let (template, path, what) = describe(job);
         let signature = signature(job, &template, &path);
         let file = output_file(&path);
-        if let Some((sig, bytes)) = previous.get(&file)
+        if let Some((sig, bytes, _)) = previous.get(&file)
             && *sig == signature
         {
             return Ok((
@@ -734,19 +743,22 @@ pub fn render_all(
         jobs.par_iter().map(render).collect();
     let mut outputs = Vec::with_capacity(results.len());
     let mut errors: Vec<Diagnostic> = Vec::new();
+    cache.epoch += 1;
+    let epoch = cache.epoch;
     cache.rendered = 0;
     cache.rendered_paths.clear();
+    let mut fresh = Vec::new();
     for r in results {
         match r {
             Ok((o, signature, rendered)) => {
-                if let OutputData::Bytes(bytes) = &o.data {
-                    cache
-                        .outputs
-                        .insert(o.path.clone(), (signature, Arc::clone(bytes)));
-                }
                 if rendered {
                     cache.rendered += 1;
                     cache.rendered_paths.push(o.path.clone());
+                    if let OutputData::Bytes(bytes) = &o.data {
+                        fresh.push((o.path.clone(), signature, Arc::clone(bytes)));
+                    }
+                } else if let Some(entry) = cache.outputs.get_mut(&o.path) {
+                    entry.2 = epoch;
                 }
                 outputs.push(o);
             }
@@ -759,13 +771,15 @@ pub fn render_all(
         }
     }
     cache.rendered_paths.sort();
-    if errors.is_empty() {
-        Ok(outputs)
-    } else {
-        // Keep what the last good render knew, so the next attempt can still skip work.
-        cache.outputs = previous;
-        Err(errors)
+    if !errors.is_empty() {
+        // The cache stays as the last good render left it.
+        return Err(errors);
     }
+    for (path, signature, bytes) in fresh {
+        cache.outputs.insert(path, (signature, bytes, epoch));
+    }
+    cache.outputs.retain(|_, entry| entry.2 == epoch);
+    Ok(outputs)
 }
 
 fn same_cause(a: &str, b: &str) -> bool {

@@ -5,7 +5,6 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use crate::content::{Content, Page, Section};
-use crate::slug::slugify;
 
 #[derive(Debug, Clone)]
 pub struct Tag {
@@ -149,11 +148,11 @@ impl Site {
 fn collect_tags(pages: &[Page]) -> Vec<Tag> {
     let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
     for (i, page) in pages.iter().enumerate() {
-        for name in &page.front_matter.tags {
-            let slug = slugify(name);
+        for (name, slug) in page.front_matter.tags.iter().zip(&page.tag_slugs) {
             if slug.is_empty() {
                 continue;
             }
+            let slug = slug.clone();
             let tag = by_slug.entry(slug.clone()).or_insert_with(|| Tag {
                 name: name.clone(),
                 path: format!("/tags/{slug}/"),

@@ -174,8 +174,10 @@ fn make_page(
         ));
     }
     let path = format!("{}{}/", dir_path(&section), slug);
+    let tag_slugs = fm.tags.iter().map(|t| slugify(t)).collect();
     Ok(Some(Page {
         source: shown_dir.join(&rel),
+        tag_slugs,
         assets,
         rel,
         section,

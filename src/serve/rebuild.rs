@@ -7,12 +7,31 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::state::{App, Snapshot};
 use crate::build::{BuildOptions, Built, Session};
 use crate::error::BuildError;
 use crate::log;
 use crate::output::{Output, OutputData};
+
+enum Plan {
+    /// Re-read these page files and/or the static folders, re-render what they reach.
+    Update { pages: Vec<String>, statics: bool },
+    /// Load the whole site again (templates, config, sections, bundles changed).
+    Reload,
+}
+
+/// Inside `static/` or a theme's `static/`.
+fn is_static(root: &Path, path: &Path) -> bool {
+    if path.starts_with(root.join("static")) {
+        return true;
+    }
+    path.strip_prefix(root.join("themes"))
+        .ok()
+        .and_then(|rest| rest.components().nth(1))
+        .is_some_and(|c| c.as_os_str() == "static")
+}
 
 pub struct Rebuilder {
     root: PathBuf,
@@ -67,39 +86,61 @@ impl Rebuilder {
         Ok(())
     }
 
-    /// Page files (content-relative) that an incremental update can handle,
-    /// or `None` when `changed` needs a full reload.
-    fn page_changes(&self, changed: &[PathBuf]) -> Option<Vec<String>> {
-        let session = self.session.as_ref()?;
+    /// How to bring the session up to date with `changed`.
+    fn plan(&self, changed: &[PathBuf]) -> Plan {
+        let Some(session) = self.session.as_ref() else {
+            return Plan::Reload;
+        };
         let content = self.root.join("content");
         let mut rels: BTreeSet<String> = self.pending.clone();
+        let mut statics = false;
         for path in changed {
-            let rel = path
-                .strip_prefix(&content)
-                .ok()?
-                .to_string_lossy()
-                .replace('\\', "/");
+            let Ok(rel) = path.strip_prefix(&content) else {
+                if is_static(&self.root, path) {
+                    statics = true;
+                    continue;
+                }
+                return Plan::Reload;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
             // A folder's own event when a file in it comes or goes: the file's event says it all.
             if path.is_dir() && session.site.sections.iter().any(|s| s.dir == rel) {
                 continue;
             }
+            // An asset the site already copies: its new bytes are read at the next render.
+            if session.is_known_asset(&rel) && path.is_file() {
+                continue;
+            }
+            if !session.can_update_page(&rel) {
+                return Plan::Reload;
+            }
             rels.insert(rel);
         }
-        rels.iter()
-            .all(|rel| session.can_update_page(rel))
-            .then(|| rels.into_iter().collect())
+        Plan::Update {
+            pages: rels.into_iter().collect(),
+            statics,
+        }
     }
 
     fn build(&mut self, changed: &[PathBuf]) -> Result<Built, BuildError> {
-        if let Some(rels) = self.page_changes(changed)
+        if let Plan::Update { pages, statics } = self.plan(changed)
             && let Some(session) = self.session.as_mut()
         {
-            log::verbose(&format!("incremental: {} page file(s)", rels.len()));
-            if let Err(e) = session.update_pages(&rels) {
-                self.pending = rels.into_iter().collect();
-                return Err(e);
+            log::verbose(&format!(
+                "incremental: {} page file(s){}",
+                pages.len(),
+                if statics { ", static files" } else { "" }
+            ));
+            if statics {
+                session.reload_static()?;
             }
-            self.pending.clear();
+            if !pages.is_empty() {
+                if let Err(e) = session.update_pages(&pages) {
+                    self.pending = pages.into_iter().collect();
+                    return Err(e);
+                }
+                self.pending.clear();
+            }
             return session.render();
         }
         log::verbose("full reload");
@@ -126,7 +167,7 @@ impl Rebuilder {
                 let first_build = self.app.site().files.is_empty();
                 if first_build {
                     self.app.set_site(Snapshot {
-                        files: HashMap::new(),
+                        files: FxHashMap::default(),
                         startup_error: Some(text.clone()),
                     });
                 }
@@ -134,6 +175,7 @@ impl Rebuilder {
                 return None;
             }
         };
+        log::verbose(&format!("built: {:?}", started.elapsed()));
         let rendered = built.stats.rendered;
         for w in built.warnings.iter().chain(&built.broken_links) {
             log::warn(&w.to_string());
@@ -144,13 +186,15 @@ impl Rebuilder {
             self.app.announce_error(&text);
             return None;
         }
+        log::verbose(&format!("read static files: {:?}", started.elapsed()));
         let old = self.app.site();
-        let mut files = HashMap::with_capacity(built.outputs.len());
+        let mut files =
+            FxHashMap::with_capacity_and_hasher(built.outputs.len(), Default::default());
         for o in built.outputs {
             let bytes: Arc<[u8]> = match o.data {
                 OutputData::Bytes(b) => match old.files.get(&o.path) {
                     // Keep the old allocation when nothing changed: cheap diffing next time.
-                    Some(prev) if **prev == *b => Arc::clone(prev),
+                    Some(prev) if Arc::ptr_eq(prev, &b) || **prev == *b => Arc::clone(prev),
                     _ => b,
                 },
                 OutputData::Copy(p) => match self.copies.get(&p) {

@@ -1,9 +1,9 @@
 //! What the preview server shares between the rebuild thread and requests:
 //! the current site in memory, the current error, and the reload channel.
 
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -11,7 +11,7 @@ use tokio::sync::broadcast;
 #[derive(Default)]
 pub struct Snapshot {
     /// Output path (`blog/x/index.html`) → bytes.
-    pub files: HashMap<String, Arc<[u8]>>,
+    pub files: FxHashMap<String, Arc<[u8]>>,
     /// Set while no build has ever succeeded: every request shows it.
     pub startup_error: Option<String>,
 }

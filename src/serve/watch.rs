@@ -14,7 +14,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use crate::config::CONFIG_FILE;
 
 /// Quiet time after the last event before a rebuild starts.
-pub const DEBOUNCE: Duration = Duration::from_millis(20);
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 /// Folders whose changes matter.
 pub const WATCHED_DIRS: &[&str] = &["content", "static", "templates", "themes"];
 

@@ -170,11 +170,11 @@ fn random_edits(site: Site) {
     session.render().unwrap();
     let mut rng = Lcg(7);
     let tag_sets: [&[&str]; 4] = [&["even", "all"], &["odd"], &["new tag", "all"], &[]];
-    for step in 0..60 {
+    for step in 0..120 {
         let i = rng.next(12);
         let rel = format!("blog/p{i:02}.md");
         let path = site.root().join("content").join(&rel);
-        match rng.next(7) {
+        match rng.next(8) {
             0 => {
                 let _ = std::fs::remove_file(&path);
             }
@@ -183,6 +183,13 @@ fn random_edits(site: Site) {
                 &format!("content/{rel}"),
                 format!("---\ntitle: Linked {step}\nslug: s{step}\n---\nSee [about](../about.md) and [p1](p01.md).\n").as_bytes(),
             ),
+            3 => {
+                // A body-only edit: nothing that orders or groups pages changes.
+                if let Ok(mut text) = std::fs::read_to_string(&path) {
+                    text.push_str(&format!("\nMore text at step {step}.\n"));
+                    site.write(&format!("content/{rel}"), text.as_bytes());
+                }
+            }
             _ => {
                 let day = 1 + rng.next(28);
                 let tags = tag_sets[rng.next(4) as usize];
