@@ -19,6 +19,23 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+# S3 and CloudFront for the publish tests: moto's server, in a local venv,
+# started on a free loopback port for this run and stopped at exit.
+if [ ! -x .venv/bin/moto_server ]; then
+  echo "installing moto[server] into .venv…" >&2
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install -q "moto[server]"
+fi
+moto_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+.venv/bin/moto_server -H 127.0.0.1 -p "$moto_port" >"${TMPDIR:-/tmp}/ssg-moto-$moto_port.log" 2>&1 &
+moto_pid=$!
+trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 300); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$moto_port") 2>/dev/null && break
+  sleep 0.1
+done
+export SSG_TEST_MOTO="http://127.0.0.1:$moto_port"
+
 # Unit tests (inside src/) and the integration suites in tests/, each
 # against fixture sites built on real files in temporary folders.
 cargo test --all-targets --locked

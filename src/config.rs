@@ -93,6 +93,15 @@ pub struct PublishConfig {
     pub distribution_id: String,
     #[serde(default = "default_max_deletes")]
     pub max_deletes: usize,
+    /// More paths than this in one invalidation collapse to wildcards.
+    #[serde(default = "default_max_invalidation_paths")]
+    pub max_invalidation_paths: usize,
+    /// Files at least this large (bytes) are uploaded in parts.
+    #[serde(default = "default_multipart_threshold")]
+    pub multipart_threshold: u64,
+    /// Uploads in flight at once.
+    #[serde(default = "default_concurrency")]
+    pub concurrency: usize,
     #[serde(default)]
     pub rules: Vec<PublishRule>,
 }
@@ -124,6 +133,15 @@ fn default_region() -> String {
 }
 fn default_max_deletes() -> usize {
     256
+}
+fn default_max_invalidation_paths() -> usize {
+    100
+}
+fn default_multipart_threshold() -> u64 {
+    16 * 1024 * 1024
+}
+fn default_concurrency() -> usize {
+    8
 }
 
 impl Config {

@@ -12,6 +12,7 @@ pub mod highlight;
 pub mod log;
 pub mod markdown;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -73,6 +73,27 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Upload the built site to S3 by content diff and invalidate what changed on CloudFront
+    Publish {
+        /// Print the plan and change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the plan and the result as JSON (for CI)
+        #[arg(long)]
+        json: bool,
+        /// Delete more than max_deletes objects without asking
+        #[arg(long)]
+        force: bool,
+        /// Skip the CloudFront invalidation
+        #[arg(long)]
+        no_invalidate: bool,
+        /// Wait until the invalidation has completed
+        #[arg(long)]
+        wait: bool,
+        /// AWS profile to take credentials from (default: AWS_PROFILE or the default chain)
+        #[arg(long, env = "AWS_PROFILE")]
+        profile: Option<String>,
+    },
     /// Build in memory and check every internal link; exit 1 on a broken one
     Check {
         /// Include pages marked draft
@@ -205,6 +226,30 @@ fn run(cli: Cli) -> Result<bool> {
                     port,
                     drafts,
                     open,
+                },
+            )?;
+            Ok(true)
+        }
+        Command::Publish {
+            dry_run,
+            json,
+            force,
+            no_invalidate,
+            wait,
+            profile,
+        } => {
+            let root = find_root(cli.root.as_deref())?;
+            let config = build::load_config(&root, &BuildOptions::default())?;
+            ssg::publish::publish(
+                &root,
+                &config,
+                &ssg::publish::PublishOptions {
+                    dry_run,
+                    json,
+                    force,
+                    no_invalidate,
+                    wait,
+                    profile,
                 },
             )?;
             Ok(true)

@@ -14,6 +14,7 @@ mod incremental;
 mod markdown;
 mod output_safety;
 mod pagination;
+mod publish;
 mod sections;
 mod serve;
 mod taxonomies;

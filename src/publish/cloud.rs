@@ -1,0 +1,396 @@
+//! The AWS side of publishing: S3 listing, uploads (multipart above a
+//! threshold), batch deletes and the manifest; CloudFront invalidations.
+//! Credentials come the standard AWS way (environment, profile, SSO,
+//! instance or task role); the SDK retries throttling and 5xx with backoff.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_s3::error::DisplayErrorContext;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectIdentifier};
+
+use super::plan::{LocalObject, Manifest, RemoteObject};
+use crate::config::PublishConfig;
+
+/// Size of each part of a multipart upload.
+const PART_SIZE: usize = 8 * 1024 * 1024;
+
+pub struct Cloud {
+    pub s3: aws_sdk_s3::Client,
+    pub cloudfront: aws_sdk_cloudfront::Client,
+    pub bucket: String,
+    /// Shown in errors, so a wrong endpoint is visible.
+    endpoint: String,
+}
+
+/// One line from an SDK error: its causes' messages, joined, with the
+/// common situations put in words a user can act on.
+pub fn describe<E: std::error::Error + 'static>(e: &E) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        let text = err.to_string().replace('\n', " ");
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        current = err.source();
+    }
+    let all = parts.join(": ");
+    let full = DisplayErrorContext(e).to_string();
+    if full.contains("CredentialsNotLoaded")
+        || all.contains("no providers in chain provided credentials")
+    {
+        return "no AWS credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE / --profile, or use SSO or an instance role)".into();
+    }
+    if full.contains("ConnectionRefused") || full.contains("Connection refused") {
+        return "connection refused: is the endpoint right and the server up?".into();
+    }
+    if full.contains("timed out") || full.contains("Timeout") {
+        return format!("the endpoint did not answer in time ({all})");
+    }
+    // Service errors carry a code and message; the rest of the chain is noise.
+    if let Some(code) = full
+        .split("code: Some(\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+    {
+        let message = full
+            .split("message: Some(\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or("");
+        return format!("{code}: {message}")
+            .trim_end_matches(": ")
+            .to_string();
+    }
+    all
+}
+
+impl Cloud {
+    pub async fn connect(config: &PublishConfig, profile: Option<&str>) -> Cloud {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(aws_config::Region::new(config.region.clone()))
+            .retry_config(RetryConfig::standard().with_max_attempts(5))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_attempt_timeout(Duration::from_secs(120))
+                    .build(),
+            );
+        if let Some(p) = profile {
+            loader = loader.profile_name(p);
+        }
+        let shared = loader.load().await;
+        let mut s3 = aws_sdk_s3::config::Builder::from(&shared);
+        if !config.endpoint.is_empty() {
+            // S3-compatible servers (MinIO, R2, a local test server) want path-style URLs.
+            s3 = s3.endpoint_url(&config.endpoint).force_path_style(true);
+        }
+        let mut cf = aws_sdk_cloudfront::config::Builder::from(&shared);
+        if !config.cloudfront_endpoint.is_empty() {
+            cf = cf.endpoint_url(&config.cloudfront_endpoint);
+        }
+        Cloud {
+            s3: aws_sdk_s3::Client::from_conf(s3.build()),
+            cloudfront: aws_sdk_cloudfront::Client::from_conf(cf.build()),
+            bucket: config.bucket.clone(),
+            endpoint: config.endpoint.clone(),
+        }
+    }
+
+    /// Every object under `prefix` (ListObjectsV2, all pages).
+    pub async fn list(&self, prefix: &str) -> Result<Vec<RemoteObject>> {
+        let mut out = Vec::new();
+        let mut pages = self
+            .s3
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .prefix(prefix)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| {
+                let text = describe(&e);
+                if text.contains("NoSuchBucket") {
+                    anyhow!(
+                        "bucket \"{}\" does not exist (or these credentials cannot see it)",
+                        self.bucket
+                    )
+                } else {
+                    let at = if self.endpoint.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" at {}", self.endpoint)
+                    };
+                    anyhow!("cannot list s3://{}/{prefix}{at}: {text}", self.bucket)
+                }
+            })?;
+            for object in page.contents() {
+                let Some(key) = object.key() else { continue };
+                // Never touch anything outside the prefix, whatever the server says.
+                if !key.starts_with(prefix) {
+                    continue;
+                }
+                out.push(RemoteObject {
+                    key: key.to_string(),
+                    etag: object.e_tag().unwrap_or("").trim_matches('"').to_string(),
+                    size: object.size().unwrap_or(0).max(0) as u64,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The manifest, or an empty one when there is none (or it is unreadable).
+    pub async fn read_manifest(&self, key: &str) -> Manifest {
+        let Ok(object) = self
+            .s3
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        else {
+            return Manifest::default();
+        };
+        let Ok(bytes) = object.body.collect().await else {
+            return Manifest::default();
+        };
+        serde_json::from_slice(&bytes.into_bytes()).unwrap_or_default()
+    }
+
+    pub async fn write_manifest(&self, key: &str, manifest: &Manifest) -> Result<()> {
+        let body = serde_json::to_vec(manifest)?;
+        self.s3
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type("application/json")
+            .cache_control("no-store")
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(|e| anyhow!("cannot write the manifest {key}: {}", describe(&e)))?;
+        Ok(())
+    }
+
+    /// Uploads one object; returns its new ETag.
+    pub async fn upload(&self, object: &LocalObject, multipart_threshold: u64) -> Result<String> {
+        if object.body.len() as u64 >= multipart_threshold.max(1) && object.body.len() > PART_SIZE {
+            return self.upload_in_parts(object).await;
+        }
+        let h = &object.headers;
+        let out = self
+            .s3
+            .put_object()
+            .bucket(&self.bucket)
+            .key(&object.key)
+            .content_type(&h.content_type)
+            .set_cache_control(h.cache_control.clone())
+            .set_content_encoding(h.content_encoding.clone())
+            .content_md5(super::md5_base64(&object.body))
+            .body(ByteStream::from(object.body.to_vec()))
+            .send()
+            .await
+            .map_err(|e| anyhow!("upload of {} failed: {}", object.key, describe(&e)))?;
+        Ok(out.e_tag().unwrap_or("").trim_matches('"').to_string())
+    }
+
+    async fn upload_in_parts(&self, object: &LocalObject) -> Result<String> {
+        let h = &object.headers;
+        let created = self
+            .s3
+            .create_multipart_upload()
+            .bucket(&self.bucket)
+            .key(&object.key)
+            .content_type(&h.content_type)
+            .set_cache_control(h.cache_control.clone())
+            .set_content_encoding(h.content_encoding.clone())
+            .send()
+            .await
+            .map_err(|e| anyhow!("upload of {} failed to start: {}", object.key, describe(&e)))?;
+        let upload_id = created
+            .upload_id()
+            .context("the server gave no upload id")?
+            .to_string();
+        let result = self.send_parts(object, &upload_id).await;
+        match result {
+            Ok(etag) => Ok(etag),
+            Err(e) => {
+                // Leave no half-uploaded parts behind to be billed for.
+                let _ = self
+                    .s3
+                    .abort_multipart_upload()
+                    .bucket(&self.bucket)
+                    .key(&object.key)
+                    .upload_id(&upload_id)
+                    .send()
+                    .await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn send_parts(&self, object: &LocalObject, upload_id: &str) -> Result<String> {
+        let mut parts = Vec::new();
+        for (i, chunk) in object.body.chunks(PART_SIZE).enumerate() {
+            let number = i as i32 + 1;
+            let out = self
+                .s3
+                .upload_part()
+                .bucket(&self.bucket)
+                .key(&object.key)
+                .upload_id(upload_id)
+                .part_number(number)
+                .body(ByteStream::from(chunk.to_vec()))
+                .send()
+                .await
+                .map_err(|e| {
+                    anyhow!(
+                        "upload of {} failed at part {number}: {}",
+                        object.key,
+                        describe(&e)
+                    )
+                })?;
+            parts.push(
+                CompletedPart::builder()
+                    .part_number(number)
+                    .set_e_tag(out.e_tag().map(String::from))
+                    .build(),
+            );
+        }
+        let done = self
+            .s3
+            .complete_multipart_upload()
+            .bucket(&self.bucket)
+            .key(&object.key)
+            .upload_id(upload_id)
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(parts))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| {
+                anyhow!(
+                    "upload of {} failed to complete: {}",
+                    object.key,
+                    describe(&e)
+                )
+            })?;
+        Ok(done.e_tag().unwrap_or("").trim_matches('"').to_string())
+    }
+
+    /// Deletes `keys`, 1,000 per request; fails on the first key the server refuses.
+    pub async fn delete(&self, keys: &[String]) -> Result<()> {
+        for batch in keys.chunks(1000) {
+            let ids = batch
+                .iter()
+                .map(|k| ObjectIdentifier::builder().key(k).build())
+                .collect::<Result<Vec<_>, _>>()?;
+            let out = self
+                .s3
+                .delete_objects()
+                .bucket(&self.bucket)
+                .delete(
+                    Delete::builder()
+                        .set_objects(Some(ids))
+                        .quiet(true)
+                        .build()?,
+                )
+                .send()
+                .await
+                .map_err(|e| anyhow!("delete failed: {}", describe(&e)))?;
+            if let Some(err) = out.errors().first() {
+                bail!(
+                    "delete of {} failed: {}",
+                    err.key().unwrap_or("?"),
+                    err.message().unwrap_or("unknown error")
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates an invalidation, waiting out CloudFront's in-progress limits. Returns its id.
+    pub async fn invalidate(
+        &self,
+        distribution: &str,
+        paths: &[String],
+        reference: &str,
+    ) -> Result<String> {
+        use aws_sdk_cloudfront::types::{InvalidationBatch, Paths};
+        let batch = InvalidationBatch::builder()
+            .caller_reference(reference)
+            .paths(
+                Paths::builder()
+                    .quantity(paths.len() as i32)
+                    .set_items(Some(paths.to_vec()))
+                    .build()?,
+            )
+            .build()?;
+        let mut delay = Duration::from_secs(2);
+        for attempt in 1..=6 {
+            match self
+                .cloudfront
+                .create_invalidation()
+                .distribution_id(distribution)
+                .invalidation_batch(batch.clone())
+                .send()
+                .await
+            {
+                Ok(out) => {
+                    return out
+                        .invalidation()
+                        .map(|i| i.id().to_string())
+                        .context("CloudFront returned no invalidation");
+                }
+                Err(e) => {
+                    let text = describe(&e);
+                    if text.contains("TooManyInvalidationsInProgress") && attempt < 6 {
+                        crate::log::info(&format!(
+                            "CloudFront has too many invalidations in progress; retrying in {} s",
+                            delay.as_secs()
+                        ));
+                        tokio::time::sleep(delay).await;
+                        delay *= 2;
+                        continue;
+                    }
+                    bail!("invalidation on distribution {distribution} failed: {text}");
+                }
+            }
+        }
+        bail!("invalidation on distribution {distribution} kept being refused")
+    }
+
+    /// Polls until the invalidation has completed.
+    pub async fn wait(&self, distribution: &str, id: &str) -> Result<()> {
+        loop {
+            let out = self
+                .cloudfront
+                .get_invalidation()
+                .distribution_id(distribution)
+                .id(id)
+                .send()
+                .await
+                .map_err(|e| anyhow!("cannot read invalidation {id}: {}", describe(&e)))?;
+            let status = out
+                .invalidation()
+                .map(|i| i.status().to_string())
+                .unwrap_or_default();
+            if status.eq_ignore_ascii_case("completed") {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        }
+    }
+}
+
+/// Shares a client across upload tasks.
+pub type SharedCloud = Arc<Cloud>;

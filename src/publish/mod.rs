@@ -1,0 +1,514 @@
+//! `ssg publish`: the built site synced to S3 by content diff, then one
+//! CloudFront invalidation covering exactly what changed.
+//!
+//! Order of execution: new and changed assets, then pages, feeds and the
+//! sitemap, then the manifest, then deletes, then the invalidation — so a
+//! visitor never gets a page whose assets are missing, and a failed run
+//! deletes nothing.
+
+pub mod cloud;
+pub mod invalidate;
+pub mod mime;
+pub mod plan;
+pub mod rules;
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write as _};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use base64::Engine as _;
+use md5::{Digest, Md5};
+use rayon::prelude::*;
+use serde::Serialize;
+use walkdir::WalkDir;
+
+use crate::config::{Config, PublishConfig};
+use crate::log;
+use cloud::Cloud;
+use plan::{Headers, LocalObject, Manifest, ManifestEntry, Plan, Reason};
+use rules::Rules;
+
+pub fn md5_hex(bytes: &[u8]) -> String {
+    let digest = Md5::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn md5_base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(Md5::digest(bytes))
+}
+
+/// Gzip with a fixed header (no name, no time): same input, same bytes.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use flate2::{Compression, GzBuilder};
+    let mut encoder = GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), Compression::best());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PublishOptions {
+    pub dry_run: bool,
+    pub json: bool,
+    pub force: bool,
+    pub no_invalidate: bool,
+    pub wait: bool,
+    pub profile: Option<String>,
+}
+
+/// The key prefix, validated: no `..`, no leading `/`, ends with `/` when set.
+pub fn normalize_prefix(prefix: &str) -> Result<String> {
+    let trimmed = prefix.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        return Ok(String::new());
+    }
+    if trimmed
+        .split('/')
+        .any(|s| s == ".." || s == "." || s.is_empty())
+        || trimmed.contains('\\')
+    {
+        bail!(
+            "[publish] prefix \"{prefix}\" must be a plain folder path like \"site/\" (no `..`, `.` or empty parts)"
+        );
+    }
+    Ok(format!("{trimmed}/"))
+}
+
+fn is_vcs_or_junk(rel: &str) -> bool {
+    rel.split('/')
+        .any(|part| matches!(part, ".git" | ".hg" | ".svn" | ".DS_Store" | "Thumbs.db"))
+}
+
+/// Reads the output folder into objects with their bytes, hashes and headers.
+pub fn local_objects(out_dir: &Path, prefix: &str, rules: &Rules) -> Result<Vec<LocalObject>> {
+    let mut paths = Vec::new();
+    for entry in WalkDir::new(out_dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("cannot read {}", out_dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(out_dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !is_vcs_or_junk(&rel) {
+            paths.push((rel, entry.path().to_path_buf()));
+        }
+    }
+    paths
+        .par_iter()
+        .map(|(rel, full)| {
+            let raw =
+                std::fs::read(full).with_context(|| format!("cannot read {}", full.display()))?;
+            let rule = rules.for_path(rel);
+            let gzip_it = rule.is_some_and(|r| r.gzip);
+            let body: Vec<u8> = if gzip_it { gzip(&raw) } else { raw };
+            let headers = Headers {
+                content_type: rule
+                    .and_then(|r| r.content_type.clone())
+                    .unwrap_or_else(|| mime::content_type(rel).to_string()),
+                cache_control: rule.and_then(|r| r.cache_control.clone()),
+                content_encoding: gzip_it.then(|| "gzip".to_string()),
+            };
+            Ok(LocalObject {
+                key: format!("{prefix}{rel}"),
+                path: rel.clone(),
+                md5: md5_hex(&body),
+                body: Arc::from(body),
+                headers,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Outcome {
+    pub uploaded: usize,
+    pub uploaded_bytes: u64,
+    pub deleted: usize,
+    pub unchanged: usize,
+    pub failed: Vec<String>,
+    pub invalidation_id: Option<String>,
+    pub invalidation_paths: Vec<String>,
+    pub seconds: f64,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    bucket: &'a str,
+    prefix: &'a str,
+    dry_run: bool,
+    plan: &'a Plan,
+    invalidation_paths: &'a [String],
+    result: Option<&'a Outcome>,
+}
+
+fn human_bytes(n: u64) -> String {
+    if n >= 1024 * 1024 {
+        format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
+    } else if n >= 1024 {
+        format!("{:.1} KB", n as f64 / 1024.0)
+    } else {
+        format!("{n} B")
+    }
+}
+
+fn print_plan(plan: &Plan, invalidation: &[String]) {
+    for u in &plan.uploads {
+        let reason = match u.reason {
+            Reason::New => "new",
+            Reason::Changed => "changed",
+            Reason::Headers => "headers",
+        };
+        println!(
+            "upload  {:<8} {:>10}  {}",
+            reason,
+            human_bytes(u.size),
+            u.key
+        );
+    }
+    for d in &plan.deletes {
+        println!(
+            "delete  {:<8} {:>10}  {}",
+            "removed",
+            human_bytes(d.size),
+            d.key
+        );
+    }
+    println!(
+        "{} to upload ({}), {} to delete, {} unchanged",
+        plan.uploads.len(),
+        human_bytes(plan.upload_bytes()),
+        plan.deletes.len(),
+        plan.unchanged.len()
+    );
+    if !invalidation.is_empty() {
+        println!(
+            "invalidation: {} path(s): {}",
+            invalidation.len(),
+            invalidation.join(" ")
+        );
+    }
+}
+
+fn confirm(question: &str) -> bool {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return false;
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes")
+}
+
+/// Publishes the built site of `root`. Returns the outcome (also on a dry run).
+pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Outcome> {
+    let started = Instant::now();
+    let publish = config.publish.as_ref().ok_or_else(|| {
+        anyhow!("ssg.toml has no [publish] section; add one with at least `bucket = \"my-bucket\"`")
+    })?;
+    if publish.bucket.trim().is_empty() {
+        bail!("[publish] bucket is empty in ssg.toml");
+    }
+    let prefix = normalize_prefix(&publish.prefix)?;
+    let rules = Rules::new(&publish.rules).map_err(|e| anyhow!("ssg.toml: {e}"))?;
+    let out_dir = root.join(&config.build.output_dir);
+    let local = if out_dir.is_dir() {
+        local_objects(&out_dir, &prefix, &rules)?
+    } else {
+        Vec::new()
+    };
+    if local.is_empty() {
+        bail!(
+            "{} is empty or missing: run `ssg build` first (an empty site is never published, it would delete everything)",
+            out_dir.strip_prefix(root).unwrap_or(&out_dir).display()
+        );
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(run(publish, &prefix, local, opts, started))
+}
+
+async fn run(
+    config: &PublishConfig,
+    prefix: &str,
+    local: Vec<LocalObject>,
+    opts: &PublishOptions,
+    started: Instant,
+) -> Result<Outcome> {
+    let cloud = Arc::new(Cloud::connect(config, opts.profile.as_deref()).await);
+    let manifest_key = format!("{prefix}{}", plan::MANIFEST_NAME);
+    let remote = cloud.list(prefix).await?;
+    let manifest = cloud.read_manifest(&manifest_key).await;
+    let plan = plan::plan(&local, &remote, &manifest, &manifest_key);
+
+    let changed_paths: Vec<String> = plan
+        .uploads
+        .iter()
+        .filter(|u| u.reason != Reason::New)
+        .map(|u| u.path.clone())
+        .chain(
+            plan.deletes
+                .iter()
+                .map(|d| d.key[prefix.len()..].to_string()),
+        )
+        .collect();
+    let invalidation = if config.distribution_id.is_empty() || opts.no_invalidate {
+        Vec::new()
+    } else {
+        invalidate::paths(&changed_paths, local.len(), config.max_invalidation_paths)
+    };
+
+    if opts.dry_run {
+        if opts.json {
+            let report = JsonReport {
+                bucket: &config.bucket,
+                prefix,
+                dry_run: true,
+                plan: &plan,
+                invalidation_paths: &invalidation,
+                result: None,
+            };
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        } else {
+            print_plan(&plan, &invalidation);
+            println!("(dry run: nothing was changed)");
+        }
+        return Ok(Outcome {
+            unchanged: plan.unchanged.len(),
+            seconds: started.elapsed().as_secs_f64(),
+            ..Default::default()
+        });
+    }
+
+    if plan.deletes.len() > config.max_deletes && !opts.force {
+        let question = format!(
+            "This publish deletes {} objects from s3://{}/{prefix} (max_deletes = {}). Go on?",
+            plan.deletes.len(),
+            config.bucket,
+            config.max_deletes
+        );
+        if !confirm(&question) {
+            bail!(
+                "refusing to delete {} objects (more than max_deletes = {}); nothing was changed. Check the output folder, or pass --force",
+                plan.deletes.len(),
+                config.max_deletes
+            );
+        }
+    }
+
+    let mut outcome = Outcome {
+        unchanged: plan.unchanged.len(),
+        ..Default::default()
+    };
+    let by_key: HashMap<&str, &LocalObject> = local.iter().map(|o| (o.key.as_str(), o)).collect();
+    let etags = upload_all(&cloud, config, &plan, &by_key, opts, &mut outcome).await;
+
+    // The manifest records every object known good now, so a rerun after a
+    // failure re-uploads only what did not make it.
+    let mut next = Manifest {
+        version: 1,
+        objects: Default::default(),
+    };
+    let listing = cloud.list(prefix).await.unwrap_or_default();
+    let listed: HashMap<&str, &plan::RemoteObject> =
+        listing.iter().map(|r| (r.key.as_str(), r)).collect();
+    for object in &local {
+        let etag = match etags.get(&object.key) {
+            Some(Ok(etag)) => Some(etag.clone()),
+            Some(Err(_)) => None,
+            None => listed.get(object.key.as_str()).map(|r| r.etag.clone()),
+        };
+        if let Some(etag) = etag {
+            next.objects.insert(
+                object.key.clone(),
+                ManifestEntry {
+                    md5: object.md5.clone(),
+                    headers: object.headers.digest(),
+                    size: object.body.len() as u64,
+                    etag,
+                },
+            );
+        }
+    }
+    if next != manifest {
+        cloud.write_manifest(&manifest_key, &next).await?;
+    }
+
+    if !outcome.failed.is_empty() {
+        bail!(
+            "{} upload(s) failed (first: {}); nothing was deleted and nothing invalidated. Run `ssg publish` again to finish",
+            outcome.failed.len(),
+            outcome.failed[0]
+        );
+    }
+
+    let doomed: Vec<String> = plan.deletes.iter().map(|d| d.key.clone()).collect();
+    if !doomed.is_empty() {
+        cloud.delete(&doomed).await?;
+        outcome.deleted = doomed.len();
+    }
+
+    if !invalidation.is_empty() {
+        let reference = format!(
+            "ssg-{}-{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_millis()
+        );
+        let id = cloud
+            .invalidate(&config.distribution_id, &invalidation, &reference)
+            .await?;
+        if opts.wait {
+            log::info(&format!("waiting for invalidation {id} to complete…"));
+            cloud.wait(&config.distribution_id, &id).await?;
+        }
+        outcome.invalidation_id = Some(id);
+        outcome.invalidation_paths = invalidation.clone();
+    }
+    outcome.seconds = started.elapsed().as_secs_f64();
+
+    if opts.json {
+        let report = JsonReport {
+            bucket: &config.bucket,
+            prefix,
+            dry_run: false,
+            plan: &plan,
+            invalidation_paths: &invalidation,
+            result: Some(&outcome),
+        };
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        let invalidation_text = match &outcome.invalidation_id {
+            Some(id) => format!(
+                "; invalidation {id} for {} path(s) (the first 1,000 paths a month are free, then $0.005 each)",
+                outcome.invalidation_paths.len()
+            ),
+            None if plan.is_empty() => "; nothing changed, no invalidation".to_string(),
+            None => String::new(),
+        };
+        log::info(&format!(
+            "Published to s3://{}/{prefix}: uploaded {} ({}), deleted {}, unchanged {}{} in {:.1} s",
+            config.bucket,
+            outcome.uploaded,
+            human_bytes(outcome.uploaded_bytes),
+            outcome.deleted,
+            outcome.unchanged,
+            invalidation_text,
+            outcome.seconds
+        ));
+    }
+    Ok(outcome)
+}
+
+/// Uploads assets first, then documents, with bounded concurrency. Returns
+/// each attempted key's new ETag or error.
+async fn upload_all(
+    cloud: &Arc<Cloud>,
+    config: &PublishConfig,
+    plan: &Plan,
+    by_key: &HashMap<&str, &LocalObject>,
+    opts: &PublishOptions,
+    outcome: &mut Outcome,
+) -> HashMap<String, Result<String, String>> {
+    let mut results = HashMap::new();
+    let show_progress = !opts.json && log::level() >= 1 && std::io::stderr().is_terminal();
+    let bar = show_progress.then(|| {
+        let bar = indicatif::ProgressBar::new(plan.upload_bytes());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let (assets, documents): (Vec<_>, Vec<_>) = plan
+        .uploads
+        .iter()
+        .partition(|u| !plan::is_document(&u.path));
+    for group in [assets, documents] {
+        let semaphore = Arc::new(tokio::sync::Semaphore::new(config.concurrency.max(1)));
+        let mut tasks = tokio::task::JoinSet::new();
+        for upload in group {
+            let Some(object) = by_key.get(upload.key.as_str()) else {
+                continue;
+            };
+            let object = (*object).clone();
+            let cloud = Arc::clone(cloud);
+            let semaphore = Arc::clone(&semaphore);
+            let threshold = config.multipart_threshold;
+            tasks.spawn(async move {
+                let _permit = semaphore.acquire_owned().await;
+                let result = cloud.upload(&object, threshold).await;
+                (object.key.clone(), object.body.len() as u64, result)
+            });
+        }
+        // A failed group stops the run before the next one starts.
+        let mut group_failed = false;
+        while let Some(joined) = tasks.join_next().await {
+            let Ok((key, size, result)) = joined else {
+                group_failed = true;
+                continue;
+            };
+            match result {
+                Ok(etag) => {
+                    outcome.uploaded += 1;
+                    outcome.uploaded_bytes += size;
+                    if let Some(bar) = &bar {
+                        bar.inc(size);
+                        bar.set_message(key.clone());
+                    }
+                    results.insert(key, Ok(etag));
+                }
+                Err(e) => {
+                    group_failed = true;
+                    let text = format!("{e:#}");
+                    outcome.failed.push(text.clone());
+                    results.insert(key, Err(text));
+                }
+            }
+        }
+        if group_failed {
+            break;
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_checked() {
+        assert_eq!(normalize_prefix("").unwrap(), "");
+        assert_eq!(normalize_prefix("/site/").unwrap(), "site/");
+        assert_eq!(normalize_prefix("a/b").unwrap(), "a/b/");
+        assert!(normalize_prefix("../x").is_err());
+        assert!(normalize_prefix("a/../b").is_err());
+    }
+
+    #[test]
+    fn gzip_is_deterministic() {
+        let a = gzip(b"hello hello hello");
+        assert_eq!(a, gzip(b"hello hello hello"));
+        assert_eq!(&a[4..8], &[0, 0, 0, 0], "no timestamp in the header");
+    }
+
+    #[test]
+    fn md5_forms() {
+        assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(md5_base64(b""), "1B2M2Y8AsgTpgAmY7PhCfg==");
+    }
+}

@@ -1,0 +1,325 @@
+//! The publish plan: a pure function of the local files, the remote listing
+//! and the manifest. Nothing here talks to the network, so every decision
+//! is testable and printable with `--dry-run`.
+//!
+//! Change detection is by content hash, never by modification time. An S3
+//! ETag is the MD5 of the body only for single-part uploads without SSE-KMS,
+//! so ssg keeps a manifest object (key → MD5, header hash, size, ETag) and
+//! trusts an entry only where its ETag and size agree with the listing.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// The manifest's own key under the prefix.
+pub const MANIFEST_NAME: &str = ".ssg-manifest.json";
+
+/// Headers ssg sets on an object; a change of any of them means a re-upload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Headers {
+    pub content_type: String,
+    pub cache_control: Option<String>,
+    pub content_encoding: Option<String>,
+}
+
+impl Headers {
+    /// A short, stable digest of the headers, stored in the manifest.
+    pub fn digest(&self) -> String {
+        let text = format!(
+            "{}\n{}\n{}",
+            self.content_type,
+            self.cache_control.as_deref().unwrap_or(""),
+            self.content_encoding.as_deref().unwrap_or("")
+        );
+        super::md5_hex(text.as_bytes())
+    }
+}
+
+/// A file of the built site, ready to upload.
+#[derive(Debug, Clone)]
+pub struct LocalObject {
+    /// Object key, prefix included.
+    pub key: String,
+    /// Path in the output folder (`blog/x/index.html`).
+    pub path: String,
+    /// The bytes to upload (gzipped when a rule says so).
+    pub body: Arc<[u8]>,
+    pub md5: String,
+    pub headers: Headers,
+}
+
+/// One object of the remote listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteObject {
+    pub key: String,
+    /// Without quotes.
+    pub etag: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    pub md5: String,
+    pub headers: String,
+    pub size: u64,
+    pub etag: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub version: u32,
+    pub objects: BTreeMap<String, ManifestEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reason {
+    /// Not in the bucket yet.
+    New,
+    /// Different bytes.
+    Changed,
+    /// Same bytes, different Content-Type / Cache-Control / Content-Encoding.
+    Headers,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Upload {
+    pub key: String,
+    pub path: String,
+    pub size: u64,
+    pub reason: Reason,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Delete {
+    pub key: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Plan {
+    /// In upload order: assets first, then pages, feeds and the sitemap, so a
+    /// visitor never gets a page whose assets are not there yet.
+    pub uploads: Vec<Upload>,
+    pub unchanged: Vec<String>,
+    /// Objects under the prefix that the build no longer has.
+    pub deletes: Vec<Delete>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.uploads.is_empty() && self.deletes.is_empty()
+    }
+
+    pub fn upload_bytes(&self) -> u64 {
+        self.uploads.iter().map(|u| u.size).sum()
+    }
+}
+
+/// Pages and documents that link to assets: uploaded after everything else.
+pub fn is_document(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".html", ".htm", ".xml", ".atom", ".rss", ".txt"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+/// An ETag that is the plain MD5 of the body (single-part, not SSE-KMS).
+fn etag_is_md5(etag: &str) -> bool {
+    etag.len() == 32 && etag.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+pub fn plan(
+    local: &[LocalObject],
+    remote: &[RemoteObject],
+    manifest: &Manifest,
+    manifest_key: &str,
+) -> Plan {
+    let remote_by_key: BTreeMap<&str, &RemoteObject> =
+        remote.iter().map(|r| (r.key.as_str(), r)).collect();
+    let mut plan = Plan::default();
+    let mut assets = Vec::new();
+    let mut documents = Vec::new();
+    for object in local {
+        let size = object.body.len() as u64;
+        let reason = match remote_by_key.get(object.key.as_str()) {
+            None => Some(Reason::New),
+            Some(r) => {
+                let trusted = manifest
+                    .objects
+                    .get(&object.key)
+                    .filter(|m| m.etag == r.etag && m.size == r.size);
+                match trusted {
+                    Some(m) if m.md5 != object.md5 => Some(Reason::Changed),
+                    Some(m) if m.headers != object.headers.digest() => Some(Reason::Headers),
+                    Some(_) => None,
+                    // No trustworthy record: the ETag decides where it is an MD5.
+                    None if etag_is_md5(&r.etag) && r.etag == object.md5 && r.size == size => None,
+                    None => Some(Reason::Changed),
+                }
+            }
+        };
+        match reason {
+            None => plan.unchanged.push(object.key.clone()),
+            Some(reason) => {
+                let upload = Upload {
+                    key: object.key.clone(),
+                    path: object.path.clone(),
+                    size,
+                    reason,
+                };
+                if is_document(&object.path) {
+                    documents.push(upload);
+                } else {
+                    assets.push(upload);
+                }
+            }
+        }
+    }
+    plan.uploads = assets;
+    plan.uploads.extend(documents);
+    let local_keys: HashSet<&str> = local.iter().map(|o| o.key.as_str()).collect();
+    plan.deletes = remote
+        .iter()
+        .filter(|r| r.key != manifest_key && !local_keys.contains(r.key.as_str()))
+        .map(|r| Delete {
+            key: r.key.clone(),
+            size: r.size,
+        })
+        .collect();
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local(key: &str, body: &str, cache: Option<&str>) -> LocalObject {
+        LocalObject {
+            key: key.into(),
+            path: key.into(),
+            body: Arc::from(body.as_bytes()),
+            md5: crate::publish::md5_hex(body.as_bytes()),
+            headers: Headers {
+                content_type: crate::publish::mime::content_type(key).into(),
+                cache_control: cache.map(String::from),
+                content_encoding: None,
+            },
+        }
+    }
+
+    fn remote_of(o: &LocalObject, etag: &str) -> RemoteObject {
+        RemoteObject {
+            key: o.key.clone(),
+            etag: etag.into(),
+            size: o.body.len() as u64,
+        }
+    }
+
+    fn entry(o: &LocalObject, etag: &str) -> ManifestEntry {
+        ManifestEntry {
+            md5: o.md5.clone(),
+            headers: o.headers.digest(),
+            size: o.body.len() as u64,
+            etag: etag.into(),
+        }
+    }
+
+    #[test]
+    fn new_changed_unchanged_deleted_in_order() {
+        let page = local("index.html", "<p>hi</p>", None);
+        let css = local("style.css", "a{}", None);
+        let same = local("same.png", "PNG", None);
+        let remote = vec![
+            remote_of(&same, &same.md5),
+            RemoteObject {
+                key: "style.css".into(),
+                etag: "0".repeat(32),
+                size: 3,
+            },
+            RemoteObject {
+                key: "gone.html".into(),
+                etag: "x".into(),
+                size: 9,
+            },
+            RemoteObject {
+                key: MANIFEST_NAME.into(),
+                etag: "m".into(),
+                size: 1,
+            },
+        ];
+        let p = plan(
+            &[page, css, same],
+            &remote,
+            &Manifest::default(),
+            MANIFEST_NAME,
+        );
+        let order: Vec<(&str, Reason)> = p
+            .uploads
+            .iter()
+            .map(|u| (u.key.as_str(), u.reason))
+            .collect();
+        assert_eq!(
+            order,
+            [("style.css", Reason::Changed), ("index.html", Reason::New)]
+        );
+        assert_eq!(p.unchanged, ["same.png"]);
+        assert_eq!(p.deletes.len(), 1);
+        assert_eq!(p.deletes[0].key, "gone.html");
+    }
+
+    #[test]
+    fn manifest_detects_changes_behind_multipart_etags_and_header_changes() {
+        let big = local("video.mp4", "new bytes", None);
+        let mut manifest = Manifest::default();
+        // Uploaded in parts: the ETag is no MD5, only the manifest knows the content.
+        let mut old = entry(&big, "abc-2");
+        old.md5 = "0".repeat(32);
+        manifest.objects.insert(big.key.clone(), old);
+        let p = plan(
+            std::slice::from_ref(&big),
+            &[remote_of(&big, "abc-2")],
+            &manifest,
+            MANIFEST_NAME,
+        );
+        assert_eq!(p.uploads[0].reason, Reason::Changed);
+
+        manifest
+            .objects
+            .insert(big.key.clone(), entry(&big, "abc-2"));
+        let p = plan(
+            std::slice::from_ref(&big),
+            &[remote_of(&big, "abc-2")],
+            &manifest,
+            MANIFEST_NAME,
+        );
+        assert!(p.is_empty(), "same content, same headers");
+
+        let recached = local("video.mp4", "new bytes", Some("max-age=60"));
+        let p = plan(
+            &[recached],
+            &[remote_of(&big, "abc-2")],
+            &manifest,
+            MANIFEST_NAME,
+        );
+        assert_eq!(p.uploads[0].reason, Reason::Headers);
+    }
+
+    #[test]
+    fn a_manifest_entry_that_disagrees_with_the_listing_is_ignored() {
+        let page = local("a.html", "v2", None);
+        let mut manifest = Manifest::default();
+        // Someone replaced the object outside ssg: the ETag no longer matches the record.
+        manifest
+            .objects
+            .insert(page.key.clone(), entry(&page, "stale-etag"));
+        let p = plan(
+            std::slice::from_ref(&page),
+            &[remote_of(&page, "other-1")],
+            &manifest,
+            MANIFEST_NAME,
+        );
+        assert_eq!(p.uploads[0].reason, Reason::Changed);
+    }
+}

@@ -1,0 +1,636 @@
+//! `ssg publish` against a real S3 + CloudFront API: moto's server on
+//! 127.0.0.1 (scripts/test.sh installs and starts it), driven by the real
+//! binary; the bucket is inspected with the AWS SDK.
+
+use std::collections::BTreeMap;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use aws_sdk_cloudfront::types::{
+    CacheBehaviors, DefaultCacheBehavior, DistributionConfig, Origin, Origins, S3OriginConfig,
+    ViewerProtocolPolicy,
+};
+use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+
+use crate::harness::{Run, Site, post, ssg_bin};
+
+/// The moto server's URL: `SSG_TEST_MOTO` (set by scripts/test.sh), or one
+/// started here from the project's venv.
+fn moto() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    static SERVER: OnceLock<std::sync::Mutex<std::process::Child>> = OnceLock::new();
+    URL.get_or_init(|| {
+        if let Some(url) = std::env::var("SSG_TEST_MOTO").ok().filter(|u| !u.is_empty()) {
+            return url;
+        }
+        let root = env!("CARGO_MANIFEST_DIR");
+        let server = format!("{root}/.venv/bin/moto_server");
+        assert!(
+            std::path::Path::new(&server).exists(),
+            "moto is not installed: run scripts/test.sh (it installs moto[server] into .venv)"
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("free port");
+        // `timeout` ends the server even though no destructor runs for statics.
+        let child = Command::new("timeout")
+            .args(["1800", &server, "-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        SERVER.get_or_init(|| std::sync::Mutex::new(child));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "moto_server did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        format!("http://127.0.0.1:{port}")
+    })
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn credentials() -> Credentials {
+    Credentials::new("testing", "testing", None, None, "tests")
+}
+
+fn s3() -> aws_sdk_s3::Client {
+    let config = aws_sdk_s3::config::Builder::new()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(credentials())
+        .endpoint_url(moto())
+        .force_path_style(true)
+        .build();
+    aws_sdk_s3::Client::from_conf(config)
+}
+
+fn cloudfront() -> aws_sdk_cloudfront::Client {
+    let config = aws_sdk_cloudfront::config::Builder::new()
+        .behavior_version(aws_sdk_cloudfront::config::BehaviorVersion::latest())
+        .region(aws_sdk_cloudfront::config::Region::new("us-east-1"))
+        .credentials_provider(credentials())
+        .endpoint_url(moto())
+        .build();
+    aws_sdk_cloudfront::Client::from_conf(config)
+}
+
+/// A stored object as the bucket serves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stored {
+    body: Vec<u8>,
+    content_type: String,
+    cache_control: Option<String>,
+    content_encoding: Option<String>,
+}
+
+/// A bucket of its own (and a distribution) for one test.
+struct Remote {
+    bucket: String,
+    distribution: String,
+}
+
+impl Remote {
+    fn new() -> Remote {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let bucket = format!(
+            "ssg-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let rt = runtime();
+        rt.block_on(s3().create_bucket().bucket(&bucket).send())
+            .expect("create bucket");
+        let origin = Origin::builder()
+            .id("s3")
+            .domain_name(format!("{bucket}.s3.amazonaws.com"))
+            .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
+            .build()
+            .expect("origin");
+        let config = DistributionConfig::builder()
+            .caller_reference(&bucket)
+            .comment("ssg test")
+            .enabled(true)
+            .origins(
+                Origins::builder()
+                    .quantity(1)
+                    .items(origin)
+                    .build()
+                    .expect("origins"),
+            )
+            .default_cache_behavior(
+                DefaultCacheBehavior::builder()
+                    .target_origin_id("s3")
+                    .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+                    .build()
+                    .expect("behavior"),
+            )
+            .cache_behaviors(
+                CacheBehaviors::builder()
+                    .quantity(0)
+                    .build()
+                    .expect("behaviors"),
+            )
+            .build()
+            .expect("distribution config");
+        let created = rt
+            .block_on(
+                cloudfront()
+                    .create_distribution()
+                    .distribution_config(config)
+                    .send(),
+            )
+            .expect("create distribution");
+        let distribution = created
+            .distribution()
+            .expect("distribution")
+            .id()
+            .to_string();
+        Remote {
+            bucket,
+            distribution,
+        }
+    }
+
+    fn objects(&self) -> BTreeMap<String, Stored> {
+        let rt = runtime();
+        let client = s3();
+        let list = rt
+            .block_on(client.list_objects_v2().bucket(&self.bucket).send())
+            .expect("list");
+        let mut out = BTreeMap::new();
+        for object in list.contents() {
+            let key = object.key().unwrap_or_default().to_string();
+            let got = rt
+                .block_on(client.get_object().bucket(&self.bucket).key(&key).send())
+                .expect("get");
+            let stored = Stored {
+                content_type: got.content_type().unwrap_or_default().to_string(),
+                cache_control: got.cache_control().map(String::from),
+                content_encoding: got.content_encoding().map(String::from),
+                body: rt
+                    .block_on(got.body.collect())
+                    .expect("body")
+                    .into_bytes()
+                    .to_vec(),
+            };
+            out.insert(key, stored);
+        }
+        out
+    }
+
+    fn put(&self, key: &str, body: &str) {
+        runtime()
+            .block_on(
+                s3().put_object()
+                    .bucket(&self.bucket)
+                    .key(key)
+                    .body(body.as_bytes().to_vec().into())
+                    .send(),
+            )
+            .expect("put");
+    }
+
+    /// Paths of every invalidation created so far, oldest first.
+    fn invalidations(&self) -> Vec<Vec<String>> {
+        let rt = runtime();
+        let client = cloudfront();
+        let list = rt
+            .block_on(
+                client
+                    .list_invalidations()
+                    .distribution_id(&self.distribution)
+                    .send(),
+            )
+            .expect("list invalidations");
+        let mut out = Vec::new();
+        let items = list
+            .invalidation_list()
+            .map(|l| l.items().to_vec())
+            .unwrap_or_default();
+        for summary in items.iter().rev() {
+            let got = rt
+                .block_on(
+                    client
+                        .get_invalidation()
+                        .distribution_id(&self.distribution)
+                        .id(summary.id())
+                        .send(),
+                )
+                .expect("get invalidation");
+            let mut paths = got
+                .invalidation()
+                .and_then(|i| i.invalidation_batch())
+                .and_then(|b| b.paths())
+                .map(|p| p.items().to_vec())
+                .unwrap_or_default();
+            paths.sort();
+            out.push(paths);
+        }
+        out
+    }
+
+    fn config(&self, extra: &str) -> String {
+        format!(
+            "title = \"Pub\"\nbase_url = \"https://example.com\"\ntheme = \"default\"\n\n[publish]\nbucket = \"{}\"\nregion = \"us-east-1\"\nendpoint = \"{}\"\ncloudfront_endpoint = \"{}\"\ndistribution_id = \"{}\"\n{extra}",
+            self.bucket,
+            moto(),
+            moto(),
+            self.distribution
+        )
+    }
+}
+
+/// Runs `ssg` with test credentials and nothing from the machine's AWS setup.
+fn ssg(site: &Site, args: &[&str]) -> Run {
+    let out = Command::new(ssg_bin())
+        .args(args)
+        .current_dir(site.root())
+        .env_remove("AWS_PROFILE")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .output()
+        .expect("run ssg");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+const RULES: &str = "[[publish.rules]]\nmatch = \"**/*.html\"\ncache_control = \"public, max-age=300\"\n\n[[publish.rules]]\nmatch = \"**/*.{css,js,svg}\"\ncache_control = \"public, max-age=31536000, immutable\"\n";
+
+fn blog(remote: &Remote, extra: &str) -> Site {
+    Site::with_config(&remote.config(extra))
+        .file(
+            "content/blog/a.md",
+            &post("Alpha", "2024-01-01", &["x"], "First."),
+        )
+        .file(
+            "content/blog/b.md",
+            &post("Beta", "2024-01-02", &["x"], "Second."),
+        )
+        .file("content/about.md", "---\ntitle: About\n---\nAbout.\n")
+        .file("static/logo.svg", "<svg/>")
+}
+
+/// Every file of the built output with its bytes.
+fn output_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    crate::harness::snapshot(&site.root().join("public"))
+        .into_iter()
+        .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), b))
+        .collect()
+}
+
+const MANIFEST: &str = ".ssg-manifest.json";
+
+#[test]
+fn first_publish_mirrors_the_output_with_types_and_cache_headers() {
+    let remote = Remote::new();
+    let site = blog(&remote, RULES);
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    let stored = remote.objects();
+    let local = output_files(&site);
+    let keys: Vec<&String> = stored.keys().filter(|k| *k != MANIFEST).collect();
+    assert_eq!(keys, local.keys().collect::<Vec<_>>());
+    for (path, bytes) in &local {
+        assert_eq!(&stored[path].body, bytes, "{path}");
+    }
+    let page = &stored["blog/a/index.html"];
+    assert_eq!(page.content_type, "text/html; charset=utf-8");
+    assert_eq!(page.cache_control.as_deref(), Some("public, max-age=300"));
+    assert_eq!(
+        stored["logo.svg"].content_type,
+        "image/svg+xml; charset=utf-8"
+    );
+    assert_eq!(
+        stored["logo.svg"].cache_control.as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(stored["style.css"].content_type, "text/css; charset=utf-8");
+    assert_eq!(
+        stored["atom.xml"].content_type,
+        "application/xml; charset=utf-8"
+    );
+    assert_eq!(stored["atom.xml"].cache_control, None);
+    // Everything was new: nothing cached to invalidate.
+    assert!(
+        remote.invalidations().is_empty(),
+        "{:?}",
+        remote.invalidations()
+    );
+}
+
+#[test]
+fn a_second_publish_without_changes_uploads_nothing_and_invalidates_nothing() {
+    let remote = Remote::new();
+    let site = blog(&remote, RULES);
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    site.run(&["build"]).success();
+    let run = ssg(&site, &["publish", "--json"]);
+    run.success();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(report["result"]["uploaded"], 0, "{}", run.stdout);
+    assert_eq!(report["result"]["deleted"], 0);
+    assert!(report["result"]["invalidation_id"].is_null());
+    assert!(remote.invalidations().is_empty());
+}
+
+#[test]
+fn a_one_post_edit_uploads_exactly_what_changed_and_invalidates_its_urls() {
+    let remote = Remote::new();
+    let site = blog(&remote, RULES);
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    let before = output_files(&site);
+
+    site.write(
+        "content/blog/a.md",
+        post("Alpha", "2024-01-01", &["x"], "First, edited.").as_bytes(),
+    );
+    site.run(&["build"]).success();
+    let after = output_files(&site);
+    let mut expected: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    expected.sort();
+    assert!(!expected.is_empty());
+
+    let run = ssg(&site, &["publish", "--json"]);
+    run.success();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let mut uploaded: Vec<String> = report["plan"]["uploads"]
+        .as_array()
+        .expect("uploads")
+        .iter()
+        .map(|u| u["key"].as_str().unwrap_or_default().to_string())
+        .collect();
+    uploaded.sort();
+    assert_eq!(uploaded.iter().collect::<Vec<_>>(), expected);
+    assert_eq!(
+        remote.objects()["blog/a/index.html"].body,
+        after["blog/a/index.html"]
+    );
+
+    let invalidations = remote.invalidations();
+    assert_eq!(invalidations.len(), 1, "{invalidations:?}");
+    let paths = &invalidations[0];
+    assert!(paths.contains(&"/blog/a/".to_string()), "{paths:?}");
+    assert!(
+        paths.contains(&"/blog/a/index.html".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        !paths.contains(&"/*".to_string()),
+        "a one-post edit must not flush the whole cache"
+    );
+    assert!(!paths.contains(&"/about/".to_string()), "{paths:?}");
+}
+
+#[test]
+fn removed_pages_are_deleted_last_and_invalidated() {
+    let remote = Remote::new();
+    let site = blog(&remote, "");
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    std::fs::remove_file(site.root().join("content/about.md")).unwrap();
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    let stored = remote.objects();
+    assert!(!stored.contains_key("about/index.html"));
+    assert!(stored.contains_key("blog/a/index.html"));
+    let last = remote.invalidations().pop().expect("an invalidation");
+    assert!(last.contains(&"/about/".to_string()), "{last:?}");
+}
+
+#[test]
+fn keys_outside_the_prefix_are_never_touched() {
+    let remote = Remote::new();
+    remote.put("other/keep.txt", "not ours");
+    let site = blog(&remote, "prefix = \"site\"\n");
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    let stored = remote.objects();
+    assert_eq!(stored["other/keep.txt"].body, b"not ours");
+    assert!(stored.contains_key("site/index.html"));
+    assert!(!stored.contains_key("index.html"));
+}
+
+#[test]
+fn more_deletes_than_allowed_changes_nothing_without_force() {
+    let remote = Remote::new();
+    for i in 0..5 {
+        remote.put(&format!("old/{i}.html"), "old");
+    }
+    let site = blog(&remote, "max_deletes = 3\n");
+    site.run(&["build"]).success();
+    let run = ssg(&site, &["publish"]);
+    run.failure();
+    assert!(
+        run.stderr.contains("refusing to delete 5 objects"),
+        "{}",
+        run.stderr
+    );
+    let stored = remote.objects();
+    assert_eq!(
+        stored.len(),
+        5,
+        "nothing uploaded, nothing deleted: {:?}",
+        stored.keys()
+    );
+    ssg(&site, &["publish", "--force"]).success();
+    assert!(!remote.objects().contains_key("old/0.html"));
+}
+
+#[test]
+fn dry_run_changes_nothing_and_json_parses() {
+    let remote = Remote::new();
+    remote.put("stale.html", "x");
+    let site = blog(&remote, "");
+    site.run(&["build"]).success();
+    let run = ssg(&site, &["publish", "--dry-run"]);
+    run.success();
+    assert!(run.stdout.contains("upload  new"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("delete") && run.stdout.contains("stale.html"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("dry run"), "{}", run.stdout);
+    let run = ssg(&site, &["publish", "--dry-run", "--json"]);
+    run.success();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["plan"]["deletes"][0]["key"], "stale.html");
+    assert!(
+        report["plan"]["uploads"]
+            .as_array()
+            .is_some_and(|u| !u.is_empty())
+    );
+    let stored = remote.objects();
+    assert_eq!(stored.keys().collect::<Vec<_>>(), ["stale.html"]);
+}
+
+#[test]
+fn a_header_only_rule_change_reapplies_headers() {
+    let remote = Remote::new();
+    let site = blog(&remote, "");
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    assert_eq!(remote.objects()["style.css"].cache_control, None);
+
+    site.write("ssg.toml", remote.config(RULES).as_bytes());
+    let run = ssg(&site, &["publish", "--json"]);
+    run.success();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let uploads = report["plan"]["uploads"].as_array().expect("uploads");
+    assert!(
+        uploads.iter().all(|u| u["reason"] == "headers"),
+        "{uploads:?}"
+    );
+    assert!(uploads.iter().any(|u| u["key"] == "style.css"));
+    assert_eq!(
+        remote.objects()["style.css"].cache_control.as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+}
+
+#[test]
+fn gzip_rule_sets_content_encoding_with_stable_bytes() {
+    let remote = Remote::new();
+    let site = blog(
+        &remote,
+        "[[publish.rules]]\nmatch = \"**/*.css\"\ngzip = true\n",
+    );
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    let css = remote.objects()["style.css"].clone();
+    assert_eq!(css.content_encoding.as_deref(), Some("gzip"));
+    assert_eq!(&css.body[..2], &[0x1f, 0x8b]);
+    // Same bytes again: nothing to upload.
+    let run = ssg(&site, &["publish", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(report["result"]["uploaded"], 0, "{}", run.stdout);
+}
+
+#[test]
+fn large_files_go_up_in_parts_and_are_not_uploaded_again() {
+    let remote = Remote::new();
+    let site = blog(&remote, "multipart_threshold = 5242880\n");
+    let big: Vec<u8> = (0..9 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    site.write("static/video.bin", &big);
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    assert_eq!(remote.objects()["video.bin"].body, big);
+    let run = ssg(&site, &["publish", "--json"]);
+    run.success();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(
+        report["result"]["uploaded"], 0,
+        "multipart ETag mistaken for a change: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn bad_setups_fail_with_one_clear_line_and_change_nothing() {
+    let remote = Remote::new();
+    let site = blog(&remote, "");
+    site.run(&["build"]).success();
+
+    let check = |config: String, expect: &str| {
+        site.write("ssg.toml", config.as_bytes());
+        let run = ssg(&site, &["publish"]);
+        run.failure();
+        assert!(
+            run.stderr.contains(expect),
+            "wanted {expect:?} in:\n{}",
+            run.stderr
+        );
+        assert_eq!(
+            run.stderr.trim().lines().count(),
+            1,
+            "not one line:\n{}",
+            run.stderr
+        );
+    };
+    check(
+        "title = \"x\"\ntheme = \"default\"\n".into(),
+        "no [publish] section",
+    );
+    check(
+        remote
+            .config("")
+            .replace(&format!("bucket = \"{}\"", remote.bucket), "bucket = \"\""),
+        "bucket is empty",
+    );
+    check(
+        remote
+            .config("")
+            .replace(&remote.bucket, "no-such-bucket-here"),
+        "does not exist",
+    );
+    check(remote.config("prefix = \"../up\"\n"), "prefix \"../up\"");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    check(
+        remote.config("").replace(
+            &format!("endpoint = \"{}\"", moto()),
+            &format!("endpoint = \"http://127.0.0.1:{closed}\""),
+        ),
+        "cannot list",
+    );
+    assert!(
+        remote.objects().is_empty(),
+        "a failed publish changed the bucket"
+    );
+
+    // An empty output folder is refused outright.
+    site.write("ssg.toml", remote.config("").as_bytes());
+    std::fs::remove_dir_all(site.root().join("public")).unwrap();
+    std::fs::create_dir(site.root().join("public")).unwrap();
+    let run = ssg(&site, &["publish"]);
+    run.failure();
+    assert!(run.stderr.contains("empty or missing"), "{}", run.stderr);
+}
+
+#[test]
+fn no_credentials_is_a_clear_error() {
+    let remote = Remote::new();
+    let site = blog(&remote, "");
+    site.run(&["build"]).success();
+    let out = Command::new(ssg_bin())
+        .args(["publish"])
+        .current_dir(site.root())
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.to_lowercase().contains("credentials"), "{stderr}");
+    assert!(remote.objects().is_empty());
+}
