@@ -99,6 +99,11 @@ pub struct PublishConfig {
     /// Files at least this large (bytes) are uploaded in parts.
     #[serde(default = "default_multipart_threshold")]
     pub multipart_threshold: u64,
+    /// Also store each page under its folder's key (`blog/x/` next to
+    /// `blog/x/index.html`), so CloudFront in front of a private bucket
+    /// (Origin Access Control) serves pretty URLs with no edge code.
+    #[serde(default)]
+    pub directory_keys: bool,
     /// Uploads in flight at once.
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,

@@ -87,9 +87,15 @@ impl Cloud {
         }
         let shared = loader.load().await;
         let mut s3 = aws_sdk_s3::config::Builder::from(&shared);
+        let env_endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
+            .iter()
+            .any(|v| std::env::var(v).is_ok_and(|u| !u.is_empty()));
         if !config.endpoint.is_empty() {
             // S3-compatible servers (MinIO, R2, a local test server) want path-style URLs.
             s3 = s3.endpoint_url(&config.endpoint).force_path_style(true);
+        } else if env_endpoint {
+            // The SDK already takes the endpoint from the environment; the addressing is ours.
+            s3 = s3.force_path_style(true);
         }
         let mut cf = aws_sdk_cloudfront::config::Builder::from(&shared);
         if !config.cloudfront_endpoint.is_empty() {

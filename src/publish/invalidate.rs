@@ -19,6 +19,10 @@ pub fn urls_for(path: &str) -> Vec<String> {
     if let Some(dir) = path.strip_suffix("/index.html") {
         return vec![format!("/{dir}/"), format!("/{path}")];
     }
+    if let Some(dir) = path.strip_suffix('/') {
+        // The folder-key copy of a page: the same URLs as its index.html.
+        return vec![format!("/{dir}/"), format!("/{dir}/index.html")];
+    }
     vec![format!("/{path}")]
 }
 

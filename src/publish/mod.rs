@@ -85,7 +85,12 @@ fn is_vcs_or_junk(rel: &str) -> bool {
 }
 
 /// Reads the output folder into objects with their bytes, hashes and headers.
-pub fn local_objects(out_dir: &Path, prefix: &str, rules: &Rules) -> Result<Vec<LocalObject>> {
+pub fn local_objects(
+    out_dir: &Path,
+    prefix: &str,
+    rules: &Rules,
+    directory_keys: bool,
+) -> Result<Vec<LocalObject>> {
     let mut paths = Vec::new();
     for entry in WalkDir::new(out_dir).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot read {}", out_dir.display()))?;
@@ -102,7 +107,7 @@ pub fn local_objects(out_dir: &Path, prefix: &str, rules: &Rules) -> Result<Vec<
             paths.push((rel, entry.path().to_path_buf()));
         }
     }
-    paths
+    let mut objects: Vec<LocalObject> = paths
         .par_iter()
         .map(|(rel, full)| {
             let raw =
@@ -125,7 +130,22 @@ pub fn local_objects(out_dir: &Path, prefix: &str, rules: &Rules) -> Result<Vec<
                 headers,
             })
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    if directory_keys {
+        let copies: Vec<LocalObject> = objects
+            .iter()
+            .filter_map(|o| {
+                let dir = o.path.strip_suffix("index.html")?;
+                (!dir.is_empty()).then(|| LocalObject {
+                    key: format!("{prefix}{dir}"),
+                    path: dir.to_string(),
+                    ..o.clone()
+                })
+            })
+            .collect();
+        objects.extend(copies);
+    }
+    Ok(objects)
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -220,7 +240,7 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
     let rules = Rules::new(&publish.rules).map_err(|e| anyhow!("ssg.toml: {e}"))?;
     let out_dir = root.join(&config.build.output_dir);
     let local = if out_dir.is_dir() {
-        local_objects(&out_dir, &prefix, &rules)?
+        local_objects(&out_dir, &prefix, &rules, publish.directory_keys)?
     } else {
         Vec::new()
     };

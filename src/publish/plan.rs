@@ -119,6 +119,10 @@ impl Plan {
 
 /// Pages and documents that link to assets: uploaded after everything else.
 pub fn is_document(path: &str) -> bool {
+    if path.ends_with('/') {
+        // A page stored under its folder key (`directory_keys`).
+        return true;
+    }
     let lower = path.to_ascii_lowercase();
     [".html", ".htm", ".xml", ".atom", ".rss", ".txt"]
         .iter()

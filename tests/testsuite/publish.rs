@@ -22,7 +22,10 @@ fn moto() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
     static SERVER: OnceLock<std::sync::Mutex<std::process::Child>> = OnceLock::new();
     URL.get_or_init(|| {
-        if let Some(url) = std::env::var("SSG_TEST_MOTO").ok().filter(|u| !u.is_empty()) {
+        if let Some(url) = std::env::var("SSG_TEST_MOTO")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
             return url;
         }
         let root = env!("CARGO_MANIFEST_DIR");
@@ -633,4 +636,59 @@ fn no_credentials_is_a_clear_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.to_lowercase().contains("credentials"), "{stderr}");
     assert!(remote.objects().is_empty());
+}
+
+#[test]
+fn directory_keys_serve_pretty_urls_from_a_private_bucket() {
+    let remote = Remote::new();
+    let site = blog(&remote, "directory_keys = true\n");
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    let stored = remote.objects();
+    // CloudFront with OAC asks S3 for the key `blog/a/` when a reader opens /blog/a/.
+    assert_eq!(stored["blog/a/"].body, stored["blog/a/index.html"].body);
+    assert_eq!(stored["blog/a/"].content_type, "text/html; charset=utf-8");
+    assert!(
+        !stored.contains_key(""),
+        "the home page is the distribution's default root object"
+    );
+    let run = ssg(&site, &["publish", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(report["result"]["uploaded"], 0, "{}", run.stdout);
+
+    std::fs::remove_file(site.root().join("content/about.md")).unwrap();
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    let stored = remote.objects();
+    assert!(!stored.contains_key("about/") && !stored.contains_key("about/index.html"));
+}
+
+#[test]
+fn standard_endpoint_variables_work() {
+    let remote = Remote::new();
+    let config = remote
+        .config("")
+        .replace(&format!("cloudfront_endpoint = \"{}\"\n", moto()), "")
+        .replace(&format!("\nendpoint = \"{}\"\n", moto()), "\n");
+    let site = Site::with_config(&config).file("content/a.md", "---\ntitle: A\n---\nA.\n");
+    site.run(&["build"]).success();
+    let out = Command::new(ssg_bin())
+        .args(["publish"])
+        .current_dir(site.root())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_ENDPOINT_URL_S3", moto())
+        .env("AWS_ENDPOINT_URL_CLOUDFRONT", moto())
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(remote.objects().contains_key("a/index.html"));
 }
