@@ -107,6 +107,10 @@ pub struct PublishConfig {
     /// Uploads in flight at once.
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,
+    /// Attempts per request (the SDK retries throttling, 5xx and dropped
+    /// connections with backoff).
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: u32,
     #[serde(default)]
     pub rules: Vec<PublishRule>,
 }
@@ -147,6 +151,9 @@ fn default_multipart_threshold() -> u64 {
 }
 fn default_concurrency() -> usize {
     8
+}
+fn default_max_attempts() -> u32 {
+    5
 }
 
 impl Config {

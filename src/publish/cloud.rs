@@ -75,7 +75,7 @@ impl Cloud {
     pub async fn connect(config: &PublishConfig, profile: Option<&str>) -> Cloud {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(aws_config::Region::new(config.region.clone()))
-            .retry_config(RetryConfig::standard().with_max_attempts(5))
+            .retry_config(RetryConfig::standard().with_max_attempts(config.max_attempts.max(1)))
             .timeout_config(
                 TimeoutConfig::builder()
                     .connect_timeout(Duration::from_secs(5))

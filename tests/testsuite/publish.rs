@@ -692,3 +692,129 @@ fn standard_endpoint_variables_work() {
     );
     assert!(remote.objects().contains_key("a/index.html"));
 }
+
+/// A TCP relay to moto that drops the connection whenever a request for a
+/// key containing `fail_on` starts — a network that fails some uploads.
+fn flaky_proxy(fail_on: &'static str) -> String {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+    let port = listener.local_addr().expect("addr").port();
+    let upstream = moto().trim_start_matches("http://").to_string();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { continue };
+            let Ok(mut server) = TcpStream::connect(&upstream) else {
+                continue;
+            };
+            let (mut client_r, mut server_w) = (
+                client.try_clone().expect("clone"),
+                server.try_clone().expect("clone"),
+            );
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 65536];
+                let mut tail: Vec<u8> = Vec::new();
+                loop {
+                    let n = match client_r.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    // Look across read boundaries for the request line of a doomed upload.
+                    tail.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&tail);
+                    if text.contains("PUT /")
+                        && text
+                            .lines()
+                            .any(|l| l.starts_with("PUT /") && l.contains(fail_on))
+                    {
+                        let _ = client_r.shutdown(Shutdown::Both);
+                        let _ = server_w.shutdown(Shutdown::Both);
+                        break;
+                    }
+                    if tail.len() > 4096 {
+                        tail.drain(..tail.len() - 4096);
+                    }
+                    if server_w.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = server_w.shutdown(Shutdown::Write);
+            });
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut server, &mut client);
+                let _ = client.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+#[test]
+fn failed_uploads_delete_nothing_invalidate_nothing_and_a_rerun_converges() {
+    let remote = Remote::new();
+    let site = blog(&remote, "max_attempts = 1\nconcurrency = 2\n");
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    let invalidations_before = remote.invalidations().len();
+
+    // Change two posts and remove one page; the network then fails every
+    // upload of blog/b/.
+    site.write(
+        "content/blog/a.md",
+        post("Alpha", "2024-01-01", &["x"], "Edited a.").as_bytes(),
+    );
+    site.write(
+        "content/blog/b.md",
+        post("Beta", "2024-01-02", &["x"], "Edited b.").as_bytes(),
+    );
+    std::fs::remove_file(site.root().join("content/about.md")).unwrap();
+    site.run(&["build"]).success();
+    let proxy = flaky_proxy("/blog/b/");
+    site.write(
+        "ssg.toml",
+        remote
+            .config("max_attempts = 1\nconcurrency = 2\n")
+            .replace(
+                &format!("endpoint = \"{}\"", moto()),
+                &format!("endpoint = \"{proxy}\""),
+            )
+            .as_bytes(),
+    );
+    let run = ssg(&site, &["publish"]);
+    run.failure();
+    assert!(run.stderr.contains("nothing was deleted"), "{}", run.stderr);
+    let stored = remote.objects();
+    assert!(
+        stored.contains_key("about/index.html"),
+        "a failed publish deleted something"
+    );
+    assert_eq!(
+        remote.invalidations().len(),
+        invalidations_before,
+        "a failed publish invalidated"
+    );
+
+    // The network is back: the rerun finishes the job.
+    site.write("ssg.toml", remote.config("max_attempts = 1\n").as_bytes());
+    let run = ssg(&site, &["publish", "--json"]);
+    run.success();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let keys: Vec<&str> = report["plan"]["uploads"]
+        .as_array()
+        .expect("uploads")
+        .iter()
+        .filter_map(|u| u["key"].as_str())
+        .collect();
+    assert!(keys.contains(&"blog/b/index.html"), "{keys:?}");
+    assert!(
+        !keys.contains(&"blog/a/index.html"),
+        "re-uploaded what already succeeded: {keys:?}"
+    );
+    let stored = remote.objects();
+    let local = output_files(&site);
+    let keys: Vec<&String> = stored.keys().filter(|k| *k != MANIFEST).collect();
+    assert_eq!(keys, local.keys().collect::<Vec<_>>());
+    for (path, bytes) in &local {
+        assert_eq!(&stored[path].body, bytes, "{path}");
+    }
+}
