@@ -4,7 +4,7 @@
 # with no change, and a publish after editing one post. For each: wall
 # time, requests made and bytes uploaded (moto's request recorder).
 #
-#   bench/publish_bench.sh [POSTS]        default 10000
+#   bench/publish_bench.sh [POSTS]        default 10000; TOOLS="ssg hugo aws" picks tools
 set -euo pipefail
 cd "$(dirname "$0")/.."
 posts=${1:-10000}
@@ -110,5 +110,5 @@ TOML
   measure "$tool: one post edited" "${cmd[@]}"
 }
 
-for tool in ssg hugo aws; do run_tool "$tool"; done
+for tool in ${TOOLS:-ssg hugo aws}; do run_tool "$tool"; done
 echo "files in the site: $(find "$work/public" -type f | wc -l)"

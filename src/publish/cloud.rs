@@ -167,16 +167,31 @@ impl Cloud {
         let Ok(bytes) = object.body.collect().await else {
             return Manifest::default();
         };
-        serde_json::from_slice(&bytes.into_bytes()).unwrap_or_default()
+        let bytes = bytes.into_bytes();
+        // Written gzipped (a 10,000-page manifest is megabytes of JSON); older ones were plain.
+        let json = if bytes.starts_with(&[0x1f, 0x8b]) {
+            let mut out = Vec::new();
+            use std::io::Read as _;
+            if flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut out)
+                .is_err()
+            {
+                return Manifest::default();
+            }
+            out
+        } else {
+            bytes.to_vec()
+        };
+        serde_json::from_slice(&json).unwrap_or_default()
     }
 
     pub async fn write_manifest(&self, key: &str, manifest: &Manifest) -> Result<()> {
-        let body = serde_json::to_vec(manifest)?;
+        let body = super::gzip(&serde_json::to_vec(manifest)?);
         self.s3
             .put_object()
             .bucket(&self.bucket)
             .key(key)
-            .content_type("application/json")
+            .content_type("application/gzip")
             .cache_control("no-store")
             .body(ByteStream::from(body))
             .send()
