@@ -818,3 +818,61 @@ fn failed_uploads_delete_nothing_invalidate_nothing_and_a_rerun_converges() {
         assert_eq!(&stored[path].body, bytes, "{path}");
     }
 }
+
+#[test]
+fn wait_polls_the_invalidation_until_completed() {
+    let remote = Remote::new();
+    let site = blog(&remote, "");
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    site.write(
+        "content/blog/b.md",
+        post("Beta", "2024-01-02", &["x"], "Changed.").as_bytes(),
+    );
+    site.run(&["build"]).success();
+    let run = ssg(&site, &["publish", "--wait"]);
+    run.success();
+    assert!(
+        run.stderr.contains("waiting for invalidation"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("path(s)") && run.stderr.contains("$0.005"),
+        "{}",
+        run.stderr
+    );
+    let rt = runtime();
+    let client = cloudfront();
+    let list = rt
+        .block_on(
+            client
+                .list_invalidations()
+                .distribution_id(&remote.distribution)
+                .send(),
+        )
+        .expect("list");
+    let statuses: Vec<String> = list
+        .invalidation_list()
+        .map(|l| l.items().iter().map(|i| i.status().to_string()).collect())
+        .unwrap_or_default();
+    assert!(
+        statuses.iter().all(|s| s.eq_ignore_ascii_case("completed")),
+        "{statuses:?}"
+    );
+}
+
+#[test]
+fn no_invalidate_skips_cloudfront() {
+    let remote = Remote::new();
+    let site = blog(&remote, "");
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    site.write(
+        "content/blog/b.md",
+        post("Beta", "2024-01-02", &["x"], "Changed again.").as_bytes(),
+    );
+    site.run(&["build"]).success();
+    ssg(&site, &["publish", "--no-invalidate"]).success();
+    assert!(remote.invalidations().is_empty());
+}
