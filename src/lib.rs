@@ -11,6 +11,7 @@ pub mod escape;
 pub mod highlight;
 pub mod log;
 pub mod markdown;
+pub mod mime;
 pub mod output;
 pub mod publish;
 pub mod render;

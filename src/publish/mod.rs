@@ -8,7 +8,6 @@
 
 pub mod cloud;
 pub mod invalidate;
-pub mod mime;
 pub mod plan;
 pub mod rules;
 
@@ -118,7 +117,7 @@ pub fn local_objects(
             let headers = Headers {
                 content_type: rule
                     .and_then(|r| r.content_type.clone())
-                    .unwrap_or_else(|| mime::content_type(rel).to_string()),
+                    .unwrap_or_else(|| crate::mime::content_type(rel).to_string()),
                 cache_control: rule.and_then(|r| r.cache_control.clone()),
                 content_encoding: gzip_it.then(|| "gzip".to_string()),
             };

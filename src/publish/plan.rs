@@ -206,7 +206,7 @@ mod tests {
             body: Arc::from(body.as_bytes()),
             md5: crate::publish::md5_hex(body.as_bytes()),
             headers: Headers {
-                content_type: crate::publish::mime::content_type(key).into(),
+                content_type: crate::mime::content_type(key).into(),
                 cache_control: cache.map(String::from),
                 content_encoding: None,
             },

@@ -127,35 +127,6 @@ pub fn resolve(raw_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     Resolved::NotFound
 }
 
-/// Content types the preview needs; publishing has its own, complete table.
-pub fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "pdf" => "application/pdf",
-        "mp4" => "video/mp4",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Adds the live-reload script to an HTML page, before `</body>` when there is one.
 pub fn inject_script(html: &[u8]) -> Vec<u8> {
     let tag = format!("<script>{SCRIPT}</script>");
@@ -180,7 +151,7 @@ fn respond(status: StatusCode, path: &str, bytes: &[u8]) -> Response {
     (
         status,
         [
-            (header::CONTENT_TYPE, content_type(path)),
+            (header::CONTENT_TYPE, crate::mime::content_type(path)),
             (header::CACHE_CONTROL, "no-store"),
         ],
         body,

@@ -253,24 +253,34 @@ impl Remote {
     }
 }
 
-/// Runs `ssg` with test credentials and nothing from the machine's AWS setup.
-fn ssg(site: &Site, args: &[&str]) -> Run {
-    let out = Command::new(ssg_bin())
+/// `ssg ARGS` in the site folder with test credentials and nothing from the
+/// machine's AWS setup (no profile files, no instance metadata).
+fn ssg_command(site: &Site, args: &[&str]) -> Command {
+    let mut command = Command::new(ssg_bin());
+    command
         .args(args)
         .current_dir(site.root())
         .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .output()
-        .expect("run ssg");
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
+    command
+}
+
+fn run_command(mut command: Command) -> Run {
+    let out = command.output().expect("run ssg");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+fn ssg(site: &Site, args: &[&str]) -> Run {
+    run_command(ssg_command(site, args))
 }
 
 const RULES: &str = "[[publish.rules]]\nmatch = \"**/*.html\"\ncache_control = \"public, max-age=300\"\n\n[[publish.rules]]\nmatch = \"**/*.{css,js,svg}\"\ncache_control = \"public, max-age=31536000, immutable\"\n";
@@ -620,21 +630,17 @@ fn no_credentials_is_a_clear_error() {
     let remote = Remote::new();
     let site = blog(&remote, "");
     site.run(&["build"]).success();
-    let out = Command::new(ssg_bin())
-        .args(["publish"])
-        .current_dir(site.root())
+    let mut command = ssg_command(&site, &["publish"]);
+    command
         .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.to_lowercase().contains("credentials"), "{stderr}");
+        .env_remove("AWS_SECRET_ACCESS_KEY");
+    let run = run_command(command);
+    run.failure();
+    assert!(
+        run.stderr.to_lowercase().contains("credentials"),
+        "{}",
+        run.stderr
+    );
     assert!(remote.objects().is_empty());
 }
 
@@ -672,24 +678,11 @@ fn standard_endpoint_variables_work() {
         .replace(&format!("\nendpoint = \"{}\"\n", moto()), "\n");
     let site = Site::with_config(&config).file("content/a.md", "---\ntitle: A\n---\nA.\n");
     site.run(&["build"]).success();
-    let out = Command::new(ssg_bin())
-        .args(["publish"])
-        .current_dir(site.root())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    let mut command = ssg_command(&site, &["publish"]);
+    command
         .env("AWS_ENDPOINT_URL_S3", moto())
-        .env("AWS_ENDPOINT_URL_CLOUDFRONT", moto())
-        .output()
-        .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .env("AWS_ENDPOINT_URL_CLOUDFRONT", moto());
+    run_command(command).success();
     assert!(remote.objects().contains_key("a/index.html"));
 }
 

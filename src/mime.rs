@@ -1,5 +1,6 @@
-//! Content-Type by file extension from a built-in table, so the result never
-//! depends on the machine's MIME database (`/etc/mime.types` differs between
+//! Content-Type by file extension from a built-in table, shared by the
+//! preview server and the publisher, so the result never depends on the
+//! machine's MIME database (`/etc/mime.types` differs between
 //! a laptop and a CI runner, and a wrong type breaks a page for everyone).
 
 /// The Content-Type S3 should serve `key` with. Text types carry `charset=utf-8`.
