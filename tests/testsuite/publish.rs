@@ -309,19 +309,39 @@ fn output_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
 
 const MANIFEST: &str = ".ssg-manifest.json";
 
+/// The bucket holds exactly the output's files (and the manifest), byte for byte.
+#[track_caller]
+fn assert_mirrors(remote: &Remote, site: &Site) {
+    let stored = remote.objects();
+    let local = output_files(site);
+    let keys: Vec<&String> = stored.keys().filter(|k| *k != MANIFEST).collect();
+    assert_eq!(keys, local.keys().collect::<Vec<_>>());
+    for (path, bytes) in &local {
+        assert_eq!(&stored[path].body, bytes, "{path}");
+    }
+}
+
+/// A blog published once, then rebuilt after an edit of one post's body.
+fn published_then_edited(remote: &Remote, body: &str) -> Site {
+    let site = blog(remote, "");
+    site.run(&["build"]).success();
+    ssg(&site, &["publish"]).success();
+    site.write(
+        "content/blog/b.md",
+        post("Beta", "2024-01-02", &["x"], body).as_bytes(),
+    );
+    site.run(&["build"]).success();
+    site
+}
+
 #[test]
 fn first_publish_mirrors_the_output_with_types_and_cache_headers() {
     let remote = Remote::new();
     let site = blog(&remote, RULES);
     site.run(&["build"]).success();
     ssg(&site, &["publish"]).success();
+    assert_mirrors(&remote, &site);
     let stored = remote.objects();
-    let local = output_files(&site);
-    let keys: Vec<&String> = stored.keys().filter(|k| *k != MANIFEST).collect();
-    assert_eq!(keys, local.keys().collect::<Vec<_>>());
-    for (path, bytes) in &local {
-        assert_eq!(&stored[path].body, bytes, "{path}");
-    }
     let page = &stored["blog/a/index.html"];
     assert_eq!(page.content_type, "text/html; charset=utf-8");
     assert_eq!(page.cache_control.as_deref(), Some("public, max-age=300"));
@@ -803,26 +823,13 @@ fn failed_uploads_delete_nothing_invalidate_nothing_and_a_rerun_converges() {
         !keys.contains(&"blog/a/index.html"),
         "re-uploaded what already succeeded: {keys:?}"
     );
-    let stored = remote.objects();
-    let local = output_files(&site);
-    let keys: Vec<&String> = stored.keys().filter(|k| *k != MANIFEST).collect();
-    assert_eq!(keys, local.keys().collect::<Vec<_>>());
-    for (path, bytes) in &local {
-        assert_eq!(&stored[path].body, bytes, "{path}");
-    }
+    assert_mirrors(&remote, &site);
 }
 
 #[test]
 fn wait_polls_the_invalidation_until_completed() {
     let remote = Remote::new();
-    let site = blog(&remote, "");
-    site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
-    site.write(
-        "content/blog/b.md",
-        post("Beta", "2024-01-02", &["x"], "Changed.").as_bytes(),
-    );
-    site.run(&["build"]).success();
+    let site = published_then_edited(&remote, "Changed.");
     let run = ssg(&site, &["publish", "--wait"]);
     run.success();
     assert!(
@@ -858,14 +865,7 @@ fn wait_polls_the_invalidation_until_completed() {
 #[test]
 fn no_invalidate_skips_cloudfront() {
     let remote = Remote::new();
-    let site = blog(&remote, "");
-    site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
-    site.write(
-        "content/blog/b.md",
-        post("Beta", "2024-01-02", &["x"], "Changed again.").as_bytes(),
-    );
-    site.run(&["build"]).success();
+    let site = published_then_edited(&remote, "Changed again.");
     ssg(&site, &["publish", "--no-invalidate"]).success();
     assert!(remote.invalidations().is_empty());
 }
