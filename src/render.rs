@@ -454,6 +454,28 @@ pub fn render_all(
     let section_values: Vec<Value> = (0..site.sections.len())
         .map(|s| section_value(site, s, config, &page_values))
         .collect();
+    // Built once per tag: every pager of a tag shares it (cloning a Value is
+    // a reference count), instead of listing all of the tag's pages again.
+    let tag_values: Vec<Value> = site
+        .tags
+        .iter()
+        .map(|tag| {
+            let mut map = tera::Map::new();
+            map.insert("name".into(), Value::from(tag.name.as_str()));
+            map.insert("slug".into(), Value::from(tag.slug.as_str()));
+            map.insert("permalink".into(), Value::from(config.permalink(&tag.path)));
+            map.insert(
+                "pages".into(),
+                Value::from(
+                    tag.pages
+                        .iter()
+                        .map(|&i| page_values[i].clone())
+                        .collect::<Vec<_>>(),
+                ),
+            );
+            Value::from(map)
+        })
+        .collect();
 
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     for (s, pagers) in section_pagers.iter().enumerate() {
@@ -654,20 +676,7 @@ pub fn render_all(
             Job::Tag(t, p) => {
                 let tag = &site.tags[*t];
                 let pagers = &tag_pagers[*t];
-                let mut map = tera::Map::new();
-                map.insert("name".into(), Value::from(tag.name.as_str()));
-                map.insert("slug".into(), Value::from(tag.slug.as_str()));
-                map.insert("permalink".into(), Value::from(config.permalink(&tag.path)));
-                map.insert(
-                    "pages".into(),
-                    Value::from(
-                        tag.pages
-                            .iter()
-                            .map(|&i| page_values[i].clone())
-                            .collect::<Vec<_>>(),
-                    ),
-                );
-                ctx.insert_value("tag", Value::from(map));
+                ctx.insert_value("tag", tag_values[*t].clone());
                 ctx.insert_value(
                     "paginator",
                     paginator_value(&pagers[*p], pagers, &tag.pages, &page_values, config),
