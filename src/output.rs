@@ -183,7 +183,29 @@ fn swap(out_dir: &Path, staging: &Path, old: &Path) -> Result<()> {
             })?;
         }
     }
-    fs::remove_dir_all(old).with_context(|| format!("cannot remove {}", old.display()))
+    remove_tree(old).with_context(|| format!("cannot remove {}", old.display()))
+}
+
+/// Removes a folder tree, deleting its files in parallel: replacing a large
+/// site's output means unlinking every file of the previous one.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            dirs.push((entry.depth(), entry.into_path()));
+        } else {
+            files.push(entry.into_path());
+        }
+    }
+    files.par_iter().try_for_each(fs::remove_file)?;
+    // Deepest first, so every folder is empty when its turn comes.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
+    for (_, d) in dirs {
+        fs::remove_dir(&d)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
