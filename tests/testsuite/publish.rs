@@ -203,23 +203,27 @@ impl Remote {
             .expect("put");
     }
 
-    /// Paths of every invalidation created so far, oldest first.
-    fn invalidations(&self) -> Vec<Vec<String>> {
-        let rt = runtime();
-        let client = cloudfront();
-        let list = rt
+    /// Every invalidation created so far, newest first (as CloudFront lists them).
+    fn invalidation_summaries(&self) -> Vec<aws_sdk_cloudfront::types::InvalidationSummary> {
+        let list = runtime()
             .block_on(
-                client
+                cloudfront()
                     .list_invalidations()
                     .distribution_id(&self.distribution)
                     .send(),
             )
             .expect("list invalidations");
-        let mut out = Vec::new();
-        let items = list
-            .invalidation_list()
+        list.invalidation_list()
             .map(|l| l.items().to_vec())
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    /// Paths of every invalidation created so far, oldest first.
+    fn invalidations(&self) -> Vec<Vec<String>> {
+        let rt = runtime();
+        let client = cloudfront();
+        let mut out = Vec::new();
+        let items = self.invalidation_summaries();
         for summary in items.iter().rev() {
             let got = rt
                 .block_on(
@@ -842,20 +846,11 @@ fn wait_polls_the_invalidation_until_completed() {
         "{}",
         run.stderr
     );
-    let rt = runtime();
-    let client = cloudfront();
-    let list = rt
-        .block_on(
-            client
-                .list_invalidations()
-                .distribution_id(&remote.distribution)
-                .send(),
-        )
-        .expect("list");
-    let statuses: Vec<String> = list
-        .invalidation_list()
-        .map(|l| l.items().iter().map(|i| i.status().to_string()).collect())
-        .unwrap_or_default();
+    let statuses: Vec<String> = remote
+        .invalidation_summaries()
+        .iter()
+        .map(|i| i.status().to_string())
+        .collect();
     assert!(
         statuses.iter().all(|s| s.eq_ignore_ascii_case("completed")),
         "{statuses:?}"
