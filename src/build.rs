@@ -3,20 +3,26 @@
 //! and `serve` can use the same pipeline without touching `public/`.
 
 use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::{Arc, Mutex};
 use walkdir::WalkDir;
 
+use crate::cache::markdown::MarkdownStore;
+use crate::cache::outputs::FileStat;
+use crate::cache::{self, Cache};
 use crate::config::Config;
 use crate::content::walk;
 use crate::content::{Page, Section};
 use crate::error::{BuildError, Diagnostic};
 use crate::highlight;
 use crate::markdown::{self, InternalLink, MarkdownOptions, PageLinks, Rendered};
-use crate::output::{self, Output};
+use crate::output::{self, Output, OutputData};
 use crate::render;
 use crate::site::Site;
 use crate::templates;
@@ -28,6 +34,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides `base_url` from the config.
     pub base_url: Option<String>,
+    /// Use the build cache in `.ssg-cache/` (reading and writing it).
+    pub cache: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -94,17 +102,47 @@ fn section_index_rel(dir: &str) -> String {
     }
 }
 
-fn render_page_markdown(page: &mut Page, md: MarkdownOptions, urls: &HashMap<String, String>) {
-    let resolve = |rel: &str| urls.get(rel).cloned();
-    page.rendered = markdown::render(
-        &page.body,
-        md,
-        &PageLinks {
-            source: &page.rel,
-            path: &page.path,
-            resolve: &resolve,
-        },
-    );
+fn render_page_markdown(
+    page: &mut Page,
+    md: MarkdownOptions,
+    urls: &HashMap<String, String>,
+    store: Option<&MarkdownStore>,
+) {
+    let key = store.map(|_| cache::markdown::key(md, &page.rel, &page.path, &page.body));
+    let cached = store
+        .zip(key)
+        .and_then(|(store, key)| store.get(&page.rel, key, |rel| urls.get(rel).cloned()));
+    if let Some(rendered) = cached {
+        page.rendered = rendered;
+    } else {
+        // Every lookup is recorded: the cached render is valid only while
+        // each of them still resolves the same way.
+        let lookups = Mutex::new(Vec::new());
+        let resolve = |rel: &str| {
+            let found = urls.get(rel).cloned();
+            if store.is_some()
+                && let Ok(mut l) = lookups.lock()
+            {
+                l.push((rel.to_string(), found.clone()));
+            }
+            found
+        };
+        page.rendered = markdown::render(
+            &page.body,
+            md,
+            &PageLinks {
+                source: &page.rel,
+                path: &page.path,
+                resolve: &resolve,
+            },
+        );
+        if let Some((store, key)) = store.zip(key)
+            && !page.rendered.volatile
+        {
+            let lookups = lookups.into_inner().unwrap_or_default();
+            store.put(&page.rel, key, &lookups, &page.rendered);
+        }
+    }
     if let Some(summary) = &page.front_matter.summary {
         page.rendered.summary = Some(markdown::render_inline(summary, md));
     }
@@ -133,6 +171,10 @@ pub struct Session {
     cache: render::RenderCache,
     /// Static files and highlight.css: outputs that are not rendered.
     files: Vec<Output>,
+    /// The build cache, held while this session may still write to it.
+    build_cache: Option<Arc<Cache>>,
+    /// Saving rendered Markdown into the cache, in the background.
+    cache_writer: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Session {
@@ -172,10 +214,29 @@ impl Session {
             highlight: config.markdown.highlight,
             smart_punctuation: config.markdown.smart_punctuation,
         };
+        let build_cache = if opts.cache {
+            Cache::open(root).map(Arc::new)
+        } else {
+            None
+        };
+        let store = build_cache.as_deref().map(MarkdownStore::load);
         content
             .pages
             .par_iter_mut()
-            .for_each(|page| render_page_markdown(page, md, &urls));
+            .for_each(|page| render_page_markdown(page, md, &urls, store.as_ref()));
+        let mut cache_writer = None;
+        if let (Some(store), Some(cache)) = (store, &build_cache) {
+            crate::log::verbose(&format!(
+                "Markdown of {} of {} pages from the cache",
+                store.hits.load(std::sync::atomic::Ordering::Relaxed),
+                content.pages.len()
+            ));
+            // Saved while the templates render: on a first build the pack
+            // is about half the size of the site.
+            let live: FxHashSet<String> = content.pages.iter().map(|p| p.rel.clone()).collect();
+            let cache = Arc::clone(cache);
+            cache_writer = Some(std::thread::spawn(move || store.save(&cache, &live)));
+        }
         let resolve = |rel: &str| urls.get(rel).cloned();
         content.sections.par_iter_mut().for_each(|section| {
             let rel = section_index_rel(&section.dir);
@@ -209,6 +270,8 @@ impl Session {
             urls,
             cache: render::RenderCache::default(),
             files,
+            build_cache,
+            cache_writer,
         })
     }
 
@@ -349,7 +412,7 @@ impl Session {
                 if linked_to_change && !changed.contains(page.rel.as_str()) {
                     page.generation = crate::content::next_generation();
                 }
-                render_page_markdown(page, md, urls);
+                render_page_markdown(page, md, urls, None);
             }
         });
         crate::log::verbose(&format!(
@@ -401,6 +464,188 @@ impl Session {
             warnings,
         })
     }
+}
+
+impl Session {
+    /// Lets other ssg processes use the build cache (`ssg serve` keeps its
+    /// session for as long as it runs).
+    pub fn release_cache(&mut self) {
+        self.finish_cache_writes();
+        self.build_cache = None;
+    }
+
+    /// Waits until the rendered Markdown is saved.
+    fn finish_cache_writes(&mut self) {
+        if let Some(writer) = self.cache_writer.take() {
+            let _ = writer.join();
+        }
+    }
+
+    /// Hash of what every output depends on besides its own inputs.
+    fn site_inputs(&self) -> u64 {
+        let mut h = DefaultHasher::new();
+        serde_json::to_vec(&self.config)
+            .unwrap_or_default()
+            .hash(&mut h);
+        self.templates.fingerprint.hash(&mut h);
+        h.finish()
+    }
+
+    /// What decides an output's bytes: the render signature of a templated
+    /// output, else the copied file's identity or the bytes themselves.
+    fn output_signature(&self, o: &Output) -> u64 {
+        if let Some(signature) = self.cache.signature(&o.path) {
+            return signature;
+        }
+        let mut h = DefaultHasher::new();
+        match &o.data {
+            OutputData::Bytes(b) => b.hash(&mut h),
+            OutputData::Copy(from) | OutputData::Kept(from) => {
+                from.hash(&mut h);
+                fs::metadata(from)
+                    .ok()
+                    .map(|m| FileStat::of(&m))
+                    .hash(&mut h);
+            }
+        }
+        h.finish()
+    }
+}
+
+/// What [`build_into`] built and wrote.
+pub struct BuiltInto {
+    pub built: Built,
+    pub written: Written,
+    /// The loaded site, returned so a caller about to exit can skip freeing it.
+    pub session: Session,
+}
+
+/// What [`build_into`] did to the output folder.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub dir: PathBuf,
+    /// Files written (all of them when the folder was written whole).
+    pub written: usize,
+    /// Files removed because no output claims them any more.
+    pub removed: usize,
+    /// Written whole through a staging folder rather than updated.
+    pub whole: bool,
+}
+
+/// `ssg build`: builds the site and writes it to the output folder (`-o`
+/// or `build.output_dir`). With the cache on and a folder the last build
+/// wrote, only changed outputs are rendered and written; otherwise the
+/// folder is written whole. Either way a failed build leaves it untouched.
+pub fn build_into(
+    root: &Path,
+    opts: &BuildOptions,
+    out_flag: Option<&Path>,
+) -> anyhow::Result<BuiltInto> {
+    let started = Instant::now();
+    let mut session = Session::load(root, opts)?;
+    let out_dir = output_dir(root, &session.config, out_flag);
+    let site_inputs = session.site_inputs();
+    // With the cache on, an existing output folder is updated in place even
+    // without a usable record (every file is then written, but nothing is
+    // moved aside and deleted, which is most of a whole write's cost).
+    let previous = session
+        .build_cache
+        .as_ref()
+        .filter(|_| out_dir.is_dir())
+        .and_then(|cache| {
+            let disk = output::scan(&out_dir).ok()?;
+            let record = cache::outputs::load(cache, &out_dir, site_inputs).unwrap_or_default();
+            Some((record, disk))
+        });
+    if let Some((record, disk)) = &previous {
+        let intact = record
+            .iter()
+            .filter(|(path, (_, stat))| disk.files.get(*path) == Some(stat))
+            .map(|(path, (signature, _))| (path.clone(), *signature));
+        session.cache.keep_on_disk(&out_dir, intact);
+        crate::log::verbose(&format!(
+            "scanned the output folder: {:?} ({} files)",
+            started.elapsed(),
+            disk.files.len()
+        ));
+    }
+    let mut built = session.render()?;
+
+    let signatures: Vec<u64> = built
+        .outputs
+        .par_iter()
+        .map(|o| session.output_signature(o))
+        .collect();
+    let mut written = Written {
+        dir: out_dir.clone(),
+        written: built.outputs.len(),
+        removed: 0,
+        whole: true,
+    };
+    let mut stats = None;
+    if let Some((record, disk)) = &previous {
+        let by_path: FxHashMap<&str, u64> = built
+            .outputs
+            .iter()
+            .map(|o| o.path.as_str())
+            .zip(signatures.iter().copied())
+            .collect();
+        let unchanged = |o: &Output| {
+            record.get(&o.path).is_some_and(|(signature, stat)| {
+                disk.files.get(&o.path) == Some(stat)
+                    && by_path.get(o.path.as_str()) == Some(signature)
+            })
+        };
+        if let output::Update::Done {
+            written: n,
+            removed,
+            stats: s,
+        } = output::update(&built.outputs, &out_dir, disk, unchanged)?
+        {
+            written.written = n;
+            written.removed = removed;
+            written.whole = false;
+            stats = Some(s);
+        }
+    }
+    if written.whole {
+        output::write(&built.outputs, &out_dir)?;
+    }
+    crate::log::verbose(&format!("wrote the output: {:?}", started.elapsed()));
+
+    session.finish_cache_writes();
+    if let Some(cache) = &session.build_cache {
+        let stats = stats.unwrap_or_else(|| {
+            built
+                .outputs
+                .par_iter()
+                .filter_map(|o| {
+                    let meta = fs::metadata(out_dir.join(&o.path)).ok()?;
+                    Some((o.path.clone(), FileStat::of(&meta)))
+                })
+                .collect()
+        });
+        let by_path: FxHashMap<&str, u64> = built
+            .outputs
+            .iter()
+            .map(|o| o.path.as_str())
+            .zip(signatures.iter().copied())
+            .collect();
+        let files = stats
+            .into_iter()
+            .filter_map(|(path, stat)| {
+                let signature = *by_path.get(path.as_str())?;
+                Some((path, signature, stat))
+            })
+            .collect();
+        cache::outputs::save(cache, &out_dir, site_inputs, files);
+    }
+    built.stats.elapsed = started.elapsed();
+    Ok(BuiltInto {
+        built,
+        written,
+        session,
+    })
 }
 
 /// Files beside a bundle's index.md, and non-Markdown files in section folders.

@@ -69,6 +69,9 @@ pub fn fence_language(info: &str) -> Option<&str> {
     (!lang.is_empty()).then_some(lang)
 }
 
+/// Why a block fell back to plain text when it ran out of time.
+pub const TIMED_OUT: &str = "highlighting took too long";
+
 /// Result of highlighting one block.
 pub struct Highlighted {
     pub html: String,
@@ -103,7 +106,7 @@ pub fn code_block(code: &str, lang: Option<&str>, highlight: bool) -> Highlighte
             return plain(Some("the grammar failed on this block"));
         }
         if started.elapsed() > TIME_BUDGET {
-            return plain(Some("highlighting took too long"));
+            return plain(Some(TIMED_OUT));
         }
     }
     let mut html = String::with_capacity(code.len() * 3);

@@ -4,6 +4,7 @@
 //! a list of [`output::Output`]s in memory — with I/O at its two ends.
 
 pub mod build;
+pub mod cache;
 pub mod config;
 pub mod content;
 pub mod error;

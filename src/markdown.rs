@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::line_of_offset;
 use crate::escape::{escape, push_escaped};
@@ -32,7 +32,7 @@ pub struct PageLinks<'a> {
 }
 
 /// A heading in the table of contents.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -41,7 +41,7 @@ pub struct TocEntry {
 }
 
 /// A link to somewhere inside the site, kept for checking.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct InternalLink {
     /// Site path without fragment (`/blog/x/`); empty for `#fragment` links.
     pub path: String,
@@ -53,13 +53,13 @@ pub struct InternalLink {
 }
 
 /// A problem found while rendering that does not stop the build.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Warning {
     pub line: usize,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Rendered {
     pub html: String,
     /// From `<!-- more -->` or else the first paragraph.
@@ -71,6 +71,10 @@ pub struct Rendered {
     /// Links to `.md` files that exist nowhere in `content/`.
     pub broken_content_links: Vec<InternalLink>,
     pub warnings: Vec<Warning>,
+    /// The result depends on timing (a block hit the highlighting time
+    /// budget), so it must not be cached: another run may highlight it.
+    #[serde(skip)]
+    pub volatile: bool,
 }
 
 fn parser_options(opts: MarkdownOptions) -> Options {
@@ -169,6 +173,7 @@ pub fn render(body: &str, opts: MarkdownOptions, page: &PageLinks) -> Rendered {
                 let lang = highlight::fence_language(&info);
                 let block = highlight::code_block(&code, lang, opts.highlight);
                 if let Some(reason) = block.fell_back {
+                    out.volatile |= reason == highlight::TIMED_OUT;
                     out.warnings.push(Warning {
                         line: line_of_offset(body, range.start),
                         message: format!(

@@ -7,6 +7,7 @@ use std::collections::hash_map::DefaultHasher;
 
 use rustc_hash::FxHashMap;
 use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -220,20 +221,43 @@ struct CachedPage {
     full: u64,
 }
 
+/// An output's signature, its bytes (`None`: in the output folder), and
+/// the render that last produced or reused it.
+type RememberedOutput = (u64, Option<Arc<[u8]>>, u64);
+
 /// Memory between renders of the same site (`ssg serve`): page values by
 /// source, and each output's input signature and bytes. An output whose
 /// signature is unchanged is not rendered again.
 #[derive(Default)]
 pub struct RenderCache {
     pages: FxHashMap<String, CachedPage>,
-    /// Output path → (signature, bytes, seen in the latest render).
-    outputs: FxHashMap<String, (u64, Arc<[u8]>, u64)>,
+    /// Output path → (signature, bytes, seen in the latest render). No
+    /// bytes: the file in `kept_in` holds them (remembered from an earlier
+    /// `ssg build` into that folder).
+    outputs: FxHashMap<String, RememberedOutput>,
+    kept_in: Option<PathBuf>,
     /// Counts renders, to drop outputs the latest render no longer produced.
     epoch: u64,
     /// Outputs rendered by the last call (the rest came from the cache).
     pub rendered: usize,
     /// Their paths, for `-v` and tests.
     pub rendered_paths: Vec<String>,
+}
+
+impl RenderCache {
+    /// Takes outputs of an earlier build as rendered: `files` are output
+    /// paths under `out_dir` with the signature they were rendered with.
+    pub fn keep_on_disk(&mut self, out_dir: &Path, files: impl IntoIterator<Item = (String, u64)>) {
+        self.kept_in = Some(out_dir.to_path_buf());
+        for (path, signature) in files {
+            self.outputs.insert(path, (signature, None, self.epoch));
+        }
+    }
+
+    /// The input signature of a templated output of the latest render.
+    pub fn signature(&self, path: &str) -> Option<u64> {
+        self.outputs.get(path).map(|entry| entry.0)
+    }
 }
 
 fn section_value(site: &Site, s: usize, config: &Config, page_values: &[Value]) -> Value {
@@ -518,6 +542,7 @@ pub fn render_all(
 
     let config_value = Value::from_serializable(&config_for_templates(config));
     let previous = &cache.outputs;
+    let kept_in = cache.kept_in.as_deref();
 
     // What a job renders: (template, site path, what to name in errors).
     let describe = |job: &Job| -> (String, String, String) {
@@ -716,14 +741,21 @@ pub fn render_all(
         let (template, path, what) = describe(job);
         let signature = signature(job, &template, &path);
         let file = output_file(&path);
-        if let Some((sig, bytes, _)) = previous.get(&file)
-            && *sig == signature
-        {
-            return Ok((
-                Output::shared(file, Arc::clone(bytes), what),
-                signature,
-                false,
-            ));
+        let reused = previous
+            .get(&file)
+            .filter(|entry| entry.0 == signature)
+            .and_then(|(_, bytes, _)| match (bytes, kept_in) {
+                (Some(bytes), _) => Some(OutputData::Bytes(Arc::clone(bytes))),
+                (None, Some(dir)) => Some(OutputData::Kept(dir.join(&file))),
+                (None, None) => None,
+            });
+        if let Some(data) = reused {
+            let output = Output {
+                path: file,
+                data,
+                origin: what,
+            };
+            return Ok((output, signature, false));
         }
         if !templates.contains(&template) {
             return Err(Diagnostic::new(
@@ -764,7 +796,7 @@ pub fn render_all(
                     cache.rendered += 1;
                     cache.rendered_paths.push(o.path.clone());
                     if let OutputData::Bytes(bytes) = &o.data {
-                        fresh.push((o.path.clone(), signature, Arc::clone(bytes)));
+                        fresh.push((o.path.clone(), signature, Some(Arc::clone(bytes))));
                     }
                 } else if let Some(entry) = cache.outputs.get_mut(&o.path) {
                     entry.2 = epoch;

@@ -54,7 +54,7 @@ Preview while you write with `ssg serve`, and build the site into `public/`
 with `ssg build`.
 "#,
     ),
-    (".gitignore", "/public/\n"),
+    (".gitignore", "/public/\n/.ssg-cache/\n"),
 ];
 
 /// Creates a new site in `dir` (created if missing). Refuses to overwrite a site.

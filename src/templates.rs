@@ -31,6 +31,19 @@ pub struct Templates {
     pub sources: HashMap<String, PathBuf>,
     /// What each template (with what it extends and includes) may read.
     reads: HashMap<String, HashSet<Reads>>,
+    /// Hash of every template's name and text: outputs remembered from an
+    /// earlier build are only reused while this is the same.
+    pub fingerprint: u64,
+}
+
+fn fingerprint(all: &BTreeMap<String, (PathBuf, String)>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    for (name, (_, text)) in all {
+        name.hash(&mut h);
+        text.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Parts of the context that only some templates read: knowing which lets
@@ -191,6 +204,7 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
         tera: Tera::new(),
         sources,
         reads: analyse_reads(&all),
+        fingerprint: fingerprint(&all),
     };
     if let Err(e) = tera.add_raw_templates(
         all.iter()

@@ -62,7 +62,7 @@ impl Rebuilder {
         let wanted: Vec<(PathBuf, SystemTime, u64)> = outputs
             .iter()
             .filter_map(|o| match &o.data {
-                OutputData::Copy(p) => Some(p.clone()),
+                OutputData::Copy(p) | OutputData::Kept(p) => Some(p.clone()),
                 OutputData::Bytes(_) => None,
             })
             .map(|p| {
@@ -146,6 +146,8 @@ impl Rebuilder {
         log::verbose("full reload");
         self.session = None;
         let mut session = Session::load(&self.root, &self.opts)?;
+        // Its Markdown is in the cache now; an `ssg build` may use it meanwhile.
+        session.release_cache();
         let built = session.render()?;
         self.pending.clear();
         self.session = Some(session);
@@ -197,7 +199,7 @@ impl Rebuilder {
                     Some(prev) if Arc::ptr_eq(prev, &b) || **prev == *b => Arc::clone(prev),
                     _ => b,
                 },
-                OutputData::Copy(p) => match self.copies.get(&p) {
+                OutputData::Copy(p) | OutputData::Kept(p) => match self.copies.get(&p) {
                     Some((_, _, bytes)) => Arc::clone(bytes),
                     None => continue,
                 },

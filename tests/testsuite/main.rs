@@ -5,6 +5,7 @@ mod harness;
 
 mod bad_input;
 mod browser;
+mod build_cache;
 mod cdp;
 mod cli;
 mod feeds;

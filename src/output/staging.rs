@@ -1,107 +1,17 @@
-//! Build outputs and writing them to disk safely: everything goes to a
-//! staging folder beside the output folder, which is then swapped in, so a
-//! failed build never touches the previous output. Dot-entries of the old
-//! output (a `.git` kept there for GitHub Pages, say) are carried over.
+//! Writing a whole site: into a staging folder beside the output folder,
+//! then swapped in, so a failure at any point leaves the previous output.
+//! Dot-entries of the old output (a `.git` kept there for GitHub Pages,
+//! say) are carried over.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
-use crate::error::Diagnostic;
-
-#[derive(Debug, Clone)]
-pub enum OutputData {
-    /// Shared, so an incremental rebuild can keep unchanged outputs without copying.
-    Bytes(Arc<[u8]>),
-    /// A file copied verbatim (static files, bundle assets).
-    Copy(PathBuf),
-}
-
-/// One file of the built site.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// Relative path with `/` separators, e.g. `blog/hello/index.html`.
-    pub path: String,
-    pub data: OutputData,
-    /// What produced it, for conflict messages (a source file or a description).
-    pub origin: String,
-}
-
-impl Output {
-    pub fn bytes(path: String, bytes: Vec<u8>, origin: impl Into<String>) -> Output {
-        Output {
-            path,
-            data: OutputData::Bytes(Arc::from(bytes)),
-            origin: origin.into(),
-        }
-    }
-
-    pub fn shared(path: String, bytes: Arc<[u8]>, origin: impl Into<String>) -> Output {
-        Output {
-            path,
-            data: OutputData::Bytes(bytes),
-            origin: origin.into(),
-        }
-    }
-
-    pub fn copy(path: String, from: PathBuf, origin: impl Into<String>) -> Output {
-        Output {
-            path,
-            data: OutputData::Copy(from),
-            origin: origin.into(),
-        }
-    }
-
-    /// The bytes of this output, reading copied files from disk.
-    pub fn read(&self) -> io::Result<Vec<u8>> {
-        match &self.data {
-            OutputData::Bytes(b) => Ok(b.to_vec()),
-            OutputData::Copy(p) => fs::read(p),
-        }
-    }
-}
-
-/// Sorts outputs by path and rejects two sources writing the same file.
-pub fn check_conflicts(outputs: &mut [Output]) -> Result<(), Vec<Diagnostic>> {
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut errors = Vec::new();
-    for pair in outputs.windows(2) {
-        if pair[0].path == pair[1].path {
-            errors.push(Diagnostic::new(
-                &pair[1].origin,
-                None,
-                format!(
-                    "both {} and {} produce /{}; rename one of them or give it a different `slug`",
-                    pair[0].origin, pair[1].origin, pair[0].path
-                ),
-            ));
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
-}
-
-/// Rejects output paths that would escape the output folder.
-fn safe_relative(path: &str) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => return None,
-            p if p.contains('\\') || p.contains(':') => return None,
-            p => out.push(p),
-        }
-    }
-    (!out.as_os_str().is_empty()).then_some(out)
-}
+use super::{Output, OutputData, safe_relative};
 
 /// Writes `outputs` to `out_dir` through a staging folder and swaps it in.
 pub fn write(outputs: &[Output], out_dir: &Path) -> Result<()> {
@@ -144,7 +54,7 @@ fn fill(outputs: &[Output], staging: &Path) -> Result<()> {
     planned.par_iter().try_for_each(|(dest, o)| -> Result<()> {
         match &o.data {
             OutputData::Bytes(b) => fs::write(dest, &b[..]),
-            OutputData::Copy(from) => fs::copy(from, dest).map(|_| ()),
+            OutputData::Copy(from) | OutputData::Kept(from) => fs::copy(from, dest).map(|_| ()),
         }
         .with_context(|| format!("cannot write {} (from {})", dest.display(), o.origin))
     })
@@ -206,27 +116,4 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
         fs::remove_dir(&d)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rejects_escaping_paths() {
-        assert!(safe_relative("../x").is_none());
-        assert!(safe_relative("a/../../x").is_none());
-        assert_eq!(safe_relative("a/b.html"), Some(PathBuf::from("a/b.html")));
-    }
-
-    #[test]
-    fn conflicts_name_both_sources() {
-        let mut outs = vec![
-            Output::bytes("a/index.html".into(), vec![], "content/a.md"),
-            Output::bytes("a/index.html".into(), vec![], "content/a/index.md"),
-        ];
-        let errs = check_conflicts(&mut outs).unwrap_err();
-        assert!(errs[0].message.contains("content/a.md"));
-        assert!(errs[0].message.contains("content/a/index.md"));
-    }
 }

@@ -1,0 +1,249 @@
+//! Rendered Markdown of every page, kept between builds.
+//!
+//! Rendering Markdown is most of a cold build (syntax highlighting above
+//! all), and a page's HTML depends only on its body, its place in the site
+//! and the URLs of the content files it links to. An entry is keyed by a
+//! hash of the first two and stores the link lookups the render made; it
+//! is reused only while every lookup still gives the same answer.
+//!
+//! Storage is one pack file of entries plus an index, so a build that
+//! rendered one page appends one entry instead of rewriting the pack; the
+//! pack is compacted when dead entries outweigh live ones.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+use std::sync::Mutex;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use super::{Cache, executable_fingerprint, write_atomic};
+use crate::markdown::{MarkdownOptions, Rendered};
+
+const PACK: &str = "markdown.pack";
+const INDEX: &str = "markdown.index";
+/// Bumped when the layout of what is stored changes.
+const FORMAT: u32 = 2;
+
+/// A content path looked up while rendering, and what it resolved to.
+pub type Lookup = (String, Option<String>);
+
+#[derive(Serialize, Deserialize)]
+struct IndexFile {
+    format: u32,
+    executable: u64,
+    entries: Vec<IndexEntry>,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct IndexEntry {
+    rel: String,
+    key: u128,
+    offset: u64,
+    len: u64,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    key: u128,
+    lookups: Vec<Lookup>,
+    rendered: Rendered,
+}
+
+/// [`Entry`] as written: borrowed, so storing a render does not copy it first.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    key: u128,
+    lookups: &'a [Lookup],
+    rendered: &'a Rendered,
+}
+
+/// Entries read from the cache, and those this build adds.
+pub struct MarkdownStore {
+    pack: Vec<u8>,
+    index: FxHashMap<String, IndexEntry>,
+    fresh: Mutex<Vec<(String, u128, Vec<u8>)>>,
+    pub hits: std::sync::atomic::AtomicUsize,
+}
+
+/// What a page's rendered Markdown depends on, besides link lookups.
+/// xxh3-128: hashing every page body on every build must cost next to
+/// nothing, and 128 bits make a collision between two bodies a non-event.
+pub fn key(md: MarkdownOptions, source: &str, path: &str, body: &str) -> u128 {
+    let mut h = Xxh3::new();
+    h.update(&FORMAT.to_le_bytes());
+    h.update(&[u8::from(md.highlight), u8::from(md.smart_punctuation)]);
+    for part in [source, path, body] {
+        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.digest128()
+}
+
+impl MarkdownStore {
+    /// Reads the pack and index; anything unreadable or written by another
+    /// ssg executable gives an empty store.
+    pub fn load(cache: &Cache) -> MarkdownStore {
+        let empty = MarkdownStore {
+            pack: Vec::new(),
+            index: FxHashMap::default(),
+            fresh: Mutex::new(Vec::new()),
+            hits: 0.into(),
+        };
+        let Ok(index_bytes) = fs::read(cache.path(INDEX)) else {
+            return empty;
+        };
+        let Ok(index) = postcard::from_bytes::<IndexFile>(&index_bytes) else {
+            return empty;
+        };
+        if index.format != FORMAT || index.executable != executable_fingerprint() {
+            return empty;
+        }
+        let Ok(pack) = fs::read(cache.path(PACK)) else {
+            return empty;
+        };
+        let in_bounds = |e: &IndexEntry| {
+            e.offset
+                .checked_add(e.len)
+                .is_some_and(|end| end <= pack.len() as u64)
+        };
+        let index = index
+            .entries
+            .into_iter()
+            .filter(in_bounds)
+            .map(|e| (e.rel.clone(), e))
+            .collect();
+        MarkdownStore {
+            pack,
+            index,
+            ..empty
+        }
+    }
+
+    /// The cached render of `rel` if its key matches and every link lookup
+    /// it made still resolves the same way.
+    pub fn get(
+        &self,
+        rel: &str,
+        key: u128,
+        resolve: impl Fn(&str) -> Option<String>,
+    ) -> Option<Rendered> {
+        let e = self.index.get(rel).filter(|e| e.key == key)?;
+        let bytes = &self.pack[e.offset as usize..(e.offset + e.len) as usize];
+        let entry: Entry = postcard::from_bytes(bytes).ok()?;
+        if entry.key != key
+            || entry
+                .lookups
+                .iter()
+                .any(|(target, found)| resolve(target) != *found)
+        {
+            return None;
+        }
+        self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(entry.rendered)
+    }
+
+    /// Remembers a render for the next build.
+    pub fn put(&self, rel: &str, key: u128, lookups: &[Lookup], rendered: &Rendered) {
+        let entry = EntryRef {
+            key,
+            lookups,
+            rendered,
+        };
+        // Sized up front: the HTML is nearly all of it.
+        let room = rendered.html.len() + rendered.summary.as_ref().map_or(0, String::len) + 4096;
+        if let Ok(bytes) = postcard::to_extend(&entry, Vec::with_capacity(room))
+            && let Ok(mut fresh) = self.fresh.lock()
+        {
+            fresh.push((rel.to_string(), key, bytes));
+        }
+    }
+
+    /// Writes what this build added, keeping entries only for `live` pages.
+    /// Failures are reported in `-v` output and otherwise ignored.
+    pub fn save(self, cache: &Cache, live: &FxHashSet<String>) {
+        if let Err(e) = self.write(cache, live) {
+            crate::log::verbose(&format!("could not save the Markdown cache: {e}"));
+        }
+    }
+
+    fn write(self, cache: &Cache, live: &FxHashSet<String>) -> std::io::Result<()> {
+        let fresh = self.fresh.into_inner().unwrap_or_default();
+        if fresh.is_empty() && self.index.len() == live.len() {
+            return Ok(());
+        }
+        let replaced: FxHashSet<&str> = fresh.iter().map(|(rel, _, _)| rel.as_str()).collect();
+        let mut kept: Vec<IndexEntry> = self
+            .index
+            .values()
+            .filter(|e| live.contains(e.rel.as_str()) && !replaced.contains(e.rel.as_str()))
+            .cloned()
+            .collect();
+        let kept_bytes: u64 = kept.iter().map(|e| e.len).sum();
+        let fresh_bytes: u64 = fresh.iter().map(|(_, _, b)| b.len() as u64).sum();
+        let dead = self.pack.len() as u64 - kept_bytes;
+        let mut entries = Vec::with_capacity(kept.len() + fresh.len());
+        let pack_path = cache.path(PACK);
+        if self.pack.is_empty() || dead > kept_bytes + fresh_bytes {
+            // Compact: a new pack of the live entries only.
+            let mut chunks: Vec<&[u8]> = Vec::with_capacity(kept.len() + fresh.len());
+            let mut offset = 0;
+            for e in &mut kept {
+                let start = e.offset as usize;
+                chunks.push(&self.pack[start..start + e.len as usize]);
+                e.offset = offset;
+                offset += e.len;
+            }
+            entries.append(&mut kept);
+            for (rel, key, bytes) in &fresh {
+                entries.push(IndexEntry {
+                    rel: rel.clone(),
+                    key: *key,
+                    offset,
+                    len: bytes.len() as u64,
+                });
+                chunks.push(bytes);
+                offset += bytes.len() as u64;
+            }
+            write_chunks_atomic(&pack_path, &chunks)?;
+        } else {
+            // Append after whatever the file holds now (a crashed build may
+            // have left a tail no index points to).
+            let mut file = OpenOptions::new().append(true).open(&pack_path)?;
+            let mut offset = file.metadata()?.len();
+            for (rel, key, bytes) in &fresh {
+                entries.push(IndexEntry {
+                    rel: rel.clone(),
+                    key: *key,
+                    offset,
+                    len: bytes.len() as u64,
+                });
+                offset += bytes.len() as u64;
+                file.write_all(bytes)?;
+            }
+            entries.append(&mut kept);
+        }
+        let index = IndexFile {
+            format: FORMAT,
+            executable: executable_fingerprint(),
+            entries,
+        };
+        let bytes = postcard::to_allocvec(&index).map_err(std::io::Error::other)?;
+        write_atomic(&cache.path(INDEX), &bytes)
+    }
+}
+
+/// Writes `chunks` one after the other into a new file that replaces `path`.
+fn write_chunks_atomic(path: &Path, chunks: &[&[u8]]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let result = File::create(&tmp)
+        .and_then(|mut f| chunks.iter().try_for_each(|c| f.write_all(c)))
+        .and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,122 @@
+//! The build cache in `.ssg-cache/` under the site root: rendered Markdown
+//! (see [`markdown`]) and a record of what the output folder holds (see
+//! [`outputs`]), so a second `ssg build` only redoes what changed.
+//!
+//! The cache is an accelerator and never a source of truth: anything it
+//! cannot read, or that was written by another build of ssg, is ignored and
+//! recomputed, and a cache that cannot be written only costs speed. Entries
+//! are keyed by hashes of everything that goes into them, including the
+//! ssg executable itself, so a cached build produces the same bytes as an
+//! uncached one.
+
+pub mod markdown;
+pub mod outputs;
+
+use std::fs::{self, File};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Folder name under the site root.
+pub const DIR_NAME: &str = ".ssg-cache";
+
+/// An open cache folder, held exclusively by this process while it lives.
+pub struct Cache {
+    dir: PathBuf,
+    /// Holds the lock: two builds of the same site must not interleave writes.
+    _lock: File,
+}
+
+impl Cache {
+    /// Opens (creating) the cache of the site at `root`. `None` when it
+    /// cannot be created or another ssg process holds it: the build then
+    /// runs uncached.
+    pub fn open(root: &Path) -> Option<Cache> {
+        let dir = root.join(DIR_NAME);
+        let opened = fs::create_dir_all(&dir).and_then(|()| {
+            let tag = dir.join("CACHEDIR.TAG");
+            if !tag.exists() {
+                // The standard marker that tells backup tools to skip this folder.
+                write_atomic(
+                    &tag,
+                    b"Signature: 8a477f597d28d172789f06886806bc55\n# Build cache of ssg; safe to delete.\n",
+                )?;
+            }
+            File::create(dir.join("lock"))
+        });
+        let lock = match opened {
+            Ok(lock) => lock,
+            Err(e) => {
+                crate::log::verbose(&format!("build cache off: {}: {e}", dir.display()));
+                return None;
+            }
+        };
+        if lock.try_lock().is_err() {
+            crate::log::verbose(&format!(
+                "build cache off: another ssg process is using {}",
+                dir.display()
+            ));
+            return None;
+        }
+        Some(Cache { dir, _lock: lock })
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+}
+
+/// Identifies this ssg executable: a cache written by another build of ssg
+/// (another version, or the same version compiled again) is not trusted,
+/// since what it stored may differ from what this one would produce.
+pub fn executable_fingerprint() -> u64 {
+    static FINGERPRINT: OnceLock<u64> = OnceLock::new();
+    *FINGERPRINT.get_or_init(|| {
+        let mut h = DefaultHasher::new();
+        env!("CARGO_PKG_VERSION").hash(&mut h);
+        if let Some(meta) = std::env::current_exe()
+            .ok()
+            .and_then(|exe| fs::metadata(exe).ok())
+        {
+            meta.len().hash(&mut h);
+            if let Ok(modified) = meta.modified() {
+                modified.hash(&mut h);
+            }
+        } else {
+            // Unknown executable: a value no other run produces, so nothing is reused.
+            std::process::id().hash(&mut h);
+            std::time::SystemTime::now().hash(&mut h);
+        }
+        h.finish()
+    })
+}
+
+/// Writes a file so that readers see either the old or the new contents.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let result = File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_process_cannot_take_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Cache::open(dir.path());
+        assert!(first.is_some());
+        // File locks are per open file description, so a second open in the
+        // same process stands in for a second process.
+        assert!(Cache::open(dir.path()).is_none());
+        drop(first);
+        assert!(Cache::open(dir.path()).is_some());
+    }
+}

@@ -1,0 +1,338 @@
+//! Updating an output folder that the last build wrote: only changed files
+//! are written, and files no output claims any more are removed, so a
+//! one-post edit costs a few writes instead of rewriting the whole site.
+//!
+//! A failed write must still leave the previous site, so every new file is
+//! first written beside its target under a temporary name; only when all of
+//! them exist are they renamed over their targets (renames within a folder
+//! are atomic), and only then are stale files removed. Top-level
+//! dot-entries (`.git`, a hand-kept `.well-known`) are the user's and are
+//! never touched, as in a whole write.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::{Output, OutputData, safe_relative};
+use crate::cache::outputs::FileStat;
+
+/// Files and folders found under an output folder, by relative `/` path.
+#[derive(Debug, Default)]
+pub struct DiskState {
+    pub files: FxHashMap<String, FileStat>,
+    pub dirs: FxHashSet<String>,
+}
+
+/// Lists `out_dir`, leaving out its top-level dot-entries. Folders are
+/// read in parallel: a large site's output is tens of thousands of them.
+pub fn scan(out_dir: &Path) -> io::Result<DiskState> {
+    let mut state = DiskState::default();
+    for (rel, stat) in scan_dir(out_dir, "")? {
+        match stat {
+            Some(stat) => {
+                state.files.insert(rel, stat);
+            }
+            None => {
+                state.dirs.insert(rel);
+            }
+        }
+    }
+    Ok(state)
+}
+
+/// Entries under `dir` (whose relative path is `rel`): files with their
+/// state, folders with `None`.
+fn scan_dir(dir: &Path, rel: &str) -> io::Result<Vec<(String, Option<FileStat>)>> {
+    let entries = fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
+    let nested = entries
+        .into_par_iter()
+        .map(|entry| -> io::Result<Vec<(String, Option<FileStat>)>> {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if rel.is_empty() && name.starts_with('.') {
+                return Ok(Vec::new());
+            }
+            let child = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            if entry.file_type()?.is_dir() {
+                let mut below = scan_dir(&entry.path(), &child)?;
+                below.push((child, None));
+                Ok(below)
+            } else {
+                Ok(vec![(child, Some(FileStat::of(&entry.metadata()?)))])
+            }
+        })
+        .collect::<io::Result<Vec<_>>>()?;
+    Ok(nested.into_iter().flatten().collect())
+}
+
+/// What [`update`] did.
+pub enum Update {
+    Done {
+        written: usize,
+        removed: usize,
+        /// The state of every output's file afterwards.
+        stats: Vec<(String, FileStat)>,
+    },
+    /// A file stands where a folder must go or the other way round: the
+    /// caller writes the whole site instead.
+    NeedsWholeWrite,
+}
+
+fn parents(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(|(i, _)| &path[..i])
+}
+
+/// Brings `out_dir` (last seen as `disk`) to `outputs`, writing those that
+/// are not `Kept` and not `unchanged`.
+pub fn update(
+    outputs: &[Output],
+    out_dir: &Path,
+    disk: &DiskState,
+    unchanged: impl Fn(&Output) -> bool + Sync,
+) -> Result<Update> {
+    let mut needed_dirs: FxHashSet<&str> = FxHashSet::default();
+    let mut claimed: FxHashSet<&str> = FxHashSet::default();
+    for o in outputs {
+        safe_relative(&o.path)
+            .with_context(|| format!("refusing to write outside the output folder: {}", o.path))?;
+        needed_dirs.extend(parents(&o.path));
+        claimed.insert(&o.path);
+    }
+    if outputs.iter().any(|o| disk.dirs.contains(&o.path))
+        || needed_dirs.iter().any(|d| disk.files.contains_key(*d))
+    {
+        return Ok(Update::NeedsWholeWrite);
+    }
+    let to_write: Vec<&Output> = outputs
+        .iter()
+        .filter(|o| match &o.data {
+            OutputData::Kept(_) => false,
+            _ => !(disk.files.contains_key(&o.path) && unchanged(o)),
+        })
+        .collect();
+
+    let mut new_dirs: Vec<&str> = needed_dirs
+        .iter()
+        .copied()
+        .filter(|d| !disk.dirs.contains(*d))
+        .collect();
+    // Parents sort before their children.
+    new_dirs.sort_unstable();
+    let pid = std::process::id();
+    let temp_of = |o: &Output| -> PathBuf {
+        let dest = out_dir.join(&o.path);
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        dest.with_file_name(format!("{name}.ssg-new-{pid}"))
+    };
+
+    let mut created = Vec::new();
+    let mut staged = Ok(Vec::new());
+    for d in &new_dirs {
+        let dir = out_dir.join(d);
+        match fs::create_dir(&dir) {
+            Ok(()) => created.push(dir),
+            Err(e) => {
+                staged = Err(e).with_context(|| format!("cannot create {}", dir.display()));
+                break;
+            }
+        }
+    }
+    if staged.is_ok() {
+        staged = to_write
+            .par_iter()
+            .map(|o| -> Result<FileStat> {
+                let tmp = temp_of(o);
+                match &o.data {
+                    OutputData::Bytes(b) => fs::write(&tmp, &b[..]),
+                    OutputData::Copy(from) | OutputData::Kept(from) => {
+                        fs::copy(from, &tmp).map(|_| ())
+                    }
+                }
+                .and_then(|()| fs::metadata(&tmp))
+                .map(|m| FileStat::of(&m))
+                .with_context(|| format!("cannot write {} (from {})", tmp.display(), o.origin))
+            })
+            .collect::<Result<Vec<FileStat>>>();
+    }
+    let written_stats = match staged {
+        Ok(stats) => stats,
+        Err(e) => {
+            // Undo: the previous site stays exactly as it was.
+            to_write.par_iter().for_each(|o| {
+                let _ = fs::remove_file(temp_of(o));
+            });
+            for dir in created.iter().rev() {
+                let _ = fs::remove_dir(dir);
+            }
+            return Err(e);
+        }
+    };
+
+    to_write.par_iter().try_for_each(|o| -> Result<()> {
+        let dest = out_dir.join(&o.path);
+        fs::rename(temp_of(o), &dest).with_context(|| format!("cannot replace {}", dest.display()))
+    })?;
+
+    let stale_files: Vec<&String> = disk
+        .files
+        .keys()
+        .filter(|f| !claimed.contains(f.as_str()))
+        .collect();
+    stale_files.par_iter().try_for_each(|f| -> Result<()> {
+        let path = out_dir.join(f);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("cannot remove {}", path.display()))
+            }
+            _ => Ok(()),
+        }
+    })?;
+    let mut stale_dirs: Vec<&String> = disk
+        .dirs
+        .iter()
+        .filter(|d| !needed_dirs.contains(d.as_str()))
+        .collect();
+    // Children sort after their parents: remove in reverse.
+    stale_dirs.sort_unstable();
+    for d in stale_dirs.iter().rev() {
+        let path = out_dir.join(d);
+        match fs::remove_dir(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("cannot remove {}", path.display()));
+            }
+            _ => {}
+        }
+    }
+
+    let written: FxHashMap<&str, FileStat> = to_write
+        .iter()
+        .map(|o| o.path.as_str())
+        .zip(written_stats)
+        .collect();
+    let stats = outputs
+        .iter()
+        .filter_map(|o| {
+            let stat = written
+                .get(o.path.as_str())
+                .or_else(|| disk.files.get(&o.path))?;
+            Some((o.path.clone(), *stat))
+        })
+        .collect();
+    Ok(Update::Done {
+        written: written.len(),
+        removed: stale_files.len(),
+        stats,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut all: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                let bytes = if e.file_type().is_file() {
+                    fs::read(e.path()).unwrap()
+                } else {
+                    Vec::new()
+                };
+                (rel, bytes)
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_folder_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        fs::write(out.join("a.html"), "old a").unwrap();
+        fs::create_dir(out.join("b")).unwrap();
+        fs::write(out.join("b/index.html"), "old b").unwrap();
+        fs::write(out.join("stale.html"), "stale").unwrap();
+        let before = listing(out);
+        let disk = scan(out).unwrap();
+        let outputs = vec![
+            Output::bytes("a.html".into(), b"new a".to_vec(), "a"),
+            Output::bytes("b/index.html".into(), b"new b".to_vec(), "b"),
+            Output::bytes("c/new/index.html".into(), b"new c".to_vec(), "c"),
+            Output::copy("d.css".into(), out.join("missing-source.css"), "d"),
+        ];
+        let err = update(&outputs, out, &disk, |_| false)
+            .err()
+            .expect("fails");
+        assert!(format!("{err:#}").contains("d.css"), "{err:#}");
+        assert_eq!(before, listing(out));
+    }
+
+    #[test]
+    fn updates_changed_files_and_removes_stale_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        fs::create_dir_all(out.join("gone/deep")).unwrap();
+        fs::write(out.join("gone/deep/index.html"), "x").unwrap();
+        fs::write(out.join("same.html"), "same").unwrap();
+        fs::create_dir(out.join(".git")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        let disk = scan(out).unwrap();
+        assert!(!disk.files.contains_key(".git/HEAD"));
+        let outputs = vec![
+            Output::bytes("same.html".into(), b"same".to_vec(), "s"),
+            Output::bytes("new/index.html".into(), b"new".to_vec(), "n"),
+        ];
+        let done = update(&outputs, out, &disk, |o| o.path == "same.html").unwrap();
+        let Update::Done {
+            written,
+            removed,
+            stats,
+        } = done
+        else {
+            panic!("expected an in-place update");
+        };
+        assert_eq!((written, removed, stats.len()), (1, 1, 2));
+        let names: Vec<String> = listing(out).into_iter().map(|e| e.0).collect();
+        assert_eq!(
+            names,
+            [
+                "",
+                ".git",
+                ".git/HEAD",
+                "new",
+                "new/index.html",
+                "same.html"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_where_a_folder_must_go_asks_for_a_whole_write() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("blog"), "a file").unwrap();
+        let disk = scan(dir.path()).unwrap();
+        let outputs = vec![Output::bytes("blog/index.html".into(), vec![], "b")];
+        assert!(matches!(
+            update(&outputs, dir.path(), &disk, |_| false).unwrap(),
+            Update::NeedsWholeWrite
+        ));
+    }
+}

@@ -1,0 +1,126 @@
+//! Build outputs and writing them to disk safely. A failed build never
+//! touches the previous output: a whole write goes through a staging folder
+//! that is swapped in ([`staging`]); an update of a folder the last build
+//! wrote replaces only changed files, all new files first written beside
+//! their targets and renamed in only once every one of them was written
+//! ([`in_place`]).
+
+mod in_place;
+mod staging;
+
+pub use in_place::{DiskState, Update, scan, update};
+pub use staging::write;
+
+use std::fs;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::error::Diagnostic;
+
+#[derive(Debug, Clone)]
+pub enum OutputData {
+    /// Shared, so an incremental rebuild can keep unchanged outputs without copying.
+    Bytes(Arc<[u8]>),
+    /// A file copied verbatim (static files, bundle assets).
+    Copy(PathBuf),
+    /// Already in the output folder at this path with the right bytes (a
+    /// rebuild found it unchanged), so it is neither rendered nor written.
+    Kept(PathBuf),
+}
+
+/// One file of the built site.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Relative path with `/` separators, e.g. `blog/hello/index.html`.
+    pub path: String,
+    pub data: OutputData,
+    /// What produced it, for conflict messages (a source file or a description).
+    pub origin: String,
+}
+
+impl Output {
+    pub fn bytes(path: String, bytes: Vec<u8>, origin: impl Into<String>) -> Output {
+        Output {
+            path,
+            data: OutputData::Bytes(Arc::from(bytes)),
+            origin: origin.into(),
+        }
+    }
+
+    pub fn copy(path: String, from: PathBuf, origin: impl Into<String>) -> Output {
+        Output {
+            path,
+            data: OutputData::Copy(from),
+            origin: origin.into(),
+        }
+    }
+
+    /// The bytes of this output, reading copied files from disk.
+    pub fn read(&self) -> io::Result<Vec<u8>> {
+        match &self.data {
+            OutputData::Bytes(b) => Ok(b.to_vec()),
+            OutputData::Copy(p) | OutputData::Kept(p) => fs::read(p),
+        }
+    }
+}
+
+/// Sorts outputs by path and rejects two sources writing the same file.
+pub fn check_conflicts(outputs: &mut [Output]) -> Result<(), Vec<Diagnostic>> {
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut errors = Vec::new();
+    for pair in outputs.windows(2) {
+        if pair[0].path == pair[1].path {
+            errors.push(Diagnostic::new(
+                &pair[1].origin,
+                None,
+                format!(
+                    "both {} and {} produce /{}; rename one of them or give it a different `slug`",
+                    pair[0].origin, pair[1].origin, pair[0].path
+                ),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Rejects output paths that would escape the output folder.
+pub(crate) fn safe_relative(path: &str) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            p if p.contains('\\') || p.contains(':') => return None,
+            p => out.push(p),
+        }
+    }
+    (!out.as_os_str().is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_escaping_paths() {
+        assert!(safe_relative("../x").is_none());
+        assert!(safe_relative("a/../../x").is_none());
+        assert_eq!(safe_relative("a/b.html"), Some(PathBuf::from("a/b.html")));
+    }
+
+    #[test]
+    fn conflicts_name_both_sources() {
+        let mut outs = vec![
+            Output::bytes("a/index.html".into(), vec![], "content/a.md"),
+            Output::bytes("a/index.html".into(), vec![], "content/a/index.md"),
+        ];
+        let errs = check_conflicts(&mut outs).unwrap_err();
+        assert!(errs[0].message.contains("content/a.md"));
+        assert!(errs[0].message.contains("content/a/index.md"));
+    }
+}
