@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cold builds of the same generated blog with ssg and Hugo, alternating,
-# in one run: median wall time of each, the ratio, and peak memory.
+# in one run: median wall time of each, the ratio, and peak memory. Then
+# ssg's warm rebuilds: one post edited, `ssg build` again with its cache.
 #
 #   bench/build_bench.sh POSTS [RUNS]      e.g. bench/build_bench.sh 1000 5
 #
@@ -26,7 +27,8 @@ measure() { # label command... → appends "seconds kilobytes" to $work/$label.t
 }
 rm -f "$work"/*.times
 for _ in $(seq "$runs"); do
-  rm -rf "$work/out-ssg" "$work/out-hugo" "$work/hugo/resources"
+  # Cold: no output folder and no build cache.
+  rm -rf "$work/out-ssg" "$work/out-hugo" "$work/hugo/resources" "$work/ssg/.ssg-cache"
   measure ssg target/release/ssg -q --root "$work/ssg" build -o "$work/out-ssg"
   (cd "$work/hugo" && measure hugo "$hugo" --quiet -d "$work/out-hugo")
 done
@@ -40,3 +42,18 @@ echo "posts=$posts runs=$runs"
 echo "ssg:  median ${ssg_t}s, peak RSS $((ssg_m / 1024)) MB"
 echo "hugo: median ${hugo_t}s, peak RSS $((hugo_m / 1024)) MB"
 awk -v a="$hugo_t" -v b="$ssg_t" 'BEGIN { printf "ratio: ssg is %.1fx faster than Hugo\n", a / b }'
+
+# Warm rebuilds: a different post edited before each, its body changed
+# below the first paragraph (a typo fixed), then `ssg build` as a user
+# would run it again.
+rm -f "$work/warm.times"
+posts_dir="$work/ssg/content/blog"
+for i in $(seq "$runs"); do
+  post=$(ls "$posts_dir" | sed -n "$((i * 7 + 1))p")
+  printf '\nEdited in warm run %s.\n' "$i" >> "$posts_dir/$post"
+  measure warm target/release/ssg -q --root "$work/ssg" build -o "$work/out-ssg"
+done
+warm_t=$(cut -d' ' -f1 "$work/warm.times" | median)
+warm_m=$(cut -d' ' -f2 "$work/warm.times" | sort -n | tail -1)
+echo "ssg warm rebuild (one post edited): median ${warm_t}s, peak RSS $((warm_m / 1024)) MB"
+awk -v a="$ssg_t" -v b="$warm_t" 'BEGIN { printf "warm/cold: the warm rebuild is %.1fx faster than the cold build\n", a / b }'
