@@ -22,6 +22,8 @@ python3 bench/gen_corpus.py "$posts" "$work" >/dev/null
 
 measure() { # label command... → appends "seconds kilobytes" to $work/$label.times
   local label=$1; shift
+  # The previous run's writes go to disk first, so neither tool pays for them.
+  sync
   /usr/bin/time -f "%e %M" -o "$work/$label.one" "$@" >/dev/null 2>&1
   cat "$work/$label.one" >> "$work/$label.times"
 }

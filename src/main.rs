@@ -168,6 +168,7 @@ fn cmd_check(root: &Path, drafts: bool) -> Result<bool> {
         root,
         &BuildOptions {
             drafts,
+            cache: true,
             ..Default::default()
         },
     )?;
