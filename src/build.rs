@@ -545,9 +545,10 @@ pub fn build_into(
     let mut session = Session::load(root, opts)?;
     let out_dir = output_dir(root, &session.config, out_flag);
     let site_inputs = session.site_inputs();
-    // With the cache on, an existing output folder is updated in place even
-    // without a usable record (every file is then written, but nothing is
-    // moved aside and deleted, which is most of a whole write's cost).
+    // With the cache on, an existing output folder is updated in place.
+    // The record's signatures are trusted only while the site-wide inputs
+    // are the same; its byte hashes always are, so a template edit rewrites
+    // just the files whose bytes it changed.
     let previous = session
         .build_cache
         .as_ref()
@@ -558,11 +559,14 @@ pub fn build_into(
             Some((record, disk))
         });
     if let Some((record, disk)) = &previous {
-        let intact = record
-            .iter()
-            .filter(|(path, (_, stat))| disk.files.get(*path) == Some(stat))
-            .map(|(path, (signature, _))| (path.clone(), *signature));
-        session.cache.keep_on_disk(&out_dir, intact);
+        if record.same_site {
+            let intact = record
+                .entries
+                .iter()
+                .filter(|(path, e)| disk.files.get(*path) == Some(&e.stat))
+                .map(|(path, e)| (path.clone(), e.signature));
+            session.cache.keep_on_disk(&out_dir, intact);
+        }
         crate::log::verbose(&format!(
             "scanned the output folder: {:?} ({} files)",
             started.elapsed(),
@@ -571,10 +575,30 @@ pub fn build_into(
     }
     let mut built = session.render()?;
 
-    let signatures: Vec<u64> = built
+    // Per output: what it was made from, and what stands for its bytes.
+    let identities: Vec<(u64, u64)> = built
         .outputs
         .par_iter()
-        .map(|o| session.output_signature(o))
+        .map(|o| {
+            let signature = session.output_signature(o);
+            let content = match &o.data {
+                OutputData::Bytes(b) => cache::outputs::content_hash(b),
+                OutputData::Kept(_) => previous
+                    .as_ref()
+                    .and_then(|(record, _)| record.entries.get(&o.path))
+                    .map_or(0, |e| e.content),
+                // A copy's signature is its source file's identity, which
+                // no site-wide input affects: it stands for the bytes.
+                OutputData::Copy(_) => signature.max(1),
+            };
+            (signature, content)
+        })
+        .collect();
+    let identity_of: FxHashMap<&str, (u64, u64)> = built
+        .outputs
+        .iter()
+        .map(|o| o.path.as_str())
+        .zip(identities.iter().copied())
         .collect();
     let mut written = Written {
         dir: out_dir.clone(),
@@ -584,17 +608,16 @@ pub fn build_into(
     };
     let mut stats = None;
     if let Some((record, disk)) = &previous {
-        let by_path: FxHashMap<&str, u64> = built
-            .outputs
-            .iter()
-            .map(|o| o.path.as_str())
-            .zip(signatures.iter().copied())
-            .collect();
         let unchanged = |o: &Output| {
-            record.get(&o.path).is_some_and(|(signature, stat)| {
-                disk.files.get(&o.path) == Some(stat)
-                    && by_path.get(o.path.as_str()) == Some(signature)
-            })
+            let Some(e) = record.entries.get(&o.path) else {
+                return false;
+            };
+            let Some(&(signature, content)) = identity_of.get(o.path.as_str()) else {
+                return false;
+            };
+            disk.files.get(&o.path) == Some(&e.stat)
+                && ((record.same_site && signature == e.signature)
+                    || (content != 0 && content == e.content))
         };
         if let output::Update::Done {
             written: n,
@@ -625,17 +648,16 @@ pub fn build_into(
                 })
                 .collect()
         });
-        let by_path: FxHashMap<&str, u64> = built
-            .outputs
-            .iter()
-            .map(|o| o.path.as_str())
-            .zip(signatures.iter().copied())
-            .collect();
         let files = stats
             .into_iter()
             .filter_map(|(path, stat)| {
-                let signature = *by_path.get(path.as_str())?;
-                Some((path, signature, stat))
+                let (signature, content) = *identity_of.get(path.as_str())?;
+                let entry = cache::outputs::Entry {
+                    signature,
+                    content,
+                    stat,
+                };
+                Some((path, entry))
             })
             .collect();
         cache::outputs::save(cache, &out_dir, site_inputs, files);

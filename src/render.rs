@@ -70,9 +70,9 @@ struct SubsectionValue<'a> {
     page_count: usize,
 }
 
+/// The paginator's own fields; `pages` is added as shared values.
 #[derive(Serialize)]
 struct PaginatorValue {
-    pages: Vec<Value>,
     current_index: usize,
     number_pagers: usize,
     total_pages: usize,
@@ -316,11 +316,7 @@ fn paginator_value(
     config: &Config,
 ) -> Value {
     let link = |p: &Pager| config.permalink(&p.path);
-    Value::from_serializable(&PaginatorValue {
-        pages: listing[pager.start..pager.end]
-            .iter()
-            .map(|&i| page_values[i].clone())
-            .collect(),
+    let mut map = Value::from_serializable(&PaginatorValue {
         current_index: pager.index,
         number_pagers: pager.total,
         total_pages: listing.len(),
@@ -329,6 +325,16 @@ fn paginator_value(
         previous: pager.index.checked_sub(2).map(|p| link(&all[p])),
         next: all.get(pager.index).map(link),
     })
+    .into_map()
+    .unwrap_or_default();
+    // Shared, not serialised: serialising a page value copies it whole,
+    // HTML included, once for every pager that lists it.
+    let pages: Vec<Value> = listing[pager.start..pager.end]
+        .iter()
+        .map(|&i| page_values[i].clone())
+        .collect();
+    map.insert("pages".into(), Value::from(pages));
+    Value::from(map)
 }
 
 /// One output to render.

@@ -247,3 +247,82 @@ fn write_chunks_atomic(path: &Path, chunks: &[&[u8]]) -> std::io::Result<()> {
     }
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MD: MarkdownOptions = MarkdownOptions {
+        highlight: true,
+        smart_punctuation: false,
+    };
+
+    fn rendered(html: &str) -> Rendered {
+        Rendered {
+            html: html.into(),
+            word_count: 2,
+            ..Default::default()
+        }
+    }
+
+    fn live(rels: &[&str]) -> FxHashSet<String> {
+        rels.iter().map(|r| r.to_string()).collect()
+    }
+
+    #[test]
+    fn an_entry_is_reused_only_while_its_links_resolve_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path()).unwrap();
+        let key = key(MD, "a.md", "/a/", "see [b](b.md)");
+        let store = MarkdownStore::load(&cache);
+        let lookups = vec![("b.md".to_string(), Some("/b/".to_string()))];
+        store.put("a.md", key, &lookups, &rendered("<p>see b</p>"));
+        store.save(&cache, &live(&["a.md"]));
+
+        let store = MarkdownStore::load(&cache);
+        let same = |_: &str| Some("/b/".to_string());
+        let moved = |_: &str| Some("/bee/".to_string());
+        assert_eq!(store.get("a.md", key, same).unwrap().html, "<p>see b</p>");
+        assert!(store.get("a.md", key, moved).is_none());
+        let edited = super::key(MD, "a.md", "/a/", "see [b](b.md)!");
+        assert!(store.get("a.md", edited, same).is_none());
+        let plain = MarkdownOptions {
+            highlight: false,
+            ..MD
+        };
+        assert_ne!(super::key(plain, "a.md", "/a/", "see [b](b.md)"), key);
+    }
+
+    #[test]
+    fn edits_append_and_dead_entries_are_compacted_away() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path()).unwrap();
+        let pack_len = || fs::metadata(cache.path(PACK)).unwrap().len();
+        let big = "x".repeat(10_000);
+        let store = MarkdownStore::load(&cache);
+        for rel in ["a.md", "b.md", "c.md"] {
+            store.put(rel, key(MD, rel, "/", rel), &[], &rendered(&big));
+        }
+        store.save(&cache, &live(&["a.md", "b.md", "c.md"]));
+        let first = pack_len();
+
+        // One edited page: its new entry is appended, the others stay put.
+        let store = MarkdownStore::load(&cache);
+        store.put("a.md", key(MD, "a.md", "/", "a2"), &[], &rendered(&big));
+        store.save(&cache, &live(&["a.md", "b.md", "c.md"]));
+        assert!(pack_len() > first && pack_len() < first * 2);
+
+        // Two of three pages gone: dead bytes outweigh live ones → compacted.
+        let store = MarkdownStore::load(&cache);
+        store.save(&cache, &live(&["c.md"]));
+        assert!(pack_len() < first / 2, "{} vs {first}", pack_len());
+        let store = MarkdownStore::load(&cache);
+        let c = store.get("c.md", key(MD, "c.md", "/", "c.md"), |_| None);
+        assert_eq!(c.unwrap().html, big);
+        assert!(
+            store
+                .get("b.md", key(MD, "b.md", "/", "b.md"), |_| None)
+                .is_none()
+        );
+    }
+}

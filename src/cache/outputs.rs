@@ -1,8 +1,10 @@
 //! What the last build left in an output folder: each file's input
-//! signature and its size, modification time and inode right after it was
-//! written. A file still showing those is taken to hold those bytes, so a
-//! rebuild neither renders nor writes it again if its signature is the
-//! same; a file touched since (or gone) is written again.
+//! signature, a hash of its bytes, and its size, modification time and
+//! inode right after it was written. A file still showing those is taken
+//! to hold those bytes, so a rebuild neither renders nor writes it again
+//! if its signature is the same, and does not write it if the new bytes
+//! hash the same (a template edit that changes few pages rewrites few
+//! files); a file touched since (or gone) is written again.
 
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -15,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::{Cache, executable_fingerprint, write_atomic};
 
 /// Bumped when the layout of what is stored changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What identifies one state of a file on disk.
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -45,8 +47,31 @@ impl FileStat {
     }
 }
 
-/// Output path → (input signature, file state after writing).
-pub type Files = FxHashMap<String, (u64, FileStat)>;
+/// One file as the last build left it.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug)]
+pub struct Entry {
+    /// What the file was made from; meaningful only while the site-wide
+    /// inputs are the same.
+    pub signature: u64,
+    /// xxh3 of the bytes (of a copied file: its source's identity); 0
+    /// when not known.
+    pub content: u64,
+    pub stat: FileStat,
+}
+
+/// The record of an output folder.
+#[derive(Default)]
+pub struct Files {
+    pub entries: FxHashMap<String, Entry>,
+    /// Whether the site-wide inputs are those of the last build, so that
+    /// signatures can be compared.
+    pub same_site: bool,
+}
+
+/// Hash of an output's bytes, never 0 (which stands for "not known").
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes).max(1)
+}
 
 #[derive(Serialize, Deserialize)]
 struct Record {
@@ -54,7 +79,7 @@ struct Record {
     executable: u64,
     /// Hash of the site-wide inputs (config, templates, options).
     site: u64,
-    files: Vec<(String, u64, FileStat)>,
+    files: Vec<(String, Entry)>,
 }
 
 fn file_name(out_dir: &Path) -> String {
@@ -64,25 +89,18 @@ fn file_name(out_dir: &Path) -> String {
     format!("outputs-{:016x}", h.finish())
 }
 
-/// The record for `out_dir`, if the last build there had the same
-/// site-wide inputs and was made by this executable.
+/// The record for `out_dir`, if this executable made it.
 pub fn load(cache: &Cache, out_dir: &Path, site: u64) -> Option<Files> {
     let bytes = fs::read(cache.path(&file_name(out_dir))).ok()?;
     let record: Record = postcard::from_bytes(&bytes).ok()?;
-    (record.format == FORMAT
-        && record.executable == executable_fingerprint()
-        && record.site == site)
-        .then(|| {
-            record
-                .files
-                .into_iter()
-                .map(|(path, sig, stat)| (path, (sig, stat)))
-                .collect()
-        })
+    (record.format == FORMAT && record.executable == executable_fingerprint()).then(|| Files {
+        entries: record.files.into_iter().collect(),
+        same_site: record.site == site,
+    })
 }
 
 /// Replaces the record for `out_dir`.
-pub fn save(cache: &Cache, out_dir: &Path, site: u64, files: Vec<(String, u64, FileStat)>) {
+pub fn save(cache: &Cache, out_dir: &Path, site: u64, files: Vec<(String, Entry)>) {
     let record = Record {
         format: FORMAT,
         executable: executable_fingerprint(),

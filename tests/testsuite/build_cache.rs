@@ -266,3 +266,49 @@ fn a_failed_build_with_the_cache_leaves_public_as_it_was() {
     );
     build_both_and_compare(&site, "after a failed build");
 }
+
+#[test]
+fn a_template_edit_rewrites_only_the_files_whose_bytes_change() {
+    let site = sample().file(
+        "templates/page.html",
+        "<h1>{{ page.title }}</h1>{{ page.content | safe }}",
+    );
+    site.run(&["build"]).success();
+    let before = identities(&site.root().join("public"));
+
+    // A comment changes no output: nothing is written.
+    site.write(
+        "templates/page.html",
+        b"<h1>{{ page.title }}</h1>{# why #}{{ page.content | safe }}",
+    );
+    let run = site.run(&["-v", "build"]);
+    run.success();
+    assert!(
+        run.stderr.contains("0 files written, 0 removed"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(before, identities(&site.root().join("public")));
+
+    // A visible change rewrites the pages and nothing else.
+    site.write(
+        "templates/page.html",
+        b"<h1 class=t>{{ page.title }}</h1>{{ page.content | safe }}",
+    );
+    build_both_and_compare(&site, "page template changed");
+    let after = identities(&site.root().join("public"));
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(path, id)| before.get(*path) != Some(id))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "about/index.html",
+            "blog/a/index.html",
+            "blog/b/index.html",
+            "blog/c/index.html"
+        ]
+    );
+}
