@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use rustc_hash::FxHashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -131,14 +131,13 @@ fn reading_time(words: usize) -> usize {
     words.div_ceil(200)
 }
 
-/// A page's template value, with a hash of what listings see of it (`meta`:
-/// everything but the body) and of all of it (`full`).
-fn page_value(site: &Site, i: usize, config: &Config) -> CachedPage {
+/// What templates see of a page.
+fn page_view<'a>(site: &'a Site, i: usize, config: &Config) -> PageValue<'a> {
     let page = &site.pages[i];
     let fm = &page.front_matter;
     let rendered = &page.rendered;
     let summary = page.rendered.summary.as_deref();
-    let value = PageValue {
+    PageValue {
         title: page.title(),
         date: fm.date.as_ref().map(|d| d.to_text()),
         updated: fm.updated.as_ref().map(|d| d.to_text()),
@@ -175,8 +174,13 @@ fn page_value(site: &Site, i: usize, config: &Config) -> CachedPage {
             .collect(),
         earlier: site.earlier[i].map(|e| page_ref(&site.pages[e], config)),
         later: site.later[i].map(|l| page_ref(&site.pages[l], config)),
-    };
-    let full_value = Value::from_serializable(&value);
+    }
+}
+
+/// A page's hashes: of what listings see of it (`meta`: everything but the
+/// body) and of all of it (`full`). Its template value is built on first use.
+fn page_value(site: &Site, i: usize, config: &Config) -> CachedPage {
+    let value = page_view(site, i, config);
     let (content, toc, word_count) = (value.content, value.toc, value.word_count);
     let mut meta_view = value;
     meta_view.content = "";
@@ -192,7 +196,7 @@ fn page_value(site: &Site, i: usize, config: &Config) -> CachedPage {
     ));
     CachedPage {
         key: page_key(site, i),
-        value: full_value,
+        value: OnceLock::new(),
         meta,
         full,
     }
@@ -218,7 +222,7 @@ fn page_key(site: &Site, i: usize) -> (u64, Option<u64>, Option<u64>) {
 
 struct CachedPage {
     key: (u64, Option<u64>, Option<u64>),
-    value: Value,
+    value: OnceLock<Value>,
     meta: u64,
     full: u64,
 }
@@ -262,7 +266,24 @@ impl RenderCache {
     }
 }
 
-fn section_value(site: &Site, s: usize, config: &Config, page_values: &[Value]) -> Value {
+/// Template values of pages, built on first use: a rebuild that renders a
+/// few outputs should not build (copying its HTML) every page's value.
+struct PageValues<'a> {
+    site: &'a Site,
+    config: &'a Config,
+    cached: Vec<&'a CachedPage>,
+}
+
+impl PageValues<'_> {
+    fn get(&self, i: usize) -> Value {
+        self.cached[i]
+            .value
+            .get_or_init(|| Value::from_serializable(&page_view(self.site, i, self.config)))
+            .clone()
+    }
+}
+
+fn section_value(site: &Site, s: usize, config: &Config, page_values: &PageValues) -> Value {
     let section: &Section = &site.sections[s];
     let mut map = tera::Map::new();
     let insert = |map: &mut tera::Map, k: &'static str, v: Value| {
@@ -286,7 +307,7 @@ fn section_value(site: &Site, s: usize, config: &Config, page_values: &[Value]) 
         Value::from(
             site.section_pages[s]
                 .iter()
-                .map(|&i| page_values[i].clone())
+                .map(|&i| page_values.get(i))
                 .collect::<Vec<_>>(),
         ),
     );
@@ -312,7 +333,7 @@ fn paginator_value(
     pager: &Pager,
     all: &[Pager],
     listing: &[usize],
-    page_values: &[Value],
+    page_values: &PageValues,
     config: &Config,
 ) -> Value {
     let link = |p: &Pager| config.permalink(&p.path);
@@ -331,7 +352,7 @@ fn paginator_value(
     // HTML included, once for every pager that lists it.
     let pages: Vec<Value> = listing[pager.start..pager.end]
         .iter()
-        .map(|&i| page_values[i].clone())
+        .map(|&i| page_values.get(i))
         .collect();
     map.insert("pages".into(), Value::from(pages));
     Value::from(map)
@@ -403,7 +424,11 @@ pub fn render_all(
         cache.pages.retain(|rel, _| live.contains(rel.as_str()));
     }
     let cached: Vec<&CachedPage> = site.pages.iter().map(|p| &cache.pages[&p.rel]).collect();
-    let page_values: Vec<Value> = cached.iter().map(|c| c.value.clone()).collect();
+    let page_values = PageValues {
+        site,
+        config,
+        cached: cached.clone(),
+    };
     let page_hash = |i: usize, body: bool| if body { cached[i].full } else { cached[i].meta };
     let aggregate = |list: &[usize], body: bool| {
         hash_of(
@@ -483,31 +508,31 @@ pub fn render_all(
         .iter()
         .map(|t| paginate(&t.path, t.pages.len(), config.build.paginate_by))
         .collect();
-    let section_values: Vec<Value> = (0..site.sections.len())
-        .map(|s| section_value(site, s, config, &page_values))
-        .collect();
-    // Built once per tag: every pager of a tag shares it (cloning a Value is
-    // a reference count), instead of listing all of the tag's pages again.
-    let tag_values: Vec<Value> = site
-        .tags
-        .iter()
-        .map(|tag| {
-            let mut map = tera::Map::new();
-            map.insert("name".into(), Value::from(tag.name.as_str()));
-            map.insert("slug".into(), Value::from(tag.slug.as_str()));
-            map.insert("permalink".into(), Value::from(config.permalink(&tag.path)));
-            map.insert(
-                "pages".into(),
-                Value::from(
-                    tag.pages
-                        .iter()
-                        .map(|&i| page_values[i].clone())
-                        .collect::<Vec<_>>(),
-                ),
-            );
-            Value::from(map)
-        })
-        .collect();
+    // Built on first use, once: every pager of a section or tag shares its
+    // value (cloning a Value is a reference count) instead of listing all
+    // of its pages again.
+    let section_values: Vec<OnceLock<Value>> =
+        (0..site.sections.len()).map(|_| OnceLock::new()).collect();
+    let section_value_of = |s: usize| {
+        section_values[s]
+            .get_or_init(|| section_value(site, s, config, &page_values))
+            .clone()
+    };
+    let tag_values: Vec<OnceLock<Value>> = site.tags.iter().map(|_| OnceLock::new()).collect();
+    let tag_value_of = |t: usize| {
+        tag_values[t]
+            .get_or_init(|| {
+                let tag = &site.tags[t];
+                let mut map = tera::Map::new();
+                map.insert("name".into(), Value::from(tag.name.as_str()));
+                map.insert("slug".into(), Value::from(tag.slug.as_str()));
+                map.insert("permalink".into(), Value::from(config.permalink(&tag.path)));
+                let pages: Vec<Value> = tag.pages.iter().map(|&i| page_values.get(i)).collect();
+                map.insert("pages".into(), Value::from(pages));
+                Value::from(map)
+            })
+            .clone()
+    };
 
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     for (s, pagers) in section_pagers.iter().enumerate() {
@@ -678,10 +703,10 @@ pub fn render_all(
         let mut ctx = Context::new();
         ctx.insert_value("config", config_value.clone());
         match job {
-            Job::Page(i) => ctx.insert_value("page", page_values[*i].clone()),
+            Job::Page(i) => ctx.insert_value("page", page_values.get(*i)),
             Job::Section(s, p) => {
                 let pagers = &section_pagers[*s];
-                ctx.insert_value("section", section_values[*s].clone());
+                ctx.insert_value("section", section_value_of(*s));
                 ctx.insert_value(
                     "paginator",
                     paginator_value(
@@ -709,7 +734,7 @@ pub fn render_all(
             Job::Tag(t, p) => {
                 let tag = &site.tags[*t];
                 let pagers = &tag_pagers[*t];
-                ctx.insert_value("tag", tag_values[*t].clone());
+                ctx.insert_value("tag", tag_value_of(*t));
                 ctx.insert_value(
                     "paginator",
                     paginator_value(&pagers[*p], pagers, &tag.pages, &page_values, config),
