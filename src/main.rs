@@ -113,7 +113,10 @@ fn find_root(flag: Option<&Path>) -> Result<PathBuf> {
         if !root.join(CONFIG_FILE).is_file() {
             return Err(anyhow!("{}: no {CONFIG_FILE} there", root.display()));
         }
-        return Ok(root.to_path_buf());
+        // Absolute, because the file watcher reports absolute paths and
+        // they are matched against the root.
+        return std::path::absolute(root)
+            .with_context(|| format!("cannot resolve {}", root.display()));
     }
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     cwd.ancestors()

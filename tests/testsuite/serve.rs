@@ -164,6 +164,34 @@ fn edit_a_post_and_the_browser_is_told() {
 }
 
 #[test]
+fn a_relative_root_is_watched_too() {
+    // `ssg --root site serve` from the parent folder: the watcher reports
+    // absolute paths, which must still be recognised as the site's inputs.
+    let site = blog();
+    let parent = site.root().parent().expect("parent");
+    let name = site.root().file_name().expect("name").to_string_lossy();
+    let server = Server::start(parent, &["--root", &name]);
+    let mut ws = server.livereload();
+    site.write(
+        "content/blog/a.md",
+        post(
+            "Alpha",
+            "2024-01-01",
+            &["x"],
+            "Edited through a relative root.",
+        )
+        .as_bytes(),
+    );
+    ws.expect("reload");
+    assert!(
+        server
+            .get("/blog/a/")
+            .1
+            .contains("Edited through a relative root.")
+    );
+}
+
+#[test]
 fn add_and_delete_a_post() {
     let site = blog();
     let server = Server::start(site.root(), &[]);
