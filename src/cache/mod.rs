@@ -62,6 +62,7 @@ impl Cache {
         Some(Cache { dir, _lock: lock })
     }
 
+    /// A file in the cache folder.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }

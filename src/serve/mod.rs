@@ -129,12 +129,14 @@ pub fn serve(root: &Path, opts: ServeOptions) -> Result<()> {
                 if let Some(changed) = rebuilder.rebuild(&paths) {
                     if !changed.is_empty() || had_error {
                         watch_app.announce_reload(&changed);
+                        log::verbose(&format!(
+                            "sent reload for {} outputs, {} ms after the event",
+                            changed.len(),
+                            t0.elapsed().as_millis()
+                        ));
+                    } else {
+                        log::verbose("no output changed: no reload sent");
                     }
-                    log::verbose(&format!(
-                        "sent reload for {} outputs, {} ms after the event",
-                        changed.len(),
-                        t0.elapsed().as_millis()
-                    ));
                 }
             }
         })
