@@ -6,11 +6,11 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::sync::{Arc, Mutex};
 use walkdir::WalkDir;
 
 use crate::cache::markdown::MarkdownStore;
@@ -509,6 +509,14 @@ impl Session {
             }
         }
         h.finish()
+    }
+}
+
+impl Drop for Session {
+    /// The Markdown cache is being saved on another thread: a process that
+    /// ends right after (`ssg check`) must not cut that write short.
+    fn drop(&mut self) {
+        self.finish_cache_writes();
     }
 }
 

@@ -10,16 +10,15 @@
 //! rendered one page appends one entry instead of rewriting the pack; the
 //! pack is compacted when dead entries outweigh live ones.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::Write;
-use std::path::Path;
 use std::sync::Mutex;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::{Cache, executable_fingerprint, write_atomic};
+use super::{Cache, executable_fingerprint, write_atomic, write_chunks_atomic};
 use crate::markdown::{MarkdownOptions, Rendered};
 
 const PACK: &str = "markdown.pack";
@@ -234,18 +233,6 @@ impl MarkdownStore {
         let bytes = postcard::to_allocvec(&index).map_err(std::io::Error::other)?;
         write_atomic(&cache.path(INDEX), &bytes)
     }
-}
-
-/// Writes `chunks` one after the other into a new file that replaces `path`.
-fn write_chunks_atomic(path: &Path, chunks: &[&[u8]]) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let result = File::create(&tmp)
-        .and_then(|mut f| chunks.iter().try_for_each(|c| f.write_all(c)))
-        .and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]

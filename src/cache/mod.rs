@@ -95,9 +95,15 @@ pub fn executable_fingerprint() -> u64 {
 
 /// Writes a file so that readers see either the old or the new contents.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_chunks_atomic(path, &[bytes])
+}
+
+/// Writes `chunks` one after the other into a new file that replaces
+/// `path` in one rename.
+pub fn write_chunks_atomic(path: &Path, chunks: &[&[u8]]) -> std::io::Result<()> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
     let result = File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|mut f| chunks.iter().try_for_each(|c| f.write_all(c)))
         .and_then(|()| fs::rename(&tmp, path));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);

@@ -312,3 +312,17 @@ fn a_template_edit_rewrites_only_the_files_whose_bytes_change() {
         ]
     );
 }
+
+#[test]
+fn check_fills_the_cache_that_build_then_reads() {
+    let site = sample();
+    site.run(&["check"]).success();
+    let run = site.run(&["-v", "build"]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("Markdown of 4 of 4 pages from the cache"),
+        "{}",
+        run.stderr
+    );
+}
