@@ -197,30 +197,15 @@ impl MarkdownStore {
                 offset += e.len;
             }
             entries.append(&mut kept);
-            for (rel, key, bytes) in &fresh {
-                entries.push(IndexEntry {
-                    rel: rel.clone(),
-                    key: *key,
-                    offset,
-                    len: bytes.len() as u64,
-                });
-                chunks.push(bytes);
-                offset += bytes.len() as u64;
-            }
+            entries.extend(placed(&fresh, offset));
+            chunks.extend(fresh.iter().map(|(_, _, bytes)| bytes.as_slice()));
             write_chunks_atomic(&pack_path, &chunks)?;
         } else {
             // Append after whatever the file holds now (a crashed build may
             // have left a tail no index points to).
             let mut file = OpenOptions::new().append(true).open(&pack_path)?;
-            let mut offset = file.metadata()?.len();
-            for (rel, key, bytes) in &fresh {
-                entries.push(IndexEntry {
-                    rel: rel.clone(),
-                    key: *key,
-                    offset,
-                    len: bytes.len() as u64,
-                });
-                offset += bytes.len() as u64;
+            entries.extend(placed(&fresh, file.metadata()?.len()));
+            for (_, _, bytes) in &fresh {
                 file.write_all(bytes)?;
             }
             entries.append(&mut kept);
@@ -233,6 +218,23 @@ impl MarkdownStore {
         let bytes = postcard::to_allocvec(&index).map_err(std::io::Error::other)?;
         write_atomic(&cache.path(INDEX), &bytes)
     }
+}
+
+/// Index entries for new entries stored one after the other from `offset`.
+fn placed(fresh: &[(String, u128, Vec<u8>)], mut offset: u64) -> Vec<IndexEntry> {
+    fresh
+        .iter()
+        .map(|(rel, key, bytes)| {
+            let entry = IndexEntry {
+                rel: rel.clone(),
+                key: *key,
+                offset,
+                len: bytes.len() as u64,
+            };
+            offset += entry.len;
+            entry
+        })
+        .collect()
 }
 
 #[cfg(test)]
