@@ -24,13 +24,29 @@ measure() { # label command... → appends "seconds kilobytes" to $work/$label.t
   local label=$1; shift
   # The previous run's writes go to disk first, so neither tool pays for them.
   sync
-  /usr/bin/time -f "%e %M" -o "$work/$label.one" "$@" >/dev/null 2>&1
-  cat "$work/$label.one" >> "$work/$label.times"
+  # GNU time for peak memory; the clock in milliseconds (time's own %e has
+  # a resolution of 10 ms, a fifth of a warm rebuild).
+  local start=$EPOCHREALTIME
+  /usr/bin/time -f "%M" -o "$work/$label.one" "$@" >/dev/null 2>&1
+  local end=$EPOCHREALTIME
+  echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') $(cat "$work/$label.one")" >> "$work/$label.times"
 }
 rm -f "$work"/*.times
-for _ in $(seq "$runs"); do
+# Outputs of earlier runs are moved aside, not deleted, until every timed
+# run is done: on an ext4 without a journal (this machine's) the inode
+# allocator skips inodes freed in the last 30 s one by one, so deleting
+# thousands of files just before a build made its file creation several
+# times slower, by an amount that depended on what was deleted when.
+trash="$work/trash"
+rm -rf "$trash" "$work/out-ssg" "$work/out-hugo" "$work/hugo/resources" "$work/ssg/.ssg-cache"
+mkdir -p "$trash"
+sync
+sleep 31 # past the window for what the corpus generator and this cleanup freed
+for i in $(seq "$runs"); do
   # Cold: no output folder and no build cache.
-  rm -rf "$work/out-ssg" "$work/out-hugo" "$work/hugo/resources" "$work/ssg/.ssg-cache"
+  for old in "$work/out-ssg" "$work/out-hugo" "$work/hugo/resources" "$work/ssg/.ssg-cache"; do
+    if [ -e "$old" ]; then mv "$old" "$trash/$(basename "$old").$i"; fi
+  done
   measure ssg target/release/ssg -q --root "$work/ssg" build -o "$work/out-ssg"
   (cd "$work/hugo" && measure hugo "$hugo" --quiet -d "$work/out-hugo")
 done
@@ -59,3 +75,4 @@ warm_t=$(cut -d' ' -f1 "$work/warm.times" | median)
 warm_m=$(cut -d' ' -f2 "$work/warm.times" | sort -n | tail -1)
 echo "ssg warm rebuild (one post edited): median ${warm_t}s, peak RSS $((warm_m / 1024)) MB"
 awk -v a="$ssg_t" -v b="$warm_t" 'BEGIN { printf "warm/cold: the warm rebuild is %.1fx faster than the cold build\n", a / b }'
+rm -rf "$trash"

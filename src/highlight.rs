@@ -6,7 +6,9 @@
 //! after builds hung), so every block has a size budget and a time budget;
 //! past either it is emitted as plain escaped code.
 
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
+
+use rustc_hash::FxHashMap;
 use std::time::{Duration, Instant};
 
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -50,13 +52,26 @@ fn alias(token: &str) -> &str {
     }
 }
 
+/// The grammar for a fence's language word. Looking one up scans every
+/// grammar's extensions, so answers are remembered per word.
 fn find_syntax(lang: &str) -> Option<&'static SyntaxReference> {
+    static FOUND: OnceLock<RwLock<FxHashMap<String, Option<&'static SyntaxReference>>>> =
+        OnceLock::new();
+    let found = FOUND.get_or_init(Default::default);
+    if let Some(hit) = found.read().ok().and_then(|m| m.get(lang).copied()) {
+        return hit;
+    }
     let set = syntaxes();
     let lower = lang.to_ascii_lowercase();
     let token = alias(&lower);
-    set.find_syntax_by_token(token)
+    let syntax = set
+        .find_syntax_by_token(token)
         .or_else(|| set.find_syntax_by_name(lang))
-        .or_else(|| set.find_syntax_by_token(lang))
+        .or_else(|| set.find_syntax_by_token(lang));
+    if let Ok(mut m) = found.write() {
+        m.insert(lang.to_string(), syntax);
+    }
+    syntax
 }
 
 /// The language word of a fence info string: "rust,linenos" or "rust {.x}" → "rust".

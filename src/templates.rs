@@ -195,6 +195,8 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
 
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml"]);
+    // Same bytes as Tera's own escaping, written in runs instead of bytes.
+    tera.set_escape_fn(crate::escape::write_escaped);
     register_helpers(&mut tera, config);
     let sources: HashMap<String, PathBuf> = all
         .iter()

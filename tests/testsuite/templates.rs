@@ -99,3 +99,31 @@ fn without_a_theme_missing_templates_are_named() {
     assert!(text.contains("template \"page.html\" not found"), "{text}");
     assert!(text.contains("content/p.md"), "{text}");
 }
+
+#[test]
+fn autoescaping_covers_every_special_character_in_html_and_xml() {
+    let site = Site::new()
+        .file(
+            "content/blog/p.md",
+            "---\ntitle: \"Tom & 'Jerry' <b>\\\"x\\\"</b>\"\ndate: 2024-06-09\n---\nA < b & \"c\" 'd'\n",
+        )
+        .file(
+            "templates/page.html",
+            "[{{ page.title }}]|[{{ page.title | safe }}]|<a title='{{ page.title }}'>",
+        );
+    let built = site.build();
+    assert_eq!(
+        output(&built, "blog/p/index.html"),
+        "[Tom &amp; &#39;Jerry&#39; &lt;b&gt;&quot;x&quot;&lt;/b&gt;]|[Tom & 'Jerry' <b>\"x\"</b>]|<a title='Tom &amp; &#39;Jerry&#39; &lt;b&gt;&quot;x&quot;&lt;/b&gt;'>"
+    );
+    // The feed carries the rendered body as escaped text: an XML parser
+    // reads back exactly the HTML the page shows.
+    let feed = output(&built, "atom.xml");
+    let doc = roxmltree::Document::parse(&feed).expect("feed is XML");
+    let content = doc
+        .descendants()
+        .find(|n| n.has_tag_name("content"))
+        .and_then(|n| n.text())
+        .unwrap_or_default();
+    assert_eq!(content, "<p>A &lt; b &amp; \"c\" 'd'</p>\n", "{feed}");
+}
