@@ -312,3 +312,7 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
