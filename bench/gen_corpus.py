@@ -10,6 +10,7 @@ between posts and fenced code in ten languages. Both sides use minimal,
 equivalent templates (page, paginated home, tag index, tag pages, feed) and
 class-based highlighting. Same N, same bytes: the generator is seeded.
 """
+import hashlib
 import os
 import random
 import shutil
@@ -161,6 +162,18 @@ def main():
         sys.exit(__doc__)
     n = int(sys.argv[1])
     out = sys.argv[2]
+    # A corpus this script already wrote is left as it is: deleting and
+    # rewriting thousands of files right before a timed build slows that
+    # build's file creation on some filesystems (see build_bench.sh).
+    with open(__file__, "rb") as f:
+        stamp = f"{n} {hashlib.sha256(f.read()).hexdigest()}\n"
+    try:
+        with open(f"{out}/.corpus", encoding="utf-8") as f:
+            if f.read() == stamp:
+                print(f"kept the {n}-post corpus in {out}")
+                return
+    except OSError:
+        pass
     shutil.rmtree(out, ignore_errors=True)
     rng = random.Random(20261122)
     write(f"{out}/ssg/ssg.toml", SSG_CONFIG)
@@ -173,6 +186,7 @@ def main():
         text = post(rng, i, n)
         write(f"{out}/ssg/content/blog/post-{i:05d}.md", text)
         write(f"{out}/hugo/content/posts/post-{i:05d}.md", text)
+    write(f"{out}/.corpus", stamp)
     print(f"wrote {n} posts to {out}/ssg and {out}/hugo")
 
 
