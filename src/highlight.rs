@@ -7,10 +7,9 @@
 //! past either it is emitted as plain escaped code.
 
 use std::sync::{OnceLock, RwLock};
-
-use rustc_hash::FxHashMap;
 use std::time::{Duration, Instant};
 
+use rustc_hash::FxHashMap;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
