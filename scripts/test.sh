@@ -10,13 +10,19 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
-# The live-reload end-to-end test drives a real browser: Debian's chromium.
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "installing chromium for the browser test…" >&2
+# Debian packages the build and the tests need: a C compiler and make for
+# oniguruma and jemalloc (built from source by their crates), and Debian's
+# chromium for the live-reload test, which drives a real browser.
+missing=()
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+command -v make >/dev/null 2>&1 || missing+=(make)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]}…" >&2
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # S3 and CloudFront for the publish tests: moto's server, in a local venv,
