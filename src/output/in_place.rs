@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{Output, OutputData, safe_relative};
-use crate::cache::outputs::FileStat;
+use crate::ledger::record::FileStat;
 
 /// Files and folders found under an output folder, by relative `/` path.
 #[derive(Debug, Default)]

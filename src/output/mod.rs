@@ -13,7 +13,7 @@ pub use staging::write;
 
 use std::fs;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::Diagnostic;
@@ -29,6 +29,16 @@ pub enum OutputData {
     Kept(PathBuf),
 }
 
+impl OutputData {
+    /// The file holding the bytes, for data that is not in memory.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            OutputData::Bytes(_) => None,
+            OutputData::Copy(p) | OutputData::Kept(p) => Some(p),
+        }
+    }
+}
+
 /// One file of the built site.
 #[derive(Debug, Clone)]
 pub struct Output {
@@ -37,6 +47,8 @@ pub struct Output {
     pub data: OutputData,
     /// What produced it, for conflict messages (a source file or a description).
     pub origin: String,
+    /// The input signature of a rendered output (see [`crate::ledger`]).
+    pub signature: Option<u64>,
 }
 
 impl Output {
@@ -45,6 +57,7 @@ impl Output {
             path,
             data: OutputData::Bytes(Arc::from(bytes)),
             origin: origin.into(),
+            signature: None,
         }
     }
 
@@ -53,6 +66,7 @@ impl Output {
             path,
             data: OutputData::Copy(from),
             origin: origin.into(),
+            signature: None,
         }
     }
 
@@ -61,6 +75,14 @@ impl Output {
         match &self.data {
             OutputData::Bytes(b) => Ok(b.to_vec()),
             OutputData::Copy(p) | OutputData::Kept(p) => fs::read(p),
+        }
+    }
+
+    /// Writes this output's bytes to `dest`.
+    pub fn write_to(&self, dest: &Path) -> io::Result<()> {
+        match &self.data {
+            OutputData::Bytes(b) => fs::write(dest, &b[..]),
+            OutputData::Copy(from) | OutputData::Kept(from) => fs::copy(from, dest).map(|_| ()),
         }
     }
 }

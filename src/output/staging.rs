@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
-use super::{Output, OutputData, safe_relative};
+use super::{Output, safe_relative};
 
 /// Writes `outputs` to `out_dir` through a staging folder and swaps it in.
 pub fn write(outputs: &[Output], out_dir: &Path) -> Result<()> {
@@ -52,11 +52,8 @@ fn fill(outputs: &[Output], staging: &Path) -> Result<()> {
         fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
     }
     planned.par_iter().try_for_each(|(dest, o)| -> Result<()> {
-        match &o.data {
-            OutputData::Bytes(b) => fs::write(dest, &b[..]),
-            OutputData::Copy(from) | OutputData::Kept(from) => fs::copy(from, dest).map(|_| ()),
-        }
-        .with_context(|| format!("cannot write {} (from {})", dest.display(), o.origin))
+        o.write_to(dest)
+            .with_context(|| format!("cannot write {} (from {})", dest.display(), o.origin))
     })
 }
 

@@ -83,7 +83,7 @@ pub fn serve(root: &Path, opts: ServeOptions) -> Result<()> {
     let build_opts = BuildOptions {
         drafts: opts.drafts,
         base_url: Some(url.clone()),
-        cache: true,
+        use_cache: true,
     };
     let app = Arc::new(App::default());
     let mut rebuilder = Rebuilder::new(root, build_opts, Arc::clone(&app));

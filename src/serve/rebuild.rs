@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::state::{App, Snapshot};
-use crate::build::{BuildOptions, Built, Session};
+use crate::build::{BuildOptions, Session};
 use crate::error::BuildError;
 use crate::log;
 use crate::output::{Output, OutputData};
@@ -39,8 +39,10 @@ pub struct Rebuilder {
     app: Arc<App>,
     /// Copied files by source path, reused while their size and mtime hold.
     copies: HashMap<PathBuf, (SystemTime, u64, Arc<[u8]>)>,
-    /// The loaded site, kept between saves; `None` after a failed full load.
+    /// The loaded site, kept between saves; `None` until a load succeeded.
     session: Option<Session>,
+    /// The last full load failed: the next save loads everything again.
+    needs_reload: bool,
     /// Pages whose last save did not parse: retried with every later save,
     /// so an unrelated good save does not hide their error.
     pending: BTreeSet<String>,
@@ -54,6 +56,7 @@ impl Rebuilder {
             app,
             copies: HashMap::new(),
             session: None,
+            needs_reload: false,
             pending: BTreeSet::new(),
         }
     }
@@ -61,10 +64,7 @@ impl Rebuilder {
     fn load_copies(&mut self, outputs: &[Output]) -> std::io::Result<()> {
         let wanted: Vec<(PathBuf, SystemTime, u64)> = outputs
             .iter()
-            .filter_map(|o| match &o.data {
-                OutputData::Copy(p) | OutputData::Kept(p) => Some(p.clone()),
-                OutputData::Bytes(_) => None,
-            })
+            .filter_map(|o| o.data.file().map(Path::to_path_buf))
             .map(|p| {
                 let meta = std::fs::metadata(&p)?;
                 Ok((p, meta.modified()?, meta.len()))
@@ -88,7 +88,7 @@ impl Rebuilder {
 
     /// How to bring the session up to date with `changed`.
     fn plan(&self, changed: &[PathBuf]) -> Plan {
-        let Some(session) = self.session.as_ref() else {
+        let Some(session) = self.session.as_ref().filter(|_| !self.needs_reload) else {
             return Plan::Reload;
         };
         let content = self.root.join("content");
@@ -122,36 +122,46 @@ impl Rebuilder {
         }
     }
 
-    fn build(&mut self, changed: &[PathBuf]) -> Result<Built, BuildError> {
-        if let Plan::Update { pages, statics } = self.plan(changed)
-            && let Some(session) = self.session.as_mut()
-        {
-            log::verbose(&format!(
-                "incremental: {} page file(s){}",
-                pages.len(),
-                if statics { ", static files" } else { "" }
-            ));
-            if statics {
-                session.reload_static()?;
-            }
-            if !pages.is_empty() {
-                if let Err(e) = session.update_pages(&pages) {
-                    self.pending = pages.into_iter().collect();
-                    return Err(e);
+    /// Applies `plan` to the session: re-reads what changed, or all of it.
+    fn update(&mut self, plan: Plan) -> Result<&mut Session, BuildError> {
+        match (plan, self.session.as_mut()) {
+            (Plan::Update { pages, statics }, Some(session)) => {
+                log::verbose(&format!(
+                    "incremental: {} page file(s){}",
+                    pages.len(),
+                    if statics { ", static files" } else { "" }
+                ));
+                if statics {
+                    session.reload_static()?;
                 }
+                if !pages.is_empty() {
+                    if let Err(e) = session.update_pages(&pages) {
+                        self.pending = pages.into_iter().collect();
+                        return Err(e);
+                    }
+                    self.pending.clear();
+                }
+            }
+            (_, Some(session)) => {
+                log::verbose("full reload");
+                self.needs_reload = true;
+                session.reload()?;
+                self.needs_reload = false;
                 self.pending.clear();
             }
-            return session.render();
+            (_, None) => {
+                log::verbose("full load");
+                self.session = Some(Session::load(&self.root, &self.opts)?);
+                self.pending.clear();
+            }
         }
-        log::verbose("full reload");
-        self.session = None;
-        let mut session = Session::load(&self.root, &self.opts)?;
+        let session = self
+            .session
+            .as_mut()
+            .ok_or_else(|| BuildError::one("content", None, "no site loaded"))?;
         // Its Markdown is in the cache now; an `ssg build` may use it meanwhile.
         session.release_cache();
-        let built = session.render()?;
-        self.pending.clear();
-        self.session = Some(session);
-        Ok(built)
+        Ok(session)
     }
 
     /// Rebuilds after `changed` (empty: the first build) and swaps the site
@@ -159,69 +169,31 @@ impl Rebuilder {
     /// (the previous site stays served).
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Option<Vec<String>> {
         let started = Instant::now();
-        let built = match self.build(changed) {
+        let plan = self.plan(changed);
+        let built = match self.update(plan).and_then(|session| session.render()) {
             Ok(b) => b,
             Err(e) => {
-                let text = e.to_string();
-                for d in &e.diagnostics {
-                    eprintln!("error: {d}");
-                }
-                let first_build = self.app.site().files.is_empty();
-                if first_build {
-                    self.app.set_site(Snapshot {
-                        files: FxHashMap::default(),
-                        startup_error: Some(text.clone()),
-                    });
-                }
-                self.app.announce_error(&text);
+                self.show_error(&e);
                 return None;
             }
         };
         log::verbose(&format!("built: {:?}", started.elapsed()));
-        let rendered = built.stats.rendered;
         for w in built.warnings.iter().chain(&built.broken_links) {
             log::warn(&w.to_string());
         }
         if let Err(e) = self.load_copies(&built.outputs) {
+            // Not served: the next build must not take these outputs as seen.
+            if let Some(session) = self.session.as_mut() {
+                session.forget_last_render();
+            }
             let text = format!("cannot read a static file: {e}");
             eprintln!("error: {text}");
             self.app.announce_error(&text);
             return None;
         }
         log::verbose(&format!("read static files: {:?}", started.elapsed()));
-        let old = self.app.site();
-        let mut files =
-            FxHashMap::with_capacity_and_hasher(built.outputs.len(), Default::default());
-        for o in built.outputs {
-            let bytes: Arc<[u8]> = match o.data {
-                OutputData::Bytes(b) => match old.files.get(&o.path) {
-                    // Keep the old allocation when nothing changed: cheap diffing next time.
-                    Some(prev) if Arc::ptr_eq(prev, &b) || **prev == *b => Arc::clone(prev),
-                    _ => b,
-                },
-                OutputData::Copy(p) | OutputData::Kept(p) => match self.copies.get(&p) {
-                    Some((_, _, bytes)) => Arc::clone(bytes),
-                    None => continue,
-                },
-            };
-            files.insert(o.path, bytes);
-        }
-        let mut changed: Vec<String> = files
-            .iter()
-            .filter(|(path, bytes)| {
-                !old.files
-                    .get(*path)
-                    .is_some_and(|prev| Arc::ptr_eq(prev, bytes) || prev == *bytes)
-            })
-            .map(|(path, _)| path.clone())
-            .collect();
-        changed.extend(
-            old.files
-                .keys()
-                .filter(|p| !files.contains_key(*p))
-                .cloned(),
-        );
-        changed.sort();
+        let changed = built.changed;
+        let files = self.snapshot_files(built.outputs);
         let count = files.len();
         self.app.set_site(Snapshot {
             files,
@@ -231,9 +203,40 @@ impl Rebuilder {
             "rebuilt in {} ms: {} outputs, {} re-rendered, {} changed",
             started.elapsed().as_millis(),
             count,
-            rendered,
+            built.stats.rendered,
             changed.len()
         ));
         Some(changed)
+    }
+
+    /// The bytes to serve for each output.
+    fn snapshot_files(&self, outputs: Vec<Output>) -> FxHashMap<String, Arc<[u8]>> {
+        let mut files = FxHashMap::with_capacity_and_hasher(outputs.len(), Default::default());
+        for o in outputs {
+            let bytes = match &o.data {
+                OutputData::Bytes(b) => Arc::clone(b),
+                data => match data.file().and_then(|f| self.copies.get(f)) {
+                    Some((_, _, bytes)) => Arc::clone(bytes),
+                    None => continue,
+                },
+            };
+            files.insert(o.path, bytes);
+        }
+        files
+    }
+
+    /// Shows a failed build in the terminal and every open tab.
+    fn show_error(&self, e: &BuildError) {
+        let text = e.to_string();
+        for d in &e.diagnostics {
+            eprintln!("error: {d}");
+        }
+        if self.app.site().files.is_empty() {
+            self.app.set_site(Snapshot {
+                files: FxHashMap::default(),
+                startup_error: Some(text.clone()),
+            });
+        }
+        self.app.announce_error(&text);
     }
 }

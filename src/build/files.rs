@@ -1,0 +1,102 @@
+//! Outputs that are copied rather than rendered: `static/` of the theme
+//! and the site, and the assets beside pages and in section folders.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use crate::error::BuildError;
+use crate::output::Output;
+use crate::site::Site;
+use crate::theme::{self, ThemeSource};
+
+/// Files beside a bundle's index.md, and non-Markdown files in section folders.
+pub fn asset_outputs(root: &Path, site: &Site) -> Vec<Output> {
+    let content = Path::new("content");
+    let mut out = Vec::new();
+    let mut add = |base: &str, rel: &str| {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let shown = content.join(rel);
+        out.push(Output::copy(
+            format!("{}{}", base.trim_start_matches('/'), name),
+            root.join(&shown),
+            shown.display().to_string(),
+        ));
+    };
+    for page in &site.pages {
+        for a in &page.assets {
+            // Keep sub-folders of a bundle (`trip/img/a.jpg` → `/blog/trip/img/a.jpg`).
+            let bundle_dir = page.rel.trim_end_matches("index.md");
+            let inner = a.strip_prefix(bundle_dir).unwrap_or(a);
+            let base = match inner.rsplit_once('/') {
+                Some((sub, _)) => format!("{}{}/", page.path, sub),
+                None => page.path.clone(),
+            };
+            add(&base, a);
+        }
+    }
+    for section in &site.sections {
+        for a in &section.assets {
+            add(&section.path, a);
+        }
+    }
+    out
+}
+
+fn is_junk(name: &str) -> bool {
+    name == ".DS_Store" || name == "Thumbs.db" || name.ends_with('~') || name.ends_with(".swp")
+}
+
+/// `static/` of the theme, then of the site (the site's file wins on the same path).
+pub fn static_outputs(root: &Path, theme: &ThemeSource) -> Result<Vec<Output>, BuildError> {
+    let mut by_path: HashMap<String, Output> = HashMap::new();
+    match theme {
+        ThemeSource::None => {}
+        ThemeSource::Embedded => {
+            for (path, bytes) in theme::embedded_static() {
+                by_path.insert(
+                    path.to_string(),
+                    Output::bytes(
+                        path.to_string(),
+                        bytes.to_vec(),
+                        format!("built-in theme static/{path}"),
+                    ),
+                );
+            }
+        }
+        ThemeSource::Dir { dir, shown } => {
+            copy_tree(&dir.join("static"), &shown.join("static"), &mut by_path)?;
+        }
+    }
+    copy_tree(&root.join("static"), Path::new("static"), &mut by_path)?;
+    Ok(by_path.into_values().collect())
+}
+
+fn copy_tree(
+    dir: &Path,
+    shown: &Path,
+    into: &mut HashMap<String, Output>,
+) -> Result<(), BuildError> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| BuildError::one(shown, None, format!("cannot read: {e}")))?;
+        if !entry.file_type().is_file() || is_junk(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let origin = shown.join(&rel).display().to_string();
+        into.insert(
+            rel.clone(),
+            Output::copy(rel, entry.path().to_path_buf(), origin),
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,427 @@
+//! A loaded site that can be rendered again after some of its files
+//! changed, re-rendering only what the change reaches: one `ssg build`
+//! renders a session once; `ssg serve` keeps one for as long as it runs.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::files::{asset_outputs, static_outputs};
+use super::links::check_links;
+use super::pages::{render_content, render_page_markdown, url_map};
+use super::{BuildOptions, Built, Stats, load_config, output_dir};
+use crate::cache::Cache;
+use crate::config::Config;
+use crate::content::{Page, walk};
+use crate::error::{BuildError, Diagnostic};
+use crate::highlight;
+use crate::ledger::Ledger;
+use crate::markdown::MarkdownOptions;
+use crate::output::{self, Output};
+use crate::render::{self, PageMemory};
+use crate::site::Site;
+use crate::templates::{self, Templates};
+use crate::theme;
+
+/// See the module documentation.
+pub struct Session {
+    root: PathBuf,
+    opts: BuildOptions,
+    pub config: Config,
+    templates: Templates,
+    md: MarkdownOptions,
+    pub site: Site,
+    /// Content file (`blog/x.md`) → its URL path, so links between content files resolve.
+    urls: HashMap<String, String>,
+    /// Page digests and template values, kept between renders.
+    page_memory: PageMemory,
+    /// What the last build left, and so what changed since.
+    pub ledger: Ledger,
+    /// Outputs that are copied, not rendered: static files and highlight.css.
+    static_files: Vec<Output>,
+    /// The build cache, held while this session may still write to it.
+    disk_cache: Option<Arc<Cache>>,
+    /// Saving rendered Markdown into the cache, in the background.
+    markdown_saver: Option<JoinHandle<()>>,
+}
+
+/// Whether two versions of a page sort, group and link up identically.
+fn same_place(a: &Page, b: &Page) -> bool {
+    let (fa, fb) = (&a.front_matter, &b.front_matter);
+    a.path == b.path
+        && a.section == b.section
+        && a.title() == b.title()
+        && fa.date == fb.date
+        && fa.weight == fb.weight
+        && fa.tags == fb.tags
+}
+
+/// How a batch of page edits moved things: what other pages' links and
+/// the site's order must be checked against.
+#[derive(Default)]
+struct PageMoves {
+    /// URLs that moved or went away.
+    moved: HashSet<String>,
+    /// Content files that appeared.
+    appeared: HashSet<String>,
+    /// Whether any ordering, grouping or neighbour can have changed.
+    reorder: bool,
+}
+
+impl Session {
+    /// Reads config, templates and content and renders all Markdown; its
+    /// ledger is kept in memory.
+    pub fn load(root: &Path, opts: &BuildOptions) -> Result<Session, BuildError> {
+        Session::open(root, opts, None)
+    }
+
+    /// As [`Session::load`], for writing to the output folder (`-o`, else
+    /// `build.output_dir`), whose ledger is read from the build cache.
+    pub fn load_for_folder(
+        root: &Path,
+        opts: &BuildOptions,
+        out_flag: Option<&Path>,
+    ) -> Result<Session, BuildError> {
+        Session::open(root, opts, Some(out_flag))
+    }
+
+    fn open(
+        root: &Path,
+        opts: &BuildOptions,
+        folder: Option<Option<&Path>>,
+    ) -> Result<Session, BuildError> {
+        let started = Instant::now();
+        let config = load_config(root, opts)?;
+        let disk_cache = opts
+            .use_cache
+            .then(|| Cache::open(root))
+            .flatten()
+            .map(Arc::new);
+        let ledger = match folder {
+            None => Ledger::in_memory(),
+            Some(flag) => Ledger::for_folder(output_dir(root, &config, flag), disk_cache.clone()),
+        };
+        let theme = theme::resolve(root, &config)?;
+        let highlight_css = highlight_css(&config)?;
+        let (templates, content) = rayon::join(
+            || templates::load(root, &config, &theme),
+            || {
+                walk::load(
+                    &root.join("content"),
+                    Path::new("content"),
+                    config.build.drafts,
+                )
+            },
+        );
+        let (templates, mut content) = (templates?, content?);
+        crate::log::verbose(&format!(
+            "read content and templates: {:?}",
+            started.elapsed()
+        ));
+        let urls = url_map(&content.pages, &content.sections);
+        let md = MarkdownOptions {
+            highlight: config.markdown.highlight,
+            smart_punctuation: config.markdown.smart_punctuation,
+        };
+        let markdown_saver = render_content(&mut content, md, &urls, disk_cache.as_ref());
+        crate::log::verbose(&format!("rendered markdown: {:?}", started.elapsed()));
+        let mut static_files = static_outputs(root, &theme)?;
+        static_files.extend(highlight_css);
+        Ok(Session {
+            root: root.to_path_buf(),
+            opts: opts.clone(),
+            config,
+            templates,
+            md,
+            site: Site::new(content),
+            urls,
+            page_memory: PageMemory::default(),
+            ledger,
+            static_files,
+            disk_cache,
+            markdown_saver,
+        })
+    }
+
+    /// Loads everything again (templates, config or sections changed),
+    /// keeping the ledger, so what changed is still told apart. On error
+    /// the session is unchanged.
+    pub fn reload(&mut self) -> Result<(), BuildError> {
+        let mut fresh = Session::load(&self.root, &self.opts)?;
+        fresh.ledger = std::mem::take(&mut self.ledger);
+        *self = fresh;
+        Ok(())
+    }
+
+    /// Whether `rel` (content-relative) is a file the site already copies
+    /// (a bundle's or a section folder's asset).
+    pub fn is_known_asset(&self, rel: &str) -> bool {
+        self.site
+            .pages
+            .iter()
+            .any(|p| p.assets.iter().any(|a| a == rel))
+            || self
+                .site
+                .sections
+                .iter()
+                .any(|s| s.assets.iter().any(|a| a == rel))
+    }
+
+    /// Collects the static folders again after a file in one changed.
+    pub fn reload_static(&mut self) -> Result<(), BuildError> {
+        let theme = theme::resolve(&self.root, &self.config)?;
+        let mut files = static_outputs(&self.root, &theme)?;
+        files.extend(
+            self.static_files
+                .iter()
+                .filter(|o| o.origin.starts_with("highlight_theme"))
+                .cloned(),
+        );
+        self.static_files = files;
+        Ok(())
+    }
+
+    /// Whether a change to `rel` (content-relative) can be applied by
+    /// [`Session::update_pages`]: a plain page file in an existing section,
+    /// not a bundle, not a section index.
+    pub fn can_update_page(&self, rel: &str) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        if !name.ends_with(".md") || name == "index.md" || name == "_index.md" {
+            return false;
+        }
+        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let known_section = self.site.sections.iter().any(|s| s.dir == dir);
+        let mut ancestor = dir;
+        let in_bundle = loop {
+            if self.urls.contains_key(&format!("{ancestor}/index.md")) {
+                break true;
+            }
+            match ancestor.rsplit_once('/') {
+                Some((up, _)) => ancestor = up,
+                None => break false,
+            }
+        };
+        known_section && !in_bundle
+    }
+
+    /// Re-reads the given page files (content-relative; gone = removed) and
+    /// re-renders the Markdown of exactly the pages that changed, plus pages
+    /// whose links point at a URL that came, went or moved. On error the
+    /// session is unchanged.
+    pub fn update_pages(&mut self, rels: &[String]) -> Result<(), BuildError> {
+        let started = Instant::now();
+        let edited = self.read_pages(rels)?;
+        let moves = self.apply_page_edits(edited);
+        self.rerender_reached(rels, &moves);
+        crate::log::verbose(&format!(
+            "re-read and re-rendered markdown: {:?}",
+            started.elapsed()
+        ));
+        if moves.reorder {
+            self.site.reindex();
+            crate::log::verbose(&format!("reindexed: {:?}", started.elapsed()));
+        }
+        Ok(())
+    }
+
+    /// The pages at `rels` as they are now on disk (`None`: gone).
+    fn read_pages(&self, rels: &[String]) -> Result<Vec<(String, Option<Page>)>, BuildError> {
+        let content_dir = self.root.join("content");
+        let drafts = self.config.build.drafts;
+        let (read, errors): (Vec<_>, Vec<_>) = rels
+            .par_iter()
+            .map(|rel| {
+                if !content_dir.join(rel).is_file() {
+                    return Ok((rel.clone(), None));
+                }
+                walk::load_page(&content_dir, Path::new("content"), rel, drafts, Vec::new())
+                    .map(|p| (rel.clone(), p))
+            })
+            .partition(Result::is_ok);
+        let errors: Vec<Diagnostic> = errors.into_iter().filter_map(Result::err).collect();
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        Ok(read.into_iter().filter_map(Result::ok).collect())
+    }
+
+    /// Puts the edited pages into the site and the URL map.
+    fn apply_page_edits(&mut self, edited: Vec<(String, Option<Page>)>) -> PageMoves {
+        let mut moves = PageMoves::default();
+        for (rel, page) in edited {
+            let at = self.site.pages.iter().position(|p| p.rel == rel);
+            let new_url = page.as_ref().map(|p| p.path.clone());
+            match self.urls.get(&rel) {
+                Some(old) if Some(old) != new_url.as_ref() => {
+                    moves.moved.insert(old.clone());
+                }
+                None if new_url.is_some() => {
+                    moves.appeared.insert(rel.clone());
+                }
+                _ => {}
+            }
+            match &new_url {
+                Some(url) => self.urls.insert(rel.clone(), url.clone()),
+                None => self.urls.remove(&rel),
+            };
+            match (at, page) {
+                (Some(i), Some(page)) => {
+                    moves.reorder |= !same_place(&self.site.pages[i], &page);
+                    self.site.pages[i] = page;
+                }
+                (None, Some(page)) => {
+                    moves.reorder = true;
+                    self.site.pages.push(page);
+                }
+                (Some(i), None) => {
+                    moves.reorder = true;
+                    self.site.pages.remove(i);
+                }
+                (None, None) => {}
+            }
+        }
+        moves
+    }
+
+    /// Renders the Markdown of the edited pages and of the pages whose
+    /// links point at a URL that moved or a content file that appeared.
+    fn rerender_reached(&mut self, rels: &[String], moves: &PageMoves) {
+        let edited: HashSet<&str> = rels.iter().map(String::as_str).collect();
+        let (md, urls) = (self.md, &self.urls);
+        self.site.pages.par_iter_mut().for_each(|page| {
+            let rendered = &page.rendered;
+            let links_reached = rendered
+                .links
+                .iter()
+                .any(|l| moves.moved.contains(l.path.as_str()))
+                || rendered
+                    .broken_content_links
+                    .iter()
+                    .any(|l| moves.appeared.contains(&l.path));
+            let was_edited = edited.contains(page.rel.as_str());
+            if was_edited || links_reached {
+                if !was_edited {
+                    page.generation = crate::content::next_generation();
+                }
+                render_page_markdown(page, md, urls, None);
+            }
+        });
+    }
+
+    /// Renders every output, reusing those the ledger has unchanged, and
+    /// checks the site's internal links. A ledger in memory (`serve`,
+    /// `check`) takes the result as its new state at once; an output
+    /// folder's ledger does when the folder is written ([`Ledger::write`]).
+    pub fn render(&mut self) -> Result<Built, BuildError> {
+        let started = Instant::now();
+        self.ledger.begin(self.site_inputs());
+        let rendered = render::render_site(
+            &self.site,
+            &self.config,
+            &self.templates,
+            &mut self.page_memory,
+            &self.ledger,
+        )
+        .map_err(BuildError::from)?;
+        let mut outputs = rendered.outputs;
+        crate::log::verbose(&format!(
+            "rendered templates: {:?} ({} of {} outputs re-rendered)",
+            started.elapsed(),
+            rendered.rendered.len(),
+            outputs.len()
+        ));
+        outputs.extend(asset_outputs(&self.root, &self.site));
+        outputs.extend(self.static_files.iter().cloned());
+        output::check_conflicts(&mut outputs).map_err(BuildError::from)?;
+        let mut warnings = Vec::new();
+        let broken_links = check_links(&self.site, &outputs, &mut warnings);
+        crate::log::verbose(&format!("checked links: {:?}", started.elapsed()));
+        let changed = match self.ledger.folder() {
+            None => self.ledger.commit(&outputs),
+            Some(_) => Vec::new(),
+        };
+        let stats = Stats {
+            pages: self.site.pages.len(),
+            sections: self.site.sections.len(),
+            tags: self.site.tags.len(),
+            files: outputs.len(),
+            rendered: rendered.rendered.len(),
+            rendered_paths: rendered.rendered,
+            elapsed: started.elapsed(),
+        };
+        Ok(Built {
+            config: self.config.clone(),
+            outputs,
+            stats,
+            broken_links,
+            warnings,
+            changed,
+        })
+    }
+
+    /// What a render reads, for the render module's own tests.
+    #[cfg(test)]
+    pub(crate) fn render_parts(&mut self) -> (&Site, &Config, &Templates, &mut PageMemory) {
+        (
+            &self.site,
+            &self.config,
+            &self.templates,
+            &mut self.page_memory,
+        )
+    }
+
+    /// Hash of what every output depends on besides its own inputs.
+    fn site_inputs(&self) -> u64 {
+        let config = serde_json::to_vec(&self.config).unwrap_or_default();
+        crate::hash::of(&(config, self.templates.fingerprint))
+    }
+
+    /// Forgets what the last render left, so the next one renders, and
+    /// reports as changed, every output (its result could not be used).
+    pub fn forget_last_render(&mut self) {
+        self.ledger = match self.ledger.folder() {
+            None => Ledger::in_memory(),
+            Some(_) => return,
+        };
+    }
+
+    /// Lets other ssg processes use the build cache (`ssg serve` keeps its
+    /// session for as long as it runs).
+    pub fn release_cache(&mut self) {
+        self.finish_cache_writes();
+        self.disk_cache = None;
+    }
+
+    /// Waits until the rendered Markdown is saved.
+    pub fn finish_cache_writes(&mut self) {
+        if let Some(saver) = self.markdown_saver.take() {
+            let _ = saver.join();
+        }
+    }
+}
+
+impl Drop for Session {
+    /// The Markdown cache is being saved on another thread: a process that
+    /// ends right after (`ssg check`) must not cut that write short.
+    fn drop(&mut self) {
+        self.finish_cache_writes();
+    }
+}
+
+/// `highlight.css` for the configured theme, when highlighting is on.
+fn highlight_css(config: &Config) -> Result<Option<Output>, BuildError> {
+    if !config.markdown.highlight {
+        return Ok(None);
+    }
+    let theme = &config.markdown.highlight_theme;
+    let css = highlight::theme_css(theme).map_err(|m| BuildError::one("ssg.toml", None, m))?;
+    Ok(Some(Output::bytes(
+        "highlight.css".into(),
+        css.into_bytes(),
+        format!("highlight_theme \"{theme}\""),
+    )))
+}

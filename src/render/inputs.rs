@@ -1,0 +1,130 @@
+//! Everything one render of the site reads, shared by every output kind:
+//! the site, its digests, its pagers, and template values built once on
+//! first use (every pager of a section or tag shares its value; cloning a
+//! value is a reference count).
+
+use std::sync::OnceLock;
+
+use tera::Value;
+
+use super::digest::{PageDigest, SiteDigest};
+use super::values;
+use crate::config::Config;
+use crate::site::{Pager, Site, paginate};
+use crate::templates::{Reads, Templates};
+
+pub struct RenderInputs<'a> {
+    pub site: &'a Site,
+    pub config: &'a Config,
+    pub templates: &'a Templates,
+    pub pages: Vec<&'a PageDigest>,
+    pub digest: SiteDigest,
+    pub section_pagers: Vec<Vec<Pager>>,
+    pub tag_pagers: Vec<Vec<Pager>>,
+    pub config_value: Value,
+    section_values: Vec<OnceLock<Value>>,
+    tag_values: Vec<OnceLock<Value>>,
+}
+
+impl<'a> RenderInputs<'a> {
+    pub fn new(
+        site: &'a Site,
+        config: &'a Config,
+        templates: &'a Templates,
+        pages: Vec<&'a PageDigest>,
+    ) -> RenderInputs<'a> {
+        let digest = SiteDigest::new(site, &pages);
+        let mut inputs = RenderInputs {
+            site,
+            config,
+            templates,
+            pages,
+            digest,
+            section_pagers: Vec::new(),
+            tag_pagers: site
+                .tags
+                .iter()
+                .map(|t| paginate(&t.path, t.pages.len(), config.build.paginate_by))
+                .collect(),
+            config_value: values::config_value(config),
+            section_values: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
+            tag_values: site.tags.iter().map(|_| OnceLock::new()).collect(),
+        };
+        inputs.section_pagers = (0..site.sections.len())
+            .map(|s| {
+                let section = &site.sections[s];
+                let per_pager = section
+                    .front_matter
+                    .paginate_by
+                    .unwrap_or(config.build.paginate_by);
+                paginate(&section.path, inputs.section_listing(s).len(), per_pager)
+            })
+            .collect();
+        inputs
+    }
+
+    /// The pages section `s` lists: every dated page for the home page,
+    /// else its own.
+    pub fn section_listing(&self, s: usize) -> &'a [usize] {
+        if Some(s) == self.site.root_section() {
+            &self.site.dated
+        } else {
+            &self.site.section_pages[s]
+        }
+    }
+
+    /// Whether `template` reads what `reads` names.
+    pub fn reads(&self, template: &str, reads: Reads) -> bool {
+        self.templates.reads(template, reads)
+    }
+
+    /// Page `i`'s hash as a template shows it: whole if it reads bodies.
+    pub fn page_hash(&self, i: usize, body: bool) -> u64 {
+        if body {
+            self.pages[i].whole
+        } else {
+            self.pages[i].listed
+        }
+    }
+
+    /// The hashes of the pages of `listing[pager]`.
+    pub fn pager_hashes(&self, listing: &[usize], pager: &Pager, body: bool) -> Vec<u64> {
+        listing[pager.start..pager.end]
+            .iter()
+            .map(|&i| self.page_hash(i, body))
+            .collect()
+    }
+
+    pub fn page_value(&self, i: usize) -> Value {
+        self.pages[i].value(self.site, i, self.config)
+    }
+
+    pub fn page_values(&self, list: &[usize]) -> Vec<Value> {
+        list.iter().map(|&i| self.page_value(i)).collect()
+    }
+
+    pub fn section_value(&self, s: usize) -> Value {
+        self.section_values[s]
+            .get_or_init(|| {
+                let pages = self.page_values(&self.site.section_pages[s]);
+                values::section_value(self.site, s, self.config, pages)
+            })
+            .clone()
+    }
+
+    pub fn tag_value(&self, t: usize) -> Value {
+        self.tag_values[t]
+            .get_or_init(|| {
+                let pages = self.page_values(&self.site.tags[t].pages);
+                values::tag_value(self.site, t, self.config, pages)
+            })
+            .clone()
+    }
+
+    /// The `paginator` value of pager `p` of `pagers` over `listing`.
+    pub fn paginator_value(&self, pagers: &[Pager], p: usize, listing: &[usize]) -> Value {
+        let pager = &pagers[p];
+        let pages = self.page_values(&listing[pager.start..pager.end]);
+        values::paginator_value(pager, pagers, listing.len(), pages, self.config)
+    }
+}

@@ -1,0 +1,25 @@
+//! Outputs that read nothing of the site but `config`: `robots.txt` and
+//! the `404.html` page.
+
+use tera::Context;
+
+use crate::render::inputs::RenderInputs;
+use crate::render::plan::{Job, OutputKind};
+
+pub struct ConfigOnly;
+
+pub fn robots() -> Job {
+    Job::new(ConfigOnly, "robots.txt", "/robots.txt", "/robots.txt")
+}
+
+pub fn not_found() -> Job {
+    Job::new(ConfigOnly, "404.html", "/404.html", "/404.html")
+}
+
+impl OutputKind for ConfigOnly {
+    fn inputs(&self, _input: &RenderInputs, _template: &str) -> u64 {
+        0
+    }
+
+    fn context(&self, _input: &RenderInputs, _ctx: &mut Context) {}
+}

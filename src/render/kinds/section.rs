@@ -1,0 +1,78 @@
+//! A section's pagers: `section.html` (`index.html` for the home page, or
+//! the section's `template`) at the section's URL and `page/N/` below it.
+
+use tera::Context;
+
+use crate::render::inputs::RenderInputs;
+use crate::render::plan::{Job, OutputKind};
+use crate::site::Site;
+use crate::templates::Reads;
+
+pub struct SectionPager {
+    section: usize,
+    pager: usize,
+}
+
+/// The template section `s` renders with.
+pub fn template(site: &Site, s: usize) -> &str {
+    let default = if Some(s) == site.root_section() {
+        "index.html"
+    } else {
+        "section.html"
+    };
+    site.sections[s]
+        .front_matter
+        .template
+        .as_deref()
+        .unwrap_or(default)
+}
+
+/// One job per pager of section `s`.
+pub fn jobs(input: &RenderInputs, s: usize) -> Vec<Job> {
+    let section = &input.site.sections[s];
+    let template = template(input.site, s);
+    let origin = section
+        .source
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| format!("section {}", section.path));
+    input.section_pagers[s]
+        .iter()
+        .enumerate()
+        .map(|(p, pager)| {
+            let kind = SectionPager {
+                section: s,
+                pager: p,
+            };
+            Job::new(kind, template, pager.path.clone(), origin.clone())
+        })
+        .collect()
+}
+
+impl OutputKind for SectionPager {
+    fn inputs(&self, input: &RenderInputs, template: &str) -> u64 {
+        let body = input.reads(template, Reads::Body);
+        let pager = &input.section_pagers[self.section][self.pager];
+        let (listed, whole) = input.digest.section_pages[self.section];
+        let all_listed = input
+            .reads(template, Reads::SectionPages)
+            .then_some(if body { whole } else { listed });
+        crate::hash::of(&(
+            input.digest.section_own[self.section],
+            all_listed,
+            input.pager_hashes(input.section_listing(self.section), pager, body),
+            pager.index,
+            pager.total,
+        ))
+    }
+
+    fn context(&self, input: &RenderInputs, ctx: &mut Context) {
+        let pagers = &input.section_pagers[self.section];
+        let listing = input.section_listing(self.section);
+        ctx.insert_value("section", input.section_value(self.section));
+        ctx.insert_value(
+            "paginator",
+            input.paginator_value(pagers, self.pager, listing),
+        );
+    }
+}

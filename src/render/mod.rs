@@ -1,0 +1,305 @@
+//! Rendering: every templated output of the site, in parallel.
+//!
+//! [`plan`] lists the outputs, one [`Job`] each, whose [`OutputKind`]
+//! (`kinds/`) knows what the output is made from and what its template
+//! sees. An output whose signature the [`Ledger`] remembers, with its bytes
+//! still at hand, is reused instead of rendered; the ledger, not this
+//! module, decides what changed.
+
+mod digest;
+mod inputs;
+mod kinds;
+mod plan;
+mod values;
+
+pub use digest::PageMemory;
+pub use plan::{Job, OutputKind, plan};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::ledger::Ledger;
+use crate::output::Output;
+use crate::site::Site;
+use crate::templates::Templates;
+use inputs::RenderInputs;
+
+/// What one render produced.
+pub struct RenderedSite {
+    /// Every templated output, rendered or reused.
+    pub outputs: Vec<Output>,
+    /// The paths of those rendered anew, sorted.
+    pub rendered: Vec<String>,
+}
+
+/// Renders every templated output of the site that the ledger cannot
+/// supply unchanged. All template errors are reported, each cause once.
+pub fn render_site(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    memory: &mut PageMemory,
+    ledger: &Ledger,
+) -> Result<RenderedSite, Vec<Diagnostic>> {
+    let pages = memory.refresh(site, config);
+    let input = RenderInputs::new(site, config, templates, pages);
+    let jobs = plan(&input);
+    let results: Vec<Result<(Output, bool), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(job, &input, ledger))
+        .collect();
+    let mut outputs = Vec::with_capacity(results.len());
+    let mut rendered = Vec::new();
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for result in results {
+        match result {
+            Ok((output, was_rendered)) => {
+                if was_rendered {
+                    rendered.push(output.path.clone());
+                }
+                outputs.push(output);
+            }
+            Err(d) => report_once(&mut errors, d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    rendered.sort();
+    Ok(RenderedSite { outputs, rendered })
+}
+
+/// One output, and whether it was rendered (rather than reused).
+fn render_job(
+    job: &Job,
+    input: &RenderInputs,
+    ledger: &Ledger,
+) -> Result<(Output, bool), Diagnostic> {
+    let signature = job.signature(input);
+    let file = output_file(&job.path);
+    if let Some(data) = ledger.reuse(&file, signature) {
+        let output = Output {
+            path: file,
+            data,
+            origin: job.origin.clone(),
+            signature: Some(signature),
+        };
+        return Ok((output, false));
+    }
+    let templates = input.templates;
+    if !templates.contains(&job.template) {
+        return Err(Diagnostic::new(
+            job.origin.clone(),
+            None,
+            format!(
+                "template \"{}\" not found: add templates/{} or set a theme that has it (theme = \"default\")",
+                job.template, job.template
+            ),
+        ));
+    }
+    let html = templates
+        .tera
+        .render(&job.template, &job.context(input))
+        .map_err(|e| templates.diagnostic(&e, &job.origin))?;
+    let mut output = Output::bytes(file, html.into_bytes(), job.origin.clone());
+    output.signature = Some(signature);
+    Ok((output, true))
+}
+
+/// One broken template fails every page that uses it: report it once.
+fn report_once(errors: &mut Vec<Diagnostic>, d: Diagnostic) {
+    let cause = |m: &str| m.split(" (rendering ").next().unwrap_or(m).to_string();
+    let known = errors
+        .iter()
+        .any(|e| e.path == d.path && e.line == d.line && cause(&e.message) == cause(&d.message));
+    if !known {
+        errors.push(d);
+    }
+}
+
+/// Site path `/blog/x/` → output file `blog/x/index.html`; `/a.html` → `a.html`.
+pub fn output_file(path: &str) -> String {
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".into()
+    } else if path.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else if trimmed
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+    {
+        trimmed.to_string()
+    } else {
+        format!("{trimmed}/index.html")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::fs;
+
+    use super::*;
+    use crate::build::{BuildOptions, Session};
+
+    /// A small blog: three tagged posts paginated by two, one with an
+    /// alias, and listing templates that read titles but not bodies.
+    fn blog() -> (tempfile::TempDir, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        };
+        write(
+            "ssg.toml",
+            "title = \"T\"\nbase_url = \"https://example.org\"\n[build]\npaginate_by = 2\n",
+        );
+        write("content/blog/_index.md", "+++\ntitle = \"Blog\"\n+++\n");
+        for (n, tags) in [(1, "[\"a\"]"), (2, "[\"a\", \"b\"]"), (3, "[\"b\"]")] {
+            let alias = if n == 1 {
+                "aliases = [\"old/one\"]\n"
+            } else {
+                ""
+            };
+            write(
+                &format!("content/blog/post-{n}.md"),
+                &format!(
+                    "+++\ntitle = \"Post {n}\"\ndate = 2024-01-0{n}\ntags = {tags}\n{alias}+++\nSummary {n}.\n\nBody {n}.\n"
+                ),
+            );
+        }
+        let titles = "{% for p in paginator.pages %}{{ p.title }}{% endfor %}";
+        write("templates/section.html", titles);
+        write("templates/index.html", titles);
+        write("templates/tag.html", titles);
+        let session = Session::load(dir.path(), &BuildOptions::default()).unwrap();
+        (dir, session)
+    }
+
+    /// Every job's path with its template and signature.
+    fn planned(session: &mut Session) -> BTreeMap<String, (String, u64)> {
+        let (site, config, templates, memory) = session.render_parts();
+        let input = RenderInputs::new(site, config, templates, memory.refresh(site, config));
+        plan(&input)
+            .iter()
+            .map(|job| {
+                (
+                    job.path.clone(),
+                    (job.template.clone(), job.signature(&input)),
+                )
+            })
+            .collect()
+    }
+
+    fn edit(dir: &tempfile::TempDir, session: &mut Session, rel: &str, from: &str, to: &str) {
+        let path = dir.path().join("content").join(rel);
+        let text = fs::read_to_string(&path).unwrap().replace(from, to);
+        fs::write(&path, text).unwrap();
+        session.update_pages(&[rel.to_string()]).unwrap();
+    }
+
+    #[test]
+    fn the_plan_has_one_job_per_output_of_each_kind() {
+        let (_dir, mut session) = blog();
+        let jobs = planned(&mut session);
+        let template = |path: &str| jobs.get(path).map(|(t, _)| t.as_str());
+        assert_eq!(template("/blog/post-1/"), Some("page.html"));
+        assert_eq!(template("/blog/"), Some("section.html"));
+        assert_eq!(template("/blog/page/2/"), Some("section.html"));
+        assert_eq!(template("/blog/page/1/"), Some("alias.html"));
+        assert_eq!(template("/tags/"), Some("tags.html"));
+        assert_eq!(template("/tags/a/"), Some("tag.html"));
+        assert_eq!(template("/tags/a/atom.xml"), Some("atom.xml"));
+        assert_eq!(template("/tags/a/page/1/"), None, "one pager: no redirect");
+        assert_eq!(template("/atom.xml"), Some("atom.xml"));
+        assert_eq!(template("/sitemap.xml"), Some("sitemap.xml"));
+        assert_eq!(template("/robots.txt"), Some("robots.txt"));
+        assert_eq!(template("/404.html"), Some("404.html"));
+        assert_eq!(template("/old/one/"), Some("alias.html"));
+    }
+
+    #[test]
+    fn signatures_follow_what_each_template_reads() {
+        let (dir, mut session) = blog();
+        let before = planned(&mut session);
+        edit(
+            &dir,
+            &mut session,
+            "blog/post-3.md",
+            "Body 3.",
+            "Body three.",
+        );
+        let body_edit = planned(&mut session);
+        let changed = |after: &BTreeMap<String, (String, u64)>| -> Vec<String> {
+            after
+                .iter()
+                .filter(|(path, (_, sig))| before.get(*path).map(|(_, s)| s) != Some(sig))
+                .map(|(path, _)| path.clone())
+                .collect()
+        };
+        // Below the summary: the listings read titles only; the feeds show bodies.
+        assert_eq!(
+            changed(&body_edit),
+            ["/atom.xml", "/blog/post-3/", "/tags/b/atom.xml"]
+        );
+        edit(&dir, &mut session, "blog/post-3.md", "Post 3", "Third");
+        let title_edit = changed(&planned(&mut session));
+        for path in ["/blog/", "/tags/b/", "/tags/b/atom.xml", "/sitemap.xml"] {
+            assert!(
+                title_edit.contains(&path.to_string()),
+                "{path}: {title_edit:?}"
+            );
+        }
+        // Post 2 shows post 3's title as its `later` neighbour, so what lists
+        // post 2 changes too; post 1 and what reads no page do not.
+        for path in ["/blog/post-1/", "/robots.txt", "/old/one/"] {
+            assert!(
+                !title_edit.contains(&path.to_string()),
+                "{path}: {title_edit:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_kind_gives_its_template_what_it_reads() {
+        let (_dir, mut session) = blog();
+        let (site, config, templates, memory) = session.render_parts();
+        let input = RenderInputs::new(site, config, templates, memory.refresh(site, config));
+        let expected = [
+            ("/blog/post-1/", &["page"][..]),
+            ("/blog/", &["section", "paginator"]),
+            ("/tags/a/", &["tag", "paginator"]),
+            ("/tags/", &["tags"]),
+            ("/atom.xml", &["feed"]),
+            ("/sitemap.xml", &["entries"]),
+            ("/old/one/", &["target"]),
+        ];
+        let jobs = plan(&input);
+        for (path, keys) in expected {
+            let job = jobs.iter().find(|j| j.path == path).unwrap();
+            let ctx = job.context(&input);
+            for key in keys
+                .iter()
+                .chain(&["config", "current_path", "current_url"])
+            {
+                assert!(ctx.contains_key(key), "{path} lacks {key}");
+            }
+        }
+        let alias = jobs.iter().find(|j| j.path == "/old/one/").unwrap();
+        assert_eq!(
+            alias.context(&input).get("target").and_then(|v| v.as_str()),
+            Some("https://example.org/blog/post-1/")
+        );
+    }
+
+    #[test]
+    fn output_files_for_paths() {
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/blog/x/"), "blog/x/index.html");
+        assert_eq!(output_file("/atom.xml"), "atom.xml");
+        assert_eq!(output_file("/old/post"), "old/post/index.html");
+    }
+}

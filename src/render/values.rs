@@ -1,0 +1,229 @@
+//! What templates see: the `page`, `section`, `tag`, `paginator` and
+//! `config` values, built from the site. Tera values share their data, so a
+//! page listed on fifty pagers is serialised once.
+
+use serde::Serialize;
+use tera::Value;
+
+use crate::config::Config;
+use crate::content::Page;
+use crate::markdown::TocEntry;
+use crate::site::{Pager, Site};
+
+#[derive(Serialize)]
+struct TagRef<'a> {
+    name: &'a str,
+    slug: String,
+    permalink: String,
+}
+
+#[derive(Serialize)]
+struct PageRef<'a> {
+    title: &'a str,
+    date: Option<String>,
+    permalink: String,
+    path: &'a str,
+}
+
+/// A page as templates see it.
+#[derive(Serialize)]
+pub struct PageValue<'a> {
+    title: &'a str,
+    date: Option<String>,
+    updated: Option<String>,
+    tags: Vec<TagRef<'a>>,
+    summary: Option<&'a str>,
+    /// The summary is shorter than the content: show a "read more" link.
+    has_more: bool,
+    pub content: &'a str,
+    permalink: String,
+    path: &'a str,
+    slug: &'a str,
+    section: String,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub toc: &'a [TocEntry],
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    draft: bool,
+    weight: Option<i64>,
+    assets: Vec<String>,
+    earlier: Option<PageRef<'a>>,
+    later: Option<PageRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct SubsectionValue<'a> {
+    title: String,
+    path: &'a str,
+    permalink: String,
+    page_count: usize,
+}
+
+/// The paginator's own fields; `pages` is added as shared values.
+#[derive(Serialize)]
+struct PaginatorValue {
+    current_index: usize,
+    number_pagers: usize,
+    total_pages: usize,
+    first: String,
+    last: String,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+fn page_ref<'a>(page: &'a Page, config: &Config) -> PageRef<'a> {
+    PageRef {
+        title: page.title(),
+        date: page.front_matter.date.as_ref().map(|d| d.to_text()),
+        permalink: config.permalink(&page.path),
+        path: &page.path,
+    }
+}
+
+fn reading_time(words: usize) -> usize {
+    words.div_ceil(200)
+}
+
+/// The tags of a page that have a page of their own.
+fn tag_refs<'a>(page: &'a Page, config: &Config) -> Vec<TagRef<'a>> {
+    page.front_matter
+        .tags
+        .iter()
+        .zip(&page.tag_slugs)
+        .filter(|(_, slug)| !slug.is_empty())
+        .map(|(name, slug)| TagRef {
+            name,
+            permalink: config.permalink(&format!("/tags/{slug}/")),
+            slug: slug.clone(),
+        })
+        .collect()
+}
+
+/// The `page` value of page `i`.
+pub fn page_value<'a>(site: &'a Site, i: usize, config: &Config) -> PageValue<'a> {
+    let page = &site.pages[i];
+    let fm = &page.front_matter;
+    let rendered = &page.rendered;
+    let summary = rendered.summary.as_deref();
+    PageValue {
+        title: page.title(),
+        date: fm.date.as_ref().map(|d| d.to_text()),
+        updated: fm.updated.as_ref().map(|d| d.to_text()),
+        tags: tag_refs(page, config),
+        summary,
+        has_more: summary.is_some_and(|s| s.len() < rendered.html.len()),
+        content: &rendered.html,
+        permalink: config.permalink(&page.path),
+        path: &page.path,
+        slug: &page.slug,
+        section: crate::content::walk::dir_path(&page.section),
+        word_count: rendered.word_count,
+        reading_time: reading_time(rendered.word_count),
+        toc: &rendered.toc,
+        extra: &fm.extra,
+        draft: fm.draft,
+        weight: fm.weight,
+        assets: page
+            .assets
+            .iter()
+            .map(|a| a.rsplit('/').next().unwrap_or(a).to_string())
+            .collect(),
+        earlier: site.earlier[i].map(|e| page_ref(&site.pages[e], config)),
+        later: site.later[i].map(|l| page_ref(&site.pages[l], config)),
+    }
+}
+
+/// The `section` value of section `s`; `pages` are the listed pages' shared values.
+pub fn section_value(site: &Site, s: usize, config: &Config, pages: Vec<Value>) -> Value {
+    let section = &site.sections[s];
+    let subsections: Vec<SubsectionValue> = site.subsections[s]
+        .iter()
+        .map(|&c| SubsectionValue {
+            title: site.sections[c].title(),
+            path: &site.sections[c].path,
+            permalink: config.permalink(&site.sections[c].path),
+            page_count: site.section_pages[c].len(),
+        })
+        .collect();
+    let mut map = tera::Map::new();
+    map.insert("title".into(), Value::from(section.title()));
+    map.insert(
+        "content".into(),
+        Value::from(section.rendered.html.as_str()),
+    );
+    map.insert(
+        "permalink".into(),
+        Value::from(config.permalink(&section.path)),
+    );
+    map.insert("path".into(), Value::from(section.path.as_str()));
+    map.insert("pages".into(), Value::from(pages));
+    map.insert("subsections".into(), Value::from_serializable(&subsections));
+    map.insert(
+        "extra".into(),
+        Value::from_serializable(&section.front_matter.extra),
+    );
+    Value::from(map)
+}
+
+/// The `tag` value of tag `t`; `pages` are its pages' shared values.
+pub fn tag_value(site: &Site, t: usize, config: &Config, pages: Vec<Value>) -> Value {
+    let tag = &site.tags[t];
+    let mut map = tera::Map::new();
+    map.insert("name".into(), Value::from(tag.name.as_str()));
+    map.insert("slug".into(), Value::from(tag.slug.as_str()));
+    map.insert("permalink".into(), Value::from(config.permalink(&tag.path)));
+    map.insert("pages".into(), Value::from(pages));
+    Value::from(map)
+}
+
+/// The `paginator` value of one pager over `all`; `pages` are the shared
+/// values of the pages on this pager.
+pub fn paginator_value(
+    pager: &Pager,
+    all: &[Pager],
+    listed: usize,
+    pages: Vec<Value>,
+    config: &Config,
+) -> Value {
+    let link = |p: &Pager| config.permalink(&p.path);
+    let mut map = Value::from_serializable(&PaginatorValue {
+        current_index: pager.index,
+        number_pagers: pager.total,
+        total_pages: listed,
+        first: all.first().map(link).unwrap_or_default(),
+        last: all.last().map(link).unwrap_or_default(),
+        previous: pager.index.checked_sub(2).map(|p| link(&all[p])),
+        next: all.get(pager.index).map(link),
+    })
+    .into_map()
+    .unwrap_or_default();
+    // Shared, not serialised: serialising a page value copies it whole,
+    // HTML included, once for every pager that lists it.
+    map.insert("pages".into(), Value::from(pages));
+    Value::from(map)
+}
+
+#[derive(Serialize)]
+struct ConfigValue<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    description: &'a str,
+    language: &'a str,
+    author: &'a str,
+    /// Whether `/highlight.css` exists, so themes link it only then.
+    highlight: bool,
+    extra: &'a toml::Table,
+}
+
+/// The `config` value.
+pub fn config_value(config: &Config) -> Value {
+    Value::from_serializable(&ConfigValue {
+        title: &config.title,
+        base_url: &config.base_url,
+        description: &config.description,
+        language: &config.language,
+        author: &config.author,
+        highlight: config.markdown.highlight,
+        extra: &config.extra,
+    })
+}
