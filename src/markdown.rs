@@ -12,6 +12,7 @@ use crate::error::line_of_offset;
 use crate::escape::{escape, push_escaped};
 use crate::highlight;
 use crate::slug::slugify;
+use crate::urlpath::decode_lossy;
 
 pub const MORE_MARKER: &str = "<!-- more -->";
 
@@ -368,26 +369,6 @@ pub fn join_path(base_dir: &str, relative: &str) -> String {
     parts.join("/")
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok())
-            .flatten()
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        if let Some(v) = hex {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Resolves links to content files and records internal links.
 fn rewrite_link<'a>(
     dest: &CowStr<'a>,
@@ -414,10 +395,10 @@ fn rewrite_link<'a>(
     };
 
     let content_target = if let Some(rest) = path_part.strip_prefix("@/") {
-        Some(join_path("", &percent_decode(rest)))
+        Some(join_path("", &decode_lossy(rest)))
     } else if path_part.ends_with(".md") && !path_part.starts_with('/') {
         let dir = page.source.rsplit_once('/').map_or("", |(d, _)| d);
-        Some(join_path(dir, &percent_decode(&path_part)))
+        Some(join_path(dir, &decode_lossy(&path_part)))
     } else {
         None
     };
@@ -440,9 +421,9 @@ fn rewrite_link<'a>(
     let site_path = if path_part.is_empty() {
         String::new()
     } else if path_part.starts_with('/') {
-        percent_decode(&path_part)
+        decode_lossy(&path_part)
     } else {
-        let joined = join_path(page.path, &percent_decode(&path_part));
+        let joined = join_path(page.path, &decode_lossy(&path_part));
         let trailing = if path_part.ends_with('/') && !joined.is_empty() {
             "/"
         } else {

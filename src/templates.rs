@@ -12,8 +12,9 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::content::PageDate;
-use crate::content::walk::{is_ignored_name, read_text};
+use crate::content::walk::read_text;
 use crate::error::{BuildError, Diagnostic};
+use crate::layout::is_ignored_source;
 use crate::slug::slugify;
 use crate::theme::{self, ThemeSource};
 
@@ -127,7 +128,7 @@ fn collect_dir(
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_source(&e.file_name().to_string_lossy()));
     for entry in walker.flatten() {
         if !entry.file_type().is_file() {
             continue;

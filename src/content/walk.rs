@@ -9,17 +9,8 @@ use walkdir::WalkDir;
 
 use super::{Content, FrontMatter, Page, PageDate, Section, front_matter};
 use crate::error::{BuildError, Diagnostic};
+use crate::layout;
 use crate::slug::slugify;
-
-/// Files an editor or OS leaves behind that are never content.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.starts_with("#")
-}
 
 /// Content-relative file paths (with `/`), sorted.
 fn list_files(content_dir: &Path) -> Result<Vec<String>, BuildError> {
@@ -30,7 +21,9 @@ fn list_files(content_dir: &Path) -> Result<Vec<String>, BuildError> {
     let walker = WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            e.depth() == 0 || !layout::is_ignored_source(&e.file_name().to_string_lossy())
+        });
     for entry in walker {
         let entry = entry.map_err(|e| {
             BuildError::one(

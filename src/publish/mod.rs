@@ -25,7 +25,7 @@ use serde::Serialize;
 use walkdir::WalkDir;
 
 use crate::config::{Config, PublishConfig};
-use crate::log;
+use crate::{layout, log, urlpath};
 use cloud::Cloud;
 use plan::{Headers, LocalObject, Manifest, ManifestEntry, Plan, Reason};
 use rules::Rules;
@@ -78,11 +78,6 @@ pub fn normalize_prefix(prefix: &str) -> Result<String> {
     Ok(format!("{trimmed}/"))
 }
 
-fn is_vcs_or_junk(rel: &str) -> bool {
-    rel.split('/')
-        .any(|part| matches!(part, ".git" | ".hg" | ".svn" | ".DS_Store" | "Thumbs.db"))
-}
-
 /// Reads the output folder into objects with their bytes, hashes and headers.
 pub fn local_objects(
     out_dir: &Path,
@@ -102,7 +97,7 @@ pub fn local_objects(
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
-        if !is_vcs_or_junk(&rel) {
+        if !layout::is_unpublished(&rel) {
             paths.push((rel, entry.path().to_path_buf()));
         }
     }
@@ -134,10 +129,10 @@ pub fn local_objects(
         let copies: Vec<LocalObject> = objects
             .iter()
             .filter_map(|o| {
-                let dir = o.path.strip_suffix("index.html")?;
-                (!dir.is_empty()).then(|| LocalObject {
+                let dir = urlpath::directory_key(&o.path)?;
+                Some(LocalObject {
                     key: format!("{prefix}{dir}"),
-                    path: dir.to_string(),
+                    path: dir,
                     ..o.clone()
                 })
             })
@@ -237,7 +232,7 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
     }
     let prefix = normalize_prefix(&publish.prefix)?;
     let rules = Rules::new(&publish.rules).map_err(|e| anyhow!("ssg.toml: {e}"))?;
-    let out_dir = root.join(&config.build.output_dir);
+    let out_dir = config.output_dir(root, None);
     let local = if out_dir.is_dir() {
         local_objects(&out_dir, &prefix, &rules, publish.directory_keys)?
     } else {

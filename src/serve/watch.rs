@@ -29,7 +29,7 @@ pub fn is_input(root: &Path, path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    if crate::content::walk::is_ignored_name(&name)
+    if crate::layout::is_ignored_source(&name)
         && !rel.components().any(|c| c.as_os_str() == "static")
     {
         return false;
