@@ -202,6 +202,11 @@ impl Session {
                 )
             },
         );
+        if let Ok(content) = &content {
+            for w in &content.warnings {
+                crate::log::warn(&w.to_string());
+            }
+        }
         let templates = templates?;
         let mut content = content?;
         crate::log::verbose(&format!(
