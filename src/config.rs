@@ -1,7 +1,7 @@
 //! `ssg.toml` → [`Config`]. Unknown keys and wrong types are errors with the
 //! line they are on, so a typo never silently falls back to a default.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -51,7 +51,7 @@ pub struct BuildConfig {
 impl Default for BuildConfig {
     fn default() -> Self {
         BuildConfig {
-            output_dir: "public".into(),
+            output_dir: crate::layout::DEFAULT_OUTPUT.into(),
             paginate_by: 10,
             drafts: false,
             feed_limit: 20,
@@ -177,6 +177,16 @@ impl Config {
         Config::parse(&text, Path::new(CONFIG_FILE))
     }
 
+    /// The output folder: the `-o` flag when given, else `build.output_dir`
+    /// under the site root. Build writes and publish reads the same folder
+    /// only because both ask here.
+    pub fn output_dir(&self, root: &Path, flag: Option<&Path>) -> PathBuf {
+        match flag {
+            Some(dir) => dir.to_path_buf(),
+            None => root.join(&self.build.output_dir),
+        }
+    }
+
     /// The absolute URL of a site path such as `/blog/hello/`.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
@@ -211,6 +221,17 @@ mod tests {
     fn wrong_type_names_its_line() {
         let err = Config::parse("title = 5\n", Path::new("ssg.toml")).unwrap_err();
         assert_eq!(err.diagnostics[0].line, Some(1));
+    }
+
+    #[test]
+    fn output_dir_is_the_flag_or_the_configured_folder() {
+        let c = Config::parse("[build]\noutput_dir = \"out\"", Path::new("ssg.toml")).unwrap();
+        let root = Path::new("site");
+        assert_eq!(c.output_dir(root, None), Path::new("site/out"));
+        assert_eq!(
+            c.output_dir(root, Some(Path::new("/tmp/x"))),
+            Path::new("/tmp/x")
+        );
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! recorded (with its line) for the link checker.
 
 use std::collections::HashSet;
+use std::iter::Peekable;
+use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
@@ -12,6 +14,7 @@ use crate::error::line_of_offset;
 use crate::escape::{escape, push_escaped};
 use crate::highlight;
 use crate::slug::slugify;
+use crate::urlpath::decode_lossy;
 
 pub const MORE_MARKER: &str = "<!-- more -->";
 
@@ -97,112 +100,132 @@ pub fn render_inline(text: &str, opts: MarkdownOptions) -> String {
 }
 
 pub fn render(body: &str, opts: MarkdownOptions, page: &PageLinks) -> Rendered {
-    let mut out = Rendered::default();
-    let mut events: Vec<Event> = Vec::new();
-    let mut used_ids: HashSet<String> = HashSet::new();
-    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
-    let mut more_at: Option<usize> = None;
-    let mut first_paragraph: Option<(usize, usize)> = None;
-    let mut paragraph_start: Option<usize> = None;
-    // Nesting of blocks that make a paragraph not "top level" for the summary.
-    let mut container_depth = 0usize;
-    let mut in_link = 0usize;
-
-    let mut iter = Parser::new_ext(body, parser_options(opts))
+    let mut pass = Pass::new(body, opts, page);
+    let mut events = Parser::new_ext(body, parser_options(opts))
         .into_offset_iter()
         .peekable();
-    while let Some((event, range)) = iter.next() {
+    while let Some((event, range)) = events.next() {
+        pass.event(event, range.start, &mut events);
+    }
+    pass.finish()
+}
+
+/// Where the summary ends, as indexes into the rewritten events: at
+/// `<!-- more -->`, or else around the first top-level paragraph.
+#[derive(Default)]
+struct SummaryMarks {
+    more_at: Option<usize>,
+    first_paragraph: Option<(usize, usize)>,
+    paragraph_start: Option<usize>,
+    /// Nesting of blocks that make a paragraph not "top level" for the summary.
+    container_depth: usize,
+}
+
+impl SummaryMarks {
+    /// A block starts at index `at`.
+    fn start(&mut self, tag: &Tag, at: usize) {
+        match tag {
+            Tag::Paragraph if self.container_depth == 0 && self.first_paragraph.is_none() => {
+                self.paragraph_start = Some(at);
+            }
+            Tag::Paragraph => {}
+            Tag::BlockQuote(_)
+            | Tag::List(_)
+            | Tag::FootnoteDefinition(_)
+            | Tag::Table(_)
+            | Tag::HtmlBlock => self.container_depth += 1,
+            _ => {}
+        }
+    }
+
+    /// A block ends at index `at`.
+    fn end(&mut self, end: &TagEnd, at: usize) {
+        match end {
+            TagEnd::Paragraph => {
+                if let Some(start) = self.paragraph_start.take() {
+                    self.first_paragraph = Some((start, at + 1));
+                }
+            }
+            TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::FootnoteDefinition
+            | TagEnd::Table
+            | TagEnd::HtmlBlock => self.container_depth = self.container_depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    fn of<'e, 'a>(&self, events: &'e [Event<'a>]) -> Option<&'e [Event<'a>]> {
+        match (self.more_at, self.first_paragraph) {
+            (Some(end), _) => Some(&events[..end]),
+            (None, Some((start, end))) => Some(&events[start..end]),
+            (None, None) => None,
+        }
+    }
+}
+
+/// One rendering of a body: the parser's events rewritten (heading ids,
+/// highlighted code, resolved links, autolinks) and what was learnt on
+/// the way.
+struct Pass<'a, 'p> {
+    body: &'a str,
+    opts: MarkdownOptions,
+    page: &'p PageLinks<'p>,
+    out: Rendered,
+    events: Vec<Event<'a>>,
+    used_ids: HashSet<String>,
+    flat_toc: Vec<(u8, String, String)>,
+    summary: SummaryMarks,
+    in_link: usize,
+}
+
+impl<'a, 'p> Pass<'a, 'p> {
+    fn new(body: &'a str, opts: MarkdownOptions, page: &'p PageLinks<'p>) -> Self {
+        Pass {
+            body,
+            opts,
+            page,
+            out: Rendered::default(),
+            events: Vec::new(),
+            used_ids: HashSet::new(),
+            flat_toc: Vec::new(),
+            summary: SummaryMarks::default(),
+            in_link: 0,
+        }
+    }
+
+    /// Takes one event at byte `offset`; a heading, code block or run of
+    /// text also takes the events after it that belong to it from `rest`.
+    fn event<I>(&mut self, event: Event<'a>, offset: usize, rest: &mut Peekable<I>)
+    where
+        I: Iterator<Item = (Event<'a>, Range<usize>)>,
+    {
         match event {
             Event::Start(Tag::Heading {
                 level,
                 id,
                 classes,
                 attrs,
-            }) => {
-                let mut inner = Vec::new();
-                let mut title = String::new();
-                for (e, _) in iter.by_ref() {
-                    match &e {
-                        Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(t) | Event::Code(t) => {
-                            title.push_str(t);
-                            out.word_count += t.split_whitespace().count();
-                        }
-                        _ => {}
-                    }
-                    inner.push(e);
-                }
-                let base = id
-                    .as_deref()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| slugify(&title));
-                let base = if base.is_empty() {
-                    "section".to_string()
-                } else {
-                    base
-                };
-                let unique = unique_id(&base, &mut used_ids);
-                flat_toc.push((
-                    level_number(level),
-                    unique.clone(),
-                    title.trim().to_string(),
-                ));
-                out.heading_ids.push(unique.clone());
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id: Some(CowStr::from(unique)),
-                    classes,
-                    attrs,
-                }));
-                events.extend(inner);
-                events.push(Event::End(TagEnd::Heading(level)));
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let info = match &kind {
-                    CodeBlockKind::Fenced(info) => info.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                let mut code = String::new();
-                for (e, _) in iter.by_ref() {
-                    match e {
-                        Event::End(TagEnd::CodeBlock) => break,
-                        Event::Text(t) => code.push_str(&t),
-                        _ => {}
-                    }
-                }
-                let lang = highlight::fence_language(&info);
-                let block = highlight::code_block(&code, lang, opts.highlight);
-                if let Some(reason) = block.fell_back {
-                    out.volatile |= reason == highlight::TIMED_OUT;
-                    out.warnings.push(Warning {
-                        line: line_of_offset(body, range.start),
-                        message: format!(
-                            "code block shown without highlighting: {reason} (longest line {} bytes, {} bytes in all)",
-                            code.lines().map(str::len).max().unwrap_or(0),
-                            code.len()
-                        ),
-                    });
-                }
-                events.push(Event::Html(CowStr::from(block.html)));
-            }
+            }) => self.heading(level, id, classes, attrs, rest),
+            Event::Start(Tag::CodeBlock(kind)) => self.code_block(kind, offset, rest),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                in_link += 1;
-                let dest = rewrite_link(&dest_url, body, range.start, page, &mut out);
-                events.push(Event::Start(Tag::Link {
+                self.in_link += 1;
+                let dest_url = rewrite_link(&dest_url, self.body, offset, self.page, &mut self.out);
+                self.events.push(Event::Start(Tag::Link {
                     link_type,
-                    dest_url: dest,
+                    dest_url,
                     title,
                     id,
                 }));
             }
             Event::End(TagEnd::Link) => {
-                in_link = in_link.saturating_sub(1);
-                events.push(Event::End(TagEnd::Link));
+                self.in_link = self.in_link.saturating_sub(1);
+                self.events.push(Event::End(TagEnd::Link));
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -210,85 +233,149 @@ pub fn render(body: &str, opts: MarkdownOptions, page: &PageLinks) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest = rewrite_link(&dest_url, body, range.start, page, &mut out);
-                events.push(Event::Start(Tag::Image {
+                let dest_url = rewrite_link(&dest_url, self.body, offset, self.page, &mut self.out);
+                self.events.push(Event::Start(Tag::Image {
                     link_type,
-                    dest_url: dest,
+                    dest_url,
                     title,
                     id,
                 }));
             }
-            Event::Text(mut text) => {
-                // The parser splits text at would-be emphasis markers; a URL may span pieces.
-                while let Some((Event::Text(next), _)) = iter.peek() {
-                    text = CowStr::from(format!("{text}{next}"));
-                    iter.next();
-                }
-                out.word_count += text.split_whitespace().count();
-                match (in_link == 0).then(|| autolink(&text)).flatten() {
-                    Some(html) => events.push(Event::InlineHtml(CowStr::from(html))),
-                    None => events.push(Event::Text(text)),
-                }
-            }
+            Event::Text(text) => self.text(text, rest),
             Event::Html(html) | Event::InlineHtml(html)
-                if more_at.is_none() && html.trim() == MORE_MARKER =>
+                if self.summary.more_at.is_none() && html.trim() == MORE_MARKER =>
             {
-                more_at = Some(events.len());
-                events.push(Event::Html(html));
+                self.summary.more_at = Some(self.events.len());
+                self.events.push(Event::Html(html));
             }
             Event::Start(tag) => {
-                match tag {
-                    Tag::Paragraph if container_depth == 0 && first_paragraph.is_none() => {
-                        paragraph_start = Some(events.len());
-                    }
-                    Tag::Paragraph => {}
-                    Tag::BlockQuote(_)
-                    | Tag::List(_)
-                    | Tag::FootnoteDefinition(_)
-                    | Tag::Table(_)
-                    | Tag::HtmlBlock => container_depth += 1,
-                    _ => {}
-                }
-                events.push(Event::Start(tag));
+                self.summary.start(&tag, self.events.len());
+                self.events.push(Event::Start(tag));
             }
             Event::End(end) => {
-                match end {
-                    TagEnd::Paragraph => {
-                        if let Some(start) = paragraph_start.take() {
-                            first_paragraph = Some((start, events.len() + 1));
-                        }
-                    }
-                    TagEnd::BlockQuote(_)
-                    | TagEnd::List(_)
-                    | TagEnd::FootnoteDefinition
-                    | TagEnd::Table
-                    | TagEnd::HtmlBlock => container_depth = container_depth.saturating_sub(1),
-                    _ => {}
-                }
-                events.push(Event::End(end));
+                self.summary.end(&end, self.events.len());
+                self.events.push(Event::End(end));
             }
             Event::Code(code) => {
-                out.word_count += code.split_whitespace().count();
-                events.push(Event::Code(code));
+                self.out.word_count += code.split_whitespace().count();
+                self.events.push(Event::Code(code));
             }
-            other => events.push(other),
+            other => self.events.push(other),
         }
     }
 
-    let summary_events = match (more_at, first_paragraph) {
-        (Some(end), _) => Some(&events[..end]),
-        (None, Some((start, end))) => Some(&events[start..end]),
-        (None, None) => None,
-    };
-    if let Some(slice) = summary_events {
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, slice.iter().cloned());
-        out.summary = Some(html);
+    /// A heading with a unique id (its own `{#id}` or its slug), entered in
+    /// the table of contents.
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+        rest: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    ) {
+        let mut inner = Vec::new();
+        let mut title = String::new();
+        for (e, _) in rest.by_ref() {
+            match &e {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => {
+                    title.push_str(t);
+                    self.out.word_count += t.split_whitespace().count();
+                }
+                _ => {}
+            }
+            inner.push(e);
+        }
+        let base = id
+            .as_deref()
+            .map(str::to_string)
+            .unwrap_or_else(|| slugify(&title));
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let unique = unique_id(&base, &mut self.used_ids);
+        self.flat_toc.push((
+            level_number(level),
+            unique.clone(),
+            title.trim().to_string(),
+        ));
+        self.out.heading_ids.push(unique.clone());
+        self.events.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(unique)),
+            classes,
+            attrs,
+        }));
+        self.events.extend(inner);
+        self.events.push(Event::End(TagEnd::Heading(level)));
     }
-    out.html.reserve(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    out.toc = nest_toc(&flat_toc);
-    out
+
+    /// A code block as highlighted HTML; one shown plain is a warning.
+    fn code_block(
+        &mut self,
+        kind: CodeBlockKind<'a>,
+        offset: usize,
+        rest: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    ) {
+        let info = match &kind {
+            CodeBlockKind::Fenced(info) => info.to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        let mut code = String::new();
+        for (e, _) in rest.by_ref() {
+            match e {
+                Event::End(TagEnd::CodeBlock) => break,
+                Event::Text(t) => code.push_str(&t),
+                _ => {}
+            }
+        }
+        let lang = highlight::fence_language(&info);
+        let block = highlight::code_block(&code, lang, self.opts.highlight);
+        if let Some(reason) = block.fell_back {
+            self.out.volatile |= reason == highlight::TIMED_OUT;
+            self.out.warnings.push(Warning {
+                line: line_of_offset(self.body, offset),
+                message: format!(
+                    "code block shown without highlighting: {reason} (longest line {} bytes, {} bytes in all)",
+                    code.lines().map(str::len).max().unwrap_or(0),
+                    code.len()
+                ),
+            });
+        }
+        self.events.push(Event::Html(CowStr::from(block.html)));
+    }
+
+    /// Text, with bare URLs outside links turned into links.
+    fn text<I>(&mut self, mut text: CowStr<'a>, rest: &mut Peekable<I>)
+    where
+        I: Iterator<Item = (Event<'a>, Range<usize>)>,
+    {
+        // The parser splits text at would-be emphasis markers; a URL may span pieces.
+        while let Some((Event::Text(next), _)) = rest.peek() {
+            text = CowStr::from(format!("{text}{next}"));
+            rest.next();
+        }
+        self.out.word_count += text.split_whitespace().count();
+        match (self.in_link == 0).then(|| autolink(&text)).flatten() {
+            Some(html) => self.events.push(Event::InlineHtml(CowStr::from(html))),
+            None => self.events.push(Event::Text(text)),
+        }
+    }
+
+    fn finish(mut self) -> Rendered {
+        if let Some(slice) = self.summary.of(&self.events) {
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(&mut html, slice.iter().cloned());
+            self.out.summary = Some(html);
+        }
+        self.out.html.reserve(self.body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut self.out.html, self.events.into_iter());
+        self.out.toc = nest_toc(&self.flat_toc);
+        self.out
+    }
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -368,26 +455,6 @@ pub fn join_path(base_dir: &str, relative: &str) -> String {
     parts.join("/")
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = (bytes[i] == b'%' && i + 2 < bytes.len())
-            .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok())
-            .flatten()
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        if let Some(v) = hex {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Resolves links to content files and records internal links.
 fn rewrite_link<'a>(
     dest: &CowStr<'a>,
@@ -414,10 +481,10 @@ fn rewrite_link<'a>(
     };
 
     let content_target = if let Some(rest) = path_part.strip_prefix("@/") {
-        Some(join_path("", &percent_decode(rest)))
+        Some(join_path("", &decode_lossy(rest)))
     } else if path_part.ends_with(".md") && !path_part.starts_with('/') {
         let dir = page.source.rsplit_once('/').map_or("", |(d, _)| d);
-        Some(join_path(dir, &percent_decode(&path_part)))
+        Some(join_path(dir, &decode_lossy(&path_part)))
     } else {
         None
     };
@@ -440,9 +507,9 @@ fn rewrite_link<'a>(
     let site_path = if path_part.is_empty() {
         String::new()
     } else if path_part.starts_with('/') {
-        percent_decode(&path_part)
+        decode_lossy(&path_part)
     } else {
-        let joined = join_path(page.path, &percent_decode(&path_part));
+        let joined = join_path(page.path, &decode_lossy(&path_part));
         let trailing = if path_part.ends_with('/') && !joined.is_empty() {
             "/"
         } else {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 
 use crate::config::CONFIG_FILE;
+use crate::layout::{CONTENT, STATIC, TEMPLATES};
 
 const INIT_FILES: &[(&str, &str)] = &[
     (
@@ -65,7 +66,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
             dir.display()
         );
     }
-    if dir.join("content").exists() {
+    if dir.join(CONTENT).exists() {
         bail!(
             "{} already has a content/ folder; not overwriting it",
             dir.display()
@@ -84,7 +85,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         fs::write(&dest, text).with_context(|| format!("cannot write {}", dest.display()))?;
         written.push(dest);
     }
-    for folder in ["static", "templates"] {
+    for folder in [STATIC, TEMPLATES] {
         fs::create_dir_all(dir.join(folder))?;
     }
     Ok(written)

@@ -55,7 +55,12 @@ pub fn listing_order(a: &Page, b: &Page) -> Ordering {
 
 impl Site {
     pub fn new(content: Content) -> Site {
-        let Content { pages, sections } = content;
+        // The warnings were the caller's to show when the content was read.
+        let Content {
+            pages,
+            sections,
+            warnings: _,
+        } = content;
         let mut site = Site {
             pages,
             sections,

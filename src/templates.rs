@@ -12,8 +12,10 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::content::PageDate;
-use crate::content::walk::{is_ignored_name, read_text};
+use crate::content::walk::read_text;
 use crate::error::{BuildError, Diagnostic};
+use crate::layout::TEMPLATES;
+use crate::layout::is_ignored_source;
 use crate::slug::slugify;
 use crate::theme::{self, ThemeSource};
 
@@ -122,7 +124,7 @@ fn collect_dir(
     let walker = WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_source(&e.file_name().to_string_lossy()));
     for entry in walker.flatten() {
         if !entry.file_type().is_file() {
             continue;
@@ -175,13 +177,12 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
             }
         }
         ThemeSource::Dir { dir, shown } => {
-            if let Err(e) = collect_dir(&dir.join("templates"), &shown.join("templates"), &mut all)
-            {
+            if let Err(e) = collect_dir(&dir.join(TEMPLATES), &shown.join(TEMPLATES), &mut all) {
                 errors.extend(e);
             }
         }
     }
-    if let Err(e) = collect_dir(&root.join("templates"), Path::new("templates"), &mut all) {
+    if let Err(e) = collect_dir(&root.join(TEMPLATES), Path::new(TEMPLATES), &mut all) {
         errors.extend(e);
     }
     if !errors.is_empty() {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::error::BuildError;
+use crate::layout::THEMES;
 
 pub enum ThemeSource {
     None,
@@ -64,11 +65,11 @@ pub fn resolve(root: &Path, config: &Config) -> Result<ThemeSource, BuildError> 
             format!("theme \"{name}\" must be a folder name under themes/"),
         ));
     }
-    let dir = root.join("themes").join(name);
+    let dir = root.join(THEMES).join(name);
     if dir.is_dir() {
         return Ok(ThemeSource::Dir {
             dir,
-            shown: Path::new("themes").join(name),
+            shown: Path::new(THEMES).join(name),
         });
     }
     if name == DEFAULT_THEME {

@@ -7,13 +7,14 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 use crate::error::BuildError;
+use crate::layout::{CONTENT, STATIC};
 use crate::output::Output;
 use crate::site::Site;
 use crate::theme::{self, ThemeSource};
 
 /// Files beside a bundle's index.md, and non-Markdown files in section folders.
 pub fn asset_outputs(root: &Path, site: &Site) -> Vec<Output> {
-    let content = Path::new("content");
+    let content = Path::new(CONTENT);
     let mut out = Vec::new();
     let mut add = |base: &str, rel: &str| {
         let name = rel.rsplit('/').next().unwrap_or(rel);
@@ -44,10 +45,6 @@ pub fn asset_outputs(root: &Path, site: &Site) -> Vec<Output> {
     out
 }
 
-fn is_junk(name: &str) -> bool {
-    name == ".DS_Store" || name == "Thumbs.db" || name.ends_with('~') || name.ends_with(".swp")
-}
-
 /// `static/` of the theme, then of the site (the site's file wins on the same path).
 pub fn static_outputs(root: &Path, theme: &ThemeSource) -> Result<Vec<Output>, BuildError> {
     let mut by_path: HashMap<String, Output> = HashMap::new();
@@ -66,10 +63,10 @@ pub fn static_outputs(root: &Path, theme: &ThemeSource) -> Result<Vec<Output>, B
             }
         }
         ThemeSource::Dir { dir, shown } => {
-            copy_tree(&dir.join("static"), &shown.join("static"), &mut by_path)?;
+            copy_tree(&dir.join(STATIC), &shown.join(STATIC), &mut by_path)?;
         }
     }
-    copy_tree(&root.join("static"), Path::new("static"), &mut by_path)?;
+    copy_tree(&root.join(STATIC), Path::new(STATIC), &mut by_path)?;
     Ok(by_path.into_values().collect())
 }
 
@@ -83,7 +80,9 @@ fn copy_tree(
     }
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| BuildError::one(shown, None, format!("cannot read: {e}")))?;
-        if !entry.file_type().is_file() || is_junk(&entry.file_name().to_string_lossy()) {
+        if !entry.file_type().is_file()
+            || crate::layout::is_static_junk(&entry.file_name().to_string_lossy())
+        {
             continue;
         }
         let rel = entry

@@ -15,7 +15,7 @@ mod session;
 
 pub use session::Session;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
@@ -108,12 +108,4 @@ pub fn build_into(
     session.finish_cache_writes();
     std::thread::spawn(move || drop(session));
     Ok(BuildOutcome { built, folder })
-}
-
-/// Where `ssg build` writes: `-o` if given, else `build.output_dir` under the root.
-pub fn output_dir(root: &Path, config: &Config, flag: Option<&Path>) -> PathBuf {
-    match flag {
-        Some(p) => p.to_path_buf(),
-        None => root.join(&config.build.output_dir),
-    }
 }

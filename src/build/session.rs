@@ -13,12 +13,13 @@ use rayon::prelude::*;
 use super::files::{asset_outputs, static_outputs};
 use super::links::check_links;
 use super::pages::{render_content, render_page_markdown, url_map};
-use super::{BuildOptions, Built, Stats, load_config, output_dir};
+use super::{BuildOptions, Built, Stats, load_config};
 use crate::cache::Cache;
 use crate::config::Config;
 use crate::content::{Page, walk};
 use crate::error::{BuildError, Diagnostic};
 use crate::highlight;
+use crate::layout::CONTENT;
 use crate::ledger::Ledger;
 use crate::markdown::MarkdownOptions;
 use crate::output::{self, Output};
@@ -41,6 +42,8 @@ pub struct Session {
     page_memory: PageMemory,
     /// What the last build left, and so what changed since.
     pub ledger: Ledger,
+    /// What reading `content/` warned about (files it ignored).
+    content_warnings: Vec<Diagnostic>,
     /// Outputs that are copied, not rendered: static files and highlight.css.
     static_files: Vec<Output>,
     /// The build cache, held while this session may still write to it.
@@ -103,19 +106,13 @@ impl Session {
             .map(Arc::new);
         let ledger = match folder {
             None => Ledger::in_memory(),
-            Some(flag) => Ledger::for_folder(output_dir(root, &config, flag), disk_cache.clone()),
+            Some(flag) => Ledger::for_folder(config.output_dir(root, flag), disk_cache.clone()),
         };
         let theme = theme::resolve(root, &config)?;
         let highlight_css = highlight_css(&config)?;
         let (templates, content) = rayon::join(
             || templates::load(root, &config, &theme),
-            || {
-                walk::load(
-                    &root.join("content"),
-                    Path::new("content"),
-                    config.build.drafts,
-                )
-            },
+            || walk::load(&root.join(CONTENT), Path::new(CONTENT), config.build.drafts),
         );
         let (templates, mut content) = (templates?, content?);
         crate::log::verbose(&format!(
@@ -127,6 +124,7 @@ impl Session {
             highlight: config.markdown.highlight,
             smart_punctuation: config.markdown.smart_punctuation,
         };
+        let content_warnings = std::mem::take(&mut content.warnings);
         let markdown_saver = render_content(&mut content, md, &urls, disk_cache.as_ref());
         crate::log::verbose(&format!("rendered markdown: {:?}", started.elapsed()));
         let mut static_files = static_outputs(root, &theme)?;
@@ -141,6 +139,7 @@ impl Session {
             urls,
             page_memory: PageMemory::default(),
             ledger,
+            content_warnings,
             static_files,
             disk_cache,
             markdown_saver,
@@ -230,7 +229,7 @@ impl Session {
 
     /// The pages at `rels` as they are now on disk (`None`: gone).
     fn read_pages(&self, rels: &[String]) -> Result<Vec<(String, Option<Page>)>, BuildError> {
-        let content_dir = self.root.join("content");
+        let content_dir = self.root.join(CONTENT);
         let drafts = self.config.build.drafts;
         let (read, errors): (Vec<_>, Vec<_>) = rels
             .par_iter()
@@ -238,7 +237,7 @@ impl Session {
                 if !content_dir.join(rel).is_file() {
                     return Ok((rel.clone(), None));
                 }
-                walk::load_page(&content_dir, Path::new("content"), rel, drafts, Vec::new())
+                walk::load_page(&content_dir, Path::new(CONTENT), rel, drafts, Vec::new())
                     .map(|p| (rel.clone(), p))
             })
             .partition(Result::is_ok);
@@ -337,7 +336,7 @@ impl Session {
         outputs.extend(asset_outputs(&self.root, &self.site));
         outputs.extend(self.static_files.iter().cloned());
         output::check_conflicts(&mut outputs).map_err(BuildError::from)?;
-        let mut warnings = Vec::new();
+        let mut warnings = self.content_warnings.clone();
         let broken_links = check_links(&self.site, &outputs, &mut warnings);
         crate::log::verbose(&format!("checked links: {:?}", started.elapsed()));
         let changed = match self.ledger.folder() {

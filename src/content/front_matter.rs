@@ -330,114 +330,32 @@ fn from_map(
 ) -> Result<FrontMatter, Diagnostic> {
     let mut fm = FrontMatter::default();
     for (key, value) in map {
-        let field = if bare {
+        let name = if bare {
             key.to_ascii_lowercase()
         } else {
             key.clone()
         };
-        if value.is_null() && field != "extra" {
+        if value.is_null() && name != "extra" {
             continue;
         }
-        let string = |what: &str| {
-            scalar_string(&value).ok_or_else(|| {
-                lines.error(
-                    &key,
-                    format!("`{what}` must be a string, found {}", kind_name(&value)),
-                )
-            })
+        let field = Field {
+            key: &key,
+            name: &name,
+            value: &value,
+            lines,
         };
-        match field.as_str() {
-            "title" => fm.title = Some(string("title")?),
-            "summary" => fm.summary = Some(string("summary")?),
-            "slug" => fm.slug = Some(string("slug")?),
-            "template" => fm.template = Some(string("template")?),
-            "date" | "updated" => {
-                let text = match &value {
-                    Value::String(s) => s.clone(),
-                    other => {
-                        return Err(lines.error(
-                            &key,
-                            format!(
-                                "`{field}` must be a date like 2024-05-01, found {}",
-                                kind_name(other)
-                            ),
-                        ));
-                    }
-                };
-                let date = PageDate::parse(&text).ok_or_else(|| {
-                    lines.error(
-                        &key,
-                        format!(
-                            "invalid date \"{text}\" (expected YYYY-MM-DD or RFC 3339 like 2024-05-01T09:30:00Z)"
-                        ),
-                    )
-                })?;
-                if field == "date" {
-                    fm.date = Some(date);
-                } else {
-                    fm.updated = Some(date);
-                }
-            }
-            "tags" | "aliases" => {
-                let items = list_of_strings(&value).ok_or_else(|| {
-                    lines.error(
-                        &key,
-                        format!(
-                            "`{field}` must be a list or a comma-separated string, found {}",
-                            kind_name(&value)
-                        ),
-                    )
-                })?;
-                if field == "tags" {
-                    fm.tags = items;
-                } else {
-                    fm.aliases = items;
-                }
-            }
-            "draft" => {
-                fm.draft = match &value {
-                    Value::Bool(b) => *b,
-                    Value::String(s)
-                        if matches!(s.to_ascii_lowercase().as_str(), "true" | "yes") =>
-                    {
-                        true
-                    }
-                    Value::String(s)
-                        if matches!(s.to_ascii_lowercase().as_str(), "false" | "no") =>
-                    {
-                        false
-                    }
-                    other => {
-                        return Err(lines.error(
-                            &key,
-                            format!("`draft` must be true or false, found {}", kind_name(other)),
-                        ));
-                    }
-                }
-            }
-            "weight" | "paginate_by" => {
-                let n = match &value {
-                    Value::Number(n) => n.as_i64(),
-                    Value::String(s) => s.trim().parse::<i64>().ok(),
-                    _ => None,
-                }
-                .ok_or_else(|| {
-                    lines.error(
-                        &key,
-                        format!(
-                            "`{field}` must be a whole number, found {}",
-                            kind_name(&value)
-                        ),
-                    )
-                })?;
-                if field == "weight" {
-                    fm.weight = Some(n);
-                } else {
-                    fm.paginate_by = Some(usize::try_from(n).map_err(|_| {
-                        lines.error(&key, "`paginate_by` must not be negative".into())
-                    })?);
-                }
-            }
+        match name.as_str() {
+            "title" => fm.title = Some(field.string()?),
+            "summary" => fm.summary = Some(field.string()?),
+            "slug" => fm.slug = Some(field.string()?),
+            "template" => fm.template = Some(field.string()?),
+            "date" => fm.date = Some(field.date()?),
+            "updated" => fm.updated = Some(field.date()?),
+            "tags" => fm.tags = field.list()?,
+            "aliases" => fm.aliases = field.list()?,
+            "draft" => fm.draft = field.boolean()?,
+            "weight" => fm.weight = Some(field.whole_number()?),
+            "paginate_by" => fm.paginate_by = Some(field.count()?),
             "extra" => match value {
                 Value::Object(m) => fm.extra.extend(m),
                 Value::Null => {}
@@ -449,11 +367,101 @@ fn from_map(
                 }
             },
             _ => {
-                fm.extra.insert(field, value);
+                fm.extra.insert(name, value);
             }
         }
     }
     Ok(fm)
+}
+
+/// One front matter value, read as the type its field needs; a wrong type
+/// is an error on the line the key was written on.
+struct Field<'v> {
+    /// As written (the line is looked up by it).
+    key: &'v str,
+    /// As matched: lower-cased in a bare header.
+    name: &'v str,
+    value: &'v Value,
+    lines: &'v KeyLines<'v>,
+}
+
+impl Field<'_> {
+    fn error(&self, message: String) -> Diagnostic {
+        self.lines.error(self.key, message)
+    }
+
+    fn string(&self) -> Result<String, Diagnostic> {
+        scalar_string(self.value).ok_or_else(|| {
+            self.error(format!(
+                "`{}` must be a string, found {}",
+                self.name,
+                kind_name(self.value)
+            ))
+        })
+    }
+
+    fn date(&self) -> Result<PageDate, Diagnostic> {
+        let Value::String(text) = self.value else {
+            return Err(self.error(format!(
+                "`{}` must be a date like 2024-05-01, found {}",
+                self.name,
+                kind_name(self.value)
+            )));
+        };
+        PageDate::parse(text).ok_or_else(|| {
+            self.error(format!(
+                "invalid date \"{text}\" (expected YYYY-MM-DD or RFC 3339 like 2024-05-01T09:30:00Z)"
+            ))
+        })
+    }
+
+    fn list(&self) -> Result<Vec<String>, Diagnostic> {
+        list_of_strings(self.value).ok_or_else(|| {
+            self.error(format!(
+                "`{}` must be a list or a comma-separated string, found {}",
+                self.name,
+                kind_name(self.value)
+            ))
+        })
+    }
+
+    /// A boolean, or the words people write for one in a plain-text header.
+    fn boolean(&self) -> Result<bool, Diagnostic> {
+        match self.value {
+            Value::Bool(b) => Ok(*b),
+            Value::String(s) if matches!(s.to_ascii_lowercase().as_str(), "true" | "yes") => {
+                Ok(true)
+            }
+            Value::String(s) if matches!(s.to_ascii_lowercase().as_str(), "false" | "no") => {
+                Ok(false)
+            }
+            other => Err(self.error(format!(
+                "`{}` must be true or false, found {}",
+                self.name,
+                kind_name(other)
+            ))),
+        }
+    }
+
+    fn whole_number(&self) -> Result<i64, Diagnostic> {
+        match self.value {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse::<i64>().ok(),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            self.error(format!(
+                "`{}` must be a whole number, found {}",
+                self.name,
+                kind_name(self.value)
+            ))
+        })
+    }
+
+    fn count(&self) -> Result<usize, Diagnostic> {
+        usize::try_from(self.whole_number()?)
+            .map_err(|_| self.error(format!("`{}` must not be negative", self.name)))
+    }
 }
 
 fn list_of_strings(v: &Value) -> Option<Vec<String>> {

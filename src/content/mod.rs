@@ -6,6 +6,7 @@ pub mod walk;
 
 use std::path::PathBuf;
 
+use crate::error::Diagnostic;
 use crate::markdown::Rendered;
 pub use front_matter::{FrontMatter, PageDate};
 
@@ -87,4 +88,7 @@ impl Section {
 pub struct Content {
     pub pages: Vec<Page>,
     pub sections: Vec<Section>,
+    /// Problems that do not stop the build (Markdown inside a page bundle),
+    /// for the caller to show: reading content prints nothing.
+    pub warnings: Vec<Diagnostic>,
 }

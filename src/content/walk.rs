@@ -9,17 +9,8 @@ use walkdir::WalkDir;
 
 use super::{Content, FrontMatter, Page, PageDate, Section, front_matter};
 use crate::error::{BuildError, Diagnostic};
+use crate::layout;
 use crate::slug::slugify;
-
-/// Files an editor or OS leaves behind that are never content.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.starts_with("#")
-}
 
 /// Content-relative file paths (with `/`), sorted.
 fn list_files(content_dir: &Path) -> Result<Vec<String>, BuildError> {
@@ -30,7 +21,9 @@ fn list_files(content_dir: &Path) -> Result<Vec<String>, BuildError> {
     let walker = WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            e.depth() == 0 || !layout::is_ignored_source(&e.file_name().to_string_lossy())
+        });
     for entry in walker {
         let entry = entry.map_err(|e| {
             BuildError::one(
@@ -203,44 +196,70 @@ pub fn load_page(
     make_page(shown_dir, rel.to_string(), parsed, drafts, assets)
 }
 
-/// Reads `content/` into pages and sections with their URLs.
-/// `shown_dir` is how the content folder is named in messages (`content`).
-pub fn load(content_dir: &Path, shown_dir: &Path, drafts: bool) -> Result<Content, BuildError> {
-    let files = list_files(content_dir)?;
+/// The files of `content/` sorted by what each becomes, before any is read.
+struct Sorted<'a> {
+    /// Page files: `blog/hello.md` and bundles' `blog/trip/index.md`.
+    pages: Vec<&'a str>,
+    /// Section folder → its `_index.md`.
+    section_files: BTreeMap<String, &'a str>,
+    /// Every section folder: the root and every ancestor folder of a file.
+    section_dirs: BTreeSet<String>,
+    section_assets: BTreeMap<String, Vec<String>>,
+    bundle_assets: BTreeMap<&'a str, Vec<String>>,
+    warnings: Vec<Diagnostic>,
+}
 
-    // A folder holding index.md is a page bundle: everything below it belongs to that page.
-    let bundles: BTreeSet<&str> = files
-        .iter()
-        .filter(|f| file_name(f) == "index.md")
-        .map(|f| parent_dir(f))
-        .filter(|d| !d.is_empty())
-        .collect();
-
-    let mut page_files = Vec::new();
-    let mut section_files = BTreeMap::new();
-    let mut bundle_assets: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut section_assets: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut section_dirs: BTreeSet<String> = BTreeSet::from([String::new()]);
-    let mut warnings = Vec::new();
-
-    for rel in &files {
-        let name = file_name(rel);
-        let is_md = name.ends_with(".md");
-        match bundle_of(&bundles, rel) {
-            Some(bundle) if rel != &format!("{bundle}/index.md") => {
-                if is_md {
-                    warnings.push(Diagnostic::new(
-                        shown_dir.join(rel),
-                        None,
-                        format!("ignored: Markdown inside the page bundle {bundle}/ (only index.md is a page there)"),
-                    ));
-                } else {
-                    bundle_assets.entry(bundle).or_default().push(rel.clone());
+impl<'a> Sorted<'a> {
+    fn new(files: &'a [String], shown_dir: &Path) -> Sorted<'a> {
+        // A folder holding index.md is a page bundle: everything below it belongs to that page.
+        let bundles: BTreeSet<&str> = files
+            .iter()
+            .filter(|f| file_name(f) == "index.md")
+            .map(|f| parent_dir(f))
+            .filter(|d| !d.is_empty())
+            .collect();
+        let mut sorted = Sorted {
+            pages: Vec::new(),
+            section_files: BTreeMap::new(),
+            section_dirs: BTreeSet::from([String::new()]),
+            section_assets: BTreeMap::new(),
+            bundle_assets: BTreeMap::new(),
+            warnings: Vec::new(),
+        };
+        for rel in files {
+            match bundle_of(&bundles, rel) {
+                Some(bundle) if *rel != format!("{bundle}/index.md") => {
+                    sorted.add_bundle_file(bundle, rel, shown_dir);
                 }
-                continue;
+                _ => sorted.add_section_file(rel),
             }
-            _ => {}
         }
+        sorted
+    }
+
+    /// A file inside a page bundle other than its `index.md`: an asset of
+    /// the page, or Markdown that is nothing (and said so).
+    fn add_bundle_file(&mut self, bundle: &'a str, rel: &str, shown_dir: &Path) {
+        if file_name(rel).ends_with(".md") {
+            self.warnings.push(Diagnostic::new(
+                shown_dir.join(rel),
+                None,
+                format!(
+                    "ignored: Markdown inside the page bundle {bundle}/ (only index.md is a page there)"
+                ),
+            ));
+        } else {
+            self.bundle_assets
+                .entry(bundle)
+                .or_default()
+                .push(rel.to_string());
+        }
+    }
+
+    /// A file outside bundles (or a bundle's `index.md`): a section's
+    /// `_index.md`, a page, or an asset of its section.
+    fn add_section_file(&mut self, rel: &'a str) {
+        let name = file_name(rel);
         let dir = if name == "index.md" {
             parent_dir(parent_dir(rel))
         } else {
@@ -249,45 +268,48 @@ pub fn load(content_dir: &Path, shown_dir: &Path, drafts: bool) -> Result<Conten
         // Every ancestor folder of a page is a section, so listings nest.
         let mut d = dir;
         while !d.is_empty() {
-            section_dirs.insert(d.to_string());
+            self.section_dirs.insert(d.to_string());
             d = parent_dir(d);
         }
         if name == "_index.md" {
-            section_files.insert(dir.to_string(), rel.clone());
-        } else if is_md {
-            page_files.push(rel.clone());
+            self.section_files.insert(dir.to_string(), rel);
+        } else if name.ends_with(".md") {
+            self.pages.push(rel);
         } else {
-            section_assets
+            self.section_assets
                 .entry(dir.to_string())
                 .or_default()
-                .push(rel.clone());
+                .push(rel.to_string());
         }
     }
+}
 
-    let parsed_pages: Vec<Result<(String, Parsed), Diagnostic>> = page_files
-        .par_iter()
-        .map(|rel| read_and_parse(content_dir, shown_dir, rel).map(|p| (rel.clone(), p)))
-        .collect();
-    let parsed_sections: Vec<Result<(String, Parsed), Diagnostic>> = section_files
+/// Every section folder as a [`Section`], with its `_index.md` read when it
+/// has one. Files that cannot be read or parsed land in `errors`.
+fn load_sections(
+    content_dir: &Path,
+    shown_dir: &Path,
+    sorted: &mut Sorted,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Section> {
+    let parsed: Vec<Result<(String, Parsed), Diagnostic>> = sorted
+        .section_files
         .par_iter()
         .map(|(dir, rel)| read_and_parse(content_dir, shown_dir, rel).map(|p| (dir.clone(), p)))
         .collect();
-
-    let mut errors = Vec::new();
-    let mut sections = Vec::new();
-    let mut section_parsed: BTreeMap<String, Parsed> = BTreeMap::new();
-    for r in parsed_sections {
+    let mut parsed_by_dir: BTreeMap<String, Parsed> = BTreeMap::new();
+    for r in parsed {
         match r {
             Ok((dir, p)) => {
-                section_parsed.insert(dir, p);
+                parsed_by_dir.insert(dir, p);
             }
             Err(d) => errors.push(d),
         }
     }
-    for dir in &section_dirs {
-        let parsed = section_parsed.remove(dir);
-        let source = section_files.get(dir).map(|rel| shown_dir.join(rel));
-        let (front_matter, body, body_line_offset) = match parsed {
+    let mut sections = Vec::new();
+    for dir in &sorted.section_dirs {
+        let source = sorted.section_files.get(dir).map(|rel| shown_dir.join(rel));
+        let (front_matter, body, body_line_offset) = match parsed_by_dir.remove(dir) {
             Some(p) => (p.front_matter, p.body, p.body_line_offset),
             None => (FrontMatter::default(), String::new(), 0),
         };
@@ -298,13 +320,29 @@ pub fn load(content_dir: &Path, shown_dir: &Path, drafts: bool) -> Result<Conten
             body,
             body_line_offset,
             path: dir_path(dir),
-            assets: section_assets.remove(dir).unwrap_or_default(),
+            assets: sorted.section_assets.remove(dir).unwrap_or_default(),
             rendered: Default::default(),
         });
     }
+    sections
+}
 
+/// Every page file read and parsed as a [`Page`], drafts left out unless
+/// `drafts`. Files that cannot be read or parsed land in `errors`.
+fn load_pages(
+    content_dir: &Path,
+    shown_dir: &Path,
+    sorted: &Sorted,
+    drafts: bool,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Page> {
+    let parsed: Vec<Result<(&str, Parsed), Diagnostic>> = sorted
+        .pages
+        .par_iter()
+        .map(|rel| read_and_parse(content_dir, shown_dir, rel).map(|p| (*rel, p)))
+        .collect();
     let mut pages = Vec::new();
-    for r in parsed_pages {
+    for r in parsed {
         let (rel, p) = match r {
             Ok(v) => v,
             Err(d) => {
@@ -312,27 +350,41 @@ pub fn load(content_dir: &Path, shown_dir: &Path, drafts: bool) -> Result<Conten
                 continue;
             }
         };
-        let assets = if file_name(&rel) == "index.md" {
-            bundle_assets
-                .get(parent_dir(&rel))
+        let assets = if file_name(rel) == "index.md" {
+            sorted
+                .bundle_assets
+                .get(parent_dir(rel))
                 .cloned()
                 .unwrap_or_default()
         } else {
             Vec::new()
         };
-        match make_page(shown_dir, rel, p, drafts, assets) {
+        match make_page(shown_dir, rel.to_string(), p, drafts, assets) {
             Ok(Some(page)) => pages.push(page),
             Ok(None) => {}
             Err(d) => errors.push(d),
         }
     }
+    pages
+}
+
+/// Reads `content/` into pages and sections with their URLs, and the
+/// warnings for the caller to show. `shown_dir` is how the content folder
+/// is named in messages (`content`).
+pub fn load(content_dir: &Path, shown_dir: &Path, drafts: bool) -> Result<Content, BuildError> {
+    let files = list_files(content_dir)?;
+    let mut sorted = Sorted::new(&files, shown_dir);
+    let mut errors = Vec::new();
+    let sections = load_sections(content_dir, shown_dir, &mut sorted, &mut errors);
+    let pages = load_pages(content_dir, shown_dir, &sorted, drafts, &mut errors);
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    for w in warnings {
-        crate::log::warn(&w.to_string());
-    }
-    Ok(Content { pages, sections })
+    Ok(Content {
+        pages,
+        sections,
+        warnings: sorted.warnings,
+    })
 }
 
 #[cfg(test)]

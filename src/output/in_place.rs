@@ -97,124 +97,22 @@ pub fn update(
     disk: &DiskState,
     unchanged: impl Fn(&Output) -> bool + Sync,
 ) -> Result<Update> {
-    let mut needed_dirs: FxHashSet<&str> = FxHashSet::default();
-    let mut claimed: FxHashSet<&str> = FxHashSet::default();
-    for o in outputs {
-        safe_relative(&o.path)
-            .with_context(|| format!("refusing to write outside the output folder: {}", o.path))?;
-        needed_dirs.extend(parents(&o.path));
-        claimed.insert(&o.path);
-    }
-    if outputs.iter().any(|o| disk.dirs.contains(&o.path))
-        || needed_dirs.iter().any(|d| disk.files.contains_key(*d))
-    {
+    let Some(plan) = Plan::new(outputs, disk, unchanged)? else {
         return Ok(Update::NeedsWholeWrite);
-    }
-    let to_write: Vec<&Output> = outputs
-        .iter()
-        .filter(|o| match &o.data {
-            OutputData::Kept(_) => false,
-            _ => !(disk.files.contains_key(&o.path) && unchanged(o)),
-        })
-        .collect();
-
-    let mut new_dirs: Vec<&str> = needed_dirs
-        .iter()
-        .copied()
-        .filter(|d| !disk.dirs.contains(*d))
-        .collect();
-    // Parents sort before their children.
-    new_dirs.sort_unstable();
-    let pid = std::process::id();
-    let temp_of = |o: &Output| -> PathBuf {
-        let dest = out_dir.join(&o.path);
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        dest.with_file_name(format!("{name}.ssg-new-{pid}"))
     };
-
-    let mut created = Vec::new();
-    let mut staged = Ok(Vec::new());
-    for d in &new_dirs {
-        let dir = out_dir.join(d);
-        match fs::create_dir(&dir) {
-            Ok(()) => created.push(dir),
-            Err(e) => {
-                staged = Err(e).with_context(|| format!("cannot create {}", dir.display()));
-                break;
-            }
-        }
-    }
-    if staged.is_ok() {
-        staged = to_write
-            .par_iter()
-            .map(|o| -> Result<FileStat> {
-                let tmp = temp_of(o);
-                match &o.data {
-                    OutputData::Bytes(b) => fs::write(&tmp, &b[..]),
-                    OutputData::Copy(from) | OutputData::Kept(from) => {
-                        fs::copy(from, &tmp).map(|_| ())
-                    }
-                }
-                .and_then(|()| fs::metadata(&tmp))
-                .map(|m| FileStat::of(&m))
-                .with_context(|| format!("cannot write {} (from {})", tmp.display(), o.origin))
-            })
-            .collect::<Result<Vec<FileStat>>>();
-    }
-    let written_stats = match staged {
-        Ok(stats) => stats,
-        Err(e) => {
-            // Undo: the previous site stays exactly as it was.
-            to_write.par_iter().for_each(|o| {
-                let _ = fs::remove_file(temp_of(o));
-            });
-            for dir in created.iter().rev() {
-                let _ = fs::remove_dir(dir);
-            }
-            return Err(e);
-        }
+    let temps = TempNames {
+        out_dir,
+        pid: std::process::id(),
     };
-
-    to_write.par_iter().try_for_each(|o| -> Result<()> {
+    let written_stats = stage(&plan, disk, &temps)?;
+    plan.to_write.par_iter().try_for_each(|o| -> Result<()> {
         let dest = out_dir.join(&o.path);
-        fs::rename(temp_of(o), &dest).with_context(|| format!("cannot replace {}", dest.display()))
+        fs::rename(temps.of(o), &dest).with_context(|| format!("cannot replace {}", dest.display()))
     })?;
+    let removed = remove_stale(&plan, disk, out_dir)?;
 
-    let stale_files: Vec<&String> = disk
-        .files
-        .keys()
-        .filter(|f| !claimed.contains(f.as_str()))
-        .collect();
-    stale_files.par_iter().try_for_each(|f| -> Result<()> {
-        let path = out_dir.join(f);
-        match fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                Err(e).with_context(|| format!("cannot remove {}", path.display()))
-            }
-            _ => Ok(()),
-        }
-    })?;
-    let mut stale_dirs: Vec<&String> = disk
-        .dirs
-        .iter()
-        .filter(|d| !needed_dirs.contains(d.as_str()))
-        .collect();
-    // Children sort after their parents: remove in reverse.
-    stale_dirs.sort_unstable();
-    for d in stale_dirs.iter().rev() {
-        let path = out_dir.join(d);
-        match fs::remove_dir(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                return Err(e).with_context(|| format!("cannot remove {}", path.display()));
-            }
-            _ => {}
-        }
-    }
-
-    let written: FxHashMap<&str, FileStat> = to_write
+    let written: FxHashMap<&str, FileStat> = plan
+        .to_write
         .iter()
         .map(|o| o.path.as_str())
         .zip(written_stats)
@@ -230,9 +128,156 @@ pub fn update(
         .collect();
     Ok(Update::Done {
         written: written.len(),
-        removed: stale_files.len(),
+        removed,
         stats,
     })
+}
+
+/// What an update does, worked out before anything on disk changes.
+struct Plan<'o> {
+    /// Every folder an output lies in.
+    needed_dirs: FxHashSet<&'o str>,
+    /// Every output's path: a file on disk outside it is stale.
+    claimed: FxHashSet<&'o str>,
+    to_write: Vec<&'o Output>,
+}
+
+impl<'o> Plan<'o> {
+    /// `None` when a file stands where a folder must go or the other way round.
+    fn new(
+        outputs: &'o [Output],
+        disk: &DiskState,
+        unchanged: impl Fn(&Output) -> bool,
+    ) -> Result<Option<Plan<'o>>> {
+        let mut needed_dirs: FxHashSet<&str> = FxHashSet::default();
+        let mut claimed: FxHashSet<&str> = FxHashSet::default();
+        for o in outputs {
+            safe_relative(&o.path).with_context(|| {
+                format!("refusing to write outside the output folder: {}", o.path)
+            })?;
+            needed_dirs.extend(parents(&o.path));
+            claimed.insert(&o.path);
+        }
+        if outputs.iter().any(|o| disk.dirs.contains(&o.path))
+            || needed_dirs.iter().any(|d| disk.files.contains_key(*d))
+        {
+            return Ok(None);
+        }
+        let to_write = outputs
+            .iter()
+            .filter(|o| match &o.data {
+                OutputData::Kept(_) => false,
+                _ => !(disk.files.contains_key(&o.path) && unchanged(o)),
+            })
+            .collect();
+        Ok(Some(Plan {
+            needed_dirs,
+            claimed,
+            to_write,
+        }))
+    }
+}
+
+/// Where a new file waits beside its target until every one is written.
+struct TempNames<'a> {
+    out_dir: &'a Path,
+    pid: u32,
+}
+
+impl TempNames<'_> {
+    fn of(&self, o: &Output) -> PathBuf {
+        let dest = self.out_dir.join(&o.path);
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        dest.with_file_name(format!("{name}.ssg-new-{}", self.pid))
+    }
+}
+
+/// Creates the missing folders and writes every file of the plan under its
+/// temporary name, returning their states. On failure it removes all it
+/// made, so the previous site stays exactly as it was.
+fn stage(plan: &Plan, disk: &DiskState, temps: &TempNames) -> Result<Vec<FileStat>> {
+    let mut new_dirs: Vec<&str> = plan
+        .needed_dirs
+        .iter()
+        .copied()
+        .filter(|d| !disk.dirs.contains(*d))
+        .collect();
+    // Parents sort before their children.
+    new_dirs.sort_unstable();
+    let mut created = Vec::new();
+    let staged = create_dirs(&new_dirs, temps.out_dir, &mut created)
+        .and_then(|()| write_temps(&plan.to_write, temps));
+    if staged.is_err() {
+        plan.to_write.par_iter().for_each(|o| {
+            let _ = fs::remove_file(temps.of(o));
+        });
+        for dir in created.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+    staged
+}
+
+/// Creates `dirs` in order, recording each one made in `created`.
+fn create_dirs(dirs: &[&str], out_dir: &Path, created: &mut Vec<PathBuf>) -> Result<()> {
+    for d in dirs {
+        let dir = out_dir.join(d);
+        fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        created.push(dir);
+    }
+    Ok(())
+}
+
+fn write_temps(to_write: &[&Output], temps: &TempNames) -> Result<Vec<FileStat>> {
+    to_write
+        .par_iter()
+        .map(|o| -> Result<FileStat> {
+            let tmp = temps.of(o);
+            o.write_to(&tmp)
+                .and_then(|()| fs::metadata(&tmp))
+                .map(|m| FileStat::of(&m))
+                .with_context(|| format!("cannot write {} (from {})", tmp.display(), o.origin))
+        })
+        .collect()
+}
+
+/// Removes the files no output claims and the folders none needs; returns
+/// how many files were stale.
+fn remove_stale(plan: &Plan, disk: &DiskState, out_dir: &Path) -> Result<usize> {
+    let stale_files: Vec<&String> = disk
+        .files
+        .keys()
+        .filter(|f| !plan.claimed.contains(f.as_str()))
+        .collect();
+    stale_files.par_iter().try_for_each(|f| -> Result<()> {
+        let path = out_dir.join(f);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("cannot remove {}", path.display()))
+            }
+            _ => Ok(()),
+        }
+    })?;
+    let mut stale_dirs: Vec<&String> = disk
+        .dirs
+        .iter()
+        .filter(|d| !plan.needed_dirs.contains(d.as_str()))
+        .collect();
+    // Children sort after their parents: remove in reverse.
+    stale_dirs.sort_unstable();
+    for d in stale_dirs.iter().rev() {
+        let path = out_dir.join(d);
+        match fs::remove_dir(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("cannot remove {}", path.display()));
+            }
+            _ => {}
+        }
+    }
+    Ok(stale_files.len())
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub fn write(outputs: &[Output], out_dir: &Path) -> Result<()> {
     let name = out_dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+        .unwrap_or_else(|| crate::layout::DEFAULT_OUTPUT.into());
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.staging-{pid}"));
     let old = parent.join(format!(".{name}.old-{pid}"));

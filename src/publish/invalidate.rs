@@ -6,25 +6,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::urlpath::urls_for;
+
 /// CloudFront allows at most this many wildcard paths in progress.
 pub const MAX_WILDCARDS: usize = 15;
-
-/// The URLs an output path is served at: `blog/x/index.html` → `/blog/x/`
-/// and `/blog/x/index.html`.
-pub fn urls_for(path: &str) -> Vec<String> {
-    let path = path.trim_start_matches('/');
-    if path == "index.html" {
-        return vec!["/".into(), "/index.html".into()];
-    }
-    if let Some(dir) = path.strip_suffix("/index.html") {
-        return vec![format!("/{dir}/"), format!("/{path}")];
-    }
-    if let Some(dir) = path.strip_suffix('/') {
-        // The folder-key copy of a page: the same URLs as its index.html.
-        return vec![format!("/{dir}/"), format!("/{dir}/index.html")];
-    }
-    vec![format!("/{path}")]
-}
 
 /// Percent-encodes what CloudFront requires encoded in a path, keeping `/` and `*`.
 pub fn encode(path: &str) -> String {

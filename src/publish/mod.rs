@@ -25,7 +25,7 @@ use serde::Serialize;
 use walkdir::WalkDir;
 
 use crate::config::{Config, PublishConfig};
-use crate::log;
+use crate::{layout, log, urlpath};
 use cloud::Cloud;
 use plan::{Headers, LocalObject, Manifest, ManifestEntry, Plan, Reason};
 use rules::Rules;
@@ -78,11 +78,6 @@ pub fn normalize_prefix(prefix: &str) -> Result<String> {
     Ok(format!("{trimmed}/"))
 }
 
-fn is_vcs_or_junk(rel: &str) -> bool {
-    rel.split('/')
-        .any(|part| matches!(part, ".git" | ".hg" | ".svn" | ".DS_Store" | "Thumbs.db"))
-}
-
 /// Reads the output folder into objects with their bytes, hashes and headers.
 pub fn local_objects(
     out_dir: &Path,
@@ -102,7 +97,7 @@ pub fn local_objects(
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
-        if !is_vcs_or_junk(&rel) {
+        if !layout::is_unpublished(&rel) {
             paths.push((rel, entry.path().to_path_buf()));
         }
     }
@@ -134,10 +129,10 @@ pub fn local_objects(
         let copies: Vec<LocalObject> = objects
             .iter()
             .filter_map(|o| {
-                let dir = o.path.strip_suffix("index.html")?;
-                (!dir.is_empty()).then(|| LocalObject {
+                let dir = urlpath::directory_key(&o.path)?;
+                Some(LocalObject {
                     key: format!("{prefix}{dir}"),
-                    path: dir.to_string(),
+                    path: dir,
                     ..o.clone()
                 })
             })
@@ -237,7 +232,7 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
     }
     let prefix = normalize_prefix(&publish.prefix)?;
     let rules = Rules::new(&publish.rules).map_err(|e| anyhow!("ssg.toml: {e}"))?;
-    let out_dir = root.join(&config.build.output_dir);
+    let out_dir = config.output_dir(root, None);
     let local = if out_dir.is_dir() {
         local_objects(&out_dir, &prefix, &rules, publish.directory_keys)?
     } else {
@@ -270,7 +265,69 @@ async fn run(
     let remote = cloud.list(prefix).await?;
     let manifest = cloud.read_manifest(&manifest_key).await;
     let plan = plan::plan(&local, &remote, &manifest, &manifest_key);
+    let invalidation = invalidation_paths(config, opts, &plan, prefix, local.len());
+    let report = Report {
+        config,
+        prefix,
+        plan: &plan,
+        invalidation: &invalidation,
+    };
 
+    if opts.dry_run {
+        report.dry_run(opts.json)?;
+        return Ok(Outcome {
+            unchanged: plan.unchanged.len(),
+            seconds: started.elapsed().as_secs_f64(),
+            ..Default::default()
+        });
+    }
+    confirm_deletes(config, &plan, prefix, opts)?;
+
+    let mut outcome = Outcome {
+        unchanged: plan.unchanged.len(),
+        ..Default::default()
+    };
+    let by_key: HashMap<&str, &LocalObject> = local.iter().map(|o| (o.key.as_str(), o)).collect();
+    let etags = upload_all(&cloud, config, &plan, &by_key, opts, &mut outcome).await;
+    let next = next_manifest(&local, &remote, &etags);
+    if next != manifest {
+        cloud.write_manifest(&manifest_key, &next).await?;
+    }
+    if !outcome.failed.is_empty() {
+        bail!(
+            "{} upload(s) failed (first: {}); nothing was deleted and nothing invalidated. Run `ssg publish` again to finish",
+            outcome.failed.len(),
+            outcome.failed[0]
+        );
+    }
+
+    let doomed: Vec<String> = plan.deletes.iter().map(|d| d.key.clone()).collect();
+    if !doomed.is_empty() {
+        cloud.delete(&doomed).await?;
+        outcome.deleted = doomed.len();
+    }
+    if !invalidation.is_empty() {
+        let id = send_invalidation(&cloud, config, &invalidation, opts.wait).await?;
+        outcome.invalidation_id = Some(id);
+        outcome.invalidation_paths = invalidation.clone();
+    }
+    outcome.seconds = started.elapsed().as_secs_f64();
+    report.done(&outcome, opts.json)?;
+    Ok(outcome)
+}
+
+/// The CloudFront paths this plan changes: objects replaced or deleted (a
+/// new object was in no edge cache). None without a distribution.
+fn invalidation_paths(
+    config: &PublishConfig,
+    opts: &PublishOptions,
+    plan: &Plan,
+    prefix: &str,
+    total: usize,
+) -> Vec<String> {
+    if config.distribution_id.is_empty() || opts.no_invalidate {
+        return Vec::new();
+    }
     let changed_paths: Vec<String> = plan
         .uploads
         .iter()
@@ -282,59 +339,43 @@ async fn run(
                 .map(|d| d.key[prefix.len()..].to_string()),
         )
         .collect();
-    let invalidation = if config.distribution_id.is_empty() || opts.no_invalidate {
-        Vec::new()
-    } else {
-        invalidate::paths(&changed_paths, local.len(), config.max_invalidation_paths)
-    };
+    invalidate::paths(&changed_paths, total, config.max_invalidation_paths)
+}
 
-    if opts.dry_run {
-        if opts.json {
-            let report = JsonReport {
-                bucket: &config.bucket,
-                prefix,
-                dry_run: true,
-                plan: &plan,
-                invalidation_paths: &invalidation,
-                result: None,
-            };
-            println!("{}", serde_json::to_string_pretty(&report)?);
-        } else {
-            print_plan(&plan, &invalidation);
-            println!("(dry run: nothing was changed)");
-        }
-        return Ok(Outcome {
-            unchanged: plan.unchanged.len(),
-            seconds: started.elapsed().as_secs_f64(),
-            ..Default::default()
-        });
+/// Asks before deleting more than `max_deletes` objects: so many usually
+/// means the wrong folder or prefix, not a smaller site.
+fn confirm_deletes(
+    config: &PublishConfig,
+    plan: &Plan,
+    prefix: &str,
+    opts: &PublishOptions,
+) -> Result<()> {
+    if plan.deletes.len() <= config.max_deletes || opts.force {
+        return Ok(());
     }
-
-    if plan.deletes.len() > config.max_deletes && !opts.force {
-        let question = format!(
-            "This publish deletes {} objects from s3://{}/{prefix} (max_deletes = {}). Go on?",
+    let question = format!(
+        "This publish deletes {} objects from s3://{}/{prefix} (max_deletes = {}). Go on?",
+        plan.deletes.len(),
+        config.bucket,
+        config.max_deletes
+    );
+    if !confirm(&question) {
+        bail!(
+            "refusing to delete {} objects (more than max_deletes = {}); nothing was changed. Check the output folder, or pass --force",
             plan.deletes.len(),
-            config.bucket,
             config.max_deletes
         );
-        if !confirm(&question) {
-            bail!(
-                "refusing to delete {} objects (more than max_deletes = {}); nothing was changed. Check the output folder, or pass --force",
-                plan.deletes.len(),
-                config.max_deletes
-            );
-        }
     }
+    Ok(())
+}
 
-    let mut outcome = Outcome {
-        unchanged: plan.unchanged.len(),
-        ..Default::default()
-    };
-    let by_key: HashMap<&str, &LocalObject> = local.iter().map(|o| (o.key.as_str(), o)).collect();
-    let etags = upload_all(&cloud, config, &plan, &by_key, opts, &mut outcome).await;
-
-    // The manifest records every object known good now, so a rerun after a
-    // failure re-uploads only what did not make it.
+/// The manifest after the uploads: every object known good now, so a
+/// rerun after a failure re-uploads only what did not make it.
+fn next_manifest(
+    local: &[LocalObject],
+    remote: &[plan::RemoteObject],
+    etags: &HashMap<String, Result<String, String>>,
+) -> Manifest {
     let mut next = Manifest {
         version: 1,
         objects: Default::default(),
@@ -342,7 +383,7 @@ async fn run(
     // Objects not uploaded now are as the listing taken for the plan showed them.
     let listed: HashMap<&str, &plan::RemoteObject> =
         remote.iter().map(|r| (r.key.as_str(), r)).collect();
-    for object in &local {
+    for object in local {
         let etag = match etags.get(&object.key) {
             Some(Ok(etag)) => Some(etag.clone()),
             Some(Err(_)) => None,
@@ -360,64 +401,79 @@ async fn run(
             );
         }
     }
-    if next != manifest {
-        cloud.write_manifest(&manifest_key, &next).await?;
-    }
+    next
+}
 
-    if !outcome.failed.is_empty() {
-        bail!(
-            "{} upload(s) failed (first: {}); nothing was deleted and nothing invalidated. Run `ssg publish` again to finish",
-            outcome.failed.len(),
-            outcome.failed[0]
-        );
+/// Sends one invalidation and returns its id, after it completed when `wait`.
+async fn send_invalidation(
+    cloud: &Cloud,
+    config: &PublishConfig,
+    paths: &[String],
+    wait: bool,
+) -> Result<String> {
+    let reference = format!(
+        "ssg-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_millis()
+    );
+    let id = cloud
+        .invalidate(&config.distribution_id, paths, &reference)
+        .await?;
+    if wait {
+        log::info(&format!("waiting for invalidation {id} to complete…"));
+        cloud.wait(&config.distribution_id, &id).await?;
     }
+    Ok(id)
+}
 
-    let doomed: Vec<String> = plan.deletes.iter().map(|d| d.key.clone()).collect();
-    if !doomed.is_empty() {
-        cloud.delete(&doomed).await?;
-        outcome.deleted = doomed.len();
-    }
+/// What a run prints: the plan before (dry run) or the outcome after, as
+/// text or JSON.
+struct Report<'a> {
+    config: &'a PublishConfig,
+    prefix: &'a str,
+    plan: &'a Plan,
+    invalidation: &'a [String],
+}
 
-    if !invalidation.is_empty() {
-        let reference = format!(
-            "ssg-{}-{}",
-            std::process::id(),
-            chrono::Utc::now().timestamp_millis()
-        );
-        let id = cloud
-            .invalidate(&config.distribution_id, &invalidation, &reference)
-            .await?;
-        if opts.wait {
-            log::info(&format!("waiting for invalidation {id} to complete…"));
-            cloud.wait(&config.distribution_id, &id).await?;
-        }
-        outcome.invalidation_id = Some(id);
-        outcome.invalidation_paths = invalidation.clone();
-    }
-    outcome.seconds = started.elapsed().as_secs_f64();
-
-    if opts.json {
+impl Report<'_> {
+    fn json(&self, result: Option<&Outcome>) -> Result<()> {
         let report = JsonReport {
-            bucket: &config.bucket,
-            prefix,
-            dry_run: false,
-            plan: &plan,
-            invalidation_paths: &invalidation,
-            result: Some(&outcome),
+            bucket: &self.config.bucket,
+            prefix: self.prefix,
+            dry_run: result.is_none(),
+            plan: self.plan,
+            invalidation_paths: self.invalidation,
+            result,
         };
         println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
+        Ok(())
+    }
+
+    fn dry_run(&self, json: bool) -> Result<()> {
+        if json {
+            return self.json(None);
+        }
+        print_plan(self.plan, self.invalidation);
+        println!("(dry run: nothing was changed)");
+        Ok(())
+    }
+
+    fn done(&self, outcome: &Outcome, json: bool) -> Result<()> {
+        if json {
+            return self.json(Some(outcome));
+        }
         let invalidation_text = match &outcome.invalidation_id {
             Some(id) => format!(
                 "; invalidation {id} for {} path(s) (the first 1,000 paths a month are free, then $0.005 each)",
                 outcome.invalidation_paths.len()
             ),
-            None if plan.is_empty() => "; nothing changed, no invalidation".to_string(),
+            None if self.plan.is_empty() => "; nothing changed, no invalidation".to_string(),
             None => String::new(),
         };
         log::info(&format!(
-            "Published to s3://{}/{prefix}: uploaded {} ({}), deleted {}, unchanged {}{} in {:.1} s",
-            config.bucket,
+            "Published to s3://{}/{}: uploaded {} ({}), deleted {}, unchanged {}{} in {:.1} s",
+            self.config.bucket,
+            self.prefix,
             outcome.uploaded,
             human_bytes(outcome.uploaded_bytes),
             outcome.deleted,
@@ -425,8 +481,8 @@ async fn run(
             invalidation_text,
             outcome.seconds
         ));
+        Ok(())
     }
-    Ok(outcome)
 }
 
 /// Uploads assets first, then documents, with bounded concurrency. Returns

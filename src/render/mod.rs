@@ -77,7 +77,7 @@ fn render_job(
     ledger: &Ledger,
 ) -> Result<(Output, bool), Diagnostic> {
     let signature = job.signature(input);
-    let file = output_file(&job.path);
+    let file = crate::urlpath::output_file(&job.path);
     if let Some(data) = ledger.reuse(&file, signature) {
         let output = Output {
             path: file,
@@ -115,24 +115,6 @@ fn report_once(errors: &mut Vec<Diagnostic>, d: Diagnostic) {
         .any(|e| e.path == d.path && e.line == d.line && cause(&e.message) == cause(&d.message));
     if !known {
         errors.push(d);
-    }
-}
-
-/// Site path `/blog/x/` → output file `blog/x/index.html`; `/a.html` → `a.html`.
-pub fn output_file(path: &str) -> String {
-    let trimmed = path.trim_start_matches('/');
-    if trimmed.is_empty() {
-        "index.html".into()
-    } else if path.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else if trimmed
-        .rsplit('/')
-        .next()
-        .is_some_and(|last| last.contains('.'))
-    {
-        trimmed.to_string()
-    } else {
-        format!("{trimmed}/index.html")
     }
 }
 
@@ -293,13 +275,5 @@ mod tests {
             alias.context(&input).get("target").and_then(|v| v.as_str()),
             Some("https://example.org/blog/post-1/")
         );
-    }
-
-    #[test]
-    fn output_files_for_paths() {
-        assert_eq!(output_file("/"), "index.html");
-        assert_eq!(output_file("/blog/x/"), "blog/x/index.html");
-        assert_eq!(output_file("/atom.xml"), "atom.xml");
-        assert_eq!(output_file("/old/post"), "old/post/index.html");
     }
 }

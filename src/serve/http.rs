@@ -12,6 +12,7 @@ use axum::routing::get;
 use tokio::sync::broadcast;
 
 use super::state::App;
+use crate::urlpath;
 
 pub const LIVERELOAD_PATH: &str = "/__ssg/livereload";
 const SCRIPT: &str = include_str!("livereload.js");
@@ -65,24 +66,6 @@ pub enum Resolved {
     NotFound,
 }
 
-fn percent_decode(raw: &str) -> Option<String> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let v = u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// Maps a raw (still percent-encoded) request path to an output file.
 /// Anything that could step outside the site — `..` in any encoding, an
 /// encoded separator, a backslash, a NUL — is a bad request.
@@ -95,7 +78,7 @@ pub fn resolve(raw_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     {
         return Resolved::BadRequest;
     }
-    let Some(decoded) = percent_decode(raw_path) else {
+    let Some(decoded) = urlpath::decode_strict(raw_path) else {
         return Resolved::BadRequest;
     };
     let mut parts = Vec::new();
@@ -110,18 +93,14 @@ pub fn resolve(raw_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
     let rel = parts.join("/");
     let wants_dir = rel.is_empty() || decoded.ends_with('/');
     let file = if wants_dir {
-        if rel.is_empty() {
-            "index.html".to_string()
-        } else {
-            format!("{rel}/index.html")
-        }
+        urlpath::index_file(&rel)
     } else {
         rel.clone()
     };
     if exists(&file) {
         return Resolved::File(file);
     }
-    if !wants_dir && exists(&format!("{rel}/index.html")) {
+    if !wants_dir && exists(&urlpath::index_file(&rel)) {
         return Resolved::Redirect(format!("{raw_path}/"));
     }
     Resolved::NotFound

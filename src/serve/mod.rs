@@ -7,8 +7,8 @@ pub mod state;
 pub mod watch;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
@@ -71,15 +71,20 @@ fn open_browser(url: &str) {
     }
 }
 
-pub fn serve(root: &Path, opts: ServeOptions) -> Result<()> {
-    let listener = bind(opts.interface, opts.port)?;
-    let addr = listener.local_addr()?;
+/// The address the preview is browsed at: the port actually bound, and a
+/// host a browser can open (not `0.0.0.0`).
+fn local_url(addr: SocketAddr) -> String {
     let host = match addr.ip() {
         IpAddr::V6(ip) => format!("[{ip}]"),
         IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
         IpAddr::V4(ip) => ip.to_string(),
     };
-    let url = format!("http://{host}:{}", addr.port());
+    format!("http://{host}:{}", addr.port())
+}
+
+pub fn serve(root: &Path, opts: ServeOptions) -> Result<()> {
+    let listener = bind(opts.interface, opts.port)?;
+    let url = local_url(listener.local_addr()?);
     let build_opts = BuildOptions {
         drafts: opts.drafts,
         base_url: Some(url.clone()),
@@ -100,48 +105,58 @@ pub fn serve(root: &Path, opts: ServeOptions) -> Result<()> {
         open_browser(&format!("{url}/"));
     }
 
-    let (mut watcher, events) = watch::start(root)?;
+    let (watcher, events) = watch::start(root)?;
     let root_owned = root.to_path_buf();
     let watch_app = Arc::clone(&app);
     std::thread::Builder::new()
         .name("ssg-rebuild".into())
-        .spawn(move || {
-            while let Ok(mut paths) = events.recv() {
-                // Fold batches that queued up while the last rebuild ran.
-                while let Ok(more) = events.try_recv() {
-                    paths.extend(more);
-                }
-                let t0 = Instant::now();
-                log::verbose(&format!(
-                    "change: {}",
-                    paths
-                        .iter()
-                        .map(|p| p
-                            .strip_prefix(&root_owned)
-                            .unwrap_or(p)
-                            .display()
-                            .to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-                watch::watch_new_dirs(&mut watcher, &root_owned, &paths);
-                let had_error = watch_app.error_message().is_some();
-                if let Some(changed) = rebuilder.rebuild(&paths) {
-                    if !changed.is_empty() || had_error {
-                        watch_app.announce_reload(&changed);
-                        log::verbose(&format!(
-                            "sent reload for {} outputs, {} ms after the event",
-                            changed.len(),
-                            t0.elapsed().as_millis()
-                        ));
-                    } else {
-                        log::verbose("no output changed: no reload sent");
-                    }
-                }
-            }
-        })
+        .spawn(move || rebuild_on_changes(rebuilder, watcher, events, &root_owned, &watch_app))
         .context("cannot start the rebuild thread")?;
+    serve_http(listener, app)
+}
 
+/// Rebuilds after every batch of changed inputs and tells the browsers to
+/// reload, until the watcher stops.
+fn rebuild_on_changes(
+    mut rebuilder: Rebuilder,
+    mut watcher: watch::Watcher,
+    events: mpsc::Receiver<Vec<PathBuf>>,
+    root: &Path,
+    app: &App,
+) {
+    while let Ok(mut paths) = events.recv() {
+        // Fold batches that queued up while the last rebuild ran.
+        while let Ok(more) = events.try_recv() {
+            paths.extend(more);
+        }
+        let t0 = Instant::now();
+        log::verbose(&format!(
+            "change: {}",
+            paths
+                .iter()
+                .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        watch::watch_new_dirs(&mut watcher, root, &paths);
+        let had_error = app.error_message().is_some();
+        if let Some(changed) = rebuilder.rebuild(&paths) {
+            if !changed.is_empty() || had_error {
+                app.announce_reload(&changed);
+                log::verbose(&format!(
+                    "sent reload for {} outputs, {} ms after the event",
+                    changed.len(),
+                    t0.elapsed().as_millis()
+                ));
+            } else {
+                log::verbose("no output changed: no reload sent");
+            }
+        }
+    }
+}
+
+/// Serves the site and the live-reload socket until Ctrl+C.
+fn serve_http(listener: TcpListener, app: Arc<App>) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 use super::state::{App, Snapshot};
 use crate::build::{BuildOptions, Session};
 use crate::error::BuildError;
+use crate::layout::{CONTENT, STATIC, THEMES};
 use crate::log;
 use crate::output::{Output, OutputData};
 
@@ -24,13 +25,13 @@ enum Plan {
 
 /// Inside `static/` or a theme's `static/`.
 fn is_static(root: &Path, path: &Path) -> bool {
-    if path.starts_with(root.join("static")) {
+    if path.starts_with(root.join(STATIC)) {
         return true;
     }
-    path.strip_prefix(root.join("themes"))
+    path.strip_prefix(root.join(THEMES))
         .ok()
         .and_then(|rest| rest.components().nth(1))
-        .is_some_and(|c| c.as_os_str() == "static")
+        .is_some_and(|c| c.as_os_str() == STATIC)
 }
 
 pub struct Rebuilder {
@@ -91,7 +92,7 @@ impl Rebuilder {
         let Some(session) = self.session.as_ref().filter(|_| !self.needs_reload) else {
             return Plan::Reload;
         };
-        let content = self.root.join("content");
+        let content = self.root.join(CONTENT);
         let mut rels: BTreeSet<String> = self.pending.clone();
         let mut statics = false;
         for path in changed {
@@ -158,7 +159,7 @@ impl Rebuilder {
         let session = self
             .session
             .as_mut()
-            .ok_or_else(|| BuildError::one("content", None, "no site loaded"))?;
+            .ok_or_else(|| BuildError::one(CONTENT, None, "no site loaded"))?;
         // Its Markdown is in the cache now; an `ssg build` may use it meanwhile.
         session.release_cache();
         Ok(session)

@@ -12,11 +12,12 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use crate::config::CONFIG_FILE;
+use crate::layout::{CONTENT, STATIC, TEMPLATES, THEMES};
 
 /// Quiet time after the last event before a rebuild starts.
 pub const DEBOUNCE: Duration = Duration::from_millis(10);
 /// Folders whose changes matter.
-pub const WATCHED_DIRS: &[&str] = &["content", "static", "templates", "themes"];
+pub const WATCHED_DIRS: &[&str] = &[CONTENT, STATIC, TEMPLATES, THEMES];
 
 pub type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
 
@@ -29,8 +30,7 @@ pub fn is_input(root: &Path, path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    if crate::content::walk::is_ignored_name(&name)
-        && !rel.components().any(|c| c.as_os_str() == "static")
+    if crate::layout::is_ignored_source(&name) && !rel.components().any(|c| c.as_os_str() == STATIC)
     {
         return false;
     }

@@ -1,0 +1,94 @@
+//! What the site's folders hold, and what they never hold: the files an OS,
+//! an editor or a version-control tool leaves in a folder are not part of
+//! the site. Each folder kind has its own rule because each keeps something
+//! the others drop (`static/` keeps dot-files like `.well-known/`), so the
+//! rules live side by side here, built from the same pieces, rather than
+//! drifting apart in the modules that walk those folders.
+
+/// The folders of a site (and of a theme, which has its own `static/` and
+/// `templates/`), by their names under the site root.
+pub const CONTENT: &str = "content";
+pub const STATIC: &str = "static";
+pub const TEMPLATES: &str = "templates";
+pub const THEMES: &str = "themes";
+/// Where `ssg build` writes unless `build.output_dir` or `-o` says otherwise.
+pub const DEFAULT_OUTPUT: &str = "public";
+
+/// Files an OS file browser drops into any folder it shows.
+fn is_os_junk(name: &str) -> bool {
+    name == ".DS_Store" || name == "Thumbs.db"
+}
+
+/// Backup and swap files editors write beside the file being edited
+/// (`page.md~`, Vim's `.page.md.swp`).
+fn is_backup_or_swap(name: &str) -> bool {
+    name.ends_with('~') || name.ends_with(".swp")
+}
+
+/// An entry of `content/` or `templates/` (in the site or a theme) that is
+/// not an input: hidden entries, editor leftovers (backups, swap files,
+/// Emacs' `#autosave#`, `.tmp` files of editors that save by renaming).
+/// Applied to folders too, so a hidden folder is skipped whole.
+pub fn is_ignored_source(name: &str) -> bool {
+    name.starts_with('.')
+        || is_backup_or_swap(name)
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.starts_with('#')
+}
+
+/// A file of `static/` that is not copied to the output. Dot-files are
+/// kept: `.well-known/`, `.htaccess` and `.nojekyll` belong to the site.
+pub fn is_static_junk(name: &str) -> bool {
+    is_os_junk(name) || is_backup_or_swap(name)
+}
+
+/// A file of the output folder (`/`-separated, relative) that is never
+/// uploaded: the output folder is often a repository of its own (GitHub
+/// Pages style), and OS junk may appear in it after a build.
+pub fn is_unpublished(rel: &str) -> bool {
+    rel.split('/')
+        .any(|part| matches!(part, ".git" | ".hg" | ".svn") || is_os_junk(part))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_skip_hidden_entries_and_editor_leftovers() {
+        for name in [
+            ".git",
+            ".page.md.swp",
+            "page.md~",
+            "x.swx",
+            "x.tmp",
+            "#x.md#",
+        ] {
+            assert!(is_ignored_source(name), "{name}");
+        }
+        for name in ["page.md", "index.md", "photo.jpg", "a#b.md"] {
+            assert!(!is_ignored_source(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn static_keeps_dot_files() {
+        for name in [".DS_Store", "Thumbs.db", "style.css~", ".style.css.swp"] {
+            assert!(is_static_junk(name), "{name}");
+        }
+        for name in [".well-known", ".htaccess", "style.css"] {
+            assert!(!is_static_junk(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn publish_skips_version_control_and_os_junk_anywhere() {
+        for rel in [".git/HEAD", "blog/.svn/x", "img/.DS_Store", "Thumbs.db"] {
+            assert!(is_unpublished(rel), "{rel}");
+        }
+        for rel in ["index.html", ".well-known/x", "a~", "blog/.gitkeep"] {
+            assert!(!is_unpublished(rel), "{rel}");
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! URL paths and the output files they map to. A page at `/blog/x/` is
+//! written to `blog/x/index.html`, served by the preview from there, stored
+//! in S3 under that key (and `blog/x/` with directory keys) and invalidated
+//! in CloudFront as both URLs; the build, serve and publish must agree on
+//! that mapping, so it is written once, here, with percent-decoding.
+
+/// The byte written as `%XY` at the start of `bytes`, if it is one.
+fn escaped_byte(bytes: &[u8]) -> Option<u8> {
+    let hex = std::str::from_utf8(bytes.get(1..3)?).ok()?;
+    u8::from_str_radix(hex, 16).ok()
+}
+
+/// Decodes `%XY` escapes; a `%` that starts no escape is kept as it is
+/// when `strict` is off and makes the whole path `None` when it is on.
+fn decode_bytes(s: &str, strict: bool) -> Option<Vec<u8>> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            match escaped_byte(&bytes[i..]) {
+                Some(v) => {
+                    out.push(v);
+                    i += 3;
+                    continue;
+                }
+                None if strict => return None,
+                None => {}
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    Some(out)
+}
+
+/// Percent-decodes a request path; `None` for a malformed escape or bytes
+/// that are not UTF-8, which a server refuses rather than guesses at.
+pub fn decode_strict(s: &str) -> Option<String> {
+    String::from_utf8(decode_bytes(s, true)?).ok()
+}
+
+/// Percent-decodes a link an author wrote, keeping what does not decode:
+/// a Markdown link is checked and resolved, never refused.
+pub fn decode_lossy(s: &str) -> String {
+    // Never `None` when not strict.
+    let bytes = decode_bytes(s, false).unwrap_or_default();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The page file of a folder: `""` → `index.html`, `blog/x` → `blog/x/index.html`.
+pub fn index_file(dir: &str) -> String {
+    if dir.is_empty() {
+        "index.html".into()
+    } else {
+        format!("{dir}/index.html")
+    }
+}
+
+/// Site path `/blog/x/` → output file `blog/x/index.html`; `/a.html` →
+/// `a.html`; `/old/post` (no extension: a page) → `old/post/index.html`.
+pub fn output_file(path: &str) -> String {
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".into()
+    } else if path.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else if trimmed
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+    {
+        trimmed.to_string()
+    } else {
+        format!("{trimmed}/index.html")
+    }
+}
+
+/// The folder whose page an output file is: `index.html` → `""`,
+/// `blog/x/index.html` → `blog/x`; `None` for any other file.
+pub fn page_dir(file: &str) -> Option<&str> {
+    if file == "index.html" {
+        Some("")
+    } else {
+        file.strip_suffix("/index.html")
+    }
+}
+
+/// The site path an output file is served at, the inverse of
+/// [`output_file`]: `blog/x/index.html` → `/blog/x/`, `atom.xml` → `/atom.xml`.
+pub fn site_path(file: &str) -> String {
+    match page_dir(file) {
+        Some("") => "/".into(),
+        Some(dir) => format!("/{dir}/"),
+        None => format!("/{file}"),
+    }
+}
+
+/// The folder key an object store keeps a copy of a page under, so a
+/// folder URL finds it with no index-document logic: `blog/x/index.html`
+/// → `blog/x/`. The root page has none (its key would be empty).
+pub fn directory_key(file: &str) -> Option<String> {
+    page_dir(file)
+        .filter(|dir| !dir.is_empty())
+        .map(|dir| format!("{dir}/"))
+}
+
+/// The URLs a stored object is served at: a page at its folder URL and
+/// its `index.html` (`blog/x/index.html` → `/blog/x/`, `/blog/x/index.html`),
+/// a page's folder-key copy (`blog/x/`) at the same two, any other file at
+/// its own path.
+pub fn urls_for(key_path: &str) -> Vec<String> {
+    let path = key_path.trim_start_matches('/');
+    match page_dir(path).or_else(|| path.strip_suffix('/')) {
+        Some(dir) => {
+            let url = if dir.is_empty() {
+                "/".to_string()
+            } else {
+                format!("/{dir}/")
+            };
+            let index = format!("{url}index.html");
+            vec![url, index]
+        }
+        None => vec![format!("/{path}")],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_decoding_refuses_what_lossy_keeps() {
+        assert_eq!(decode_strict("/a%20b").as_deref(), Some("/a b"));
+        assert_eq!(decode_lossy("/a%20b"), "/a b");
+        for bad in ["/%zz", "/%2", "/50%", "/%ff"] {
+            assert_eq!(decode_strict(bad), None, "{bad}");
+        }
+        assert_eq!(decode_lossy("/%zz"), "/%zz");
+        assert_eq!(decode_lossy("/50%"), "/50%");
+        assert_eq!(decode_lossy("/%ff"), "/\u{fffd}");
+        assert_eq!(decode_lossy("caf%C3%A9"), "caf\u{e9}");
+    }
+
+    #[test]
+    fn site_paths_to_output_files() {
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/blog/x/"), "blog/x/index.html");
+        assert_eq!(output_file("/atom.xml"), "atom.xml");
+        assert_eq!(output_file("/old/post"), "old/post/index.html");
+        assert_eq!(index_file(""), "index.html");
+        assert_eq!(index_file("blog"), "blog/index.html");
+    }
+
+    #[test]
+    fn output_file_and_site_path_are_inverses() {
+        let paths = [
+            "/",
+            "/blog/",
+            "/blog/x/",
+            "/tags/c++/",
+            "/v1.2/",
+            "/atom.xml",
+            "/blog/atom.xml",
+            "/a.b/c.html",
+            "/404.html",
+        ];
+        for path in paths {
+            let file = output_file(path);
+            assert_eq!(site_path(&file), path, "{path} → {file}");
+            assert_eq!(output_file(&site_path(&file)), file, "{file}");
+        }
+    }
+
+    #[test]
+    fn folder_keys_of_pages_only() {
+        assert_eq!(
+            directory_key("blog/x/index.html").as_deref(),
+            Some("blog/x/")
+        );
+        assert_eq!(directory_key("index.html"), None);
+        assert_eq!(directory_key("blog/myindex.html"), None);
+        assert_eq!(directory_key("atom.xml"), None);
+    }
+
+    #[test]
+    fn urls_of_objects() {
+        assert_eq!(urls_for("index.html"), ["/", "/index.html"]);
+        assert_eq!(
+            urls_for("blog/x/index.html"),
+            ["/blog/x/", "/blog/x/index.html"]
+        );
+        assert_eq!(urls_for("blog/x/"), ["/blog/x/", "/blog/x/index.html"]);
+        assert_eq!(urls_for("atom.xml"), ["/atom.xml"]);
+        assert_eq!(urls_for(""), ["/"]);
+    }
+}
