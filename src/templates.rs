@@ -53,6 +53,9 @@ pub enum Reads {
     SectionPages,
     /// `tag.pages`: every page of the tag.
     TagPages,
+    /// `paginator`: a listing template that pages; one that does not gets
+    /// a single page listing everything.
+    Paginator,
 }
 
 impl Templates {
@@ -309,7 +312,12 @@ fn mentions(text: &str) -> HashSet<Reads> {
         let code = &rest[..end];
         rest = &rest[end..];
         if code.contains("__tera_context") {
-            found.extend([Reads::Body, Reads::SectionPages, Reads::TagPages]);
+            found.extend([
+                Reads::Body,
+                Reads::SectionPages,
+                Reads::TagPages,
+                Reads::Paginator,
+            ]);
             continue;
         }
         // Fields are reached as attributes (`p.content`) or by name
@@ -332,6 +340,9 @@ fn mentions(text: &str) -> HashSet<Reads> {
         }
         // Any list of pages but the pager's own counts: `section.pages`,
         // `tag.pages`, or the same through another name.
+        if code.contains("paginator") {
+            found.insert(Reads::Paginator);
+        }
         let without_pager = code.replace("paginator.pages", "");
         if reaches(&without_pager, "pages") {
             found.extend([Reads::SectionPages, Reads::TagPages]);
@@ -398,7 +409,11 @@ mod tests {
         .map(|(n, t)| (n.to_string(), (PathBuf::from(n), t.to_string())))
         .collect();
         let reads = analyse_reads(&all);
-        assert!(reads["pager.html"].is_empty());
+        assert_eq!(
+            reads["pager.html"],
+            HashSet::from([Reads::Paginator]),
+            "the pager's own pages are not a whole listing"
+        );
         assert!(reads["count.html"].contains(&Reads::TagPages));
         assert!(reads["aliased.html"].contains(&Reads::SectionPages));
     }

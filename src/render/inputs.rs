@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use tera::Value;
 
 use super::digest::{PageDigest, SiteDigest};
+use super::kinds::{section, tag};
 use super::values;
 use crate::config::Config;
 use crate::site::{Pager, Site, paginate};
@@ -34,6 +35,16 @@ impl<'a> RenderInputs<'a> {
         pages: Vec<&'a PageDigest>,
     ) -> RenderInputs<'a> {
         let digest = SiteDigest::new(site, &pages);
+        let per_pager = |template: &str, configured: usize, listed: usize| {
+            // A template that never reads `paginator` lists its pages
+            // another way (`section.pages`): pager pages would each repeat
+            // the whole list, so it gets one page, as in Hugo and Zola.
+            if templates.reads(template, Reads::Paginator) {
+                configured
+            } else {
+                listed.max(1)
+            }
+        };
         let mut inputs = RenderInputs {
             site,
             config,
@@ -44,7 +55,11 @@ impl<'a> RenderInputs<'a> {
             tag_pagers: site
                 .tags
                 .iter()
-                .map(|t| paginate(&t.path, t.pages.len(), config.build.paginate_by))
+                .map(|t| {
+                    let listed = t.pages.len();
+                    let size = per_pager(tag::TEMPLATE, config.build.paginate_by, listed);
+                    paginate(&t.path, listed, size)
+                })
                 .collect(),
             config_value: values::config_value(config),
             section_values: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
@@ -53,11 +68,13 @@ impl<'a> RenderInputs<'a> {
         inputs.section_pagers = (0..site.sections.len())
             .map(|s| {
                 let section = &site.sections[s];
-                let per_pager = section
+                let configured = section
                     .front_matter
                     .paginate_by
                     .unwrap_or(config.build.paginate_by);
-                paginate(&section.path, inputs.section_listing(s).len(), per_pager)
+                let listed = inputs.section_listing(s).len();
+                let size = per_pager(section::template(site, s), configured, listed);
+                paginate(&section.path, listed, size)
             })
             .collect();
         inputs

@@ -66,3 +66,54 @@ fn section_front_matter_overrides_paginate_by_and_zero_disables() {
     );
     assert!(!has_output(&built, "blog/page/2/index.html"));
 }
+
+/// A listing template that reads `section.pages` or `tag.pages` but never
+/// `paginator` gets one page: pager pages would each repeat the whole list
+/// (a 7,900-post tag once wrote 792 of them, 840 KB each).
+#[test]
+fn listings_whose_template_does_not_paginate_get_one_page() {
+    let all = "[{% for p in section.pages %}{{ p.title }}{% endfor %}]";
+    let built = five_posts()
+        .file("templates/section.html", all)
+        .file(
+            "templates/tag.html",
+            "[{% for p in tag.pages %}{{ p.title }}{% endfor %}]",
+        )
+        .build();
+    assert_eq!(output(&built, "blog/index.html"), "[P5P4P3P2P1]");
+    assert_eq!(output(&built, "tags/t/index.html"), "[P5P4P3P2P1]");
+    for pager in [
+        "blog/page/2/index.html",
+        "blog/page/1/index.html",
+        "tags/t/page/2/index.html",
+        "tags/t/page/1/index.html",
+    ] {
+        assert!(!has_output(&built, pager), "{pager} written");
+    }
+    // The home page's template still pages.
+    assert!(has_output(&built, "page/2/index.html"));
+}
+
+/// The same at the scale the defect was found: 10,000 posts under one tag
+/// whose template lists `tag.pages` write one tag page, not 1,000.
+#[test]
+fn a_ten_thousand_post_tag_listing_every_page_writes_one_page() {
+    let site = Site::with_config(&format!("{CONFIG}[build]\npaginate_by = 10\n"));
+    for i in 0..10_000 {
+        site.write(
+            &format!("content/blog/p{i:05}.md"),
+            post(&format!("P{i}"), "2024-01-01", &["all"], "x").as_bytes(),
+        );
+    }
+    let built = site
+        .file("templates/tag.html", "{{ tag.pages | length }} pages")
+        .build();
+    let tag_pages: Vec<&str> = built
+        .outputs
+        .iter()
+        .map(|o| o.path.as_str())
+        .filter(|p| p.starts_with("tags/all/") && p.ends_with("index.html"))
+        .collect();
+    assert_eq!(tag_pages, ["tags/all/index.html"]);
+    assert_eq!(output(&built, "tags/all/index.html"), "10000 pages");
+}
