@@ -3,6 +3,15 @@
 //! machine's MIME database (`/etc/mime.types` differs between
 //! a laptop and a CI runner, and a wrong type breaks a page for everyone).
 
+/// What a key of no known type is served as.
+const UNKNOWN: &str = "application/octet-stream";
+
+/// Whether `name` ends in an extension this table knows: `2.4.1` or
+/// `v1.2` does not, so a URL ending so is a folder, not a file.
+pub fn is_known(name: &str) -> bool {
+    content_type(name) != UNKNOWN
+}
+
 /// The Content-Type S3 should serve `key` with. Text types carry `charset=utf-8`.
 pub fn content_type(key: &str) -> &'static str {
     let name = key.rsplit('/').next().unwrap_or(key);
@@ -46,7 +55,7 @@ pub fn content_type(key: &str) -> &'static str {
         "ogg" => "audio/ogg",
         "wav" => "audio/wav",
         "vtt" => "text/vtt; charset=utf-8",
-        _ => "application/octet-stream",
+        _ => UNKNOWN,
     }
 }
 

@@ -57,22 +57,44 @@ pub fn index_file(dir: &str) -> String {
     }
 }
 
+/// Whether a path's last segment names a file: it has an extension the
+/// MIME table knows (`.html`, `.xml`, `.png`…). `/releases/2.4.1` does
+/// not: written as a file it would be served as a download.
+fn names_a_file(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or(path);
+    last.contains('.') && crate::mime::is_known(last)
+}
+
 /// Site path `/blog/x/` → output file `blog/x/index.html`; `/a.html` →
-/// `a.html`; `/old/post` (no extension: a page) → `old/post/index.html`.
+/// `a.html`; `/old/post` or `/releases/2.4.1` (no file extension: a page)
+/// → `old/post/index.html`.
 pub fn output_file(path: &str) -> String {
     let trimmed = path.trim_start_matches('/');
     if trimmed.is_empty() {
         "index.html".into()
     } else if path.ends_with('/') {
         format!("{trimmed}index.html")
-    } else if trimmed
-        .rsplit('/')
-        .next()
-        .is_some_and(|last| last.contains('.'))
-    {
+    } else if names_a_file(trimmed) {
         trimmed.to_string()
     } else {
         format!("{trimmed}/index.html")
+    }
+}
+
+/// A URL path as an author writes it (`old/post`, ` /releases/2.4.1`,
+/// `old/post.html`) → the site path it names: rooted, and a folder
+/// (ending in `/`) unless its last segment names a file.
+pub fn normalize(written: &str) -> String {
+    let trimmed = written.trim();
+    let rooted = if trimmed.starts_with('/') {
+        trimmed.to_string()
+    } else {
+        format!("/{trimmed}")
+    };
+    if rooted.ends_with('/') || names_a_file(&rooted) {
+        rooted
+    } else {
+        format!("{rooted}/")
     }
 }
 
@@ -128,6 +150,21 @@ pub fn urls_for(key_path: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_paths_name_folders_unless_they_end_in_a_known_extension() {
+        assert_eq!(normalize("old/post.html"), "/old/post.html");
+        assert_eq!(normalize("/old/post"), "/old/post/");
+        assert_eq!(normalize("/old/"), "/old/");
+        assert_eq!(normalize("releases/2.4.1"), "/releases/2.4.1/");
+        assert_eq!(normalize("/docs/v1.2"), "/docs/v1.2/");
+        assert_eq!(normalize("feed.xml"), "/feed.xml");
+        assert_eq!(output_file("/releases/2.4.1"), "releases/2.4.1/index.html");
+        for written in ["a/b", "r/2.4.1", "x.html", "/y/", "img/p.png"] {
+            let path = normalize(written);
+            assert_eq!(site_path(&output_file(&path)), path, "{written}");
+        }
+    }
 
     #[test]
     fn strict_decoding_refuses_what_lossy_keeps() {

@@ -113,6 +113,28 @@ fn slug_weight_template_summary_and_aliases() {
     assert!(has_output(&built, "old.html"));
 }
 
+/// Only a real file extension makes an alias a file: `releases/2.4.1` and
+/// `docs/v1.2` are folders with an index.html (written as extensionless
+/// files they were served, and stored in S3, as downloads).
+#[test]
+fn aliases_with_dots_but_no_file_extension_are_pages() {
+    let built = Site::new()
+        .file(
+            "content/r.md",
+            "---\ntitle: R\naliases: [releases/2.4.1, /docs/v1.2, feed.xml]\n---\nx\n",
+        )
+        .build();
+    for page in ["releases/2.4.1/index.html", "docs/v1.2/index.html"] {
+        assert!(
+            output(&built, page).contains("url=https://example.com/r/"),
+            "{page}"
+        );
+    }
+    assert!(!has_output(&built, "releases/2.4.1"));
+    assert!(!has_output(&built, "docs/v1.2"));
+    assert!(has_output(&built, "feed.xml"), "a known extension stays a file");
+}
+
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
     let site = Site::new()

@@ -36,7 +36,12 @@ pub fn page_aliases(site: &Site) -> Vec<Job> {
                 to: page.path.clone(),
             };
             let origin = page.source.display().to_string();
-            jobs.push(Job::new(kind, "alias.html", normalize_alias(alias), origin));
+            jobs.push(Job::new(
+                kind,
+                "alias.html",
+                crate::urlpath::normalize(alias),
+                origin,
+            ));
         }
     }
     jobs
@@ -49,33 +54,5 @@ impl OutputKind for Alias {
 
     fn context(&self, input: &RenderInputs, ctx: &mut Context) {
         ctx.insert("target", &input.config.permalink(&self.to));
-    }
-}
-
-/// `old/post.html` stays a file; `old/post` and `/old/post/` become folders with index.html.
-fn normalize_alias(alias: &str) -> String {
-    let trimmed = alias.trim();
-    let with_slash = if trimmed.starts_with('/') {
-        trimmed.to_string()
-    } else {
-        format!("/{trimmed}")
-    };
-    let last = with_slash.rsplit('/').next().unwrap_or("");
-    if with_slash.ends_with('/') || last.contains('.') {
-        with_slash
-    } else {
-        format!("{with_slash}/")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn aliases_normalize() {
-        assert_eq!(normalize_alias("old/post.html"), "/old/post.html");
-        assert_eq!(normalize_alias("/old/post"), "/old/post/");
-        assert_eq!(normalize_alias("/old/"), "/old/");
     }
 }
