@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod mime;
 pub mod output;
 pub mod publish;
+pub mod rebase;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -369,7 +369,8 @@ impl<'a, 'p> Pass<'a, 'p> {
         if let Some(slice) = self.summary.of(&self.events) {
             let mut html = String::new();
             pulldown_cmark::html::push_html(&mut html, slice.iter().cloned());
-            self.out.summary = Some(html);
+            // Shown on listings and in feeds, not on the post itself.
+            self.out.summary = Some(crate::rebase::for_listing(&html, self.page.path));
         }
         self.out.html.reserve(self.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut self.out.html, self.events.into_iter());

@@ -77,7 +77,8 @@ pub fn render_page_markdown(
         }
     }
     if let Some(summary) = &page.front_matter.summary {
-        page.rendered.summary = Some(markdown::render_inline(summary, md));
+        let html = markdown::render_inline(summary, md);
+        page.rendered.summary = Some(crate::rebase::for_listing(&html, &page.path));
     }
 }
 

@@ -25,6 +25,15 @@ pub struct RenderInputs<'a> {
     pub config_value: Value,
     section_values: Vec<OnceLock<Value>>,
     tag_values: Vec<OnceLock<Value>>,
+    /// Per page: its content and summary as feeds show them.
+    feed_html: Vec<OnceLock<FeedHtml>>,
+}
+
+/// A page's HTML with every URL absolute, for feed readers, which resolve
+/// relative ones against the feed's URL.
+pub struct FeedHtml {
+    pub content: String,
+    pub summary: Option<String>,
 }
 
 impl<'a> RenderInputs<'a> {
@@ -64,6 +73,7 @@ impl<'a> RenderInputs<'a> {
             config_value: values::config_value(config),
             section_values: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
             tag_values: site.tags.iter().map(|_| OnceLock::new()).collect(),
+            feed_html: site.pages.iter().map(|_| OnceLock::new()).collect(),
         };
         inputs.section_pagers = (0..site.sections.len())
             .map(|s| {
@@ -136,6 +146,22 @@ impl<'a> RenderInputs<'a> {
                 values::tag_value(self.site, t, self.config, pages)
             })
             .clone()
+    }
+
+    /// Page `i`'s HTML as feeds show it, made once however many feeds list it.
+    pub fn feed_html(&self, i: usize) -> &FeedHtml {
+        self.feed_html[i].get_or_init(|| {
+            let page = &self.site.pages[i];
+            let permalink = self.config.permalink(&page.path);
+            let rendered = &page.rendered;
+            FeedHtml {
+                content: crate::rebase::absolute(&rendered.html, &permalink),
+                summary: rendered
+                    .summary
+                    .as_deref()
+                    .map(|s| crate::rebase::absolute(s, &permalink)),
+            }
+        })
     }
 
     /// The `paginator` value of pager `p` of `pagers` over `listing`.

@@ -124,3 +124,102 @@ fn robots_and_404() {
     assert!(has_output(&built, "404.html"));
     assert!(output(&built, "404.html").contains("Page not found"));
 }
+
+/// Every `href`, `src` and `srcset` URL in an HTML fragment.
+fn urls_in(html: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for attribute in ["href=\"", "src=\"", "srcset=\""] {
+        for (at, _) in html.match_indices(attribute) {
+            let value = &html[at + attribute.len()..];
+            let value = &value[..value.find('"').unwrap_or(value.len())];
+            if attribute == "srcset=\"" {
+                urls.extend(
+                    value
+                        .split(',')
+                        .map(|c| c.split_whitespace().next().unwrap_or("").to_string()),
+                );
+            } else {
+                urls.push(value.to_string());
+            }
+        }
+    }
+    urls
+}
+
+/// A bundle post whose body links the ways authors do: a picture beside
+/// it, an in-page anchor, a root-relative page, raw HTML, a footnote.
+fn bundle_post() -> Site {
+    site().file("content/blog/trip/diagram.png", "png").file(
+        "content/blog/trip/index.md",
+        "---\ntitle: Trip\ndate: 2024-05-01\ntags: [x]\n---\n\
+         See [how to opt out](#how-to-opt-out), the note[^n] and ![d](diagram.png).\n\n\
+         More: [about](/about/), <img src=\"raw.png\" srcset=\"raw.png 1x, /big.png 2x\">, \
+         [up](../a/) and <a href=\"mailto:me@example.com\">mail</a>.\n\n\
+         ## How to opt out\n\nText.\n\n[^n]: The note.\n",
+    )
+}
+
+/// Feed readers resolve relative URLs against the feed, not the page: in
+/// every feed, every URL of an entry's content and summary is absolute.
+#[test]
+fn feed_entries_carry_only_absolute_urls() {
+    let built = bundle_post().build();
+    for feed in ["atom.xml", "tags/x/atom.xml"] {
+        let xml = output(&built, feed);
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let entry = children(doc.root_element(), "entry")
+            .into_iter()
+            .find(|e| children(*e, "title")[0].text() == Some("Trip"))
+            .expect("the bundle post is in the feed");
+        let content = children(entry, "content")[0].text().unwrap_or("");
+        let urls = urls_in(content);
+        for expected in [
+            "https://example.com/blog/trip/#how-to-opt-out",
+            "https://example.com/blog/trip/diagram.png",
+            "https://example.com/about/",
+            "https://example.com/blog/trip/raw.png",
+            "https://example.com/big.png",
+            "https://example.com/blog/a/",
+        ] {
+            assert!(
+                urls.iter().any(|u| u == expected),
+                "{feed}: {expected} not in {urls:?}"
+            );
+        }
+        for entry in children(doc.root_element(), "entry") {
+            for part in ["content", "summary"] {
+                for node in children(entry, part) {
+                    for url in urls_in(node.text().unwrap_or("")) {
+                        assert!(
+                            url.starts_with("https://") || url.starts_with("mailto:"),
+                            "{feed} {part}: {url} is relative"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A summary on a listing points into the post, not into the listing, and
+/// drops footnote references whose notes it does not show.
+#[test]
+fn summaries_on_listings_link_into_the_post() {
+    let built = bundle_post()
+        .file(
+            "templates/index.html",
+            "{% for p in paginator.pages %}{{ p.summary | safe }}{% endfor %}",
+        )
+        .build();
+    let home = output(&built, "index.html");
+    assert!(
+        home.contains("href=\"/blog/trip/#how-to-opt-out\""),
+        "{home}"
+    );
+    assert!(home.contains("src=\"/blog/trip/diagram.png\""), "{home}");
+    assert!(!home.contains("footnote-reference"), "{home}");
+    // The post itself keeps its own links as written.
+    let page = output(&built, "blog/trip/index.html");
+    assert!(page.contains("href=\"#how-to-opt-out\""), "{page}");
+    assert!(has_output(&built, "blog/trip/diagram.png"));
+}

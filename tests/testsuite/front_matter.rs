@@ -132,7 +132,10 @@ fn aliases_with_dots_but_no_file_extension_are_pages() {
     }
     assert!(!has_output(&built, "releases/2.4.1"));
     assert!(!has_output(&built, "docs/v1.2"));
-    assert!(has_output(&built, "feed.xml"), "a known extension stays a file");
+    assert!(
+        has_output(&built, "feed.xml"),
+        "a known extension stays a file"
+    );
 }
 
 #[test]

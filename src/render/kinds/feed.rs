@@ -103,8 +103,9 @@ impl OutputKind for Feed {
     }
 }
 
-fn feed_entry<'a>(input: &RenderInputs<'a>, i: usize) -> FeedEntry<'a> {
+fn feed_entry<'a>(input: &'a RenderInputs<'a>, i: usize) -> FeedEntry<'a> {
     let page = &input.site.pages[i];
+    let html = input.feed_html(i);
     let fm = &page.front_matter;
     let date = fm.date.as_ref().map(|d| d.rfc3339()).unwrap_or_default();
     FeedEntry {
@@ -116,8 +117,8 @@ fn feed_entry<'a>(input: &RenderInputs<'a>, i: usize) -> FeedEntry<'a> {
             .map(|d| d.rfc3339())
             .unwrap_or_else(|| date.clone()),
         date,
-        summary: page.rendered.summary.as_deref(),
-        content: &page.rendered.html,
+        summary: html.summary.as_deref(),
+        content: &html.content,
         tags: fm.tags.iter().map(String::as_str).collect(),
     }
 }
