@@ -26,6 +26,11 @@ pub struct Finding {
     pub problem: String,
     /// The output pages (site paths) it appears on, sorted.
     pub pages: Vec<String>,
+    /// Whether it was found away from its source's own page (a summary on
+    /// a listing): one place may break differently on different pages,
+    /// and its own page's account is the one to tell.
+    #[serde(skip)]
+    pub elsewhere: bool,
 }
 
 /// The result of a check.
@@ -81,6 +86,7 @@ impl Report {
                         url: written.to_string(),
                         problem: problem.clone(),
                         pages: page_paths(&built.outputs, std::iter::once(page)),
+                        elsewhere: false,
                     });
                 }
             }
@@ -164,20 +170,22 @@ fn line(f: &Finding, what: &str) -> String {
     format!("{place}: {what}: {} ({}{pages})", f.url, f.problem)
 }
 
-/// Merges findings of the same URL at the same place and sorts them.
+/// Merges findings of the same URL at the same place (telling the
+/// problem as on the source's own page) and sorts them.
 fn merge(list: &mut Vec<Finding>) {
     list.sort_by(|a, b| {
-        (&a.file, a.line, &a.url, &a.problem).cmp(&(&b.file, b.line, &b.url, &b.problem))
+        (&a.file, a.line, &a.url, a.elsewhere, &a.problem).cmp(&(
+            &b.file,
+            b.line,
+            &b.url,
+            b.elsewhere,
+            &b.problem,
+        ))
     });
     let mut merged: Vec<Finding> = Vec::with_capacity(list.len());
     for f in list.drain(..) {
         match merged.last_mut() {
-            Some(last)
-                if last.file == f.file
-                    && last.line == f.line
-                    && last.url == f.url
-                    && last.problem == f.problem =>
-            {
+            Some(last) if last.file == f.file && last.line == f.line && last.url == f.url => {
                 last.pages.extend(f.pages);
                 last.pages.sort();
                 last.pages.dedup();
@@ -199,6 +207,7 @@ mod tests {
             url: url.into(),
             problem: "p".into(),
             pages: vec![page.into()],
+            elsewhere: false,
         }
     }
 

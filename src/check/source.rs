@@ -105,8 +105,11 @@ impl<'a> Sources<'a> {
     pub fn attribute(&self, broken: &[BrokenOnPage]) -> Vec<Finding> {
         let mut findings = Vec::new();
         for b in broken {
+            let own_page = self.owners.get(&self.outputs[b.output].path);
             for (location, problem) in self.locate(b.output, &b.url, &b.offsets) {
+                let elsewhere = own_page.is_none_or(|o| o.location(None).file != location.file);
                 findings.push(Finding {
+                    elsewhere,
                     file: location.file,
                     line: location.line,
                     url: b.url.clone(),
