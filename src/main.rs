@@ -9,6 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use clap_complete::Shell;
 
 use ssg::build::{self, BuildOptions};
+use ssg::check::{self, CheckOptions};
 use ssg::config::CONFIG_FILE;
 use ssg::error::BuildError;
 use ssg::{log, scaffold};
@@ -97,11 +98,23 @@ enum Command {
         #[arg(long, env = "AWS_PROFILE")]
         profile: Option<String>,
     },
-    /// Build in memory and check every internal link; exit 1 on a broken one
+    /// Build in memory and check every link of every page; exit 1 on a broken one
     Check {
         /// Include pages marked draft
         #[arg(long)]
         drafts: bool,
+        /// Print the report as JSON (for CI)
+        #[arg(long)]
+        json: bool,
+        /// Also check http(s) links to other sites (answers are cached for a day)
+        #[arg(long)]
+        external: bool,
+        /// With --external: requests in flight at once
+        #[arg(long, default_value_t = 8, value_name = "N")]
+        concurrency: usize,
+        /// With --external: seconds one request may take
+        #[arg(long, default_value_t = 10, value_name = "SECS")]
+        timeout: u64,
     },
     /// Print a shell completion script
     Completions { shell: Shell },
@@ -166,30 +179,19 @@ fn cmd_build(root: &Path, output: Option<&Path>, opts: BuildOptions) -> Result<(
     Ok(())
 }
 
-fn cmd_check(root: &Path, drafts: bool) -> Result<bool> {
-    let built = build::build(
-        root,
-        &BuildOptions {
-            drafts,
-            use_cache: true,
-            ..Default::default()
-        },
-    )?;
-    print_warnings(&built);
-    for link in &built.broken_links {
-        eprintln!("error: {link}");
+fn cmd_check(root: &Path, opts: &CheckOptions, json: bool) -> Result<bool> {
+    let report = check::check(root, opts)?;
+    for w in &report.warnings {
+        log::warn(&w.to_string());
     }
-    let pages = built.stats.pages;
-    if built.broken_links.is_empty() {
-        log::info(&format!("Checked {pages} pages: no broken internal links"));
-        Ok(true)
+    if json {
+        println!("{}", report.json());
+    } else if report.is_clean() && report.redirects.is_empty() && report.rate_limited.is_empty() {
+        log::info(&report.text());
     } else {
-        eprintln!(
-            "{} broken internal link(s) in {pages} pages",
-            built.broken_links.len()
-        );
-        Ok(false)
+        eprintln!("{}", report.text());
     }
+    Ok(report.is_clean())
 }
 
 fn run(cli: Cli) -> Result<bool> {
@@ -276,9 +278,23 @@ fn run(cli: Cli) -> Result<bool> {
             )?;
             Ok(true)
         }
-        Command::Check { drafts } => {
+        Command::Check {
+            drafts,
+            json,
+            external,
+            concurrency,
+            timeout,
+        } => {
             let root = find_root(cli.root.as_deref())?;
-            cmd_check(&root, drafts)
+            let opts = CheckOptions {
+                drafts,
+                external: external.then(|| check::external::Settings {
+                    concurrency,
+                    timeout: std::time::Duration::from_secs(timeout),
+                    ..Default::default()
+                }),
+            };
+            cmd_check(&root, &opts, json)
         }
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "ssg", &mut std::io::stdout());

@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use std::iter::Peekable;
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::line_of_offset;
@@ -215,7 +217,12 @@ impl<'a, 'p> Pass<'a, 'p> {
                 id,
             }) => {
                 self.in_link += 1;
-                let dest_url = rewrite_link(&dest_url, self.body, offset, self.page, &mut self.out);
+                // `<x@y.org>` is a mailto: link whose destination is written without the scheme.
+                let dest_url = if link_type == LinkType::Email {
+                    dest_url
+                } else {
+                    rewrite_link(&dest_url, self.body, offset, self.page, &mut self.out)
+                };
                 self.events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,

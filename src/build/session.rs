@@ -362,6 +362,11 @@ impl Session {
         })
     }
 
+    /// The loaded templates (`ssg check` traces links back to them).
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
     /// What a render reads, for the render module's own tests.
     #[cfg(test)]
     pub(crate) fn render_parts(&mut self) -> (&Site, &Config, &Templates, &mut PageMemory) {

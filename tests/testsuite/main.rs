@@ -7,6 +7,7 @@ mod bad_input;
 mod browser;
 mod build_cache;
 mod cdp;
+mod check;
 mod cli;
 mod feeds;
 mod front_matter;
