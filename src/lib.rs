@@ -14,6 +14,7 @@ pub mod log;
 pub mod markdown;
 pub mod mime;
 pub mod output;
+pub mod provision;
 pub mod publish;
 pub mod render;
 pub mod scaffold;

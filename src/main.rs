@@ -97,6 +97,8 @@ enum Command {
         #[arg(long, env = "AWS_PROFILE")]
         profile: Option<String>,
     },
+    /// Create (or check, or destroy) the AWS side: private bucket, CloudFront, certificate, DNS, CI role
+    Provision(ProvisionArgs),
     /// Build in memory and check every internal link; exit 1 on a broken one
     Check {
         /// Include pages marked draft
@@ -105,6 +107,70 @@ enum Command {
     },
     /// Print a shell completion script
     Completions { shell: Shell },
+}
+
+#[derive(clap::Args)]
+struct ProvisionArgs {
+    /// Serve the site on this domain (repeat for more, e.g. the www name)
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    domains: Vec<String>,
+    /// Region of the bucket (default: [publish] region, the AWS configuration's, else us-east-1)
+    #[arg(long)]
+    region: Option<String>,
+    /// Bucket name (default: [publish] bucket, else derived from the domain or the site title)
+    #[arg(long)]
+    bucket: Option<String>,
+    /// Print the plan and change nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the plan and the result as JSON
+    #[arg(long)]
+    json: bool,
+    /// Read the live setup back and list every drift; exit 1 if any
+    #[arg(long, conflicts_with_all = ["destroy", "dry_run"])]
+    check: bool,
+    /// Delete everything ssg provision created for this site
+    #[arg(long)]
+    destroy: bool,
+    /// Do not ask before destroying
+    #[arg(long, requires = "destroy")]
+    yes: bool,
+    /// Do not wait for certificate validation or deployment; rerun later to finish
+    #[arg(long)]
+    no_wait: bool,
+    /// Set up publishing from CI (github)
+    #[arg(long, value_name = "PROVIDER")]
+    ci: Option<String>,
+    /// The GitHub repository allowed to publish, OWNER/NAME
+    #[arg(long, requires = "ci")]
+    repo: Option<String>,
+    /// The branch allowed to publish
+    #[arg(long, default_value = "main", requires = "ci")]
+    branch: String,
+    /// AWS profile to take credentials from (default: AWS_PROFILE or the default chain)
+    #[arg(long, env = "AWS_PROFILE")]
+    profile: Option<String>,
+}
+
+fn cmd_provision(root: &Path, args: ProvisionArgs) -> Result<bool> {
+    ssg::provision::provision(
+        root,
+        &ssg::provision::ProvisionOptions {
+            domains: args.domains,
+            region: args.region,
+            bucket: args.bucket,
+            dry_run: args.dry_run,
+            json: args.json,
+            check: args.check,
+            destroy: args.destroy,
+            yes: args.yes,
+            no_wait: args.no_wait,
+            ci: args.ci,
+            repo: args.repo,
+            branch: args.branch,
+            profile: args.profile,
+        },
+    )
 }
 
 /// The site root: `--root`, else the nearest ancestor of the current folder holding ssg.toml.
@@ -276,6 +342,7 @@ fn run(cli: Cli) -> Result<bool> {
             )?;
             Ok(true)
         }
+        Command::Provision(args) => cmd_provision(&find_root(cli.root.as_deref())?, args),
         Command::Check { drafts } => {
             let root = find_root(cli.root.as_deref())?;
             cmd_check(&root, drafts)
