@@ -769,3 +769,220 @@ fn config_step(desired: &Desired, observed: &Observed) -> Step {
     };
     Step::new(Resource::Config, "ssg.toml [publish]", action, why)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provision::distribution::{Settings, new_config};
+    use crate::provision::observe::view;
+
+    const DAY: i64 = 86_400;
+
+    fn desired(domains: &[&str]) -> Desired {
+        Desired {
+            names: Names::new("site"),
+            region: "eu-west-1".into(),
+            domains: domains.iter().map(|d| d.to_string()).collect(),
+            ci: None,
+            account: "123456789012".into(),
+        }
+    }
+
+    /// What the account looks like after a complete, clean run.
+    fn converged(desired: &Desired) -> Observed {
+        let names = &desired.names;
+        let certificate = (!desired.domains.is_empty()).then(|| Certificate {
+            arn: "arn:aws:acm:us-east-1:1:certificate/c".into(),
+            status: "ISSUED".into(),
+            domains: desired.domains.clone(),
+            not_after: Some(400 * DAY),
+            validation: vec![Record {
+                name: format!("_x.{}.", desired.domains[0]),
+                kind: "CNAME".into(),
+                value: "_y.acm-validations.aws.".into(),
+            }],
+        });
+        let settings = Settings {
+            caller_reference: names.caller_reference(),
+            comment: names.comment(),
+            origin_domain: names.origin_domain(&desired.region),
+            oac_id: "OAC".into(),
+            domains: certificate
+                .as_ref()
+                .map(|c| (desired.domains.clone(), c.arn.clone())),
+        };
+        let mut distribution = view(&new_config(&settings).unwrap(), names);
+        distribution.id = "E1".into();
+        distribution.arn = "arn:aws:cloudfront::1:distribution/E1".into();
+        distribution.domain_name = "d1.cloudfront.net".into();
+        let mut zone = Zone {
+            id: "Z".into(),
+            name: "example.com.".into(),
+            records: Vec::new(),
+        };
+        if let Some(c) = &certificate {
+            zone.records.extend(c.validation.clone());
+            zone.records
+                .extend(alias_records(desired, &distribution.domain_name));
+        }
+        Observed {
+            bucket: BucketState::Ours(Bucket {
+                tagged: true,
+                public_access_block: [true; 4],
+                ownership: Some("BucketOwnerEnforced".into()),
+                encryption: Some("AES256".into()),
+                policy: Some(policy::bucket_policy("site", &distribution.arn).to_string()),
+            }),
+            oac: Some(Oac {
+                id: "OAC".into(),
+                signing_protocol: "sigv4".into(),
+                signing_behavior: "always".into(),
+                origin_type: "s3".into(),
+            }),
+            config: ConfigKeys {
+                bucket: Some("site".into()),
+                region: Some("eu-west-1".into()),
+                distribution_id: Some("E1".into()),
+                directory_keys: Some(true),
+            },
+            distribution: Some(distribution),
+            certificate,
+            zones: vec![zone],
+            ci: CiObserved::default(),
+            now: 0,
+        }
+    }
+
+    fn actions(plan: &Plan) -> Vec<(Resource, Action)> {
+        plan.steps.iter().map(|s| (s.resource, s.action)).collect()
+    }
+
+    #[test]
+    fn from_nothing_everything_is_created_in_dependency_order() {
+        let plan = plan(&desired(&[]), &Observed::default()).unwrap();
+        assert!(
+            plan.steps.iter().all(|s| s.action == Action::Create),
+            "{plan:?}"
+        );
+        let order: Vec<Resource> = plan.steps.iter().map(|s| s.resource).collect();
+        let at = |r| order.iter().position(|x| *x == r).unwrap();
+        assert!(at(Resource::Bucket) < at(Resource::OriginAccessControl));
+        assert!(at(Resource::OriginAccessControl) < at(Resource::Distribution));
+        assert!(at(Resource::Distribution) < at(Resource::BucketPolicy));
+        assert!(at(Resource::BucketPolicy) < at(Resource::Config));
+    }
+
+    #[test]
+    fn a_converged_account_is_settled() {
+        for domains in [&[][..], &["example.com"][..]] {
+            let desired = desired(domains);
+            let plan = plan(&desired, &converged(&desired)).unwrap();
+            assert!(plan.is_settled(), "{:?}", actions(&plan));
+        }
+    }
+
+    #[test]
+    fn each_drift_is_a_change_with_its_reason() {
+        let desired = desired(&[]);
+        let mut observed = converged(&desired);
+        if let BucketState::Ours(b) = &mut observed.bucket {
+            b.public_access_block[2] = false;
+            b.ownership = Some("ObjectWriter".into());
+        }
+        if let Some(d) = &mut observed.distribution {
+            d.http_version = "http1.1".into();
+            d.error_responses.retain(|e| e.0 != 403);
+        }
+        let plan = plan(&desired, &observed).unwrap();
+        let why = |r| plan.step(r).unwrap().why.join("; ");
+        assert!(why(Resource::PublicAccessBlock).contains("BlockPublicPolicy"));
+        assert!(why(Resource::ObjectOwnership).contains("ObjectWriter"));
+        assert!(why(Resource::Distribution).contains("http1.1"));
+        assert!(why(Resource::Distribution).contains("error 403"));
+        assert_eq!(plan.writes().count(), 3);
+    }
+
+    #[test]
+    fn a_taken_bucket_name_is_an_error_with_a_suggestion() {
+        let observed = Observed {
+            bucket: BucketState::Taken,
+            ..Default::default()
+        };
+        let err = plan(&desired(&[]), &observed).unwrap_err().to_string();
+        assert!(err.contains("--bucket site-site"), "{err}");
+    }
+
+    #[test]
+    fn a_pending_certificate_waits_and_keeps_the_domains_off() {
+        let desired = desired(&["example.com"]);
+        let mut observed = converged(&desired);
+        if let Some(c) = &mut observed.certificate {
+            c.status = "PENDING_VALIDATION".into();
+        }
+        if let Some(d) = &mut observed.distribution {
+            d.aliases.clear();
+            d.certificate_arn.clear();
+        }
+        let plan = plan(&desired, &observed).unwrap();
+        assert_eq!(
+            plan.step(Resource::Certificate).unwrap().action,
+            Action::Wait
+        );
+        // CloudFront refuses a pending certificate: no change asked for yet.
+        assert_eq!(
+            plan.step(Resource::Distribution).unwrap().action,
+            Action::Exists
+        );
+        assert_eq!(
+            plan.step(Resource::AliasRecords).unwrap().action,
+            Action::Wait
+        );
+    }
+
+    #[test]
+    fn without_a_zone_the_records_are_for_the_user() {
+        let desired = desired(&["example.org"]);
+        let mut observed = converged(&desired);
+        observed.zones.clear();
+        if let Some(c) = &mut observed.certificate {
+            c.status = "PENDING_VALIDATION".into();
+        }
+        let plan = plan(&desired, &observed).unwrap();
+        let step = plan.step(Resource::ValidationRecords).unwrap();
+        assert_eq!(step.action, Action::Manual);
+        assert!(
+            step.why[0].contains("_x.example.org. CNAME _y.acm-validations.aws."),
+            "{step:?}"
+        );
+        assert!(!plan.has_writes());
+    }
+
+    #[test]
+    fn an_expiring_certificate_is_reported() {
+        let desired = desired(&["example.com"]);
+        let mut observed = converged(&desired);
+        observed.now = 390 * DAY;
+        let step = plan(&desired, &observed)
+            .unwrap()
+            .step(Resource::Certificate)
+            .cloned()
+            .unwrap();
+        assert_eq!(step.action, Action::Manual);
+        assert!(step.why[0].contains("expires in 10 days"), "{step:?}");
+    }
+
+    #[test]
+    fn an_untagged_bucket_is_tagged_only_when_ssg_made_it() {
+        let desired = desired(&[]);
+        let mut observed = converged(&desired);
+        if let BucketState::Ours(b) = &mut observed.bucket {
+            b.tagged = false;
+        }
+        // Named in ssg.toml: the user's, left as it is.
+        assert!(plan(&desired, &observed).unwrap().is_settled());
+        // Not named anywhere yet: a run that stopped before tagging.
+        observed.config = ConfigKeys::default();
+        let plan = plan(&desired, &observed).unwrap();
+        assert_eq!(plan.step(Resource::Bucket).unwrap().action, Action::Change);
+    }
+}

@@ -765,6 +765,13 @@ fn a_second_run_makes_no_write_and_says_nothing_to_do() {
     assert!(again.stdout.contains("nothing to do"), "{}", again.stdout);
     assert_eq!(site.read("ssg.toml"), config_before);
     assert_eq!(distribution_for(&bucket).len(), 1);
+    let (json, relay) = provision(&site, &["provision", "--json"]);
+    json.success();
+    assert_eq!(relay.writes(), Vec::<String>::new());
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(report["result"]["applied"], serde_json::json!([]));
+    let url = format!("https://{}/", the_distribution(&bucket).domain_name());
+    assert_eq!(report["result"]["url"], url);
 }
 
 #[test]
