@@ -95,6 +95,18 @@ async fn bucket(clients: &Clients, names: &Names) -> Result<BucketState> {
 async fn bucket_settings(clients: &Clients, name: &str) -> Result<Bucket> {
     let s3 = &clients.s3;
     let what = |w: &str| format!("reading the {w} of bucket {name}");
+    let location = s3
+        .get_bucket_location()
+        .bucket(name)
+        .send()
+        .await
+        .map_err(|e| failed(&what("region"), &e))?;
+    // S3 reports us-east-1 as no constraint, and eu-west-1 as "EU" for old buckets.
+    let region = match location.location_constraint().map(|l| l.as_str()) {
+        None | Some("") => "us-east-1".to_string(),
+        Some("EU") => "eu-west-1".to_string(),
+        Some(other) => other.to_string(),
+    };
     let tagged = match s3.get_bucket_tagging().bucket(name).send().await {
         Ok(out) => out
             .tag_set()
@@ -140,6 +152,7 @@ async fn bucket_settings(clients: &Clients, name: &str) -> Result<Bucket> {
         Err(e) => return Err(failed(&what("policy"), &e)),
     };
     Ok(Bucket {
+        region,
         tagged,
         public_access_block,
         ownership,

@@ -51,6 +51,8 @@ pub enum BucketState {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bucket {
+    /// Where the bucket lives (the origin's host name depends on it).
+    pub region: String,
     pub tagged: bool,
     /// BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets.
     pub public_access_block: [bool; 4],
@@ -236,6 +238,17 @@ pub fn plan(desired: &Desired, observed: &Observed) -> anyhow::Result<Plan> {
         anyhow::bail!(
             "the bucket name \"{0}\" is taken by another AWS account (bucket names are global); choose another with --bucket, e.g. --bucket {0}-site",
             desired.names.bucket
+        );
+    }
+    if let BucketState::Ours(bucket) = &observed.bucket
+        && bucket.region != desired.region
+    {
+        anyhow::bail!(
+            "bucket {} is in {}, not {}; pass --region {} (or choose another bucket with --bucket)",
+            desired.names.bucket,
+            bucket.region,
+            desired.region,
+            bucket.region
         );
     }
     let mut steps = bucket_steps(desired, observed);
@@ -827,6 +840,7 @@ mod tests {
         }
         Observed {
             bucket: BucketState::Ours(Bucket {
+                region: "eu-west-1".into(),
                 tagged: true,
                 public_access_block: [true; 4],
                 ownership: Some("BucketOwnerEnforced".into()),
@@ -910,6 +924,17 @@ mod tests {
         };
         let err = plan(&desired(&[]), &observed).unwrap_err().to_string();
         assert!(err.contains("--bucket site-site"), "{err}");
+    }
+
+    #[test]
+    fn a_bucket_in_another_region_is_an_error_naming_it() {
+        let desired = desired(&[]);
+        let mut observed = converged(&desired);
+        if let BucketState::Ours(b) = &mut observed.bucket {
+            b.region = "us-east-1".into();
+        }
+        let err = plan(&desired, &observed).unwrap_err().to_string();
+        assert!(err.contains("pass --region us-east-1"), "{err}");
     }
 
     #[test]

@@ -583,46 +583,7 @@ fn from_nothing_to_a_private_site_that_publishes_and_checks_clean() {
     let (result, relay) = provision(&site, &["provision", "--region", "eu-west-1"]);
     result.success();
 
-    // The bucket: in the region, private, owner-enforced, encrypted, tagged.
-    let s3 = s3();
-    let location = block(s3.get_bucket_location().bucket(&bucket).send()).expect("location");
-    assert_eq!(
-        location.location_constraint().map(|l| l.as_str()),
-        Some("eu-west-1")
-    );
-    let block_public = block(s3.get_public_access_block().bucket(&bucket).send()).expect("bpa");
-    let c = block_public
-        .public_access_block_configuration()
-        .expect("bpa config");
-    assert_eq!(
-        [
-            c.block_public_acls(),
-            c.ignore_public_acls(),
-            c.block_public_policy(),
-            c.restrict_public_buckets()
-        ],
-        [Some(true); 4]
-    );
-    let ownership =
-        block(s3.get_bucket_ownership_controls().bucket(&bucket).send()).expect("ownership");
-    assert_eq!(
-        ownership.ownership_controls().expect("controls").rules()[0]
-            .object_ownership()
-            .as_str(),
-        "BucketOwnerEnforced"
-    );
-    let encryption = block(s3.get_bucket_encryption().bucket(&bucket).send()).expect("encryption");
-    let rule = &encryption
-        .server_side_encryption_configuration()
-        .expect("sse")
-        .rules()[0];
-    assert_eq!(
-        rule.apply_server_side_encryption_by_default()
-            .expect("default")
-            .sse_algorithm()
-            .as_str(),
-        "AES256"
-    );
+    assert_private_bucket(&bucket, "eu-west-1");
 
     // The OAC and the distribution.
     let oacs = oacs_for(&bucket);
@@ -631,43 +592,7 @@ fn from_nothing_to_a_private_site_that_publishes_and_checks_clean() {
     assert_eq!(oacs[0].signing_behavior().as_str(), "always");
     assert_eq!(oacs[0].origin_access_control_origin_type().as_str(), "s3");
     let d = the_distribution(&bucket);
-    let config = d.distribution_config().expect("config");
-    let origin = &config.origins().expect("origins").items()[0];
-    assert_eq!(
-        origin.domain_name(),
-        format!("{bucket}.s3.eu-west-1.amazonaws.com")
-    );
-    let behavior = config.default_cache_behavior().expect("behavior");
-    assert_eq!(
-        behavior.viewer_protocol_policy().as_str(),
-        "redirect-to-https"
-    );
-    assert_eq!(behavior.compress(), Some(true));
-    assert_eq!(
-        behavior.cache_policy_id(),
-        Some("658327ea-f89d-4fab-a63d-7e88639e58f6")
-    );
-    assert_eq!(
-        behavior.response_headers_policy_id(),
-        Some("67f7725c-6f97-4210-82d7-5512b31e9d03")
-    );
-    assert_eq!(config.http_version().map(|v| v.as_str()), Some("http2and3"));
-    assert_eq!(config.is_ipv6_enabled(), Some(true));
-    assert_eq!(config.default_root_object(), Some("index.html"));
-    let errors: Vec<(i32, Option<&str>, Option<&str>)> = config
-        .custom_error_responses()
-        .expect("errors")
-        .items()
-        .iter()
-        .map(|e| (e.error_code(), e.response_page_path(), e.response_code()))
-        .collect();
-    assert_eq!(
-        errors,
-        [
-            (403, Some("/404.html"), Some("404")),
-            (404, Some("/404.html"), Some("404"))
-        ]
-    );
+    assert_secure_distribution(&d, &format!("{bucket}.s3.eu-west-1.amazonaws.com"));
     let tags = block(
         cloudfront()
             .list_tags_for_resource()
@@ -740,11 +665,94 @@ fn from_nothing_to_a_private_site_that_publishes_and_checks_clean() {
     assert!(check.stdout.contains("ok"), "{}", check.stdout);
     site.run(&["build"]).success();
     run(ssg_command(&site, moto(), &["publish"])).success();
-    let listed = block(s3.list_objects_v2().bucket(&bucket).send()).expect("list");
+    let listed = block(s3().list_objects_v2().bucket(&bucket).send()).expect("list");
     let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
     assert!(
         keys.contains(&"index.html") && keys.contains(&"blog/a/"),
         "{keys:?}"
+    );
+}
+
+/// The bucket is in `region`, private, owner-enforced and encrypted.
+#[track_caller]
+fn assert_private_bucket(bucket: &str, region: &str) {
+    let s3 = s3();
+    let location = block(s3.get_bucket_location().bucket(bucket).send()).expect("location");
+    assert_eq!(
+        location.location_constraint().map(|l| l.as_str()),
+        Some(region)
+    );
+    let block_public = block(s3.get_public_access_block().bucket(bucket).send()).expect("bpa");
+    let c = block_public
+        .public_access_block_configuration()
+        .expect("bpa config");
+    assert_eq!(
+        [
+            c.block_public_acls(),
+            c.ignore_public_acls(),
+            c.block_public_policy(),
+            c.restrict_public_buckets()
+        ],
+        [Some(true); 4]
+    );
+    let ownership =
+        block(s3.get_bucket_ownership_controls().bucket(bucket).send()).expect("ownership");
+    assert_eq!(
+        ownership.ownership_controls().expect("controls").rules()[0]
+            .object_ownership()
+            .as_str(),
+        "BucketOwnerEnforced"
+    );
+    let encryption = block(s3.get_bucket_encryption().bucket(bucket).send()).expect("encryption");
+    let rule = &encryption
+        .server_side_encryption_configuration()
+        .expect("sse")
+        .rules()[0];
+    assert_eq!(
+        rule.apply_server_side_encryption_by_default()
+            .expect("default")
+            .sse_algorithm()
+            .as_str(),
+        "AES256"
+    );
+}
+
+/// The distribution has every setting `ssg provision` promises.
+#[track_caller]
+fn assert_secure_distribution(d: &aws_sdk_cloudfront::types::Distribution, origin_domain: &str) {
+    let config = d.distribution_config().expect("config");
+    let origin = &config.origins().expect("origins").items()[0];
+    assert_eq!(origin.domain_name(), origin_domain);
+    let behavior = config.default_cache_behavior().expect("behavior");
+    assert_eq!(
+        behavior.viewer_protocol_policy().as_str(),
+        "redirect-to-https"
+    );
+    assert_eq!(behavior.compress(), Some(true));
+    assert_eq!(
+        behavior.cache_policy_id(),
+        Some("658327ea-f89d-4fab-a63d-7e88639e58f6")
+    );
+    assert_eq!(
+        behavior.response_headers_policy_id(),
+        Some("67f7725c-6f97-4210-82d7-5512b31e9d03")
+    );
+    assert_eq!(config.http_version().map(|v| v.as_str()), Some("http2and3"));
+    assert_eq!(config.is_ipv6_enabled(), Some(true));
+    assert_eq!(config.default_root_object(), Some("index.html"));
+    let errors: Vec<(i32, Option<&str>, Option<&str>)> = config
+        .custom_error_responses()
+        .expect("errors")
+        .items()
+        .iter()
+        .map(|e| (e.error_code(), e.response_page_path(), e.response_code()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (403, Some("/404.html"), Some("404")),
+            (404, Some("/404.html"), Some("404"))
+        ]
     );
 }
 
@@ -871,6 +879,9 @@ fn drift_is_named_by_check_and_fixed_by_a_rerun() {
 
     provision(&site, &["provision"]).0.success();
     provision(&site, &["provision", "--check"]).0.success();
+    let (moved, relay) = provision(&site, &["provision", "--region", "us-west-2"]);
+    assert_one_line(&moved, "pass --region us-east-1");
+    assert_eq!(relay.writes(), Vec::<String>::new());
     let after = the_distribution(&bucket);
     assert_eq!(
         after
@@ -1162,13 +1173,8 @@ fn ci_github_trusts_one_branch_of_one_repository_and_writes_the_workflow() {
     assert_eq!(relay.writes(), Vec::<String>::new());
 }
 
-#[test]
-fn destroy_removes_what_it_made_and_nothing_else() {
-    let (site, _) = blog();
-    let domain = format!("{}.example.org", unique("gone"));
-    let bucket = domain.replace('.', "-");
-    let zone_id = zone(&domain);
-    // Things ssg did not make: a record in the same zone, a bucket beside.
+/// An MX record for `domain`, which ssg did not write.
+fn add_mx(zone_id: &str, domain: &str) {
     let other_record = aws_sdk_route53::types::ResourceRecordSet::builder()
         .name(format!("mail.{domain}"))
         .r#type(aws_sdk_route53::types::RrType::Mx)
@@ -1184,7 +1190,7 @@ fn destroy_removes_what_it_made_and_nothing_else() {
     block(
         route53()
             .change_resource_record_sets()
-            .hosted_zone_id(&zone_id)
+            .hosted_zone_id(zone_id)
             .change_batch(
                 aws_sdk_route53::types::ChangeBatch::builder()
                     .changes(
@@ -1200,6 +1206,16 @@ fn destroy_removes_what_it_made_and_nothing_else() {
             .send(),
     )
     .expect("mx");
+}
+
+#[test]
+fn destroy_removes_what_it_made_and_nothing_else() {
+    let (site, _) = blog();
+    let domain = format!("{}.example.org", unique("gone"));
+    let bucket = domain.replace('.', "-");
+    let zone_id = zone(&domain);
+    // Things ssg did not make: a record in the same zone, a bucket beside.
+    add_mx(&zone_id, &domain);
     let neighbour = unique("neighbour");
     block(s3().create_bucket().bucket(&neighbour).send()).expect("neighbour");
 
