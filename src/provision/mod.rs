@@ -93,6 +93,10 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
         } else {
             domains
         };
+        let ci = match ci {
+            Some(ci) => Some(ci),
+            None => ci_in_use(&clients, &names).await?,
+        };
         let desired = Desired {
             names,
             region,
@@ -146,6 +150,30 @@ async fn default_region(profile: Option<&str>) -> String {
 
 /// Without `--domain`, the domains the site's distribution already serves,
 /// so `--check` and a rerun keep checking the certificate and DNS.
+/// Without `--ci`, the repository and branch the site's CI role trusts,
+/// so `--check` and a rerun keep checking it.
+async fn ci_in_use(clients: &Clients, names: &names::Names) -> Result<Option<Ci>> {
+    let role = match clients.iam.get_role().role_name(names.role()).send().await {
+        Ok(out) => out.role().cloned(),
+        Err(e) if aws::code(&e) == Some("NoSuchEntity") => None,
+        Err(e) => return Err(aws::failed(&format!("reading role {}", names.role()), &e)),
+    };
+    let trust = role
+        .as_ref()
+        .and_then(|r| r.assume_role_policy_document())
+        .and_then(policy::parse_iam_document);
+    let Some(trust) = trust else { return Ok(None) };
+    let subject = trust["Statement"][0]["Condition"]["StringEquals"]
+        [format!("{}:sub", names::GITHUB_OIDC_HOST)]
+    .as_str()
+    .or_else(|| {
+        trust["Statement"][0]["Condition"]["StringLike"][format!("{}:sub", names::GITHUB_OIDC_HOST)]
+            .as_str()
+    })
+    .unwrap_or("");
+    Ok(policy::parse_subject(subject).map(|(repo, branch)| Ci { repo, branch }))
+}
+
 async fn domains_in_use(
     clients: &Clients,
     names: &names::Names,

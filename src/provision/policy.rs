@@ -91,6 +91,19 @@ pub fn github_subject(repo: &str, branch: &str) -> String {
     format!("repo:{repo}:ref:refs/heads/{branch}")
 }
 
+/// (repository, branch) out of a subject; a subject that is not one exact
+/// branch (a wildcard, say) gives the repository with `main`, so the plan
+/// reports the trust as drifted instead of not checking it.
+pub fn parse_subject(subject: &str) -> Option<(String, String)> {
+    let rest = subject.strip_prefix("repo:")?;
+    let (repo, reference) = rest.split_once(':').unwrap_or((rest, ""));
+    let branch = reference
+        .strip_prefix("ref:refs/heads/")
+        .filter(|b| !b.contains('*'))
+        .unwrap_or("main");
+    Some((repo.to_string(), branch.to_string()))
+}
+
 pub fn oidc_provider_arn(account: &str) -> String {
     format!("arn:aws:iam::{account}:oidc-provider/{GITHUB_OIDC_HOST}")
 }
@@ -169,6 +182,17 @@ mod tests {
         let other = bucket_policy("b", "arn:aws:cloudfront::1:distribution/E2").to_string();
         assert!(bucket_policy_problems(Some(&other), ARN)[0].contains("another distribution"));
         assert!(bucket_policy_problems(None, ARN)[0].contains("no bucket policy"));
+    }
+
+    #[test]
+    fn subjects_give_repository_and_branch() {
+        let pair = |r: &str, b: &str| Some((r.to_string(), b.to_string()));
+        assert_eq!(
+            parse_subject(&github_subject("o/r", "live")),
+            pair("o/r", "live")
+        );
+        assert_eq!(parse_subject("repo:o/r:*"), pair("o/r", "main"));
+        assert_eq!(parse_subject("nope"), None);
     }
 
     #[test]

@@ -1173,6 +1173,41 @@ fn ci_github_trusts_one_branch_of_one_repository_and_writes_the_workflow() {
     assert_eq!(relay.writes(), Vec::<String>::new());
 }
 
+#[test]
+fn check_without_ci_flags_still_checks_the_ci_role() {
+    let (site, bucket) = blog();
+    provision(
+        &site,
+        &["provision", "--ci", "github", "--repo", "octo/site"],
+    )
+    .0
+    .success();
+    provision(&site, &["provision", "--check"]).0.success();
+    // Someone widens the trust to every branch and every workflow.
+    let loose = ssg::provision::policy::trust_policy("123456789012", "octo/site", "main")
+        .to_string()
+        .replace("ref:refs/heads/main", "*");
+    block(
+        iam()
+            .update_assume_role_policy()
+            .role_name(format!("ssg-publish-{bucket}"))
+            .policy_document(loose)
+            .send(),
+    )
+    .expect("loosen trust");
+    let (check, _) = provision(&site, &["provision", "--check"]);
+    check.failure();
+    assert!(
+        check
+            .stdout
+            .contains("does not trust exactly octo/site on main"),
+        "{}",
+        check.stdout
+    );
+    provision(&site, &["provision"]).0.success();
+    provision(&site, &["provision", "--check"]).0.success();
+}
+
 /// An MX record for `domain`, which ssg did not write.
 fn add_mx(zone_id: &str, domain: &str) {
     let other_record = aws_sdk_route53::types::ResourceRecordSet::builder()
