@@ -33,12 +33,34 @@ fn moto() -> &'static str {
         {
             return url;
         }
-        start_moto(0)
+        let server = start_moto(0);
+        let url = server.url.clone();
+        // Kept for the whole test run; `timeout` ends it afterwards.
+        std::mem::forget(server);
+        url
     })
 }
 
+/// A moto server this test process started; stopped when dropped (even
+/// when the test panics).
+struct Moto {
+    url: String,
+    child: std::process::Child,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        // SIGTERM, which `timeout` passes on to the server (SIGKILL would
+        // end `timeout` alone and leave the server running).
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
 /// Starts a moto server whose certificates validate after `acm_wait` seconds.
-fn start_moto(acm_wait: u32) -> String {
+fn start_moto(acm_wait: u32) -> Moto {
     let root = env!("CARGO_MANIFEST_DIR");
     let server = format!("{root}/.venv/bin/moto_server");
     assert!(
@@ -57,13 +79,16 @@ fn start_moto(acm_wait: u32) -> String {
         .stderr(Stdio::null())
         .spawn()
         .expect("start moto_server");
-    std::mem::forget(child);
+    let server = Moto {
+        url: format!("http://127.0.0.1:{port}"),
+        child,
+    };
     let deadline = Instant::now() + Duration::from_secs(60);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "moto_server did not start");
         std::thread::sleep(Duration::from_millis(100));
     }
-    format!("http://127.0.0.1:{port}")
+    server
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -1027,7 +1052,7 @@ fn a_domain_elsewhere_prints_the_records_and_a_rerun_resumes() {
     let (site, _) = blog();
     let domain = format!("{}.example.net", unique("blog"));
     let bucket = domain.replace('.', "-");
-    let relay = Relay::new(&slow, None);
+    let relay = Relay::new(&slow.url, None);
     let first = run(ssg_command(
         &site,
         &relay.url,
@@ -1057,7 +1082,7 @@ fn a_domain_elsewhere_prints_the_records_and_a_rerun_resumes() {
         "{}",
         second.stdout
     );
-    let cf = aws_sdk_cloudfront::Client::new(&shared(&slow, "us-east-1", test_credentials()));
+    let cf = aws_sdk_cloudfront::Client::new(&shared(&slow.url, "us-east-1", test_credentials()));
     let list = block(cf.list_distributions().send()).expect("list");
     let d = list
         .distribution_list()
