@@ -79,6 +79,7 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
+        wait::exit_on_interrupt()?;
         let region = match (&opts.region, publish) {
             (Some(r), _) => r.clone(),
             (None, Some(p)) if !p.region.is_empty() => p.region.clone(),

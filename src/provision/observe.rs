@@ -161,6 +161,14 @@ async fn bucket_settings(clients: &Clients, name: &str) -> Result<Bucket> {
     })
 }
 
+/// The marker of the next page, or `None` when there is none — or when
+/// the server hands back the marker it was sent (moto does for OACs past
+/// 100), which would otherwise loop for ever.
+pub fn next_marker(sent: Option<&str>, next: Option<&str>) -> Option<String> {
+    next.filter(|m| !m.is_empty() && Some(*m) != sent)
+        .map(String::from)
+}
+
 /// The OAC named for this bucket (OAC names are unique per account).
 pub async fn oac(clients: &Clients, names: &Names) -> Result<Option<Oac>> {
     let wanted = names.oac();
@@ -169,7 +177,7 @@ pub async fn oac(clients: &Clients, names: &Names) -> Result<Option<Oac>> {
         let out = clients
             .cloudfront
             .list_origin_access_controls()
-            .set_marker(marker)
+            .set_marker(marker.clone())
             .send()
             .await
             .map_err(|e| failed("listing origin access controls", &e))?;
@@ -187,10 +195,7 @@ pub async fn oac(clients: &Clients, names: &Names) -> Result<Option<Oac>> {
                     .to_string(),
             }));
         }
-        marker = list
-            .next_marker()
-            .filter(|m| !m.is_empty())
-            .map(String::from);
+        marker = next_marker(marker.as_deref(), list.next_marker());
         if !list.is_truncated() || marker.is_none() {
             return Ok(None);
         }
@@ -211,7 +216,7 @@ pub async fn distribution(
         let out = clients
             .cloudfront
             .list_distributions()
-            .set_marker(marker)
+            .set_marker(marker.clone())
             .send()
             .await
             .map_err(|e| failed("listing CloudFront distributions", &e))?;
@@ -224,10 +229,7 @@ pub async fn distribution(
         if let Some(hit) = hit {
             break Some(hit.id().to_string());
         }
-        marker = list
-            .next_marker()
-            .filter(|m| !m.is_empty())
-            .map(String::from);
+        marker = next_marker(marker.as_deref(), list.next_marker());
         if !list.is_truncated() || marker.is_none() {
             break None;
         }
@@ -449,7 +451,7 @@ async fn zones(clients: &Clients, domains: &[String]) -> Result<Vec<Zone>> {
         let page = clients
             .route53
             .list_hosted_zones()
-            .set_marker(marker)
+            .set_marker(marker.clone())
             .send()
             .await
             .map_err(|e| failed("listing Route 53 hosted zones", &e))?;
@@ -467,7 +469,7 @@ async fn zones(clients: &Clients, domains: &[String]) -> Result<Vec<Zone>> {
                 });
             }
         }
-        marker = page.next_marker().map(String::from);
+        marker = next_marker(marker.as_deref(), page.next_marker());
         if !page.is_truncated() || marker.is_none() {
             break;
         }

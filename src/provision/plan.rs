@@ -634,11 +634,22 @@ pub fn alias_records(desired: &Desired, distribution_domain: &str) -> Vec<Record
 
 fn alias_step(desired: &Desired, observed: &Observed) -> Step {
     let name = "DNS alias records";
+    let all_in_route53 = desired
+        .domains
+        .iter()
+        .all(|d| zone_for(&observed.zones, d).is_some());
     let Some(d) = &observed.distribution else {
+        // Written in this run only when Route 53 has every domain and the
+        // certificate can go on the new distribution; else a later round.
+        let action = if all_in_route53 && attach_domains(desired, observed) {
+            Action::Create
+        } else {
+            Action::Wait
+        };
         return Step::new(
             Resource::AliasRecords,
             name,
-            Action::Create,
+            action,
             vec!["once the distribution exists".into()],
         );
     };

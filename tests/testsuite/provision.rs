@@ -492,11 +492,34 @@ fn provision(site: &Site, args: &[&str]) -> (Run, Relay) {
 // ---------------------------------------------------------------------------
 // Reading the account back
 
+/// Every distribution in the account (all pages: the shared moto holds
+/// those of every test).
+fn all_distributions(
+    client: &aws_sdk_cloudfront::Client,
+) -> Vec<aws_sdk_cloudfront::types::DistributionSummary> {
+    let mut out = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = block(
+            client
+                .list_distributions()
+                .set_marker(marker.clone())
+                .send(),
+        )
+        .expect("list distributions");
+        let Some(list) = page.distribution_list() else {
+            return out;
+        };
+        out.extend(list.items().iter().cloned());
+        marker = ssg::provision::observe::next_marker(marker.as_deref(), list.next_marker());
+        if !list.is_truncated() || marker.is_none() {
+            return out;
+        }
+    }
+}
+
 fn distribution_for(bucket: &str) -> Vec<aws_sdk_cloudfront::types::DistributionSummary> {
-    let list = block(cloudfront().list_distributions().send()).expect("list distributions");
-    list.distribution_list()
-        .map(|l| l.items().to_vec())
-        .unwrap_or_default()
+    all_distributions(&cloudfront())
         .into_iter()
         .filter(|d| d.comment() == format!("ssg site s3://{bucket}"))
         .collect()
@@ -511,13 +534,31 @@ fn the_distribution(bucket: &str) -> aws_sdk_cloudfront::types::Distribution {
 }
 
 fn oacs_for(bucket: &str) -> Vec<aws_sdk_cloudfront::types::OriginAccessControlSummary> {
-    let list = block(cloudfront().list_origin_access_controls().send()).expect("list oacs");
-    list.origin_access_control_list()
-        .map(|l| l.items().to_vec())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|o| o.name() == format!("ssg-{bucket}"))
-        .collect()
+    let mut out = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = block(
+            cloudfront()
+                .list_origin_access_controls()
+                .set_marker(marker.clone())
+                .send(),
+        )
+        .expect("list oacs");
+        let Some(list) = page.origin_access_control_list() else {
+            break;
+        };
+        out.extend(
+            list.items()
+                .iter()
+                .filter(|o| o.name() == format!("ssg-{bucket}"))
+                .cloned(),
+        );
+        marker = ssg::provision::observe::next_marker(marker.as_deref(), list.next_marker());
+        if !list.is_truncated() || marker.is_none() {
+            break;
+        }
+    }
+    out
 }
 
 fn bucket_exists(bucket: &str) -> bool {
@@ -526,12 +567,22 @@ fn bucket_exists(bucket: &str) -> bool {
 }
 
 fn certificates_for(domain: &str) -> Vec<String> {
-    let list = block(acm().list_certificates().send()).expect("list certificates");
-    list.certificate_summary_list()
-        .iter()
-        .filter(|c| c.domain_name() == Some(domain))
-        .filter_map(|c| c.certificate_arn().map(String::from))
-        .collect()
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = block(acm().list_certificates().set_next_token(token).send())
+            .expect("list certificates");
+        out.extend(
+            page.certificate_summary_list()
+                .iter()
+                .filter(|c| c.domain_name() == Some(domain))
+                .filter_map(|c| c.certificate_arn().map(String::from)),
+        );
+        token = page.next_token().map(String::from);
+        if token.is_none() {
+            return out;
+        }
+    }
 }
 
 fn bucket_policy(bucket: &str) -> serde_json::Value {
@@ -1083,17 +1134,69 @@ fn a_domain_elsewhere_prints_the_records_and_a_rerun_resumes() {
         second.stdout
     );
     let cf = aws_sdk_cloudfront::Client::new(&shared(&slow.url, "us-east-1", test_credentials()));
-    let list = block(cf.list_distributions().send()).expect("list");
-    let d = list
-        .distribution_list()
-        .map(|l| l.items().to_vec())
-        .unwrap_or_default()
+    let d = all_distributions(&cf)
         .into_iter()
         .find(|d| d.comment() == format!("ssg site s3://{bucket}"))
         .expect("distribution");
     assert_eq!(
         d.aliases().map(|a| a.items().to_vec()),
         Some(vec![domain.clone()])
+    );
+}
+
+#[test]
+fn ctrl_c_while_waiting_for_validation_stops_cleanly_and_a_rerun_picks_up() {
+    use std::io::BufRead as _;
+    let slow = start_moto(600);
+    let (site, _) = blog();
+    let domain = format!("{}.example.net", unique("wait"));
+    let relay = Relay::new(&slow.url, None);
+    let mut child = ssg_command(&site, &relay.url, &["provision", "--domain", &domain])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start ssg");
+    // The records to add are printed just before the wait begins.
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref().map_while(Result::ok) {
+        // The plan mentions the provider too; the records themselves come
+        // right before the wait.
+        let done = line.contains("add at your DNS provider: _");
+        seen.push(line);
+        if done {
+            break;
+        }
+    }
+    assert!(
+        seen.last()
+            .is_some_and(|l| l.contains("add at your DNS provider")),
+        "no records printed before waiting:\n{}",
+        seen.join("\n")
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("stopped by Ctrl-C"), "{stderr}");
+    let writes_before = relay.writes().len();
+    let rerun = run(ssg_command(
+        &site,
+        &relay.url,
+        &["provision", "--domain", &domain, "--no-wait"],
+    ));
+    rerun.success();
+    assert_eq!(relay.writes().len(), writes_before, "the rerun redid work");
+    assert!(
+        rerun.stdout.contains("pending: certificate"),
+        "{}",
+        rerun.stdout
     );
 }
 
