@@ -25,15 +25,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# S3 and CloudFront for the publish tests: moto's server, in a local venv,
-# started on a free loopback port for this run and stopped at exit.
+# S3 and CloudFront for the publish tests, and ACM, Route 53, IAM and STS
+# too for the provision tests: moto's server, in a local venv, started on a
+# free loopback port for this run and stopped at exit. Its certificates
+# issue at once (MOTO_ACM_VALIDATION_WAIT=0) instead of after 60 s.
 if [ ! -x .venv/bin/moto_server ]; then
   echo "installing moto[server] into .venv…" >&2
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/pip install -q "moto[server]"
 fi
 moto_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-.venv/bin/moto_server -H 127.0.0.1 -p "$moto_port" >"${TMPDIR:-/tmp}/ssg-moto-$moto_port.log" 2>&1 &
+MOTO_ACM_VALIDATION_WAIT=0 .venv/bin/moto_server -H 127.0.0.1 -p "$moto_port" >"${TMPDIR:-/tmp}/ssg-moto-$moto_port.log" 2>&1 &
 moto_pid=$!
 trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 300); do

@@ -18,6 +18,7 @@ pub mod log;
 pub mod markdown;
 pub mod mime;
 pub mod output;
+pub mod provision;
 pub mod publish;
 pub mod rebase;
 pub mod render;

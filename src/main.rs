@@ -98,6 +98,8 @@ enum Command {
         #[arg(long, env = "AWS_PROFILE")]
         profile: Option<String>,
     },
+    /// Create (or check, or destroy) the AWS side: private bucket, CloudFront, certificate, DNS, CI role
+    Provision(ProvisionArgs),
     /// Build in memory and check every link of every page; exit 1 on a broken one
     Check {
         /// Include pages marked draft
@@ -118,6 +120,70 @@ enum Command {
     },
     /// Print a shell completion script
     Completions { shell: Shell },
+}
+
+#[derive(clap::Args)]
+struct ProvisionArgs {
+    /// Serve the site on this domain (repeat for more, e.g. the www name)
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    domains: Vec<String>,
+    /// Region of the bucket (default: [publish] region, the AWS configuration's, else us-east-1)
+    #[arg(long)]
+    region: Option<String>,
+    /// Bucket name (default: [publish] bucket, else derived from the domain or the site title)
+    #[arg(long)]
+    bucket: Option<String>,
+    /// Print the plan and change nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the plan and the result as JSON
+    #[arg(long)]
+    json: bool,
+    /// Read the live setup back and list every drift; exit 1 if any
+    #[arg(long, conflicts_with_all = ["destroy", "dry_run"])]
+    check: bool,
+    /// Delete everything ssg provision created for this site
+    #[arg(long)]
+    destroy: bool,
+    /// Do not ask before destroying
+    #[arg(long, requires = "destroy")]
+    yes: bool,
+    /// Do not wait for certificate validation or deployment; rerun later to finish
+    #[arg(long)]
+    no_wait: bool,
+    /// Set up publishing from CI (github)
+    #[arg(long, value_name = "PROVIDER")]
+    ci: Option<String>,
+    /// The GitHub repository allowed to publish, OWNER/NAME
+    #[arg(long, requires = "ci")]
+    repo: Option<String>,
+    /// The branch allowed to publish
+    #[arg(long, default_value = "main", requires = "ci")]
+    branch: String,
+    /// AWS profile to take credentials from (default: AWS_PROFILE or the default chain)
+    #[arg(long, env = "AWS_PROFILE")]
+    profile: Option<String>,
+}
+
+fn cmd_provision(root: &Path, args: ProvisionArgs) -> Result<bool> {
+    ssg::provision::provision(
+        root,
+        &ssg::provision::ProvisionOptions {
+            domains: args.domains,
+            region: args.region,
+            bucket: args.bucket,
+            dry_run: args.dry_run,
+            json: args.json,
+            check: args.check,
+            destroy: args.destroy,
+            yes: args.yes,
+            no_wait: args.no_wait,
+            ci: args.ci,
+            repo: args.repo,
+            branch: args.branch,
+            profile: args.profile,
+        },
+    )
 }
 
 /// The site root: `--root`, else the nearest ancestor of the current folder holding ssg.toml.
@@ -194,33 +260,35 @@ fn cmd_check(root: &Path, opts: &CheckOptions, json: bool) -> Result<bool> {
     Ok(report.is_clean())
 }
 
+fn cmd_init(dir: &Path) -> Result<bool> {
+    let written = scaffold::init(dir)?;
+    for path in &written {
+        log::verbose(&format!("wrote {}", path.display()));
+    }
+    log::info(&format!(
+        "Created a new site in {}. Next: cd {} && ssg build",
+        dir.display(),
+        dir.display()
+    ));
+    Ok(true)
+}
+
+fn cmd_new(root: Option<&Path>, path: PathBuf) -> Result<bool> {
+    let target = if path.is_absolute() {
+        path
+    } else {
+        find_root(root).map(|root| root.join(&path)).unwrap_or(path)
+    };
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    scaffold::new_post(&target, &today)?;
+    log::info(&format!("Created {}", target.display()));
+    Ok(true)
+}
+
 fn run(cli: Cli) -> Result<bool> {
     match cli.command {
-        Command::Init { dir } => {
-            let written = scaffold::init(&dir)?;
-            for path in &written {
-                log::verbose(&format!("wrote {}", path.display()));
-            }
-            log::info(&format!(
-                "Created a new site in {}. Next: cd {} && ssg build",
-                dir.display(),
-                dir.display()
-            ));
-            Ok(true)
-        }
-        Command::New { path } => {
-            let target = if path.is_absolute() {
-                path.clone()
-            } else {
-                find_root(cli.root.as_deref())
-                    .map(|root| root.join(&path))
-                    .unwrap_or(path.clone())
-            };
-            let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-            scaffold::new_post(&target, &today)?;
-            log::info(&format!("Created {}", target.display()));
-            Ok(true)
-        }
+        Command::Init { dir } => cmd_init(&dir),
+        Command::New { path } => cmd_new(cli.root.as_deref(), path),
         Command::Build {
             output,
             drafts,
@@ -278,6 +346,7 @@ fn run(cli: Cli) -> Result<bool> {
             )?;
             Ok(true)
         }
+        Command::Provision(args) => cmd_provision(&find_root(cli.root.as_deref())?, args),
         Command::Check {
             drafts,
             json,

@@ -68,7 +68,7 @@ pub struct MarkdownStore {
     pack: Option<File>,
     pack_len: u64,
     index: FxHashMap<String, IndexEntry>,
-    fresh: Mutex<Vec<(String, u128, Vec<u8>)>>,
+    new_entries: Mutex<Vec<(String, u128, Vec<u8>)>>,
     pub hits: std::sync::atomic::AtomicUsize,
 }
 
@@ -95,7 +95,7 @@ impl MarkdownStore {
             pack: None,
             pack_len: 0,
             index: FxHashMap::default(),
-            fresh: Mutex::new(Vec::new()),
+            new_entries: Mutex::new(Vec::new()),
             hits: 0.into(),
         };
         let Ok(index_bytes) = fs::read(cache.path(INDEX)) else {
@@ -178,9 +178,9 @@ impl MarkdownStore {
         // Sized up front: the HTML is nearly all of it.
         let room = rendered.html.len() + rendered.summary.as_ref().map_or(0, String::len) + 4096;
         if let Ok(bytes) = postcard::to_extend(&entry, Vec::with_capacity(room))
-            && let Ok(mut fresh) = self.fresh.lock()
+            && let Ok(mut new_entries) = self.new_entries.lock()
         {
-            fresh.push((rel.to_string(), key, bytes));
+            new_entries.push((rel.to_string(), key, bytes));
         }
     }
 
@@ -193,11 +193,13 @@ impl MarkdownStore {
     }
 
     fn write(&self, cache: &Cache, live: &FxHashSet<String>) -> std::io::Result<()> {
-        let fresh = std::mem::take(&mut *self.fresh.lock().unwrap_or_else(|e| e.into_inner()));
-        if fresh.is_empty() && self.index.len() == live.len() {
+        let new_entries =
+            std::mem::take(&mut *self.new_entries.lock().unwrap_or_else(|e| e.into_inner()));
+        if new_entries.is_empty() && self.index.len() == live.len() {
             return Ok(());
         }
-        let replaced: FxHashSet<&str> = fresh.iter().map(|(rel, _, _)| rel.as_str()).collect();
+        let replaced: FxHashSet<&str> =
+            new_entries.iter().map(|(rel, _, _)| rel.as_str()).collect();
         let mut kept: Vec<IndexEntry> = self
             .index
             .values()
@@ -205,11 +207,11 @@ impl MarkdownStore {
             .cloned()
             .collect();
         let kept_bytes: u64 = kept.iter().map(|e| e.len).sum();
-        let fresh_bytes: u64 = fresh.iter().map(|(_, _, b)| b.len() as u64).sum();
+        let new_bytes: u64 = new_entries.iter().map(|(_, _, b)| b.len() as u64).sum();
         let dead = self.pack_len.saturating_sub(kept_bytes);
-        let mut entries = Vec::with_capacity(kept.len() + fresh.len());
+        let mut entries = Vec::with_capacity(kept.len() + new_entries.len());
         let pack_path = cache.path(PACK);
-        if self.pack.is_none() || dead > kept_bytes + fresh_bytes {
+        if self.pack.is_none() || dead > kept_bytes + new_bytes {
             // Compact: a new pack of the live entries only.
             let mut old = Vec::with_capacity(kept.len());
             let mut offset = 0;
@@ -222,16 +224,16 @@ impl MarkdownStore {
                 offset += e.len;
             }
             entries.append(&mut kept);
-            entries.extend(placed(&fresh, offset));
+            entries.extend(placed(&new_entries, offset));
             let mut chunks: Vec<&[u8]> = old.iter().map(Vec::as_slice).collect();
-            chunks.extend(fresh.iter().map(|(_, _, bytes)| bytes.as_slice()));
+            chunks.extend(new_entries.iter().map(|(_, _, bytes)| bytes.as_slice()));
             write_chunks_atomic(&pack_path, &chunks)?;
         } else {
             // Append after whatever the file holds now (a crashed build may
             // have left a tail no index points to).
             let mut file = OpenOptions::new().append(true).open(&pack_path)?;
-            entries.extend(placed(&fresh, file.metadata()?.len()));
-            for (_, _, bytes) in &fresh {
+            entries.extend(placed(&new_entries, file.metadata()?.len()));
+            for (_, _, bytes) in &new_entries {
                 file.write_all(bytes)?;
             }
             entries.append(&mut kept);
@@ -247,8 +249,8 @@ impl MarkdownStore {
 }
 
 /// Index entries for new entries stored one after the other from `offset`.
-fn placed(fresh: &[(String, u128, Vec<u8>)], mut offset: u64) -> Vec<IndexEntry> {
-    fresh
+fn placed(new_entries: &[(String, u128, Vec<u8>)], mut offset: u64) -> Vec<IndexEntry> {
+    new_entries
         .iter()
         .map(|(rel, key, bytes)| {
             let entry = IndexEntry {

@@ -170,22 +170,27 @@ fn line(f: &Finding, what: &str) -> String {
     format!("{place}: {what}: {} ({}{pages})", f.url, f.problem)
 }
 
-/// Merges findings of the same URL at the same place (telling the
-/// problem as on the source's own page) and sorts them.
+/// Merges findings at the same place that break the same way, telling
+/// the URL as on the source's own page (a summary on a listing shows the
+/// same link resolved against the post: `nope.png` there is
+/// `/blog/b/nope.png`, and the problem, which names the target, is the
+/// same), and sorts them.
 fn merge(list: &mut Vec<Finding>) {
     list.sort_by(|a, b| {
-        (&a.file, a.line, &a.url, a.elsewhere, &a.problem).cmp(&(
+        (&a.file, a.line, &a.problem, a.elsewhere, &a.url).cmp(&(
             &b.file,
             b.line,
-            &b.url,
-            b.elsewhere,
             &b.problem,
+            b.elsewhere,
+            &b.url,
         ))
     });
     let mut merged: Vec<Finding> = Vec::with_capacity(list.len());
     for f in list.drain(..) {
         match merged.last_mut() {
-            Some(last) if last.file == f.file && last.line == f.line && last.url == f.url => {
+            Some(last)
+                if last.file == f.file && last.line == f.line && last.problem == f.problem =>
+            {
                 last.pages.extend(f.pages);
                 last.pages.sort();
                 last.pages.dedup();

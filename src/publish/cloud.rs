@@ -71,25 +71,43 @@ pub fn describe<E: std::error::Error + 'static>(e: &E) -> String {
     all
 }
 
+/// The SDK settings every AWS client of ssg starts from (publish and
+/// provision alike): the standard credential chain and endpoint variables,
+/// `region`, standard retries with `max_attempts`, and timeouts that turn a
+/// dead endpoint into an error within seconds.
+pub async fn sdk_config(
+    region: &str,
+    max_attempts: u32,
+    profile: Option<&str>,
+) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_string()))
+        .retry_config(RetryConfig::standard().with_max_attempts(max_attempts.max(1)))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(120))
+                .build(),
+        );
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    }
+    loader.load().await
+}
+
+/// Whether the standard variables point S3 at another endpoint (a local
+/// server, MinIO), which then wants path-style addressing.
+pub fn s3_endpoint_from_env() -> bool {
+    ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
+        .iter()
+        .any(|v| std::env::var(v).is_ok_and(|u| !u.is_empty()))
+}
+
 impl Cloud {
     pub async fn connect(config: &PublishConfig, profile: Option<&str>) -> Cloud {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(aws_config::Region::new(config.region.clone()))
-            .retry_config(RetryConfig::standard().with_max_attempts(config.max_attempts.max(1)))
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .operation_attempt_timeout(Duration::from_secs(120))
-                    .build(),
-            );
-        if let Some(p) = profile {
-            loader = loader.profile_name(p);
-        }
-        let shared = loader.load().await;
+        let shared = sdk_config(&config.region, config.max_attempts, profile).await;
         let mut s3 = aws_sdk_s3::config::Builder::from(&shared);
-        let env_endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
-            .iter()
-            .any(|v| std::env::var(v).is_ok_and(|u| !u.is_empty()));
+        let env_endpoint = s3_endpoint_from_env();
         if !config.endpoint.is_empty() {
             // S3-compatible servers (MinIO, R2, a local test server) want path-style URLs.
             s3 = s3.endpoint_url(&config.endpoint).force_path_style(true);

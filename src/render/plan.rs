@@ -68,7 +68,9 @@ pub fn plan(input: &RenderInputs) -> Vec<Job> {
         jobs.extend(section::jobs(input, s));
         jobs.extend(alias::first_pager(&site.sections[s].path, pagers.len()));
     }
-    if !site.tags.is_empty() {
+    // Themes link `/tags/` from every page (the default one does): it
+    // exists whenever it can be rendered, tags or not yet.
+    if !site.tags.is_empty() || input.templates.contains(tag::INDEX_TEMPLATE) {
         jobs.push(tag::index_job());
     }
     for (t, pagers) in input.tag_pagers.iter().enumerate() {

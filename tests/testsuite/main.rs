@@ -16,6 +16,7 @@ mod incremental;
 mod markdown;
 mod output_safety;
 mod pagination;
+mod provision;
 mod publish;
 mod sections;
 mod serve;

@@ -59,9 +59,39 @@ fn page_tags_link_to_tag_pages() {
     );
 }
 
+/// No tags means no tag pages and no tag feeds; the index of tags is
+/// there (empty) only because the theme has one to link to.
 #[test]
 fn no_tags_means_no_tag_pages() {
     let site = Site::new().file("content/a.md", "---\ntitle: A\n---\n");
     let built = site.build();
-    assert!(!has_output(&built, "tags/index.html"));
+    let tag_outputs: Vec<&str> = built
+        .outputs
+        .iter()
+        .map(|o| o.path.as_str())
+        .filter(|p| p.starts_with("tags/") && *p != "tags/index.html")
+        .collect();
+    assert!(tag_outputs.is_empty(), "{tag_outputs:?}");
+    let bare = Site::with_config("title = \"T\"\nbase_url = \"https://example.com\"\n")
+        .file("content/a.md", "---\ntitle: A\n---\n")
+        .file("templates/page.html", "{{ page.title }}")
+        .file("templates/index.html", "home")
+        .file("templates/404.html", "gone");
+    assert!(
+        !has_output(&bare.build(), "tags/index.html"),
+        "a site without tags.html gets no index of tags"
+    );
+}
+
+/// The default theme links `/tags/` from every page: a site with no tags
+/// yet still has that page, so the link is never broken.
+#[test]
+fn a_site_without_tags_still_has_the_tag_index_its_theme_links() {
+    let site = Site::new().file(
+        "content/blog/a.md",
+        "---\ntitle: A\ndate: 2024-01-01\n---\nNo tags here.\n",
+    );
+    let built = site.build();
+    assert!(output(&built, "tags/index.html").contains("No tags yet"));
+    site.run(&["check"]).success();
 }

@@ -26,8 +26,11 @@ struct TagSummary<'a> {
 /// The template every tag's pagers render with.
 pub const TEMPLATE: &str = "tag.html";
 
+/// The template of the index of every tag.
+pub const INDEX_TEMPLATE: &str = "tags.html";
+
 pub fn index_job() -> Job {
-    Job::new(TagsIndex, "tags.html", "/tags/", "/tags/")
+    Job::new(TagsIndex, INDEX_TEMPLATE, "/tags/", "/tags/")
 }
 
 /// One job per pager of tag `t`.

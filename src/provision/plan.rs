@@ -1,0 +1,1024 @@
+//! The provisioning plan: what the site's AWS side should be (`Desired`)
+//! against what a read of the account found (`Observed`) → one step per
+//! resource, each `exists`, `create`, `change` (with why), `wait` or
+//! `manual`. Pure, so `--dry-run`, `--json` and `--check` print exactly
+//! what `converge` would do, and the rules are unit-tested without AWS.
+
+use serde::Serialize;
+
+use super::names::{CACHING_OPTIMIZED, CLOUDFRONT_ZONE_ID, Names, SECURITY_HEADERS};
+use super::policy;
+
+/// What the user asked for, with names resolved.
+#[derive(Debug, Clone)]
+pub struct Desired {
+    pub names: Names,
+    pub region: String,
+    pub domains: Vec<String>,
+    pub ci: Option<Ci>,
+    pub account: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ci {
+    pub repo: String,
+    pub branch: String,
+}
+
+/// What the reads found. `None` is "not there".
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    pub bucket: BucketState,
+    pub oac: Option<Oac>,
+    pub distribution: Option<Distribution>,
+    pub certificate: Option<Certificate>,
+    /// The hosted zone covering each domain, when the account has one.
+    pub zones: Vec<Zone>,
+    pub ci: CiObserved,
+    pub config: ConfigKeys,
+    /// Seconds since the epoch, for certificate expiry.
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum BucketState {
+    #[default]
+    Missing,
+    /// Exists in another account: the name is taken.
+    Taken,
+    Ours(Bucket),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bucket {
+    /// Where the bucket lives (the origin's host name depends on it).
+    pub region: String,
+    pub tagged: bool,
+    /// BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets.
+    pub public_access_block: [bool; 4],
+    pub ownership: Option<String>,
+    pub encryption: Option<String>,
+    pub policy: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Oac {
+    pub id: String,
+    pub signing_protocol: String,
+    pub signing_behavior: String,
+    pub origin_type: String,
+}
+
+/// The parts of a distribution's config ssg sets, as read back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Distribution {
+    pub id: String,
+    pub arn: String,
+    pub domain_name: String,
+    pub status: String,
+    /// Commented or tagged as this site's.
+    pub ours: bool,
+    /// Tagged as this site's at creation: only such a one is destroyed.
+    pub tagged: bool,
+    pub enabled: bool,
+    /// (domain name, OAC id) of each origin.
+    pub origins: Vec<(String, String)>,
+    pub target_origin_domain: String,
+    pub viewer_protocol: String,
+    pub compress: bool,
+    pub http_version: String,
+    pub ipv6: bool,
+    pub default_root: String,
+    /// (error code, response page, response code).
+    pub error_responses: Vec<(i32, String, String)>,
+    pub cache_policy: String,
+    pub response_headers_policy: String,
+    pub aliases: Vec<String>,
+    pub certificate_arn: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certificate {
+    pub arn: String,
+    pub status: String,
+    pub domains: Vec<String>,
+    pub not_after: Option<i64>,
+    pub validation: Vec<Record>,
+}
+
+/// A DNS record as ssg writes it: a CNAME, or an alias to CloudFront.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    pub id: String,
+    /// With the trailing dot, as Route 53 gives it.
+    pub name: String,
+    pub records: Vec<Record>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CiObserved {
+    pub provider: bool,
+    pub role_arn: Option<String>,
+    pub trust: Option<serde_json::Value>,
+    pub role_policy: Option<serde_json::Value>,
+    pub workflow: Option<String>,
+}
+
+/// The `[publish]` keys provisioning owns, as ssg.toml has them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigKeys {
+    pub bucket: Option<String>,
+    pub region: Option<String>,
+    pub distribution_id: Option<String>,
+    pub directory_keys: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Exists,
+    Create,
+    Change,
+    /// Nothing to write; something outside ssg must happen first (DNS
+    /// validation, a deployment).
+    Wait,
+    /// The user must do it (records at a DNS provider ssg cannot write).
+    Manual,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resource {
+    Bucket,
+    PublicAccessBlock,
+    ObjectOwnership,
+    Encryption,
+    OriginAccessControl,
+    Certificate,
+    ValidationRecords,
+    Distribution,
+    BucketPolicy,
+    AliasRecords,
+    OidcProvider,
+    CiRole,
+    CiRolePolicy,
+    Workflow,
+    Config,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub resource: Resource,
+    pub name: String,
+    pub action: Action,
+    pub why: Vec<String>,
+}
+
+impl Step {
+    fn new(resource: Resource, name: impl Into<String>, action: Action, why: Vec<String>) -> Step {
+        Step {
+            resource,
+            name: name.into(),
+            action,
+            why,
+        }
+    }
+
+    fn exists_or_change(resource: Resource, name: impl Into<String>, why: Vec<String>) -> Step {
+        let action = if why.is_empty() {
+            Action::Exists
+        } else {
+            Action::Change
+        };
+        Step::new(resource, name, action, why)
+    }
+
+    /// A write `converge` would make.
+    pub fn is_write(&self) -> bool {
+        matches!(self.action, Action::Create | Action::Change)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+}
+
+impl Plan {
+    pub fn writes(&self) -> impl Iterator<Item = &Step> {
+        self.steps.iter().filter(|s| s.is_write())
+    }
+
+    pub fn has_writes(&self) -> bool {
+        self.writes().next().is_some()
+    }
+
+    /// Everything exists as it should: nothing to do, nothing to wait for.
+    pub fn is_settled(&self) -> bool {
+        self.steps.iter().all(|s| s.action == Action::Exists)
+    }
+
+    pub fn step(&self, resource: Resource) -> Option<&Step> {
+        self.steps.iter().find(|s| s.resource == resource)
+    }
+}
+
+/// The plan for `desired` given `observed`. A bucket name taken by another
+/// account is an error, since nothing ssg can do makes it ours.
+pub fn plan(desired: &Desired, observed: &Observed) -> anyhow::Result<Plan> {
+    if observed.bucket == BucketState::Taken {
+        anyhow::bail!(
+            "the bucket name \"{0}\" is taken by another AWS account (bucket names are global); choose another with --bucket, e.g. --bucket {0}-site",
+            desired.names.bucket
+        );
+    }
+    if let BucketState::Ours(bucket) = &observed.bucket
+        && bucket.region != desired.region
+    {
+        anyhow::bail!(
+            "bucket {} is in {}, not {}; pass --region {} (or choose another bucket with --bucket)",
+            desired.names.bucket,
+            bucket.region,
+            desired.region,
+            bucket.region
+        );
+    }
+    let mut steps = bucket_steps(desired, observed);
+    steps.push(oac_step(desired, observed));
+    if !desired.domains.is_empty() {
+        steps.push(certificate_step(desired, observed));
+        steps.push(validation_step(desired, observed));
+    }
+    steps.push(distribution_step(desired, observed));
+    steps.push(bucket_policy_step(desired, observed));
+    if !desired.domains.is_empty() {
+        steps.push(alias_step(desired, observed));
+    }
+    if let Some(ci) = &desired.ci {
+        steps.extend(ci_steps(desired, ci, observed));
+    }
+    steps.push(config_step(desired, observed));
+    Ok(Plan { steps })
+}
+
+fn bucket_steps(desired: &Desired, observed: &Observed) -> Vec<Step> {
+    let name = &desired.names.bucket;
+    let BucketState::Ours(bucket) = &observed.bucket else {
+        let created = |r, why: &str| Step::new(r, name, Action::Create, vec![why.to_string()]);
+        return vec![
+            created(Resource::Bucket, "no such bucket"),
+            created(Resource::PublicAccessBlock, "with the new bucket"),
+            created(Resource::ObjectOwnership, "with the new bucket"),
+            created(Resource::Encryption, "with the new bucket"),
+        ];
+    };
+    let mut tag = Vec::new();
+    // An untagged bucket ssg.toml does not name yet is one a run created
+    // and stopped before tagging; one the user named is theirs, left untagged.
+    if !bucket.tagged && observed.config.bucket.is_none() {
+        tag.push("not tagged as this site's (a run stopped after creating it)".to_string());
+    }
+    const FLAGS: [&str; 4] = [
+        "BlockPublicAcls",
+        "IgnorePublicAcls",
+        "BlockPublicPolicy",
+        "RestrictPublicBuckets",
+    ];
+    let public: Vec<String> = FLAGS
+        .iter()
+        .zip(bucket.public_access_block)
+        .filter(|(_, on)| !on)
+        .map(|(flag, _)| {
+            format!("Block Public Access {flag} is off: the bucket can be made public")
+        })
+        .collect();
+    let mut ownership = Vec::new();
+    if bucket.ownership.as_deref() != Some("BucketOwnerEnforced") {
+        ownership.push(format!(
+            "object ownership is {}, not BucketOwnerEnforced (ACLs enabled)",
+            bucket.ownership.as_deref().unwrap_or("unset")
+        ));
+    }
+    let mut encryption = Vec::new();
+    if !matches!(
+        bucket.encryption.as_deref(),
+        Some("AES256" | "aws:kms" | "aws:kms:dsse")
+    ) {
+        encryption.push("no default encryption".to_string());
+    }
+    vec![
+        Step::exists_or_change(Resource::Bucket, name, tag),
+        Step::exists_or_change(Resource::PublicAccessBlock, name, public),
+        Step::exists_or_change(Resource::ObjectOwnership, name, ownership),
+        Step::exists_or_change(Resource::Encryption, name, encryption),
+    ]
+}
+
+fn oac_step(desired: &Desired, observed: &Observed) -> Step {
+    let name = desired.names.oac();
+    let Some(oac) = &observed.oac else {
+        return Step::new(
+            Resource::OriginAccessControl,
+            name,
+            Action::Create,
+            vec!["none for this bucket".into()],
+        );
+    };
+    let mut why = Vec::new();
+    if oac.signing_protocol != "sigv4" || oac.signing_behavior != "always" {
+        why.push(format!(
+            "signs {}/{}, not sigv4/always",
+            oac.signing_protocol, oac.signing_behavior
+        ));
+    }
+    if oac.origin_type != "s3" {
+        why.push(format!("origin type is {}, not s3", oac.origin_type));
+    }
+    Step::exists_or_change(Resource::OriginAccessControl, name, why)
+}
+
+fn certificate_step(desired: &Desired, observed: &Observed) -> Step {
+    let name = desired.domains.join(", ");
+    let Some(cert) = &observed.certificate else {
+        return Step::new(
+            Resource::Certificate,
+            name,
+            Action::Create,
+            vec!["no certificate for these domains in us-east-1".into()],
+        );
+    };
+    match cert.status.as_str() {
+        "ISSUED" => {}
+        "PENDING_VALIDATION" => {
+            return Step::new(
+                Resource::Certificate,
+                name,
+                Action::Wait,
+                vec!["pending DNS validation".into()],
+            );
+        }
+        other => {
+            return Step::new(
+                Resource::Certificate,
+                name,
+                Action::Create,
+                vec![format!("the certificate is {other}: a new one is needed")],
+            );
+        }
+    }
+    const DAY: i64 = 86_400;
+    match cert.not_after {
+        Some(t) if t < observed.now + 30 * DAY => Step::new(
+            Resource::Certificate,
+            name,
+            Action::Manual,
+            vec![format!(
+                "expires in {} days: ACM renews it only while its validation CNAME records are in DNS",
+                (t - observed.now) / DAY
+            )],
+        ),
+        _ => Step::new(Resource::Certificate, name, Action::Exists, Vec::new()),
+    }
+}
+
+/// The zone covering `domain`: the longest zone name it ends with.
+pub fn zone_for<'a>(zones: &'a [Zone], domain: &str) -> Option<&'a Zone> {
+    let fqdn = format!("{domain}.");
+    zones
+        .iter()
+        .filter(|z| fqdn == z.name || fqdn.ends_with(&format!(".{}", z.name)))
+        .max_by_key(|z| z.name.len())
+}
+
+fn has_record(zones: &[Zone], record: &Record) -> bool {
+    let domain = record.name.trim_end_matches('.');
+    zone_for(zones, domain).is_some_and(|z| {
+        z.records.iter().any(|r| {
+            r.kind == record.kind
+                && r.name.trim_end_matches('.') == domain
+                && r.value.trim_end_matches('.') == record.value.trim_end_matches('.')
+        })
+    })
+}
+
+fn validation_step(desired: &Desired, observed: &Observed) -> Step {
+    let name = "certificate validation CNAMEs";
+    let Some(cert) = &observed.certificate else {
+        if desired
+            .domains
+            .iter()
+            .all(|d| zone_for(&observed.zones, d).is_some())
+        {
+            return Step::new(
+                Resource::ValidationRecords,
+                name,
+                Action::Create,
+                vec!["in Route 53, once the certificate is requested".into()],
+            );
+        }
+        let why = "no Route 53 zone for the domain: the records to add at your DNS provider are printed once the certificate is requested";
+        return Step::new(
+            Resource::ValidationRecords,
+            name,
+            Action::Manual,
+            vec![why.into()],
+        );
+    };
+    if cert.status == "ISSUED"
+        && cert
+            .validation
+            .iter()
+            .all(|r| has_record(&observed.zones, r))
+    {
+        return Step::new(
+            Resource::ValidationRecords,
+            name,
+            Action::Exists,
+            Vec::new(),
+        );
+    }
+    let missing: Vec<&Record> = cert
+        .validation
+        .iter()
+        .filter(|r| !has_record(&observed.zones, r))
+        .collect();
+    if missing.is_empty() {
+        return Step::new(
+            Resource::ValidationRecords,
+            name,
+            Action::Exists,
+            Vec::new(),
+        );
+    }
+    let (ours, manual): (Vec<&Record>, Vec<&Record>) = missing
+        .into_iter()
+        .partition(|r| zone_for(&observed.zones, r.name.trim_end_matches('.')).is_some());
+    if !manual.is_empty() && cert.status != "ISSUED" {
+        let why = manual
+            .iter()
+            .map(|r| {
+                format!(
+                    "add at your DNS provider: {} {} {}",
+                    r.name, r.kind, r.value
+                )
+            })
+            .collect();
+        return Step::new(Resource::ValidationRecords, name, Action::Manual, why);
+    }
+    if ours.is_empty() {
+        return Step::new(
+            Resource::ValidationRecords,
+            name,
+            Action::Exists,
+            Vec::new(),
+        );
+    }
+    let why = ours
+        .iter()
+        .map(|r| format!("{} CNAME missing in Route 53", r.name))
+        .collect();
+    Step::new(Resource::ValidationRecords, name, Action::Create, why)
+}
+
+/// Aliases and the certificate go on the distribution only once the
+/// certificate is ISSUED: CloudFront refuses a pending one.
+pub fn attach_domains(desired: &Desired, observed: &Observed) -> bool {
+    !desired.domains.is_empty()
+        && observed
+            .certificate
+            .as_ref()
+            .is_some_and(|c| c.status == "ISSUED")
+}
+
+fn distribution_step(desired: &Desired, observed: &Observed) -> Step {
+    let name = desired.names.comment();
+    let Some(d) = &observed.distribution else {
+        return Step::new(
+            Resource::Distribution,
+            name,
+            Action::Create,
+            vec!["no distribution for this bucket".into()],
+        );
+    };
+    let why = distribution_problems(desired, observed, d);
+    Step::exists_or_change(Resource::Distribution, d.id.clone(), why)
+}
+
+/// Each way the distribution differs from ssg's settings, in words.
+pub fn distribution_problems(
+    desired: &Desired,
+    observed: &Observed,
+    d: &Distribution,
+) -> Vec<String> {
+    let mut why = Vec::new();
+    let origin = desired.names.origin_domain(&desired.region);
+    let mut expect = |ok: bool, text: String| {
+        if !ok {
+            why.push(text);
+        }
+    };
+    expect(d.enabled, "the distribution is disabled".into());
+    expect(
+        d.target_origin_domain == origin,
+        format!("the origin is {}, not {origin}", d.target_origin_domain),
+    );
+    let oac_id = observed.oac.as_ref().map(|o| o.id.as_str()).unwrap_or("");
+    let attached = d
+        .origins
+        .iter()
+        .any(|(domain, id)| *domain == origin && !id.is_empty() && id == oac_id);
+    expect(attached, "the bucket origin does not use ssg's origin access control (CloudFront cannot read the private bucket)".into());
+    expect(
+        d.viewer_protocol == "redirect-to-https",
+        format!(
+            "viewer protocol is {}, not redirect-to-https",
+            d.viewer_protocol
+        ),
+    );
+    expect(d.compress, "compression is off".into());
+    expect(
+        d.http_version == "http2and3",
+        format!("HTTP version is {}, not http2and3", d.http_version),
+    );
+    expect(d.ipv6, "IPv6 is off".into());
+    expect(
+        d.default_root == "index.html",
+        format!(
+            "default root object is \"{}\", not index.html",
+            d.default_root
+        ),
+    );
+    for code in [403, 404] {
+        let ok = d
+            .error_responses
+            .iter()
+            .any(|(c, page, status)| *c == code && page == "/404.html" && status == "404");
+        expect(
+            ok,
+            format!("error {code} is not answered with /404.html and status 404"),
+        );
+    }
+    expect(
+        d.cache_policy == CACHING_OPTIMIZED,
+        "the cache policy is not the managed CachingOptimized".into(),
+    );
+    expect(
+        d.response_headers_policy == SECURITY_HEADERS,
+        "the response headers policy is not the managed SecurityHeadersPolicy".into(),
+    );
+    if attach_domains(desired, observed) {
+        let mut have = d.aliases.clone();
+        have.sort();
+        let mut want = desired.domains.clone();
+        want.sort();
+        expect(
+            have == want,
+            format!(
+                "aliases are [{}], not [{}]",
+                have.join(", "),
+                want.join(", ")
+            ),
+        );
+        let cert = observed
+            .certificate
+            .as_ref()
+            .map(|c| c.arn.as_str())
+            .unwrap_or("");
+        expect(
+            d.certificate_arn == cert,
+            "the distribution does not use the site's certificate".into(),
+        );
+    }
+    why
+}
+
+fn bucket_policy_step(desired: &Desired, observed: &Observed) -> Step {
+    let name = &desired.names.bucket;
+    let (Some(d), BucketState::Ours(bucket)) = (&observed.distribution, &observed.bucket) else {
+        return Step::new(
+            Resource::BucketPolicy,
+            name,
+            Action::Create,
+            vec!["once the distribution exists".into()],
+        );
+    };
+    let why = policy::bucket_policy_problems(bucket.policy.as_deref(), &d.arn);
+    if bucket.policy.is_none() {
+        return Step::new(Resource::BucketPolicy, name, Action::Create, why);
+    }
+    Step::exists_or_change(Resource::BucketPolicy, name, why)
+}
+
+/// The A and AAAA alias records each domain should have.
+pub fn alias_records(desired: &Desired, distribution_domain: &str) -> Vec<Record> {
+    desired
+        .domains
+        .iter()
+        .flat_map(|d| {
+            ["A", "AAAA"].map(|kind| Record {
+                name: d.clone(),
+                kind: kind.to_string(),
+                value: format!("{distribution_domain}."),
+            })
+        })
+        .collect()
+}
+
+fn alias_step(desired: &Desired, observed: &Observed) -> Step {
+    let name = "DNS alias records";
+    let all_in_route53 = desired
+        .domains
+        .iter()
+        .all(|d| zone_for(&observed.zones, d).is_some());
+    let Some(d) = &observed.distribution else {
+        // Written in this run only when Route 53 has every domain and the
+        // certificate can go on the new distribution; else a later round.
+        let action = if all_in_route53 && attach_domains(desired, observed) {
+            Action::Create
+        } else {
+            Action::Wait
+        };
+        return Step::new(
+            Resource::AliasRecords,
+            name,
+            action,
+            vec!["once the distribution exists".into()],
+        );
+    };
+    if !attach_domains(desired, observed) {
+        return Step::new(
+            Resource::AliasRecords,
+            name,
+            Action::Wait,
+            vec!["once the certificate is issued".into()],
+        );
+    }
+    let mut create = Vec::new();
+    let mut manual = Vec::new();
+    for record in alias_records(desired, &d.domain_name) {
+        if has_record(&observed.zones, &record) {
+            continue;
+        }
+        if zone_for(&observed.zones, &record.name).is_some() {
+            create.push(format!(
+                "{} {} alias to {} missing",
+                record.name, record.kind, d.domain_name
+            ));
+        } else if record.kind == "A" {
+            manual.push(format!(
+                "point {} at {} at your DNS provider (ALIAS/ANAME at the apex, CNAME otherwise; zone {CLOUDFRONT_ZONE_ID})",
+                record.name, d.domain_name
+            ));
+        }
+    }
+    if !create.is_empty() {
+        return Step::new(Resource::AliasRecords, name, Action::Create, create);
+    }
+    if !manual.is_empty() {
+        return Step::new(Resource::AliasRecords, name, Action::Manual, manual);
+    }
+    Step::new(Resource::AliasRecords, name, Action::Exists, Vec::new())
+}
+
+fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
+    let seen = &observed.ci;
+    let mut steps = Vec::new();
+    let provider = if seen.provider {
+        Step::new(
+            Resource::OidcProvider,
+            super::names::GITHUB_OIDC_HOST,
+            Action::Exists,
+            Vec::new(),
+        )
+    } else {
+        Step::new(
+            Resource::OidcProvider,
+            super::names::GITHUB_OIDC_HOST,
+            Action::Create,
+            vec!["GitHub cannot sign in to this account yet".into()],
+        )
+    };
+    steps.push(provider);
+    let role = desired.names.role();
+    let trust = policy::trust_policy(&desired.account, &ci.repo, &ci.branch);
+    steps.push(match (&seen.role_arn, &seen.trust) {
+        (None, _) => Step::new(
+            Resource::CiRole,
+            &role,
+            Action::Create,
+            vec!["no role for CI".into()],
+        ),
+        (Some(_), Some(t)) if *t == trust => {
+            Step::new(Resource::CiRole, &role, Action::Exists, Vec::new())
+        }
+        _ => Step::new(
+            Resource::CiRole,
+            &role,
+            Action::Change,
+            vec![format!(
+                "the role does not trust exactly {} on {}",
+                ci.repo, ci.branch
+            )],
+        ),
+    });
+    let arn = observed
+        .distribution
+        .as_ref()
+        .map(|d| d.arn.as_str())
+        .unwrap_or("");
+    let wanted = policy::publish_policy(&desired.names.bucket, arn);
+    steps.push(match &seen.role_policy {
+        Some(p) if *p == wanted && !arn.is_empty() => Step::new(Resource::CiRolePolicy, &role, Action::Exists, Vec::new()),
+        Some(_) => Step::new(Resource::CiRolePolicy, &role, Action::Change, vec!["the role's policy is not ssg publish's least policy for this bucket and distribution".into()]),
+        None => Step::new(Resource::CiRolePolicy, &role, Action::Create, vec!["the role has no publish policy".into()]),
+    });
+    let workflow_text = super::workflow::workflow(
+        &format!("arn:aws:iam::{}:role/{role}", desired.account),
+        &desired.region,
+        &ci.branch,
+    );
+    steps.push(match &seen.workflow {
+        None => Step::new(
+            Resource::Workflow,
+            super::workflow::PATH,
+            Action::Create,
+            vec!["no workflow".into()],
+        ),
+        Some(t) if *t == workflow_text => Step::new(
+            Resource::Workflow,
+            super::workflow::PATH,
+            Action::Exists,
+            Vec::new(),
+        ),
+        Some(_) => Step::new(
+            Resource::Workflow,
+            super::workflow::PATH,
+            Action::Change,
+            vec!["differs from the one ssg writes for this role and branch".into()],
+        ),
+    });
+    steps
+}
+
+fn config_step(desired: &Desired, observed: &Observed) -> Step {
+    let keys = &observed.config;
+    let mut why = Vec::new();
+    if keys.bucket.as_deref() != Some(desired.names.bucket.as_str()) {
+        why.push(format!("bucket = \"{}\" missing", desired.names.bucket));
+    }
+    if keys.region.as_deref() != Some(desired.region.as_str()) {
+        why.push(format!("region = \"{}\" missing", desired.region));
+    }
+    let id = observed.distribution.as_ref().map(|d| d.id.as_str());
+    if id.is_none() || keys.distribution_id.as_deref() != id {
+        why.push("distribution_id missing".into());
+    }
+    if keys.directory_keys != Some(true) {
+        why.push("directory_keys = true missing (pretty URLs through the private bucket)".into());
+    }
+    let action = if why.is_empty() {
+        Action::Exists
+    } else if keys.bucket.is_none() {
+        Action::Create
+    } else {
+        Action::Change
+    };
+    Step::new(Resource::Config, "ssg.toml [publish]", action, why)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provision::distribution::{Settings, new_config};
+    use crate::provision::observe::view;
+
+    const DAY: i64 = 86_400;
+
+    fn desired(domains: &[&str]) -> Desired {
+        Desired {
+            names: Names::new("site"),
+            region: "eu-west-1".into(),
+            domains: domains.iter().map(|d| d.to_string()).collect(),
+            ci: None,
+            account: "123456789012".into(),
+        }
+    }
+
+    /// What the account looks like after a complete, clean run.
+    fn converged(desired: &Desired) -> Observed {
+        let names = &desired.names;
+        let certificate = (!desired.domains.is_empty()).then(|| Certificate {
+            arn: "arn:aws:acm:us-east-1:1:certificate/c".into(),
+            status: "ISSUED".into(),
+            domains: desired.domains.clone(),
+            not_after: Some(400 * DAY),
+            validation: vec![Record {
+                name: format!("_x.{}.", desired.domains[0]),
+                kind: "CNAME".into(),
+                value: "_y.acm-validations.aws.".into(),
+            }],
+        });
+        let settings = Settings {
+            caller_reference: names.caller_reference(),
+            comment: names.comment(),
+            origin_domain: names.origin_domain(&desired.region),
+            oac_id: "OAC".into(),
+            domains: certificate
+                .as_ref()
+                .map(|c| (desired.domains.clone(), c.arn.clone())),
+        };
+        let mut distribution = view(&new_config(&settings).unwrap(), names);
+        distribution.id = "E1".into();
+        distribution.arn = "arn:aws:cloudfront::1:distribution/E1".into();
+        distribution.domain_name = "d1.cloudfront.net".into();
+        let mut zone = Zone {
+            id: "Z".into(),
+            name: "example.com.".into(),
+            records: Vec::new(),
+        };
+        if let Some(c) = &certificate {
+            zone.records.extend(c.validation.clone());
+            zone.records
+                .extend(alias_records(desired, &distribution.domain_name));
+        }
+        Observed {
+            bucket: BucketState::Ours(Bucket {
+                region: "eu-west-1".into(),
+                tagged: true,
+                public_access_block: [true; 4],
+                ownership: Some("BucketOwnerEnforced".into()),
+                encryption: Some("AES256".into()),
+                policy: Some(policy::bucket_policy("site", &distribution.arn).to_string()),
+            }),
+            oac: Some(Oac {
+                id: "OAC".into(),
+                signing_protocol: "sigv4".into(),
+                signing_behavior: "always".into(),
+                origin_type: "s3".into(),
+            }),
+            config: ConfigKeys {
+                bucket: Some("site".into()),
+                region: Some("eu-west-1".into()),
+                distribution_id: Some("E1".into()),
+                directory_keys: Some(true),
+            },
+            distribution: Some(distribution),
+            certificate,
+            zones: vec![zone],
+            ci: CiObserved::default(),
+            now: 0,
+        }
+    }
+
+    fn actions(plan: &Plan) -> Vec<(Resource, Action)> {
+        plan.steps.iter().map(|s| (s.resource, s.action)).collect()
+    }
+
+    #[test]
+    fn from_nothing_everything_is_created_in_dependency_order() {
+        let plan = plan(&desired(&[]), &Observed::default()).unwrap();
+        assert!(
+            plan.steps.iter().all(|s| s.action == Action::Create),
+            "{plan:?}"
+        );
+        let order: Vec<Resource> = plan.steps.iter().map(|s| s.resource).collect();
+        let at = |r| order.iter().position(|x| *x == r).unwrap();
+        assert!(at(Resource::Bucket) < at(Resource::OriginAccessControl));
+        assert!(at(Resource::OriginAccessControl) < at(Resource::Distribution));
+        assert!(at(Resource::Distribution) < at(Resource::BucketPolicy));
+        assert!(at(Resource::BucketPolicy) < at(Resource::Config));
+    }
+
+    #[test]
+    fn a_converged_account_is_settled() {
+        for domains in [&[][..], &["example.com"][..]] {
+            let desired = desired(domains);
+            let plan = plan(&desired, &converged(&desired)).unwrap();
+            assert!(plan.is_settled(), "{:?}", actions(&plan));
+        }
+    }
+
+    #[test]
+    fn each_drift_is_a_change_with_its_reason() {
+        let desired = desired(&[]);
+        let mut observed = converged(&desired);
+        if let BucketState::Ours(b) = &mut observed.bucket {
+            b.public_access_block[2] = false;
+            b.ownership = Some("ObjectWriter".into());
+        }
+        if let Some(d) = &mut observed.distribution {
+            d.http_version = "http1.1".into();
+            d.error_responses.retain(|e| e.0 != 403);
+        }
+        let plan = plan(&desired, &observed).unwrap();
+        let why = |r| plan.step(r).unwrap().why.join("; ");
+        assert!(why(Resource::PublicAccessBlock).contains("BlockPublicPolicy"));
+        assert!(why(Resource::ObjectOwnership).contains("ObjectWriter"));
+        assert!(why(Resource::Distribution).contains("http1.1"));
+        assert!(why(Resource::Distribution).contains("error 403"));
+        assert_eq!(plan.writes().count(), 3);
+    }
+
+    #[test]
+    fn a_taken_bucket_name_is_an_error_with_a_suggestion() {
+        let observed = Observed {
+            bucket: BucketState::Taken,
+            ..Default::default()
+        };
+        let err = plan(&desired(&[]), &observed).unwrap_err().to_string();
+        assert!(err.contains("--bucket site-site"), "{err}");
+    }
+
+    #[test]
+    fn a_bucket_in_another_region_is_an_error_naming_it() {
+        let desired = desired(&[]);
+        let mut observed = converged(&desired);
+        if let BucketState::Ours(b) = &mut observed.bucket {
+            b.region = "us-east-1".into();
+        }
+        let err = plan(&desired, &observed).unwrap_err().to_string();
+        assert!(err.contains("pass --region us-east-1"), "{err}");
+    }
+
+    #[test]
+    fn a_pending_certificate_waits_and_keeps_the_domains_off() {
+        let desired = desired(&["example.com"]);
+        let mut observed = converged(&desired);
+        if let Some(c) = &mut observed.certificate {
+            c.status = "PENDING_VALIDATION".into();
+        }
+        if let Some(d) = &mut observed.distribution {
+            d.aliases.clear();
+            d.certificate_arn.clear();
+        }
+        let plan = plan(&desired, &observed).unwrap();
+        assert_eq!(
+            plan.step(Resource::Certificate).unwrap().action,
+            Action::Wait
+        );
+        // CloudFront refuses a pending certificate: no change asked for yet.
+        assert_eq!(
+            plan.step(Resource::Distribution).unwrap().action,
+            Action::Exists
+        );
+        assert_eq!(
+            plan.step(Resource::AliasRecords).unwrap().action,
+            Action::Wait
+        );
+    }
+
+    #[test]
+    fn without_a_zone_the_records_are_for_the_user() {
+        let desired = desired(&["example.org"]);
+        let mut observed = converged(&desired);
+        observed.zones.clear();
+        if let Some(c) = &mut observed.certificate {
+            c.status = "PENDING_VALIDATION".into();
+        }
+        let plan = plan(&desired, &observed).unwrap();
+        let step = plan.step(Resource::ValidationRecords).unwrap();
+        assert_eq!(step.action, Action::Manual);
+        assert!(
+            step.why[0].contains("_x.example.org. CNAME _y.acm-validations.aws."),
+            "{step:?}"
+        );
+        assert!(!plan.has_writes());
+    }
+
+    #[test]
+    fn an_expiring_certificate_is_reported() {
+        let desired = desired(&["example.com"]);
+        let mut observed = converged(&desired);
+        observed.now = 390 * DAY;
+        let step = plan(&desired, &observed)
+            .unwrap()
+            .step(Resource::Certificate)
+            .cloned()
+            .unwrap();
+        assert_eq!(step.action, Action::Manual);
+        assert!(step.why[0].contains("expires in 10 days"), "{step:?}");
+    }
+
+    #[test]
+    fn an_untagged_bucket_is_tagged_only_when_ssg_made_it() {
+        let desired = desired(&[]);
+        let mut observed = converged(&desired);
+        if let BucketState::Ours(b) = &mut observed.bucket {
+            b.tagged = false;
+        }
+        // Named in ssg.toml: the user's, left as it is.
+        assert!(plan(&desired, &observed).unwrap().is_settled());
+        // Not named anywhere yet: a run that stopped before tagging.
+        observed.config = ConfigKeys::default();
+        let plan = plan(&desired, &observed).unwrap();
+        assert_eq!(plan.step(Resource::Bucket).unwrap().action, Action::Change);
+    }
+}

@@ -1,0 +1,209 @@
+//! The IAM policy documents provisioning writes — the bucket policy that
+//! lets only this distribution read the bucket, the CI role's trust and
+//! permission policies — and the checks that read them back.
+//!
+//! Documents are compared as parsed JSON, never as text: IAM returns them
+//! percent-encoded and S3 reorders keys.
+
+use serde_json::{Value, json};
+
+use super::names::{GITHUB_AUDIENCE, GITHUB_OIDC_HOST};
+
+/// `s3:GetObject` to serve files, `s3:ListBucket` so a missing key is a 404
+/// and not a 403 — both to CloudFront only, and only on behalf of this
+/// distribution (`AWS:SourceArn`), the OAC pattern AWS documents.
+pub fn bucket_policy(bucket: &str, distribution_arn: &str) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "ssgCloudFrontRead",
+            "Effect": "Allow",
+            "Principal": { "Service": "cloudfront.amazonaws.com" },
+            "Action": ["s3:GetObject", "s3:ListBucket"],
+            "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+            "Condition": { "StringEquals": { "AWS:SourceArn": distribution_arn } }
+        }]
+    })
+}
+
+/// What is wrong with a bucket policy read back, in words (empty: right).
+pub fn bucket_policy_problems(policy: Option<&str>, distribution_arn: &str) -> Vec<String> {
+    let Some(text) = policy else {
+        return vec!["no bucket policy: CloudFront cannot read the bucket".into()];
+    };
+    let Ok(doc) = serde_json::from_str::<Value>(text) else {
+        return vec!["the bucket policy is not JSON".into()];
+    };
+    let statements = as_list(&doc["Statement"]);
+    let mut problems = Vec::new();
+    if statements.iter().any(|s| {
+        s["Effect"] == "Allow" && is_everyone(&s["Principal"]) && s.get("Condition").is_none()
+    }) {
+        problems.push("the bucket policy grants access to everyone (Principal \"*\")".into());
+    }
+    let cloudfront: Vec<&Value> = statements
+        .iter()
+        .filter(|s| {
+            s["Effect"] == "Allow"
+                && as_list(&s["Principal"]["Service"])
+                    .iter()
+                    .any(|p| *p == "cloudfront.amazonaws.com")
+        })
+        .collect();
+    if cloudfront.is_empty() {
+        problems.push("the bucket policy has no statement for cloudfront.amazonaws.com".into());
+        return problems;
+    }
+    for statement in cloudfront {
+        let arns = as_list(&statement["Condition"]["StringEquals"]["AWS:SourceArn"]);
+        if arns.is_empty() {
+            problems.push("the CloudFront statement has no AWS:SourceArn condition: any distribution could read the bucket".into());
+        } else if arns.iter().any(|a| *a != distribution_arn) {
+            problems.push(format!(
+                "the CloudFront statement allows another distribution than {distribution_arn}"
+            ));
+        }
+        let actions = as_list(&statement["Action"]);
+        for needed in ["s3:GetObject", "s3:ListBucket"] {
+            if !actions.iter().any(|a| *a == needed) {
+                problems.push(format!("the CloudFront statement lacks {needed}"));
+            }
+        }
+    }
+    problems
+}
+
+/// A policy element that may be one value or a list of them.
+fn as_list(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Array(items) => items.clone(),
+        Value::Null => Vec::new(),
+        other => vec![other.clone()],
+    }
+}
+
+fn is_everyone(principal: &Value) -> bool {
+    *principal == "*" || as_list(&principal["AWS"]).iter().any(|p| *p == "*")
+}
+
+/// The subject GitHub puts in its tokens for pushes to one branch.
+pub fn github_subject(repo: &str, branch: &str) -> String {
+    format!("repo:{repo}:ref:refs/heads/{branch}")
+}
+
+/// (repository, branch) out of a subject; a subject that is not one exact
+/// branch (a wildcard, say) gives the repository with `main`, so the plan
+/// reports the trust as drifted instead of not checking it.
+pub fn parse_subject(subject: &str) -> Option<(String, String)> {
+    let rest = subject.strip_prefix("repo:")?;
+    let (repo, reference) = rest.split_once(':').unwrap_or((rest, ""));
+    let branch = reference
+        .strip_prefix("ref:refs/heads/")
+        .filter(|b| !b.contains('*'))
+        .unwrap_or("main");
+    Some((repo.to_string(), branch.to_string()))
+}
+
+pub fn oidc_provider_arn(account: &str) -> String {
+    format!("arn:aws:iam::{account}:oidc-provider/{GITHUB_OIDC_HOST}")
+}
+
+/// Only workflows of `repo` running on `branch` may assume the role: both
+/// the audience and the exact subject are required (no wildcards).
+pub fn trust_policy(account: &str, repo: &str, branch: &str) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "Federated": oidc_provider_arn(account) },
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": { "StringEquals": {
+                format!("{GITHUB_OIDC_HOST}:aud"): GITHUB_AUDIENCE,
+                format!("{GITHUB_OIDC_HOST}:sub"): github_subject(repo, branch)
+            } }
+        }]
+    })
+}
+
+/// The least `ssg publish` needs (the README's policy), scoped to this
+/// bucket and this distribution.
+pub fn publish_policy(bucket: &str, distribution_arn: &str) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            { "Effect": "Allow", "Action": "s3:ListBucket", "Resource": format!("arn:aws:s3:::{bucket}") },
+            { "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+              "Resource": format!("arn:aws:s3:::{bucket}/*") },
+            { "Effect": "Allow", "Action": ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
+              "Resource": distribution_arn }
+        ]
+    })
+}
+
+/// A policy document as IAM returns it (percent-encoded JSON), parsed.
+pub fn parse_iam_document(text: &str) -> Option<Value> {
+    let decoded = percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .ok()?;
+    serde_json::from_str(&decoded)
+        .ok()
+        .or_else(|| serde_json::from_str(text).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARN: &str = "arn:aws:cloudfront::123456789012:distribution/E1";
+
+    #[test]
+    fn our_policy_has_no_problems() {
+        let text = bucket_policy("b", ARN).to_string();
+        assert!(bucket_policy_problems(Some(&text), ARN).is_empty());
+    }
+
+    #[test]
+    fn each_weakening_is_named() {
+        let mut doc = bucket_policy("b", ARN);
+        doc["Statement"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("Condition");
+        let problems = bucket_policy_problems(Some(&doc.to_string()), ARN);
+        assert!(problems[0].contains("no AWS:SourceArn"), "{problems:?}");
+
+        let mut doc = bucket_policy("b", ARN);
+        doc["Statement"].as_array_mut().unwrap().push(json!({
+            "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"
+        }));
+        let problems = bucket_policy_problems(Some(&doc.to_string()), ARN);
+        assert!(problems[0].contains("everyone"), "{problems:?}");
+
+        let other = bucket_policy("b", "arn:aws:cloudfront::1:distribution/E2").to_string();
+        assert!(bucket_policy_problems(Some(&other), ARN)[0].contains("another distribution"));
+        assert!(bucket_policy_problems(None, ARN)[0].contains("no bucket policy"));
+    }
+
+    #[test]
+    fn subjects_give_repository_and_branch() {
+        let pair = |r: &str, b: &str| Some((r.to_string(), b.to_string()));
+        assert_eq!(
+            parse_subject(&github_subject("o/r", "live")),
+            pair("o/r", "live")
+        );
+        assert_eq!(parse_subject("repo:o/r:*"), pair("o/r", "main"));
+        assert_eq!(parse_subject("nope"), None);
+    }
+
+    #[test]
+    fn iam_documents_are_decoded() {
+        let doc = trust_policy("1", "o/r", "main");
+        let encoded: String = percent_encoding::utf8_percent_encode(
+            &doc.to_string(),
+            percent_encoding::NON_ALPHANUMERIC,
+        )
+        .to_string();
+        assert_eq!(parse_iam_document(&encoded), Some(doc.clone()));
+        assert_eq!(parse_iam_document(&doc.to_string()), Some(doc));
+    }
+}
