@@ -160,6 +160,9 @@ struct ProvisionArgs {
     /// The branch allowed to publish
     #[arg(long, default_value = "main", requires = "ci")]
     branch: String,
+    /// The git repository CI installs ssg from (cargo install --git URL)
+    #[arg(long, value_name = "URL", requires = "ci")]
+    ssg_git: Option<String>,
     /// AWS profile to take credentials from (default: AWS_PROFILE or the default chain)
     #[arg(long, env = "AWS_PROFILE")]
     profile: Option<String>,
@@ -181,6 +184,7 @@ fn cmd_provision(root: &Path, args: ProvisionArgs) -> Result<bool> {
             ci: args.ci,
             repo: args.repo,
             branch: args.branch,
+            ssg_git: args.ssg_git,
             profile: args.profile,
         },
     )

@@ -537,7 +537,7 @@ impl Converge<'_> {
         }
         std::fs::write(
             &path,
-            workflow::workflow(&role, &self.desired.region, &ci.branch),
+            workflow::workflow(&role, &self.desired.region, &ci.branch, &ci.ssg_git),
         )
         .with_context(|| format!("cannot write {}", path.display()))
     }

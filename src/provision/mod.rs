@@ -47,6 +47,8 @@ pub struct ProvisionOptions {
     pub ci: Option<String>,
     pub repo: Option<String>,
     pub branch: String,
+    /// With `--ci`: the git repository CI installs ssg from.
+    pub ssg_git: Option<String>,
     pub profile: Option<String>,
 }
 
@@ -96,7 +98,7 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
         };
         let ci = match ci {
             Some(ci) => Some(ci),
-            None => ci_in_use(&clients, &names).await?,
+            None => ci_in_use(&clients, &names, root).await?,
         };
         let desired = Desired {
             names,
@@ -127,9 +129,14 @@ fn ci_settings(opts: &ProvisionOptions) -> Result<Option<Ci>> {
                 .context("--ci github needs --repo OWNER/NAME")?;
             names::check_repo(&repo)?;
             names::check_branch(&opts.branch)?;
+            let ssg_git = opts.ssg_git.clone().context(
+                "--ci github needs --ssg-git URL: the git repository CI installs ssg from (cargo install --git URL ssg)",
+            )?;
+            names::check_git_url(&ssg_git)?;
             Ok(Some(Ci {
                 repo,
                 branch: opts.branch.clone(),
+                ssg_git,
             }))
         }
         Some(other) => bail!("--ci {other} is not supported; use --ci github"),
@@ -153,7 +160,7 @@ async fn default_region(profile: Option<&str>) -> String {
 /// so `--check` and a rerun keep checking the certificate and DNS.
 /// Without `--ci`, the repository and branch the site's CI role trusts,
 /// so `--check` and a rerun keep checking it.
-async fn ci_in_use(clients: &Clients, names: &names::Names) -> Result<Option<Ci>> {
+async fn ci_in_use(clients: &Clients, names: &names::Names, root: &Path) -> Result<Option<Ci>> {
     let role = match clients.iam.get_role().role_name(names.role()).send().await {
         Ok(out) => out.role().cloned(),
         Err(e) if aws::code(&e) == Some("NoSuchEntity") => None,
@@ -172,7 +179,17 @@ async fn ci_in_use(clients: &Clients, names: &names::Names) -> Result<Option<Ci>
             .as_str()
     })
     .unwrap_or("");
-    Ok(policy::parse_subject(subject).map(|(repo, branch)| Ci { repo, branch }))
+    // Where CI installs ssg from is in the workflow the last run wrote
+    // (empty when it is gone: the plan then asks for --ssg-git again).
+    let ssg_git = std::fs::read_to_string(root.join(workflow::PATH))
+        .ok()
+        .and_then(|text| workflow::ssg_git_of(&text))
+        .unwrap_or_default();
+    Ok(policy::parse_subject(subject).map(|(repo, branch)| Ci {
+        repo,
+        branch,
+        ssg_git,
+    }))
 }
 
 async fn domains_in_use(

@@ -222,6 +222,24 @@ pub fn check_repo(repo: &str) -> Result<()> {
     }
 }
 
+/// A git URL safe to write into the workflow's YAML as a plain value:
+/// `https://…`, `ssh://…` or `git@host:path`, with no spaces or quotes.
+pub fn check_git_url(url: &str) -> Result<()> {
+    let scheme_ok = ["https://", "http://", "ssh://", "git@"]
+        .iter()
+        .any(|p| url.starts_with(p));
+    let chars_ok = url
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~:/@+%".contains(c));
+    if scheme_ok && chars_ok && url.len() > 8 {
+        Ok(())
+    } else {
+        bail!(
+            "\"{url}\" is not a git URL; pass --ssg-git https://HOST/OWNER/ssg.git (where CI installs ssg from)"
+        )
+    }
+}
+
 /// A branch name safe to put in a trust policy condition.
 pub fn check_branch(branch: &str) -> Result<()> {
     if branch.is_empty()

@@ -23,6 +23,8 @@ pub struct Desired {
 pub struct Ci {
     pub repo: String,
     pub branch: String,
+    /// The git repository the workflow installs ssg from (`cargo install --git`).
+    pub ssg_git: String,
 }
 
 /// What the reads found. `None` is "not there".
@@ -744,8 +746,15 @@ fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
         &format!("arn:aws:iam::{}:role/{role}", desired.account),
         &desired.region,
         &ci.branch,
+        &ci.ssg_git,
     );
     steps.push(match &seen.workflow {
+        None if ci.ssg_git.is_empty() => Step::new(
+            Resource::Workflow,
+            super::workflow::PATH,
+            Action::Manual,
+            vec!["no workflow, and where CI installs ssg from is not known: rerun with --ci github --repo OWNER/NAME --ssg-git URL".into()],
+        ),
         None => Step::new(
             Resource::Workflow,
             super::workflow::PATH,

@@ -6,8 +6,15 @@
 /// Where the workflow goes, relative to the site root.
 pub const PATH: &str = ".github/workflows/publish.yml";
 
+/// The `SSG_GIT` a workflow written by [`workflow`] installs ssg from.
+pub fn ssg_git_of(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("SSG_GIT: "))
+        .map(|v| v.trim().to_string())
+}
+
 /// The workflow text for `role_arn` in `region`, on pushes to `branch`.
-pub fn workflow(role_arn: &str, region: &str, branch: &str) -> String {
+pub fn workflow(role_arn: &str, region: &str, branch: &str, ssg_git: &str) -> String {
     format!(
         r#"# Written by `ssg provision --ci github`: publishes the site on every push
 # to {branch}. It signs in to AWS as {role_arn}
@@ -24,8 +31,8 @@ concurrency:
   group: publish
   cancel-in-progress: false
 env:
-  # Where `cargo install` takes ssg from (change it to your fork or a tag).
-  SSG_GIT: https://github.com/OWNER/ssg
+  # Where `cargo install` takes ssg from (`ssg provision --ssg-git`).
+  SSG_GIT: {ssg_git}
 jobs:
   publish:
     runs-on: ubuntu-latest
@@ -60,7 +67,13 @@ jobs:
 mod tests {
     #[test]
     fn names_the_role_region_and_branch() {
-        let text = super::workflow("arn:aws:iam::1:role/r", "eu-west-1", "main");
+        let text = super::workflow(
+            "arn:aws:iam::1:role/r",
+            "eu-west-1",
+            "main",
+            "https://git.example.org/ssg.git",
+        );
+        assert!(text.contains("SSG_GIT: https://git.example.org/ssg.git"));
         assert!(text.contains("role-to-assume: arn:aws:iam::1:role/r"));
         assert!(text.contains("aws-region: eu-west-1"));
         assert!(text.contains("branches: [main]"));

@@ -22,6 +22,9 @@ use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 
 use crate::harness::{Run, Site, post, ssg_bin};
 
+/// Where the generated CI workflow installs ssg from, in these tests.
+const SSG_GIT: &str = "https://git.example.org/me/ssg.git";
+
 /// A moto server for these tests: `SSG_TEST_MOTO` (scripts/test.sh starts
 /// it with `MOTO_ACM_VALIDATION_WAIT=0`), or one started here.
 fn moto() -> &'static str {
@@ -1213,6 +1216,8 @@ fn ci_github_trusts_one_branch_of_one_repository_and_writes_the_workflow() {
             "octo/blog",
             "--branch",
             "live",
+            "--ssg-git",
+            SSG_GIT,
         ],
     );
     result.success();
@@ -1284,6 +1289,11 @@ fn ci_github_trusts_one_branch_of_one_repository_and_writes_the_workflow() {
         .expect("role step");
     assert_eq!(role_arn, role.arn());
     assert!(text.contains("path: .ssg-cache"), "{text}");
+    assert_eq!(
+        workflow["env"]["SSG_GIT"].as_str(),
+        Some(SSG_GIT),
+        "CI installs ssg from where --ssg-git said"
+    );
 
     let (again, relay) = provision(
         &site,
@@ -1295,6 +1305,8 @@ fn ci_github_trusts_one_branch_of_one_repository_and_writes_the_workflow() {
             "octo/blog",
             "--branch",
             "live",
+            "--ssg-git",
+            SSG_GIT,
         ],
     );
     again.success();
@@ -1306,7 +1318,15 @@ fn check_without_ci_flags_still_checks_the_ci_role() {
     let (site, bucket) = blog();
     provision(
         &site,
-        &["provision", "--ci", "github", "--repo", "octo/site"],
+        &[
+            "provision",
+            "--ci",
+            "github",
+            "--repo",
+            "octo/site",
+            "--ssg-git",
+            SSG_GIT,
+        ],
     )
     .0
     .success();
@@ -1392,6 +1412,8 @@ fn destroy_removes_what_it_made_and_nothing_else() {
             "github",
             "--repo",
             "o/r",
+            "--ssg-git",
+            SSG_GIT,
         ],
     )
     .0
@@ -1475,6 +1497,22 @@ fn bad_input_is_one_clear_line_and_creates_nothing() {
     check(
         &["provision", "--ci", "github", "--repo", "nope"],
         "not a GitHub repository",
+    );
+    check(
+        &["provision", "--ci", "github", "--repo", "octo/site"],
+        "--ci github needs --ssg-git URL",
+    );
+    check(
+        &[
+            "provision",
+            "--ci",
+            "github",
+            "--repo",
+            "octo/site",
+            "--ssg-git",
+            "not a url",
+        ],
+        "is not a git URL",
     );
 
     let mut command = ssg_command(&site, moto(), &["provision"]);
