@@ -31,6 +31,7 @@ fn is_backup_or_swap(name: &str) -> bool {
 /// Applied to folders too, so a hidden folder is skipped whole.
 pub fn is_ignored_source(name: &str) -> bool {
     name.starts_with('.')
+        || is_os_junk(name)
         || is_backup_or_swap(name)
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
@@ -54,6 +55,13 @@ pub fn is_unpublished(rel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn os_junk_is_never_content() {
+        assert!(is_ignored_source("Thumbs.db"));
+        assert!(is_ignored_source(".DS_Store"));
+        assert!(!is_ignored_source("photo.jpg"));
+    }
 
     #[test]
     fn sources_skip_hidden_entries_and_editor_leftovers() {

@@ -6,8 +6,12 @@
 
 /// The byte written as `%XY` at the start of `bytes`, if it is one.
 fn escaped_byte(bytes: &[u8]) -> Option<u8> {
-    let hex = std::str::from_utf8(bytes.get(1..3)?).ok()?;
-    u8::from_str_radix(hex, 16).ok()
+    let hex = bytes.get(1..3)?;
+    // Two hex digits exactly: `from_str_radix` alone takes `%+0` as 0.
+    if !hex.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
 }
 
 /// Decodes `%XY` escapes; a `%` that starts no escape is kept as it is
@@ -150,6 +154,14 @@ pub fn urls_for(key_path: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_escape_is_two_hex_digits() {
+        assert_eq!(decode_strict("/a%20b"), Some("/a b".into()));
+        assert_eq!(decode_strict("/a%+0b"), None, "a sign is not a digit");
+        assert_eq!(decode_strict("/a%2"), None);
+        assert_eq!(decode_lossy("/a%+0b"), "/a%+0b");
+    }
 
     #[test]
     fn written_paths_name_folders_unless_they_end_in_a_known_extension() {
