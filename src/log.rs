@@ -31,3 +31,15 @@ pub fn verbose(message: &str) {
         eprintln!("  {message}");
     }
 }
+
+/// Asks `question` on the terminal; yes only for an answer of y or yes.
+/// Without a terminal (CI, a pipe) nobody can answer: no.
+pub fn confirm(question: &str) -> bool {
+    use std::io::IsTerminal as _;
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return false;
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes")
+}

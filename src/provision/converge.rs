@@ -442,7 +442,6 @@ impl Converge<'_> {
     }
 
     async fn oidc_provider(&self) -> Result<()> {
-        use aws_sdk_iam::types::Tag;
         match self
             .clients
             .iam
@@ -452,12 +451,7 @@ impl Converge<'_> {
             // IAM no longer checks the thumbprint for GitHub (it trusts the
             // issuer's CA), but older API versions require one.
             .thumbprint_list("6938fd4d98bab03faadb97b34396831e3780aea1")
-            .tags(
-                Tag::builder()
-                    .key(TAG_KEY)
-                    .value(self.bucket_name())
-                    .build()?,
-            )
+            .tags(self.iam_tag()?)
             .send()
             .await
         {
@@ -467,8 +461,16 @@ impl Converge<'_> {
         }
     }
 
+    /// The tag that marks an IAM resource as this site's.
+    fn iam_tag(&self) -> Result<aws_sdk_iam::types::Tag> {
+        let tag = aws_sdk_iam::types::Tag::builder()
+            .key(TAG_KEY)
+            .value(self.bucket_name())
+            .build()?;
+        Ok(tag)
+    }
+
     async fn role(&self, step: &Step) -> Result<()> {
-        use aws_sdk_iam::types::Tag;
         let ci = self.desired.ci.as_ref().context("no CI settings")?;
         let trust = policy::trust_policy(&self.desired.account, &ci.repo, &ci.branch).to_string();
         let name = self.desired.names.role();
@@ -490,12 +492,7 @@ impl Converge<'_> {
                 "ssg publish from GitHub {} ({})",
                 ci.repo, ci.branch
             ))
-            .tags(
-                Tag::builder()
-                    .key(TAG_KEY)
-                    .value(self.bucket_name())
-                    .build()?,
-            )
+            .tags(self.iam_tag()?)
             .send()
             .await
         {

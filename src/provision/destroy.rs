@@ -5,7 +5,6 @@
 //! the bucket, and the `[publish]` keys. Resources without ssg's tag were
 //! not made by ssg and are refused, untouched.
 
-use std::io::IsTerminal as _;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, bail};
@@ -42,7 +41,7 @@ pub async fn destroy(
         println!("(dry run: nothing was changed)");
         return Ok(());
     }
-    if !opts.yes && !confirm("Delete all of this?") {
+    if !opts.yes && !log::confirm("Delete all of this?") {
         bail!("nothing was deleted; pass --yes to destroy without a question (scripts, CI)");
     }
     empty_bucket(clients, desired, &objects).await?;
@@ -138,15 +137,6 @@ fn records_ours(desired: &Desired, observed: &Observed) -> Vec<Record> {
     out
 }
 
-fn confirm(question: &str) -> bool {
-    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return false;
-    }
-    eprint!("{question} [y/N] ");
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes")
-}
-
 async fn list_objects(
     clients: &Clients,
     desired: &Desired,
@@ -174,26 +164,9 @@ async fn list_objects(
 }
 
 async fn empty_bucket(clients: &Clients, desired: &Desired, keys: &[String]) -> Result<()> {
-    use aws_sdk_s3::types::{Delete, ObjectIdentifier};
-    for batch in keys.chunks(1000) {
-        let ids = batch
-            .iter()
-            .map(|k| ObjectIdentifier::builder().key(k).build())
-            .collect::<Result<Vec<_>, _>>()?;
-        clients
-            .s3
-            .delete_objects()
-            .bucket(&desired.names.bucket)
-            .delete(
-                Delete::builder()
-                    .set_objects(Some(ids))
-                    .quiet(true)
-                    .build()?,
-            )
-            .send()
-            .await
-            .map_err(|e| failed("emptying the bucket", &e))?;
-    }
+    crate::publish::cloud::delete_keys(&clients.s3, &desired.names.bucket, keys)
+        .await
+        .context("emptying the bucket")?;
     if !keys.is_empty() {
         log::info(&format!("deleted {} object(s)", keys.len()));
     }

@@ -328,33 +328,7 @@ impl Cloud {
 
     /// Deletes `keys`, 1,000 per request; fails on the first key the server refuses.
     pub async fn delete(&self, keys: &[String]) -> Result<()> {
-        for batch in keys.chunks(1000) {
-            let ids = batch
-                .iter()
-                .map(|k| ObjectIdentifier::builder().key(k).build())
-                .collect::<Result<Vec<_>, _>>()?;
-            let out = self
-                .s3
-                .delete_objects()
-                .bucket(&self.bucket)
-                .delete(
-                    Delete::builder()
-                        .set_objects(Some(ids))
-                        .quiet(true)
-                        .build()?,
-                )
-                .send()
-                .await
-                .map_err(|e| anyhow!("delete failed: {}", describe(&e)))?;
-            if let Some(err) = out.errors().first() {
-                bail!(
-                    "delete of {} failed: {}",
-                    err.key().unwrap_or("?"),
-                    err.message().unwrap_or("unknown error")
-                );
-            }
-        }
-        Ok(())
+        delete_keys(&self.s3, &self.bucket, keys).await
     }
 
     /// Creates an invalidation, waiting out CloudFront's in-progress limits. Returns its id.
@@ -433,3 +407,35 @@ impl Cloud {
 
 /// Shares a client across upload tasks.
 pub type SharedCloud = Arc<Cloud>;
+
+/// Deletes `keys` from `bucket`, 1,000 per request. S3 answers a quiet
+/// batch delete with 200 and lists the keys it refused in the body, so
+/// each answer is read: the first refused key fails the call.
+pub async fn delete_keys(s3: &aws_sdk_s3::Client, bucket: &str, keys: &[String]) -> Result<()> {
+    for batch in keys.chunks(1000) {
+        let ids = batch
+            .iter()
+            .map(|k| ObjectIdentifier::builder().key(k).build())
+            .collect::<Result<Vec<_>, _>>()?;
+        let out = s3
+            .delete_objects()
+            .bucket(bucket)
+            .delete(
+                Delete::builder()
+                    .set_objects(Some(ids))
+                    .quiet(true)
+                    .build()?,
+            )
+            .send()
+            .await
+            .map_err(|e| anyhow!("delete failed: {}", describe(&e)))?;
+        if let Some(err) = out.errors().first() {
+            bail!(
+                "delete of {} failed: {}",
+                err.key().unwrap_or("?"),
+                err.message().unwrap_or("unknown error")
+            );
+        }
+    }
+    Ok(())
+}

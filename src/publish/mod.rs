@@ -212,15 +212,6 @@ fn print_plan(plan: &Plan, invalidation: &[String]) {
     }
 }
 
-fn confirm(question: &str) -> bool {
-    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return false;
-    }
-    eprint!("{question} [y/N] ");
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes")
-}
-
 /// Publishes the built site of `root`. Returns the outcome (also on a dry run).
 pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Outcome> {
     let started = Instant::now();
@@ -359,7 +350,7 @@ fn confirm_deletes(
         config.bucket,
         config.max_deletes
     );
-    if !confirm(&question) {
+    if !log::confirm(&question) {
         bail!(
             "refusing to delete {} objects (more than max_deletes = {}); nothing was changed. Check the output folder, or pass --force",
             plan.deletes.len(),
