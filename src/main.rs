@@ -118,6 +118,22 @@ enum Command {
         #[arg(long, default_value_t = 10, value_name = "SECS")]
         timeout: u64,
     },
+    /// Move a Hugo, Zola or Jekyll site into a new ssg site, keeping every URL
+    Import {
+        /// The site to import (only read, never changed)
+        src: PathBuf,
+        /// Folder for the new site; must be new or empty (default: SRC-ssg beside SRC)
+        dest: Option<PathBuf>,
+        /// The kind of site (default: detected from its files)
+        #[arg(long, value_enum)]
+        from: Option<ssg::import::SourceKind>,
+        /// Print the report and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a shell completion script
     Completions { shell: Shell },
 }
@@ -289,6 +305,16 @@ fn cmd_new(root: Option<&Path>, path: PathBuf) -> Result<bool> {
     Ok(true)
 }
 
+fn cmd_import(opts: &ssg::import::ImportOptions, json: bool) -> Result<bool> {
+    let report = ssg::import::import(opts)?;
+    if json {
+        println!("{}", report.json());
+    } else {
+        log::info(&report.text());
+    }
+    Ok(!report.failed())
+}
+
 fn run(cli: Cli) -> Result<bool> {
     match cli.command {
         Command::Init { dir } => cmd_init(&dir),
@@ -369,6 +395,21 @@ fn run(cli: Cli) -> Result<bool> {
             };
             cmd_check(&root, &opts, json)
         }
+        Command::Import {
+            src,
+            dest,
+            from,
+            dry_run,
+            json,
+        } => cmd_import(
+            &ssg::import::ImportOptions {
+                src,
+                dest,
+                from,
+                dry_run,
+            },
+            json,
+        ),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "ssg", &mut std::io::stdout());
             Ok(true)
