@@ -138,6 +138,25 @@ pub struct PublishRule {
     pub gzip: bool,
 }
 
+impl Default for Config {
+    /// What an empty `ssg.toml` means.
+    fn default() -> Self {
+        Config {
+            title: default_title(),
+            base_url: default_base_url(),
+            description: String::new(),
+            language: default_language(),
+            author: String::new(),
+            theme: None,
+            build: BuildConfig::default(),
+            markdown: MarkdownConfig::default(),
+            publish: None,
+            redirects: Default::default(),
+            extra: toml::Table::new(),
+        }
+    }
+}
+
 fn default_title() -> String {
     "My site".into()
 }
@@ -210,6 +229,10 @@ mod tests {
     #[test]
     fn defaults_fill_an_empty_file() {
         let c = Config::parse("", Path::new("ssg.toml")).unwrap();
+        assert_eq!(
+            toml::to_string(&c).ok(),
+            toml::to_string(&Config::default()).ok()
+        );
         assert_eq!(c.build.output_dir, "public");
         assert_eq!(c.build.paginate_by, 10);
         assert!(c.markdown.highlight);

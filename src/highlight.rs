@@ -163,6 +163,20 @@ pub fn theme_names() -> Vec<&'static str> {
     names
 }
 
+/// The theme of ours another tool's theme name stands for, if any: names
+/// compared without case or punctuation (Zola's `base16-ocean-dark`, Hugo's
+/// `dracula`, ours `base16-ocean.dark`, `Dracula`).
+pub fn theme_named_like(name: &str) -> Option<&'static str> {
+    let key = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<String>()
+    };
+    let wanted = key(name);
+    theme_names().into_iter().find(|n| key(n) == wanted)
+}
+
 /// The stylesheet for `theme`, matching the classes [`code_block`] emits.
 pub fn theme_css(theme: &str) -> Result<String, String> {
     let name = two_face::theme::EmbeddedLazyThemeSet::theme_names()
@@ -181,6 +195,16 @@ pub fn theme_css(theme: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn other_tools_theme_names_find_ours() {
+        assert_eq!(
+            theme_named_like("base16-ocean-dark"),
+            Some("base16-ocean.dark")
+        );
+        assert_eq!(theme_named_like("dracula"), Some("Dracula"));
+        assert_eq!(theme_named_like("no-such-theme"), None);
+    }
 
     #[test]
     fn fence_info_words() {

@@ -138,6 +138,45 @@ fn bundle_of<'a>(bundles: &BTreeSet<&str>, rel: &'a str) -> Option<&'a str> {
     }
 }
 
+/// Where a page file sits in the site, from its content-relative path and
+/// front matter `slug` alone: the one rule for a page's URL, which
+/// `ssg import` asks too to know when an old URL needs a `path`.
+pub struct PagePlace {
+    /// Content-relative folder of the owning section.
+    pub section: String,
+    /// The date in a `YYYY-MM-DD-` file (or bundle folder) name.
+    pub file_date: Option<PageDate>,
+    /// Empty when neither `slug` nor the name has a letter or digit.
+    pub slug: String,
+}
+
+impl PagePlace {
+    pub fn of(rel: &str, slug: Option<&str>) -> PagePlace {
+        let name = file_name(rel);
+        let (section, stem) = if layout::is_bundle_index(name) {
+            let bundle = parent_dir(rel);
+            (parent_dir(bundle), file_name(bundle))
+        } else {
+            (parent_dir(rel), layout::markdown_stem(name).unwrap_or(name))
+        };
+        let (file_date, stem_rest) = split_date_prefix(stem);
+        let mut slug = slugify(slug.unwrap_or(stem_rest));
+        if slug.is_empty() {
+            slug = slugify(stem);
+        }
+        PagePlace {
+            section: section.to_string(),
+            file_date,
+            slug,
+        }
+    }
+
+    /// The site path a page gets without `path`: `/blog/hello/`.
+    pub fn default_path(&self) -> String {
+        format!("{}{}/", dir_path(&self.section), self.slug)
+    }
+}
+
 /// A page from its parsed file; `None` for a draft left out.
 fn make_page(
     shown_dir: &Path,
@@ -150,27 +189,11 @@ fn make_page(
     if fm.draft && !drafts {
         return Ok(None);
     }
-    let name = file_name(&rel);
-    let (section, stem) = if layout::is_bundle_index(name) {
-        let bundle = parent_dir(&rel);
-        (
-            parent_dir(bundle).to_string(),
-            file_name(bundle).to_string(),
-        )
-    } else {
-        let stem = layout::markdown_stem(name).unwrap_or(name);
-        (parent_dir(&rel).to_string(), stem.to_string())
-    };
-    let (file_date, stem_rest) = split_date_prefix(&stem);
+    let place = PagePlace::of(&rel, fm.slug.as_deref());
     if fm.date.is_none() {
-        fm.date = file_date.or_else(|| fm.path.as_deref().and_then(date_in_path));
+        fm.date = (place.file_date.clone()).or_else(|| fm.path.as_deref().and_then(date_in_path));
     }
-    let slug_source = fm.slug.clone().unwrap_or_else(|| stem_rest.to_string());
-    let mut slug = slugify(&slug_source);
-    if slug.is_empty() {
-        slug = slugify(&stem);
-    }
-    if slug.is_empty() {
+    if place.slug.is_empty() {
         return Err(Diagnostic::new(
             shown_dir.join(&rel),
             None,
@@ -179,8 +202,9 @@ fn make_page(
     }
     let path = match &fm.path {
         Some(written) => urlpath::normalize(written),
-        None => format!("{}{}/", dir_path(&section), slug),
+        None => place.default_path(),
     };
+    let PagePlace { section, slug, .. } = place;
     let tag_slugs = fm.tags.iter().map(|t| slugify(t)).collect();
     Ok(Some(Page {
         source: shown_dir.join(&rel),

@@ -12,6 +12,8 @@ mod cli;
 mod feeds;
 mod front_matter;
 mod highlighting;
+mod import_support;
+mod import_zola;
 mod incremental;
 mod markdown;
 mod output_safety;

@@ -1,0 +1,59 @@
+//! Reading a Zola site into an import [`Plan`].
+//!
+//! Zola is the closest of the three to ssg (TOML `+++` front matter,
+//! sections as folders with `_index.md`, bundles, `@/` links, `/tags/x/`),
+//! so most of a page carries over as it is; what differs is where Zola puts
+//! URLs (`path`, its slug strategies, translations, non-tag taxonomies),
+//! its section settings and its shortcodes.
+
+mod config;
+mod pages;
+mod shortcodes;
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::Plan;
+
+/// A Zola site has `config.toml` with `base_url` (its one required key)
+/// and a `content/` folder.
+pub fn looks_like(src: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(src.join("config.toml")) else {
+        return false;
+    };
+    let has_base_url = text
+        .lines()
+        .any(|l| l.trim_start().starts_with("base_url") && l.contains('='));
+    has_base_url && src.join("content").is_dir()
+}
+
+/// Reads the Zola site at `src`.
+pub fn read(src: &Path) -> Result<Plan> {
+    let (settings, mut plan) = config::read(src);
+    pages::read_content(src, &settings, &mut plan);
+    super::copy_tree(src, "static", "static", &mut plan);
+    note_not_carried(src, &settings, &mut plan);
+    Ok(plan)
+}
+
+/// The parts of a Zola site that have no ssg counterpart, said once each.
+fn note_not_carried(src: &Path, settings: &config::Settings, plan: &mut Plan) {
+    let report = &mut plan.report;
+    if src.join("templates").is_dir() || settings.theme.is_some() {
+        report.note(
+            "templates",
+            None,
+            "templates and the theme are not converted; the new site uses ssg's default theme",
+            "restyle in templates/ of the new site (README: Templates) if you want the old look",
+        );
+    }
+    if src.join("sass").is_dir() {
+        report.note(
+            "sass",
+            None,
+            "Sass is not compiled by ssg; its CSS files are gone with the old theme",
+            "copy the compiled CSS into static/ if your pages link to it",
+        );
+    }
+}

@@ -1,0 +1,371 @@
+//! Zola's `content/`: pages and sections with their front matter mapped to
+//! ssg's keys, a `path` wherever ssg would put a page elsewhere, redirects
+//! for taxonomy pages that become tag pages, and assets copied beside.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::config::Settings;
+use super::shortcodes;
+use crate::content::front_matter::{self, FrontMatter};
+use crate::content::walk::{self, PagePlace};
+use crate::import::{CopyFile, NewFrontMatter, NewPage, Plan};
+use crate::layout;
+
+/// Every file of `content/`: Markdown converted, anything else copied.
+pub fn read_content(src: &Path, settings: &Settings, plan: &mut Plan) {
+    let content = src.join(layout::CONTENT);
+    let walker = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !layout::is_ignored_source(&e.file_name().to_string_lossy())
+        });
+    for entry in walker.flatten().filter(|e| e.file_type().is_file()) {
+        let Ok(inner) = entry.path().strip_prefix(&content) else {
+            continue;
+        };
+        let rel = inner.to_string_lossy().replace('\\', "/");
+        if rel.ends_with(".md") {
+            convert_file(src, &rel, settings, plan);
+        } else if let Err(err) = std::fs::File::open(entry.path()) {
+            plan.report.note(
+                shown(&rel),
+                None,
+                format!("not copied: {err}"),
+                "check its permissions and import again",
+            );
+        } else {
+            plan.copies.push(CopyFile {
+                from: shown(&rel),
+                to: format!("{}/{rel}", layout::CONTENT),
+            });
+        }
+    }
+}
+
+/// `content/REL`, as the file is named in the report.
+fn shown(rel: &str) -> std::path::PathBuf {
+    Path::new(layout::CONTENT).join(rel)
+}
+
+fn convert_file(src: &Path, rel: &str, settings: &Settings, plan: &mut Plan) {
+    let shown = shown(rel);
+    let parsed = walk::read_text(&src.join(&shown), &shown).and_then(|text| {
+        let split = front_matter::parse(&text, &shown)?;
+        Ok((
+            split.front_matter,
+            split.body.to_string(),
+            split.body_line_offset,
+        ))
+    });
+    let (fm, body, offset) = match parsed {
+        Ok(parsed) => parsed,
+        Err(d) => {
+            plan.report.note(
+                &shown,
+                d.line,
+                format!("not imported: {}", d.message),
+                "fix the file and import again",
+            );
+            return;
+        }
+    };
+    let (front_matter, body) = if rel.rsplit('/').next() == Some("_index.md") {
+        (section(rel, fm, settings, plan), body)
+    } else {
+        (page(rel, fm, settings, plan), body)
+    };
+    let body = shortcodes::convert(src, &body, offset, &shown, &mut plan.report);
+    plan.pages.push(NewPage {
+        source: shown,
+        dest: format!("{}/{rel}", layout::CONTENT),
+        front_matter,
+        body,
+    });
+}
+
+/// The keys both pages and sections share.
+fn common(fm: &FrontMatter) -> NewFrontMatter {
+    NewFrontMatter {
+        title: fm.title.clone(),
+        date: fm.date.as_ref().map(|d| d.to_text()),
+        updated: fm.updated.as_ref().map(|d| d.to_text()),
+        draft: fm.draft,
+        weight: fm.weight,
+        aliases: fm.aliases.clone(),
+        ..Default::default()
+    }
+}
+
+fn page(rel: &str, mut fm: FrontMatter, settings: &Settings, plan: &mut Plan) -> NewFrontMatter {
+    let shown = shown(rel);
+    let mut extra = std::mem::take(&mut fm.extra);
+    let mut new = common(&fm);
+    new.slug = fm.slug.clone();
+    new.summary = take_string(&mut extra, "description");
+    new.tags = fm.tags.clone();
+    if let Some(Value::Object(taxonomies)) = extra.remove("taxonomies") {
+        taxonomy_terms(&taxonomies, settings, &mut new.tags, plan);
+    }
+    extra.remove("in_search_index");
+    if let Some(template) = &fm.template {
+        plan.report.note(
+            &shown,
+            None,
+            format!("`template = \"{template}\"` is not carried over"),
+            "the page uses page.html of the default theme",
+        );
+    }
+    if extra.remove("render") == Some(Value::Bool(false)) {
+        plan.report.note(
+            &shown,
+            None,
+            "`render = false`: the page is rendered by ssg",
+            "mark it `draft = true` to leave it out",
+        );
+    }
+    let old = zola_url(rel, &fm, settings);
+    let place = PagePlace::of(rel, new.slug.as_deref());
+    if new.date.is_none() {
+        new.date = place.file_date.as_ref().map(|d| d.to_text());
+    }
+    let ssg = place.default_path();
+    if fm.path.is_some() || old != ssg {
+        new.path = Some(old);
+    }
+    new.extra = extra;
+    new
+}
+
+/// A page's URL in Zola: `path` as given, else its section folders and
+/// its slug, each made a URL segment by the site's slug strategy; a
+/// translation (`x.fr.md`) under its language.
+fn zola_url(rel: &str, fm: &FrontMatter, settings: &Settings) -> String {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let mut stem = name.trim_end_matches(".md");
+    let mut prefix = String::from("/");
+    if let Some((base, lang)) = stem.rsplit_once('.')
+        && settings.languages.iter().any(|l| l == lang)
+    {
+        prefix = format!("/{lang}/");
+        stem = base;
+    }
+    if let Some(path) = &fm.path {
+        return format!("{prefix}{}/", path.trim_matches('/'));
+    }
+    let (section, stem) = if stem == "index" {
+        dir.rsplit_once('/').unwrap_or(("", dir))
+    } else {
+        (dir, stem)
+    };
+    let mut url = prefix;
+    for segment in section.split('/').filter(|s| !s.is_empty()) {
+        url.push_str(&settings.slug(segment));
+        url.push('/');
+    }
+    let stem = date_prefix_removed(stem);
+    url.push_str(&settings.slug(fm.slug.as_deref().unwrap_or(stem)));
+    url.push('/');
+    url
+}
+
+/// Zola drops a `YYYY-MM-DD-` or `YYYY-MM-DD_` prefix from the slug.
+fn date_prefix_removed(stem: &str) -> &str {
+    let bytes = stem.as_bytes();
+    let dated = bytes.len() > 11
+        && bytes[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+        && matches!(bytes[10], b'-' | b'_');
+    if dated { &stem[11..] } else { stem }
+}
+
+/// Terms of taxonomies other than `tags` and `categories` (which ssg's
+/// reader already made tags) become tags too; every configured taxonomy's
+/// term page whose URL moves gets a redirect to its tag page.
+fn taxonomy_terms(
+    taxonomies: &Map<String, Value>,
+    settings: &Settings,
+    tags: &mut Vec<String>,
+    plan: &mut Plan,
+) {
+    for (name, terms) in taxonomies {
+        let Some(terms) = terms.as_array() else {
+            continue;
+        };
+        let taxonomy = settings.taxonomies.iter().find(|t| &t.name == name);
+        let configured = taxonomy.is_some();
+        let feeds_move = taxonomy.is_some_and(|t| t.feed)
+            && (name != "tags" || settings.feed_files.iter().any(|f| f != "atom.xml"));
+        if feeds_move {
+            plan.report.note(
+                "config.toml",
+                None,
+                format!("the feeds of `{name}` terms move to /tags/TERM/atom.xml"),
+                "tell subscribers of those feeds",
+            );
+        }
+        for term in terms.iter().filter_map(Value::as_str) {
+            if !tags.iter().any(|t| t == term) {
+                tags.push(term.to_string());
+            }
+            if !configured {
+                continue;
+            }
+            let old = format!("/{}/{}/", settings.slug(name), settings.slug(term));
+            let new = format!("/tags/{}/", crate::slug::slugify(term));
+            if old != new {
+                plan.config.redirects.insert(old, new);
+                plan.config
+                    .redirects
+                    .insert(format!("/{}/", settings.slug(name)), "/tags/".into());
+            }
+        }
+    }
+}
+
+fn section(rel: &str, mut fm: FrontMatter, settings: &Settings, plan: &mut Plan) -> NewFrontMatter {
+    let shown = shown(rel);
+    let dir = rel.trim_end_matches("_index.md").trim_end_matches('/');
+    let mut extra = std::mem::take(&mut fm.extra);
+    let mut new = common(&fm);
+    new.paginate_by = fm.paginate_by;
+    let report = &mut plan.report;
+    let mut note = |key: &str, message: String, action: &str| {
+        report.note(&shown, None, format!("`{key}`: {message}"), action);
+    };
+    if let Some(template) = &fm.template {
+        note(
+            "template",
+            format!("\"{template}\" is not carried over"),
+            "the section uses section.html of the default theme",
+        );
+    }
+    for key in [
+        "page_template",
+        "sort_by",
+        "transparent",
+        "redirect_to",
+        "paginate_path",
+        "paginate_reversed",
+        "render",
+    ] {
+        if let Some(value) = extra.remove(key) {
+            let meaning = match key {
+                "sort_by" if value == "date" => continue,
+                "paginate_path" if value == "page" => continue,
+                "sort_by" => "ssg lists dated pages newest first, then by weight and title",
+                "transparent" => {
+                    "ssg lists pages in their own section; the home page lists every dated page"
+                }
+                "redirect_to" => "ssg renders the section at its URL",
+                _ => "has no ssg equivalent",
+            };
+            note(key, format!("{value} — {meaning}"), "");
+        }
+    }
+    for key in ["insert_anchor_links", "in_search_index"] {
+        extra.remove(key);
+    }
+    let feeds = ["generate_feeds", "generate_feed"]
+        .iter()
+        .any(|k| extra.remove(*k) == Some(Value::Bool(true)));
+    let old_url = {
+        let mut url = String::from("/");
+        for segment in dir.split('/').filter(|s| !s.is_empty()) {
+            url.push_str(&settings.slug(segment));
+            url.push('/');
+        }
+        url
+    };
+    if feeds && !dir.is_empty() {
+        for file in &settings.feed_files {
+            plan.config
+                .build
+                .feed_aliases
+                .push(format!("{old_url}{file}"));
+        }
+        plan.report.note(
+            &shown,
+            None,
+            "the section's feed is now the site's feed, written at its old URL too",
+            "",
+        );
+    }
+    if old_url != walk::dir_path(dir) {
+        new.aliases.push(old_url);
+    }
+    new.extra = extra;
+    new
+}
+
+fn take_string(extra: &mut Map<String, Value>, key: &str) -> Option<String> {
+    match extra.remove(key)? {
+        Value::String(s) => Some(s),
+        other => {
+            extra.insert(key.to_string(), other);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::zola::config::Slugify;
+
+    fn settings(slugify: Slugify) -> Settings {
+        Settings {
+            slugify,
+            taxonomies: Vec::new(),
+            feed_files: Vec::new(),
+            languages: vec!["fr".into()],
+            theme: None,
+        }
+    }
+
+    fn url(rel: &str, fm: FrontMatter, slugify: Slugify) -> String {
+        zola_url(rel, &fm, &settings(slugify))
+    }
+
+    #[test]
+    fn zola_urls_follow_its_documented_rules() {
+        let none = FrontMatter::default;
+        assert_eq!(
+            url("blog/2016-04-07-My Post.md", none(), Slugify::On),
+            "/blog/my-post/"
+        );
+        assert_eq!(url("blog/2016-04-07_x.md", none(), Slugify::On), "/blog/x/");
+        assert_eq!(
+            url("Blog/Trip/index.md", none(), Slugify::On),
+            "/blog/trip/"
+        );
+        assert_eq!(
+            url("Blog/My Post.md", none(), Slugify::Safe),
+            "/Blog/My-Post/"
+        );
+        assert_eq!(url("blog/a.fr.md", none(), Slugify::On), "/fr/blog/a/");
+        let with_path = FrontMatter {
+            path: Some("/2016/04/07/My-Post".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            url("blog/x.md", with_path, Slugify::On),
+            "/2016/04/07/My-Post/"
+        );
+        let with_slug = FrontMatter {
+            slug: Some("Other Name".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            url("blog/x.md", with_slug, Slugify::On),
+            "/blog/other-name/"
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! `ssg import` of a Zola site. Zola is not in a registry this suite can
+//! install from, so the URLs it would write for the fixture
+//! (`tests/fixtures/import/zola/`) are listed here from Zola's documented
+//! rules: section folders and slugified file names, a `YYYY-MM-DD-`/`_`
+//! prefix dropped, `slug`, `path` verbatim, translations under `/LANG/`,
+//! `aliases`, taxonomy pages at `/NAME/TERM/`, `page/N/` pagers.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::harness::{run_in, snapshot};
+use crate::import_support::{answers, files_under, import};
+
+const BASE_URL: &str = "https://example.org/blog";
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/zola")
+}
+
+/// Every URL Zola writes for the fixture, with the title its page shows.
+const ZOLA_URLS: &[(&str, Option<&str>)] = &[
+    ("/", None),
+    ("/about/", Some("About")),
+    ("/blog/", Some("Blog")),
+    ("/blog/page/1/", Some("Blog")),
+    ("/blog/page/2/", None),
+    ("/blog/page/3/", None),
+    ("/2016/04/07/My-Post/", Some("My Post")),
+    ("/blog/rust-tips/", Some("Rust tips")),
+    ("/blog/creme-brulee/", Some("Crème brûlée")),
+    ("/blog/trip/", Some("A trip")),
+    ("/blog/special/", Some("Special")),
+    ("/old/special-url/", Some("Special")),
+    ("/blog/shortcodes/", Some("Shortcodes")),
+    ("/blog/other-name/", Some("Links")),
+    ("/blog/hello/", Some("Hello")),
+    ("/fr/blog/hello/", Some("Bonjour")),
+    ("/blog/rust/", Some("Rust")),
+    ("/blog/rust/ownership/", Some("Ownership")),
+    ("/tags/", None),
+    ("/tags/rust/", None),
+    ("/tags/tips-tricks/", None),
+    ("/tags/cooking/", None),
+    ("/tags/rust/atom.xml", None),
+    ("/categories/", None),
+    ("/categories/notes/", None),
+    ("/authors/", None),
+    ("/authors/ada-lovelace/", None),
+    ("/atom.xml", None),
+    ("/rss.xml", None),
+    ("/sitemap.xml", None),
+    ("/404.html", None),
+];
+
+/// Files Zola copies as they are.
+const ZOLA_FILES: &[&str] = &[
+    "blog/trip/photo.png",
+    "css/site.css",
+    "favicon.ico",
+    "robots.txt",
+];
+
+/// Imports the fixture into `work/site` and builds it; the output folder.
+fn import_and_build(work: &Path) -> PathBuf {
+    let dest = work.join("site");
+    import(work, &fixture(), &dest, &[]).success();
+    run_in(&dest, &["build"]).success();
+    dest.join("public")
+}
+
+#[test]
+fn every_url_zola_writes_answers_in_the_imported_site() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let public = import_and_build(work.path());
+    let failures: Vec<String> = ZOLA_URLS
+        .iter()
+        .filter_map(|(url, title)| answers(&public, BASE_URL, url, *title).err())
+        .chain(
+            ZOLA_FILES
+                .iter()
+                .filter(|f| !public.join(f).is_file())
+                .map(|f| format!("{f}: not copied")),
+        )
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(
+        !public.join("blog/wip/index.html").exists(),
+        "a draft was published"
+    );
+    let check = run_in(&work.path().join("site"), &["check"]);
+    check.success();
+}
+
+#[test]
+fn front_matter_becomes_ssg_keys_and_shortcodes_html_or_a_note() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let dest = work.path().join("site");
+    let run = import(work.path(), &fixture(), &dest, &[]);
+    run.success();
+    let tips = fs::read_to_string(dest.join("content/blog/2019-03-02_rust-tips.md")).expect("read");
+    assert!(
+        tips.starts_with(
+            "+++\ntitle = \"Rust tips\"\ndate = \"2019-03-02\"\nupdated = \"2019-04-01\"\n"
+        ),
+        "{tips}"
+    );
+    assert!(
+        tips.contains("tags = [\"rust\", \"Tips & Tricks\", \"Notes\", \"Ada Lovelace\"]"),
+        "{tips}"
+    );
+    assert!(
+        tips.contains("summary = \"Three things I wish I knew.\""),
+        "{tips}"
+    );
+    let post = fs::read_to_string(dest.join("content/blog/2016-04-07-my-post.md")).expect("read");
+    assert!(post.contains("path = \"/2016/04/07/My-Post/\""), "{post}");
+    let shortcodes = fs::read_to_string(dest.join("content/blog/shortcodes.md")).expect("read");
+    assert!(
+        shortcodes.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\"")
+    );
+    assert!(
+        shortcodes.contains("{% note(kind=\"warning\") %}"),
+        "left visible: {shortcodes}"
+    );
+    assert!(
+        shortcodes.contains("`{{ youtube(id=\"…\") }}`"),
+        "escaped form made literal"
+    );
+    let config = fs::read_to_string(dest.join("ssg.toml")).expect("read");
+    assert!(
+        config.contains("base_url = \"https://example.org/blog\""),
+        "{config}"
+    );
+    assert!(
+        config.contains("highlight_theme = \"base16-ocean.dark\""),
+        "{config}"
+    );
+    assert!(config.contains("feed_aliases = [\"/rss.xml\"]"), "{config}");
+    assert!(
+        config.contains("\"/categories/notes/\" = \"/tags/notes/\""),
+        "{config}"
+    );
+    for note in [
+        "content/blog/shortcodes.md:8: shortcode `note` (the site's own",
+        "content/blog/special.md: `template = \"special.html\"` is not carried over",
+        "config.toml:8: `build_search_index` has no ssg equivalent",
+        "content/blog/rust/_index.md: `transparent`",
+        "templates: templates and the theme are not converted",
+    ] {
+        assert!(
+            run.stderr.contains(note),
+            "report lacks {note:?}:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains("Imported a Zola site"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn importing_twice_gives_the_same_site_and_leaves_the_source_alone() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let before = snapshot(&fixture());
+    let (a, b) = (work.path().join("a"), work.path().join("b"));
+    import(work.path(), &fixture(), &a, &[]).success();
+    import(work.path(), &fixture(), &b, &["--from", "zola"]).success();
+    assert_eq!(snapshot(&a), snapshot(&b));
+    assert_eq!(snapshot(&fixture()), before, "the source changed");
+    let again = import(work.path(), &fixture(), &a, &[]);
+    again.failure();
+    assert!(again.stderr.contains("not empty"), "{}", again.stderr);
+    let dry = work.path().join("dry");
+    let run = import(work.path(), &fixture(), &dry, &["--dry-run", "--json"]);
+    run.success();
+    assert!(!dry.exists(), "a dry run wrote {}", dry.display());
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
+    assert_eq!(report["kind"], "zola");
+    assert_eq!(report["pages"], 12);
+    assert_eq!(report["sections"], 3);
+}
+
+#[test]
+fn broken_files_are_reported_by_name_and_line_and_the_rest_imported() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let src = work.path().join("src");
+    crate::import_support::copy_dir(&fixture(), &src);
+    fs::write(
+        src.join("content/blog/broken.md"),
+        "+++\ntitle = \"x\"\ndate = 2020-13-45\n+++\n",
+    )
+    .expect("write");
+    fs::write(src.join("content/blog/unclosed.md"), "+++\ntitle = \"x\"\n").expect("write");
+    let dest = work.path().join("site");
+    let run = import(work.path(), &src, &dest, &[]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("content/blog/broken.md:3: not imported:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/blog/unclosed.md:1: not imported:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dest.join("content/blog/broken.md").exists());
+    assert!(dest.join("content/blog/hello.md").exists());
+    assert!(!files_under(&dest).is_empty());
+}
+
+#[test]
+fn a_folder_that_is_no_site_is_refused_and_an_empty_zola_site_fails() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let plain = work.path().join("plain");
+    fs::create_dir_all(plain.join("notes")).expect("mkdir");
+    let run = import(work.path(), &plain, &work.path().join("out"), &[]);
+    run.failure();
+    assert!(
+        run.stderr.contains("not a Hugo, Zola or Jekyll site"),
+        "{}",
+        run.stderr
+    );
+    let run = import(
+        work.path(),
+        &plain,
+        &work.path().join("out"),
+        &["--from", "zola"],
+    );
+    run.failure();
+    assert!(run.stderr.contains("0 pages"), "{}", run.stderr);
+    assert!(!work.path().join("out").exists());
+}
