@@ -139,7 +139,8 @@ pub struct PublishRule {
 }
 
 impl Default for Config {
-    /// What an empty `ssg.toml` means.
+    /// Every field's default; `parse` then fills what depends on other
+    /// fields (`author` from `title`).
     fn default() -> Self {
         Config {
             title: default_title(),
@@ -216,6 +217,15 @@ impl Config {
         }
     }
 
+    /// The URL path the site is served under: `/blog` for `base_url =
+    /// "https://example.org/blog/"`, empty for a site at a domain's root.
+    /// Root-relative links ssg writes into content start with it.
+    pub fn base_path(&self) -> &str {
+        let url = self.base_url.trim_end_matches('/');
+        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+        after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+    }
+
     /// The absolute URL of a site path such as `/blog/hello/`.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
@@ -227,12 +237,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_base_path_is_the_path_of_base_url() {
+        let with = |url: &str| Config {
+            base_url: url.into(),
+            ..Config::default()
+        };
+        assert_eq!(with("https://example.org/blog/").base_path(), "/blog");
+        assert_eq!(with("https://example.org/a/b").base_path(), "/a/b");
+        assert_eq!(with("https://example.org/").base_path(), "");
+        assert_eq!(with("https://example.org").base_path(), "");
+        assert_eq!(with("http://127.0.0.1:1111").base_path(), "");
+    }
+
+    #[test]
     fn defaults_fill_an_empty_file() {
         let c = Config::parse("", Path::new("ssg.toml")).unwrap();
-        assert_eq!(
-            toml::to_string(&c).ok(),
-            toml::to_string(&Config::default()).ok()
-        );
+        let mut default = Config::default();
+        default.author = default.title.clone();
+        assert_eq!(toml::to_string(&c).ok(), toml::to_string(&default).ok());
         assert_eq!(c.build.output_dir, "public");
         assert_eq!(c.build.paginate_by, 10);
         assert!(c.markdown.highlight);

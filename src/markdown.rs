@@ -34,6 +34,9 @@ pub struct PageLinks<'a> {
     pub path: &'a str,
     /// Maps a content-relative `.md` path to its site path.
     pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// [`crate::config::Config::base_path`]: written before the site paths
+    /// of resolved links, so they work on a site served below a path.
+    pub base_path: &'a str,
 }
 
 /// A heading in the table of contents.
@@ -377,7 +380,10 @@ impl<'a, 'p> Pass<'a, 'p> {
             let mut html = String::new();
             pulldown_cmark::html::push_html(&mut html, slice.iter().cloned());
             // Shown on listings and in feeds, not on the post itself.
-            self.out.summary = Some(crate::rebase::for_listing(&html, self.page.path));
+            self.out.summary = Some(crate::rebase::for_listing(
+                &html,
+                &format!("{}{}", self.page.base_path, self.page.path),
+            ));
         }
         self.out.html.reserve(self.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut self.out.html, self.events.into_iter());
@@ -502,9 +508,10 @@ fn rewrite_link<'a>(
         return match (page.resolve)(&target) {
             Some(site_path) => {
                 out.links.push(link(site_path.clone()));
+                let base = page.base_path;
                 let url = match &fragment {
-                    Some(f) => format!("{site_path}#{f}"),
-                    None => site_path,
+                    Some(f) => format!("{base}{site_path}#{f}"),
+                    None => format!("{base}{site_path}"),
                 };
                 CowStr::from(url)
             }
@@ -622,6 +629,7 @@ mod tests {
                 source: "blog/hello.md",
                 path: "/blog/hello/",
                 resolve: &resolve,
+                base_path: "",
             },
         )
     }

@@ -38,10 +38,12 @@ pub fn section_index_rel(dir: &str) -> String {
 pub fn render_page_markdown(
     page: &mut Page,
     md: MarkdownOptions,
+    base_path: &str,
     urls: &HashMap<String, String>,
     store: Option<&MarkdownStore>,
 ) {
-    let key = store.map(|_| markdown_cache::key(md, &page.rel, &page.path, &page.body));
+    let served_at = format!("{base_path}{}", page.path);
+    let key = store.map(|_| markdown_cache::key(md, &page.rel, &served_at, &page.body));
     let cached = store
         .zip(key)
         .and_then(|(store, key)| store.get(&page.rel, key, |rel| urls.get(rel).cloned()));
@@ -67,6 +69,7 @@ pub fn render_page_markdown(
                 source: &page.rel,
                 path: &page.path,
                 resolve: &resolve,
+                base_path,
             },
         );
         if let Some((store, key)) = store.zip(key)
@@ -78,7 +81,7 @@ pub fn render_page_markdown(
     }
     if let Some(summary) = &page.front_matter.summary {
         let html = markdown::render_inline(summary, md);
-        page.rendered.summary = Some(crate::rebase::for_listing(&html, &page.path));
+        page.rendered.summary = Some(crate::rebase::for_listing(&html, &served_at));
     }
 }
 
@@ -89,6 +92,7 @@ pub fn render_page_markdown(
 pub fn render_content(
     content: &mut Content,
     md: MarkdownOptions,
+    base_path: &str,
     urls: &HashMap<String, String>,
     cache: Option<&Arc<Cache>>,
 ) -> Option<JoinHandle<()>> {
@@ -96,7 +100,7 @@ pub fn render_content(
     content
         .pages
         .par_iter_mut()
-        .for_each(|page| render_page_markdown(page, md, urls, store.as_ref()));
+        .for_each(|page| render_page_markdown(page, md, base_path, urls, store.as_ref()));
     let saver = store.zip(cache).map(|(store, cache)| {
         crate::log::verbose(&format!(
             "Markdown of {} of {} pages from the cache",
@@ -117,6 +121,7 @@ pub fn render_content(
                 source: &rel,
                 path: &section.path,
                 resolve: &resolve,
+                base_path,
             },
         );
     });

@@ -126,7 +126,13 @@ impl Session {
             smart_punctuation: config.markdown.smart_punctuation,
         };
         let content_warnings = std::mem::take(&mut content.warnings);
-        let markdown_saver = render_content(&mut content, md, &urls, disk_cache.as_ref());
+        let markdown_saver = render_content(
+            &mut content,
+            md,
+            config.base_path(),
+            &urls,
+            disk_cache.as_ref(),
+        );
         crate::log::verbose(&format!("rendered markdown: {:?}", started.elapsed()));
         let mut static_files = static_outputs(root, &theme)?;
         static_files.extend(highlight_css);
@@ -296,7 +302,7 @@ impl Session {
     /// links point at a URL that moved or a content file that appeared.
     fn rerender_reached(&mut self, rels: &[String], moves: &PageMoves) {
         let edited: HashSet<&str> = rels.iter().map(String::as_str).collect();
-        let (md, urls) = (self.md, &self.urls);
+        let (md, urls, base_path) = (self.md, &self.urls, self.config.base_path());
         self.site.pages.par_iter_mut().for_each(|page| {
             let rendered = &page.rendered;
             let links_reached = rendered
@@ -312,7 +318,7 @@ impl Session {
                 if !was_edited {
                     page.generation = crate::content::next_generation();
                 }
-                render_page_markdown(page, md, urls, None);
+                render_page_markdown(page, md, base_path, urls, None);
             }
         });
     }

@@ -48,6 +48,8 @@ pub enum Problem {
     NoAnchor { path: String, fragment: String },
     /// `..` climbs above the site root; a browser reads it as the path.
     AboveRoot(String),
+    /// A root-relative link outside the path the site is served under.
+    OutsideBase { path: String, base_path: String },
 }
 
 impl std::fmt::Display for Problem {
@@ -60,6 +62,10 @@ impl std::fmt::Display for Problem {
             Problem::AboveRoot(path) => write!(
                 f,
                 "climbs above the site root (a browser reads it as {path})"
+            ),
+            Problem::OutsideBase { path, base_path } => write!(
+                f,
+                "{path} is outside the site, which is served under {base_path}/ (write {base_path}{path} or a relative link)"
             ),
         }
     }
@@ -164,6 +170,10 @@ fn find_broken(
                         None
                     }
                     Target::AboveRoot { path } => Some(Problem::AboveRoot(path)),
+                    Target::OutsideBase { path } => Some(Problem::OutsideBase {
+                        path,
+                        base_path: built.config.base_path().to_string(),
+                    }),
                     Target::Internal { path, fragment } => {
                         check_internal(&files, scans, &path, fragment.as_deref())
                     }

@@ -23,6 +23,9 @@ pub enum Target {
     /// browser stops at the root and reads it as `path`, which leaves the
     /// site when it is served below a path prefix — broken either way.
     AboveRoot { path: String },
+    /// A root-relative path outside the path prefix the site is served
+    /// under (`/x/` on a site at `https://example.org/blog`).
+    OutsideBase { path: String },
 }
 
 /// Reads `url`, written on the page at site path `page` (`/blog/x/`), for
@@ -54,7 +57,16 @@ pub fn resolve(url: &str, page: &str, base_url: &str) -> Target {
         };
     }
     let joined = if path.starts_with('/') {
-        decode_lossy(path)
+        let base_path = base_path_of(base_url);
+        match under_base(path, base_path) {
+            Some(rest) => decode_lossy(if rest.is_empty() { "/" } else { rest }),
+            None if !base_path.is_empty() => {
+                return Target::OutsideBase {
+                    path: decode_lossy(path),
+                };
+            }
+            None => decode_lossy(path),
+        }
     } else {
         let folder = &page[..page.rfind('/').map_or(0, |i| i + 1)];
         format!("{folder}{}", decode_lossy(path))
@@ -65,6 +77,12 @@ pub fn resolve(url: &str, page: &str, base_url: &str) -> Target {
     } else {
         Target::Internal { path, fragment }
     }
+}
+
+/// The path part of `base_url` (`/blog` for `https://example.org/blog`).
+fn base_path_of(base_url: &str) -> &str {
+    let after_scheme = base_url.split_once("://").map_or("", |(_, rest)| rest);
+    after_scheme.find('/').map_or("", |i| &after_scheme[i..])
 }
 
 /// The rest of `url` after the site's own `base_url`, when it starts with it.
@@ -163,6 +181,29 @@ mod tests {
         assert_eq!(
             resolve("https://example.com/docsx/", "/a/", BASE),
             Target::External("https://example.com/docsx/".into())
+        );
+    }
+
+    #[test]
+    fn root_relative_links_must_stay_under_the_base_path() {
+        assert_eq!(
+            resolve("/docs/x/#y", "/a/", BASE),
+            internal("/x/", Some("y"))
+        );
+        assert_eq!(resolve("/docs", "/a/", BASE), internal("/", None));
+        assert_eq!(
+            resolve("/x/", "/a/", BASE),
+            Target::OutsideBase { path: "/x/".into() }
+        );
+        assert_eq!(
+            resolve("/docsx/", "/a/", BASE),
+            Target::OutsideBase {
+                path: "/docsx/".into()
+            }
+        );
+        assert_eq!(
+            resolve("/x/", "/a/", "https://example.com"),
+            internal("/x/", None)
         );
     }
 

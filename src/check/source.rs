@@ -35,6 +35,8 @@ struct Owner<'a> {
     rendered: &'a Rendered,
     /// The template its own output renders with.
     template: String,
+    /// Written before the site path of each resolved content link.
+    base_path: &'a str,
 }
 
 /// A template's text, to find the line a literal URL is written on.
@@ -68,6 +70,7 @@ impl<'a> Sources<'a> {
                     line_offset: page.body_line_offset,
                     rendered: &page.rendered,
                     template: template.to_string(),
+                    base_path: session.config.base_path(),
                 },
             );
         }
@@ -89,6 +92,7 @@ impl<'a> Sources<'a> {
                     line_offset: section.body_line_offset,
                     rendered: &section.rendered,
                     template: template.to_string(),
+                    base_path: session.config.base_path(),
                 },
             );
         }
@@ -289,7 +293,7 @@ fn content_lines<'o>(owner: &'o Owner, url: &str) -> impl Iterator<Item = Option
         .links
         .iter()
         .chain(&owner.rendered.broken_content_links)
-        .filter(|l| writes(l, &decoded))
+        .filter(|l| writes(l, owner.base_path, &decoded))
         .map(|l| l.line);
     let mut lines: Vec<usize> = markdown.collect();
     if let Ok(scan) = html::scan(owner.body.as_bytes()) {
@@ -319,11 +323,15 @@ fn content_lines<'o>(owner: &'o Owner, url: &str) -> impl Iterator<Item = Option
 }
 
 /// Whether the Markdown link `l` rendered as the (decoded) URL `decoded`:
-/// as written, or resolved from a content file to its page.
-fn writes(l: &InternalLink, decoded: &str) -> bool {
+/// as written, or resolved from a content file to its page (with the
+/// site's base path before it).
+fn writes(l: &InternalLink, base_path: &str, decoded: &str) -> bool {
     if decode_lossy(&l.written) == decoded {
         return true;
     }
+    let Some(decoded) = decoded.strip_prefix(base_path) else {
+        return false;
+    };
     match &l.fragment {
         Some(f) => decoded
             .strip_prefix(l.path.as_str())

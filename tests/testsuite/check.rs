@@ -318,3 +318,45 @@ fn external_links_are_checked_and_cached_for_a_day() {
     site.run(&["check", "--external"]).failure();
     assert_eq!(requests.load(Ordering::SeqCst), 13);
 }
+
+#[test]
+fn a_site_served_below_a_path_links_under_it_and_root_links_outside_it_are_broken() {
+    let site = Site::with_config(
+        "title = \"T\"\nbase_url = \"https://example.org/docs/\"\ntheme = \"default\"\n",
+    )
+    .file(
+        "content/blog/a.md",
+        &post(
+            "A",
+            "2024-01-01",
+            &["t"],
+            "To [b](b.md) and [c](@/blog/c.md#part).\n\n<a href=\"/blog/b/\">old style</a>\n",
+        ),
+    )
+    .file("content/blog/b.md", &post("B", "2024-01-02", &[], "B."))
+    .file(
+        "content/blog/c.md",
+        &post("C", "2024-01-03", &[], "## Part\n"),
+    )
+    .file(
+        "content/blog/trip/index.md",
+        &post("Trip", "2024-01-04", &[], "![view](view.png)\n\nMore.\n"),
+    )
+    .file("content/blog/trip/view.png", "png");
+    site.run(&["build"]).success();
+    let a = site.read("public/blog/a/index.html");
+    assert!(a.contains("href=\"/docs/blog/b/\""), "{a}");
+    assert!(a.contains("href=\"/docs/blog/c/#part\""), "{a}");
+    let listing = site.read("public/blog/index.html");
+    assert!(
+        listing.contains("src=\"/docs/blog/trip/view.png\""),
+        "summary: {listing}"
+    );
+    let run = site.run(&["check"]);
+    assert_reports(
+        &run,
+        &[
+            "content/blog/a.md:9: broken link: /blog/b/ (/blog/b/ is outside the site, which is served under /docs/",
+        ],
+    );
+}
