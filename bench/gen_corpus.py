@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
 """Deterministic benchmark corpus: the same N-post blog for ssg and for Hugo.
 
-    bench/gen_corpus.py N OUT_DIR
+    bench/gen_corpus.py [--code-heavy] N OUT_DIR
 
 Writes OUT_DIR/ssg (an ssg site) and OUT_DIR/hugo (a Hugo site) over the
 same Markdown: front matter (title, date, Zipf-distributed tags out of 100,
 summary), ~1,000 words with headings, lists, a table, footnotes, links
 between posts and fenced code in ten languages. Both sides use minimal,
-equivalent templates (page, paginated home, tag index, tag pages, feed) and
-class-based highlighting. Same N, same bytes: the generator is seeded.
+equivalent templates (page, paginated home, tag index, paginated tag pages,
+feed) and class-based highlighting. Same N, same bytes: the generator is
+seeded.
+
+--code-heavy writes the blog programmers write instead: less prose and two
+fenced blocks of about 17 lines each per post (~35 lines of code, ~5.7 KB
+of Markdown), the same ten languages. Highlighting is most of a cold build,
+so this corpus costs ssg relatively more than the prose one.
 """
 import hashlib
 import os
@@ -36,6 +42,28 @@ CODE = {
     "sql": "SELECT tag, COUNT(*) AS posts\nFROM post_tags\nWHERE post_id < {n}\nGROUP BY tag\nORDER BY posts DESC;\n",
 }
 
+# One line of each language, repeated with varying numbers to make the long
+# blocks of --code-heavy posts: (opening lines, body line, closing lines).
+LONG_CODE = {
+    "rust": ("fn run(input: &[u64]) -> u64 {\n    let mut acc = 0u64;\n", "    acc = acc.wrapping_add(input[{k} % input.len()] * {n}); // step {k}\n", "    acc\n}\n"),
+    "python": ("def run(items):\n    acc = 0\n", "    acc += items[{k} % len(items)] * {n}  # step {k}\n", "    return acc\n"),
+    "javascript": ("function run(items) {\n  let acc = 0;\n", "  acc += items[{k} % items.length] * {n}; // step {k}\n", "  return acc;\n}\n"),
+    "go": ("func run(items []int) int {\n\tacc := 0\n", "\tacc += items[{k}%len(items)] * {n} // step {k}\n", "\treturn acc\n}\n"),
+    "bash": ("run() {\n  local acc=0\n", "  acc=$(( acc + {n} * {k} ))  # step {k}\n", "  echo \"$acc\"\n}\n"),
+    "yaml": ("steps:\n", "  - name: \"step {k}\"\n    weight: {n}\n", "done: true\n"),
+    "toml": ("[run]\nname = \"bench\"\n", "step_{k} = {{ weight = {n}, label = \"s{k}\" }}\n", "[end]\n"),
+    "c": ("long run(const long *items, int len) {\n    long acc = 0;\n", "    acc += items[{k} % len] * {n}; /* step {k} */\n", "    return acc;\n}\n"),
+    "java": ("static long run(long[] items) {\n    long acc = 0;\n", "    acc += items[{k} % items.length] * {n}; // step {k}\n", "    return acc;\n}\n"),
+    "sql": ("SELECT\n", "  SUM(CASE WHEN step = {k} THEN weight * {n} END) AS s{k},\n", "  COUNT(*) AS total\nFROM steps;\n"),
+}
+
+
+def long_block(lang, n, lines):
+    head, line, tail = LONG_CODE[lang]
+    body = "".join(line.format(k=k, n=n) for k in range(lines - head.count("\n") - tail.count("\n")))
+    return f"```{lang}\n{head}{body}{tail}```"
+
+
 TAGS = [f"topic {i:02d}" for i in range(100)]
 
 
@@ -53,7 +81,35 @@ def paragraph(rng):
     return " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(rng.randint(3, 6)))
 
 
-def post(rng, i, n_posts):
+def code_heavy_body(rng, i, n_posts):
+    """Prose around two long code blocks: the programmer's blog post."""
+    other = rng.randrange(n_posts)
+    langs = rng.sample(sorted(LONG_CODE), 2)
+    return [
+        paragraph(rng),
+        f"## Background {i}",
+        paragraph(rng),
+        paragraph(rng),
+        f"See also [post {other}](../post-{other:05d}/) and a footnote[^n{i}].",
+        paragraph(rng),
+        long_block(langs[0], i, 17),
+        paragraph(rng),
+        "## Details",
+        paragraph(rng),
+        paragraph(rng),
+        "- " + sentence(rng, 6) + "\n- " + sentence(rng, 7) + "\n- " + sentence(rng, 5),
+        long_block(langs[1], i + 1, 18),
+        "### Notes",
+        paragraph(rng),
+        paragraph(rng),
+        paragraph(rng),
+        paragraph(rng),
+        paragraph(rng),
+        f"[^n{i}]: " + sentence(rng, 10),
+    ]
+
+
+def post(rng, i, n_posts, code_heavy=False):
     tags = sorted({zipf_tag(rng) for _ in range(rng.randint(1, 4))})
     day = i % 28 + 1
     month = (i // 28) % 12 + 1
@@ -62,7 +118,7 @@ def post(rng, i, n_posts):
     summary = sentence(rng, 12)
     other = rng.randrange(n_posts)
     langs = rng.sample(sorted(CODE), 3)
-    body = [
+    body = code_heavy_body(rng, i, n_posts) if code_heavy else [
         paragraph(rng),
         f"## Background {i}",
         paragraph(rng),
@@ -121,7 +177,6 @@ SSG_TEMPLATES["section.html"] = SSG_TEMPLATES["index.html"]
 
 HUGO_CONFIG = """baseURL = "http://127.0.0.1:1313/"
 title = "Bench"
-disableKinds = ["section"]
 [pagination]
 pagerSize = 10
 [markup.highlight]
@@ -133,8 +188,11 @@ unsafe = true
 home = ["html", "rss"]
 term = ["html", "rss"]
 taxonomy = ["html"]
-[permalinks]
+# ssg renders the blog section's paginated listing at /blog/; so does Hugo.
+[permalinks.page]
 posts = "/blog/:contentbasename/"
+[permalinks.section]
+posts = "/blog/"
 """
 
 HUGO_LAYOUTS = {
@@ -144,11 +202,18 @@ HUGO_LAYOUTS = {
     "{{ range .GetTerms \"tags\" }}<a href=\"{{ .Permalink }}\">{{ .LinkTitle }}</a> {{ end }}</p>{{ .Content }}{{ end }}\n",
     "index.html": "{{ define \"main\" }}{{ $p := .Paginate (where .Site.RegularPages \"Type\" \"posts\") }}{{ range $p.Pages }}<article><h2><a href=\"{{ .Permalink }}\">{{ .Title }}</a></h2>"
     "<p>{{ .Date.Format \"2006-01-02\" }}</p>{{ .Summary }}</article>{{ end }}{{ with $p.Next }}<a href=\"{{ .URL }}\">next</a>{{ end }}{{ end }}\n",
-    "_default/taxonomy.html": "{{ define \"main\" }}<ul>{{ range .Data.Terms.Alphabetical }}<li><a href=\"{{ .Page.Permalink }}\">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}\n",
-    "_default/term.html": "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ $p := .Paginate .Pages }}{{ range $p.Pages }}<article><h2><a href=\"{{ .Permalink }}\">{{ .Title }}</a></h2>"
+    # Hugo 0.146 and later (0.168 here, checked with marker templates)
+    # render /tags/ with terms.html and each /tags/x/ with taxonomy.html;
+    # term.html is what the kind is named, kept identical for other versions.
+    "_default/terms.html": "{{ define \"main\" }}<ul>{{ range .Data.Terms.Alphabetical }}<li><a href=\"{{ .Page.Permalink }}\">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}\n",
+    "_default/taxonomy.html": "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ $p := .Paginate .Pages }}{{ range $p.Pages }}<article><h2><a href=\"{{ .Permalink }}\">{{ .Title }}</a></h2>"
     "<p>{{ .Date.Format \"2006-01-02\" }}</p>{{ .Summary }}</article>{{ end }}{{ with $p.Next }}<a href=\"{{ .URL }}\">next</a>{{ end }}{{ end }}\n",
     "404.html": "{{ define \"main\" }}Not found{{ end }}\n",
 }
+HUGO_LAYOUTS["_default/term.html"] = HUGO_LAYOUTS["_default/taxonomy.html"]
+HUGO_LAYOUTS["_default/section.html"] = HUGO_LAYOUTS["index.html"].replace(
+    "(where .Site.RegularPages \"Type\" \"posts\")", ".Pages"
+)
 
 
 def write(path, text):
@@ -158,15 +223,18 @@ def write(path, text):
 
 
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    code_heavy = "--code-heavy" in args
+    args = [a for a in args if a != "--code-heavy"]
+    if len(args) != 2:
         sys.exit(__doc__)
-    n = int(sys.argv[1])
-    out = sys.argv[2]
+    n = int(args[0])
+    out = args[1]
     # A corpus this script already wrote is left as it is: deleting and
     # rewriting thousands of files right before a timed build slows that
     # build's file creation on some filesystems (see build_bench.sh).
     with open(__file__, "rb") as f:
-        stamp = f"{n} {hashlib.sha256(f.read()).hexdigest()}\n"
+        stamp = f"{n} {code_heavy} {hashlib.sha256(f.read()).hexdigest()}\n"
     try:
         with open(f"{out}/.corpus", encoding="utf-8") as f:
             if f.read() == stamp:
@@ -183,7 +251,7 @@ def main():
     for name, text in HUGO_LAYOUTS.items():
         write(f"{out}/hugo/layouts/{name}", text)
     for i in range(n):
-        text = post(rng, i, n)
+        text = post(rng, i, n, code_heavy)
         write(f"{out}/ssg/content/blog/post-{i:05d}.md", text)
         write(f"{out}/hugo/content/posts/post-{i:05d}.md", text)
     write(f"{out}/.corpus", stamp)
