@@ -65,12 +65,21 @@ pub fn is_static_junk(name: &str) -> bool {
     is_os_junk(name) || is_backup_or_swap(name)
 }
 
+/// Marks a new output file waiting beside its target (`index.html` +
+/// this + the build's process id) until an in-place rebuild renames it
+/// over the target; a killed build can leave one until the next build.
+pub const PENDING_OUTPUT_MARK: &str = ".ssg-new-";
+
 /// A file of the output folder (`/`-separated, relative) that is never
 /// uploaded: the output folder is often a repository of its own (GitHub
-/// Pages style), and OS junk may appear in it after a build.
+/// Pages style), OS junk may appear in it after a build, and a killed
+/// build may have left pending outputs.
 pub fn is_unpublished(rel: &str) -> bool {
-    rel.split('/')
-        .any(|part| matches!(part, ".git" | ".hg" | ".svn") || is_os_junk(part))
+    rel.split('/').any(|part| {
+        matches!(part, ".git" | ".hg" | ".svn")
+            || is_os_junk(part)
+            || part.contains(PENDING_OUTPUT_MARK)
+    })
 }
 
 #[cfg(test)]
@@ -125,8 +134,15 @@ mod tests {
     }
 
     #[test]
-    fn publish_skips_version_control_and_os_junk_anywhere() {
-        for rel in [".git/HEAD", "blog/.svn/x", "img/.DS_Store", "Thumbs.db"] {
+    fn publish_skips_version_control_os_junk_and_pending_outputs_anywhere() {
+        let pending = "blog/x/index.html.ssg-new-4242";
+        for rel in [
+            ".git/HEAD",
+            "blog/.svn/x",
+            "img/.DS_Store",
+            "Thumbs.db",
+            pending,
+        ] {
             assert!(is_unpublished(rel), "{rel}");
         }
         for rel in ["index.html", ".well-known/x", "a~", "blog/.gitkeep"] {

@@ -100,6 +100,7 @@ pub fn update(
     let Some(plan) = Plan::new(outputs, disk, unchanged)? else {
         return Ok(Update::NeedsWholeWrite);
     };
+    super::staging::remove_leftovers(out_dir);
     let temps = TempNames {
         out_dir,
         pid: std::process::id(),
@@ -191,7 +192,8 @@ impl TempNames<'_> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        dest.with_file_name(format!("{name}.ssg-new-{}", self.pid))
+        let mark = crate::layout::PENDING_OUTPUT_MARK;
+        dest.with_file_name(format!("{name}{mark}{}", self.pid))
     }
 }
 

@@ -2,6 +2,12 @@
 //! then swapped in, so a failure at any point leaves the previous output.
 //! Dot-entries of the old output (a `.git` kept there for GitHub Pages,
 //! say) are carried over.
+//!
+//! On Linux the swap is one `renameat2(RENAME_EXCHANGE)`: there is no
+//! moment without an output folder, even for a build killed mid-swap.
+//! Elsewhere it is two renames, microseconds apart. A build killed before
+//! its swap leaves its staging folder; the next write removes the staging
+//! and old folders of builds that no longer run ([`remove_leftovers`]).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -28,6 +34,7 @@ pub fn write(outputs: &[Output], out_dir: &Path) -> Result<()> {
     let staging = parent.join(format!(".{name}.staging-{pid}"));
     let old = parent.join(format!(".{name}.old-{pid}"));
     let _ = fs::remove_dir_all(&staging);
+    remove_leftovers(out_dir);
 
     let result = fill(outputs, &staging).and_then(|()| swap(out_dir, &staging, &old));
     if result.is_err() {
@@ -57,8 +64,97 @@ fn fill(outputs: &[Output], staging: &Path) -> Result<()> {
     })
 }
 
+/// Removes what killed builds left beside `out_dir`: `.NAME.staging-PID`
+/// and `.NAME.old-PID` folders of processes that no longer run.
+pub fn remove_leftovers(out_dir: &Path) {
+    let (Some(parent), Some(name)) = (out_dir.parent(), out_dir.file_name()) else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let pid = [".staging-", ".old-"].iter().find_map(|kind| {
+            file_name
+                .strip_prefix(&format!(".{name}{kind}"))?
+                .parse::<u32>()
+                .ok()
+        });
+        if pid.is_some_and(|pid| !process_runs(pid)) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id runs; `true` where that cannot be told,
+/// so nothing of a live build is ever removed.
+fn process_runs(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        // SAFETY: signal 0 only asks whether the process exists.
+        let answer = unsafe { libc::kill(pid, 0) };
+        answer == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Swaps the folders at `a` and `b` in one step where the system can.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; AT_FDCWD resolves them
+    // as relative to the current folder, as std's rename does.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        return Ok(true);
+    }
+    let err = io::Error::last_os_error();
+    // Filesystems or kernels without the flag: fall back to two renames.
+    match err.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(err),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
 fn swap(out_dir: &Path, staging: &Path, old: &Path) -> Result<()> {
     let had_old = out_dir.exists();
+    if had_old
+        && exchange(staging, out_dir)
+            .with_context(|| format!("cannot swap the new site into {}", out_dir.display()))?
+    {
+        // The old output now sits at the staging path.
+        return finish_swap(out_dir, staging);
+    }
     if had_old {
         fs::rename(out_dir, old)
             .with_context(|| format!("cannot move the old {} aside", out_dir.display()))?;
@@ -74,6 +170,12 @@ fn swap(out_dir: &Path, staging: &Path, old: &Path) -> Result<()> {
     if !had_old {
         return Ok(());
     }
+    finish_swap(out_dir, old)
+}
+
+/// Moves the old output's dot-entries into the new one, then removes the
+/// old output.
+fn finish_swap(out_dir: &Path, old: &Path) -> Result<()> {
     // Carry over dot-entries (.git, .well-known kept by hand, …). Until all
     // are moved, the old folder stays, so nothing is lost on a failure.
     for entry in fs::read_dir(old).with_context(|| format!("cannot read {}", old.display()))? {
@@ -113,4 +215,62 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
         fs::remove_dir(&d)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_swap_keeps_dot_entries_and_leaves_only_the_new_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(out.join(".git")).unwrap();
+        fs::write(out.join("old.html"), "old").unwrap();
+        write(
+            &[Output::bytes("new.html".into(), b"new".to_vec(), "t")],
+            &out,
+        )
+        .unwrap();
+        let mut names: Vec<String> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".git", "new.html"]);
+        let beside: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(beside.len(), 1, "nothing left beside the output folder");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn leftovers_of_builds_that_no_longer_run_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let gone = child.id();
+        child.wait().unwrap();
+        let mine = std::process::id();
+        for name in [
+            format!(".public.staging-{gone}"),
+            format!(".public.old-{gone}"),
+            format!(".public.staging-{mine}"),
+            format!(".other.staging-{gone}"),
+        ] {
+            fs::create_dir_all(dir.path().join(name).join("a")).unwrap();
+        }
+        remove_leftovers(&out);
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                format!(".other.staging-{gone}"),
+                format!(".public.staging-{mine}")
+            ]
+        );
+    }
 }

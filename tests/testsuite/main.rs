@@ -15,6 +15,7 @@ mod highlighting;
 mod import_support;
 mod import_zola;
 mod incremental;
+mod kill;
 mod markdown;
 mod output_safety;
 mod pagination;
