@@ -32,6 +32,11 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub publish: Option<PublishConfig>,
+    /// Old URL path → where it now is (a site path or a full URL): a
+    /// redirect page at each old path, for URLs no page or section owns
+    /// (a moved site's category pages, say).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub redirects: std::collections::BTreeMap<String, String>,
     /// Free map handed to templates as `config.extra`.
     #[serde(default)]
     pub extra: toml::Table,
@@ -46,6 +51,10 @@ pub struct BuildConfig {
     pub drafts: bool,
     /// Entries in each Atom feed.
     pub feed_limit: usize,
+    /// Old feed URLs (`/index.xml`, `/feed.xml`) the site feed is also
+    /// written at, so subscribers of a moved site keep their feed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub feed_aliases: Vec<String>,
 }
 
 impl Default for BuildConfig {
@@ -55,6 +64,7 @@ impl Default for BuildConfig {
             paginate_by: 10,
             drafts: false,
             feed_limit: 20,
+            feed_aliases: Vec::new(),
         }
     }
 }
