@@ -1,0 +1,170 @@
+//! Hugo's content folder sorted into what each file is: regular pages,
+//! leaf bundles (`trip/index.md` with its files), branch bundles
+//! (`_index.md`), and the other files copied beside them.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use super::config::HugoConfig;
+use super::front_matter;
+use super::page::{self, HugoPage, PageKind};
+use crate::import::Report;
+
+/// Markdown file extensions Hugo reads as content.
+pub const MARKDOWN: &[&str] = &["md", "markdown", "mdown", "mkd", "mkdn"];
+/// Content formats Hugo renders through external tools; not converted.
+const OTHER_FORMATS: &[&str] = &["org", "adoc", "asciidoc", "ad", "rst", "pandoc", "pdc"];
+
+/// The content folder, sorted.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub pages: Vec<HugoPage>,
+    /// Other files, content-relative.
+    pub files: Vec<String>,
+    /// Folders (content-relative) that are leaf bundles.
+    pub bundles: Vec<String>,
+}
+
+fn extension(name: &str) -> String {
+    name.rsplit_once('.')
+        .map(|(_, e)| e.to_lowercase())
+        .unwrap_or_default()
+}
+
+fn stem(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
+}
+
+/// Every file of the content folder, content-relative, sorted.
+fn list(dir: &Path, report: &mut Report, shown: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !crate::layout::is_ignored_source(&e.file_name().to_string_lossy())
+        });
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+                files.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let at = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(dir).ok())
+                    .map_or_else(|| shown.to_path_buf(), |p| shown.join(p));
+                report.note(
+                    at,
+                    None,
+                    format!("cannot read: {e}"),
+                    "check its permissions and import again",
+                );
+            }
+        }
+    }
+    files
+}
+
+/// Reads the content folder: pages parsed and mapped, other files listed.
+pub fn walk(src: &Path, hugo: &HugoConfig, report: &mut Report) -> Walked {
+    let shown = PathBuf::from(&hugo.content_dir);
+    let dir = src.join(&hugo.content_dir);
+    let mut walked = Walked::default();
+    if !dir.is_dir() {
+        report.note(&shown, None, "no content folder: no pages to import", "");
+        return walked;
+    }
+    let files = list(&dir, report, &shown);
+    walked.bundles = files
+        .iter()
+        .filter_map(|f| {
+            let (d, name) = f.rsplit_once('/')?;
+            (stem(name) == "index" && MARKDOWN.contains(&extension(name).as_str()))
+                .then(|| d.to_string())
+        })
+        .collect();
+    for rel in files {
+        let name = rel.rsplit_once('/').map_or(rel.as_str(), |(_, n)| n);
+        let ext = extension(name);
+        if !MARKDOWN.contains(&ext.as_str()) {
+            if OTHER_FORMATS.contains(&ext.as_str()) {
+                report.note(
+                    shown.join(&rel),
+                    None,
+                    format!(".{ext} content is not converted: ssg reads Markdown only"),
+                    "convert it to Markdown (pandoc can)",
+                );
+            } else {
+                walked.files.push(rel);
+            }
+            continue;
+        }
+        let kind = match stem(name) {
+            "_index" => PageKind::Section,
+            "index" if rel.contains('/') => PageKind::Bundle,
+            _ => PageKind::Regular,
+        };
+        if kind == PageKind::Regular && in_bundle(&walked.bundles, &rel).is_some() {
+            report.note(
+                shown.join(&rel),
+                None,
+                "Markdown resource of a page bundle is not a page; not imported",
+                "move it out of the bundle to make it a page",
+            );
+            continue;
+        }
+        if let Some(page) = read_one(&dir, hugo, &rel, kind, report) {
+            walked.pages.push(page);
+        }
+    }
+    walked
+}
+
+/// The leaf bundle `rel` lies in, if any.
+pub fn in_bundle<'a>(bundles: &'a [String], rel: &str) -> Option<&'a str> {
+    bundles
+        .iter()
+        .find(|b| {
+            rel.strip_prefix(b.as_str())
+                .is_some_and(|r| r.starts_with('/'))
+        })
+        .map(String::as_str)
+}
+
+fn read_one(
+    dir: &Path,
+    hugo: &HugoConfig,
+    rel: &str,
+    kind: PageKind,
+    report: &mut Report,
+) -> Option<HugoPage> {
+    let shown = PathBuf::from(&hugo.content_dir).join(rel);
+    let text = match crate::content::walk::read_text(&dir.join(rel), &shown) {
+        Ok(text) => text,
+        Err(d) => {
+            report.note(
+                &shown,
+                d.line,
+                format!("{}; not imported", d.message),
+                "fix the file and import again",
+            );
+            return None;
+        }
+    };
+    match front_matter::split(&text) {
+        Ok(split) => Some(page::read(hugo, rel, kind, split, report)),
+        Err(broken) => {
+            report.note(
+                &shown,
+                Some(broken.line),
+                format!("{}; not imported", broken.message),
+                "fix the front matter and import again",
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Reading a Hugo site into an import [`Plan`]: the config
+//! ([`config`], [`config_map`]), the content folder ([`content`], [`page`],
+//! [`front_matter`], [`dates`]), bodies ([`shortcodes`], [`refs`]), URLs
+//! ([`urls`], [`moved`]) and the static folder. Every page keeps the
+//! URL Hugo gave it: where ssg's own rule gives another, the page gets a
+//! `path`.
+
+pub mod config;
+pub mod config_map;
+pub mod content;
+pub mod dates;
+pub mod front_matter;
+pub mod moved;
+pub mod page;
+pub mod refs;
+pub mod shortcodes;
+pub mod urls;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::{CopyFile, NewPage, Plan, Report};
+use config::HugoConfig;
+use content::Walked;
+use page::{HugoPage, PageKind};
+use refs::RefIndex;
+
+/// True when `src` holds files only a Hugo site has.
+pub fn looks_like(src: &Path) -> bool {
+    config::exists(src)
+}
+
+/// Reads the Hugo site at `src`.
+pub fn read(src: &Path) -> Result<Plan> {
+    let mut report = Report::default();
+    let hugo = config::load(src, &mut report);
+    let walked = content::walk(src, &hugo, &mut report);
+    let mut plan = Plan::new(hugo.ssg.clone());
+    let index = RefIndex::new(&walked.pages);
+    for page in &walked.pages {
+        plan.pages.push(new_page(page, &index, &mut report));
+    }
+    copy_content_files(&walked, &hugo, &mut plan);
+    copy_static(src, &hugo, &mut plan, &mut report);
+    moved::section_aliases(&walked.pages, &hugo, &mut plan);
+    moved::feed_aliases(&walked.pages, &hugo, &mut plan, &mut report);
+    moved::term_redirects(&walked.pages, &hugo, &mut plan);
+    plan.config
+        .extra
+        .insert("menu".into(), menu(&hugo, &walked.pages));
+    not_converted(src, &mut report);
+    let categories = walked
+        .pages
+        .iter()
+        .any(|p| p.terms.iter().any(|(t, _)| t == "categories"));
+    if categories {
+        report.note(&hugo.file, hugo.line_of("taxonomies"), "categories became tags (ssg has one taxonomy); /categories/ URLs redirect to the tag pages", "");
+    }
+    plan.pages.sort_by(|a, b| a.dest.cmp(&b.dest));
+    plan.copies.sort();
+    plan.texts.sort();
+    plan.report = report;
+    Ok(plan)
+}
+
+/// The page with its body's shortcodes converted; what was not converted
+/// is reported at its file line.
+fn new_page(page: &HugoPage, index: &RefIndex, report: &mut Report) -> NewPage {
+    let resolve = |target: &str| index.resolve(target, &page.rel);
+    let converted = shortcodes::convert(&page.split.body, &resolve);
+    for (line, message, action) in converted.notes {
+        report.note(
+            &page.source,
+            Some(line + page.split.body_line_offset),
+            message,
+            action,
+        );
+    }
+    let mut front_matter = page.front_matter.clone();
+    if page.headless {
+        report.note(&page.source, None, "headless bundle: Hugo renders no page for it; imported as a draft, its files copied to static/", "");
+        front_matter.draft = true;
+    }
+    NewPage {
+        source: page.source.clone(),
+        dest: page.dest.clone(),
+        front_matter,
+        body: converted.body,
+    }
+}
+
+/// Bundle files and section files go beside their page; a headless
+/// bundle's files, which Hugo publishes at its URL, go to `static/`.
+fn copy_content_files(walked: &Walked, hugo: &HugoConfig, plan: &mut Plan) {
+    for rel in &walked.files {
+        let bundle = content::in_bundle(&walked.bundles, rel);
+        let owner = bundle.and_then(|b| {
+            walked.pages.iter().find(|p| {
+                p.kind == PageKind::Bundle && p.rel.rsplit_once('/').is_some_and(|(d, _)| d == b)
+            })
+        });
+        let to = match owner {
+            Some(page) if page.headless => {
+                let inside = &rel[bundle.map_or(0, |b| b.len() + 1)..];
+                format!("static{}{inside}", page.url)
+            }
+            _ => format!("content/{rel}"),
+        };
+        plan.copies.push(CopyFile {
+            from: PathBuf::from(&hugo.content_dir).join(rel),
+            to,
+        });
+    }
+}
+
+fn copy_static(src: &Path, hugo: &HugoConfig, plan: &mut Plan, report: &mut Report) {
+    for dir in &hugo.static_dirs {
+        let root = src.join(dir);
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name().into_iter() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    if root.exists() {
+                        report.note(
+                            PathBuf::from(dir),
+                            None,
+                            format!("cannot read: {e}"),
+                            "check its permissions and import again",
+                        );
+                    }
+                    continue;
+                }
+            };
+            let name = entry.file_name().to_string_lossy();
+            if !entry.file_type().is_file() || crate::layout::is_static_junk(&name) {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&root)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            plan.copies.push(CopyFile {
+                from: PathBuf::from(dir).join(&rel),
+                to: format!("static/{rel}"),
+            });
+        }
+    }
+}
+
+/// The main menu from the config (a `pageRef` becomes that page's URL)
+/// and from pages' `menu` keys, by weight, as the default theme reads it.
+fn menu(hugo: &HugoConfig, pages: &[HugoPage]) -> toml::Value {
+    let mut entries = Vec::new();
+    for entry in &hugo.menu {
+        let mut entry = entry.clone();
+        if entry.page_ref {
+            let wanted = entry.target.trim_matches('/').to_lowercase();
+            let found = pages.iter().find(|p| {
+                let rel = p.rel.to_lowercase();
+                let no_ext = rel.rsplit_once('.').map_or(rel.as_str(), |(s, _)| s);
+                no_ext == wanted
+                    || no_ext == format!("{wanted}/_index")
+                    || no_ext == format!("{wanted}/index")
+            });
+            entry.target = found.map_or_else(|| hugo.rules.section_url(&wanted), |p| p.url.clone());
+        }
+        entries.push(entry);
+    }
+    for page in pages.iter().filter(|p| p.published) {
+        for entry in &page.menu {
+            let mut entry = entry.clone();
+            if entry.name.is_empty() {
+                entry.name = page.front_matter.title.clone().unwrap_or_default();
+            }
+            entry.target = page.url.clone();
+            entries.push(entry);
+        }
+    }
+    entries.sort();
+    let items = entries.into_iter().map(|e| {
+        let mut item = toml::Table::new();
+        item.insert("name".into(), toml::Value::String(e.name));
+        item.insert("url".into(), toml::Value::String(e.target));
+        toml::Value::Table(item)
+    });
+    toml::Value::Array(items.collect())
+}
+
+/// Folders of the Hugo site that are not imported, each reported once.
+fn not_converted(src: &Path, report: &mut Report) {
+    let folders = [
+        (
+            "layouts",
+            "templates not converted; the default theme is used",
+            "copy what you need into templates/ as Tera templates",
+        ),
+        (
+            "themes",
+            "templates not converted; the default theme is used",
+            "copy what you need into templates/ as Tera templates",
+        ),
+        (
+            "assets",
+            "Hugo Pipes assets not converted; the default theme is used",
+            "put finished CSS, JS and images in static/",
+        ),
+        (
+            "data",
+            "data files not converted (ssg templates have no site data)",
+            "put the values you need in [extra] of ssg.toml",
+        ),
+        (
+            "i18n",
+            "translations not converted (ssg sites have one language)",
+            "",
+        ),
+        (
+            "archetypes",
+            "archetypes not converted; `ssg new` writes a new page",
+            "",
+        ),
+    ];
+    for (dir, message, action) in folders {
+        if src.join(dir).is_dir() {
+            report.note(PathBuf::from(dir), None, message, action);
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! One Hugo content file's front matter → ssg's keys, its date by Hugo's
+//! `[frontmatter]` rules, and the URL Hugo gave it.
+
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use super::config::{HugoConfig, MenuEntry};
+use super::dates::HugoDate;
+use super::front_matter::Split;
+use super::urls::{self, PageFacts};
+use crate::import::{NewFrontMatter, Report};
+
+/// What a content file is to Hugo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// `posts/hello.md`.
+    Regular,
+    /// `posts/trip/index.md`: a leaf bundle.
+    Bundle,
+    /// `posts/_index.md` (or the home page's `_index.md`).
+    Section,
+}
+
+/// A content file, read and mapped, before its body is converted.
+#[derive(Debug)]
+pub struct HugoPage {
+    /// Relative to the content folder, with `/`.
+    pub rel: String,
+    /// Relative to SRC, for the report.
+    pub source: PathBuf,
+    pub kind: PageKind,
+    pub split: Split,
+    pub front_matter: NewFrontMatter,
+    /// The URL Hugo wrote it at.
+    pub url: String,
+    /// Where it goes in DEST: `content/…`.
+    pub dest: String,
+    /// `(taxonomy, term)` for every term of the page.
+    pub terms: Vec<(String, String)>,
+    /// Hugo rendered it (not a draft, headless, future or expired).
+    pub published: bool,
+    pub headless: bool,
+    /// Entries the page adds to the main menu.
+    pub menu: Vec<MenuEntry>,
+}
+
+/// Keys kept in `extra` and reported: their meaning does not carry over.
+const REPORTED: &[(&str, &str)] = &[
+    ("type", "ssg picks a page's template with `template`"),
+    ("layout", "ssg picks a page's template with `template`"),
+    ("outputs", "ssg writes HTML pages and Atom feeds only"),
+    ("cascade", "set these keys on each page"),
+    ("resources", "page resource metadata is not used by ssg"),
+    ("build", "ssg has no build options per page"),
+    ("markup", "ssg renders Markdown only"),
+    ("sitemap", "ssg lists every page in the sitemap"),
+];
+
+/// Maps one file. `dir` is its content folder (a bundle's parent) and
+/// `base_name` its file name without extension (a bundle's folder name).
+pub fn read(
+    hugo: &HugoConfig,
+    rel: &str,
+    kind: PageKind,
+    split: Split,
+    report: &mut Report,
+) -> HugoPage {
+    let source = PathBuf::from(&hugo.content_dir).join(rel);
+    let (dir, base_name) = place(rel, kind);
+    let mut page = HugoPage {
+        rel: rel.to_string(),
+        source,
+        kind,
+        front_matter: NewFrontMatter::default(),
+        url: String::new(),
+        dest: dest_of(rel, kind),
+        terms: Vec::new(),
+        published: true,
+        headless: false,
+        menu: Vec::new(),
+        split,
+    };
+    let map = page.split.map.clone();
+    map_keys(hugo, &mut page, map, report);
+    let date = date_of(hugo, &mut page, &base_name, report);
+    let slug_from_name = hugo
+        .date_sources
+        .iter()
+        .any(|s| s == ":filename")
+        .then(|| HugoDate::from_file_name(&base_name).map(|(_, rest)| rest.to_string()))
+        .flatten();
+    if page.front_matter.slug.is_none() {
+        page.front_matter.slug = slug_from_name;
+    }
+    page.url = url_of(hugo, &page, &dir, &base_name, date.as_ref(), report);
+    schedule(&mut page, report);
+    if kind != PageKind::Section && page.front_matter.path.is_none() {
+        let ssg = urls::ssg_url(rel, page.front_matter.slug.as_deref());
+        if ssg != page.url {
+            page.front_matter.path = Some(page.url.clone());
+        }
+    }
+    page.published = page.published && !page.front_matter.draft;
+    page
+}
+
+/// The folder a page is in and its own name: `posts/trip/index.md` →
+/// (`posts`, `trip`).
+pub fn place(rel: &str, kind: PageKind) -> (String, String) {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    match kind {
+        PageKind::Bundle => {
+            let (parent, folder) = dir.rsplit_once('/').unwrap_or(("", dir));
+            (parent.to_string(), folder.to_string())
+        }
+        _ => (dir.to_string(), stem.to_string()),
+    }
+}
+
+/// `index.*` and `_index.*` become `.md` (ssg's bundle and section file
+/// names); other pages keep their file name.
+fn dest_of(rel: &str, kind: PageKind) -> String {
+    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let join = |name: &str| {
+        if dir.is_empty() {
+            format!("content/{name}")
+        } else {
+            format!("content/{dir}/{name}")
+        }
+    };
+    match kind {
+        PageKind::Bundle => join("index.md"),
+        PageKind::Section => join("_index.md"),
+        PageKind::Regular => format!("content/{rel}"),
+    }
+}
+
+fn string_of(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A list, or one value, as strings.
+pub fn strings_of(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items.iter().filter_map(string_of).collect(),
+        other => string_of(other).into_iter().collect(),
+    }
+}
+
+fn map_keys(hugo: &HugoConfig, page: &mut HugoPage, map: Map<String, Value>, report: &mut Report) {
+    let fm = &mut page.front_matter;
+    for (key, value) in map {
+        if value.is_null() {
+            continue;
+        }
+        let line = page.split.line_of(&key);
+        match key.as_str() {
+            "title" => fm.title = string_of(&value),
+            "slug" => fm.slug = string_of(&value),
+            "url" => {
+                fm.path = string_of(&value).map(|u| {
+                    if u.starts_with('/') {
+                        u
+                    } else {
+                        format!("/{u}")
+                    }
+                })
+            }
+            "draft" => fm.draft = value.as_bool().unwrap_or(false),
+            "aliases" => fm.aliases = strings_of(&value),
+            "weight" => fm.weight = value.as_i64(),
+            "summary" => fm.summary = string_of(&value),
+            "description"
+                if !page.split.map.contains_key("summary") && page.kind != PageKind::Section =>
+            {
+                fm.summary = string_of(&value);
+            }
+            "params" => {
+                if let Value::Object(params) = value {
+                    fm.extra.extend(params);
+                }
+            }
+            "headless" => page.headless = value.as_bool().unwrap_or(false),
+            "menu" | "menus" => page.menu.extend(menu_entries(&value)),
+            "date" | "publishdate" | "pubdate" | "published" | "lastmod" | "modified"
+            | "expirydate" | "unpublishdate" => {}
+            k if hugo.taxonomies.iter().any(|t| t == k) => {
+                for term in strings_of(&value) {
+                    page.terms.push((key.clone(), term));
+                }
+            }
+            _ => {
+                if let Some((_, why)) = REPORTED.iter().find(|(k, _)| *k == key) {
+                    report.note(
+                        &page.source,
+                        line,
+                        format!("`{key}` kept in `extra` only: {why}"),
+                        "",
+                    );
+                }
+                if key == "build" && is_never_rendered(&value) {
+                    page.headless = true;
+                }
+                fm.extra.insert(key, value);
+            }
+        }
+    }
+    // Tags first, then categories, then the rest, each in written order.
+    page.terms
+        .sort_by_key(|(t, _)| (t != "tags", t != "categories"));
+    for (taxonomy, term) in &page.terms {
+        if taxonomy == "tags" || taxonomy == "categories" {
+            if !fm.tags.contains(term) {
+                fm.tags.push(term.clone());
+            }
+        } else {
+            let slot = fm
+                .extra
+                .entry(taxonomy.clone())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(list) = slot {
+                list.push(Value::String(term.clone()));
+            }
+        }
+    }
+}
+
+/// `build: {render: never}` (or the older `render: false`): a headless page.
+fn is_never_rendered(build: &Value) -> bool {
+    matches!(build.get("render"), Some(Value::String(s)) if s == "never")
+        || build.get("render") == Some(&Value::Bool(false))
+}
+
+fn menu_entries(value: &Value) -> Vec<MenuEntry> {
+    let entry = |weight: i64, name: Option<String>| MenuEntry {
+        weight,
+        name: name.unwrap_or_default(),
+        target: String::new(),
+        page_ref: false,
+    };
+    match value {
+        Value::String(menu) if menu == "main" => vec![entry(0, None)],
+        Value::Array(menus) if menus.iter().any(|m| m == "main") => vec![entry(0, None)],
+        Value::Object(menus) => menus
+            .get("main")
+            .map(|m| {
+                entry(
+                    m.get("weight").and_then(Value::as_i64).unwrap_or(0),
+                    m.get("name").and_then(string_of),
+                )
+            })
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The page's date from the first of Hugo's `[frontmatter] date` sources
+/// that gives one; `lastmod` becomes `updated`. A date that cannot be read
+/// is reported and kept as text in `extra`.
+fn date_of(
+    hugo: &HugoConfig,
+    page: &mut HugoPage,
+    base_name: &str,
+    report: &mut Report,
+) -> Option<HugoDate> {
+    let mut date = None;
+    for source in &hugo.date_sources {
+        let found = if source == ":filename" {
+            HugoDate::from_file_name(base_name).map(|(d, _)| d)
+        } else {
+            read_date(page, source, report)
+        };
+        if found.is_some() {
+            date = found;
+            break;
+        }
+    }
+    page.front_matter.date = date.as_ref().map(|d| d.text.clone());
+    let updated =
+        read_date(page, "lastmod", report).or_else(|| read_date(page, "modified", report));
+    page.front_matter.updated = updated.map(|d| d.text);
+    date
+}
+
+/// The date under `key`; a value that is not one is reported once.
+fn read_date(page: &mut HugoPage, key: &str, report: &mut Report) -> Option<HugoDate> {
+    let value = page.split.get(key)?;
+    let written = string_of(value).unwrap_or_default();
+    match HugoDate::parse(&written) {
+        Some(date) => Some(date),
+        None => {
+            if !page.front_matter.extra.contains_key(key) {
+                report.note(&page.source, page.split.line_of(key),
+                    format!("`{key}` \"{written}\" is not a date Hugo or ssg can read; kept as text in `extra.{key}`"),
+                    "write it as YYYY-MM-DD or 2024-05-01T09:30:00Z");
+                page.front_matter
+                    .extra
+                    .insert(key.to_string(), Value::String(written));
+            }
+            None
+        }
+    }
+}
+
+/// Hugo's URL for the page: `url`, else its section's permalink pattern,
+/// else its folder and name (or `slug`).
+fn url_of(
+    hugo: &HugoConfig,
+    page: &HugoPage,
+    dir: &str,
+    base_name: &str,
+    date: Option<&HugoDate>,
+    report: &mut Report,
+) -> String {
+    let rules = &hugo.rules;
+    if page.kind == PageKind::Section {
+        return rules.section_url(dir_of_section(&page.rel));
+    }
+    if let Some(path) = &page.front_matter.path {
+        return path.clone();
+    }
+    let section = dir.split('/').next().unwrap_or("");
+    if let Some(pattern) = hugo.permalinks.get(section).filter(|_| !section.is_empty()) {
+        let facts = PageFacts {
+            dir,
+            title: page.front_matter.title.as_deref().unwrap_or(""),
+            slug: page.front_matter.slug.as_deref(),
+            base_name,
+            date,
+        };
+        match urls::expand(pattern, &facts, rules) {
+            Ok(url) => return url,
+            Err(why) => report.note(
+                &page.source,
+                None,
+                format!(
+                    "permalink \"{pattern}\" not applied: {why}; the page keeps its folder URL"
+                ),
+                "",
+            ),
+        }
+    }
+    rules.page_url(dir, page.front_matter.slug.as_deref().unwrap_or(base_name))
+}
+
+fn dir_of_section(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Pages Hugo did not publish (a future date or `publishDate`, a past
+/// `expiryDate`) become drafts, so ssg does not publish them either.
+fn schedule(page: &mut HugoPage, report: &mut Report) {
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let when = |key: &str| {
+        page.split
+            .get(key)
+            .and_then(string_of)
+            .and_then(|s| HugoDate::parse(&s))
+    };
+    let later = |d: &HugoDate| d.text.get(..19).unwrap_or(&d.text) > now.as_str();
+    let future = [
+        page.split.get("publishdate").map(|_| "publishdate"),
+        Some("date"),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|k| when(k).is_some_and(|d| later(&d)));
+    let expired = when("expirydate").is_some_and(|d| !later(&d));
+    for key in ["publishdate", "expirydate"] {
+        if let Some(value) = page.split.get(key).cloned() {
+            report.note(
+                &page.source,
+                page.split.line_of(key),
+                format!("`{key}` kept in `extra` only: ssg publishes a page whatever its dates"),
+                "",
+            );
+            page.front_matter.extra.insert(key.to_string(), value);
+        }
+    }
+    let why = match (future, expired) {
+        (Some(key), _) => format!("`{key}` is in the future"),
+        (None, true) => "`expirydate` has passed".to_string(),
+        _ => return,
+    };
+    if !page.front_matter.draft {
+        report.note(
+            &page.source,
+            None,
+            format!("{why}: Hugo did not publish this page; imported as a draft"),
+            "remove `draft` when it should be published",
+        );
+        page.front_matter.draft = true;
+        page.published = false;
+    }
+}
