@@ -12,6 +12,7 @@ mod cli;
 mod feeds;
 mod front_matter;
 mod highlighting;
+mod import_hugo;
 mod incremental;
 mod markdown;
 mod output_safety;
