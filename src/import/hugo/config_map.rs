@@ -283,7 +283,7 @@ fn paths(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Report) 
     for plural in hugo.taxonomies.clone() {
         if plural != "tags" && plural != "categories" {
             hugo.note(report, &plural,
-                format!("taxonomy `{plural}` not converted: its terms are kept in each page's `extra.{plural}`"), "");
+                format!("taxonomy `{plural}`: its terms became tags (and stay in each page's `extra.{plural}`); its URLs redirect to the tag pages"), "");
         }
     }
 }

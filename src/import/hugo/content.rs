@@ -2,6 +2,7 @@
 //! leaf bundles (`trip/index.md` with its files), branch bundles
 //! (`_index.md`), and the other files copied beside them.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -79,14 +80,8 @@ pub fn walk(src: &Path, hugo: &HugoConfig, report: &mut Report) -> Walked {
         return walked;
     }
     let files = list(&dir, report, &shown);
-    walked.bundles = files
-        .iter()
-        .filter_map(|f| {
-            let (d, name) = f.rsplit_once('/')?;
-            (stem(name) == "index" && MARKDOWN.contains(&extension(name).as_str()))
-                .then(|| d.to_string())
-        })
-        .collect();
+    walked.bundles = folders_named(&files, "index").into_iter().collect();
+    let sections = folders_named(&files, "_index");
     for rel in files {
         let name = rel.rsplit_once('/').map_or(rel.as_str(), |(_, n)| n);
         let ext = extension(name);
@@ -117,11 +112,24 @@ pub fn walk(src: &Path, hugo: &HugoConfig, report: &mut Report) -> Walked {
             );
             continue;
         }
-        if let Some(page) = read_one(&dir, hugo, &rel, kind, report) {
+        if let Some(page) = read_one(&dir, hugo, &rel, kind, &sections, report) {
             walked.pages.push(page);
         }
     }
     walked
+}
+
+/// The folders holding a Markdown file named `stem` (`index`: leaf
+/// bundles; `_index`: sections); the content root is never one.
+fn folders_named(files: &[String], wanted: &str) -> BTreeSet<String> {
+    files
+        .iter()
+        .filter_map(|f| {
+            let (d, name) = f.rsplit_once('/')?;
+            (stem(name) == wanted && MARKDOWN.contains(&extension(name).as_str()))
+                .then(|| d.to_string())
+        })
+        .collect()
 }
 
 /// The leaf bundle `rel` lies in, if any.
@@ -140,6 +148,7 @@ fn read_one(
     hugo: &HugoConfig,
     rel: &str,
     kind: PageKind,
+    sections: &BTreeSet<String>,
     report: &mut Report,
 ) -> Option<HugoPage> {
     let shown = PathBuf::from(&hugo.content_dir).join(rel);
@@ -156,7 +165,7 @@ fn read_one(
         }
     };
     match front_matter::split(&text) {
-        Ok(split) => Some(page::read(hugo, rel, kind, split, report)),
+        Ok(split) => Some(page::read(hugo, rel, kind, split, sections, report)),
         Err(broken) => {
             report.note(
                 &shown,

@@ -37,29 +37,37 @@ pub fn read(src: &Path) -> Result<Plan> {
     let hugo = config::load(src, &mut report);
     let walked = content::walk(src, &hugo, &mut report);
     let mut plan = Plan::new(hugo.ssg.clone());
-    let index = RefIndex::new(&walked.pages);
+    let index = RefIndex::new(&walked.pages, &plan.config.base_url);
     for page in &walked.pages {
         plan.pages.push(new_page(page, &index, &mut report));
     }
     copy_content_files(&walked, &hugo, &mut plan);
     copy_static(src, &hugo, &mut plan, &mut report);
-    moved::section_aliases(&walked.pages, &hugo, &mut plan);
-    moved::feed_aliases(&walked.pages, &hugo, &mut plan, &mut report);
-    moved::term_redirects(&walked.pages, &hugo, &mut plan);
-    plan.config
-        .extra
-        .insert("menu".into(), menu(&hugo, &walked.pages));
+    // With no page read there is no old URL to keep (and the import fails).
+    if !walked.pages.is_empty() {
+        moved::section_aliases(&walked.pages, &hugo, &mut plan);
+        moved::feed_aliases(&walked.pages, &hugo, &mut plan, &mut report);
+        moved::term_redirects(&walked.pages, &hugo, &mut plan);
+    }
+    let menu = menu(&hugo, &walked.pages);
+    if !menu.is_empty() {
+        plan.config
+            .extra
+            .insert("menu".into(), toml::Value::Array(menu));
+    }
     not_converted(src, &mut report);
     let categories = walked
         .pages
         .iter()
-        .any(|p| p.terms.iter().any(|(t, _)| t == "categories"));
+        .flat_map(|p| &p.terms)
+        .any(|(t, _)| t == "categories");
     if categories {
-        report.note(&hugo.file, hugo.line_of("taxonomies"), "categories became tags (ssg has one taxonomy); /categories/ URLs redirect to the tag pages", "");
+        report.note(&hugo.file, hugo.line_of("taxonomies"),
+            "categories became tags (ssg has one taxonomy); /categories/ URLs redirect to the tag pages", "");
     }
     plan.pages.sort_by(|a, b| a.dest.cmp(&b.dest));
     plan.copies.sort();
-    plan.texts.sort();
+    plan.copies.dedup();
     plan.report = report;
     Ok(plan)
 }
@@ -67,7 +75,14 @@ pub fn read(src: &Path) -> Result<Plan> {
 /// The page with its body's shortcodes converted; what was not converted
 /// is reported at its file line.
 fn new_page(page: &HugoPage, index: &RefIndex, report: &mut Report) -> NewPage {
-    let resolve = |target: &str| index.resolve(target, &page.rel);
+    let resolve = |target: &str, in_attribute: bool| {
+        let at = index.resolve(target, &page.rel)?;
+        if in_attribute {
+            index.absolute(&at)
+        } else {
+            Some(at)
+        }
+    };
     let converted = shortcodes::convert(&page.split.body, &resolve);
     for (line, message, action) in converted.notes {
         report.note(
@@ -90,27 +105,37 @@ fn new_page(page: &HugoPage, index: &RefIndex, report: &mut Report) -> NewPage {
     }
 }
 
-/// Bundle files and section files go beside their page; a headless
-/// bundle's files, which Hugo publishes at its URL, go to `static/`.
+/// Bundle files and section files go beside their page. A headless
+/// bundle's files, which Hugo publishes at its URL, go to `static/`; so do,
+/// besides, those of a bundle with an ugly URL (`/x/trip.html`), which
+/// Hugo publishes in a folder named after the page (`/x/trip/photo.jpg`).
 fn copy_content_files(walked: &Walked, hugo: &HugoConfig, plan: &mut Plan) {
     for rel in &walked.files {
+        let from = PathBuf::from(&hugo.content_dir).join(rel);
         let bundle = content::in_bundle(&walked.bundles, rel);
         let owner = bundle.and_then(|b| {
             walked.pages.iter().find(|p| {
                 p.kind == PageKind::Bundle && p.rel.rsplit_once('/').is_some_and(|(d, _)| d == b)
             })
         });
-        let to = match owner {
-            Some(page) if page.headless => {
-                let inside = &rel[bundle.map_or(0, |b| b.len() + 1)..];
-                format!("static{}{inside}", page.url)
-            }
-            _ => format!("content/{rel}"),
-        };
-        plan.copies.push(CopyFile {
-            from: PathBuf::from(&hugo.content_dir).join(rel),
-            to,
+        let inside = &rel[bundle.map_or(0, |b| b.len() + 1)..];
+        let published_dir = owner.and_then(|page| match page.url.strip_suffix(".html") {
+            Some(stem) if hugo.rules.ugly => Some(format!("{stem}/")),
+            _ => page.headless.then(|| page.url.clone()),
         });
+        if let Some(dir) = published_dir {
+            let to = format!("static{dir}{inside}");
+            plan.copies.push(CopyFile {
+                from: from.clone(),
+                to,
+            });
+        }
+        if !owner.is_some_and(|p| p.headless) {
+            plan.copies.push(CopyFile {
+                from,
+                to: format!("content/{rel}"),
+            });
+        }
     }
 }
 
@@ -152,7 +177,7 @@ fn copy_static(src: &Path, hugo: &HugoConfig, plan: &mut Plan, report: &mut Repo
 
 /// The main menu from the config (a `pageRef` becomes that page's URL)
 /// and from pages' `menu` keys, by weight, as the default theme reads it.
-fn menu(hugo: &HugoConfig, pages: &[HugoPage]) -> toml::Value {
+fn menu(hugo: &HugoConfig, pages: &[HugoPage]) -> Vec<toml::Value> {
     let mut entries = Vec::new();
     for entry in &hugo.menu {
         let mut entry = entry.clone();
@@ -186,7 +211,7 @@ fn menu(hugo: &HugoConfig, pages: &[HugoPage]) -> toml::Value {
         item.insert("url".into(), toml::Value::String(e.target));
         toml::Value::Table(item)
     });
-    toml::Value::Array(items.collect())
+    items.collect()
 }
 
 /// Folders of the Hugo site that are not imported, each reported once.

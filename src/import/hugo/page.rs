@@ -1,6 +1,7 @@
 //! One Hugo content file's front matter → ssg's keys, its date by Hugo's
 //! `[frontmatter]` rules, and the URL Hugo gave it.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use serde_json::{Map, Value};
@@ -64,6 +65,7 @@ pub fn read(
     rel: &str,
     kind: PageKind,
     split: Split,
+    sections: &BTreeSet<String>,
     report: &mut Report,
 ) -> HugoPage {
     let source = PathBuf::from(&hugo.content_dir).join(rel);
@@ -93,9 +95,16 @@ pub fn read(
     if page.front_matter.slug.is_none() {
         page.front_matter.slug = slug_from_name;
     }
-    page.url = url_of(hugo, &page, &dir, &base_name, date.as_ref(), report);
+    let place = Place {
+        dir: &dir,
+        sections: section_chain(&dir, sections),
+        base_name: &base_name,
+    };
+    page.url = url_of(hugo, &page, &place, date.as_ref(), report);
     schedule(&mut page, report);
-    if kind != PageKind::Section && page.front_matter.path.is_none() {
+    if kind == PageKind::Section {
+        section_url(&mut page, report);
+    } else if page.front_matter.path.is_none() {
         let ssg = urls::ssg_url(rel, page.front_matter.slug.as_deref());
         if ssg != page.url {
             page.front_matter.path = Some(page.url.clone());
@@ -133,7 +142,14 @@ fn dest_of(rel: &str, kind: PageKind) -> String {
     match kind {
         PageKind::Bundle => join("index.md"),
         PageKind::Section => join("_index.md"),
-        PageKind::Regular => format!("content/{rel}"),
+        // A Markdown extension ssg does not read (`.mkdn`, `.MD`) becomes `.md`.
+        PageKind::Regular => match crate::layout::markdown_stem(rel) {
+            Some(_) => format!("content/{rel}"),
+            None => format!(
+                "content/{}.md",
+                rel.rsplit_once('.').map_or(rel, |(s, _)| s)
+            ),
+        },
     }
 }
 
@@ -212,15 +228,16 @@ fn map_keys(hugo: &HugoConfig, page: &mut HugoPage, map: Map<String, Value>, rep
             }
         }
     }
-    // Tags first, then categories, then the rest, each in written order.
+    // ssg has one taxonomy: every term is a tag, tags first, then
+    // categories, then the others, each in written order; the terms of
+    // taxonomies other than tags stay in `extra` for templates too.
     page.terms
         .sort_by_key(|(t, _)| (t != "tags", t != "categories"));
     for (taxonomy, term) in &page.terms {
-        if taxonomy == "tags" || taxonomy == "categories" {
-            if !fm.tags.contains(term) {
-                fm.tags.push(term.clone());
-            }
-        } else {
+        if !fm.tags.contains(term) {
+            fm.tags.push(term.clone());
+        }
+        if taxonomy != "tags" {
             let slot = fm
                 .extra
                 .entry(taxonomy.clone())
@@ -312,25 +329,52 @@ fn read_date(page: &mut HugoPage, key: &str, report: &mut Report) -> Option<Hugo
 
 /// Hugo's URL for the page: `url`, else its section's permalink pattern,
 /// else its folder and name (or `slug`).
+/// Where a page is, for its URL.
+struct Place<'a> {
+    /// Its content folder.
+    dir: &'a str,
+    /// The sections it is in (`:sections`): the folders of its path that
+    /// are sections (top-level ones, and those with an `_index.md`).
+    sections: &'a str,
+    base_name: &'a str,
+}
+
+/// The deepest folder of `dir` that is a section, else its top folder.
+fn section_chain<'a>(dir: &'a str, sections: &BTreeSet<String>) -> &'a str {
+    let mut chain = dir;
+    while !chain.is_empty() && !sections.contains(chain) {
+        match chain.rsplit_once('/') {
+            Some((parent, _)) => chain = parent,
+            None => return chain,
+        }
+    }
+    chain
+}
+
 fn url_of(
     hugo: &HugoConfig,
     page: &HugoPage,
-    dir: &str,
-    base_name: &str,
+    place: &Place,
     date: Option<&HugoDate>,
     report: &mut Report,
 ) -> String {
+    let (dir, base_name) = (place.dir, place.base_name);
     let rules = &hugo.rules;
-    if page.kind == PageKind::Section {
-        return rules.section_url(dir_of_section(&page.rel));
-    }
     if let Some(path) = &page.front_matter.path {
         return path.clone();
     }
-    let section = dir.split('/').next().unwrap_or("");
-    if let Some(pattern) = hugo.permalinks.get(section).filter(|_| !section.is_empty()) {
+    if page.kind == PageKind::Section {
+        return rules.section_url(dir_of_section(&page.rel));
+    }
+    // Config keys were lower-cased; Hugo matches sections without case.
+    let section = dir.split('/').next().unwrap_or("").to_lowercase();
+    if let Some(pattern) = hugo
+        .permalinks
+        .get(&section)
+        .filter(|_| !section.is_empty())
+    {
         let facts = PageFacts {
-            dir,
+            dir: place.sections,
             title: page.front_matter.title.as_deref().unwrap_or(""),
             slug: page.front_matter.slug.as_deref(),
             base_name,
@@ -349,6 +393,16 @@ fn url_of(
         }
     }
     rules.page_url(dir, page.front_matter.slug.as_deref().unwrap_or(base_name))
+}
+
+/// ssg puts a section at its folder: a section's Hugo `url` becomes an
+/// alias of it.
+fn section_url(page: &mut HugoPage, report: &mut Report) {
+    if let Some(url) = page.front_matter.path.take() {
+        report.note(&page.source, page.split.line_of("url"),
+            format!("a section's `url` ({url}) is not its address in ssg (sections live at their folder); kept as an alias"), "");
+        page.front_matter.aliases.push(url);
+    }
 }
 
 fn dir_of_section(rel: &str) -> &str {

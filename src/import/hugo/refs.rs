@@ -13,6 +13,10 @@ use super::page::{HugoPage, PageKind};
 const IN_LINK: &AsciiSet = &CONTROLS.add(b' ').add(b'(').add(b')').add(b'<').add(b'>');
 
 pub struct RefIndex {
+    /// `base_url`, for targets written inside an HTML attribute.
+    base_url: String,
+    /// DEST path → the page's URL path.
+    urls: BTreeMap<String, String>,
     /// Lower-cased content path (with and without extension) → DEST path.
     by_path: BTreeMap<String, String>,
     /// Lower-cased file or bundle name → DEST paths (ambiguous when > 1).
@@ -20,8 +24,10 @@ pub struct RefIndex {
 }
 
 impl RefIndex {
-    pub fn new(pages: &[HugoPage]) -> RefIndex {
+    pub fn new(pages: &[HugoPage], base_url: &str) -> RefIndex {
         let mut index = RefIndex {
+            base_url: base_url.to_string(),
+            urls: BTreeMap::new(),
             by_path: BTreeMap::new(),
             by_name: BTreeMap::new(),
         };
@@ -40,6 +46,7 @@ impl RefIndex {
                 );
             }
             let dest = page.dest.trim_start_matches("content/").to_string();
+            index.urls.insert(dest.clone(), page.url.clone());
             let name = keys
                 .last()
                 .map(|k| k.rsplit('/').next().unwrap_or(k).to_string())
@@ -87,5 +94,21 @@ impl RefIndex {
             return Some(fragment).filter(|f| !f.is_empty());
         }
         dest.map(|d| format!("@/{}{fragment}", utf8_percent_encode(d, IN_LINK)))
+    }
+
+    /// The page's absolute URL, for a target inside raw HTML (`href="…"`),
+    /// where ssg does not resolve `@/` paths.
+    pub fn absolute(&self, at_path: &str) -> Option<String> {
+        let (path, fragment) = at_path
+            .split_once('#')
+            .map_or((at_path, ""), |(p, f)| (p, f));
+        let dest = crate::urlpath::decode_lossy(path.strip_prefix("@/")?);
+        let url = self.urls.get(&dest)?;
+        let hash = if fragment.is_empty() {
+            String::new()
+        } else {
+            format!("#{fragment}")
+        };
+        Some(format!("{}{url}{hash}", self.base_url))
     }
 }

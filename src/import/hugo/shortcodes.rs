@@ -42,9 +42,13 @@ impl Tag {
 /// Shortcodes with an inner body and a closing tag.
 const PAIRED: &[&str] = &["highlight", "details"];
 
-/// Rewrites the shortcodes of `body`. `resolve` maps a `ref` target to the
-/// imported page's `@/` path.
-pub fn convert(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Converted {
+/// Maps a `ref` target to the imported page's link: its `@/` path, or (the
+/// `bool` says the target is inside a raw HTML attribute, where ssg does
+/// not resolve `@/`) its URL.
+pub type Resolve<'a> = &'a dyn Fn(&str, bool) -> Option<String>;
+
+/// Rewrites the shortcodes of `body`.
+pub fn convert(body: &str, resolve: Resolve) -> Converted {
     let mut out = String::with_capacity(body.len());
     let mut notes = Vec::new();
     let mut pos = 0;
@@ -75,7 +79,11 @@ pub fn convert(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Converte
                 close.end,
             ),
             None => (
-                single(&tag, &body[tag.start..tag.end], line, resolve, &mut notes),
+                {
+                    let in_attribute = out.ends_with("=\"") || out.ends_with("='");
+                    let at = Place { line, in_attribute };
+                    single(&tag, &body[tag.start..tag.end], at, resolve, &mut notes)
+                },
                 tag.end,
             ),
         };
@@ -275,13 +283,20 @@ fn paired(tag: &Tag, inner: &str, line: usize, notes: &mut Vec<BodyNote>) -> Str
     }
 }
 
+/// Where a tag is: its body line, and whether inside an HTML attribute.
+struct Place {
+    line: usize,
+    in_attribute: bool,
+}
+
 fn single(
     tag: &Tag,
     written: &str,
-    line: usize,
-    resolve: &dyn Fn(&str) -> Option<String>,
+    at: Place,
+    resolve: Resolve,
     notes: &mut Vec<BodyNote>,
 ) -> String {
+    let line = at.line;
     let converted = match tag.name.as_str() {
         "figure" if !tag.closing => figure(tag),
         "youtube" if !tag.closing => tag.arg("id", 0).map(|id| {
@@ -299,7 +314,7 @@ fn single(
         "gist" if !tag.closing => gist(tag),
         "ref" | "relref" if !tag.closing => {
             let target = tag.arg("path", 0).unwrap_or("");
-            let resolved = resolve(target);
+            let resolved = resolve(target, at.in_attribute);
             if resolved.is_none() {
                 notes.push((
                     line,
@@ -405,8 +420,13 @@ mod tests {
     use super::*;
 
     fn run(body: &str) -> Converted {
-        convert(body, &|target| {
-            (target == "posts/a.md" || target == "a").then(|| "@/posts/a.md".to_string())
+        convert(body, &|target, html| {
+            let link = if html {
+                "https://x.org/posts/a/"
+            } else {
+                "@/posts/a.md"
+            };
+            (target == "posts/a.md" || target == "a").then(|| link.to_string())
         })
     }
 
@@ -452,6 +472,10 @@ mod tests {
     fn refs_resolve_or_stay_visible() {
         let c = run("[a]({{< ref \"posts/a.md\" >}}) [b]({{< relref \"missing\" >}})");
         assert_eq!(c.body, "[a](@/posts/a.md) [b]({{< relref \"missing\" >}})");
+        let html = run("<a href=\"{{< ref a >}}\">a</a>");
+        assert_eq!(html.body, "<a href=\"https://x.org/posts/a/\">a</a>");
+        let html = run("<a href=\"{{< ref a >}}\">a</a>");
+        assert_eq!(html.body, "<a href=\"https://x.org/posts/a/\">a</a>");
         assert_eq!(c.notes.len(), 1);
         assert!(c.notes[0].1.contains("missing"));
     }

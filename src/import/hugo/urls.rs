@@ -75,9 +75,30 @@ impl UrlRules {
         url
     }
 
-    /// `/tags/c++/` for the term `C++` of taxonomy `tags`.
-    pub fn term_url(&self, taxonomy: &str, term: &str) -> String {
+    /// The folder of a term's page, pagers and feed: `/tags/c++/` for the
+    /// term `C++` of taxonomy `tags`.
+    pub fn term_dir(&self, taxonomy: &str, term: &str) -> String {
         format!("/{}/{}/", self.sanitize(taxonomy), self.sanitize(term))
+    }
+
+    /// A term's page: its folder, or `/tags/Go.html` with `uglyURLs`.
+    pub fn term_url(&self, taxonomy: &str, term: &str) -> String {
+        let dir = self.term_dir(taxonomy, term);
+        if self.ugly {
+            format!("{}.html", dir.trim_end_matches('/'))
+        } else {
+            dir
+        }
+    }
+
+    /// Pager `n` of a term: `/tags/go/page/2/`, or `/tags/Go/page/2.html`
+    /// with `uglyURLs` (Hugo 0.168 makes term pagers ugly, not section ones).
+    pub fn term_pager(&self, term_dir: &str, n: usize) -> String {
+        if self.ugly {
+            format!("{term_dir}page/{n}.html")
+        } else {
+            format!("{term_dir}page/{n}/")
+        }
     }
 
     fn finish(&self, url: String) -> String {
@@ -95,6 +116,7 @@ fn is_mark(c: char) -> bool {
 }
 
 /// What a permalink pattern's tokens are filled from.
+#[derive(Clone, Copy)]
 pub struct PageFacts<'a> {
     /// Content folder of the page: `posts/2019` (a bundle's parent).
     pub dir: &'a str,
@@ -149,10 +171,15 @@ pub fn expand(pattern: &str, page: &PageFacts, rules: &UrlRules) -> Result<Strin
     if !url.starts_with('/') {
         url.insert(0, '/');
     }
-    // Hugo writes `/a/b` as the folder `/a/b/` unless it names a file.
+    // Hugo writes `/a/b` as the folder `/a/b/` unless it names a file,
+    // and as the file `/a/b.html` with `uglyURLs`.
     let last = url.rsplit('/').next().unwrap_or("");
     if !url.ends_with('/') && !last.contains('.') {
         url.push('/');
+    }
+    if rules.ugly && url.len() > 1 && url.ends_with('/') {
+        url.pop();
+        url.push_str(".html");
     }
     Ok(url)
 }
@@ -180,8 +207,9 @@ fn token_value(token: &str, page: &PageFacts, rules: &UrlRules) -> Result<String
             WEEKDAYS[d.day.format("%w").to_string().parse::<usize>().unwrap_or(0)].to_string()
         })?,
         "yearday" => dated(&|d| d.day.format("%-j").to_string())?,
-        "section" => sections.first().copied().unwrap_or("").to_string(),
-        "sections" => sections.join("/"),
+        // Hugo lower-cases section names here even with disablePathToLower.
+        "section" => sections.first().copied().unwrap_or("").to_lowercase(),
+        "sections" => sections.join("/").to_lowercase(),
         "title" => rules.sanitize(page.title),
         "slug" => slug_or_title(),
         "filename" | "contentbasename" => page.base_name.to_string(),
@@ -268,6 +296,22 @@ mod tests {
             "/2021/june/05/crème-brûlée/"
         );
         assert_eq!(x(":sections/:filename/"), "/posts/food/creme/");
+        let cased = UrlRules {
+            lower: false,
+            ugly: false,
+        };
+        let nested = PageFacts {
+            dir: "Articles/Deep",
+            ..page
+        };
+        assert_eq!(
+            expand("/:sections/:title/", &nested, &cased).unwrap(),
+            "/articles/deep/Crème-brûlée/"
+        );
+        let page = PageFacts {
+            dir: "posts/food",
+            ..nested
+        };
         assert_eq!(
             x("/:section/:weekday-:weekdayname-:yearday/"),
             "/posts/6-saturday-156/"
