@@ -117,21 +117,51 @@ pub fn load(src: &Path, report: &mut Report) -> HugoConfig {
             (file, String::new(), Map::new())
         }
     };
-    let mut hugo = HugoConfig {
-        file,
-        text,
-        rules: UrlRules::default(),
-        permalinks: BTreeMap::new(),
-        date_sources: default_date_sources(),
-        taxonomies: vec!["tags".into(), "categories".into()],
-        content_dir: "content".into(),
-        static_dirs: vec!["static".into()],
-        pager_size: 10,
-        menu: Vec::new(),
-        ssg: default_ssg_config(),
-    };
-    super::config_map::apply(&mut hugo, &root, report);
-    hugo
+    HugoConfig::from_map(file, text, &root, report)
+}
+
+impl HugoConfig {
+    /// Hugo's defaults, then the keys of `root` (lower-cased) mapped.
+    pub fn from_map(
+        file: PathBuf,
+        text: String,
+        root: &Map<String, Value>,
+        report: &mut Report,
+    ) -> HugoConfig {
+        let mut hugo = HugoConfig {
+            file,
+            text,
+            rules: UrlRules::default(),
+            permalinks: BTreeMap::new(),
+            date_sources: default_date_sources(),
+            taxonomies: vec!["tags".into(), "categories".into()],
+            content_dir: "content".into(),
+            static_dirs: vec!["static".into()],
+            pager_size: 10,
+            menu: Vec::new(),
+            ssg: default_ssg_config(),
+        };
+        super::config_map::apply(&mut hugo, root, report);
+        hugo
+    }
+
+    /// A config file's text, as Hugo reads it for its extension.
+    pub fn parse(text: &str, file: &Path) -> HugoConfig {
+        let ext = file
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let root = match parse_text(text, &ext) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        HugoConfig::from_map(
+            file.to_path_buf(),
+            text.to_string(),
+            &root,
+            &mut Report::default(),
+        )
+    }
 }
 
 fn default_ssg_config() -> Config {
@@ -216,17 +246,7 @@ fn read_file(src: &Path, rel: &Path) -> Result<(String, Map<String, Value>), Rea
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    let parsed: Result<Value, String> = match ext.as_str() {
-        "toml" => TOML::parse(&text)
-            .map_err(|e| e.to_string())
-            .and_then(|p| p.deserialize().map_err(|e| e.to_string())),
-        "yaml" | "yml" => YAML::parse(&text)
-            .map_err(|e| e.to_string())
-            .and_then(|p| p.deserialize().map_err(|e| e.to_string())),
-        "json" => serde_json::from_str(&text).map_err(|e| e.to_string()),
-        _ => return Ok((text, Map::new())),
-    };
-    match parsed.map(lower_keys) {
+    match parse_text(&text, &ext) {
         Ok(Value::Object(map)) => Ok((text, map)),
         Ok(_) => Ok((text, Map::new())),
         Err(message) => Err((
@@ -235,6 +255,22 @@ fn read_file(src: &Path, rel: &Path) -> Result<(String, Map<String, Value>), Rea
             format!("invalid config: {}", message.lines().next().unwrap_or("")),
         )),
     }
+}
+
+/// TOML, YAML or JSON text → a map with lower-cased keys (any other
+/// extension: an empty map).
+fn parse_text(text: &str, ext: &str) -> Result<Value, String> {
+    let parsed: Result<Value, String> = match ext {
+        "toml" => TOML::parse(text)
+            .map_err(|e| e.to_string())
+            .and_then(|p| p.deserialize().map_err(|e| e.to_string())),
+        "yaml" | "yml" => YAML::parse(text)
+            .map_err(|e| e.to_string())
+            .and_then(|p| p.deserialize().map_err(|e| e.to_string())),
+        "json" => serde_json::from_str(text).map_err(|e| e.to_string()),
+        _ => Ok(Value::Object(Map::new())),
+    };
+    parsed.map(lower_keys)
 }
 
 fn line_in(message: &str) -> Option<usize> {
@@ -272,4 +308,91 @@ pub fn lookup<'a>(root: &'a Map<String, Value>, dotted: &str) -> Option<&'a Valu
 /// A JSON map as a TOML table for `[extra]`.
 pub fn to_table(map: Map<String, Value>) -> toml::Table {
     toml::Table::try_from(Value::Object(without_nulls(map))).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_three_syntaxes_map_alike() {
+        let toml = "baseURL = 'https://x.org/blog/'\ntitle = 'T'\n[params]\ndescription = 'D'\n[pagination]\npagerSize = 4\n";
+        let yaml =
+            "baseurl: https://x.org/blog/\ntitle: T\nparams:\n  description: D\npaginate: 4\n";
+        let json = r#"{"baseURL": "https://x.org/blog/", "Title": "T", "params": {"Description": "D"}, "pagination": {"pagerSize": 4}}"#;
+        for (text, file) in [
+            (toml, "hugo.toml"),
+            (yaml, "hugo.yaml"),
+            (json, "config.json"),
+        ] {
+            let c = HugoConfig::parse(text, Path::new(file));
+            assert_eq!(c.ssg.base_url, "https://x.org/blog", "{file}");
+            assert_eq!(
+                (c.ssg.title.as_str(), c.ssg.description.as_str()),
+                ("T", "D"),
+                "{file}"
+            );
+            assert_eq!(c.ssg.build.paginate_by, 4, "{file}");
+            assert_eq!(c.ssg.theme.as_deref(), Some("default"));
+        }
+    }
+
+    #[test]
+    fn a_config_folder_is_merged_file_by_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join(CONFIG_DIR);
+        std::fs::create_dir_all(&conf).unwrap();
+        std::fs::write(conf.join("hugo.toml"), "title = 'Folder'\n").unwrap();
+        std::fs::write(conf.join("params.yaml"), "author:\n  name: Grace\n").unwrap();
+        std::fs::write(
+            conf.join("menus.en.toml"),
+            "[[main]]\nname = 'Blog'\nurl = '/blog/'\n",
+        )
+        .unwrap();
+        assert!(exists(dir.path()));
+        let c = load(dir.path(), &mut Report::default());
+        assert_eq!(
+            (c.ssg.title.as_str(), c.ssg.author.as_str()),
+            ("Folder", "Grace")
+        );
+        assert_eq!(c.menu[0].target, "/blog/");
+        assert_eq!(c.file, Path::new("config/_default/hugo.toml"));
+    }
+
+    #[test]
+    fn keys_without_an_equivalent_are_reported_with_their_line() {
+        let text = "title = 'T'\ntimeZone = 'Europe/Oslo'\ngoogleAnalytics = 'G-1'\n[markup.highlight]\nstyle = 'monokai'\n[frontmatter]\ndate = [':filename', ':default', ':fileModTime']\n[permalinks]\nposts = '/:year/:slug/'\n[permalinks.section]\nposts = '/articles/'\n";
+        let root = match parse_text(text, "toml").unwrap() {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let mut report = Report::default();
+        let c = HugoConfig::from_map("hugo.toml".into(), text.into(), &root, &mut report);
+        let lines: Vec<(Option<usize>, &str)> = report
+            .findings
+            .iter()
+            .map(|f| (f.line, f.message.as_str()))
+            .collect();
+        let has = |line: usize, words: &str| {
+            lines
+                .iter()
+                .any(|(l, m)| *l == Some(line) && m.contains(words))
+        };
+        assert!(has(2, "timeZone"), "{lines:#?}");
+        assert!(
+            has(3, "`googleanalytics` has no ssg equivalent"),
+            "{lines:#?}"
+        );
+        assert!(has(5, "monokai"), "{lines:#?}");
+        assert!(has(7, ":filemodtime"), "{lines:#?}");
+        assert!(
+            lines
+                .iter()
+                .any(|(_, m)| m.contains("[permalinks.section]")),
+            "{lines:#?}"
+        );
+        assert_eq!(c.date_sources[0], ":filename");
+        assert_eq!(c.date_sources[1], "date");
+        assert_eq!(c.permalinks["posts"], "/:year/:slug/");
+    }
 }

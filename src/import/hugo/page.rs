@@ -455,3 +455,155 @@ fn schedule(page: &mut HugoPage, report: &mut Report) {
         page.published = false;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::hugo::front_matter::split;
+    use std::path::Path;
+
+    fn hugo(config: &str) -> HugoConfig {
+        HugoConfig::parse(config, Path::new("hugo.toml"))
+    }
+
+    fn read_with(config: &HugoConfig, rel: &str, text: &str) -> (HugoPage, Report) {
+        let mut report = Report::default();
+        let kind = match rel.rsplit('/').next() {
+            Some(n) if n.starts_with("_index.") => PageKind::Section,
+            Some(n) if n.starts_with("index.") => PageKind::Bundle,
+            _ => PageKind::Regular,
+        };
+        let page = read(
+            config,
+            rel,
+            kind,
+            split(text).unwrap(),
+            &BTreeSet::new(),
+            &mut report,
+        );
+        (page, report)
+    }
+
+    #[test]
+    fn hugo_keys_map_to_ssg_keys() {
+        let text = "---\ntitle: T\ndate: 2019-03-02\nlastmod: 2019-04-01T10:00:00Z\nslug: Sl\ndraft: true\naliases: [/old/]\nweight: 4\ndescription: D\ntags: [a]\ncategories: [b, a]\nparams:\n  mood: happy\nkeywords: [k]\ntype: special\n---\nBody\n";
+        let (page, report) = read_with(&hugo(""), "posts/x.md", text);
+        let fm = &page.front_matter;
+        assert_eq!(fm.title.as_deref(), Some("T"));
+        assert_eq!(fm.date.as_deref(), Some("2019-03-02"));
+        assert_eq!(fm.updated.as_deref(), Some("2019-04-01T10:00:00+00:00"));
+        assert_eq!(fm.slug.as_deref(), Some("Sl"));
+        assert!(fm.draft && !page.published);
+        assert_eq!(fm.aliases, ["/old/"]);
+        assert_eq!(fm.weight, Some(4));
+        assert_eq!(fm.summary.as_deref(), Some("D"));
+        assert_eq!(fm.tags, ["a", "b"]);
+        assert_eq!(fm.extra["mood"], "happy");
+        assert_eq!(fm.extra["keywords"][0], "k");
+        assert_eq!(fm.extra["categories"][0], "b");
+        assert_eq!(fm.extra["type"], "special");
+        assert_eq!(page.url, "/posts/sl/");
+        assert_eq!(
+            fm.path.as_deref(),
+            None,
+            "ssg's slug rule gives /posts/sl/ too"
+        );
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.line == Some(15) && f.message.contains("`type`"))
+        );
+    }
+
+    #[test]
+    fn url_is_the_path_verbatim() {
+        let (page, _) = read_with(
+            &hugo(""),
+            "posts/x.md",
+            "+++\nurl = '2019/03/02/My-Post.html'\n+++\n",
+        );
+        assert_eq!(
+            page.front_matter.path.as_deref(),
+            Some("/2019/03/02/My-Post.html")
+        );
+        assert_eq!(page.url, "/2019/03/02/My-Post.html");
+    }
+
+    #[test]
+    fn dates_follow_the_frontmatter_config() {
+        let by_name = hugo("[frontmatter]\ndate = [':filename', ':default']\n");
+        let (page, _) = read_with(
+            &by_name,
+            "posts/2020-01-15-dated.md",
+            "+++\ntitle = 'x'\n+++\n",
+        );
+        assert_eq!(page.front_matter.date.as_deref(), Some("2020-01-15"));
+        assert_eq!(page.front_matter.slug.as_deref(), Some("dated"));
+        let (plain, _) = read_with(
+            &hugo(""),
+            "posts/2020-01-15-dated.md",
+            "+++\ntitle = 'x'\n+++\n",
+        );
+        assert_eq!(plain.front_matter.date, None);
+        assert_eq!(plain.url, "/posts/2020-01-15-dated/");
+        assert_eq!(
+            plain.front_matter.path.as_deref(),
+            Some("/posts/2020-01-15-dated/")
+        );
+        let (published, _) = read_with(&hugo(""), "a.md", "---\npublishDate: 2018-05-01\n---\n");
+        assert_eq!(published.front_matter.date.as_deref(), Some("2018-05-01"));
+    }
+
+    #[test]
+    fn an_unreadable_date_is_reported_and_kept_as_text() {
+        let (page, report) = read_with(&hugo(""), "a.md", "---\ntitle: x\ndate: someday\n---\n");
+        assert_eq!(page.front_matter.date, None);
+        assert_eq!(page.front_matter.extra["date"], "someday");
+        let f = &report.findings[0];
+        assert_eq!(
+            (f.file.as_path(), f.line),
+            (Path::new("content/a.md"), Some(3))
+        );
+    }
+
+    #[test]
+    fn future_and_expired_pages_become_drafts() {
+        let (future, report) = read_with(&hugo(""), "a.md", "---\ndate: 2999-01-01\n---\n");
+        assert!(future.front_matter.draft && !future.published);
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.message.contains("in the future"))
+        );
+        let (expired, _) = read_with(
+            &hugo(""),
+            "b.md",
+            "---\ndate: 2001-01-01\nexpiryDate: 2002-01-01\n---\n",
+        );
+        assert!(expired.front_matter.draft);
+    }
+
+    #[test]
+    fn permalinks_and_bundles() {
+        let config = hugo("[permalinks.page]\nposts = '/:year/:month/:title/'\n");
+        let (page, _) = read_with(
+            &config,
+            "posts/trip/index.md",
+            "---\ntitle: A Trip\ndate: 2020-05-10\n---\n",
+        );
+        assert_eq!(page.url, "/2020/05/a-trip/");
+        assert_eq!(page.dest, "content/posts/trip/index.md");
+        let (section, report) = read_with(
+            &config,
+            "posts/_index.md",
+            "---\ntitle: P\nurl: /articles/\n---\n",
+        );
+        assert_eq!(section.front_matter.aliases, ["/articles/"]);
+        assert_eq!(section.front_matter.path, None);
+        assert!(!report.findings.is_empty());
+        let (odd, _) = read_with(&config, "notes/x.mkdn", "x");
+        assert_eq!(odd.dest, "content/notes/x.md");
+    }
+}
