@@ -196,7 +196,7 @@ fn every_url_hugo_wrote_answers_in_the_imported_site() {
 #[test]
 fn cased_and_ugly_urls_from_a_config_folder_answer_too() {
     let urls = check_against_hugo("hugo-cased", "https://example.com");
-    // 37 with Hugo 0.168.
+    // 39 with Hugo 0.168.
     assert!(
         urls >= 35,
         "only {urls} URLs checked: did Hugo build the whole fixture?"
@@ -325,9 +325,21 @@ fn bad_files_are_reported_by_name_and_the_rest_imported() {
     .unwrap();
     fs::write(posts.join("binary.md"), b"---\ntitle: b\n---\n\xff\xfe\n").unwrap();
     fs::write(posts.join("unclosed.md"), "+++\ntitle = \"x\"\n").unwrap();
+    // A file the user cannot read (when not root, who reads anything).
+    let locked = posts.join("locked.md");
+    fs::write(&locked, "---\ntitle: L\n---\n").unwrap();
+    fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    let unreadable = fs::File::open(&locked).is_err();
     let site = work.path().join("site");
     let run = import(work.path(), &src, &site, &[]);
     run.success();
+    if unreadable {
+        assert!(
+            run.stderr.contains("content/posts/locked.md: cannot read"),
+            "{}",
+            run.stderr
+        );
+    }
     for line in [
         "content/posts/broken.md:",
         "content/posts/bad-date.md:3: `date` \"yesterday\" is not a date",

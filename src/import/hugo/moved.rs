@@ -67,10 +67,16 @@ pub fn section_aliases(pages: &[HugoPage], hugo: &HugoConfig, plan: &mut Plan) {
         add_section_alias(plan, hugo, "", "/page/1/".into());
     }
     for (dir, old) in sections(pages, hugo) {
-        if one_pager(&dir) {
+        let moved = old != crate::content::walk::dir_path(&dir);
+        if moved {
+            // Hugo's pagers of a moved section lead to the section.
+            let pagers = listed(pages, &dir).div_ceil(hugo.pager_size.max(1)).max(1);
+            for n in 1..=pagers {
+                add_section_alias(plan, hugo, &dir, format!("{old}page/{n}/"));
+            }
+        } else if one_pager(&dir) {
             add_section_alias(plan, hugo, &dir, format!("{old}page/1/"));
         }
-        let moved = old != crate::content::walk::dir_path(&dir);
         let own_url = plan
             .pages
             .iter()

@@ -101,6 +101,11 @@ pub fn read(
         base_name: &base_name,
     };
     page.url = url_of(hugo, &page, &place, date.as_ref(), report);
+    let aliases = std::mem::take(&mut page.front_matter.aliases);
+    page.front_matter.aliases = aliases
+        .into_iter()
+        .map(|a| rooted_alias(&a, &page.url, hugo.rules.ugly))
+        .collect();
     schedule(&mut page, report);
     if kind == PageKind::Section {
         section_url(&mut page, report);
@@ -395,6 +400,23 @@ fn url_of(
     rules.page_url(dir, page.front_matter.slug.as_deref().unwrap_or(base_name))
 }
 
+/// Hugo reads an alias without a leading `/` from the folder of the page's
+/// URL (`old` on `/notes/third/` is `/notes/old/`; `/notes/old.html` with
+/// `uglyURLs`); ssg reads every alias from the root.
+fn rooted_alias(alias: &str, page_url: &str, ugly: bool) -> String {
+    if alias.starts_with('/') || alias.contains("://") {
+        return alias.to_string();
+    }
+    let trimmed = page_url.trim_end_matches('/');
+    let folder = &trimmed[..trimmed.rfind('/').map_or(0, |i| i + 1)];
+    let last = alias.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    if ugly && !alias.ends_with('/') && !last.contains('.') {
+        format!("{folder}{alias}.html")
+    } else {
+        format!("{folder}{alias}")
+    }
+}
+
 /// ssg puts a section at its folder: a section's Hugo `url` becomes an
 /// alias of it.
 fn section_url(page: &mut HugoPage, report: &mut Report) {
@@ -514,6 +536,20 @@ mod tests {
                 .iter()
                 .any(|f| f.line == Some(15) && f.message.contains("`type`"))
         );
+    }
+
+    #[test]
+    fn relative_aliases_start_at_the_page_folder() {
+        assert_eq!(rooted_alias("old", "/notes/third/", false), "/notes/old");
+        assert_eq!(
+            rooted_alias("old", "/notes/Third.html", true),
+            "/notes/old.html"
+        );
+        assert_eq!(
+            rooted_alias("sub/x.html", "/notes/t/", false),
+            "/notes/sub/x.html"
+        );
+        assert_eq!(rooted_alias("/abs/", "/notes/t/", true), "/abs/");
     }
 
     #[test]
