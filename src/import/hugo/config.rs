@@ -48,6 +48,9 @@ pub struct HugoConfig {
     pub pager_size: usize,
     /// Menu entries of the `main` menu as `(weight, name, url or pageRef, is_page_ref)`.
     pub menu: Vec<MenuEntry>,
+    /// Languages other than the default one (`languages` keys): their
+    /// translations (`post.fr.md`) are not imported.
+    pub other_languages: Vec<String>,
     pub ssg: Config,
 }
 
@@ -139,6 +142,7 @@ impl HugoConfig {
             static_dirs: vec!["static".into()],
             pager_size: 10,
             menu: Vec::new(),
+            other_languages: Vec::new(),
             ssg: default_ssg_config(),
         };
         super::config_map::apply(&mut hugo, root, report);

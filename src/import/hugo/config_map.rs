@@ -28,6 +28,7 @@ const HANDLED: &[&str] = &[
     "taxonomies",
     "contentdir",
     "staticdir",
+    "languages",
     "timezone",
     "copyright",
     "theme",
@@ -44,6 +45,7 @@ pub fn apply(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Repo
     front_matter_dates(hugo, root, report);
     permalinks(hugo, root, report);
     paths(hugo, root, report);
+    languages(hugo, root, report);
     for (key, _) in root.iter().filter(|(k, _)| !HANDLED.contains(&k.as_str())) {
         hugo.note(
             report,
@@ -285,5 +287,25 @@ fn paths(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Report) 
             hugo.note(report, &plural,
                 format!("taxonomy `{plural}`: its terms became tags (and stay in each page's `extra.{plural}`); its URLs redirect to the tag pages"), "");
         }
+    }
+}
+
+/// A multilingual site: ssg sites have one language, the default one.
+fn languages(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Report) {
+    let Some(languages) = lookup(root, "languages").and_then(Value::as_object) else {
+        return;
+    };
+    let default = text(root, "defaultcontentlanguage")
+        .unwrap_or_else(|| "en".into())
+        .to_lowercase();
+    hugo.other_languages = languages
+        .keys()
+        .filter(|l| **l != default)
+        .cloned()
+        .collect();
+    if !hugo.other_languages.is_empty() {
+        hugo.note(report, "languages",
+            format!("multilingual site: only the default language ({default}) is imported; translations are listed below"),
+            "keep each translation as a site of its own, or as pages with their own `path`");
     }
 }

@@ -98,6 +98,15 @@ pub fn walk(src: &Path, hugo: &HugoConfig, report: &mut Report) -> Walked {
             }
             continue;
         }
+        if let Some(lang) = translation(name, &hugo.other_languages) {
+            report.note(
+                shown.join(&rel),
+                None,
+                format!("translation ({lang}) not imported: ssg sites have one language"),
+                "",
+            );
+            continue;
+        }
         let kind = match stem(name) {
             "_index" => PageKind::Section,
             "index" if rel.contains('/') => PageKind::Bundle,
@@ -130,6 +139,14 @@ fn folders_named(files: &[String], wanted: &str) -> BTreeSet<String> {
                 .then(|| d.to_string())
         })
         .collect()
+}
+
+/// The language of a translation file (`post.fr.md` → `fr`) when it is
+/// one of `languages`.
+fn translation<'a>(name: &str, languages: &'a [String]) -> Option<&'a str> {
+    let (_, lang) = stem(name).rsplit_once('.')?;
+    let lang = lang.to_lowercase();
+    languages.iter().find(|l| **l == lang).map(String::as_str)
 }
 
 /// The leaf bundle `rel` lies in, if any.
@@ -175,5 +192,37 @@ fn read_one(
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn translations_are_known_by_their_language_suffix() {
+        let langs = vec!["fr".to_string(), "de".to_string()];
+        assert_eq!(translation("post.fr.md", &langs), Some("fr"));
+        assert_eq!(translation("_index.DE.md", &langs), Some("de"));
+        assert_eq!(translation("post.en.md", &langs), None);
+        assert_eq!(translation("v1.2.md", &langs), None);
+    }
+
+    #[test]
+    fn bundles_and_sections_are_folders_with_their_file() {
+        let files: Vec<String> = [
+            "a/index.md",
+            "a/x.jpg",
+            "b/_index.markdown",
+            "index.md",
+            "c/d/index.mdown",
+        ]
+        .map(String::from)
+        .to_vec();
+        let bundles: Vec<String> = folders_named(&files, "index").into_iter().collect();
+        assert_eq!(bundles, ["a", "c/d"]);
+        assert_eq!(in_bundle(&bundles, "a/x.jpg"), Some("a"));
+        assert_eq!(in_bundle(&bundles, "ab/x.jpg"), None);
+        assert!(folders_named(&files, "_index").contains("b"));
     }
 }

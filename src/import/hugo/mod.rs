@@ -200,11 +200,17 @@ fn menu(hugo: &HugoConfig, pages: &[HugoPage]) -> Vec<toml::Value> {
             if entry.name.is_empty() {
                 entry.name = page.front_matter.title.clone().unwrap_or_default();
             }
+            if entry.weight == 0 {
+                entry.weight = page.front_matter.weight.unwrap_or(0);
+            }
             entry.target = page.url.clone();
             entries.push(entry);
         }
     }
-    entries.sort();
+    // Hugo's order: by weight, then name; a weight of 0 is "none" and last.
+    entries.sort_by(|a, b| {
+        (a.weight == 0, a.weight, &a.name).cmp(&(b.weight == 0, b.weight, &b.name))
+    });
     let items = entries.into_iter().map(|e| {
         let mut item = toml::Table::new();
         item.insert("name".into(), toml::Value::String(e.name));
