@@ -92,15 +92,13 @@ fn new_page(page: &HugoPage, index: &RefIndex, report: &mut Report) -> NewPage {
             action,
         );
     }
-    let mut front_matter = page.front_matter.clone();
     if page.headless {
         report.note(&page.source, None, "headless bundle: Hugo renders no page for it; imported as a draft, its files copied to static/", "");
-        front_matter.draft = true;
     }
     NewPage {
         source: page.source.clone(),
         dest: page.dest.clone(),
-        front_matter,
+        front_matter: page.front_matter.clone(),
         body: converted.body,
     }
 }

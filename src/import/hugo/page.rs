@@ -115,6 +115,8 @@ pub fn read(
             page.front_matter.path = Some(page.url.clone());
         }
     }
+    // Hugo renders no page for a headless bundle; ssg keeps it as a draft.
+    page.front_matter.draft |= page.headless;
     page.published = page.published && !page.front_matter.draft;
     page
 }
