@@ -388,7 +388,7 @@ mod tests {
             "{lines:#?}"
         );
         assert!(has(5, "monokai"), "{lines:#?}");
-        assert!(has(7, ":filemodtime"), "{lines:#?}");
+        assert!(has(7, ":fileModTime"), "{lines:#?}");
         assert!(
             lines
                 .iter()

@@ -211,15 +211,12 @@ fn front_matter_dates(hugo: &mut HugoConfig, root: &Map<String, Value>, report: 
         return;
     };
     let mut list = Vec::new();
-    for source in sources
-        .iter()
-        .filter_map(Value::as_str)
-        .map(str::to_lowercase)
-    {
+    for written in sources.iter().filter_map(Value::as_str) {
+        let source = written.to_lowercase();
         match source.as_str() {
             ":default" => list.extend(default_date_sources()),
             ":filemodtime" | ":git" => hugo.note(report, "date",
-                format!("date source `{source}` cannot be imported: pages without a date in front matter or file name get none"),
+                format!("date source `{written}` cannot be imported: pages without a date in front matter or file name get none"),
                 "add a `date` to those pages"),
             _ => list.push(source),
         }

@@ -48,6 +48,9 @@ pub fn read(src: &Path) -> Result<Plan> {
         moved::section_aliases(&walked.pages, &hugo, &mut plan);
         moved::feed_aliases(&walked.pages, &hugo, &mut plan, &mut report);
         moved::term_redirects(&walked.pages, &hugo, &mut plan);
+        let redirects = plan.config.redirects.len();
+        report.note(&hugo.file, None,
+            format!("{redirects} old taxonomy URLs (term pages, their pagers and feeds) redirect to ssg's tag pages (`[redirects]` in ssg.toml)"), "");
     }
     let menu = menu(&hugo, &walked.pages);
     if !menu.is_empty() {
