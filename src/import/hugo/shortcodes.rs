@@ -74,10 +74,14 @@ pub fn convert(body: &str, resolve: Resolve) -> Converted {
             None
         };
         let (text, end) = match inner {
-            Some((inner_start, close)) => (
-                paired(&tag, &body[inner_start..close.start], line, &mut notes),
-                close.end,
-            ),
+            Some((inner_start, close)) => {
+                let inner = &body[inner_start..close.start];
+                let at = Place {
+                    line,
+                    in_attribute: false,
+                };
+                (paired(&tag, inner, at, resolve, &mut notes), close.end)
+            }
             None => (
                 {
                     let in_attribute = out.ends_with("=\"") || out.ends_with("='");
@@ -98,6 +102,14 @@ pub fn convert(body: &str, resolve: Resolve) -> Converted {
         body: more_marker(&out),
         notes,
     }
+}
+
+/// `{{</* x */>}}` → `{{< x >}}`, Hugo's way to show a shortcode as text.
+fn unescape_literals(code: &str) -> String {
+    code.replace("{{</*", "{{<")
+        .replace("*/>}}", ">}}")
+        .replace("{{%/*", "{{%")
+        .replace("*/%}}", "%}}")
 }
 
 /// Hugo's summary divider `<!--more-->` is ssg's `<!-- more -->`.
@@ -253,7 +265,17 @@ fn closing_of(body: &str, open: &Tag) -> Option<(usize, Tag)> {
     None
 }
 
-fn paired(tag: &Tag, inner: &str, line: usize, notes: &mut Vec<BodyNote>) -> String {
+/// A shortcode with a body: `highlight`'s is code (kept as written, only
+/// Hugo's `{{</* */>}}` escapes undone); `details`' is Markdown, whose own
+/// shortcodes are converted too.
+fn paired(
+    tag: &Tag,
+    inner: &str,
+    at: Place,
+    resolve: Resolve,
+    notes: &mut Vec<BodyNote>,
+) -> String {
+    let line = at.line;
     let inner = inner
         .strip_prefix("\r\n")
         .or_else(|| inner.strip_prefix('\n'))
@@ -265,8 +287,9 @@ fn paired(tag: &Tag, inner: &str, line: usize, notes: &mut Vec<BodyNote>) -> Str
                 notes.push((line, format!("highlight options \"{options}\" not converted (ssg shows no line numbers or marked lines)"), String::new()));
             }
             let lang = tag.arg("lang", 0).unwrap_or("");
-            let fence = if inner.contains("```") { "````" } else { "```" };
-            format!("{fence}{lang}\n{inner}\n{fence}")
+            let code = unescape_literals(inner);
+            let fence = if code.contains("```") { "````" } else { "```" };
+            format!("{fence}{lang}\n{code}\n{fence}")
         }
         _ => {
             let summary = tag.arg("summary", 0).unwrap_or("Details");
@@ -275,6 +298,15 @@ fn paired(tag: &Tag, inner: &str, line: usize, notes: &mut Vec<BodyNote>) -> Str
             } else {
                 ""
             };
+            // The inner text starts on the line after the opening tag.
+            let converted = convert(inner, resolve);
+            notes.extend(
+                converted
+                    .notes
+                    .into_iter()
+                    .map(|(l, m, a)| (l + line, m, a)),
+            );
+            let inner = converted.body;
             format!(
                 "<details{open}>\n<summary>{}</summary>\n\n{inner}\n\n</details>",
                 escape(summary)
@@ -501,6 +533,24 @@ mod tests {
             "Write {{< youtube ID >}} like this.\n\n<!-- more -->\n\nRest\n"
         );
         assert!(c.notes.is_empty());
+    }
+
+    #[test]
+    fn code_keeps_its_shortcodes_as_text() {
+        let c = run("{{< highlight md >}}\n{{</* youtube x */>}}\n{{< /highlight >}}");
+        assert_eq!(c.body, "```md\n{{< youtube x >}}\n```");
+    }
+
+    #[test]
+    fn shortcodes_inside_details_are_converted_or_reported() {
+        let c = run("x\n{{< details >}}\n{{< gist a 1 >}}\n{{< tweet 1 >}}\n{{< /details >}}");
+        assert!(
+            c.body.contains("[gist a/1](https://gist.github.com/a/1)"),
+            "{}",
+            c.body
+        );
+        assert_eq!(c.notes.len(), 1);
+        assert_eq!(c.notes[0].0, 4, "{:?}", c.notes);
     }
 
     #[test]
