@@ -231,9 +231,17 @@ pub fn ssg_url(rel: &str, slug: Option<&str>) -> String {
     } else {
         (dir, stem)
     };
-    let undated = HugoDate::from_file_name(stem)
-        .filter(|_| stem.len() > 11)
-        .map_or(stem, |(_, rest)| rest);
+    // ssg's rule (content/walk.rs): a date, then `-` or `_`, then a name.
+    let undated = match (stem.get(..10), stem.get(10..)) {
+        (Some(date), Some(rest))
+            if rest.len() > 1
+                && rest.starts_with(['-', '_'])
+                && chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok() =>
+        {
+            &rest[1..]
+        }
+        _ => stem,
+    };
     let mut last = crate::slug::slugify(slug.unwrap_or(undated));
     if last.is_empty() {
         last = crate::slug::slugify(stem);
@@ -326,6 +334,7 @@ mod tests {
     fn ssg_urls_mirror_the_content_walk() {
         assert_eq!(ssg_url("posts/hello-world.md", None), "/posts/hello-world/");
         assert_eq!(ssg_url("posts/2020-01-15-dated.md", None), "/posts/dated/");
+        assert_eq!(ssg_url("posts/2020-01-15x.md", None), "/posts/2020-01-15x/");
         assert_eq!(ssg_url("posts/trip/index.md", None), "/posts/trip/");
         assert_eq!(ssg_url("notes/First Note.md", None), "/notes/first-note/");
         assert_eq!(
