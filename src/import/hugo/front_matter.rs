@@ -22,22 +22,35 @@ pub struct Split {
 impl Split {
     /// The file line `key` was written on, if it can be found.
     pub fn line_of(&self, key: &str) -> Option<usize> {
-        let found = self.block.lines().position(|line| {
-            let line = line.trim_start().trim_start_matches('"');
-            line.len() > key.len()
-                && line[..key.len()].eq_ignore_ascii_case(key)
-                && line[key.len()..]
-                    .trim_start_matches('"')
-                    .trim_start()
-                    .starts_with([':', '='])
-        })?;
+        let found = self
+            .block
+            .lines()
+            .position(|line| key_in(line, key).is_some())?;
         Some(self.block_line + found)
+    }
+
+    /// `key` as the author wrote it (`publishDate` for `publishdate`).
+    pub fn written(&self, key: &str) -> String {
+        self.block
+            .lines()
+            .find_map(|line| key_in(line, key))
+            .unwrap_or(key)
+            .to_string()
     }
 
     /// The value of `key` (lower-case), if set and not null.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.map.get(key).filter(|v| !v.is_null())
     }
+}
+
+/// The key `line` sets when it is `key` in any case (`key: …`, `key = …`,
+/// `"key": …`), as written.
+fn key_in<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let line = line.trim_start().trim_start_matches('"');
+    let head = line.get(..key.len())?;
+    let rest = line[key.len()..].trim_start_matches('"').trim_start();
+    (head.eq_ignore_ascii_case(key) && rest.starts_with([':', '='])).then_some(head)
 }
 
 /// A front matter block that cannot be read: the file line and why.
@@ -195,6 +208,8 @@ mod tests {
         assert_eq!(y.map["publishdate"], "2019-01-01");
         assert_eq!((y.body.as_str(), y.body_line_offset), ("Body\n", 4));
         assert_eq!(y.line_of("publishdate"), Some(3));
+        assert_eq!(y.written("publishdate"), "publishDate");
+        assert_eq!(y.line_of("é"), None);
         let t = split("+++\ntitle = \"B\"\ndate = 2016-05-04T12:00:00Z\n+++\n\nBody").unwrap();
         assert_eq!(t.map["date"], "2016-05-04T12:00:00Z");
         let j = split("{\n  \"Title\": \"C\",\n  \"tags\": [\"x\"]\n}\n\nBody\n").unwrap();

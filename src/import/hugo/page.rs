@@ -224,7 +224,7 @@ fn map_keys(hugo: &HugoConfig, page: &mut HugoPage, map: Map<String, Value>, rep
                     report.note(
                         &page.source,
                         line,
-                        format!("`{key}` kept in `extra` only: {why}"),
+                        format!("`{}` kept in `extra` only: {why}", page.split.written(&key)),
                         "",
                     );
                 }
@@ -317,17 +317,18 @@ fn date_of(
 /// The date under `key`; a value that is not one is reported once.
 fn read_date(page: &mut HugoPage, key: &str, report: &mut Report) -> Option<HugoDate> {
     let value = page.split.get(key)?;
-    let written = string_of(value).unwrap_or_default();
-    match HugoDate::parse(&written) {
+    let text = string_of(value).unwrap_or_default();
+    match HugoDate::parse(&text) {
         Some(date) => Some(date),
         None => {
             if !page.front_matter.extra.contains_key(key) {
+                let written = page.split.written(key);
                 report.note(&page.source, page.split.line_of(key),
-                    format!("`{key}` \"{written}\" is not a date Hugo or ssg can read; kept as text in `extra.{key}`"),
+                    format!("`{written}` \"{text}\" is not a date Hugo or ssg can read; kept as text in `extra.{key}`"),
                     "write it as YYYY-MM-DD or 2024-05-01T09:30:00Z");
                 page.front_matter
                     .extra
-                    .insert(key.to_string(), Value::String(written));
+                    .insert(key.to_string(), Value::String(text));
             }
             None
         }
@@ -457,7 +458,10 @@ fn schedule(page: &mut HugoPage, report: &mut Report) {
             report.note(
                 &page.source,
                 page.split.line_of(key),
-                format!("`{key}` kept in `extra` only: ssg publishes a page whatever its dates"),
+                format!(
+                    "`{}` kept in `extra` only: ssg publishes a page whatever its dates",
+                    page.split.written(key)
+                ),
                 "",
             );
             page.front_matter.extra.insert(key.to_string(), value);
