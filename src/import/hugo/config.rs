@@ -51,6 +51,8 @@ pub struct HugoConfig {
     /// Languages other than the default one (`languages` keys): their
     /// translations (`post.fr.md`) are not imported.
     pub other_languages: Vec<String>,
+    /// `sectionPagesMenu = "main"`: every top-level section is in the menu.
+    pub section_pages_menu: bool,
     pub ssg: Config,
 }
 
@@ -143,6 +145,7 @@ impl HugoConfig {
             pager_size: 10,
             menu: Vec::new(),
             other_languages: Vec::new(),
+            section_pages_menu: false,
             ssg: default_ssg_config(),
         };
         super::config_map::apply(&mut hugo, root, report);

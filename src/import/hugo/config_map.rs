@@ -29,6 +29,8 @@ const HANDLED: &[&str] = &[
     "contentdir",
     "staticdir",
     "languages",
+    "removepathaccents",
+    "sectionpagesmenu",
     "timezone",
     "copyright",
     "theme",
@@ -166,6 +168,12 @@ fn highlight(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Repo
 }
 
 fn menus(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Report) {
+    match text(root, "sectionpagesmenu") {
+        Some(menu) if menu == "main" => hugo.section_pages_menu = true,
+        Some(menu) => hugo.note(report, "sectionpagesmenu",
+            format!("sectionPagesMenu \"{menu}\" not converted: the default theme shows the main menu only"), ""),
+        None => {}
+    }
     let Some(menus) = lookup(root, "menus")
         .or_else(|| lookup(root, "menu"))
         .and_then(Value::as_object)
@@ -257,6 +265,11 @@ fn paths(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Report) 
     let flag = |k: &str| lookup(root, k).and_then(Value::as_bool) == Some(true);
     hugo.rules.lower = !flag("disablepathtolower");
     hugo.rules.ugly = flag("uglyurls");
+    if flag("removepathaccents") {
+        hugo.note(report, "removepathaccents",
+            "removePathAccents is not reproduced: old URLs made from accented names are computed with their accents",
+            "check the URLs of pages with accented titles or file names, and add `aliases` where they differ");
+    }
     if let Some(dir) = text(root, "contentdir") {
         hugo.content_dir = dir;
     }

@@ -1,7 +1,7 @@
 //! Reading a Hugo site into an import [`Plan`]: the config
 //! ([`config`], [`config_map`]), the content folder ([`content`], [`page`],
 //! [`front_matter`], [`dates`]), bodies ([`shortcodes`], [`refs`]), URLs
-//! ([`urls`], [`moved`]) and the static folder. Every page keeps the
+//! ([`urls`], [`moved`]), the menu ([`menu`]) and the static folder. Every page keeps the
 //! URL Hugo gave it: where ssg's own rule gives another, the page gets a
 //! `path`.
 
@@ -10,6 +10,7 @@ pub mod config_map;
 pub mod content;
 pub mod dates;
 pub mod front_matter;
+pub mod menu;
 pub mod moved;
 pub mod page;
 pub mod refs;
@@ -52,7 +53,7 @@ pub fn read(src: &Path) -> Result<Plan> {
         report.note(&hugo.file, None,
             format!("{redirects} old taxonomy URLs (term pages, their pagers and feeds) redirect to ssg's tag pages (`[redirects]` in ssg.toml)"), "");
     }
-    let menu = menu(&hugo, &walked.pages);
+    let menu = menu::main_menu(&hugo, &walked.pages);
     if !menu.is_empty() {
         plan.config
             .extra
@@ -174,51 +175,6 @@ fn copy_static(src: &Path, hugo: &HugoConfig, plan: &mut Plan, report: &mut Repo
             });
         }
     }
-}
-
-/// The main menu from the config (a `pageRef` becomes that page's URL)
-/// and from pages' `menu` keys, by weight, as the default theme reads it.
-fn menu(hugo: &HugoConfig, pages: &[HugoPage]) -> Vec<toml::Value> {
-    let mut entries = Vec::new();
-    for entry in &hugo.menu {
-        let mut entry = entry.clone();
-        if entry.page_ref {
-            let wanted = entry.target.trim_matches('/').to_lowercase();
-            let found = pages.iter().find(|p| {
-                let rel = p.rel.to_lowercase();
-                let no_ext = rel.rsplit_once('.').map_or(rel.as_str(), |(s, _)| s);
-                no_ext == wanted
-                    || no_ext == format!("{wanted}/_index")
-                    || no_ext == format!("{wanted}/index")
-            });
-            entry.target = found.map_or_else(|| hugo.rules.section_url(&wanted), |p| p.url.clone());
-        }
-        entries.push(entry);
-    }
-    for page in pages.iter().filter(|p| p.published) {
-        for entry in &page.menu {
-            let mut entry = entry.clone();
-            if entry.name.is_empty() {
-                entry.name = page.front_matter.title.clone().unwrap_or_default();
-            }
-            if entry.weight == 0 {
-                entry.weight = page.front_matter.weight.unwrap_or(0);
-            }
-            entry.target = page.url.clone();
-            entries.push(entry);
-        }
-    }
-    // Hugo's order: by weight, then name; a weight of 0 is "none" and last.
-    entries.sort_by(|a, b| {
-        (a.weight == 0, a.weight, &a.name).cmp(&(b.weight == 0, b.weight, &b.name))
-    });
-    let items = entries.into_iter().map(|e| {
-        let mut item = toml::Table::new();
-        item.insert("name".into(), toml::Value::String(e.name));
-        item.insert("url".into(), toml::Value::String(e.target));
-        toml::Value::Table(item)
-    });
-    items.collect()
 }
 
 /// Folders of the Hugo site that are not imported, each reported once.
