@@ -325,6 +325,11 @@ fn bad_files_are_reported_by_name_and_the_rest_imported() {
     .unwrap();
     fs::write(posts.join("binary.md"), b"---\ntitle: b\n---\n\xff\xfe\n").unwrap();
     fs::write(posts.join("unclosed.md"), "+++\ntitle = \"x\"\n").unwrap();
+    fs::write(
+        posts.join("twin.md"),
+        "---\ntitle: Twin\nurl: /about/\n---\n",
+    )
+    .unwrap();
     // A file the user cannot read (when not root, who reads anything).
     let locked = posts.join("locked.md");
     fs::write(&locked, "---\ntitle: L\n---\n").unwrap();
@@ -345,6 +350,7 @@ fn bad_files_are_reported_by_name_and_the_rest_imported() {
         "content/posts/bad-date.md:3: `date` \"yesterday\" is not a date",
         "content/posts/binary.md:4: not valid UTF-8",
         "content/posts/unclosed.md:1: front matter opened with `+++` is never closed",
+        "content/posts/twin.md: same URL (/about/) as content/about.md",
     ] {
         assert!(
             run.stderr.contains(line),

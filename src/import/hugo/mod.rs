@@ -36,7 +36,8 @@ pub fn looks_like(src: &Path) -> bool {
 pub fn read(src: &Path) -> Result<Plan> {
     let mut report = Report::default();
     let hugo = config::load(src, &mut report);
-    let walked = content::walk(src, &hugo, &mut report);
+    let mut walked = content::walk(src, &hugo, &mut report);
+    same_url_as_another(&mut walked.pages, &mut report);
     let mut plan = Plan::new(hugo.ssg.clone());
     let index = RefIndex::new(&walked.pages, &plan.config.base_url);
     for page in &walked.pages {
@@ -74,6 +75,36 @@ pub fn read(src: &Path) -> Result<Plan> {
     plan.copies.dedup();
     plan.report = report;
     Ok(plan)
+}
+
+/// Two published pages at one URL: Hugo wrote one over the other, and ssg
+/// refuses to build; the later one (by file name) becomes a draft.
+fn same_url_as_another(pages: &mut [HugoPage], report: &mut Report) {
+    let mut taken: std::collections::BTreeMap<String, PathBuf> = Default::default();
+    for page in pages
+        .iter_mut()
+        .filter(|p| p.published && p.kind != PageKind::Section)
+    {
+        match taken.get(&page.url) {
+            Some(first) => {
+                report.note(
+                    &page.source,
+                    None,
+                    format!(
+                        "same URL ({}) as {}: Hugo published only one of them; imported as a draft",
+                        page.url,
+                        first.display()
+                    ),
+                    "give one of them its own `path`, then remove `draft`",
+                );
+                page.front_matter.draft = true;
+                page.published = false;
+            }
+            None => {
+                taken.insert(page.url.clone(), page.source.clone());
+            }
+        }
+    }
 }
 
 /// The page with its body's shortcodes converted; what was not converted
