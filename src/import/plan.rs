@@ -46,11 +46,15 @@ impl Plan {
         r.pages = self.pages.iter().filter(|p| !p.is_section()).count();
         r.sections = self.pages.iter().filter(|p| p.is_section()).count();
         r.assets = self.copies.len();
+        // Every old URL kept answering: page and section `aliases`,
+        // `[redirects]` and the feed copies of `build.feed_aliases`.
         r.aliases = self
             .pages
             .iter()
             .map(|p| p.front_matter.aliases.len())
-            .sum();
+            .sum::<usize>()
+            + self.config.redirects.len()
+            + self.config.build.feed_aliases.len();
     }
 }
 

@@ -12,6 +12,7 @@ mod cli;
 mod feeds;
 mod front_matter;
 mod highlighting;
+mod import_hugo;
 mod import_support;
 mod import_zola;
 mod incremental;

@@ -1,0 +1,250 @@
+//! Reading a Hugo site into an import [`Plan`]: the config
+//! ([`config`], [`config_map`]), the content folder ([`content`], [`page`],
+//! [`front_matter`], [`dates`]), bodies ([`shortcodes`], [`refs`]), URLs
+//! ([`urls`], [`moved`]), the menu ([`menu`]) and the static folder. Every page keeps the
+//! URL Hugo gave it: where ssg's own rule gives another, the page gets a
+//! `path`.
+
+pub mod config;
+pub mod config_map;
+pub mod content;
+pub mod dates;
+pub mod front_matter;
+pub mod menu;
+pub mod moved;
+pub mod page;
+pub mod refs;
+pub mod shortcodes;
+pub mod urls;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::{CopyFile, NewPage, Plan, Report};
+use config::HugoConfig;
+use content::Walked;
+use page::{HugoPage, PageKind};
+use refs::RefIndex;
+
+/// True when `src` holds files only a Hugo site has.
+pub fn looks_like(src: &Path) -> bool {
+    config::exists(src)
+}
+
+/// Reads the Hugo site at `src`.
+pub fn read(src: &Path) -> Result<Plan> {
+    let mut report = Report::default();
+    let hugo = config::load(src, &mut report);
+    let mut walked = content::walk(src, &hugo, &mut report);
+    same_url_as_another(&mut walked.pages, &mut report);
+    let mut plan = Plan::new(hugo.ssg.clone());
+    let index = RefIndex::new(&walked.pages, &plan.config.base_url);
+    for page in &walked.pages {
+        plan.pages.push(new_page(page, &index, &mut report));
+    }
+    copy_content_files(&walked, &hugo, &mut plan);
+    copy_static(src, &hugo, &mut plan, &mut report);
+    // With no page read there is no old URL to keep (and the import fails).
+    if !walked.pages.is_empty() {
+        moved::section_aliases(&walked.pages, &hugo, &mut plan);
+        moved::feed_aliases(&walked.pages, &hugo, &mut plan, &mut report);
+        moved::term_redirects(&walked.pages, &hugo, &mut plan);
+        let redirects = plan.config.redirects.len();
+        report.note(&hugo.file, None,
+            format!("{redirects} old taxonomy URLs (term pages, their pagers and feeds) redirect to ssg's tag pages (`[redirects]` in ssg.toml)"), "");
+    }
+    let menu = menu::main_menu(&hugo, &walked.pages);
+    if !menu.is_empty() {
+        plan.config
+            .extra
+            .insert("menu".into(), toml::Value::Array(menu));
+    }
+    not_converted(src, &mut report);
+    let categories = walked
+        .pages
+        .iter()
+        .flat_map(|p| &p.terms)
+        .any(|(t, _)| t == "categories");
+    if categories {
+        report.note(&hugo.file, hugo.line_of("taxonomies"),
+            "categories became tags (ssg has one taxonomy); /categories/ URLs redirect to the tag pages", "");
+    }
+    plan.pages.sort_by(|a, b| a.dest.cmp(&b.dest));
+    plan.copies.sort();
+    plan.copies.dedup();
+    plan.report = report;
+    Ok(plan)
+}
+
+/// Two published pages at one URL: Hugo wrote one over the other, and ssg
+/// refuses to build; the later one (by file name) becomes a draft.
+fn same_url_as_another(pages: &mut [HugoPage], report: &mut Report) {
+    let mut taken: std::collections::BTreeMap<String, PathBuf> = Default::default();
+    for page in pages
+        .iter_mut()
+        .filter(|p| p.published && p.kind != PageKind::Section)
+    {
+        match taken.get(&page.url) {
+            Some(first) => {
+                report.note(
+                    &page.source,
+                    None,
+                    format!(
+                        "same URL ({}) as {}: Hugo published only one of them; imported as a draft",
+                        page.url,
+                        first.display()
+                    ),
+                    "give one of them its own `path`, then remove `draft`",
+                );
+                page.front_matter.draft = true;
+                page.published = false;
+            }
+            None => {
+                taken.insert(page.url.clone(), page.source.clone());
+            }
+        }
+    }
+}
+
+/// The page with its body's shortcodes converted; what was not converted
+/// is reported at its file line.
+fn new_page(page: &HugoPage, index: &RefIndex, report: &mut Report) -> NewPage {
+    let resolve = |target: &str, in_attribute: bool| {
+        let at = index.resolve(target, &page.rel)?;
+        if in_attribute {
+            index.absolute(&at)
+        } else {
+            Some(at)
+        }
+    };
+    let converted = shortcodes::convert(&page.split.body, &resolve);
+    for (line, message, action) in converted.notes {
+        report.note(
+            &page.source,
+            Some(line + page.split.body_line_offset),
+            message,
+            action,
+        );
+    }
+    if page.headless {
+        report.note(&page.source, None, "headless bundle: Hugo renders no page for it; imported as a draft, its files copied to static/", "");
+    }
+    NewPage {
+        source: page.source.clone(),
+        dest: page.dest.clone(),
+        front_matter: page.front_matter.clone(),
+        body: converted.body,
+    }
+}
+
+/// Bundle files and section files go beside their page. A headless
+/// bundle's files, which Hugo publishes at its URL, go to `static/`; so do,
+/// besides, those of a bundle with an ugly URL (`/x/trip.html`), which
+/// Hugo publishes in a folder named after the page (`/x/trip/photo.jpg`).
+fn copy_content_files(walked: &Walked, hugo: &HugoConfig, plan: &mut Plan) {
+    for rel in &walked.files {
+        let from = PathBuf::from(&hugo.content_dir).join(rel);
+        let bundle = content::in_bundle(&walked.bundles, rel);
+        let owner = bundle.and_then(|b| {
+            walked.pages.iter().find(|p| {
+                p.kind == PageKind::Bundle && p.rel.rsplit_once('/').is_some_and(|(d, _)| d == b)
+            })
+        });
+        let inside = &rel[bundle.map_or(0, |b| b.len() + 1)..];
+        let published_dir = owner.and_then(|page| match page.url.strip_suffix(".html") {
+            Some(stem) if hugo.rules.ugly => Some(format!("{stem}/")),
+            _ => page.headless.then(|| page.url.clone()),
+        });
+        if let Some(dir) = published_dir {
+            let to = format!("static{dir}{inside}");
+            plan.copies.push(CopyFile {
+                from: from.clone(),
+                to,
+            });
+        }
+        if !owner.is_some_and(|p| p.headless) {
+            plan.copies.push(CopyFile {
+                from,
+                to: format!("content/{rel}"),
+            });
+        }
+    }
+}
+
+fn copy_static(src: &Path, hugo: &HugoConfig, plan: &mut Plan, report: &mut Report) {
+    for dir in &hugo.static_dirs {
+        let root = src.join(dir);
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name().into_iter() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    if root.exists() {
+                        report.note(
+                            PathBuf::from(dir),
+                            None,
+                            format!("cannot read: {e}"),
+                            "check its permissions and import again",
+                        );
+                    }
+                    continue;
+                }
+            };
+            let name = entry.file_name().to_string_lossy();
+            if !entry.file_type().is_file() || crate::layout::is_static_junk(&name) {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&root)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            plan.copies.push(CopyFile {
+                from: PathBuf::from(dir).join(&rel),
+                to: format!("static/{rel}"),
+            });
+        }
+    }
+}
+
+/// Folders of the Hugo site that are not imported, each reported once.
+fn not_converted(src: &Path, report: &mut Report) {
+    let folders = [
+        (
+            "layouts",
+            "templates not converted; the default theme is used",
+            "copy what you need into templates/ as Tera templates",
+        ),
+        (
+            "themes",
+            "templates not converted; the default theme is used",
+            "copy what you need into templates/ as Tera templates",
+        ),
+        (
+            "assets",
+            "Hugo Pipes assets not converted; the default theme is used",
+            "put finished CSS, JS and images in static/",
+        ),
+        (
+            "data",
+            "data files not converted (ssg templates have no site data)",
+            "put the values you need in [extra] of ssg.toml",
+        ),
+        (
+            "i18n",
+            "translations not converted (ssg sites have one language)",
+            "",
+        ),
+        (
+            "archetypes",
+            "archetypes not converted; `ssg new` writes a new page",
+            "",
+        ),
+    ];
+    for (dir, message, action) in folders {
+        if src.join(dir).is_dir() {
+            report.note(PathBuf::from(dir), None, message, action);
+        }
+    }
+}

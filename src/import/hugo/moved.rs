@@ -1,0 +1,185 @@
+//! Old URLs that ssg serves somewhere else, kept answering: a section
+//! whose URL differs (an alias in its `_index.md`), Hugo's first pagers
+//! (`/posts/page/1/`, which Hugo always writes and ssg only for a listing
+//! of several pages), Hugo's RSS feeds (`build.feed_aliases`: the site's
+//! Atom feed at `/index.xml` and at each section's and taxonomy's
+//! `index.xml`), and the pages, pagers and feeds of taxonomy terms, which
+//! ssg has as tags at `/tags/SLUG/` (`[redirects]`, since no `_index.md`
+//! owns a term page).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::config::HugoConfig;
+use super::page::{HugoPage, PageKind, place};
+use crate::import::{NewPage, Plan, Report};
+use crate::slug::slugify;
+
+/// The content folders that are sections — those with an `_index.md` and
+/// every top-level folder holding pages (Hugo's rule) — with Hugo's URL
+/// for each (a section's `url`, else its folder).
+fn sections(pages: &[HugoPage], hugo: &HugoConfig) -> BTreeMap<String, String> {
+    let mut dirs = BTreeSet::new();
+    for page in pages {
+        let (dir, _) = place(&page.rel, page.kind);
+        match page.kind {
+            PageKind::Section => dirs.insert(
+                page.rel
+                    .rsplit_once('/')
+                    .map_or(String::new(), |(d, _)| d.to_string()),
+            ),
+            _ => dirs.insert(dir.split('/').next().unwrap_or("").to_string()),
+        };
+    }
+    dirs.remove("");
+    dirs.into_iter()
+        .map(|dir| {
+            let own = pages
+                .iter()
+                .find(|p| p.kind == PageKind::Section && place(&p.rel, p.kind).0 == dir);
+            let url = own.map_or_else(|| hugo.rules.section_url(&dir), |p| p.url.clone());
+            (dir, url)
+        })
+        .collect()
+}
+
+/// Pages ssg lists in the section of folder `dir` ("" for the home page,
+/// which lists every dated page).
+fn listed(pages: &[HugoPage], dir: &str) -> usize {
+    pages
+        .iter()
+        .filter(|p| p.published && p.kind != PageKind::Section)
+        .filter(|p| {
+            if dir.is_empty() {
+                p.front_matter.date.is_some()
+            } else {
+                place(&p.rel, p.kind).0 == dir
+            }
+        })
+        .count()
+}
+
+/// Aliases in sections' `_index.md`: a section's old URL where it moves,
+/// and Hugo's first pager where ssg writes none.
+pub fn section_aliases(pages: &[HugoPage], hugo: &HugoConfig, plan: &mut Plan) {
+    let per_page = plan.config.build.paginate_by;
+    let one_pager = |dir: &str| per_page == 0 || listed(pages, dir) <= per_page;
+    if one_pager("") {
+        add_section_alias(plan, hugo, "", "/page/1/".into());
+    }
+    for (dir, old) in sections(pages, hugo) {
+        let moved = old != crate::content::walk::dir_path(&dir);
+        if moved {
+            // Hugo's pagers of a moved section lead to the section.
+            let pagers = listed(pages, &dir).div_ceil(hugo.pager_size.max(1)).max(1);
+            for n in 1..=pagers {
+                add_section_alias(plan, hugo, &dir, format!("{old}page/{n}/"));
+            }
+        } else if one_pager(&dir) {
+            add_section_alias(plan, hugo, &dir, format!("{old}page/1/"));
+        }
+        let own_url = plan
+            .pages
+            .iter()
+            .any(|p| p.dest == section_file(&dir) && p.front_matter.aliases.contains(&old));
+        if moved && !own_url {
+            add_section_alias(plan, hugo, &dir, old);
+        }
+    }
+}
+
+fn section_file(dir: &str) -> String {
+    if dir.is_empty() {
+        "content/_index.md".into()
+    } else {
+        format!("content/{dir}/_index.md")
+    }
+}
+
+/// Adds `alias` to the `_index.md` of `dir`, written when the site had none.
+fn add_section_alias(plan: &mut Plan, hugo: &HugoConfig, dir: &str, alias: String) {
+    let dest = section_file(dir);
+    if let Some(section) = plan.pages.iter_mut().find(|p| p.dest == dest) {
+        section.front_matter.aliases.push(alias);
+        return;
+    }
+    let mut section = NewPage {
+        source: format!("{}/{dir}", hugo.content_dir)
+            .trim_end_matches('/')
+            .into(),
+        dest,
+        front_matter: Default::default(),
+        body: String::new(),
+    };
+    section.front_matter.aliases.push(alias);
+    plan.pages.push(section);
+}
+
+/// Hugo's RSS feeds of the home page, of each section and of each taxonomy
+/// list are given ssg's site feed (feed readers do not follow redirects).
+pub fn feed_aliases(pages: &[HugoPage], hugo: &HugoConfig, plan: &mut Plan, report: &mut Report) {
+    let mut feeds = vec!["/index.xml".to_string()];
+    for url in sections(pages, hugo).values() {
+        feeds.push(format!("{url}index.xml"));
+    }
+    for taxonomy in &hugo.taxonomies {
+        feeds.push(format!("/{}/index.xml", hugo.rules.sanitize(taxonomy)));
+    }
+    report.note(
+        &hugo.file,
+        None,
+        format!(
+            "Hugo's RSS feeds ({}) now serve the site's Atom feed (`build.feed_aliases`)",
+            feeds.join(", ")
+        ),
+        "",
+    );
+    plan.config.build.feed_aliases = feeds;
+}
+
+/// `[redirects]` for taxonomy URLs: each term's page, pagers and feed
+/// where ssg's tag URL differs (its feed always: ssg's is `atom.xml`),
+/// Hugo's first pager of a tag ssg lists on one page, and each taxonomy's
+/// list (`/categories/`) → `/tags/`.
+pub fn term_redirects(pages: &[HugoPage], hugo: &HugoConfig, plan: &mut Plan) {
+    let rules = &hugo.rules;
+    let mut hugo_terms: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
+    let mut ssg_tags: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    for page in pages.iter().filter(|p| p.published) {
+        for (taxonomy, term) in &page.terms {
+            let dir = rules.term_dir(taxonomy, term);
+            hugo_terms
+                .entry(dir)
+                .or_insert_with(|| (taxonomy.clone(), term.clone(), 0))
+                .2 += 1;
+            ssg_tags.entry(slugify(term)).or_default().insert(&page.rel);
+        }
+    }
+    let per_page = plan.config.build.paginate_by;
+    let redirects = &mut plan.config.redirects;
+    for (old_dir, (taxonomy, term, count)) in hugo_terms {
+        let slug = slugify(&term);
+        let new = format!("/tags/{slug}/");
+        redirects.insert(format!("{old_dir}index.xml"), format!("{new}atom.xml"));
+        let old = rules.term_url(&taxonomy, &term);
+        if old == new {
+            let one_pager =
+                per_page == 0 || ssg_tags.get(&slug).map_or(0, BTreeSet::len) <= per_page;
+            if one_pager {
+                redirects.insert(rules.term_pager(&old_dir, 1), new);
+            }
+            continue;
+        }
+        redirects.insert(old, new.clone());
+        for n in 1..=count.div_ceil(hugo.pager_size.max(1)).max(1) {
+            let to = if n == 1 {
+                new.clone()
+            } else {
+                format!("{new}page/{n}/")
+            };
+            redirects.insert(rules.term_pager(&old_dir, n), to);
+        }
+    }
+    for taxonomy in hugo.taxonomies.iter().filter(|t| *t != "tags") {
+        redirects.insert(format!("/{}/", rules.sanitize(taxonomy)), "/tags/".into());
+    }
+}

