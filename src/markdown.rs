@@ -526,7 +526,9 @@ fn rewrite_link<'a>(
     } else if path_part.starts_with('/') {
         decode_lossy(&path_part)
     } else {
-        let joined = join_path(page.path, &decode_lossy(&path_part));
+        // A page at `/a/b.html` (a `path` naming a file) links from `/a/`.
+        let folder = &page.path[..page.path.rfind('/').map_or(0, |i| i + 1)];
+        let joined = join_path(folder, &decode_lossy(&path_part));
         let trailing = if path_part.ends_with('/') && !joined.is_empty() {
             "/"
         } else {

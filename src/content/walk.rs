@@ -495,6 +495,21 @@ mod tests {
     }
 
     #[test]
+    fn a_page_s_default_url_is_its_folders_and_slug() {
+        let url = |rel, slug| PagePlace::of(rel, slug).default_path();
+        assert_eq!(url("posts/hello-world.md", None), "/posts/hello-world/");
+        assert_eq!(url("posts/2020-01-15-dated.md", None), "/posts/dated/");
+        assert_eq!(url("posts/2020-01-15x.md", None), "/posts/2020-01-15x/");
+        assert_eq!(url("posts/trip/index.md", None), "/posts/trip/");
+        assert_eq!(url("notes/First Note.mdown", None), "/notes/first-note/");
+        assert_eq!(
+            url("notes/x.md", Some("Custom_Slug")),
+            "/notes/custom-slug/"
+        );
+        assert_eq!(url("about.md", None), "/about/");
+    }
+
+    #[test]
     fn folder_paths_are_slugged() {
         assert_eq!(dir_path(""), "/");
         assert_eq!(dir_path("My Blog/2024"), "/my-blog/2024/");

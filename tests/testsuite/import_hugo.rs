@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::harness::{run_in, snapshot};
+use crate::import_support::{answers, between, copy_dir, files_under, import, unescape};
 
 fn fixture() -> PathBuf {
     fixture_named("hugo")
@@ -29,18 +30,6 @@ fn hugo_bin() -> PathBuf {
         bin.display()
     );
     bin
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walk fixture");
-        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// Builds a copy of `src` with Hugo (so Hugo writes nothing into the
@@ -68,76 +57,24 @@ fn hugo_build(src: &Path, work: &Path) -> PathBuf {
     out
 }
 
-/// `ssg import SRC DEST`, run from `work`.
-fn import(work: &Path, src: &Path, dest: &Path, extra: &[&str]) -> crate::harness::Run {
-    let mut args = vec![
-        "import",
-        src.to_str().expect("utf-8"),
-        dest.to_str().expect("utf-8"),
-    ];
-    args.extend_from_slice(extra);
-    run_in(work, &args)
-}
-
-fn files_under(dir: &Path) -> Vec<String> {
-    snapshot(dir)
-        .into_iter()
-        .map(|(p, _)| p.to_string_lossy().replace('\\', "/"))
-        .collect()
-}
-
-fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = text.find(start)? + start.len();
-    let len = text[from..].find(end)?;
-    Some(&text[from..from + len])
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// The redirect target of an alias page (Hugo's or ssg's), as a site path.
-fn redirect_target(html: &str, base_url: &str) -> Option<String> {
-    if !html.contains("http-equiv=\"refresh\"") {
-        return None;
-    }
-    let url = unescape(between(html, "url=", "\"")?);
-    let path = url.strip_prefix(base_url).unwrap_or(&url);
-    Some(ssg::urlpath::decode_lossy(path))
-}
-
 /// Whether Hugo's output file `rel` answers in ssg's `public`: the same
 /// file, or a redirect to one that exists; a Hugo page (`<article>`) must
 /// land on an ssg page with its title.
-fn answers(public: &Path, base_url: &str, rel: &str, hugo_text: &str) -> Result<(), String> {
-    let mut file = rel.to_string();
-    let mut text =
-        fs::read_to_string(public.join(&file)).map_err(|_| "not in ssg's output".to_string())?;
-    for _ in 0..3 {
-        let Some(target) = redirect_target(&text, base_url) else {
-            break;
-        };
-        file = ssg::urlpath::output_file(&target);
-        text = fs::read_to_string(public.join(&file))
-            .map_err(|_| format!("redirects to {target}, which ssg did not write"))?;
-    }
-    if rel.ends_with(".xml") && !text.contains("<feed") && !text.contains("<urlset") {
-        return Err(format!("{file} is neither a feed nor a sitemap"));
-    }
-    if hugo_text.contains("<article>") {
-        let want = unescape(between(hugo_text, "<title>", "</title>").unwrap_or_default());
-        let got = unescape(between(&text, "<title>", "</title>").unwrap_or_default());
-        if !got.contains(&want) {
-            return Err(format!("lands on {file} titled {got:?}, not {want:?}"));
-        }
-    }
-    Ok(())
+fn answers_like_hugo(
+    public: &Path,
+    base_url: &str,
+    rel: &str,
+    hugo_text: &str,
+) -> Result<(), String> {
+    let title = hugo_text
+        .contains("<article>")
+        .then(|| unescape(between(hugo_text, "<title>", "</title>").unwrap_or_default()));
+    answers(
+        public,
+        base_url,
+        &ssg::urlpath::site_path(rel),
+        title.as_deref(),
+    )
 }
 
 /// Builds fixture `name` with Hugo, imports it, builds the import with
@@ -165,7 +102,7 @@ fn check_against_hugo(name: &str, base_url: &str) -> usize {
         if rel.ends_with(".html") || rel.ends_with(".xml") {
             urls += 1;
             let hugo_text = String::from_utf8_lossy(&hugo_bytes);
-            if let Err(why) = answers(&public, base_url, &rel, &hugo_text) {
+            if let Err(why) = answers_like_hugo(&public, base_url, &rel, &hugo_text) {
                 failures.push(format!("/{rel}: {why}"));
             }
         } else if fs::read(public.join(&rel)).ok() != Some(hugo_bytes) {

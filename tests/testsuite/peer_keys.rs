@@ -14,7 +14,7 @@ fn path_keeps_a_url_verbatim_capitals_and_file_names_included() {
         )
         .file(
             "content/old.md",
-            "---\ntitle: Old\npath: /jekyll/update/2019/03/02/welcome.html\n---\nSee ![a](photo.png)\n",
+            "---\ntitle: Old\npath: /jekyll/update/2019/03/02/welcome.html\n---\nSee [the trip](trip/index.md).\n",
         )
         .file(
             "content/trip/index.md",
@@ -34,6 +34,7 @@ fn path_keeps_a_url_verbatim_capitals_and_file_names_included() {
     // where the page's relative links lead.
     assert!(has_output(&built, "Travel/Trip.html"));
     assert!(has_output(&built, "Travel/photo.jpg"));
+    assert!(built.broken_links.is_empty(), "{:?}", built.broken_links);
     let home = output(&built, "index.html");
     assert!(
         home.contains("/2016/04/07/My-Post/"),

@@ -110,7 +110,8 @@ pub fn read(
     if kind == PageKind::Section {
         section_url(&mut page, report);
     } else if page.front_matter.path.is_none() {
-        let ssg = urls::ssg_url(rel, page.front_matter.slug.as_deref());
+        let ssg = crate::content::walk::PagePlace::of(rel, page.front_matter.slug.as_deref())
+            .default_path();
         if ssg != page.url {
             page.front_matter.path = Some(page.url.clone());
         }

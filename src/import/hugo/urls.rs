@@ -220,35 +220,6 @@ fn token_value(token: &str, page: &PageFacts, rules: &UrlRules) -> Result<String
     })
 }
 
-/// The URL ssg gives a content file with no `path` (README "Site
-/// layout"): each folder slugified, then the slug, or the file name
-/// without a leading `YYYY-MM-DD-` date. `rel` is content-relative.
-pub fn ssg_url(rel: &str, slug: Option<&str>) -> String {
-    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    let (dir, stem) = if stem == "index" {
-        dir.rsplit_once('/').unwrap_or(("", dir))
-    } else {
-        (dir, stem)
-    };
-    // ssg's rule (content/walk.rs): a date, then `-` or `_`, then a name.
-    let undated = match (stem.get(..10), stem.get(10..)) {
-        (Some(date), Some(rest))
-            if rest.len() > 1
-                && rest.starts_with(['-', '_'])
-                && chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok() =>
-        {
-            &rest[1..]
-        }
-        _ => stem,
-    };
-    let mut last = crate::slug::slugify(slug.unwrap_or(undated));
-    if last.is_empty() {
-        last = crate::slug::slugify(stem);
-    }
-    format!("{}{last}/", crate::content::walk::dir_path(dir))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,19 +299,5 @@ mod tests {
         assert!(expand("/:lang/:slug/", &page, &r).is_err());
         let undated = PageFacts { date: None, ..page };
         assert!(expand("/:year/:slug/", &undated, &r).is_err());
-    }
-
-    #[test]
-    fn ssg_urls_mirror_the_content_walk() {
-        assert_eq!(ssg_url("posts/hello-world.md", None), "/posts/hello-world/");
-        assert_eq!(ssg_url("posts/2020-01-15-dated.md", None), "/posts/dated/");
-        assert_eq!(ssg_url("posts/2020-01-15x.md", None), "/posts/2020-01-15x/");
-        assert_eq!(ssg_url("posts/trip/index.md", None), "/posts/trip/");
-        assert_eq!(ssg_url("notes/First Note.md", None), "/notes/first-note/");
-        assert_eq!(
-            ssg_url("notes/x.md", Some("Custom_Slug")),
-            "/notes/custom-slug/"
-        );
-        assert_eq!(ssg_url("about.md", None), "/about/");
     }
 }
