@@ -25,5 +25,6 @@ mod provision;
 mod publish;
 mod sections;
 mod serve;
+mod serve_load;
 mod taxonomies;
 mod templates;
