@@ -166,7 +166,7 @@ fn serve_holds_200_connections_while_a_post_is_saved_20_times_a_second() {
             &format!("Save number {save}."),
         );
         site.write(edited, text.as_bytes());
-        if save % SAVES_PER_SECOND == 0 {
+        if save.is_multiple_of(SAVES_PER_SECOND) {
             rss.push(rss_mb(server.pid()).expect("ssg serve is gone"));
         }
         thread::sleep(Duration::from_millis(1000 / SAVES_PER_SECOND));
