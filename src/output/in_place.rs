@@ -106,10 +106,18 @@ pub fn update(
         pid: std::process::id(),
     };
     let written_stats = stage(&plan, disk, &temps)?;
+    // The only window in which the folder holds old and new files side by
+    // side (each whole): said with -v, so its length can be seen.
+    let renaming = std::time::Instant::now();
     plan.to_write.par_iter().try_for_each(|o| -> Result<()> {
         let dest = out_dir.join(&o.path);
         fs::rename(temps.of(o), &dest).with_context(|| format!("cannot replace {}", dest.display()))
     })?;
+    crate::log::verbose(&format!(
+        "renamed {} new files into place in {:?}",
+        plan.to_write.len(),
+        renaming.elapsed()
+    ));
     let removed = remove_stale(&plan, disk, out_dir)?;
 
     let written: FxHashMap<&str, FileStat> = plan
