@@ -174,38 +174,10 @@ fn copy_content_files(walked: &Walked, hugo: &HugoConfig, plan: &mut Plan) {
 
 fn copy_static(src: &Path, hugo: &HugoConfig, plan: &mut Plan, report: &mut Report) {
     for dir in &hugo.static_dirs {
-        let root = src.join(dir);
-        for entry in walkdir::WalkDir::new(&root).sort_by_file_name().into_iter() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    if root.exists() {
-                        report.note(
-                            PathBuf::from(dir),
-                            None,
-                            format!("cannot read: {e}"),
-                            "check its permissions and import again",
-                        );
-                    }
-                    continue;
-                }
-            };
-            let name = entry.file_name().to_string_lossy();
-            if !entry.file_type().is_file() || crate::layout::is_static_junk(&name) {
-                continue;
-            }
-            let rel = entry
-                .path()
-                .strip_prefix(&root)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            plan.copies.push(CopyFile {
-                from: PathBuf::from(dir).join(&rel),
-                to: format!("static/{rel}"),
-            });
-        }
+        super::copy_tree(src, dir, "static", plan);
     }
+    // This reader keeps its findings apart until the end.
+    report.findings.append(&mut plan.report.findings);
 }
 
 /// Folders of the Hugo site that are not imported, each reported once.
