@@ -46,6 +46,10 @@ pub struct BuildConfig {
     pub drafts: bool,
     /// Entries in each Atom feed.
     pub feed_limit: usize,
+    /// Old feed URLs (`/index.xml`, `/feed.xml`) the site feed is also
+    /// written at, so subscribers of a moved site keep their feed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub feed_aliases: Vec<String>,
 }
 
 impl Default for BuildConfig {
@@ -55,6 +59,7 @@ impl Default for BuildConfig {
             paginate_by: 10,
             drafts: false,
             feed_limit: 20,
+            feed_aliases: Vec::new(),
         }
     }
 }

@@ -14,6 +14,27 @@ pub const THEMES: &str = "themes";
 /// Where `ssg build` writes unless `build.output_dir` or `-o` says otherwise.
 pub const DEFAULT_OUTPUT: &str = "public";
 
+/// Extensions of Markdown files in `content/`: `.md`, and the longer names
+/// Jekyll and Hugo accept too, so a moved site's files are pages as they are.
+pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkd"];
+
+/// The name of a Markdown file without its extension (`hello.markdown` →
+/// `hello`); `None` for any other file.
+pub fn markdown_stem(name: &str) -> Option<&str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    (!stem.is_empty() && MARKDOWN_EXTENSIONS.contains(&ext)).then_some(stem)
+}
+
+/// A page bundle's page file: `index.md` (or `index.markdown`…).
+pub fn is_bundle_index(name: &str) -> bool {
+    markdown_stem(name) == Some("index")
+}
+
+/// A section's own page: `_index.md` (or `_index.markdown`…).
+pub fn is_section_index(name: &str) -> bool {
+    markdown_stem(name) == Some("_index")
+}
+
 /// Files an OS file browser drops into any folder it shows.
 fn is_os_junk(name: &str) -> bool {
     name == ".DS_Store" || name == "Thumbs.db"
@@ -55,6 +76,19 @@ pub fn is_unpublished(rel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_files_are_known_by_every_extension_peers_accept() {
+        assert_eq!(markdown_stem("a.md"), Some("a"));
+        assert_eq!(markdown_stem("2019-03-02-a.markdown"), Some("2019-03-02-a"));
+        assert_eq!(markdown_stem("a.mdown"), Some("a"));
+        assert_eq!(markdown_stem("a.mkd"), Some("a"));
+        for other in ["a.html", "md", ".md", "a.md.bak", "a.MD.txt"] {
+            assert_eq!(markdown_stem(other), None, "{other}");
+        }
+        assert!(is_bundle_index("index.markdown") && !is_bundle_index("_index.md"));
+        assert!(is_section_index("_index.mkd") && !is_section_index("index.md"));
+    }
 
     #[test]
     fn os_junk_is_never_content() {

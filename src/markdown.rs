@@ -490,7 +490,9 @@ fn rewrite_link<'a>(
 
     let content_target = if let Some(rest) = path_part.strip_prefix("@/") {
         Some(join_path("", &decode_lossy(rest)))
-    } else if path_part.ends_with(".md") && !path_part.starts_with('/') {
+    } else if !path_part.starts_with('/')
+        && crate::layout::markdown_stem(path_part.rsplit('/').next().unwrap_or("")).is_some()
+    {
         let dir = page.source.rsplit_once('/').map_or("", |(d, _)| d);
         Some(join_path(dir, &decode_lossy(&path_part)))
     } else {

@@ -28,11 +28,17 @@ pub fn asset_outputs(root: &Path, site: &Site) -> Vec<Output> {
     for page in &site.pages {
         for a in &page.assets {
             // Keep sub-folders of a bundle (`trip/img/a.jpg` → `/blog/trip/img/a.jpg`).
-            let bundle_dir = page.rel.trim_end_matches("index.md");
-            let inner = a.strip_prefix(bundle_dir).unwrap_or(a);
+            let bundle_dir = page.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+            let inner = a
+                .strip_prefix(bundle_dir)
+                .unwrap_or(a)
+                .trim_start_matches('/');
+            // A page whose `path` names a file (`/2019/x.html`) has its
+            // assets in that file's folder, where its relative links lead.
+            let page_folder = &page.path[..page.path.rfind('/').map_or(0, |i| i + 1)];
             let base = match inner.rsplit_once('/') {
-                Some((sub, _)) => format!("{}{}/", page.path, sub),
-                None => page.path.clone(),
+                Some((sub, _)) => format!("{page_folder}{sub}/"),
+                None => page_folder.to_string(),
             };
             add(&base, a);
         }

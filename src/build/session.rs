@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::content::{Page, walk};
 use crate::error::{BuildError, Diagnostic};
 use crate::highlight;
+use crate::layout;
 use crate::layout::CONTENT;
 use crate::ledger::Ledger;
 use crate::markdown::MarkdownOptions;
@@ -189,14 +190,19 @@ impl Session {
     /// not a bundle, not a section index.
     pub fn can_update_page(&self, rel: &str) -> bool {
         let name = rel.rsplit('/').next().unwrap_or(rel);
-        if !name.ends_with(".md") || name == "index.md" || name == "_index.md" {
+        let is_plain_page = layout::markdown_stem(name)
+            .is_some_and(|_| !layout::is_bundle_index(name) && !layout::is_section_index(name));
+        if !is_plain_page {
             return false;
         }
         let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
         let known_section = self.site.sections.iter().any(|s| s.dir == dir);
         let mut ancestor = dir;
         let in_bundle = loop {
-            if self.urls.contains_key(&format!("{ancestor}/index.md")) {
+            let bundle = layout::MARKDOWN_EXTENSIONS
+                .iter()
+                .any(|ext| self.urls.contains_key(&format!("{ancestor}/index.{ext}")));
+            if bundle {
                 break true;
             }
             match ancestor.rsplit_once('/') {

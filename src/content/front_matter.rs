@@ -29,6 +29,29 @@ pub const KNOWN_FIELDS: &[&str] = &[
     "weight",
     "paginate_by",
     "extra",
+    "path",
+    "lastmod",
+    "taxonomies",
+    "categories",
+];
+
+/// Keys other generators read with a meaning ssg does not give them (they
+/// set a URL, a template or a publication date there); each is warned
+/// about once per build, pointing at the ssg key and `ssg import`.
+pub const PEER_KEYS: &[(&str, &str)] = &[
+    ("url", "sets the URL in Hugo; ssg's key for that is `path`"),
+    (
+        "permalink",
+        "sets the URL in Jekyll; ssg's key for that is `path`",
+    ),
+    (
+        "layout",
+        "picks the template in Jekyll and Hugo; ssg's key for that is `template`",
+    ),
+    (
+        "publishDate",
+        "hides the page until that date in Hugo; ssg publishes it now (use `draft` to hold it back)",
+    ),
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -45,7 +68,11 @@ pub struct FrontMatter {
     pub weight: Option<i64>,
     /// Sections only: overrides `build.paginate_by`.
     pub paginate_by: Option<usize>,
+    /// The page's whole URL path as written (Zola's `path`, Hugo's `url`).
+    pub path: Option<String>,
     pub extra: Map<String, Value>,
+    /// [`PEER_KEYS`] present, with the line each was written on.
+    pub peer_keys: Vec<(&'static str, Option<usize>)>,
 }
 
 /// A date as written by the author, with the instant it stands for.
@@ -329,6 +356,8 @@ fn from_map(
     bare: bool,
 ) -> Result<FrontMatter, Diagnostic> {
     let mut fm = FrontMatter::default();
+    let mut more_tags = Vec::new();
+    let mut lastmod = None;
     for (key, value) in map {
         let name = if bare {
             key.to_ascii_lowercase()
@@ -356,6 +385,17 @@ fn from_map(
             "draft" => fm.draft = field.boolean()?,
             "weight" => fm.weight = Some(field.whole_number()?),
             "paginate_by" => fm.paginate_by = Some(field.count()?),
+            "path" => fm.path = Some(field.string()?),
+            "lastmod" => lastmod = Some(field.date()?),
+            // Kept in `extra` as well, for templates written against them.
+            "categories" => {
+                more_tags.extend(field.list()?);
+                fm.extra.insert(name, value);
+            }
+            "taxonomies" => {
+                more_tags.extend(field.taxonomy_tags()?);
+                fm.extra.insert(name, value);
+            }
             "extra" => match value {
                 Value::Object(m) => fm.extra.extend(m),
                 Value::Null => {}
@@ -367,8 +407,20 @@ fn from_map(
                 }
             },
             _ => {
+                if let Some((peer, _)) = PEER_KEYS
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(&name))
+                {
+                    fm.peer_keys.push((peer, lines.line_of(&key)));
+                }
                 fm.extra.insert(name, value);
             }
+        }
+    }
+    fm.updated = fm.updated.or(lastmod);
+    for tag in more_tags {
+        if !fm.tags.contains(&tag) {
+            fm.tags.push(tag);
         }
     }
     Ok(fm)
@@ -423,6 +475,30 @@ impl Field<'_> {
                 kind_name(self.value)
             ))
         })
+    }
+
+    /// Zola's `[taxonomies]`: its `tags` and `categories` lists, as tags.
+    fn taxonomy_tags(&self) -> Result<Vec<String>, Diagnostic> {
+        let Value::Object(map) = self.value else {
+            return Err(self.error(format!(
+                "`{}` must be a map of lists like `tags = [\"rust\"]`, found {}",
+                self.name,
+                kind_name(self.value)
+            )));
+        };
+        let mut tags = Vec::new();
+        for name in ["tags", "categories"] {
+            if let Some(value) = map.get(name) {
+                tags.extend(list_of_strings(value).ok_or_else(|| {
+                    self.error(format!(
+                        "`{}.{name}` must be a list, found {}",
+                        self.name,
+                        kind_name(value)
+                    ))
+                })?);
+            }
+        }
+        Ok(tags)
     }
 
     /// A boolean, or the words people write for one in a plain-text header.

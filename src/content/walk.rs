@@ -11,6 +11,7 @@ use super::{Content, FrontMatter, Page, PageDate, Section, front_matter};
 use crate::error::{BuildError, Diagnostic};
 use crate::layout;
 use crate::slug::slugify;
+use crate::urlpath;
 
 /// Content-relative file paths (with `/`), sorted.
 fn list_files(content_dir: &Path) -> Result<Vec<String>, BuildError> {
@@ -65,6 +66,18 @@ fn split_date_prefix(stem: &str) -> (Option<PageDate>, &str) {
         }
     }
     (None, stem)
+}
+
+/// The date in a URL path of the form `…/YYYY/MM/DD/…` (Zola's `path`,
+/// Hugo's `url` and Jekyll's default permalinks keep a post's date there).
+fn date_in_path(path: &str) -> Option<PageDate> {
+    let segments: Vec<&str> = path.split('/').collect();
+    segments.windows(3).find_map(|w| {
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        (digits(w[0], 4) && digits(w[1], 2) && digits(w[2], 2))
+            .then(|| PageDate::parse(&format!("{}-{}-{}", w[0], w[1], w[2])))
+            .flatten()
+    })
 }
 
 /// Reads a file as UTF-8, naming the line of the first bad byte otherwise.
@@ -138,21 +151,19 @@ fn make_page(
         return Ok(None);
     }
     let name = file_name(&rel);
-    let (section, stem) = if name == "index.md" {
+    let (section, stem) = if layout::is_bundle_index(name) {
         let bundle = parent_dir(&rel);
         (
             parent_dir(bundle).to_string(),
             file_name(bundle).to_string(),
         )
     } else {
-        (
-            parent_dir(&rel).to_string(),
-            name.trim_end_matches(".md").to_string(),
-        )
+        let stem = layout::markdown_stem(name).unwrap_or(name);
+        (parent_dir(&rel).to_string(), stem.to_string())
     };
     let (file_date, stem_rest) = split_date_prefix(&stem);
     if fm.date.is_none() {
-        fm.date = file_date;
+        fm.date = file_date.or_else(|| fm.path.as_deref().and_then(date_in_path));
     }
     let slug_source = fm.slug.clone().unwrap_or_else(|| stem_rest.to_string());
     let mut slug = slugify(&slug_source);
@@ -166,7 +177,10 @@ fn make_page(
             "cannot make a URL from this name: give the page a `slug` with letters or digits",
         ));
     }
-    let path = format!("{}{}/", dir_path(&section), slug);
+    let path = match &fm.path {
+        Some(written) => urlpath::normalize(written),
+        None => format!("{}{}/", dir_path(&section), slug),
+    };
     let tag_slugs = fm.tags.iter().map(|t| slugify(t)).collect();
     Ok(Some(Page {
         source: shown_dir.join(&rel),
@@ -214,7 +228,7 @@ impl<'a> Sorted<'a> {
         // A folder holding index.md is a page bundle: everything below it belongs to that page.
         let bundles: BTreeSet<&str> = files
             .iter()
-            .filter(|f| file_name(f) == "index.md")
+            .filter(|f| layout::is_bundle_index(file_name(f)))
             .map(|f| parent_dir(f))
             .filter(|d| !d.is_empty())
             .collect();
@@ -228,7 +242,9 @@ impl<'a> Sorted<'a> {
         };
         for rel in files {
             match bundle_of(&bundles, rel) {
-                Some(bundle) if *rel != format!("{bundle}/index.md") => {
+                Some(bundle)
+                    if !(layout::is_bundle_index(file_name(rel)) && parent_dir(rel) == bundle) =>
+                {
                     sorted.add_bundle_file(bundle, rel, shown_dir);
                 }
                 _ => sorted.add_section_file(rel),
@@ -240,7 +256,7 @@ impl<'a> Sorted<'a> {
     /// A file inside a page bundle other than its `index.md`: an asset of
     /// the page, or Markdown that is nothing (and said so).
     fn add_bundle_file(&mut self, bundle: &'a str, rel: &str, shown_dir: &Path) {
-        if file_name(rel).ends_with(".md") {
+        if layout::markdown_stem(file_name(rel)).is_some() {
             self.warnings.push(Diagnostic::new(
                 shown_dir.join(rel),
                 None,
@@ -260,7 +276,7 @@ impl<'a> Sorted<'a> {
     /// `_index.md`, a page, or an asset of its section.
     fn add_section_file(&mut self, rel: &'a str) {
         let name = file_name(rel);
-        let dir = if name == "index.md" {
+        let dir = if layout::is_bundle_index(name) {
             parent_dir(parent_dir(rel))
         } else {
             parent_dir(rel)
@@ -271,9 +287,9 @@ impl<'a> Sorted<'a> {
             self.section_dirs.insert(d.to_string());
             d = parent_dir(d);
         }
-        if name == "_index.md" {
+        if layout::is_section_index(name) {
             self.section_files.insert(dir.to_string(), rel);
-        } else if name.ends_with(".md") {
+        } else if layout::markdown_stem(name).is_some() {
             self.pages.push(rel);
         } else {
             self.section_assets
@@ -350,7 +366,7 @@ fn load_pages(
                 continue;
             }
         };
-        let assets = if file_name(rel) == "index.md" {
+        let assets = if layout::is_bundle_index(file_name(rel)) {
             sorted
                 .bundle_assets
                 .get(parent_dir(rel))
@@ -380,11 +396,53 @@ pub fn load(content_dir: &Path, shown_dir: &Path, drafts: bool) -> Result<Conten
     if !errors.is_empty() {
         return Err(errors.into());
     }
+    let mut warnings = sorted.warnings;
+    warnings.extend(peer_key_warnings(&pages, &sections));
     Ok(Content {
         pages,
         sections,
-        warnings: sorted.warnings,
+        warnings,
     })
+}
+
+/// One warning per [`front_matter::PEER_KEYS`] key found anywhere: where it
+/// is first written, how many files have it, what to use instead.
+fn peer_key_warnings(pages: &[Page], sections: &[Section]) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<&str, (&Path, Option<usize>, usize)> = BTreeMap::new();
+    let sources = pages
+        .iter()
+        .map(|p| (p.source.as_path(), &p.front_matter))
+        .chain(
+            sections
+                .iter()
+                .filter_map(|s| Some((s.source.as_deref()?, &s.front_matter))),
+        );
+    for (source, fm) in sources {
+        for (key, line) in &fm.peer_keys {
+            seen.entry(key)
+                .and_modify(|(_, _, count)| *count += 1)
+                .or_insert((source, *line, 1));
+        }
+    }
+    seen.into_iter()
+        .map(|(key, (source, line, count))| {
+            let meaning = front_matter::PEER_KEYS
+                .iter()
+                .find_map(|(k, m)| (*k == key).then_some(*m))
+                .unwrap_or_default();
+            let elsewhere = match count {
+                1 => String::new(),
+                n => format!(" (and in {} more files)", n - 1),
+            };
+            Diagnostic::new(
+                source,
+                line,
+                format!(
+                    "`{key}` is ignored{elsewhere}: it {meaning}. `ssg import` converts a whole Hugo, Zola or Jekyll site"
+                ),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -397,6 +455,19 @@ mod tests {
         assert_eq!(d.unwrap().to_text(), "2018-07-14");
         assert_eq!(rest, "hello-world");
         assert_eq!(split_date_prefix("hello").1, "hello");
+    }
+
+    #[test]
+    fn a_date_is_read_from_a_dated_url_path() {
+        let date = |p| date_in_path(p).map(|d| d.to_text());
+        assert_eq!(date("/2016/04/07/My-Post/").as_deref(), Some("2016-04-07"));
+        assert_eq!(
+            date("blog/2019/03/02/x.html").as_deref(),
+            Some("2019-03-02")
+        );
+        assert_eq!(date("/2019/13/02/x/"), None);
+        assert_eq!(date("/2019/3/2/x/"), None);
+        assert_eq!(date("/posts/x/"), None);
     }
 
     #[test]

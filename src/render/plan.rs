@@ -79,7 +79,11 @@ pub fn plan(input: &RenderInputs) -> Vec<Job> {
         jobs.extend(alias::first_pager(&site.tags[t].path, pagers.len()));
     }
     jobs.push(feed::job(site, None));
+    for path in &input.config.build.feed_aliases {
+        jobs.push(feed::copy_job(path));
+    }
     jobs.extend([sitemap::job(), fixed::robots(), fixed::not_found()]);
     jobs.extend(alias::page_aliases(site));
+    jobs.extend(alias::section_aliases(site));
     jobs
 }

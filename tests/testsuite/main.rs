@@ -16,6 +16,7 @@ mod incremental;
 mod markdown;
 mod output_safety;
 mod pagination;
+mod peer_keys;
 mod provision;
 mod publish;
 mod sections;

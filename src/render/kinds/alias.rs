@@ -29,19 +29,30 @@ pub fn first_pager(listing_path: &str, pagers: usize) -> Option<Job> {
 
 /// Every page's `aliases`.
 pub fn page_aliases(site: &Site) -> Vec<Job> {
+    let pages = site.pages.iter().map(|page| {
+        let origin = page.source.display().to_string();
+        (&page.front_matter.aliases, &page.path, origin)
+    });
+    redirects(pages)
+}
+
+/// The `aliases` of sections' `_index.md`: old listing, tag or category
+/// URLs that now lead to a section.
+pub fn section_aliases(site: &Site) -> Vec<Job> {
+    let sections = site.sections.iter().filter_map(|section| {
+        let origin = section.source.as_ref()?.display().to_string();
+        Some((&section.front_matter.aliases, &section.path, origin))
+    });
+    redirects(sections)
+}
+
+fn redirects<'a>(sources: impl Iterator<Item = (&'a Vec<String>, &'a String, String)>) -> Vec<Job> {
     let mut jobs = Vec::new();
-    for page in &site.pages {
-        for alias in &page.front_matter.aliases {
-            let kind = Alias {
-                to: page.path.clone(),
-            };
-            let origin = page.source.display().to_string();
-            jobs.push(Job::new(
-                kind,
-                "alias.html",
-                crate::urlpath::normalize(alias),
-                origin,
-            ));
+    for (aliases, to, origin) in sources {
+        for alias in aliases {
+            let kind = Alias { to: to.clone() };
+            let path = crate::urlpath::normalize(alias);
+            jobs.push(Job::new(kind, "alias.html", path, origin.clone()));
         }
     }
     jobs

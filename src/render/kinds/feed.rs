@@ -50,6 +50,22 @@ pub fn job(site: &Site, tag: Option<usize>) -> Job {
     Job::new(kind, "atom.xml", path.clone(), path)
 }
 
+/// The site's feed again at an old feed URL (`build.feed_aliases`): feed
+/// readers do not follow the HTML redirect an alias page is. Its `self`
+/// link stays `/atom.xml`, which tells readers where the feed now lives.
+pub fn copy_job(written: &str) -> Job {
+    let kind = Feed {
+        tag: None,
+        path: "/atom.xml".to_string(),
+    };
+    Job::new(
+        kind,
+        "atom.xml",
+        crate::urlpath::normalize(written),
+        "build.feed_aliases",
+    )
+}
+
 impl Feed {
     /// The pages the feed lists, newest first, and its title and page.
     fn listing<'a>(&self, input: &RenderInputs<'a>) -> (&'a [usize], String, String) {
