@@ -12,6 +12,7 @@ mod cli;
 mod feeds;
 mod front_matter;
 mod highlighting;
+mod import_jekyll;
 mod incremental;
 mod markdown;
 mod output_safety;

@@ -1,0 +1,207 @@
+//! Reading a Jekyll site into an import [`Plan`].
+//!
+//! `_config.yml` becomes `ssg.toml` ([`config`]); every file is classified
+//! the way Jekyll reads it ([`walk`]); posts, drafts, pages and collection
+//! documents are read with their dates and URLs ([`document`], [`dates`],
+//! [`permalink`]), placed in the new site ([`place`]) and converted
+//! ([`convert`], [`liquid`]); static files are copied into `static/` at the
+//! same paths. Every page keeps Jekyll's URL through `path`; old pagination
+//! pages and jekyll-feed's feed are redirected or aliased.
+
+mod config;
+mod convert;
+mod dates;
+mod document;
+mod front_matter;
+mod liquid;
+mod permalink;
+mod place;
+mod walk;
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::{CopyFile, NewFrontMatter, NewPage, Plan, Report};
+use config::Settings;
+use document::Doc;
+use walk::Kind;
+
+/// True when `src` holds `_config.yml` or a `_posts/` folder.
+pub fn looks_like(src: &Path) -> bool {
+    src.join(config::CONFIG_NAME).is_file() || src.join("_posts").is_dir()
+}
+
+/// Reads the Jekyll site at `src`.
+pub fn read(src: &Path) -> Result<Plan> {
+    let mut report = Report::default();
+    let (config, settings) = config::read(src, &mut report);
+    note_site(&settings, &mut report);
+    let mut plan = Plan::new(config);
+    let mut docs = Vec::new();
+    for entry in walk::scan(src, &settings, &mut report) {
+        if entry.kind == Kind::Static {
+            if let Some(copy) = static_copy(&entry.rel, &mut report) {
+                plan.copies.push(copy);
+            }
+        } else if let Some(doc) = document::load(src, &entry, &settings, &mut report) {
+            docs.push(doc);
+        }
+    }
+    place::place(&mut docs, &mut report);
+    let base_url = plan.config.base_url.clone();
+    let site = convert::Site {
+        settings: &settings,
+        base_url: &base_url,
+        docs: &docs,
+    };
+    for doc in &docs {
+        if let Some(page) = convert::page(doc, &site, &mut report) {
+            plan.pages.push(page);
+        }
+    }
+    pagination_aliases(&docs, &settings, &mut plan.pages);
+    if let Some(feed) = settings.feed_path.as_ref().filter(|f| *f != "/atom.xml") {
+        plan.config.build.feed_aliases.push(feed.clone());
+    }
+    plan.pages.sort_by(|a, b| a.dest.cmp(&b.dest));
+    plan.copies.sort();
+    plan.report = report;
+    Ok(plan)
+}
+
+/// A file Jekyll copies as it is goes to `static/` at the same path —
+/// except where ssg writes a file itself: `robots.txt` becomes ssg's
+/// robots template, the others are left out (and said so).
+fn static_copy(rel: &str, report: &mut Report) -> Option<CopyFile> {
+    let url = format!("/{rel}");
+    if rel == "robots.txt" {
+        report.note(
+            rel,
+            None,
+            "became templates/robots.txt (ssg writes /robots.txt from that template)",
+            "",
+        );
+        return Some(CopyFile {
+            from: rel.into(),
+            to: "templates/robots.txt".into(),
+        });
+    }
+    if convert::SSG_OWNED.contains(&url.as_str()) {
+        report.note(
+            rel,
+            None,
+            format!("ssg writes {url} itself; not copied"),
+            "customise it in templates/",
+        );
+        return None;
+    }
+    let to = match rel.split_once('/') {
+        // A collection's static files are written under its name.
+        Some((top, rest)) if top.starts_with('_') => {
+            format!("static/{}/{rest}", top.trim_start_matches('_'))
+        }
+        _ => format!("static/{rel}"),
+    };
+    Some(CopyFile {
+        from: rel.into(),
+        to,
+    })
+}
+
+/// Notes about the site as a whole: plugins, the time zone, the base path.
+fn note_site(settings: &Settings, report: &mut Report) {
+    let file = config::CONFIG_NAME;
+    for plugin in &settings.plugins {
+        let (message, action) = match plugin.as_str() {
+            "jekyll-feed" => (
+                format!(
+                    "jekyll-feed: the site's Atom feed is also written at {}",
+                    settings.feed_path.as_deref().unwrap_or("/feed.xml")
+                ),
+                "",
+            ),
+            "jekyll-paginate" | "jekyll-sitemap" | "jekyll-redirect-from" => continue,
+            "jekyll-seo-tag" => (
+                "jekyll-seo-tag: the default theme writes its own title and description tags"
+                    .into(),
+                "",
+            ),
+            other => (
+                format!("plugin {other}: not converted"),
+                "check what it generated; ssg may need a template for it",
+            ),
+        };
+        report.note(file, None, message, action);
+    }
+    if !settings.site.contains_key("timezone") {
+        report.note(
+            file,
+            None,
+            "no `timezone`: Jekyll used the build machine's zone; dates are read as UTC",
+            "check the dates of posts written near midnight",
+        );
+    }
+    if !settings.baseurl.is_empty() {
+        report.note(file, None, format!("baseurl {}: part of base_url now; `{{{{ site.baseurl }}}}` in pages becomes nothing, as ssg links from the site root", settings.baseurl), "");
+    }
+}
+
+/// jekyll-paginate's pages `/page2/`, `/page3/`… redirect to the page that
+/// paginated them (the home page, or the `index.html` of paginate_path's
+/// folder): ssg's own pagers live at `/page/2/`.
+fn pagination_aliases(docs: &[Doc], settings: &Settings, pages: &mut Vec<NewPage>) {
+    let Some(per_page) = settings.paginate.filter(|n| *n > 0) else {
+        return;
+    };
+    if !settings.has_plugin("jekyll-paginate") {
+        return;
+    }
+    let path = format!("/{}", settings.paginate_path.trim_start_matches('/'));
+    // Ruby's File.dirname: a trailing `/` does not make a folder.
+    let dir = path
+        .trim_end_matches('/')
+        .rsplit_once('/')
+        .map_or("", |(d, _)| d)
+        .trim_matches('/');
+    let template = if dir.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{dir}/index.html")
+    };
+    let Some(index) = docs
+        .iter()
+        .find(|d| d.rel == template && d.kind == Kind::Page)
+    else {
+        return;
+    };
+    let posts = docs
+        .iter()
+        .filter(|d| d.is_post() && !d.data.get("published").is_some_and(|v| v == false))
+        .filter(|d| !d.data.get("hidden").is_some_and(|v| v == true))
+        .count();
+    let total = posts.div_ceil(per_page);
+    let aliases: Vec<String> = (2..=total)
+        .map(|n| {
+            format!(
+                "{}/",
+                path.replace(":num", &n.to_string()).trim_end_matches('/')
+            )
+        })
+        .collect();
+    if aliases.is_empty() {
+        return;
+    }
+    match pages.iter_mut().find(|p| p.dest == index.dest) {
+        Some(page) => page.front_matter.aliases.extend(aliases),
+        None => pages.push(NewPage {
+            source: index.rel.clone().into(),
+            dest: "content/_index.md".into(),
+            front_matter: NewFrontMatter {
+                aliases,
+                ..Default::default()
+            },
+            body: String::new(),
+        }),
+    }
+}

@@ -1,0 +1,124 @@
+//! Where each document goes under `content/`. The URL is kept by `path`,
+//! so the place only decides the new site's sections: posts and drafts in
+//! one posts section (folders above `_posts/` as subsections), collections
+//! in a section each, pages where they were. Also the links between them:
+//! `{% post_url %}` and `{% link %}` look documents up here.
+
+use std::collections::BTreeSet;
+
+use super::document::Doc;
+use super::liquid::Target;
+use super::walk::Kind;
+use crate::import::Report;
+
+/// Names tried for the posts section, first one no page uses.
+const POSTS_SECTIONS: &[&str] = &["posts", "blog", "articles", "jekyll-posts"];
+
+/// Sets every document's `dest`, unique.
+pub fn place(docs: &mut [Doc], report: &mut Report) {
+    let page_dirs: BTreeSet<String> = docs
+        .iter()
+        .filter(|d| d.kind == Kind::Page)
+        .filter_map(|d| d.rel.split_once('/').map(|(top, _)| top.to_string()))
+        .collect();
+    let posts = POSTS_SECTIONS
+        .iter()
+        .find(|s| !page_dirs.contains(**s))
+        .copied()
+        .unwrap_or("jekyll-posts");
+    for doc in docs.iter_mut() {
+        doc.dest = first_choice(doc, posts);
+    }
+    index_pages_with_siblings(docs);
+    let mut taken = BTreeSet::new();
+    for doc in docs.iter_mut() {
+        if taken.contains(&doc.dest) {
+            let stem = doc.dest.trim_end_matches(".md").to_string();
+            let dest = (2..)
+                .map(|n| format!("{stem}-{n}.md"))
+                .find(|d| !taken.contains(d))
+                .unwrap_or_default();
+            report.note(
+                &doc.rel,
+                None,
+                format!("another file also becomes {}; written as {dest}", doc.dest),
+                "",
+            );
+            doc.dest = dest;
+        }
+        taken.insert(doc.dest.clone());
+    }
+}
+
+fn first_choice(doc: &Doc, posts: &str) -> String {
+    let stem = |rel: &str| rel.rsplit_once('.').map_or(rel, |(s, _)| s).to_string();
+    match &doc.kind {
+        Kind::Post { .. } | Kind::Draft { .. } => {
+            let folder = if doc.is_post() { "_posts/" } else { "_drafts/" };
+            let rel = doc.rel.replacen(folder, "", 1);
+            format!("content/{posts}/{}.md", stem(&rel))
+        }
+        Kind::Document { collection, .. } => {
+            let rel = doc.rel.replacen(&format!("_{collection}/"), "", 1);
+            format!("content/{collection}/{}.md", stem(&rel))
+        }
+        Kind::Page if stem(&doc.rel) == "index" => "content/_index.md".into(),
+        Kind::Page | Kind::Static => format!("content/{}.md", stem(&doc.rel)),
+    }
+}
+
+/// `docs/index.md` beside other pages of `docs/` is that section's
+/// `_index.md`: as a page bundle it would take the section's own URL.
+fn index_pages_with_siblings(docs: &mut [Doc]) {
+    let dirs: BTreeSet<String> = docs
+        .iter()
+        .filter(|d| !d.dest.ends_with("/index.md"))
+        .filter_map(|d| d.dest.rsplit_once('/').map(|(dir, _)| dir.to_string()))
+        .collect();
+    for doc in docs.iter_mut() {
+        if let Some(dir) = doc.dest.strip_suffix("/index.md")
+            && dirs.contains(dir)
+        {
+            doc.dest = format!("{dir}/_index.md");
+        }
+    }
+}
+
+/// The link target of a document.
+pub fn target(doc: &Doc) -> Target {
+    Target {
+        content: format!("@/{}", doc.dest.trim_start_matches("content/")),
+        url: doc.url.clone().unwrap_or_default(),
+    }
+}
+
+/// `{% post_url NAME %}`: a post by its file name without extension, with
+/// the folders below `_posts/` when given (`/sub/2019-03-02-x`).
+pub fn find_post<'a>(docs: &'a [Doc], name: &str) -> Option<&'a Doc> {
+    let name = name
+        .trim()
+        .trim_matches('"')
+        .trim_matches('\'')
+        .trim_start_matches('/');
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let mut found = docs.iter().filter(|d| d.is_post() && d.basename == last);
+    let first = found.next()?;
+    if !name.contains('/') {
+        return Some(first);
+    }
+    std::iter::once(first).chain(found).find(|d| {
+        d.rel
+            .rsplit_once('.')
+            .is_some_and(|(stem, _)| stem.ends_with(name))
+    })
+}
+
+/// `{% link PATH %}`: a document by its path in the site.
+pub fn find_link<'a>(docs: &'a [Doc], path: &str) -> Option<&'a Doc> {
+    let path = path
+        .trim()
+        .trim_matches('"')
+        .trim_matches('\'')
+        .trim_start_matches('/');
+    docs.iter().find(|d| d.rel == path)
+}
