@@ -110,7 +110,7 @@ const USED: &[&str] = &[
     "future",
     "highlighter",
     "markdown",
-    "collections_dir",
+    "jekyll-archives",
     "limit_posts",
     "unpublished",
 ];
@@ -128,7 +128,7 @@ const BUILD_ONLY: &[&str] = &[
     "data_dir",
     "plugins_dir",
     "whitelist",
-    "jekyll-archives",
+    "collections_dir",
     "webrick",
     "show_dir_listing",
     "disable_disk_cache",

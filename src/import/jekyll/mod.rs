@@ -8,6 +8,7 @@
 //! same paths. Every page keeps Jekyll's URL through `path`; old pagination
 //! pages and jekyll-feed's feed are redirected or aliased.
 
+mod archives;
 mod config;
 mod convert;
 mod dates;
@@ -60,7 +61,7 @@ pub fn read(src: &Path) -> Result<Plan> {
             plan.pages.push(page);
         }
     }
-    pagination_aliases(&docs, &settings, &mut plan.pages);
+    listing_aliases(&docs, &settings, &mut plan.pages, &mut report);
     if let Some(feed) = settings.feed_path.as_ref().filter(|f| *f != "/atom.xml") {
         plan.config.build.feed_aliases.push(feed.clone());
     }
@@ -121,7 +122,9 @@ fn note_site(settings: &Settings, report: &mut Report) {
                 ),
                 "",
             ),
-            "jekyll-paginate" | "jekyll-sitemap" | "jekyll-redirect-from" => continue,
+            "jekyll-paginate" | "jekyll-sitemap" | "jekyll-redirect-from" | "jekyll-archives" => {
+                continue;
+            }
             "jekyll-seo-tag" => (
                 "jekyll-seo-tag: the default theme writes its own title and description tags"
                     .into(),
@@ -147,56 +150,50 @@ fn note_site(settings: &Settings, report: &mut Report) {
     }
 }
 
-/// jekyll-paginate's pages `/page2/`, `/page3/`… redirect to the page that
-/// paginated them (the home page, or the `index.html` of paginate_path's
-/// folder): ssg's own pagers live at `/page/2/`.
-fn pagination_aliases(docs: &[Doc], settings: &Settings, pages: &mut Vec<NewPage>) {
-    let Some(per_page) = settings.paginate.filter(|n| *n > 0) else {
-        return;
-    };
-    if !settings.has_plugin("jekyll-paginate") {
-        return;
+/// Old listing pages (pagers, archives) as aliases: of the paginated page
+/// for its pagers, of the home page for archives.
+fn listing_aliases(
+    docs: &[Doc],
+    settings: &Settings,
+    pages: &mut Vec<NewPage>,
+    report: &mut Report,
+) {
+    if let Some((source, aliases)) = archives::pagers(docs, settings) {
+        let dest = docs
+            .iter()
+            .find(|d| d.rel == source)
+            .map(|d| d.dest.clone())
+            .unwrap_or_default();
+        add_aliases(pages, &dest, &source, aliases);
     }
-    let path = format!("/{}", settings.paginate_path.trim_start_matches('/'));
-    // Ruby's File.dirname: a trailing `/` does not make a folder.
-    let dir = path
-        .trim_end_matches('/')
-        .rsplit_once('/')
-        .map_or("", |(d, _)| d)
-        .trim_matches('/');
-    let template = if dir.is_empty() {
-        "index.html".to_string()
-    } else {
-        format!("{dir}/index.html")
-    };
-    let Some(index) = docs
-        .iter()
-        .find(|d| d.rel == template && d.kind == Kind::Page)
-    else {
-        return;
-    };
-    let posts = docs
-        .iter()
-        .filter(|d| d.is_post() && !d.data.get("published").is_some_and(|v| v == false))
-        .filter(|d| !d.data.get("hidden").is_some_and(|v| v == true))
-        .count();
-    let total = posts.div_ceil(per_page);
-    let aliases: Vec<String> = (2..=total)
-        .map(|n| {
-            format!(
-                "{}/",
-                path.replace(":num", &n.to_string()).trim_end_matches('/')
-            )
-        })
-        .collect();
+    let archived = archives::archive_pages(docs, settings);
+    if !archived.is_empty() {
+        report.note(
+            config::CONFIG_NAME,
+            None,
+            format!("jekyll-archives: its {} tag, category and date pages redirect to the home page; ssg's tag pages are /tags/SLUG/", archived.len()),
+            "",
+        );
+        let source = docs
+            .iter()
+            .find(|d| d.dest == HOME)
+            .map_or(config::CONFIG_NAME.to_string(), |d| d.rel.clone());
+        add_aliases(pages, HOME, &source, archived);
+    }
+}
+
+const HOME: &str = "content/_index.md";
+
+/// Adds aliases to the page written at `dest`, made if there is none.
+fn add_aliases(pages: &mut Vec<NewPage>, dest: &str, source: &str, aliases: Vec<String>) {
     if aliases.is_empty() {
         return;
     }
-    match pages.iter_mut().find(|p| p.dest == index.dest) {
+    match pages.iter_mut().find(|p| p.dest == dest) {
         Some(page) => page.front_matter.aliases.extend(aliases),
         None => pages.push(NewPage {
-            source: index.rel.clone().into(),
-            dest: "content/_index.md".into(),
+            source: source.into(),
+            dest: dest.to_string(),
             front_matter: NewFrontMatter {
                 aliases,
                 ..Default::default()

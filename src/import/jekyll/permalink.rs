@@ -154,6 +154,16 @@ pub fn expand_page(template: &str, dir: &str, basename: &str, output_ext: &str) 
     sanitize(&url)
 }
 
+/// A template with named values only (Jekyll's `generate_url_from_hash`,
+/// as plugins' pages use it): each `:key` given is replaced, the rest stays.
+pub fn expand_hash(template: &str, values: &[(&str, &str)]) -> String {
+    let mut url = template.to_string();
+    for (key, value) in values {
+        url = url.replace(&format!(":{key}"), value);
+    }
+    sanitize(&url)
+}
+
 /// `/` first, `..` and `./` out, runs of `/` as one.
 fn sanitize(url: &str) -> String {
     let url = format!("/{url}").replace("..", "/").replace("./", "");
@@ -308,6 +318,14 @@ mod tests {
         assert_eq!(expand_page("/:path/", "/docs/", "index", ".html"), "/docs/");
         assert_eq!(output_path("/about", ".html"), "/about.html");
         assert_eq!(output_path("/about/", ".html"), "/about/");
+        assert_eq!(
+            expand_hash("/tag/:name/", &[("name", "rust")]),
+            "/tag/rust/"
+        );
+        assert_eq!(
+            expand_hash("/:year/:month/", &[("year", "2019"), ("month", "03")]),
+            "/2019/03/"
+        );
     }
 
     #[test]
