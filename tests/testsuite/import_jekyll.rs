@@ -15,14 +15,20 @@ use std::process::Command;
 use crate::harness::{Run, run_in, snapshot};
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/jekyll")
+    fixture_named("jekyll")
+}
+
+fn fixture_named(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
 }
 
 /// Builds a copy of the fixture with Jekyll (it may write caches into its
 /// source) and returns the output folder.
-fn jekyll_build(work: &Path) -> PathBuf {
+fn jekyll_build(fixture: &Path, work: &Path) -> PathBuf {
     let src = work.join("jekyll-src");
-    copy_tree(&fixture(), &src);
+    copy_tree(fixture, &src);
     let out = work.join("jekyll-out");
     let run = Command::new("jekyll")
         .args(["build", "--disable-disk-cache", "--quiet", "-s"])
@@ -67,6 +73,7 @@ fn title(html: &str) -> String {
     let text = html[start..end]
         .replace("&amp;", "&")
         .replace("&#x27;", "'")
+        .replace("&#39;", "'")
         .replace("&quot;", "\"");
     let text = text.split(" | ").next().unwrap_or("");
     text.split(" · ").next().unwrap_or("").trim().to_string()
@@ -91,15 +98,18 @@ fn jekyll_urls(out: &Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn every_jekyll_url_answers_in_the_imported_site() {
+/// Builds `fixture` with Jekyll and the import of it with ssg, checks that
+/// every page and feed Jekyll wrote answers in ssg's output — as the same
+/// page (same title), or as a redirect to a page that exists — and that
+/// `ssg check` finds no broken link. Returns Jekyll's URLs, and how many
+/// were the same page and how many redirects.
+fn oracle(fixture: &Path, base_url: &str) -> (Vec<String>, usize, usize) {
     let work = tempfile::tempdir().unwrap();
-    let jekyll_out = jekyll_build(work.path());
+    let jekyll_out = jekyll_build(fixture, work.path());
     let dest = work.path().join("imported");
-    import(&fixture(), &dest).success();
+    import(fixture, &dest).success();
     run_in(&dest, &["build"]).success();
     let public = dest.join("public");
-    let base_url = "https://blog.example.org";
 
     let urls = jekyll_urls(&jekyll_out);
     let mut pages = 0;
@@ -135,19 +145,55 @@ fn every_jekyll_url_answers_in_the_imported_site() {
         }
         pages += 1;
     }
-    // 11 posts, 6 pages, the recipe, the home page, 404 and the feed; as
-    // redirects: the home page's 3 pagers, a renamed post's 2 old URLs, and
-    // jekyll-archives' 5 tag, 4 category and 1 year pages.
-    assert_eq!(urls.len(), 35, "Jekyll's output changed: {urls:#?}");
-    assert_eq!((pages, redirects), (20, 15), "{urls:#?}");
-
     let check = run_in(&dest, &["check"]);
     check.success();
+    (urls, pages, redirects)
+}
+
+#[test]
+fn every_jekyll_url_answers_in_the_imported_site() {
+    let (urls, pages, redirects) = oracle(&fixture(), "https://blog.example.org");
+    // 12 posts, 6 pages, the recipe, the home page, 404 and the feed; as
+    // redirects: the home page's 3 pagers, a renamed post's 2 old URLs, and
+    // jekyll-archives' 5 tag, 4 category and 1 year pages.
+    assert_eq!(urls.len(), 36, "Jekyll's output changed: {urls:#?}");
+    assert_eq!((pages, redirects), (21, 15), "{urls:#?}");
+}
+
+#[test]
+fn a_custom_site_permalink_a_base_path_and_a_paginated_blog_page_keep_their_urls() {
+    let (urls, pages, redirects) =
+        oracle(&fixture_named("jekyll-pretty"), "https://example.net/notes");
+    for url in [
+        "misc/2020/leap-day/index.html",
+        "2021/new-years-eve/index.html",
+        "about/index.html",
+        "index.xml",
+    ] {
+        assert!(
+            urls.iter().any(|u| u == url),
+            "Jekyll did not write {url}: {urls:#?}"
+        );
+    }
+    // 5 posts, the about and blog pages, the feed; the blog's 2 pagers.
+    assert_eq!((urls.len(), pages, redirects), (10, 8, 2), "{urls:#?}");
+
+    // The paginated blog page became the posts' section, listed by ssg.
+    let work = tempfile::tempdir().unwrap();
+    let dest = work.path().join("imported");
+    let run = import(&fixture_named("jekyll-pretty"), &dest);
     assert!(
-        check.stdout.contains("0 broken") || !check.stdout.contains("broken link:"),
+        run.stderr
+            .contains("blog/index.html:5: its Liquid list of paginator.posts is not imported"),
         "{}",
-        check.stdout
+        run.stderr
     );
+    let blog = fs::read_to_string(dest.join("content/blog/_index.md")).unwrap();
+    assert!(
+        blog.contains("aliases = [\"/blog/page2/\", \"/blog/page3/\"]"),
+        "{blog}"
+    );
+    assert!(dest.join("content/blog/2020-02-29-leap-day.md").is_file());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::config::Settings;
-use super::document::{Doc, Format};
+use super::document::{Doc, Format, split_dated_name};
 use super::front_matter::{is_false, scalar, word_list};
 use super::liquid::{self, Context};
 use super::permalink;
@@ -84,7 +84,7 @@ pub fn page(doc: &Doc, site: &Site, report: &mut Report) -> Option<NewPage> {
             "",
         );
     }
-    if doc.format == Format::Html && !doc.body.trim().is_empty() {
+    if doc.format == Format::Html && !doc.body.trim().is_empty() && !lists_posts(doc) {
         report.note(
             &doc.rel,
             Some(1),
@@ -106,7 +106,11 @@ fn front_matter(doc: &Doc, report: &mut Report) -> NewFrontMatter {
     let data = &doc.data;
     let get = |k: &str| data.get(k).and_then(scalar);
     let mut fm = NewFrontMatter {
-        title: get("title").or_else(|| doc.is_post().then(|| permalink::titleize(&doc.slug))),
+        // Jekyll titles an untitled post from its file name, not its `slug`.
+        title: get("title").or_else(|| {
+            let (_, name_slug) = split_dated_name(&doc.basename)?;
+            doc.is_post().then(|| permalink::titleize(&name_slug))
+        }),
         date: doc.date.as_ref().map(|d| d.to_ssg()),
         updated: ["last_modified_at", "updated", "modified"]
             .iter()
@@ -173,6 +177,13 @@ fn extra(data: &Map<String, Value>) -> Map<String, Value> {
         .collect()
 }
 
+/// A section page (the paginated blog page, or the home page) whose body
+/// is the Liquid loop over the posts that ssg's listing replaces.
+fn lists_posts(doc: &Doc) -> bool {
+    (doc.dest.ends_with("/_index.md") || doc.dest == "content/_index.md")
+        && doc.body.contains("paginator.")
+}
+
 /// The body: Liquid converted, the excerpt separator as `<!-- more -->`.
 fn body(doc: &Doc, site: &Site, report: &mut Report) -> String {
     let post = |name: &str| place::find_post(site.docs, name).map(place::target);
@@ -184,6 +195,15 @@ fn body(doc: &Doc, site: &Site, report: &mut Report) -> String {
         post: &post,
         link: &link,
     };
+    if lists_posts(doc) {
+        report.note(
+            &doc.rel,
+            Some(doc.body_line),
+            "its Liquid list of paginator.posts is not imported: ssg lists the section's posts itself",
+            "put any text to keep above the list back by hand",
+        );
+        return String::new();
+    }
     let (mut body, issues) = liquid::convert(&doc.body, &cx);
     for issue in issues {
         let line = doc.body_line + doc.body[..issue.offset].matches('\n').count();

@@ -148,7 +148,7 @@ fn block_tag(
                     format!("{{% {name} %}} without {{% end{name} %}}"),
                     "close the block",
                 ));
-                out.push_str(tag.text(body));
+                leave(out, tag.text(body));
                 return tag.end;
             };
             let inner = &body[tag.end..inner_end];
@@ -179,7 +179,7 @@ fn block_tag(
                         format!("{{% {name} {arg} %}}: no such page in the site"),
                         "fix the link",
                     ));
-                    out.push_str(tag.text(body));
+                    leave(out, tag.text(body));
                 }
             }
             tag.end
@@ -198,7 +198,7 @@ fn block_tag(
                     action,
                 ));
             }
-            out.push_str(tag.text(body));
+            leave(out, tag.text(body));
             tag.end
         }
     }
@@ -216,6 +216,29 @@ fn find_end(body: &str, from: usize, end: &str) -> Option<(usize, usize)> {
         pos = at + 2;
     }
     None
+}
+
+/// Leaves a construct as it was, visible. Where it would be a link's
+/// target it is taken out of the link, so the page shows it as text and
+/// `ssg check` does not report a link to `{{ … }}`: a Markdown link's `](`
+/// becomes `]\(` (shown as written), an HTML tag's `<` becomes `&lt;`.
+fn leave(out: &mut String, text: &str) {
+    let destination = out
+        .rfind("](")
+        .filter(|at| !out[at + 2..].contains([')', ' ', '\n']));
+    if let Some(at) = destination {
+        out.insert(at + 1, '\\');
+    } else if let Some(at) = open_tag(out) {
+        out.replace_range(at..at + 1, "&lt;");
+    }
+    out.push_str(text);
+}
+
+/// Where the HTML tag still open at the end of `out` starts.
+fn open_tag(out: &str) -> Option<usize> {
+    let at = out.rfind('<')?;
+    let opens_tag = out[at + 1..].starts_with(|c: char| c.is_ascii_alphabetic());
+    (opens_tag && !out[at..].contains('>')).then_some(at)
 }
 
 fn in_markdown_link(out: &str) -> bool {
@@ -296,7 +319,7 @@ fn output_tag(
                 format!("Liquid output {{{{ {} }}}} not converted", tag.inner),
                 "rewrite it by hand; it is shown as text",
             ));
-            out.push_str(tag.text(body));
+            leave(out, tag.text(body));
             end = tag.end;
         }
     }
@@ -380,7 +403,7 @@ mod tests {
             "[a](@/posts/2019-03-02-welcome.md) <a href=\"/2019/03/02/welcome.html\">"
         );
         let (out, issues) = run("[b]({% post_url 2001-01-01-gone %})");
-        assert_eq!(out, "[b]({% post_url 2001-01-01-gone %})");
+        assert_eq!(out, "[b]\\({% post_url 2001-01-01-gone %})");
         assert!(issues[0].message.contains("no such page"));
     }
 
@@ -394,6 +417,17 @@ mod tests {
             "https://example.org/blog/x /a.png https://example.org/blog/b Hello — My blog by Ada"
         );
         assert!(issues.is_empty());
+    }
+
+    #[test]
+    fn what_is_left_is_no_link() {
+        let (out, _) = run(
+            "<li><a href=\"{{ post.url | relative_url }}\">{{ post.title }}</a></li> [x]({{ page.nope }})",
+        );
+        assert_eq!(
+            out,
+            "<li>&lt;a href=\"{{ post.url | relative_url }}\">{{ post.title }}</a></li> [x]\\({{ page.nope }})"
+        );
     }
 
     #[test]

@@ -49,7 +49,12 @@ pub fn read(src: &Path) -> Result<Plan> {
             docs.push(doc);
         }
     }
-    place::place(&mut docs, &mut report);
+    let pagers = archives::pagers(&docs, &settings);
+    place::place(
+        &mut docs,
+        pagers.as_ref().map(|(rel, _)| rel.as_str()),
+        &mut report,
+    );
     let base_url = plan.config.base_url.clone();
     let site = convert::Site {
         settings: &settings,
@@ -61,7 +66,7 @@ pub fn read(src: &Path) -> Result<Plan> {
             plan.pages.push(page);
         }
     }
-    listing_aliases(&docs, &settings, &mut plan.pages, &mut report);
+    listing_aliases(&docs, &settings, pagers, &mut plan.pages, &mut report);
     if let Some(feed) = settings.feed_path.as_ref().filter(|f| *f != "/atom.xml") {
         plan.config.build.feed_aliases.push(feed.clone());
     }
@@ -155,10 +160,11 @@ fn note_site(settings: &Settings, report: &mut Report) {
 fn listing_aliases(
     docs: &[Doc],
     settings: &Settings,
+    pagers: Option<(String, Vec<String>)>,
     pages: &mut Vec<NewPage>,
     report: &mut Report,
 ) {
-    if let Some((source, aliases)) = archives::pagers(docs, settings) {
+    if let Some((source, aliases)) = pagers {
         let dest = docs
             .iter()
             .find(|d| d.rel == source)

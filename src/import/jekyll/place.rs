@@ -14,20 +14,36 @@ use crate::import::Report;
 /// Names tried for the posts section, first one no page uses.
 const POSTS_SECTIONS: &[&str] = &["posts", "blog", "articles", "jekyll-posts"];
 
-/// Sets every document's `dest`, unique.
-pub fn place(docs: &mut [Doc], report: &mut Report) {
+/// Sets every document's `dest`, unique. `blog_page` is the page
+/// jekyll-paginate lists the posts on, when it is a folder's `index.html`
+/// (`blog/index.html`): that folder becomes the posts section, and the page
+/// its `_index.md`, so ssg's section listing replaces the Liquid one.
+pub fn place(docs: &mut [Doc], blog_page: Option<&str>, report: &mut Report) {
+    let blog_dir = blog_page
+        .and_then(|rel| rel.strip_suffix("/index.html"))
+        .filter(|dir| !dir.contains('/'));
     let page_dirs: BTreeSet<String> = docs
         .iter()
-        .filter(|d| d.kind == Kind::Page)
+        .filter(|d| d.kind == Kind::Page && Some(d.rel.as_str()) != blog_page)
         .filter_map(|d| d.rel.split_once('/').map(|(top, _)| top.to_string()))
         .collect();
-    let posts = POSTS_SECTIONS
-        .iter()
-        .find(|s| !page_dirs.contains(**s))
-        .copied()
-        .unwrap_or("jekyll-posts");
+    let posts = blog_dir
+        .filter(|dir| crate::slug::slugify(dir) == *dir)
+        .or_else(|| {
+            POSTS_SECTIONS
+                .iter()
+                .find(|s| !page_dirs.contains(**s))
+                .copied()
+        })
+        .unwrap_or("jekyll-posts")
+        .to_string();
+    let posts = posts.as_str();
     for doc in docs.iter_mut() {
-        doc.dest = first_choice(doc, posts);
+        doc.dest = if Some(doc.rel.as_str()) == blog_page && blog_dir == Some(posts) {
+            format!("content/{posts}/_index.md")
+        } else {
+            first_choice(doc, posts)
+        };
     }
     index_pages_with_siblings(docs);
     let mut taken = BTreeSet::new();
