@@ -141,8 +141,25 @@ const BUILD_ONLY: &[&str] = &[
 /// defaults used) into the new config and the import's settings.
 pub fn read(src: &Path, report: &mut Report) -> (Config, Settings) {
     let path = src.join(CONFIG_NAME);
-    let text = std::fs::read_to_string(&path).unwrap_or_default();
-    let site = match crate::content::front_matter::yaml_to_json(&text) {
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if path.exists() => {
+            report.note(
+                CONFIG_NAME,
+                None,
+                format!("cannot read: {e}; Jekyll's defaults are used"),
+                "check its permissions",
+            );
+            String::new()
+        }
+        Err(_) => String::new(),
+    };
+    parse(&text, report)
+}
+
+/// The config from `_config.yml`'s text.
+pub fn parse(text: &str, report: &mut Report) -> (Config, Settings) {
+    let site = match crate::content::front_matter::yaml_to_json(text) {
         Ok(Value::Object(map)) => map,
         Ok(_) => Map::new(),
         Err((line, message)) => {
@@ -155,8 +172,8 @@ pub fn read(src: &Path, report: &mut Report) -> (Config, Settings) {
             Map::new()
         }
     };
-    let settings = settings(&site, &text, report);
-    let config = new_config(&site, &text, &settings, report);
+    let settings = settings(&site, text, report);
+    let config = new_config(&site, text, &settings, report);
     (config, settings)
 }
 
@@ -206,7 +223,10 @@ fn settings(site: &Map<String, Value>, text: &str, report: &mut Report) -> Setti
         posts_permalink,
         defaults: defaults(site.get("defaults")),
         exclude: site.get("exclude").map(word_list).unwrap_or_default(),
-        include: site.get("include").map(word_list).unwrap_or_default(),
+        // Jekyll's default `include`, replaced by the site's own.
+        include: site
+            .get("include")
+            .map_or_else(|| vec![".htaccess".into()], word_list),
         plugins,
         feed_path,
         baseurl: get("baseurl")

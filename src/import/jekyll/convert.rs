@@ -219,3 +219,132 @@ fn body(doc: &Doc, site: &Site, report: &mut Report) -> String {
     }
     body
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::jekyll::{config, document, place, walk::Entry};
+
+    const CONFIG: &str = "title: T\nurl: https://example.org\ntimezone: America/New_York\nexcerpt_separator: <!--more-->\n";
+
+    /// Converts `files` (path, text) of a site with `CONFIG`.
+    fn convert(files: &[(&str, Kind, &str)]) -> (Vec<NewPage>, Report) {
+        let mut report = Report::default();
+        let (cfg, settings) = config::parse(CONFIG, &mut report);
+        let mut docs: Vec<Doc> = files
+            .iter()
+            .filter_map(|(rel, kind, text)| {
+                let entry = Entry {
+                    rel: rel.to_string(),
+                    kind: kind.clone(),
+                };
+                document::from_text(&entry, text.to_string(), &settings, &mut report)
+            })
+            .collect();
+        place::place(&mut docs, None, &mut report);
+        let site = Site {
+            settings: &settings,
+            base_url: &cfg.base_url,
+            docs: &docs,
+        };
+        let pages = docs
+            .iter()
+            .filter_map(|d| page(d, &site, &mut report))
+            .collect();
+        (pages, report)
+    }
+
+    fn post(categories: &[&str]) -> Kind {
+        Kind::Post {
+            categories: categories.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn post_front_matter_maps_to_ssg_keys() {
+        let text = "---\ntitle: Hello\ndate: 2019-03-02 23:30:00 -0800\ncategories: Web\ncategory: Misc\ntags: rust web\nlayout: post\npermalink: /:categories/:title/\nexcerpt: Short.\nredirect_from: old/hello.html\nlast_modified_at: 2019-04-01\nauthor: Ada\n---\nBody\n";
+        let (pages, report) =
+            convert(&[("blog/_posts/2019-03-02-hello.md", post(&["blog"]), text)]);
+        let fm = &pages[0].front_matter;
+        assert_eq!(pages[0].dest, "content/posts/blog/2019-03-02-hello.md");
+        assert_eq!(fm.title.as_deref(), Some("Hello"));
+        assert_eq!(fm.date.as_deref(), Some("2019-03-03T02:30:00-05:00"));
+        assert_eq!(fm.updated.as_deref(), Some("2019-04-01"));
+        assert_eq!(fm.tags, ["blog", "Web", "Misc", "rust", "web"]);
+        assert_eq!(fm.path.as_deref(), Some("/blog/web/misc/hello/"));
+        assert_eq!(fm.summary.as_deref(), Some("Short."));
+        assert_eq!(fm.aliases, ["/old/hello.html"]);
+        assert_eq!(fm.extra.keys().collect::<Vec<_>>(), ["author"]);
+        assert!(!fm.draft);
+        let notes: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(notes, ["categories blog, Web, Misc became tags"]);
+    }
+
+    #[test]
+    fn drafts_unpublished_and_separators() {
+        let (pages, _) = convert(&[
+            (
+                "_drafts/idea.md",
+                Kind::Draft { categories: vec![] },
+                "---\ntitle: Idea\n---\nA\n",
+            ),
+            (
+                "_posts/2020-01-01-no.md",
+                post(&[]),
+                "---\npublished: false\n---\nIntro\n<!--more-->\nRest\n",
+            ),
+        ]);
+        assert!(pages[0].front_matter.draft && pages[0].front_matter.path.is_none());
+        let no = &pages[1];
+        assert!(no.front_matter.draft);
+        assert_eq!(no.front_matter.title.as_deref(), Some("No"));
+        assert_eq!(no.body, "Intro\n<!-- more -->\nRest\n");
+    }
+
+    #[test]
+    fn pages_keep_their_urls_and_ssg_owned_ones_are_left_out() {
+        let (pages, report) = convert(&[
+            (
+                "about.md",
+                Kind::Page,
+                "---\ntitle: About\nlayout: fancy\n---\nHi\n",
+            ),
+            ("docs/index.md", Kind::Page, "---\ntitle: Docs\n---\n"),
+            (
+                "docs/intro.md",
+                Kind::Page,
+                "---\ntitle: Intro\npermalink: /start\n---\n",
+            ),
+            (
+                "404.md",
+                Kind::Page,
+                "---\npermalink: /404.html\n---\nGone\n",
+            ),
+        ]);
+        let dests: Vec<(&str, Option<&str>)> = pages
+            .iter()
+            .map(|p| (p.dest.as_str(), p.front_matter.path.as_deref()))
+            .collect();
+        assert_eq!(
+            dests,
+            [
+                ("content/about.md", Some("/about.html")),
+                ("content/docs/_index.md", None),
+                ("content/docs/intro.md", Some("/start.html")),
+            ]
+        );
+        let text = Report {
+            findings: report.findings.clone(),
+            ..Default::default()
+        }
+        .text();
+        assert!(
+            text.contains("about.md:3: layout `fancy` dropped"),
+            "{text}"
+        );
+        assert!(
+            text.contains("404.md:1: ssg writes /404.html itself"),
+            "{text}"
+        );
+    }
+}

@@ -61,8 +61,8 @@ pub fn load(
     report: &mut Report,
 ) -> Option<Doc> {
     let rel = entry.rel.as_str();
-    let text = match std::fs::read_to_string(src.join(rel)) {
-        Ok(text) => text,
+    match std::fs::read_to_string(src.join(rel)) {
+        Ok(text) => from_text(entry, text, settings, report),
         Err(e) => {
             report.note(
                 rel,
@@ -70,9 +70,20 @@ pub fn load(
                 format!("cannot read: {e}"),
                 "check the file; it was not imported",
             );
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// A rendered file from its text; `None` (with a note) when its front
+/// matter is broken or Jekyll would skip it.
+pub fn from_text(
+    entry: &Entry,
+    text: String,
+    settings: &Settings,
+    report: &mut Report,
+) -> Option<Doc> {
+    let rel = entry.rel.as_str();
     let split = match front_matter::split(&text) {
         Ok(split) => split,
         Err((line, message)) => {

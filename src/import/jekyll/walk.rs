@@ -211,3 +211,50 @@ fn note_skipped(skipped: &[String], report: &mut Report) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(config: &str) -> Settings {
+        super::super::config::parse(config, &mut Report::default()).1
+    }
+
+    #[test]
+    fn entry_filter_follows_jekyll() {
+        let s = settings(
+            "exclude: [scripts/, '*.gemspec']\ninclude: [_redirects]\ncollections: [recipes]\n",
+        );
+        for kept in [
+            "_posts",
+            "cat/_posts",
+            "_drafts",
+            "_recipes",
+            "_redirects",
+            "assets/a.png",
+            "about.md",
+        ] {
+            assert!(keeps(kept, &s), "{kept}");
+        }
+        for skipped in [
+            "_layouts",
+            "_site",
+            ".git",
+            "#x#",
+            "x~",
+            "scripts",
+            "scripts/a.sh",
+            "my.gemspec",
+            "Gemfile",
+            "node_modules",
+            ".htaccess",
+            "assets/_private",
+        ] {
+            assert!(!keeps(skipped, &s), "{skipped}");
+        }
+        assert!(
+            keeps(".htaccess", &settings("title: x\n")),
+            "Jekyll includes .htaccess by default"
+        );
+    }
+}
