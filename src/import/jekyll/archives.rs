@@ -15,10 +15,9 @@ use super::front_matter::{scalar, word_list};
 use super::permalink::{self, Mode, slugify};
 use super::walk::Kind;
 
-/// The posts Jekyll lists: published ones.
+/// The posts Jekyll lists.
 fn listed(docs: &[Doc]) -> impl Iterator<Item = &Doc> {
-    docs.iter()
-        .filter(|d| d.is_post() && !d.data.get("published").is_some_and(|v| v == false))
+    docs.iter().filter(|d| d.is_listed_post())
 }
 
 /// jekyll-paginate's pager URLs past the first, and the source file of the

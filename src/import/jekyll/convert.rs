@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::config::Settings;
 use super::document::{Doc, Format, split_dated_name};
 use super::front_matter::{is_false, scalar, word_list};
-use super::liquid::{self, Context};
+use super::liquid::{self, Context, Target};
 use super::permalink;
 use super::place;
 use super::walk::Kind;
@@ -49,10 +49,29 @@ pub struct Site<'a> {
     pub settings: &'a Settings,
     pub base_url: &'a str,
     pub docs: &'a [Doc],
+    /// Files copied as they are, relative to the site: `{% link %}` names them too.
+    pub statics: &'a [String],
+}
+
+/// A feed written by hand (an `.xml` page with `<feed` or `<rss`): ssg's
+/// own Atom feed is written at its URL instead.
+pub fn hand_written_feed(doc: &Doc) -> Option<&str> {
+    let xml = doc.format == Format::Other("xml".into());
+    let feed = doc.body.contains("<feed") || doc.body.contains("<rss");
+    doc.url.as_deref().filter(|_| xml && feed)
 }
 
 /// The new page for `doc`, or `None` (noted) when it has no ssg form.
 pub fn page(doc: &Doc, site: &Site, report: &mut Report) -> Option<NewPage> {
+    if let Some(url) = hand_written_feed(doc) {
+        report.note(
+            &doc.rel,
+            Some(1),
+            format!("a feed written in Liquid: ssg's Atom feed is also written at {url} instead"),
+            "",
+        );
+        return None;
+    }
     if let Format::Other(ext) = &doc.format {
         let action = if matches!(ext.as_str(), "scss" | "sass") {
             "compile it and put the CSS in static/"
@@ -119,7 +138,8 @@ fn front_matter(doc: &Doc, report: &mut Report) -> NewFrontMatter {
         draft: matches!(
             doc.kind,
             Kind::Draft { .. } | Kind::Document { output: false, .. }
-        ) || data.get("published").is_some_and(is_false),
+        ) || data.get("published").is_some_and(is_false)
+            || future(doc, report),
         aliases: data
             .get("redirect_from")
             .map(word_list)
@@ -169,6 +189,21 @@ fn front_matter(doc: &Doc, report: &mut Report) -> NewFrontMatter {
     fm
 }
 
+/// A post dated after the import: Jekyll leaves it out (unless `future:
+/// true`) until it is due, so it comes in as a draft.
+fn future(doc: &Doc, report: &mut Report) -> bool {
+    let future = doc.is_future_post();
+    if future {
+        report.note(
+            &doc.rel,
+            doc.line_of("date"),
+            "dated in the future: Jekyll does not publish it yet; imported as a draft",
+            "remove `draft` when it is due",
+        );
+    }
+    future
+}
+
 /// Front matter keys that are not mapped, kept under `extra`.
 fn extra(data: &Map<String, Value>) -> Map<String, Value> {
     data.iter()
@@ -187,7 +222,19 @@ fn lists_posts(doc: &Doc) -> bool {
 /// The body: Liquid converted, the excerpt separator as `<!-- more -->`.
 fn body(doc: &Doc, site: &Site, report: &mut Report) -> String {
     let post = |name: &str| place::find_post(site.docs, name).map(place::target);
-    let link = |path: &str| place::find_link(site.docs, path).map(place::target);
+    let link = |path: &str| {
+        let found = place::find_link(site.docs, path).map(place::target);
+        let path = path
+            .trim()
+            .trim_matches(['"', '\''])
+            .trim_start_matches('/');
+        found.or_else(|| {
+            site.statics.iter().any(|s| s == path).then(|| Target {
+                content: format!("/{path}"),
+                url: format!("/{path}"),
+            })
+        })
+    };
     let cx = Context {
         site: &site.settings.site,
         page: &doc.data,
@@ -246,6 +293,7 @@ mod tests {
             settings: &settings,
             base_url: &cfg.base_url,
             docs: &docs,
+            statics: &[],
         };
         let pages = docs
             .iter()

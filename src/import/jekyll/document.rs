@@ -51,6 +51,25 @@ impl Doc {
     pub fn is_post(&self) -> bool {
         matches!(self.kind, Kind::Post { .. })
     }
+
+    /// A post dated after now, which Jekyll leaves out (`future: false`).
+    pub fn is_future_post(&self) -> bool {
+        let Some(date) = self.date.as_ref().filter(|_| self.is_post()) else {
+            return false;
+        };
+        let offset = chrono::Duration::seconds(i64::from(date.offset.local_minus_utc()));
+        date.local - offset > chrono::Utc::now().naive_utc()
+    }
+
+    /// A post Jekyll publishes: not `published: false`, not in the future.
+    pub fn is_listed_post(&self) -> bool {
+        self.is_post()
+            && !self
+                .data
+                .get("published")
+                .is_some_and(front_matter::is_false)
+            && !self.is_future_post()
+    }
 }
 
 /// Reads a rendered file; `None` (with a note) when it cannot be.

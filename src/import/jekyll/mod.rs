@@ -40,10 +40,12 @@ pub fn read(src: &Path) -> Result<Plan> {
     note_site(&settings, &mut report);
     let mut plan = Plan::new(config);
     let mut docs = Vec::new();
+    let mut statics = Vec::new();
     for entry in walk::scan(src, &settings, &mut report) {
         if entry.kind == Kind::Static {
             if let Some(copy) = static_copy(&entry.rel, &mut report) {
                 plan.copies.push(copy);
+                statics.push(entry.rel);
             }
         } else if let Some(doc) = document::load(src, &entry, &settings, &mut report) {
             docs.push(doc);
@@ -60,6 +62,7 @@ pub fn read(src: &Path) -> Result<Plan> {
         settings: &settings,
         base_url: &base_url,
         docs: &docs,
+        statics: &statics,
     };
     for doc in &docs {
         if let Some(page) = convert::page(doc, &site, &mut report) {
@@ -67,8 +70,12 @@ pub fn read(src: &Path) -> Result<Plan> {
         }
     }
     listing_aliases(&docs, &settings, pagers, &mut plan.pages, &mut report);
-    if let Some(feed) = settings.feed_path.as_ref().filter(|f| *f != "/atom.xml") {
-        plan.config.build.feed_aliases.push(feed.clone());
+    let feeds = settings.feed_path.iter().map(String::as_str);
+    let feeds = feeds.chain(docs.iter().filter_map(convert::hand_written_feed));
+    for feed in feeds.filter(|f| *f != "/atom.xml") {
+        if !plan.config.build.feed_aliases.iter().any(|a| a == feed) {
+            plan.config.build.feed_aliases.push(feed.to_string());
+        }
     }
     plan.pages.sort_by(|a, b| a.dest.cmp(&b.dest));
     plan.copies.sort();

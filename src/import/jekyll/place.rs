@@ -78,7 +78,9 @@ fn first_choice(doc: &Doc, posts: &str) -> String {
             let rel = doc.rel.replacen(&format!("_{collection}/"), "", 1);
             format!("content/{collection}/{}.md", stem(&rel))
         }
-        Kind::Page if stem(&doc.rel) == "index" => "content/_index.md".into(),
+        Kind::Page if stem(&doc.rel) == "index" || doc.url.as_deref() == Some("/") => {
+            "content/_index.md".into()
+        }
         Kind::Page | Kind::Static => format!("content/{}.md", stem(&doc.rel)),
     }
 }
