@@ -103,7 +103,18 @@ pub fn from_text(
     report: &mut Report,
 ) -> Option<Doc> {
     let rel = entry.rel.as_str();
+    let fenced = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .is_some_and(|l| l.trim_end() == "---");
     let split = match front_matter::split(&text) {
+        // A post may have no front matter at all.
+        _ if !fenced => front_matter::Split {
+            data: serde_json::Map::new(),
+            body: text.clone(),
+            body_line: 1,
+        },
         Ok(split) => split,
         Err((line, message)) => {
             report.note(

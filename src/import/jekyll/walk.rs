@@ -89,7 +89,7 @@ pub fn scan(src: &Path, settings: &Settings, report: &mut Report) -> Vec<Entry> 
         let rel = rel_of(src, entry.path());
         match classify(src, &rel, settings) {
             Ok(kind) => entries.push(Entry { rel, kind }),
-            Err(message) => report.note(rel, None, message, "check the file; it was not imported"),
+            Err((message, action)) => report.note(rel, None, message, action),
         }
     }
     note_skipped(&skipped, report);
@@ -142,26 +142,40 @@ fn is_content_dir(rel: &str, name: &str, settings: &Settings) -> bool {
         .is_some_and(|n| settings.collections.iter().any(|c| c.name == n))
 }
 
-fn classify(src: &Path, rel: &str, settings: &Settings) -> Result<Kind, String> {
+/// The file's kind, or why it is not imported and what to do.
+fn classify(src: &Path, rel: &str, settings: &Settings) -> Result<Kind, (String, &'static str)> {
     let parts: Vec<&str> = rel.split('/').collect();
-    let rendered = starts_with_fence(&src.join(rel))?;
+    let rendered = starts_with_fence(&src.join(rel))
+        .map_err(|e| (e, "check its permissions; it was not imported"))?;
     let above = |dir: &str| -> Option<Vec<String>> {
         let at = parts.iter().position(|p| *p == dir)?;
         Some(parts[..at].iter().map(|p| p.to_string()).collect())
     };
+    // In `_posts/` a dated name makes a post, front matter or not, and
+    // Jekyll skips anything else; in `_drafts/` any file with an extension
+    // is a draft (its `PostReader`).
+    let name = parts.last().copied().unwrap_or("");
+    let stem = name
+        .rsplit_once('.')
+        .map(|(stem, _)| stem)
+        .filter(|s| !s.is_empty());
     if let Some(categories) = above("_posts") {
-        return Ok(if rendered {
-            Kind::Post { categories }
-        } else {
-            Kind::Static
-        });
+        return match stem.and_then(super::document::split_dated_name) {
+            Some(_) => Ok(Kind::Post { categories }),
+            None => Err((
+                "in _posts/ but not named YYYY-MM-DD-title.EXT: Jekyll skips it".into(),
+                "rename it to import it",
+            )),
+        };
     }
     if let Some(categories) = above("_drafts") {
-        return Ok(if rendered {
-            Kind::Draft { categories }
-        } else {
-            Kind::Static
-        });
+        return match stem {
+            Some(_) => Ok(Kind::Draft { categories }),
+            None => Err((
+                "in _drafts/ without an extension: Jekyll skips it".into(),
+                "rename it to import it",
+            )),
+        };
     }
     let first = parts.first().copied().unwrap_or("");
     if let Some(c) = settings
