@@ -32,6 +32,11 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     #[serde(default)]
     pub publish: Option<PublishConfig>,
+    /// Old URL path → where it now is (a site path or a full URL): a
+    /// redirect page at each old path, for URLs no page or section owns
+    /// (a moved site's category pages, say).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub redirects: std::collections::BTreeMap<String, String>,
     /// Free map handed to templates as `config.extra`.
     #[serde(default)]
     pub extra: toml::Table,

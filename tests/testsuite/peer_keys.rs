@@ -117,9 +117,9 @@ fn every_markdown_extension_is_a_page_and_a_link_target() {
 }
 
 #[test]
-fn sections_redirect_their_old_urls_and_old_feed_urls_get_the_feed() {
+fn sections_and_the_config_redirect_old_urls_and_old_feed_urls_get_the_feed() {
     let site = Site::with_config(&format!(
-        "{}[build]\nfeed_aliases = [\"/index.xml\", \"feed.xml\"]\n",
+        "{}[build]\nfeed_aliases = [\"/index.xml\", \"feed.xml\"]\n\n[redirects]\n\"/categories/rust/\" = \"/tags/rust/\"\n\"old.html\" = \"https://elsewhere.example/\"\n",
         crate::harness::CONFIG
     ))
     .file(
@@ -135,6 +135,9 @@ fn sections_redirect_their_old_urls_and_old_feed_urls_get_the_feed() {
         let html = output(&built, old);
         assert!(html.contains("https://example.com/blog/"), "{old}: {html}");
     }
+    let rust = output(&built, "categories/rust/index.html");
+    assert!(rust.contains("https://example.com/tags/rust/"), "{rust}");
+    assert!(output(&built, "old.html").contains("https://elsewhere.example/"));
     let feed = output(&built, "atom.xml");
     for old in ["index.xml", "feed.xml"] {
         assert_eq!(output(&built, old), feed, "{old} is the site feed");

@@ -46,6 +46,22 @@ pub fn section_aliases(site: &Site) -> Vec<Job> {
     redirects(sections)
 }
 
+/// `[redirects]` of ssg.toml.
+pub fn config_redirects(redirects: &std::collections::BTreeMap<String, String>) -> Vec<Job> {
+    redirects
+        .iter()
+        .map(|(old, to)| {
+            let to = if to.contains("://") {
+                to.clone()
+            } else {
+                crate::urlpath::normalize(to)
+            };
+            let path = crate::urlpath::normalize(old);
+            Job::new(Alias { to }, "alias.html", path, "ssg.toml [redirects]")
+        })
+        .collect()
+}
+
 fn redirects<'a>(sources: impl Iterator<Item = (&'a Vec<String>, &'a String, String)>) -> Vec<Job> {
     let mut jobs = Vec::new();
     for (aliases, to, origin) in sources {
@@ -64,6 +80,11 @@ impl OutputKind for Alias {
     }
 
     fn context(&self, input: &RenderInputs, ctx: &mut Context) {
-        ctx.insert("target", &input.config.permalink(&self.to));
+        let target = if self.to.contains("://") {
+            self.to.clone()
+        } else {
+            input.config.permalink(&self.to)
+        };
+        ctx.insert("target", &target);
     }
 }
