@@ -50,7 +50,8 @@ impl Plan {
             .pages
             .iter()
             .map(|p| p.front_matter.aliases.len())
-            .sum();
+            .sum::<usize>()
+            + self.config.redirects.len();
     }
 }
 

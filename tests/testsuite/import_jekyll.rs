@@ -247,6 +247,9 @@ fn the_report_names_every_construct_left_behind() {
         "{config}"
     );
     assert!(config.contains("paginate_by = 3"), "{config}");
+    // jekyll-archives' pages lead to the tag pages that replace them.
+    assert!(config.contains("\"/tag/français/\" = \"/tags/francais/\""), "{config}");
+    assert!(config.contains("\"/topics/release/\" = \"/tags/release/\""), "{config}");
 }
 
 #[test]

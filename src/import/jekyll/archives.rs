@@ -1,11 +1,11 @@
 //! Jekyll's listing pages that ssg makes differently: jekyll-paginate's
 //! pagers (`/page2/`) and jekyll-archives' tag, category and date pages
 //! (`/tag/rust/`, `/2019/`). ssg's own listings live elsewhere (`/page/2/`,
-//! `/tags/rust/`), so each old URL becomes an alias of the page that listed
-//! the posts — the paginated `index.html`, or the home page — and keeps
-//! answering.
+//! `/tags/rust/`), so each old URL keeps answering: pagers as aliases of the
+//! page they paginated, archives as `[redirects]` to the tag page that
+//! replaces them (categories are tags now), or to the home page for dates.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -53,9 +53,9 @@ pub fn pagers(docs: &[Doc], settings: &Settings) -> Option<(String, Vec<String>)
     Some((template, aliases))
 }
 
-/// jekyll-archives' pages for the kinds it has `enabled`, with its default
-/// permalinks unless the config gives others.
-pub fn archive_pages(docs: &[Doc], settings: &Settings) -> Vec<String> {
+/// jekyll-archives' pages for the kinds it has `enabled` (with its default
+/// permalinks unless the config gives others), each with where it leads now.
+pub fn archive_pages(docs: &[Doc], settings: &Settings) -> Vec<(String, String)> {
     if !settings.has_plugin("jekyll-archives") {
         return Vec::new();
     }
@@ -73,7 +73,7 @@ pub fn archive_pages(docs: &[Doc], settings: &Settings) -> Vec<String> {
             .and_then(scalar)
             .unwrap_or_else(|| default.to_string())
     };
-    let mut urls = BTreeSet::new();
+    let mut urls = BTreeMap::new();
     for (kind, plural, default) in [
         ("tag", "tags", "/tag/:name/"),
         ("category", "categories", "/category/:name/"),
@@ -88,10 +88,8 @@ pub fn archive_pages(docs: &[Doc], settings: &Settings) -> Vec<String> {
                 };
                 for name in names {
                     let slug = slugify(name, Mode::Default, false);
-                    urls.insert(permalink::expand_hash(
-                        &template,
-                        &[("name", &slug), ("type", kind)],
-                    ));
+                    let old = permalink::expand_hash(&template, &[("name", &slug), ("type", kind)]);
+                    urls.insert(old, format!("/tags/{}/", crate::slug::slugify(name)));
                 }
             }
         }
@@ -113,9 +111,10 @@ pub fn archive_pages(docs: &[Doc], settings: &Settings) -> Vec<String> {
                     .iter()
                     .map(|(k, v)| (*k, v.as_str()))
                     .collect();
-                urls.insert(permalink::expand_hash(&template, &values));
+                urls.insert(permalink::expand_hash(&template, &values), "/".to_string());
             }
         }
     }
-    urls.into_iter().collect()
+    // An archive already where ssg puts the tag (`/tags/:name/`) needs nothing.
+    urls.into_iter().filter(|(old, new)| old != new).collect()
 }

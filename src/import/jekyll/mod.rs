@@ -69,7 +69,7 @@ pub fn read(src: &Path) -> Result<Plan> {
             plan.pages.push(page);
         }
     }
-    listing_aliases(&docs, &settings, pagers, &mut plan.pages, &mut report);
+    listing_aliases(&docs, &settings, pagers, &mut plan, &mut report);
     let feeds = settings.feed_path.iter().map(String::as_str);
     let feeds = feeds.chain(docs.iter().filter_map(convert::hand_written_feed));
     for feed in feeds.filter(|f| *f != "/atom.xml") {
@@ -162,15 +162,16 @@ fn note_site(settings: &Settings, report: &mut Report) {
     }
 }
 
-/// Old listing pages (pagers, archives) as aliases: of the paginated page
-/// for its pagers, of the home page for archives.
+/// Old listing pages: pagers as aliases of the paginated page, archives
+/// as `[redirects]` to the pages that replace them.
 fn listing_aliases(
     docs: &[Doc],
     settings: &Settings,
     pagers: Option<(String, Vec<String>)>,
-    pages: &mut Vec<NewPage>,
+    plan: &mut Plan,
     report: &mut Report,
 ) {
+    let (pages, redirects) = (&mut plan.pages, &mut plan.config.redirects);
     if let Some((source, aliases)) = pagers {
         let dest = docs
             .iter()
@@ -184,18 +185,15 @@ fn listing_aliases(
         report.note(
             config::CONFIG_NAME,
             None,
-            format!("jekyll-archives: its {} tag, category and date pages redirect to the home page; ssg's tag pages are /tags/SLUG/", archived.len()),
+            format!(
+                "jekyll-archives: its {} tag, category and date pages redirect ([redirects] in ssg.toml) to ssg's tag pages /tags/SLUG/, dates to the home page",
+                archived.len()
+            ),
             "",
         );
-        let source = docs
-            .iter()
-            .find(|d| d.dest == HOME)
-            .map_or(config::CONFIG_NAME.to_string(), |d| d.rel.clone());
-        add_aliases(pages, HOME, &source, archived);
+        redirects.extend(archived);
     }
 }
-
-const HOME: &str = "content/_index.md";
 
 /// Adds aliases to the page written at `dest`, made if there is none.
 fn add_aliases(pages: &mut Vec<NewPage>, dest: &str, source: &str, aliases: Vec<String>) {
