@@ -241,6 +241,14 @@ fn the_report_names_every_construct_left_behind() {
     );
     let draft = fs::read_to_string(dest.join("content/posts/a-draft.md")).unwrap();
     assert!(draft.contains("draft = true"), "{draft}");
+    // An HTML page renders as HTML, its highlight block as code.
+    run_in(&dest, &["build"]).success();
+    let guide = fs::read_to_string(dest.join("public/docs/guide.html")).unwrap();
+    assert!(
+        guide.contains("<p class=\"deep\">Indented after a blank line.</p>"),
+        "{guide}"
+    );
+    assert!(guide.contains("data-lang=\"sh\""), "{guide}");
     let config = fs::read_to_string(dest.join("ssg.toml")).unwrap();
     assert!(
         config.contains("feed_aliases = [\"/feed.xml\"]"),
@@ -248,8 +256,14 @@ fn the_report_names_every_construct_left_behind() {
     );
     assert!(config.contains("paginate_by = 3"), "{config}");
     // jekyll-archives' pages lead to the tag pages that replace them.
-    assert!(config.contains("\"/tag/français/\" = \"/tags/francais/\""), "{config}");
-    assert!(config.contains("\"/topics/release/\" = \"/tags/release/\""), "{config}");
+    assert!(
+        config.contains("\"/tag/français/\" = \"/tags/francais/\""),
+        "{config}"
+    );
+    assert!(
+        config.contains("\"/topics/release/\" = \"/tags/release/\""),
+        "{config}"
+    );
 }
 
 #[test]

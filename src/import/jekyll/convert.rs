@@ -107,7 +107,7 @@ pub fn page(doc: &Doc, site: &Site, report: &mut Report) -> Option<NewPage> {
         report.note(
             &doc.rel,
             Some(1),
-            "an HTML page: its HTML is the Markdown body as it was",
+            "an HTML page: its HTML is the Markdown body (outside <pre>, without indentation and blank lines)",
             "check it renders as before",
         );
     }
@@ -212,6 +212,48 @@ fn extra(data: &Map<String, Value>) -> Map<String, Value> {
         .collect()
 }
 
+/// An HTML page's body made safe to read as Markdown, which Jekyll never
+/// did to it: a blank line ends an HTML block and an indented line after it
+/// becomes a code block, so outside `<pre>` (where whitespace matters)
+/// lines lose their indentation and blank lines go. Fenced code from
+/// `{% highlight %}` keeps its lines, with a blank line on each side.
+fn html_as_blocks(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut fence: Option<String> = None;
+    let mut in_pre = false;
+    for line in body.lines() {
+        let bare = line.trim_start();
+        if let Some(open) = &fence {
+            out.push_str(line);
+            out.push('\n');
+            if bare.trim_end() == open {
+                fence = None;
+                out.push('\n');
+            }
+            continue;
+        }
+        if in_pre {
+            out.push_str(line);
+            out.push('\n');
+            in_pre = !line.to_ascii_lowercase().contains("</pre>");
+            continue;
+        }
+        if bare.starts_with("```") {
+            fence = Some(bare.chars().take_while(|c| *c == '`').collect());
+            if !out.is_empty() && !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+        } else if bare.is_empty() {
+            continue;
+        }
+        let lower = bare.to_ascii_lowercase();
+        in_pre = lower.contains("<pre") && !lower.contains("</pre>");
+        out.push_str(if fence.is_some() { line } else { bare });
+        out.push('\n');
+    }
+    out
+}
+
 /// A section page (the paginated blog page, or the home page) whose body
 /// is the Liquid loop over the posts that ssg's listing replaces.
 fn lists_posts(doc: &Doc) -> bool {
@@ -255,6 +297,9 @@ fn body(doc: &Doc, site: &Site, report: &mut Report) -> String {
     for issue in issues {
         let line = doc.body_line + doc.body[..issue.offset].matches('\n').count();
         report.note(&doc.rel, Some(line), issue.message, issue.action);
+    }
+    if doc.format == Format::Html {
+        body = html_as_blocks(&body);
     }
     let separator = doc
         .data
@@ -347,6 +392,15 @@ mod tests {
         assert!(no.front_matter.draft);
         assert_eq!(no.front_matter.title.as_deref(), Some("No"));
         assert_eq!(no.body, "Intro\n<!-- more -->\nRest\n");
+    }
+
+    #[test]
+    fn html_bodies_stay_one_html_block() {
+        let body = "<div>\n  <p>One</p>\n\n    <p>Two</p>\n  <pre>\n  keep\n\n  this\n  </pre>\n</div>\n```ruby\n  x = 1\n```\n<p>After</p>\n";
+        assert_eq!(
+            html_as_blocks(body),
+            "<div>\n<p>One</p>\n<p>Two</p>\n<pre>\n  keep\n\n  this\n  </pre>\n</div>\n\n```ruby\n  x = 1\n```\n\n<p>After</p>\n"
+        );
     }
 
     #[test]
