@@ -216,6 +216,8 @@ fn the_report_names_every_construct_left_behind() {
         "robots.txt: became templates/robots.txt",
         "Gemfile, _data, _includes, _layouts: templates, includes, Sass, data, plugins and gems are not converted",
         "_notes/idea.md: in a collection without output: true",
+        "_posts/2019-03-05-crème-brûlée.md:9: kramdown {:toc} not converted",
+        "_posts/2019-03-05-crème-brûlée.md:12: kramdown attribute list {: #ingredients} not converted",
         "_posts/notes.txt: in _posts/ but not named YYYY-MM-DD-title.EXT: Jekyll skips it",
         "_posts/2999-01-01-far-future.md: dated in the future: Jekyll does not publish it yet; imported as a draft",
     ] {

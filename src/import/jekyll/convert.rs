@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use super::config::Settings;
 use super::document::{Doc, Format, split_dated_name};
 use super::front_matter::{is_false, scalar, word_list};
+use super::kramdown;
 use super::liquid::{self, Context, Target};
 use super::permalink;
 use super::place;
@@ -300,6 +301,15 @@ fn body(doc: &Doc, site: &Site, report: &mut Report) -> String {
     }
     if doc.format == Format::Html {
         body = html_as_blocks(&body);
+    } else {
+        for found in kramdown::find(&doc.body) {
+            report.note(
+                &doc.rel,
+                Some(doc.body_line + found.line),
+                found.message,
+                found.action,
+            );
+        }
     }
     let separator = doc
         .data

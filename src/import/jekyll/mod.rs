@@ -4,9 +4,10 @@
 //! the way Jekyll reads it ([`walk`]); posts, drafts, pages and collection
 //! documents are read with their dates and URLs ([`document`], [`dates`],
 //! [`permalink`]), placed in the new site ([`place`]) and converted
-//! ([`convert`], [`liquid`]); static files are copied into `static/` at the
-//! same paths. Every page keeps Jekyll's URL through `path`; old pagination
-//! pages and jekyll-feed's feed are redirected or aliased.
+//! ([`convert`], [`liquid`], [`kramdown`]); static files are copied into
+//! `static/` at the same paths. Every page keeps Jekyll's URL through
+//! `path`; old pagination and archive pages and jekyll-feed's feed are
+//! aliased or redirected ([`archives`]).
 
 mod archives;
 mod config;
@@ -14,6 +15,7 @@ mod convert;
 mod dates;
 mod document;
 mod front_matter;
+mod kramdown;
 mod liquid;
 mod permalink;
 mod place;
