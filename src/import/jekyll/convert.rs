@@ -1,5 +1,5 @@
-//! A Jekyll document → an ssg page: the front matter mapping (README rows
-//! in the import's report) and the body with its Liquid converted.
+//! A Jekyll document → an ssg page: its front matter mapped to ssg's keys
+//! (the rest kept under `extra`) and its body with Liquid converted.
 
 use serde_json::{Map, Value};
 
@@ -112,7 +112,7 @@ pub fn page(doc: &Doc, site: &Site, report: &mut Report) -> Option<NewPage> {
             "check it renders as before",
         );
     }
-    let front_matter = front_matter(doc, report);
+    let front_matter = front_matter(doc, site, report);
     let body = body(doc, site, report);
     Some(NewPage {
         source: doc.rel.clone().into(),
@@ -122,7 +122,7 @@ pub fn page(doc: &Doc, site: &Site, report: &mut Report) -> Option<NewPage> {
     })
 }
 
-fn front_matter(doc: &Doc, report: &mut Report) -> NewFrontMatter {
+fn front_matter(doc: &Doc, site: &Site, report: &mut Report) -> NewFrontMatter {
     let data = &doc.data;
     let get = |k: &str| data.get(k).and_then(scalar);
     let mut fm = NewFrontMatter {
@@ -132,9 +132,7 @@ fn front_matter(doc: &Doc, report: &mut Report) -> NewFrontMatter {
             doc.is_post().then(|| permalink::titleize(&name_slug))
         }),
         date: doc.date.as_ref().map(|d| d.to_ssg()),
-        updated: ["last_modified_at", "updated", "modified"]
-            .iter()
-            .find_map(|k| get(k)),
+        updated: updated(doc, site, report),
         summary: get("excerpt"),
         draft: matches!(
             doc.kind,
@@ -188,6 +186,24 @@ fn front_matter(doc: &Doc, report: &mut Report) -> NewFrontMatter {
         );
     }
     fm
+}
+
+/// `last_modified_at` (jekyll-last-modified-at), `updated` or `modified`,
+/// read like `date` (in the site's zone) and written as ssg reads it.
+fn updated(doc: &Doc, site: &Site, report: &mut Report) -> Option<String> {
+    let (key, text) = ["last_modified_at", "updated", "modified"]
+        .iter()
+        .find_map(|k| doc.data.get(*k).and_then(scalar).map(|v| (*k, v)))?;
+    let parsed = super::dates::parse(&text, &site.settings.zone);
+    if parsed.is_none() {
+        report.note(
+            &doc.rel,
+            doc.line_of(key),
+            format!("unparseable {key} {text:?}; left out"),
+            "write it as YYYY-MM-DD HH:MM:SS +ZZZZ",
+        );
+    }
+    parsed.map(|d| d.to_ssg())
 }
 
 /// A post dated after the import: Jekyll leaves it out (unless `future:
@@ -365,14 +381,14 @@ mod tests {
 
     #[test]
     fn post_front_matter_maps_to_ssg_keys() {
-        let text = "---\ntitle: Hello\ndate: 2019-03-02 23:30:00 -0800\ncategories: Web\ncategory: Misc\ntags: rust web\nlayout: post\npermalink: /:categories/:title/\nexcerpt: Short.\nredirect_from: old/hello.html\nlast_modified_at: 2019-04-01\nauthor: Ada\n---\nBody\n";
+        let text = "---\ntitle: Hello\ndate: 2019-03-02 23:30:00 -0800\ncategories: Web\ncategory: Misc\ntags: rust web\nlayout: post\npermalink: /:categories/:title/\nexcerpt: Short.\nredirect_from: old/hello.html\nlast_modified_at: 2019-04-01 10:00:00 +0100\nauthor: Ada\n---\nBody\n";
         let (pages, report) =
             convert(&[("blog/_posts/2019-03-02-hello.md", post(&["blog"]), text)]);
         let fm = &pages[0].front_matter;
         assert_eq!(pages[0].dest, "content/posts/blog/2019-03-02-hello.md");
         assert_eq!(fm.title.as_deref(), Some("Hello"));
         assert_eq!(fm.date.as_deref(), Some("2019-03-03T02:30:00-05:00"));
-        assert_eq!(fm.updated.as_deref(), Some("2019-04-01"));
+        assert_eq!(fm.updated.as_deref(), Some("2019-04-01T05:00:00-04:00"));
         assert_eq!(fm.tags, ["blog", "Web", "Misc", "rust", "web"]);
         assert_eq!(fm.path.as_deref(), Some("/blog/web/misc/hello/"));
         assert_eq!(fm.summary.as_deref(), Some("Short."));
