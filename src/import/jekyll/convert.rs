@@ -359,6 +359,7 @@ mod tests {
                 document::from_text(&entry, text.to_string(), &settings, &mut report)
             })
             .collect();
+        place::one_document_per_url(&mut docs, &mut report);
         place::place(&mut docs, None, &mut report);
         let site = Site {
             settings: &settings,
@@ -418,6 +419,21 @@ mod tests {
         assert!(no.front_matter.draft);
         assert_eq!(no.front_matter.title.as_deref(), Some("No"));
         assert_eq!(no.body, "Intro\n<!-- more -->\nRest\n");
+    }
+
+    #[test]
+    fn two_documents_at_one_url_do_not_break_the_build() {
+        let (pages, report) = convert(&[
+            ("a.md", Kind::Page, "---\npermalink: /same/\n---\n"),
+            ("b.md", Kind::Page, "---\npermalink: /same/\n---\n"),
+        ]);
+        assert_eq!(pages[0].front_matter.path.as_deref(), Some("/same/"));
+        assert_eq!(pages[1].front_matter.path, None);
+        assert!(
+            report.findings[0]
+                .message
+                .contains("has the URL /same/, as a.md does")
+        );
     }
 
     #[test]

@@ -53,6 +53,7 @@ pub fn read(src: &Path) -> Result<Plan> {
             docs.push(doc);
         }
     }
+    place::one_document_per_url(&mut docs, &mut report);
     let pagers = archives::pagers(&docs, &settings);
     place::place(
         &mut docs,

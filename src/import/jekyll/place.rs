@@ -85,6 +85,26 @@ fn first_choice(doc: &Doc, posts: &str) -> String {
     }
 }
 
+/// Two documents at one URL: Jekyll warns and writes one of them; ssg
+/// would refuse to build, so the later one loses its URL (and says so).
+pub fn one_document_per_url(docs: &mut [Doc], report: &mut Report) {
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    for doc in docs
+        .iter_mut()
+        .filter(|d| !matches!(d.kind, Kind::Draft { .. }))
+    {
+        let Some(url) = doc.url.clone() else {
+            continue;
+        };
+        if let Some(first) = seen.get(&url) {
+            report.note(&doc.rel, None, format!("has the URL {url}, as {first} does; Jekyll wrote only one of them, this one gets ssg's URL"), "give one of them another permalink");
+            doc.url = None;
+        } else {
+            seen.insert(url, doc.rel.clone());
+        }
+    }
+}
+
 /// `docs/index.md` beside other pages of `docs/` is that section's
 /// `_index.md`: as a page bundle it would take the section's own URL.
 fn index_pages_with_siblings(docs: &mut [Doc]) {
