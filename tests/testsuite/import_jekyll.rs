@@ -283,6 +283,30 @@ fn importing_twice_gives_the_same_site_and_leaves_the_source_alone() {
     let again = import(&fixture(), &a);
     assert_ne!(again.code, 0);
     assert!(again.stderr.contains("not empty"), "{}", again.stderr);
+
+    // A dry run plans and reports, as JSON for scripts, and writes nothing.
+    let dry = work.path().join("dry");
+    let src = fixture().to_string_lossy().into_owned();
+    let dest = dry.to_string_lossy().into_owned();
+    let run = run_in(work.path(), &["import", &src, &dest, "--dry-run", "--json"]);
+    run.success();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    assert_eq!(report["kind"], "jekyll");
+    assert_eq!(report["dry_run"], true);
+    assert!(report["pages"].as_u64().unwrap() > 10, "{report}");
+    let include = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["message"].as_str().unwrap().contains("{% include %}"))
+        .expect("the include is reported");
+    assert_eq!(include["file"], "_posts/2019-05-01-with-include.md");
+    assert_eq!(include["line"], 6);
+    assert!(!dry.exists());
+    assert!(
+        snapshot(&fixture()) == before,
+        "the import changed its source"
+    );
 }
 
 #[test]
