@@ -57,13 +57,14 @@ const DEFAULT_EXCLUDES: &[&str] = &[
 pub fn scan(src: &Path, settings: &Settings, report: &mut Report) -> Vec<Entry> {
     let mut entries = Vec::new();
     let mut skipped = Vec::new();
+    let filter = Filter::new(settings);
     let walker = walkdir::WalkDir::new(src)
         .min_depth(1)
         .sort_by_file_name()
         .into_iter();
     let walker = walker.filter_entry(|e| {
         let rel = rel_of(src, e.path());
-        let keep = keeps(&rel, settings);
+        let keep = filter.keeps(&rel);
         if !keep && e.depth() == 1 {
             skipped.push(rel);
         }
@@ -104,31 +105,58 @@ fn rel_of(src: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Jekyll's entry filter, for a file or folder at `rel`.
-fn keeps(rel: &str, settings: &Settings) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    let included = settings
-        .include
-        .iter()
-        .any(|i| i.trim_matches('/') == rel || i == name);
-    if included {
-        return true;
+/// Jekyll's entry filter, its `exclude` patterns compiled once.
+struct Filter<'a> {
+    settings: &'a Settings,
+    /// Excluded paths (and everything under them).
+    excluded: Vec<String>,
+    /// Excluded glob patterns (`*.gemspec`).
+    globs: globset::GlobSet,
+}
+
+impl<'a> Filter<'a> {
+    fn new(settings: &'a Settings) -> Filter<'a> {
+        let patterns: Vec<String> = settings
+            .exclude
+            .iter()
+            .map(String::as_str)
+            .chain(DEFAULT_EXCLUDES.iter().copied())
+            .map(|p| p.trim_matches('/').to_string())
+            .collect();
+        let mut globs = globset::GlobSetBuilder::new();
+        for p in &patterns {
+            if let Ok(glob) = globset::Glob::new(p) {
+                globs.add(glob);
+            }
+        }
+        Filter {
+            settings,
+            excluded: patterns,
+            globs: globs.build().unwrap_or_else(|_| globset::GlobSet::empty()),
+        }
     }
-    let special = name.starts_with('_') && !is_content_dir(rel, name, settings);
-    if special || name.starts_with('.') || name.starts_with('#') || name.ends_with('~') {
-        return false;
+
+    /// Whether Jekyll reads the file or folder at `rel`.
+    fn keeps(&self, rel: &str) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let included = self
+            .settings
+            .include
+            .iter()
+            .any(|i| i.trim_matches('/') == rel || i == name);
+        if included {
+            return true;
+        }
+        let special = name.starts_with('_') && !is_content_dir(rel, name, self.settings);
+        if special || name.starts_with('.') || name.starts_with('#') || name.ends_with('~') {
+            return false;
+        }
+        let excluded = self
+            .excluded
+            .iter()
+            .any(|p| rel == p || rel.starts_with(&format!("{p}/")));
+        !excluded && !self.globs.is_match(rel)
     }
-    let excluded = |pattern: &String| {
-        let p = pattern.trim_matches('/');
-        rel == p
-            || rel.starts_with(&format!("{p}/"))
-            || globset::Glob::new(p).is_ok_and(|g| g.compile_matcher().is_match(rel))
-    };
-    let defaults = DEFAULT_EXCLUDES
-        .iter()
-        .map(|s| s.to_string())
-        .collect::<Vec<_>>();
-    !settings.exclude.iter().chain(&defaults).any(excluded)
 }
 
 /// `_posts` and `_drafts` at any depth, and collection folders at the top.
@@ -248,7 +276,7 @@ mod tests {
             "assets/a.png",
             "about.md",
         ] {
-            assert!(keeps(kept, &s), "{kept}");
+            assert!(Filter::new(&s).keeps(kept), "{kept}");
         }
         for skipped in [
             "_layouts",
@@ -264,10 +292,10 @@ mod tests {
             ".htaccess",
             "assets/_private",
         ] {
-            assert!(!keeps(skipped, &s), "{skipped}");
+            assert!(!Filter::new(&s).keeps(skipped), "{skipped}");
         }
         assert!(
-            keeps(".htaccess", &settings("title: x\n")),
+            Filter::new(&settings("title: x\n")).keeps(".htaccess"),
             "Jekyll includes .htaccess by default"
         );
     }
