@@ -49,7 +49,7 @@ pub const SSG_OWNED: &[&str] = &[
 pub struct Site<'a> {
     pub settings: &'a Settings,
     pub base_url: &'a str,
-    pub docs: &'a [Doc],
+    pub index: &'a place::Index<'a>,
     /// Files copied as they are, relative to the site: `{% link %}` names them too.
     pub statics: &'a [String],
 }
@@ -280,13 +280,10 @@ fn lists_posts(doc: &Doc) -> bool {
 
 /// The body: Liquid converted, the excerpt separator as `<!-- more -->`.
 fn body(doc: &Doc, site: &Site, report: &mut Report) -> String {
-    let post = |name: &str| place::find_post(site.docs, name).map(place::target);
+    let post = |name: &str| site.index.post(name).map(place::target);
     let link = |path: &str| {
-        let found = place::find_link(site.docs, path).map(place::target);
-        let path = path
-            .trim()
-            .trim_matches(['"', '\''])
-            .trim_start_matches('/');
+        let found = site.index.link(path).map(place::target);
+        let path = place::unquote(path);
         found.or_else(|| {
             site.statics.iter().any(|s| s == path).then(|| Target {
                 content: format!("/{path}"),
@@ -364,7 +361,7 @@ mod tests {
         let site = Site {
             settings: &settings,
             base_url: &cfg.base_url,
-            docs: &docs,
+            index: &place::Index::new(&docs),
             statics: &[],
         };
         let pages = docs

@@ -61,10 +61,11 @@ pub fn read(src: &Path) -> Result<Plan> {
         &mut report,
     );
     let base_url = plan.config.base_url.clone();
+    let index = place::Index::new(&docs);
     let site = convert::Site {
         settings: &settings,
         base_url: &base_url,
-        docs: &docs,
+        index: &index,
         statics: &statics,
     };
     for doc in &docs {

@@ -4,7 +4,7 @@
 //! in a section each, pages where they were. Also the links between them:
 //! `{% post_url %}` and `{% link %}` look documents up here.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::document::Doc;
 use super::liquid::Target;
@@ -130,33 +130,55 @@ pub fn target(doc: &Doc) -> Target {
     }
 }
 
-/// `{% post_url NAME %}`: a post by its file name without extension, with
-/// the folders below `_posts/` when given (`/sub/2019-03-02-x`).
-pub fn find_post<'a>(docs: &'a [Doc], name: &str) -> Option<&'a Doc> {
-    let name = name
-        .trim()
-        .trim_matches('"')
-        .trim_matches('\'')
-        .trim_start_matches('/');
-    let last = name.rsplit('/').next().unwrap_or(name);
-    let mut found = docs.iter().filter(|d| d.is_post() && d.basename == last);
-    let first = found.next()?;
-    if !name.contains('/') {
-        return Some(first);
-    }
-    std::iter::once(first).chain(found).find(|d| {
-        d.rel
-            .rsplit_once('.')
-            .is_some_and(|(stem, _)| stem.ends_with(name))
-    })
+/// The documents by the names Liquid links use, looked up once per link.
+pub struct Index<'a> {
+    docs: &'a [Doc],
+    /// A post's file name without extension → the posts of that name.
+    posts: HashMap<&'a str, Vec<usize>>,
+    /// Path in the site → document.
+    by_path: HashMap<&'a str, usize>,
 }
 
-/// `{% link PATH %}`: a document by its path in the site.
-pub fn find_link<'a>(docs: &'a [Doc], path: &str) -> Option<&'a Doc> {
-    let path = path
-        .trim()
-        .trim_matches('"')
-        .trim_matches('\'')
-        .trim_start_matches('/');
-    docs.iter().find(|d| d.rel == path)
+impl<'a> Index<'a> {
+    pub fn new(docs: &'a [Doc]) -> Index<'a> {
+        let mut posts: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_path = HashMap::new();
+        for (i, doc) in docs.iter().enumerate() {
+            if doc.is_post() {
+                posts.entry(doc.basename.as_str()).or_default().push(i);
+            }
+            by_path.insert(doc.rel.as_str(), i);
+        }
+        Index {
+            docs,
+            posts,
+            by_path,
+        }
+    }
+
+    /// `{% post_url NAME %}`: a post by its file name without extension,
+    /// with the folders below `_posts/` when given (`/sub/2019-03-02-x`).
+    pub fn post(&self, name: &str) -> Option<&'a Doc> {
+        let name = unquote(name);
+        let last = name.rsplit('/').next().unwrap_or(name);
+        let mut found = self.posts.get(last)?.iter().map(|i| &self.docs[*i]);
+        if !name.contains('/') {
+            return found.next();
+        }
+        found.find(|d| {
+            d.rel
+                .rsplit_once('.')
+                .is_some_and(|(stem, _)| stem.ends_with(name))
+        })
+    }
+
+    /// `{% link PATH %}`: a document by its path in the site.
+    pub fn link(&self, path: &str) -> Option<&'a Doc> {
+        self.by_path.get(unquote(path)).map(|i| &self.docs[*i])
+    }
+}
+
+/// A Liquid argument without quotes or a leading `/`.
+pub fn unquote(arg: &str) -> &str {
+    arg.trim().trim_matches(['"', '\'']).trim_start_matches('/')
 }
