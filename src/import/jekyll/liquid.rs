@@ -7,6 +7,7 @@
 //! - `{% raw %}…{% endraw %}` → its text, literally (ssg does not run
 //!   templates on content);
 //! - `{% comment %}…{% endcomment %}` → an HTML comment;
+//! - `{% gist ID [FILE] %}` → jekyll-gist's embedding `<script>`;
 //! - `{% post_url NAME %}` and `{% link PATH %}` → the imported page's
 //!   `@/…` path inside a Markdown link, its URL path elsewhere (raw HTML);
 //! - `{{ site.baseurl }}`, `{{ site.url }}`, `relative_url`, `absolute_url`
@@ -182,6 +183,22 @@ fn block_tag(
                     leave(out, tag.text(body));
                 }
             }
+            tag.end
+        }
+        // jekyll-gist writes the gist's embedding script.
+        "gist" if !tag.args().is_empty() => {
+            let mut args = tag
+                .args()
+                .split_whitespace()
+                .map(|a| a.trim_matches(['"', '\'']));
+            let id = args.next().unwrap_or_default();
+            let file = args
+                .next()
+                .map(|f| format!("?file={f}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "<script src=\"https://gist.github.com/{id}.js{file}\"></script>"
+            ));
             tag.end
         }
         _ => {
@@ -415,6 +432,16 @@ mod tests {
         assert_eq!(
             out,
             "https://example.org/blog/x /a.png https://example.org/blog/b Hello — My blog by Ada"
+        );
+        assert!(issues.is_empty());
+    }
+
+    #[test]
+    fn gists_embed() {
+        let (out, issues) = run("{% gist parkr/c08ee0f2726fd0e3909d test.md %}");
+        assert_eq!(
+            out,
+            "<script src=\"https://gist.github.com/parkr/c08ee0f2726fd0e3909d.js?file=test.md\"></script>"
         );
         assert!(issues.is_empty());
     }
