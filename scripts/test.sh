@@ -11,12 +11,18 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 # Debian packages the build and the tests need: a C compiler and make for
-# oniguruma and jemalloc (built from source by their crates), and Debian's
-# chromium for the live-reload test, which drives a real browser.
+# oniguruma and jemalloc (built from source by their crates), Debian's
+# chromium for the live-reload test, which drives a real browser, and Jekyll
+# with the plugins its import fixture uses (the oracle of `ssg import`).
 missing=()
 command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v jekyll >/dev/null 2>&1 || missing+=(jekyll)
+# The tz database: Jekyll's `timezone` and the import's dates read it.
+[ -e /usr/share/zoneinfo/America/New_York ] || missing+=(tzdata)
+ruby -e 'require "jekyll-feed"; require "jekyll-paginate"; require "jekyll-redirect-from"; require "jekyll-archives"' >/dev/null 2>&1 ||
+  missing+=(ruby-jekyll-feed ruby-jekyll-paginate ruby-jekyll-redirect-from ruby-jekyll-archives)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}…" >&2
   SUDO=""

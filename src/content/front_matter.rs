@@ -299,6 +299,17 @@ fn pod_to_json(pod: Pod) -> Value {
     }
 }
 
+/// A whole YAML document as JSON values (for `ssg import`, which reads
+/// other generators' YAML the way front matter is read here), or the
+/// parser's message and the line of the text it names.
+pub(crate) fn yaml_to_json(text: &str) -> Result<Value, (Option<usize>, String)> {
+    let pod = YAML::parse(text).map_err(|e| {
+        let message = e.to_string();
+        (error_line(&message, Syntax::Yaml), tidy(&message))
+    })?;
+    Ok(pod_to_json(pod))
+}
+
 /// Finds the line a top-level key was written on, for type errors.
 struct KeyLines<'a> {
     block: &'a str,

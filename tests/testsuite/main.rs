@@ -13,6 +13,7 @@ mod feeds;
 mod front_matter;
 mod highlighting;
 mod import_hugo;
+mod import_jekyll;
 mod import_support;
 mod import_zola;
 mod incremental;

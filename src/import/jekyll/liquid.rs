@@ -1,0 +1,471 @@
+//! Liquid in posts and pages, rewritten into what ssg reads. Jekyll renders
+//! Liquid before Markdown, everywhere in a file (code blocks too), so the
+//! same is done here, tag by tag:
+//!
+//! - `{% highlight lang %}…{% endhighlight %}` → a fenced code block
+//!   (`linenos` reported: ssg does not number lines);
+//! - `{% raw %}…{% endraw %}` → its text, literally (ssg does not run
+//!   templates on content);
+//! - `{% comment %}…{% endcomment %}` → an HTML comment;
+//! - `{% gist ID [FILE] %}` → jekyll-gist's embedding `<script>`;
+//! - `{% post_url NAME %}` and `{% link PATH %}` → the imported page's
+//!   `@/…` path inside a Markdown link, its URL path elsewhere (raw HTML);
+//! - `{{ site.baseurl }}`, `{{ site.url }}`, `relative_url`, `absolute_url`
+//!   and plain `site.*`/`page.*` values → their text;
+//! - anything else (`{% include %}`, loops, other filters) is reported with
+//!   its line and left in the text as it was, visible.
+
+use serde_json::{Map, Value};
+
+use super::front_matter::scalar;
+
+/// Where an imported page lives, for links to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// `@/posts/2019-03-02-x.md`: what a Markdown link resolves.
+    pub content: String,
+    /// `/2019/03/02/x.html`: the page's URL path from the site root.
+    pub url: String,
+}
+
+/// What a file's Liquid can see and link to.
+pub struct Context<'a> {
+    pub site: &'a Map<String, Value>,
+    pub page: &'a Map<String, Value>,
+    /// ssg's `base_url` (Jekyll's `url` + `baseurl`).
+    pub base_url: &'a str,
+    /// `{% post_url NAME %}`.
+    pub post: &'a dyn Fn(&str) -> Option<Target>,
+    /// `{% link PATH %}`, PATH relative to the site.
+    pub link: &'a dyn Fn(&str) -> Option<Target>,
+}
+
+/// Something left as it was; `offset` is the byte in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub offset: usize,
+    pub message: String,
+    pub action: String,
+}
+
+/// The body with its Liquid converted, and what could not be.
+pub fn convert(body: &str, cx: &Context) -> (String, Vec<Issue>) {
+    let mut out = String::with_capacity(body.len());
+    let mut issues = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = next_tag(body, pos) {
+        out.push_str(&body[pos..found]);
+        let Some(tag) = Tag::at(body, found) else {
+            issues.push(issue(
+                found,
+                "a Liquid tag that never closes",
+                "close or remove it",
+            ));
+            out.push_str(&body[found..found + 2]);
+            pos = found + 2;
+            continue;
+        };
+        pos = if tag.is_output {
+            output_tag(body, &tag, cx, &mut out, &mut issues)
+        } else {
+            block_tag(body, &tag, cx, &mut out, &mut issues)
+        };
+    }
+    out.push_str(&body[pos..]);
+    (out, issues)
+}
+
+fn next_tag(body: &str, from: usize) -> Option<usize> {
+    let rest = &body[from..];
+    let a = rest.find("{%");
+    let b = rest.find("{{");
+    let first = match (a, b) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(x), None) | (None, Some(x)) => x,
+        (None, None) => return None,
+    };
+    Some(from + first)
+}
+
+/// One `{% … %}` or `{{ … }}` with its inner text (whitespace control `-` removed).
+struct Tag<'a> {
+    start: usize,
+    end: usize,
+    inner: &'a str,
+    is_output: bool,
+}
+
+impl<'a> Tag<'a> {
+    fn at(body: &'a str, start: usize) -> Option<Tag<'a>> {
+        let is_output = body[start..].starts_with("{{");
+        let close = if is_output { "}}" } else { "%}" };
+        let len = body[start + 2..].find(close)?;
+        let inner = &body[start + 2..start + 2 + len];
+        let inner = inner.strip_prefix('-').unwrap_or(inner);
+        let inner = inner.strip_suffix('-').unwrap_or(inner).trim();
+        Some(Tag {
+            start,
+            end: start + 2 + len + 2,
+            inner,
+            is_output,
+        })
+    }
+
+    fn name(&self) -> &'a str {
+        self.inner.split_whitespace().next().unwrap_or("")
+    }
+
+    fn args(&self) -> &'a str {
+        self.inner[self.name().len()..].trim()
+    }
+
+    fn text<'b>(&self, body: &'b str) -> &'b str {
+        &body[self.start..self.end]
+    }
+}
+
+fn issue(offset: usize, message: impl Into<String>, action: impl Into<String>) -> Issue {
+    Issue {
+        offset,
+        message: message.into(),
+        action: action.into(),
+    }
+}
+
+/// `{% name %}`: returns where the text continues.
+fn block_tag(
+    body: &str,
+    tag: &Tag,
+    cx: &Context,
+    out: &mut String,
+    issues: &mut Vec<Issue>,
+) -> usize {
+    let name = tag.name();
+    match name {
+        "raw" | "comment" | "highlight" => {
+            let Some((inner_end, after)) = find_end(body, tag.end, &format!("end{name}")) else {
+                issues.push(issue(
+                    tag.start,
+                    format!("{{% {name} %}} without {{% end{name} %}}"),
+                    "close the block",
+                ));
+                leave(out, tag.text(body));
+                return tag.end;
+            };
+            let inner = &body[tag.end..inner_end];
+            match name {
+                "raw" => out.push_str(inner),
+                "comment" => {
+                    out.push_str("<!--");
+                    out.push_str(&inner.replace("--", "- -"));
+                    out.push_str("-->");
+                }
+                _ => highlight(tag, inner, out, issues),
+            }
+            after
+        }
+        "post_url" | "link" => {
+            let arg = tag.args();
+            let target = if name == "post_url" {
+                (cx.post)(arg)
+            } else {
+                (cx.link)(arg)
+            };
+            match target {
+                Some(t) if in_markdown_link(out) => out.push_str(&t.content),
+                Some(t) => out.push_str(&t.url),
+                None => {
+                    issues.push(issue(
+                        tag.start,
+                        format!("{{% {name} {arg} %}}: no such page in the site"),
+                        "fix the link",
+                    ));
+                    leave(out, tag.text(body));
+                }
+            }
+            tag.end
+        }
+        // jekyll-gist writes the gist's embedding script.
+        "gist" if !tag.args().is_empty() => {
+            let mut args = tag
+                .args()
+                .split_whitespace()
+                .map(|a| a.trim_matches(['"', '\'']));
+            let id = args.next().unwrap_or_default();
+            let file = args
+                .next()
+                .map(|f| format!("?file={f}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "<script src=\"https://gist.github.com/{id}.js{file}\"></script>"
+            ));
+            tag.end
+        }
+        _ => {
+            if !name.starts_with("end") && !matches!(name, "else" | "elsif" | "when") {
+                let action = match name {
+                    "include" | "include_relative" => {
+                        "paste the included text, or write it as a template"
+                    }
+                    _ => "rewrite it by hand; it is shown as text",
+                };
+                issues.push(issue(
+                    tag.start,
+                    format!("Liquid tag {{% {name} %}} not converted"),
+                    action,
+                ));
+            }
+            leave(out, tag.text(body));
+            tag.end
+        }
+    }
+}
+
+/// The end of the block closed by `{% end %}`: (where its text ends, where
+/// the text after the closing tag starts).
+fn find_end(body: &str, from: usize, end: &str) -> Option<(usize, usize)> {
+    let mut pos = from;
+    while let Some(at) = body[pos..].find("{%").map(|i| pos + i) {
+        let tag = Tag::at(body, at)?;
+        if tag.name() == end {
+            return Some((at, tag.end));
+        }
+        pos = at + 2;
+    }
+    None
+}
+
+/// Leaves a construct as it was, visible. Where it would be a link's
+/// target it is taken out of the link, so the page shows it as text and
+/// `ssg check` does not report a link to `{{ … }}`: a Markdown link's `](`
+/// becomes `]\(` (shown as written), an HTML tag's `<` becomes `&lt;`.
+fn leave(out: &mut String, text: &str) {
+    let destination = out
+        .rfind("](")
+        .filter(|at| !out[at + 2..].contains([')', ' ', '\n']));
+    if let Some(at) = destination {
+        out.insert(at + 1, '\\');
+    } else if let Some(at) = open_tag(out) {
+        out.replace_range(at..at + 1, "&lt;");
+    }
+    out.push_str(text);
+}
+
+/// Where the HTML tag still open at the end of `out` starts.
+fn open_tag(out: &str) -> Option<usize> {
+    let at = out.rfind('<')?;
+    let opens_tag = out[at + 1..].starts_with(|c: char| c.is_ascii_alphabetic());
+    (opens_tag && !out[at..].contains('>')).then_some(at)
+}
+
+fn in_markdown_link(out: &str) -> bool {
+    let tail = out.trim_end_matches(' ');
+    out.ends_with("](") || out.ends_with("](<") || tail.ends_with("]:")
+}
+
+/// `{% highlight lang [linenos] %}` → a fence on its own lines, longer than
+/// any run of backticks in the code.
+fn highlight(tag: &Tag, code: &str, out: &mut String, issues: &mut Vec<Issue>) {
+    let mut args = tag.args().split_whitespace();
+    let lang = args.next().unwrap_or("");
+    if args.any(|a| a.starts_with("linenos")) {
+        issues.push(issue(
+            tag.start,
+            "highlight linenos: ssg does not number code lines",
+            "",
+        ));
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in code.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    let code = code
+        .strip_prefix("\r\n")
+        .or_else(|| code.strip_prefix('\n'))
+        .unwrap_or(code);
+    let code = code.trim_end_matches([' ', '\t', '\r', '\n']);
+    out.push_str(&format!("{fence}{lang}\n{code}\n{fence}"));
+}
+
+/// `{{ … }}`: a value with filters.
+fn output_tag(
+    body: &str,
+    tag: &Tag,
+    cx: &Context,
+    out: &mut String,
+    issues: &mut Vec<Issue>,
+) -> usize {
+    let mut parts = tag.inner.split('|').map(str::trim);
+    let base = parts.next().unwrap_or("");
+    let mut end = tag.end;
+    let mut value = match base {
+        // `{{ site.url }}{{ site.baseurl }}` is the site's whole base URL.
+        "site.url" => match Tag::at(body, tag.end).filter(|t| t.inner == "site.baseurl") {
+            Some(next) => {
+                end = next.end;
+                Some(cx.base_url.to_string())
+            }
+            None => cx.site.get("url").and_then(scalar),
+        },
+        // ssg links from the site root, with no base path.
+        "site.baseurl" => Some(String::new()),
+        _ => literal(base).or_else(|| variable(base, cx)),
+    };
+    for filter in parts {
+        value = value.and_then(|v| match filter {
+            "relative_url" => Some(format!("/{}", v.trim_start_matches('/'))),
+            "absolute_url" => Some(format!(
+                "{}/{}",
+                cx.base_url.trim_end_matches('/'),
+                v.trim_start_matches('/')
+            )),
+            _ => None,
+        });
+    }
+    match value {
+        Some(v) => out.push_str(&v),
+        None => {
+            issues.push(issue(
+                tag.start,
+                format!("Liquid output {{{{ {} }}}} not converted", tag.inner),
+                "rewrite it by hand; it is shown as text",
+            ));
+            leave(out, tag.text(body));
+            end = tag.end;
+        }
+    }
+    end
+}
+
+fn literal(text: &str) -> Option<String> {
+    let quoted = |q: char| text.strip_prefix(q).and_then(|t| t.strip_suffix(q));
+    quoted('"').or_else(|| quoted('\'')).map(str::to_string)
+}
+
+/// `site.title`, `page.author.name`: a scalar of the config or the front matter.
+fn variable(name: &str, cx: &Context) -> Option<String> {
+    let (scope, path) = name.split_once('.')?;
+    let map = match scope {
+        "site" => cx.site,
+        "page" => cx.page,
+        _ => return None,
+    };
+    let mut keys = path.split('.');
+    let mut value = map.get(keys.next()?)?;
+    for key in keys {
+        value = value.get(key)?;
+    }
+    scalar(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(body: &str) -> (String, Vec<Issue>) {
+        let mut site = Map::new();
+        site.insert("url".into(), "https://example.org".into());
+        site.insert("title".into(), "My blog".into());
+        site.insert("author".into(), serde_json::json!({"name": "Ada"}));
+        let mut page = Map::new();
+        page.insert("title".into(), "Hello".into());
+        let post = |name: &str| {
+            (name == "2019-03-02-welcome").then(|| Target {
+                content: "@/posts/2019-03-02-welcome.md".into(),
+                url: "/2019/03/02/welcome.html".into(),
+            })
+        };
+        let link = |_: &str| None;
+        let cx = Context {
+            site: &site,
+            page: &page,
+            base_url: "https://example.org/blog",
+            post: &post,
+            link: &link,
+        };
+        convert(body, &cx)
+    }
+
+    #[test]
+    fn highlight_becomes_a_fence() {
+        let (out, issues) = run(
+            "Code:\n\n{% highlight ruby linenos %}\ndef x\n  `a`\nend\n{% endhighlight %}\n\nAfter",
+        );
+        assert_eq!(out, "Code:\n\n```ruby\ndef x\n  `a`\nend\n```\n\nAfter");
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0].message.contains("linenos"));
+    }
+
+    #[test]
+    fn raw_is_kept_literally_and_comments_hidden() {
+        let (out, issues) =
+            run("{% raw %}{{ x }} {% if %}{% endraw %} {%- comment -%}no{% endcomment %}");
+        assert_eq!(out, "{{ x }} {% if %} <!--no-->");
+        assert!(issues.is_empty());
+    }
+
+    #[test]
+    fn post_links_resolve_in_markdown_and_html() {
+        let (out, _) = run(
+            "[a]({{ site.baseurl }}{% post_url 2019-03-02-welcome %}) <a href=\"{% post_url 2019-03-02-welcome %}\">",
+        );
+        assert_eq!(
+            out,
+            "[a](@/posts/2019-03-02-welcome.md) <a href=\"/2019/03/02/welcome.html\">"
+        );
+        let (out, issues) = run("[b]({% post_url 2001-01-01-gone %})");
+        assert_eq!(out, "[b]\\({% post_url 2001-01-01-gone %})");
+        assert!(issues[0].message.contains("no such page"));
+    }
+
+    #[test]
+    fn urls_and_values() {
+        let (out, issues) = run(
+            "{{ site.url }}{{ site.baseurl }}/x {{ '/a.png' | relative_url }} {{ \"b\" | absolute_url }} {{ page.title }} — {{ site.title }} by {{ site.author.name }}",
+        );
+        assert_eq!(
+            out,
+            "https://example.org/blog/x /a.png https://example.org/blog/b Hello — My blog by Ada"
+        );
+        assert!(issues.is_empty());
+    }
+
+    #[test]
+    fn gists_embed() {
+        let (out, issues) = run("{% gist parkr/c08ee0f2726fd0e3909d test.md %}");
+        assert_eq!(
+            out,
+            "<script src=\"https://gist.github.com/parkr/c08ee0f2726fd0e3909d.js?file=test.md\"></script>"
+        );
+        assert!(issues.is_empty());
+    }
+
+    #[test]
+    fn what_is_left_is_no_link() {
+        let (out, _) = run(
+            "<li><a href=\"{{ post.url | relative_url }}\">{{ post.title }}</a></li> [x]({{ page.nope }})",
+        );
+        assert_eq!(
+            out,
+            "<li>&lt;a href=\"{{ post.url | relative_url }}\">{{ post.title }}</a></li> [x]\\({{ page.nope }})"
+        );
+    }
+
+    #[test]
+    fn the_rest_is_reported_and_left_visible() {
+        let body =
+            "{% include note.html %}\n{% for p in site.posts %}{{ p.title | upcase }}{% endfor %}";
+        let (out, issues) = run(body);
+        assert_eq!(out, body);
+        let messages: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].contains("include"));
+        assert_eq!(issues[1].offset, body.find("{% for").unwrap());
+    }
+}

@@ -1,0 +1,219 @@
+//! Reading a Jekyll site into an import [`Plan`].
+//!
+//! `_config.yml` becomes `ssg.toml` ([`config`]); every file is classified
+//! the way Jekyll reads it ([`walk`]); posts, drafts, pages and collection
+//! documents are read with their dates and URLs ([`document`], [`dates`],
+//! [`permalink`]), placed in the new site ([`place`]) and converted
+//! ([`convert`], [`liquid`], [`kramdown`]); static files are copied into
+//! `static/` at the same paths. Every page keeps Jekyll's URL through
+//! `path`; old pagination and archive pages and jekyll-feed's feed are
+//! aliased or redirected ([`archives`]).
+
+mod archives;
+mod config;
+mod convert;
+mod dates;
+mod document;
+mod front_matter;
+mod kramdown;
+mod liquid;
+mod permalink;
+mod place;
+mod walk;
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::{CopyFile, NewFrontMatter, NewPage, Plan, Report};
+use config::Settings;
+use document::Doc;
+use walk::Kind;
+
+/// True when `src` holds `_config.yml` or a `_posts/` folder.
+pub fn looks_like(src: &Path) -> bool {
+    src.join(config::CONFIG_NAME).is_file() || src.join("_posts").is_dir()
+}
+
+/// Reads the Jekyll site at `src`.
+pub fn read(src: &Path) -> Result<Plan> {
+    let mut report = Report::default();
+    let (config, settings) = config::read(src, &mut report);
+    note_site(&settings, &mut report);
+    let mut plan = Plan::new(config);
+    let mut docs = Vec::new();
+    let mut statics = Vec::new();
+    for entry in walk::scan(src, &settings, &mut report) {
+        if entry.kind == Kind::Static {
+            if let Some(copy) = static_copy(&entry.rel, &mut report) {
+                plan.copies.push(copy);
+                statics.push(entry.rel);
+            }
+        } else if let Some(doc) = document::load(src, &entry, &settings, &mut report) {
+            docs.push(doc);
+        }
+    }
+    place::one_document_per_url(&mut docs, &mut report);
+    let pagers = archives::pagers(&docs, &settings);
+    place::place(
+        &mut docs,
+        pagers.as_ref().map(|(rel, _)| rel.as_str()),
+        &mut report,
+    );
+    let base_url = plan.config.base_url.clone();
+    let index = place::Index::new(&docs);
+    let site = convert::Site {
+        settings: &settings,
+        base_url: &base_url,
+        index: &index,
+        statics: &statics,
+    };
+    for doc in &docs {
+        if let Some(page) = convert::page(doc, &site, &mut report) {
+            plan.pages.push(page);
+        }
+    }
+    listing_aliases(&docs, &settings, pagers, &mut plan, &mut report);
+    let feeds = settings.feed_path.iter().map(String::as_str);
+    let feeds = feeds.chain(docs.iter().filter_map(convert::hand_written_feed));
+    for feed in feeds.filter(|f| *f != "/atom.xml") {
+        if !plan.config.build.feed_aliases.iter().any(|a| a == feed) {
+            plan.config.build.feed_aliases.push(feed.to_string());
+        }
+    }
+    plan.pages.sort_by(|a, b| a.dest.cmp(&b.dest));
+    plan.copies.sort();
+    plan.report = report;
+    Ok(plan)
+}
+
+/// A file Jekyll copies as it is goes to `static/` at the same path —
+/// except where ssg writes a file itself: `robots.txt` becomes ssg's
+/// robots template, the others are left out (and said so).
+fn static_copy(rel: &str, report: &mut Report) -> Option<CopyFile> {
+    let url = format!("/{rel}");
+    if rel == "robots.txt" {
+        report.note(
+            rel,
+            None,
+            "became templates/robots.txt (ssg writes /robots.txt from that template)",
+            "",
+        );
+        return Some(CopyFile {
+            from: rel.into(),
+            to: "templates/robots.txt".into(),
+        });
+    }
+    if convert::SSG_OWNED.contains(&url.as_str()) {
+        report.note(
+            rel,
+            None,
+            format!("ssg writes {url} itself; not copied"),
+            "customise it in templates/",
+        );
+        return None;
+    }
+    let to = match rel.split_once('/') {
+        // A collection's static files are written under its name.
+        Some((top, rest)) if top.starts_with('_') => {
+            format!("static/{}/{rest}", top.trim_start_matches('_'))
+        }
+        _ => format!("static/{rel}"),
+    };
+    Some(CopyFile {
+        from: rel.into(),
+        to,
+    })
+}
+
+/// Notes about the site as a whole: plugins, the time zone, the base path.
+fn note_site(settings: &Settings, report: &mut Report) {
+    let file = config::CONFIG_NAME;
+    for plugin in &settings.plugins {
+        let (message, action) = match plugin.as_str() {
+            "jekyll-feed" => (
+                format!(
+                    "jekyll-feed: the site's Atom feed is also written at {}",
+                    settings.feed_path.as_deref().unwrap_or("/feed.xml")
+                ),
+                "",
+            ),
+            "jekyll-paginate" | "jekyll-sitemap" | "jekyll-redirect-from" | "jekyll-archives" => {
+                continue;
+            }
+            "jekyll-seo-tag" => (
+                "jekyll-seo-tag: the default theme writes its own title and description tags"
+                    .into(),
+                "",
+            ),
+            other => (
+                format!("plugin {other}: not converted"),
+                "check what it generated; ssg may need a template for it",
+            ),
+        };
+        report.note(file, None, message, action);
+    }
+    if !settings.site.contains_key("timezone") {
+        report.note(
+            file,
+            None,
+            "no `timezone`: Jekyll used the build machine's zone; dates are read as UTC",
+            "check the dates of posts written near midnight",
+        );
+    }
+    if !settings.baseurl.is_empty() {
+        report.note(file, None, format!("baseurl {}: part of base_url now; `{{{{ site.baseurl }}}}` in pages becomes nothing, as ssg links from the site root", settings.baseurl), "");
+    }
+}
+
+/// Old listing pages: pagers as aliases of the paginated page, archives
+/// as `[redirects]` to the pages that replace them.
+fn listing_aliases(
+    docs: &[Doc],
+    settings: &Settings,
+    pagers: Option<(String, Vec<String>)>,
+    plan: &mut Plan,
+    report: &mut Report,
+) {
+    let (pages, redirects) = (&mut plan.pages, &mut plan.config.redirects);
+    if let Some((source, aliases)) = pagers {
+        let dest = docs
+            .iter()
+            .find(|d| d.rel == source)
+            .map(|d| d.dest.clone())
+            .unwrap_or_default();
+        add_aliases(pages, &dest, &source, aliases);
+    }
+    let archived = archives::archive_pages(docs, settings);
+    if !archived.is_empty() {
+        report.note(
+            config::CONFIG_NAME,
+            None,
+            format!(
+                "jekyll-archives: its {} tag, category and date pages redirect ([redirects] in ssg.toml) to ssg's tag pages /tags/SLUG/, dates to the home page",
+                archived.len()
+            ),
+            "",
+        );
+        redirects.extend(archived);
+    }
+}
+
+/// Adds aliases to the page written at `dest`, made if there is none.
+fn add_aliases(pages: &mut Vec<NewPage>, dest: &str, source: &str, aliases: Vec<String>) {
+    if aliases.is_empty() {
+        return;
+    }
+    match pages.iter_mut().find(|p| p.dest == dest) {
+        Some(page) => page.front_matter.aliases.extend(aliases),
+        None => pages.push(NewPage {
+            source: source.into(),
+            dest: dest.to_string(),
+            front_matter: NewFrontMatter {
+                aliases,
+                ..Default::default()
+            },
+            body: String::new(),
+        }),
+    }
+}

@@ -1,0 +1,388 @@
+//! `ssg import` of a Jekyll site, with Jekyll itself as the oracle: the
+//! fixture in `tests/fixtures/import/jekyll/` (written after Jekyll's
+//! documented conventions) is built by the real `jekyll`, imported, built by
+//! ssg, and every page and feed Jekyll wrote must answer in ssg's output as
+//! the same page or as a redirect to a page that exists.
+//!
+//! `jekyll` comes from Debian (`scripts/test.sh` installs it with
+//! jekyll-feed, jekyll-paginate and jekyll-redirect-from); a missing one
+//! fails the test rather than skipping it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::harness::{Run, run_in, snapshot};
+
+fn fixture() -> PathBuf {
+    fixture_named("jekyll")
+}
+
+fn fixture_named(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
+/// Builds a copy of the fixture with Jekyll (it may write caches into its
+/// source) and returns the output folder.
+fn jekyll_build(fixture: &Path, work: &Path) -> PathBuf {
+    let src = work.join("jekyll-src");
+    copy_tree(fixture, &src);
+    let out = work.join("jekyll-out");
+    let run = Command::new("jekyll")
+        .args(["build", "--disable-disk-cache", "--quiet", "-s"])
+        .arg(&src)
+        .arg("-d")
+        .arg(&out)
+        .env("JEKYLL_ENV", "production")
+        // Outside any Gemfile: bundler would resolve (and write a lock file).
+        .env("JEKYLL_NO_BUNDLER_REQUIRE", "true")
+        .current_dir(work)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run jekyll ({e}): install it with scripts/test.sh (apt-get install jekyll ruby-jekyll-feed ruby-jekyll-paginate ruby-jekyll-redirect-from)"));
+    assert!(
+        run.status.success(),
+        "jekyll build failed:\n{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    out
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for (rel, bytes) in snapshot(from) {
+        let path = to.join(rel);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, bytes).expect("write");
+    }
+}
+
+fn import(src: &Path, dest: &Path) -> Run {
+    let cwd = dest.parent().expect("parent");
+    run_in(
+        cwd,
+        &["import", &src.to_string_lossy(), &dest.to_string_lossy()],
+    )
+}
+
+/// The `<title>` of an HTML page, without the site's name after it.
+fn title(html: &str) -> String {
+    let start = html.find("<title>").map_or(0, |i| i + 7);
+    let end = html[start..].find("</title>").map_or(start, |i| start + i);
+    let text = html[start..end]
+        .replace("&amp;", "&")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"");
+    let text = text.split(" | ").next().unwrap_or("");
+    text.split(" · ").next().unwrap_or("").trim().to_string()
+}
+
+/// Where an ssg alias page sends the reader, as a file of the output.
+fn alias_target(html: &str, base_url: &str) -> Option<String> {
+    let at = html.find("http-equiv=\"refresh\"")?;
+    let url_at = html[at..].find("url=")? + at + 4;
+    let end = html[url_at..].find('"')? + url_at;
+    let target = &html[url_at..end];
+    let path = target.strip_prefix(base_url).unwrap_or(target);
+    Some(ssg::urlpath::output_file(path))
+}
+
+/// Every `.html` page and feed Jekyll wrote, relative to its output.
+fn jekyll_urls(out: &Path) -> Vec<String> {
+    snapshot(out)
+        .into_iter()
+        .map(|(rel, _)| rel.to_string_lossy().replace('\\', "/"))
+        .filter(|rel| rel.ends_with(".html") || rel.ends_with(".xml"))
+        .collect()
+}
+
+/// Builds `fixture` with Jekyll and the import of it with ssg, checks that
+/// every page and feed Jekyll wrote answers in ssg's output — as the same
+/// page (same title), or as a redirect to a page that exists — and that
+/// `ssg check` finds no broken link. Returns Jekyll's URLs, and how many
+/// were the same page and how many redirects.
+fn oracle(fixture: &Path, base_url: &str) -> (Vec<String>, usize, usize) {
+    let work = tempfile::tempdir().unwrap();
+    let jekyll_out = jekyll_build(fixture, work.path());
+    let dest = work.path().join("imported");
+    import(fixture, &dest).success();
+    run_in(&dest, &["build"]).success();
+    let public = dest.join("public");
+
+    let urls = jekyll_urls(&jekyll_out);
+    let mut pages = 0;
+    let mut redirects = 0;
+    for rel in &urls {
+        let ours = public.join(rel);
+        let Ok(html) = fs::read_to_string(&ours) else {
+            panic!(
+                "Jekyll wrote {rel}; the imported site has no {}",
+                ours.display()
+            );
+        };
+        if rel.ends_with(".xml") {
+            assert!(
+                html.contains("<feed"),
+                "{rel} is not ssg's Atom feed:\n{html}"
+            );
+            pages += 1;
+            continue;
+        }
+        if let Some(target) = alias_target(&html, base_url) {
+            assert!(
+                public.join(&target).is_file(),
+                "{rel} redirects to {target}, which does not exist"
+            );
+            redirects += 1;
+            continue;
+        }
+        let theirs = fs::read_to_string(jekyll_out.join(rel)).unwrap();
+        let (jekyll_title, ssg_title) = (title(&theirs), title(&html));
+        if !jekyll_title.is_empty() && rel != "index.html" && rel != "404.html" {
+            assert_eq!(ssg_title, jekyll_title, "{rel} is another page");
+        }
+        pages += 1;
+    }
+    let check = run_in(&dest, &["check"]);
+    check.success();
+    (urls, pages, redirects)
+}
+
+#[test]
+fn every_jekyll_url_answers_in_the_imported_site() {
+    let (urls, pages, redirects) = oracle(&fixture(), "https://blog.example.org");
+    // 13 posts, 6 pages, the recipe, the home page, 404 and the feed; as
+    // redirects: the home page's 4 pagers, a renamed post's 2 old URLs, and
+    // jekyll-archives' 5 tag, 4 category and 1 year pages.
+    assert_eq!(urls.len(), 38, "Jekyll's output changed: {urls:#?}");
+    assert_eq!((pages, redirects), (22, 16), "{urls:#?}");
+}
+
+#[test]
+fn a_custom_site_permalink_a_base_path_and_a_paginated_blog_page_keep_their_urls() {
+    let (urls, pages, redirects) =
+        oracle(&fixture_named("jekyll-pretty"), "https://example.net/notes");
+    for url in [
+        "misc/2020/leap-day/index.html",
+        "2021/new-years-eve/index.html",
+        "about/index.html",
+        "index.xml",
+        "rss.xml",
+    ] {
+        assert!(
+            urls.iter().any(|u| u == url),
+            "Jekyll did not write {url}: {urls:#?}"
+        );
+    }
+    // 5 posts, the about and blog pages, jekyll-feed's feed and a feed
+    // written in Liquid; the blog's 2 pagers.
+    assert_eq!((urls.len(), pages, redirects), (11, 9, 2), "{urls:#?}");
+
+    // The paginated blog page became the posts' section, listed by ssg.
+    let work = tempfile::tempdir().unwrap();
+    let dest = work.path().join("imported");
+    let run = import(&fixture_named("jekyll-pretty"), &dest);
+    assert!(
+        run.stderr
+            .contains("blog/index.html:5: its Liquid list of paginator.posts is not imported"),
+        "{}",
+        run.stderr
+    );
+    let blog = fs::read_to_string(dest.join("content/blog/_index.md")).unwrap();
+    assert!(
+        blog.contains("aliases = [\"/blog/page2/\", \"/blog/page3/\"]"),
+        "{blog}"
+    );
+    assert!(dest.join("content/blog/2020-02-29-leap-day.md").is_file());
+}
+
+#[test]
+fn the_report_names_every_construct_left_behind() {
+    let work = tempfile::tempdir().unwrap();
+    let dest = work.path().join("imported");
+    let run = import(&fixture(), &dest);
+    run.success();
+    let report = format!("{}{}", run.stdout, run.stderr);
+    for line in [
+        "_posts/2019-05-01-with-include.md:6: Liquid tag {% include %} not converted",
+        "_posts/2019-05-01-with-include.md:8: Liquid output {{ page.title | upcase }} not converted",
+        "_posts/2019-05-01-with-include.md:3: layout `fancy` dropped",
+        "_posts/2019-03-02-welcome-to-jekyll.markdown:4: categories jekyll, update became tags",
+        "404.html:1: ssg writes /404.html itself",
+        "assets/main.scss:1: a .scss file with front matter",
+        "_config.yml:41: `sass`: no ssg equivalent",
+        "robots.txt: became templates/robots.txt",
+        "Gemfile, _data, _includes, _layouts: templates, includes, Sass, data, plugins and gems are not converted",
+        "_notes/idea.md: in a collection without output: true",
+        "_posts/2019-03-05-crème-brûlée.md:9: kramdown {:toc} not converted",
+        "_posts/2019-03-05-crème-brûlée.md:12: kramdown attribute list {: #ingredients} not converted",
+        "_posts/notes.txt: in _posts/ but not named YYYY-MM-DD-title.EXT: Jekyll skips it",
+        "_posts/2999-01-01-far-future.md: dated in the future: Jekyll does not publish it yet; imported as a draft",
+    ] {
+        assert!(report.contains(line), "report lacks {line:?}:\n{report}");
+    }
+    assert!(report.contains("Imported a Jekyll site"), "{report}");
+    // Left visible in the page, not dropped.
+    let page = fs::read_to_string(dest.join("content/posts/2019-05-01-with-include.md")).unwrap();
+    assert!(
+        page.contains("{% include note.html text=\"Remember this.\" %}"),
+        "{page}"
+    );
+    let welcome =
+        fs::read_to_string(dest.join("content/posts/2019-03-02-welcome-to-jekyll.md")).unwrap();
+    assert!(
+        welcome.contains("path = \"/jekyll/update/2019/03/02/welcome-to-jekyll.html\""),
+        "{welcome}"
+    );
+    assert!(welcome.contains("```ruby\ndef print_hi(name)"), "{welcome}");
+    assert!(
+        welcome.contains("{{ page.title }} and {% if x %}"),
+        "raw kept literally: {welcome}"
+    );
+    let draft = fs::read_to_string(dest.join("content/posts/a-draft.md")).unwrap();
+    assert!(draft.contains("draft = true"), "{draft}");
+    // An HTML page renders as HTML, its highlight block as code.
+    run_in(&dest, &["build"]).success();
+    let guide = fs::read_to_string(dest.join("public/docs/guide.html")).unwrap();
+    assert!(
+        guide.contains("<p class=\"deep\">Indented after a blank line.</p>"),
+        "{guide}"
+    );
+    assert!(guide.contains("data-lang=\"sh\""), "{guide}");
+    let config = fs::read_to_string(dest.join("ssg.toml")).unwrap();
+    assert!(
+        config.contains("feed_aliases = [\"/feed.xml\"]"),
+        "{config}"
+    );
+    assert!(config.contains("paginate_by = 3"), "{config}");
+    // jekyll-archives' pages lead to the tag pages that replace them.
+    assert!(
+        config.contains("\"/tag/français/\" = \"/tags/francais/\""),
+        "{config}"
+    );
+    assert!(
+        config.contains("\"/topics/release/\" = \"/tags/release/\""),
+        "{config}"
+    );
+}
+
+#[test]
+fn importing_twice_gives_the_same_site_and_leaves_the_source_alone() {
+    let before = snapshot(&fixture());
+    let work = tempfile::tempdir().unwrap();
+    let (a, b) = (work.path().join("a"), work.path().join("b"));
+    import(&fixture(), &a).success();
+    import(&fixture(), &b).success();
+    assert!(snapshot(&a) == snapshot(&b), "two imports differ");
+    assert!(
+        snapshot(&fixture()) == before,
+        "the import changed its source"
+    );
+    let again = import(&fixture(), &a);
+    assert_ne!(again.code, 0);
+    assert!(again.stderr.contains("not empty"), "{}", again.stderr);
+
+    // A dry run plans and reports, as JSON for scripts, and writes nothing.
+    let dry = work.path().join("dry");
+    let src = fixture().to_string_lossy().into_owned();
+    let dest = dry.to_string_lossy().into_owned();
+    let run = run_in(work.path(), &["import", &src, &dest, "--dry-run", "--json"]);
+    run.success();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    assert_eq!(report["kind"], "jekyll");
+    assert_eq!(report["dry_run"], true);
+    assert!(report["pages"].as_u64().unwrap() > 10, "{report}");
+    let include = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["message"].as_str().unwrap().contains("{% include %}"))
+        .expect("the include is reported");
+    assert_eq!(include["file"], "_posts/2019-05-01-with-include.md");
+    assert_eq!(include["line"], 6);
+    assert!(!dry.exists());
+    assert!(
+        snapshot(&fixture()) == before,
+        "the import changed its source"
+    );
+}
+
+#[test]
+fn bad_input_is_reported_by_file_and_the_rest_imported() {
+    let work = tempfile::tempdir().unwrap();
+    let src = work.path().join("site");
+    let write = |rel: &str, text: &str| {
+        let path = src.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    write("_config.yml", "title: Bad input\n");
+    write(
+        "_posts/2020-01-01-good.md",
+        "---\ntitle: Good\n---\nFine.\n",
+    );
+    write(
+        "_posts/2020-01-02-broken.md",
+        "---\ntitle: [unclosed\n---\nBody\n",
+    );
+    write(
+        "_posts/2020-01-03-bad-date.md",
+        "---\ntitle: Bad date\ndate: the day after\n---\nBody\n",
+    );
+    write("_posts/2020-01-04-no-end.md", "---\ntitle: No end\n");
+    // A file nobody can read, even root: a link to nowhere.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        src.join("missing.md"),
+        src.join("_posts/2020-01-05-gone.md"),
+    )
+    .unwrap();
+    let dest = work.path().join("out");
+    let run = import(&src, &dest);
+    run.success();
+    let report = format!("{}{}", run.stdout, run.stderr);
+    for line in [
+        "_posts/2020-01-02-broken.md:2: invalid YAML front matter",
+        "_posts/2020-01-03-bad-date.md:3: unparseable date \"the day after\"; the file name's date is used",
+        "_posts/2020-01-04-no-end.md:1: front matter starts with --- but never ends",
+        "_posts/2020-01-05-gone.md: cannot read",
+    ] {
+        assert!(report.contains(line), "report lacks {line:?}:\n{report}");
+    }
+    assert!(dest.join("content/posts/2020-01-01-good.md").is_file());
+    let bad_date = fs::read_to_string(dest.join("content/posts/2020-01-03-bad-date.md")).unwrap();
+    assert!(bad_date.contains("date = \"2020-01-03\""), "{bad_date}");
+    run_in(&dest, &["build"]).success();
+}
+
+#[test]
+fn a_folder_that_is_no_site_is_refused_and_nothing_importable_exits_1() {
+    let work = tempfile::tempdir().unwrap();
+    let plain = work.path().join("plain");
+    fs::create_dir_all(&plain).unwrap();
+    fs::write(plain.join("notes.txt"), "hello").unwrap();
+    let run = import(&plain, &work.path().join("out"));
+    run.failure();
+    assert!(
+        run.stderr.contains("not a Hugo, Zola or Jekyll site"),
+        "{}",
+        run.stderr
+    );
+
+    let broken = work.path().join("broken");
+    fs::create_dir_all(broken.join("_posts")).unwrap();
+    fs::write(
+        broken.join("_posts/2020-01-01-x.md"),
+        "---\ntitle: [\n---\n",
+    )
+    .unwrap();
+    let run = import(&broken, &work.path().join("out2"));
+    run.failure();
+    assert!(
+        run.stderr.contains("_posts/2020-01-01-x.md:2"),
+        "{}",
+        run.stderr
+    );
+}
