@@ -221,9 +221,7 @@ impl Config {
     /// "https://example.org/blog/"`, empty for a site at a domain's root.
     /// Root-relative links ssg writes into content start with it.
     pub fn base_path(&self) -> &str {
-        let url = self.base_url.trim_end_matches('/');
-        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-        after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+        crate::urlpath::base_path(&self.base_url)
     }
 
     /// The absolute URL of a site path such as `/blog/hello/`.

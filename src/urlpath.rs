@@ -69,6 +69,15 @@ fn names_a_file(path: &str) -> bool {
     last.contains('.') && crate::mime::is_known(last)
 }
 
+/// The path a site is served under, from its base URL: `/blog` for
+/// `https://example.org/blog/`, empty at a domain's root. Root-relative
+/// links ssg writes start with it.
+pub fn base_path(base_url: &str) -> &str {
+    let url = base_url.trim_end_matches('/');
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+}
+
 /// Site path `/blog/x/` → output file `blog/x/index.html`; `/a.html` →
 /// `a.html`; `/old/post` or `/releases/2.4.1` (no file extension: a page)
 /// → `old/post/index.html`.

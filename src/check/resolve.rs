@@ -57,7 +57,7 @@ pub fn resolve(url: &str, page: &str, base_url: &str) -> Target {
         };
     }
     let joined = if path.starts_with('/') {
-        let base_path = base_path_of(base_url);
+        let base_path = crate::urlpath::base_path(base_url);
         match under_base(path, base_path) {
             Some(rest) => decode_lossy(if rest.is_empty() { "/" } else { rest }),
             None if !base_path.is_empty() => {
@@ -77,12 +77,6 @@ pub fn resolve(url: &str, page: &str, base_url: &str) -> Target {
     } else {
         Target::Internal { path, fragment }
     }
-}
-
-/// The path part of `base_url` (`/blog` for `https://example.org/blog`).
-fn base_path_of(base_url: &str) -> &str {
-    let after_scheme = base_url.split_once("://").map_or("", |(_, rest)| rest);
-    after_scheme.find('/').map_or("", |i| &after_scheme[i..])
 }
 
 /// The rest of `url` after the site's own `base_url`, when it starts with it.

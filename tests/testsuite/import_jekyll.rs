@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::harness::{Run, run_in, snapshot};
+use crate::import_support;
 
 fn fixture() -> PathBuf {
     fixture_named("jekyll")
@@ -28,7 +29,7 @@ fn fixture_named(name: &str) -> PathBuf {
 /// source) and returns the output folder.
 fn jekyll_build(fixture: &Path, work: &Path) -> PathBuf {
     let src = work.join("jekyll-src");
-    copy_tree(fixture, &src);
+    import_support::copy_dir(fixture, &src);
     let out = work.join("jekyll-out");
     let run = Command::new("jekyll")
         .args(["build", "--disable-disk-cache", "--quiet", "-s"])
@@ -50,20 +51,8 @@ fn jekyll_build(fixture: &Path, work: &Path) -> PathBuf {
     out
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for (rel, bytes) in snapshot(from) {
-        let path = to.join(rel);
-        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        fs::write(path, bytes).expect("write");
-    }
-}
-
 fn import(src: &Path, dest: &Path) -> Run {
-    let cwd = dest.parent().expect("parent");
-    run_in(
-        cwd,
-        &["import", &src.to_string_lossy(), &dest.to_string_lossy()],
-    )
+    import_support::import(dest.parent().expect("parent"), src, dest, &[])
 }
 
 /// The `<title>` of an HTML page, without the site's name after it.
@@ -79,23 +68,11 @@ fn title(html: &str) -> String {
     text.split(" · ").next().unwrap_or("").trim().to_string()
 }
 
-/// Where an ssg alias page sends the reader, as a file of the output.
-fn alias_target(html: &str, base_url: &str) -> Option<String> {
-    let at = html.find("http-equiv=\"refresh\"")?;
-    let url_at = html[at..].find("url=")? + at + 4;
-    let end = html[url_at..].find('"')? + url_at;
-    let target = &html[url_at..end];
-    let path = target.strip_prefix(base_url).unwrap_or(target);
-    Some(ssg::urlpath::output_file(path))
-}
-
 /// Every `.html` page and feed Jekyll wrote, relative to its output.
 fn jekyll_urls(out: &Path) -> Vec<String> {
-    snapshot(out)
-        .into_iter()
-        .map(|(rel, _)| rel.to_string_lossy().replace('\\', "/"))
-        .filter(|rel| rel.ends_with(".html") || rel.ends_with(".xml"))
-        .collect()
+    let mut urls = import_support::files_under(out);
+    urls.retain(|rel| rel.ends_with(".html") || rel.ends_with(".xml"));
+    urls
 }
 
 /// Builds `fixture` with Jekyll and the import of it with ssg, checks that
@@ -130,7 +107,9 @@ fn oracle(fixture: &Path, base_url: &str) -> (Vec<String>, usize, usize) {
             pages += 1;
             continue;
         }
-        if let Some(target) = alias_target(&html, base_url) {
+        if let Some(target) = import_support::redirect_target(&html, base_url)
+            .map(|path| ssg::urlpath::output_file(&path))
+        {
             assert!(
                 public.join(&target).is_file(),
                 "{rel} redirects to {target}, which does not exist"

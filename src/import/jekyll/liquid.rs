@@ -313,13 +313,28 @@ fn output_tag(
             }
             None => cx.site.get("url").and_then(scalar),
         },
-        // ssg links from the site root, with no base path.
-        "site.baseurl" => Some(String::new()),
+        // The base path, as in Jekyll; but before a `post_url`/`link` in a
+        // Markdown link it goes: that link becomes `@/…`, which ssg
+        // resolves with the base path itself.
+        "site.baseurl" => {
+            let before_content_link = body[tag.end..].starts_with("{%")
+                && Tag::at(body, tag.end).is_some_and(|t| matches!(t.name(), "post_url" | "link"))
+                && in_markdown_link(out);
+            Some(if before_content_link {
+                String::new()
+            } else {
+                crate::urlpath::base_path(cx.base_url).to_string()
+            })
+        }
         _ => literal(base).or_else(|| variable(base, cx)),
     };
     for filter in parts {
         value = value.and_then(|v| match filter {
-            "relative_url" => Some(format!("/{}", v.trim_start_matches('/'))),
+            "relative_url" => Some(format!(
+                "{}/{}",
+                crate::urlpath::base_path(cx.base_url),
+                v.trim_start_matches('/')
+            )),
             "absolute_url" => Some(format!(
                 "{}/{}",
                 cx.base_url.trim_end_matches('/'),
@@ -419,6 +434,9 @@ mod tests {
             out,
             "[a](@/posts/2019-03-02-welcome.md) <a href=\"/2019/03/02/welcome.html\">"
         );
+        // Raw HTML keeps Jekyll's meaning: the base path, then the post's URL.
+        let (out, _) = run("<a href=\"{{ site.baseurl }}{% post_url 2019-03-02-welcome %}\">");
+        assert_eq!(out, "<a href=\"/blog/2019/03/02/welcome.html\">");
         let (out, issues) = run("[b]({% post_url 2001-01-01-gone %})");
         assert_eq!(out, "[b]\\({% post_url 2001-01-01-gone %})");
         assert!(issues[0].message.contains("no such page"));
@@ -431,7 +449,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "https://example.org/blog/x /a.png https://example.org/blog/b Hello — My blog by Ada"
+            "https://example.org/blog/x /blog/a.png https://example.org/blog/b Hello — My blog by Ada"
         );
         assert!(issues.is_empty());
     }
