@@ -633,7 +633,7 @@ fn bad_setups_fail_with_one_clear_line_and_change_nothing() {
             &format!("endpoint = \"{}\"", moto()),
             &format!("endpoint = \"http://127.0.0.1:{closed}\""),
         ),
-        "cannot list",
+        "connection refused",
     );
     assert!(
         remote.objects().is_empty(),
