@@ -19,6 +19,7 @@ mod pagination;
 mod peer_keys;
 mod provision;
 mod publish;
+mod publish_lease;
 mod sections;
 mod serve;
 mod taxonomies;
