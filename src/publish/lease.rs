@@ -230,6 +230,18 @@ impl Lease {
         let Some(etag) = self.etag else { return };
         match cloud.delete_if(&self.key, &etag).await {
             Ok(()) => {}
+            // Conditional writes but no conditional delete (some
+            // S3-compatible servers): delete it if it is still this run's.
+            Err(WriteError::Unsupported(_)) => {
+                let ours = read(cloud, &self.key)
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some_and(|found| found.etag == etag);
+                if ours {
+                    let _ = cloud.delete(std::slice::from_ref(&self.key)).await;
+                }
+            }
             Err(WriteError::Precondition) => log::warn(&format!(
                 "the publish lease s3://{}/{} was taken over by another publish while this one ran",
                 cloud.bucket, self.key

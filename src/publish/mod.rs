@@ -422,7 +422,17 @@ async fn write_manifest(
     uploaded: usize,
 ) -> Result<()> {
     let key = manifest_key(prefix);
-    match cloud.write_manifest(&key, next, condition).await {
+    let written = match cloud.write_manifest(&key, next, condition).await {
+        // A server with If-None-Match for the lease but no If-Match here.
+        Err(WriteError::Unsupported(why)) => {
+            log::warn(&format!(
+                "the endpoint does not support a conditional manifest write ({why}): writing it unconditionally"
+            ));
+            cloud.write_manifest(&key, next, &Condition::None).await
+        }
+        other => other,
+    };
+    match written {
         Ok(_) => Ok(()),
         Err(WriteError::Precondition) => Err(overtaken(cloud, &key, uploaded)),
         Err(e) => Err(anyhow!("cannot write the manifest {key}: {e}")),
