@@ -643,12 +643,20 @@ fn an_endpoint_without_conditional_writes_is_named_once_and_publishing_goes_on()
 // ---------------------------------------------------------------------------
 // SIGKILL
 
-/// Publishes `to` over `from` and kills the run right after its `kill_at`th
-/// write reached the server (before it heard the answer). Checks the state
-/// left, then that a rerun converges uploading only what had not landed.
-/// Returns false when the run had fewer writes than `kill_at`.
-fn killed_after_write(
-    kill_at: usize,
+/// When a publish is killed.
+#[derive(Debug, Clone, Copy)]
+enum Kill {
+    /// Right after its Nth write reached the server, before it heard the answer.
+    AfterWrite(usize),
+    /// This long after it started.
+    AfterTime(Duration),
+}
+
+/// Publishes `to` over `from` and kills the run (SIGKILL) at `kill`. Checks
+/// the state left, then that a rerun converges uploading only what had not
+/// landed. Returns false when the run finished before the kill.
+fn killed_run(
+    kill: Kill,
     from: &BTreeMap<String, Vec<u8>>,
     to: &BTreeMap<String, Vec<u8>>,
 ) -> bool {
@@ -665,37 +673,53 @@ fn killed_after_write(
     install(to);
 
     let pid = Arc::new(AtomicU32::new(0));
-    let killed = Arc::new(AtomicBool::new(false));
-    let hook: Hook = {
-        let (pid, killed) = (pid.clone(), killed.clone());
-        Box::new(move |n, _| {
-            if n != kill_at {
-                return false;
-            }
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while pid.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            let _ = std::process::Command::new("kill")
-                .args(["-KILL", &pid.load(Ordering::SeqCst).to_string()])
-                .status();
-            killed.store(true, Ordering::SeqCst);
-            true
-        })
+    let fired = Arc::new(AtomicBool::new(false));
+    let hook: Option<Hook> = match kill {
+        Kill::AfterTime(_) => None,
+        Kill::AfterWrite(kill_at) => {
+            let (pid, fired) = (pid.clone(), fired.clone());
+            Some(Box::new(move |n, _| {
+                if n != kill_at {
+                    return false;
+                }
+                let deadline = Instant::now() + Duration::from_secs(5);
+                while pid.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                let _ = std::process::Command::new("kill")
+                    .args(["-KILL", &pid.load(Ordering::SeqCst).to_string()])
+                    .status();
+                fired.store(true, Ordering::SeqCst);
+                true
+            }))
+        }
     };
-    let relay = Relay::new(&bucket.name, Some(hook), false);
+    let relay = Relay::new(&bucket.name, hook, false);
     // lease_timeout only bounds the test: the killed holder is found gone by its pid.
     publish_through(&site, &bucket, &relay.url, "lease_timeout = 60\n");
-    let child = spawn_publish(&site, &[]);
+    let mut child = spawn_publish(&site, &[]);
     pid.store(child.id(), Ordering::SeqCst);
+    if let Kill::AfterTime(delay) = kill {
+        std::thread::sleep(delay);
+        // SIGKILL; the child is not reaped yet, so its pid is still its own.
+        let _ = child.kill();
+    }
     let run = finish(child);
     relay.settle();
-    if !killed.load(Ordering::SeqCst) {
+    let killed = run.code == -1;
+    if let Kill::AfterWrite(_) = kill {
+        assert_eq!(
+            killed,
+            fired.load(Ordering::SeqCst),
+            "{kill:?}: {}",
+            run.stderr
+        );
+    }
+    if !killed {
         assert_eq!(run.code, 0, "{}", run.stderr);
         assert_holds(&bucket, to);
         return false;
     }
-    assert_eq!(run.code, -1, "kill {kill_at}: not killed: {}", run.stderr);
 
     // Deletes only after every upload succeeded, and after the manifest.
     let seen = relay.seen();
@@ -711,13 +735,13 @@ fn killed_after_write(
             .collect();
         assert!(
             planned.iter().all(|k| before.contains(k.as_str())),
-            "kill {kill_at}: a delete before every upload"
+            "{kill:?}: a delete before every upload"
         );
         assert!(
             seen[..first_delete]
                 .iter()
                 .any(|r| r.method == "PUT" && r.key == MANIFEST),
-            "kill {kill_at}: a delete before the manifest"
+            "{kill:?}: a delete before the manifest"
         );
     }
     let left = bucket.site();
@@ -727,7 +751,7 @@ fn killed_after_write(
             assert_eq!(
                 left.get(key),
                 Some(bytes),
-                "kill {kill_at}: {key} deleted-from before it was uploaded"
+                "{kill:?}: {key} deleted-from before it was uploaded"
             );
         }
     }
@@ -743,31 +767,33 @@ fn killed_after_write(
     publish_through(&site, &bucket, &relay.url, "lease_timeout = 60\n");
     let started = Instant::now();
     let rerun = publish(&site, &[]);
-    assert_eq!(
-        rerun.code, 0,
-        "kill {kill_at}: rerun failed: {}",
-        rerun.stderr
-    );
+    assert_eq!(rerun.code, 0, "{kill:?}: rerun failed: {}", rerun.stderr);
     assert!(
         started.elapsed() < Duration::from_secs(30),
-        "kill {kill_at}: the rerun waited for the dead run's lease: {}",
+        "{kill:?}: the rerun waited for the dead run's lease: {}",
         rerun.stderr
     );
     assert_eq!(
         relay.site_puts(),
         not_landed,
-        "kill {kill_at}: the rerun uploaded something that had landed, or missed something"
+        "{kill:?}: the rerun uploaded something that had landed, or missed something"
     );
     assert_holds(&bucket, to);
     assert!(!bucket.objects().contains_key(LOCK));
     true
 }
 
-#[test]
-fn a_publish_killed_after_any_write_is_finished_by_a_rerun() {
-    // Build one and build two: edited posts, a removed page, new files.
-    let scratch = Bucket::new();
-    let site = blog(&scratch.config(moto()), "one", 2);
+/// Two builds of one blog: the second with edited posts, a removed page
+/// and new files.
+fn two_builds() -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
+    let site = blog(
+        &Bucket {
+            name: "unused".into(),
+        }
+        .config(moto()),
+        "one",
+        2,
+    );
     site.run(&["build"]).success();
     let from = output_files(&site);
     std::fs::remove_file(site.root().join("content/about.md")).expect("rm");
@@ -784,19 +810,37 @@ fn a_publish_killed_after_any_write_is_finished_by_a_rerun() {
         );
     }
     site.run(&["build"]).success();
-    let to = output_files(&site);
+    (from, output_files(&site))
+}
 
+#[test]
+fn a_publish_killed_after_any_write_is_finished_by_a_rerun() {
+    let (from, to) = two_builds();
     // Every kill point: the lease, its check, each upload, the manifest,
     // the delete, the release.
     let started = Instant::now();
     let mut points = 0;
     for kill_at in 1..100 {
-        if !killed_after_write(kill_at, &from, &to) {
+        if !killed_run(Kill::AfterWrite(kill_at), &from, &to) {
             break;
         }
         points += 1;
     }
     eprintln!("{points} kill points in {:?}", started.elapsed());
     assert!(points >= 8, "only {points} kill points");
-    assert!(started.elapsed() < Duration::from_secs(300));
+}
+
+#[test]
+fn a_publish_killed_at_moments_in_time_is_finished_by_a_rerun() {
+    let (from, to) = two_builds();
+    // Moments spread over a run (one takes some 100-500 ms here), also
+    // mid-request and between writes.
+    let mut killed = 0;
+    for ms in [0, 10, 30, 60, 90, 120, 160, 200, 260, 330, 420, 550] {
+        if killed_run(Kill::AfterTime(Duration::from_millis(ms)), &from, &to) {
+            killed += 1;
+        }
+    }
+    eprintln!("{killed} of 12 runs killed before they finished");
+    assert!(killed >= 1, "every run finished before its kill");
 }
