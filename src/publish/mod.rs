@@ -285,7 +285,7 @@ async fn run(
     let result = tokio::select! {
         result = sync(&cloud, &lease, config, prefix, &local, opts, started) => result,
         () = interrupted() => Err(anyhow!(
-            "interrupted: what was uploaded stays, nothing was deleted after the interruption; run `ssg publish` again to finish"
+            "interrupted (the lease was given back); run `ssg publish` again to finish"
         )),
     };
     lease.release(&cloud).await;

@@ -432,11 +432,13 @@ fn two_publishes_of_different_builds_at_once_leave_exactly_one_of_them() {
         })
         .collect();
     assert_ne!(builds[0], builds[1]);
+    let mut waited = 0;
     for round in 0..3 {
         let children: Vec<Child> = sites.iter().map(|s| spawn_publish(s, &[])).collect();
         let runs: Vec<Run> = children.into_iter().map(finish).collect();
         for run in &runs {
             assert_eq!(run.code, 0, "round {round}: {}", run.stderr);
+            waited += usize::from(run.stderr.contains("waiting for the publish of"));
         }
         let site = bucket.site();
         let winner = builds
@@ -449,8 +451,12 @@ fn two_publishes_of_different_builds_at_once_leave_exactly_one_of_them() {
             "the lease was not given back"
         );
     }
-    // Every lock went up with If-None-Match: * (or If-Match over a stale
-    // one), every manifest over the version read at the start.
+    assert!(
+        waited > 0,
+        "the publishes never met: the test proves nothing"
+    );
+    // Every lock went up with If-None-Match: *, every manifest over the
+    // version read at the start, every release with If-Match.
     for relay in &relays {
         let seen = relay.seen();
         let lock_puts: Vec<&Request> = seen
@@ -638,6 +644,37 @@ fn an_endpoint_without_conditional_writes_is_named_once_and_publishing_goes_on()
         assert_holds(&bucket, &output_files(&site));
         assert!(!bucket.objects().contains_key(LOCK));
     }
+}
+
+#[test]
+fn ctrl_c_gives_the_lease_back() {
+    let bucket = Bucket::new();
+    let pid = Arc::new(AtomicU32::new(0));
+    let hook: Hook = {
+        let pid = pid.clone();
+        // Ctrl-C while the first upload is answered.
+        Box::new(move |_, request| {
+            if request.site_put().is_some() && pid.load(Ordering::SeqCst) != 0 {
+                let _ = std::process::Command::new("kill")
+                    .args(["-INT", &pid.swap(0, Ordering::SeqCst).to_string()])
+                    .status();
+            }
+            false
+        })
+    };
+    let relay = Relay::new(&bucket.name, Some(hook), false);
+    let site = blog(&bucket.config(&relay.url), "int", 4);
+    site.run(&["build"]).success();
+    let child = spawn_publish(&site, &[]);
+    pid.store(child.id(), Ordering::SeqCst);
+    let run = finish(child);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("interrupted"), "{}", run.stderr);
+    relay.settle();
+    assert!(
+        !bucket.objects().contains_key(LOCK),
+        "the lease was left behind"
+    );
 }
 
 // ---------------------------------------------------------------------------
