@@ -121,6 +121,10 @@ pub struct PublishConfig {
     /// connections with backoff).
     #[serde(default = "default_max_attempts")]
     pub max_attempts: u32,
+    /// Seconds after which another publish's lease counts as abandoned
+    /// and is taken over.
+    #[serde(default = "default_lease_timeout")]
+    pub lease_timeout: u64,
     #[serde(default)]
     pub rules: Vec<PublishRule>,
 }
@@ -184,6 +188,10 @@ fn default_concurrency() -> usize {
 }
 fn default_max_attempts() -> u32 {
     5
+}
+
+fn default_lease_timeout() -> u64 {
+    900
 }
 
 impl Config {

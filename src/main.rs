@@ -94,6 +94,9 @@ enum Command {
         /// Wait until the invalidation has completed
         #[arg(long)]
         wait: bool,
+        /// Fail at once, naming the holder, when another publish holds the lease
+        #[arg(long)]
+        no_wait: bool,
         /// AWS profile to take credentials from (default: AWS_PROFILE or the default chain)
         #[arg(long, env = "AWS_PROFILE")]
         profile: Option<String>,
@@ -358,6 +361,7 @@ fn run(cli: Cli) -> Result<bool> {
             force,
             no_invalidate,
             wait,
+            no_wait,
             profile,
         } => {
             let root = find_root(cli.root.as_deref())?;
@@ -371,6 +375,7 @@ fn run(cli: Cli) -> Result<bool> {
                     force,
                     no_invalidate,
                     wait,
+                    no_wait,
                     profile,
                 },
             )?;

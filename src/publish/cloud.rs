@@ -10,7 +10,8 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_sdk_s3::error::DisplayErrorContext;
+use aws_sdk_s3::config::http::HttpResponse;
+use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectIdentifier};
 
@@ -127,6 +128,22 @@ impl Cloud {
         }
     }
 
+    /// A failed read, in words: a missing bucket named, else what was read where.
+    fn access_error(&self, verb: &str, key: &str, text: &str) -> anyhow::Error {
+        if text.contains("NoSuchBucket") {
+            return anyhow!(
+                "bucket \"{}\" does not exist (or these credentials cannot see it)",
+                self.bucket
+            );
+        }
+        let at = if self.endpoint.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", self.endpoint)
+        };
+        anyhow!("cannot {verb} s3://{}/{key}{at}: {text}", self.bucket)
+    }
+
     /// Every object under `prefix` (ListObjectsV2, all pages).
     pub async fn list(&self, prefix: &str) -> Result<Vec<RemoteObject>> {
         let mut out = Vec::new();
@@ -138,22 +155,7 @@ impl Cloud {
             .into_paginator()
             .send();
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| {
-                let text = describe(&e);
-                if text.contains("NoSuchBucket") {
-                    anyhow!(
-                        "bucket \"{}\" does not exist (or these credentials cannot see it)",
-                        self.bucket
-                    )
-                } else {
-                    let at = if self.endpoint.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" at {}", self.endpoint)
-                    };
-                    anyhow!("cannot list s3://{}/{prefix}{at}: {text}", self.bucket)
-                }
-            })?;
+            let page = page.map_err(|e| self.access_error("list", prefix, &describe(&e)))?;
             for object in page.contents() {
                 let Some(key) = object.key() else { continue };
                 // Never touch anything outside the prefix, whatever the server says.
@@ -170,22 +172,15 @@ impl Cloud {
         Ok(out)
     }
 
-    /// The manifest, or an empty one when there is none (or it is unreadable).
-    pub async fn read_manifest(&self, key: &str) -> Manifest {
-        let Ok(object) = self
-            .s3
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await
-        else {
-            return Manifest::default();
+    /// The manifest, or an empty one when there is none (or it is
+    /// unreadable), with the ETag of the object read: the manifest is
+    /// written back only over that version.
+    pub async fn read_manifest(&self, key: &str) -> (Manifest, Option<String>) {
+        let Ok(Some(found)) = self.get(key).await else {
+            return (Manifest::default(), None);
         };
-        let Ok(bytes) = object.body.collect().await else {
-            return Manifest::default();
-        };
-        let bytes = bytes.into_bytes();
+        let etag = Some(found.etag);
+        let bytes = found.body;
         // Written gzipped (a 10,000-page manifest is megabytes of JSON); older ones were plain.
         let json = if bytes.starts_with(&[0x1f, 0x8b]) {
             let mut out = Vec::new();
@@ -194,28 +189,108 @@ impl Cloud {
                 .read_to_end(&mut out)
                 .is_err()
             {
-                return Manifest::default();
+                return (Manifest::default(), etag);
             }
             out
         } else {
-            bytes.to_vec()
+            bytes
         };
-        serde_json::from_slice(&json).unwrap_or_default()
+        (serde_json::from_slice(&json).unwrap_or_default(), etag)
     }
 
-    pub async fn write_manifest(&self, key: &str, manifest: &Manifest) -> Result<()> {
-        let body = super::gzip(&serde_json::to_vec(manifest)?);
-        self.s3
+    /// Writes the manifest if the stored one is still the version `condition` names.
+    pub async fn write_manifest(
+        &self,
+        key: &str,
+        manifest: &Manifest,
+        condition: &Condition,
+    ) -> Result<String, WriteError> {
+        let body =
+            super::gzip(&serde_json::to_vec(manifest).map_err(|e| WriteError::Failed(e.into()))?);
+        self.put_small(key, body, "application/gzip", condition)
+            .await
+    }
+
+    /// One object with its ETag and modification time; `None` when there is none.
+    pub async fn get(&self, key: &str) -> Result<Option<Fetched>> {
+        let object = match self
+            .s3
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(object) => object,
+            // NoSuchKey; or a bare 404 from a server that names nothing.
+            Err(e)
+                if e.as_service_error().is_some_and(|s| s.is_no_such_key())
+                    || (status(&e) == Some(404) && !describe(&e).contains("NoSuchBucket")) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(self.access_error("read", key, &describe(&e))),
+        };
+        let etag = object.e_tag().unwrap_or("").trim_matches('"').to_string();
+        let modified = object
+            .last_modified()
+            .and_then(|t| chrono::DateTime::from_timestamp(t.secs(), 0));
+        let body = object
+            .body
+            .collect()
+            .await
+            .with_context(|| format!("cannot read s3://{}/{key}", self.bucket))?
+            .into_bytes()
+            .to_vec();
+        Ok(Some(Fetched {
+            body,
+            etag,
+            modified,
+        }))
+    }
+
+    /// A small bookkeeping object (no-store), written under `condition`.
+    /// Returns its new ETag.
+    pub async fn put_small(
+        &self,
+        key: &str,
+        body: Vec<u8>,
+        content_type: &str,
+        condition: &Condition,
+    ) -> Result<String, WriteError> {
+        let mut request = self
+            .s3
             .put_object()
             .bucket(&self.bucket)
             .key(key)
-            .content_type("application/gzip")
+            .content_type(content_type)
             .cache_control("no-store")
-            .body(ByteStream::from(body))
+            .body(ByteStream::from(body));
+        request = match condition {
+            Condition::None => request,
+            Condition::Absent => request.if_none_match("*"),
+            Condition::Matches(etag) => request.if_match(format!("\"{etag}\"")),
+        };
+        match request.send().await {
+            Ok(out) => Ok(out.e_tag().unwrap_or("").trim_matches('"').to_string()),
+            Err(e) => Err(write_error(&e, &format!("cannot write {key}"))),
+        }
+    }
+
+    /// Deletes one object, only while it is still the version `etag`.
+    pub async fn delete_if(&self, key: &str, etag: &str) -> Result<(), WriteError> {
+        match self
+            .s3
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .if_match(format!("\"{etag}\""))
             .send()
             .await
-            .map_err(|e| anyhow!("cannot write the manifest {key}: {}", describe(&e)))?;
-        Ok(())
+        {
+            Ok(_) => Ok(()),
+            Err(e) => Err(write_error(&e, &format!("cannot delete {key}"))),
+        }
     }
 
     /// Uploads one object; returns its new ETag.
@@ -402,6 +477,69 @@ impl Cloud {
             }
             tokio::time::sleep(Duration::from_secs(5)).await;
         }
+    }
+}
+
+/// An object read back whole, with its version.
+pub struct Fetched {
+    pub body: Vec<u8>,
+    /// Without quotes.
+    pub etag: String,
+    pub modified: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A condition on a write: S3's conditional writes (`If-None-Match: *`,
+/// `If-Match: ETAG`, on AWS since 2024), which the server checks and applies
+/// atomically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// Unconditional: an endpoint without conditional writes.
+    None,
+    /// Only if there is no such object yet.
+    Absent,
+    /// Only if the object is still this version (its ETag, without quotes).
+    Matches(String),
+}
+
+/// Why a conditional write did not happen.
+#[derive(Debug)]
+pub enum WriteError {
+    /// 412 PreconditionFailed (or 409 ConditionalRequestConflict, another
+    /// conditional write to the key in flight): the object is not as the
+    /// condition said.
+    Precondition,
+    /// The endpoint refuses the condition (501 NotImplemented): an older
+    /// S3-compatible server.
+    Unsupported(String),
+    Failed(anyhow::Error),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Precondition => f.write_str("the object changed (PreconditionFailed)"),
+            WriteError::Unsupported(text) => write!(f, "conditional writes unsupported: {text}"),
+            WriteError::Failed(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+/// The HTTP status of a failed call, when the server answered.
+fn status<E>(e: &SdkError<E, HttpResponse>) -> Option<u16> {
+    e.raw_response().map(|r| r.status().as_u16())
+}
+
+fn write_error<E>(e: &SdkError<E, HttpResponse>, context: &str) -> WriteError
+where
+    E: std::error::Error + ProvideErrorMetadata + 'static,
+{
+    let code = e.as_service_error().and_then(|s| s.code()).unwrap_or("");
+    match status(e) {
+        Some(412) => WriteError::Precondition,
+        Some(409) if code == "ConditionalRequestConflict" => WriteError::Precondition,
+        Some(501) => WriteError::Unsupported(describe(e)),
+        _ if code == "NotImplemented" => WriteError::Unsupported(describe(e)),
+        _ => WriteError::Failed(anyhow!("{context}: {}", describe(e))),
     }
 }
 

@@ -1,13 +1,16 @@
 //! `ssg publish`: the built site synced to S3 by content diff, then one
 //! CloudFront invalidation covering exactly what changed.
 //!
-//! Order of execution: new and changed assets, then pages, feeds and the
-//! sitemap, then the manifest, then deletes, then the invalidation — so a
-//! visitor never gets a page whose assets are missing, and a failed run
-//! deletes nothing.
+//! Order of execution: the lease (one publish at a time, `lease.rs`), then
+//! new and changed assets, then pages, feeds and the sitemap, then the
+//! manifest (only over the version read at the start), then deletes, then
+//! the invalidation, then the lease is given back — so a visitor never gets
+//! a page whose assets are missing, and a failed or overtaken run deletes
+//! nothing.
 
 pub mod cloud;
 pub mod invalidate;
+pub mod lease;
 pub mod plan;
 pub mod rules;
 
@@ -15,7 +18,7 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use base64::Engine as _;
@@ -26,7 +29,8 @@ use walkdir::WalkDir;
 
 use crate::config::{Config, PublishConfig};
 use crate::{layout, log, urlpath};
-use cloud::Cloud;
+use cloud::{Cloud, Condition, WriteError};
+use lease::Lease;
 use plan::{Headers, LocalObject, Manifest, ManifestEntry, Plan, Reason};
 use rules::Rules;
 
@@ -57,6 +61,8 @@ pub struct PublishOptions {
     pub force: bool,
     pub no_invalidate: bool,
     pub wait: bool,
+    /// Fail instead of waiting when another publish holds the lease.
+    pub no_wait: bool,
     pub profile: Option<String>,
 }
 
@@ -224,11 +230,13 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
     let prefix = normalize_prefix(&publish.prefix)?;
     let rules = Rules::new(&publish.rules).map_err(|e| anyhow!("ssg.toml: {e}"))?;
     let out_dir = config.output_dir(root, None);
-    let local = if out_dir.is_dir() {
+    let mut local = if out_dir.is_dir() {
         local_objects(&out_dir, &prefix, &rules, publish.directory_keys)?
     } else {
         Vec::new()
     };
+    // A file at the manifest's or the lock's key would clobber ssg's own.
+    local.retain(|o| !plan::is_reserved(&o.key, &prefix));
     if local.is_empty() {
         bail!(
             "{} is empty or missing: run `ssg build` first (an empty site is never published, it would delete everything)",
@@ -252,37 +260,128 @@ async fn run(
     started: Instant,
 ) -> Result<Outcome> {
     let cloud = Arc::new(Cloud::connect(config, opts.profile.as_deref()).await);
-    let manifest_key = format!("{prefix}{}", plan::MANIFEST_NAME);
-    let remote = cloud.list(prefix).await?;
-    let manifest = cloud.read_manifest(&manifest_key).await;
-    let plan = plan::plan(&local, &remote, &manifest, &manifest_key);
-    let invalidation = invalidation_paths(config, opts, &plan, prefix, local.len());
-    let report = Report {
-        config,
-        prefix,
-        plan: &plan,
-        invalidation: &invalidation,
-    };
-
+    let lock_key = format!("{prefix}{}", plan::LOCK_NAME);
     if opts.dry_run {
-        report.dry_run(opts.json)?;
+        // A dry run writes nothing, so it takes no lease; it only tells.
+        if let Some(note) = lease::describe_holder(&cloud, &lock_key).await {
+            log::info(&note);
+        }
+        let survey = Survey::take(&cloud, config, prefix, &local, opts).await?;
+        survey.report(config, prefix).dry_run(opts.json)?;
         return Ok(Outcome {
-            unchanged: plan.unchanged.len(),
+            unchanged: survey.plan.unchanged.len(),
             seconds: started.elapsed().as_secs_f64(),
             ..Default::default()
         });
     }
-    confirm_deletes(config, &plan, prefix, opts)?;
+    let lease = Lease::acquire(
+        &cloud,
+        &lock_key,
+        Duration::from_secs(config.lease_timeout),
+        opts.no_wait,
+    )
+    .await?;
+    // Ctrl-C gives the lease back instead of leaving it to go stale.
+    let result = tokio::select! {
+        result = sync(&cloud, &lease, config, prefix, &local, opts, started) => result,
+        () = interrupted() => Err(anyhow!(
+            "interrupted (the lease was given back); run `ssg publish` again to finish"
+        )),
+    };
+    lease.release(&cloud).await;
+    result
+}
+
+/// Resolves on Ctrl-C (never, where the signal cannot be watched).
+async fn interrupted() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// The remote side as found at the start, and the plan made from it.
+struct Survey {
+    remote: Vec<plan::RemoteObject>,
+    manifest: Manifest,
+    /// The version of the manifest read: the one it may be replaced over.
+    manifest_etag: Option<String>,
+    plan: Plan,
+    invalidation: Vec<String>,
+}
+
+impl Survey {
+    async fn take(
+        cloud: &Cloud,
+        config: &PublishConfig,
+        prefix: &str,
+        local: &[LocalObject],
+        opts: &PublishOptions,
+    ) -> Result<Survey> {
+        let remote = cloud.list(prefix).await?;
+        let (manifest, manifest_etag) = cloud.read_manifest(&manifest_key(prefix)).await;
+        let plan = plan::plan(local, &remote, &manifest, prefix);
+        let invalidation = invalidation_paths(config, opts, &plan, prefix, local.len());
+        Ok(Survey {
+            remote,
+            manifest,
+            manifest_etag,
+            plan,
+            invalidation,
+        })
+    }
+
+    fn report<'a>(&'a self, config: &'a PublishConfig, prefix: &'a str) -> Report<'a> {
+        Report {
+            config,
+            prefix,
+            plan: &self.plan,
+            invalidation: &self.invalidation,
+        }
+    }
+
+    /// The condition the manifest is written under: the version read at the
+    /// start (or none there), so a publish that changed it meanwhile is
+    /// never silently overwritten.
+    fn manifest_condition(&self, lease: &Lease) -> Condition {
+        match &self.manifest_etag {
+            _ if !lease.conditional() => Condition::None,
+            Some(etag) => Condition::Matches(etag.clone()),
+            None => Condition::Absent,
+        }
+    }
+}
+
+fn manifest_key(prefix: &str) -> String {
+    format!("{prefix}{}", plan::MANIFEST_NAME)
+}
+
+/// The publish proper, under the lease: plan, uploads, manifest, deletes,
+/// invalidation.
+async fn sync(
+    cloud: &Arc<Cloud>,
+    lease: &Lease,
+    config: &PublishConfig,
+    prefix: &str,
+    local: &[LocalObject],
+    opts: &PublishOptions,
+    started: Instant,
+) -> Result<Outcome> {
+    let survey = Survey::take(cloud, config, prefix, local, opts).await?;
+    let plan = &survey.plan;
+    confirm_deletes(config, plan, prefix, opts)?;
 
     let mut outcome = Outcome {
         unchanged: plan.unchanged.len(),
         ..Default::default()
     };
     let by_key: HashMap<&str, &LocalObject> = local.iter().map(|o| (o.key.as_str(), o)).collect();
-    let etags = upload_all(&cloud, config, &plan, &by_key, opts, &mut outcome).await;
-    let next = next_manifest(&local, &remote, &etags);
-    if next != manifest {
-        cloud.write_manifest(&manifest_key, &next).await?;
+    let etags = upload_all(cloud, config, plan, &by_key, opts, &mut outcome).await;
+    let next = next_manifest(local, &survey.remote, &etags);
+    let condition = survey.manifest_condition(lease);
+    if next != survey.manifest {
+        write_manifest(cloud, prefix, &next, &condition, outcome.uploaded).await?;
+    } else if condition != Condition::None && !plan.deletes.is_empty() {
+        ensure_manifest_unchanged(cloud, prefix, &survey.manifest_etag).await?;
     }
     if !outcome.failed.is_empty() {
         bail!(
@@ -297,14 +396,62 @@ async fn run(
         cloud.delete(&doomed).await?;
         outcome.deleted = doomed.len();
     }
-    if !invalidation.is_empty() {
-        let id = send_invalidation(&cloud, config, &invalidation, opts.wait).await?;
+    if !survey.invalidation.is_empty() {
+        let id = send_invalidation(cloud, config, &survey.invalidation, opts.wait).await?;
         outcome.invalidation_id = Some(id);
-        outcome.invalidation_paths = invalidation.clone();
+        outcome.invalidation_paths = survey.invalidation.clone();
     }
     outcome.seconds = started.elapsed().as_secs_f64();
-    report.done(&outcome, opts.json)?;
+    survey.report(config, prefix).done(&outcome, opts.json)?;
     Ok(outcome)
+}
+
+/// The error for a manifest another publish replaced since this run read it.
+fn overtaken(cloud: &Cloud, key: &str, uploaded: usize) -> anyhow::Error {
+    anyhow!(
+        "another publish changed s3://{}/{key} since this one started: {uploaded} file(s) were uploaded, nothing was deleted and nothing invalidated. Run `ssg publish` again",
+        cloud.bucket
+    )
+}
+
+async fn write_manifest(
+    cloud: &Cloud,
+    prefix: &str,
+    next: &Manifest,
+    condition: &Condition,
+    uploaded: usize,
+) -> Result<()> {
+    let key = manifest_key(prefix);
+    let written = match cloud.write_manifest(&key, next, condition).await {
+        // A server with If-None-Match for the lease but no If-Match here.
+        Err(WriteError::Unsupported(why)) => {
+            log::warn(&format!(
+                "the endpoint does not support a conditional manifest write ({why}): writing it unconditionally"
+            ));
+            cloud.write_manifest(&key, next, &Condition::None).await
+        }
+        other => other,
+    };
+    match written {
+        Ok(_) => Ok(()),
+        Err(WriteError::Precondition) => Err(overtaken(cloud, &key, uploaded)),
+        Err(e) => Err(anyhow!("cannot write the manifest {key}: {e}")),
+    }
+}
+
+/// Before deleting with no manifest to write: the manifest must still be
+/// the version this run planned against.
+async fn ensure_manifest_unchanged(
+    cloud: &Cloud,
+    prefix: &str,
+    read_at_start: &Option<String>,
+) -> Result<()> {
+    let key = manifest_key(prefix);
+    let now = cloud.get(&key).await?.map(|f| f.etag);
+    if &now != read_at_start {
+        return Err(overtaken(cloud, &key, 0));
+    }
+    Ok(())
 }
 
 /// The CloudFront paths this plan changes: objects replaced or deleted (a

@@ -15,6 +15,16 @@ use serde::{Deserialize, Serialize};
 /// The manifest's own key under the prefix.
 pub const MANIFEST_NAME: &str = ".ssg-manifest.json";
 
+/// The publish lease's key under the prefix (see `lease.rs`).
+pub const LOCK_NAME: &str = ".ssg-publish.lock";
+
+/// Keys ssg keeps for itself under the prefix: never a site file, never
+/// uploaded from the output folder, deleted or invalidated by a plan.
+pub fn is_reserved(key: &str, prefix: &str) -> bool {
+    key.strip_prefix(prefix)
+        .is_some_and(|name| name == MANIFEST_NAME || name == LOCK_NAME)
+}
+
 /// Headers ssg sets on an object; a change of any of them means a re-upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Headers {
@@ -138,14 +148,14 @@ pub fn plan(
     local: &[LocalObject],
     remote: &[RemoteObject],
     manifest: &Manifest,
-    manifest_key: &str,
+    prefix: &str,
 ) -> Plan {
     let remote_by_key: BTreeMap<&str, &RemoteObject> =
         remote.iter().map(|r| (r.key.as_str(), r)).collect();
     let mut plan = Plan::default();
     let mut assets = Vec::new();
     let mut documents = Vec::new();
-    for object in local {
+    for object in local.iter().filter(|o| !is_reserved(&o.key, prefix)) {
         let size = object.body.len() as u64;
         let reason = match remote_by_key.get(object.key.as_str()) {
             None => Some(Reason::New),
@@ -186,7 +196,7 @@ pub fn plan(
     let local_keys: HashSet<&str> = local.iter().map(|o| o.key.as_str()).collect();
     plan.deletes = remote
         .iter()
-        .filter(|r| r.key != manifest_key && !local_keys.contains(r.key.as_str()))
+        .filter(|r| !is_reserved(&r.key, prefix) && !local_keys.contains(r.key.as_str()))
         .map(|r| Delete {
             key: r.key.clone(),
             size: r.size,
@@ -253,12 +263,7 @@ mod tests {
                 size: 1,
             },
         ];
-        let p = plan(
-            &[page, css, same],
-            &remote,
-            &Manifest::default(),
-            MANIFEST_NAME,
-        );
+        let p = plan(&[page, css, same], &remote, &Manifest::default(), "");
         let order: Vec<(&str, Reason)> = p
             .uploads
             .iter()
@@ -285,7 +290,7 @@ mod tests {
             std::slice::from_ref(&big),
             &[remote_of(&big, "abc-2")],
             &manifest,
-            MANIFEST_NAME,
+            "",
         );
         assert_eq!(p.uploads[0].reason, Reason::Changed);
 
@@ -296,17 +301,12 @@ mod tests {
             std::slice::from_ref(&big),
             &[remote_of(&big, "abc-2")],
             &manifest,
-            MANIFEST_NAME,
+            "",
         );
         assert!(p.is_empty(), "same content, same headers");
 
         let recached = local("video.mp4", "new bytes", Some("max-age=60"));
-        let p = plan(
-            &[recached],
-            &[remote_of(&big, "abc-2")],
-            &manifest,
-            MANIFEST_NAME,
-        );
+        let p = plan(&[recached], &[remote_of(&big, "abc-2")], &manifest, "");
         assert_eq!(p.uploads[0].reason, Reason::Headers);
     }
 
@@ -322,8 +322,48 @@ mod tests {
             std::slice::from_ref(&page),
             &[remote_of(&page, "other-1")],
             &manifest,
-            MANIFEST_NAME,
+            "",
         );
         assert_eq!(p.uploads[0].reason, Reason::Changed);
+    }
+
+    #[test]
+    fn the_manifest_and_the_lock_are_never_site_files() {
+        let prefix = "site/";
+        let page = local("site/index.html", "hi", None);
+        // An output folder that happens to hold files at ssg's own keys.
+        let fake_manifest = local("site/.ssg-manifest.json", "{}", None);
+        let fake_lock = local("site/.ssg-publish.lock", "{}", None);
+        let remote = vec![
+            RemoteObject {
+                key: "site/.ssg-manifest.json".into(),
+                etag: "m".into(),
+                size: 1,
+            },
+            RemoteObject {
+                key: "site/.ssg-publish.lock".into(),
+                etag: "l".into(),
+                size: 1,
+            },
+            RemoteObject {
+                key: "site/old.html".into(),
+                etag: "o".into(),
+                size: 1,
+            },
+        ];
+        let p = plan(
+            &[page, fake_manifest, fake_lock],
+            &remote,
+            &Manifest::default(),
+            prefix,
+        );
+        let uploads: Vec<&str> = p.uploads.iter().map(|u| u.key.as_str()).collect();
+        assert_eq!(uploads, ["site/index.html"]);
+        let deletes: Vec<&str> = p.deletes.iter().map(|d| d.key.as_str()).collect();
+        assert_eq!(deletes, ["site/old.html"]);
+        assert!(p.unchanged.is_empty());
+        assert!(is_reserved(".ssg-publish.lock", ""));
+        assert!(!is_reserved("other/.ssg-publish.lock", "site/"));
+        assert!(!is_reserved("site/a/.ssg-publish.lock", "site/"));
     }
 }

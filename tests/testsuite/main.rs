@@ -24,6 +24,7 @@ mod pagination;
 mod peer_keys;
 mod provision;
 mod publish;
+mod publish_lease;
 mod sections;
 mod serve;
 mod serve_load;

@@ -252,12 +252,12 @@ fn serve_connection(
 }
 
 /// A raw HTTP message: head and body (de-chunked).
-struct Message {
-    head: String,
-    body: Vec<u8>,
+pub(crate) struct Message {
+    pub(crate) head: String,
+    pub(crate) body: Vec<u8>,
 }
 
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
     head.lines().skip(1).find_map(|l| {
         let (k, v) = l.split_once(':')?;
         k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
@@ -265,7 +265,7 @@ fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// Reads one message; a response (`request = false`) without a length is read to EOF.
-fn read_message(stream: &mut TcpStream, request: bool) -> Option<Message> {
+pub(crate) fn read_message(stream: &mut TcpStream, request: bool) -> Option<Message> {
     let mut data = Vec::new();
     let mut buf = [0u8; 65536];
     let head_end = loop {
@@ -328,7 +328,7 @@ fn read_message(stream: &mut TcpStream, request: bool) -> Option<Message> {
 }
 
 /// The head with `name` set to `value` (replacing it, or added).
-fn with_header(head: &str, name: &str, value: &str) -> String {
+pub(crate) fn with_header(head: &str, name: &str, value: &str) -> String {
     let mut lines: Vec<String> = head
         .trim_end()
         .lines()
@@ -343,7 +343,7 @@ fn with_header(head: &str, name: &str, value: &str) -> String {
     format!("{}\r\n\r\n", lines.join("\r\n"))
 }
 
-fn forward(upstream: &str, request: &Message) -> Option<Message> {
+pub(crate) fn forward(upstream: &str, request: &Message) -> Option<Message> {
     let mut server = TcpStream::connect(upstream).ok()?;
     let head = with_header(&request.head, "Connection", "close");
     let head = with_header(&head, "Content-Length", &request.body.len().to_string());

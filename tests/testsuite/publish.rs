@@ -18,7 +18,7 @@ use crate::harness::{Run, Site, post, ssg_bin};
 
 /// The moto server's URL: `SSG_TEST_MOTO` (set by scripts/test.sh), or one
 /// started here from the project's venv.
-fn moto() -> &'static str {
+pub(crate) fn moto() -> &'static str {
     static URL: OnceLock<String> = OnceLock::new();
     static SERVER: OnceLock<std::sync::Mutex<std::process::Child>> = OnceLock::new();
     URL.get_or_init(|| {
@@ -55,7 +55,7 @@ fn moto() -> &'static str {
     })
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -66,7 +66,7 @@ fn credentials() -> Credentials {
     Credentials::new("testing", "testing", None, None, "tests")
 }
 
-fn s3() -> aws_sdk_s3::Client {
+pub(crate) fn s3() -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::config::Builder::new()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
@@ -259,7 +259,7 @@ impl Remote {
 
 /// `ssg ARGS` in the site folder with test credentials and nothing from the
 /// machine's AWS setup (no profile files, no instance metadata).
-fn ssg_command(site: &Site, args: &[&str]) -> Command {
+pub(crate) fn ssg_command(site: &Site, args: &[&str]) -> Command {
     let mut command = Command::new(ssg_bin());
     command
         .args(args)
@@ -274,7 +274,7 @@ fn ssg_command(site: &Site, args: &[&str]) -> Command {
     command
 }
 
-fn run_command(mut command: Command) -> Run {
+pub(crate) fn run_command(mut command: Command) -> Run {
     let out = command.output().expect("run ssg");
     Run {
         code: out.status.code().unwrap_or(-1),
@@ -304,14 +304,14 @@ fn blog(remote: &Remote, extra: &str) -> Site {
 }
 
 /// Every file of the built output with its bytes.
-fn output_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn output_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
     crate::harness::snapshot(&site.root().join("public"))
         .into_iter()
         .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), b))
         .collect()
 }
 
-const MANIFEST: &str = ".ssg-manifest.json";
+pub(crate) const MANIFEST: &str = ".ssg-manifest.json";
 
 /// The bucket holds exactly the output's files (and the manifest), byte for byte.
 #[track_caller]
@@ -633,7 +633,7 @@ fn bad_setups_fail_with_one_clear_line_and_change_nothing() {
             &format!("endpoint = \"{}\"", moto()),
             &format!("endpoint = \"http://127.0.0.1:{closed}\""),
         ),
-        "cannot list",
+        "connection refused",
     );
     assert!(
         remote.objects().is_empty(),

@@ -1,0 +1,883 @@
+//! Publishes that meet: the lease (`PREFIX.ssg-publish.lock`), the manifest
+//! written only over the version read, an endpoint without conditional
+//! writes, and `ssg publish` killed (SIGKILL) after each of its writes.
+//!
+//! moto (5.2) answers `If-None-Match: *` and `If-Match` on PutObject and
+//! `If-Match` on DeleteObject with 412 as S3 does, so the lease is tested
+//! for real; its check and its store are not one atomic step, which is why
+//! ssg reads the lock back after taking it. The binary talks to moto
+//! through a relay (below) that records every request with its headers and
+//! can act after the Nth write reached the server: kill the process before
+//! it hears the answer, or change the bucket behind its back.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::process::{Child, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::harness::{Run, Site, post};
+use crate::provision::{Message, forward, header, read_message, with_header};
+use crate::publish::{MANIFEST, moto, output_files, run_command, runtime, s3, ssg_command};
+
+const LOCK: &str = ".ssg-publish.lock";
+
+// ---------------------------------------------------------------------------
+// The recording relay
+
+/// One request ssg made, as it reached the server.
+#[derive(Debug, Clone)]
+struct Request {
+    method: String,
+    /// The key, without the bucket and the query (`blog/a/index.html`).
+    key: String,
+    query: String,
+    head: String,
+}
+
+impl Request {
+    fn parse(head: &str, bucket: &str) -> Request {
+        let line = head.lines().next().unwrap_or("");
+        let mut parts = line.split(' ');
+        let method = parts.next().unwrap_or("").to_string();
+        let target = parts.next().unwrap_or("");
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let key = path
+            .trim_start_matches('/')
+            .strip_prefix(bucket)
+            .unwrap_or(path)
+            .trim_start_matches('/')
+            .to_string();
+        Request {
+            method,
+            key,
+            query: query.to_string(),
+            head: head.to_string(),
+        }
+    }
+
+    fn write(&self) -> bool {
+        !matches!(self.method.as_str(), "GET" | "HEAD")
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        header(&self.head, name)
+    }
+
+    /// A PUT of a site file (not the lock, not the manifest).
+    fn site_put(&self) -> Option<&str> {
+        (self.method == "PUT" && self.key != LOCK && self.key != MANIFEST)
+            .then_some(self.key.as_str())
+    }
+
+    /// The batch delete of stale objects.
+    fn batch_delete(&self) -> bool {
+        self.method == "POST" && self.query.contains("delete")
+    }
+}
+
+/// Called after the `n`th write (1-based) reached the server, before its
+/// answer goes back; returns whether to cut the connection (the answer is
+/// lost and every later request fails).
+type Hook = Box<dyn Fn(usize, &Request) -> bool + Send + Sync>;
+
+struct Relay {
+    url: String,
+    seen: Arc<Mutex<Vec<Request>>>,
+    in_flight: Arc<AtomicUsize>,
+}
+
+struct Shared {
+    upstream: String,
+    bucket: String,
+    hook: Option<Hook>,
+    /// An endpoint without conditional writes: the condition headers are dropped.
+    strip_conditions: bool,
+    writes: AtomicUsize,
+    dead: AtomicBool,
+    seen: Arc<Mutex<Vec<Request>>>,
+    in_flight: Arc<AtomicUsize>,
+}
+
+impl Relay {
+    fn new(bucket: &str, hook: Option<Hook>, strip_conditions: bool) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind relay");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let shared = Arc::new(Shared {
+            upstream: moto().trim_start_matches("http://").to_string(),
+            bucket: bucket.to_string(),
+            hook,
+            strip_conditions,
+            writes: AtomicUsize::new(0),
+            dead: AtomicBool::new(false),
+            seen: seen.clone(),
+            in_flight: in_flight.clone(),
+        });
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                let shared = shared.clone();
+                std::thread::spawn(move || serve(client, &shared));
+            }
+        });
+        Relay {
+            url,
+            seen,
+            in_flight,
+        }
+    }
+
+    fn seen(&self) -> Vec<Request> {
+        self.seen.lock().expect("seen").clone()
+    }
+
+    /// Waits until no request is being forwarded (those a killed process
+    /// sent may still land).
+    fn settle(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.in_flight.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Keys of the site files this relay saw uploaded.
+    fn site_puts(&self) -> BTreeSet<String> {
+        self.seen()
+            .iter()
+            .filter_map(|r| r.site_put().map(String::from))
+            .collect()
+    }
+}
+
+fn serve(mut client: TcpStream, shared: &Shared) {
+    while let Some(mut request) = read_message(&mut client, true) {
+        if shared.dead.load(Ordering::SeqCst) {
+            break;
+        }
+        if shared.strip_conditions {
+            request.head = request
+                .head
+                .split("\r\n")
+                .filter(|l| {
+                    let name = l.split(':').next().unwrap_or("").trim();
+                    !name.eq_ignore_ascii_case("if-match")
+                        && !name.eq_ignore_ascii_case("if-none-match")
+                })
+                .collect::<Vec<_>>()
+                .join("\r\n");
+        }
+        let parsed = Request::parse(&request.head, &shared.bucket);
+        shared.in_flight.fetch_add(1, Ordering::SeqCst);
+        shared.seen.lock().expect("seen").push(parsed.clone());
+        let response = forward(&shared.upstream, &request);
+        let mut cut = response.is_none();
+        if parsed.write() && response.is_some() {
+            let n = shared.writes.fetch_add(1, Ordering::SeqCst) + 1;
+            if let Some(hook) = &shared.hook {
+                cut = hook(n, &parsed);
+            }
+        }
+        shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+        if cut {
+            shared.dead.store(true, Ordering::SeqCst);
+            break;
+        }
+        let Some(response) = response else { break };
+        if client.write_all(&reframe(response)).is_err() {
+            break;
+        }
+    }
+    let _ = client.shutdown(Shutdown::Both);
+}
+
+/// The answer as bytes again, with its length and no chunking (bodies are
+/// binary here: a gzipped manifest).
+fn reframe(response: Message) -> Vec<u8> {
+    let head = with_header(
+        &response.head,
+        "Content-Length",
+        &response.body.len().to_string(),
+    );
+    let head = head
+        .replace("Transfer-Encoding: chunked\r\n", "")
+        .replace("transfer-encoding: chunked\r\n", "");
+    let head = with_header(&head, "Connection", "close");
+    let mut out = head.into_bytes();
+    out.extend_from_slice(&response.body);
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Buckets, sites and runs
+
+/// A bucket of its own for one test (no CloudFront: nothing to invalidate).
+struct Bucket {
+    name: String,
+}
+
+impl Bucket {
+    fn new() -> Bucket {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "ssg-lease-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        runtime()
+            .block_on(s3().create_bucket().bucket(&name).send())
+            .expect("create bucket");
+        Bucket { name }
+    }
+
+    /// `ssg.toml` publishing to this bucket through `endpoint`.
+    fn config(&self, endpoint: &str) -> String {
+        format!(
+            "title = \"Lease\"\nbase_url = \"https://example.com\"\ntheme = \"default\"\n\n[publish]\nbucket = \"{}\"\nregion = \"us-east-1\"\nendpoint = \"{endpoint}\"\nmax_attempts = 1\nconcurrency = 4\n",
+            self.name
+        )
+    }
+
+    /// Every object: key → bytes.
+    fn objects(&self) -> BTreeMap<String, Vec<u8>> {
+        let rt = runtime();
+        let client = s3();
+        let list = rt
+            .block_on(client.list_objects_v2().bucket(&self.name).send())
+            .expect("list");
+        let mut out = BTreeMap::new();
+        for object in list.contents() {
+            let key = object.key().unwrap_or_default().to_string();
+            let got = rt
+                .block_on(client.get_object().bucket(&self.name).key(&key).send())
+                .expect("get");
+            let body = rt.block_on(got.body.collect()).expect("body").into_bytes();
+            out.insert(key, body.to_vec());
+        }
+        out
+    }
+
+    /// The site files: every object but the manifest and the lock.
+    fn site(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut objects = self.objects();
+        objects.remove(MANIFEST);
+        objects.remove(LOCK);
+        objects
+    }
+
+    fn put(&self, key: &str, body: &[u8]) {
+        runtime()
+            .block_on(
+                s3().put_object()
+                    .bucket(&self.name)
+                    .key(key)
+                    .body(body.to_vec().into())
+                    .send(),
+            )
+            .expect("put");
+    }
+
+    /// The manifest: key → MD5.
+    fn manifest(&self) -> BTreeMap<String, String> {
+        let objects = self.objects();
+        let Some(gz) = objects.get(MANIFEST) else {
+            return BTreeMap::new();
+        };
+        let mut json = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut json)
+            .expect("gzipped manifest");
+        let value: serde_json::Value = serde_json::from_slice(&json).expect("manifest json");
+        value["objects"]
+            .as_object()
+            .expect("objects")
+            .iter()
+            .map(|(k, v)| (k.clone(), v["md5"].as_str().unwrap_or("").to_string()))
+            .collect()
+    }
+
+    /// A lock held by another machine's publish, started `age` ago.
+    fn lock_held_by(&self, id: &str, age: chrono::Duration) {
+        let started = (chrono::Utc::now() - age).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let body = serde_json::json!({
+            "id": id, "host": "elsewhere", "pid": 1, "scope": "another machine", "started": started
+        });
+        self.put(LOCK, body.to_string().as_bytes());
+    }
+}
+
+fn md5_hex(bytes: &[u8]) -> String {
+    use md5::{Digest, Md5};
+    Md5::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The bucket holds exactly `build`, and the manifest lists exactly it.
+#[track_caller]
+fn assert_holds(bucket: &Bucket, build: &BTreeMap<String, Vec<u8>>) {
+    let site = bucket.site();
+    assert_eq!(
+        site.keys().collect::<Vec<_>>(),
+        build.keys().collect::<Vec<_>>()
+    );
+    assert!(site == *build, "the bucket's bytes are not the build's");
+    let expected: BTreeMap<String, String> =
+        build.iter().map(|(k, b)| (k.clone(), md5_hex(b))).collect();
+    assert_eq!(bucket.manifest(), expected, "the manifest disagrees");
+}
+
+/// A small blog; `variant` changes every post, and `extra` static files are added.
+fn blog(config: &str, variant: &str, extra: usize) -> Site {
+    let mut site = Site::with_config(config)
+        .file(
+            "content/blog/a.md",
+            &post("Alpha", "2024-01-01", &["x"], &format!("First {variant}.")),
+        )
+        .file(
+            "content/blog/b.md",
+            &post("Beta", "2024-01-02", &["y"], &format!("Second {variant}.")),
+        )
+        .file("content/about.md", "---\ntitle: About\n---\nAbout.\n")
+        .file("static/logo.svg", "<svg/>");
+    for i in 0..extra {
+        site = site.file(
+            &format!("static/img/{variant}-{i}.txt"),
+            &format!("{variant} {i}"),
+        );
+    }
+    site
+}
+
+/// Points the site at `endpoint`.
+fn publish_through(site: &Site, bucket: &Bucket, endpoint: &str, extra: &str) {
+    site.write(
+        "ssg.toml",
+        format!("{}{extra}", bucket.config(endpoint)).as_bytes(),
+    );
+}
+
+fn publish_args<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["publish"];
+    all.extend_from_slice(args);
+    all
+}
+
+fn publish(site: &Site, args: &[&str]) -> Run {
+    let mut command = ssg_command(site, &publish_args(args));
+    command.stdin(Stdio::null());
+    run_command(command)
+}
+
+fn spawn_publish(site: &Site, args: &[&str]) -> Child {
+    ssg_command(site, &publish_args(args))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ssg publish")
+}
+
+/// Waits for `child` (at most 60 s) and returns how it ended.
+fn finish(child: Child) -> Run {
+    let pid = child.id();
+    let done = Arc::new(AtomicBool::new(false));
+    let watchdog = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !done.load(Ordering::SeqCst) {
+                if Instant::now() > deadline {
+                    let _ = std::process::Command::new("kill")
+                        .args(["-KILL", &pid.to_string()])
+                        .status();
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        })
+    };
+    let out = child.wait_with_output().expect("wait for ssg");
+    done.store(true, Ordering::SeqCst);
+    let _ = watchdog.join();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Two at once, stale and held leases
+
+#[test]
+fn two_publishes_of_different_builds_at_once_leave_exactly_one_of_them() {
+    let bucket = Bucket::new();
+    let relays = [
+        Relay::new(&bucket.name, None, false),
+        Relay::new(&bucket.name, None, false),
+    ];
+    let sites = [
+        blog(&bucket.config(&relays[0].url), "one", 6),
+        blog(&bucket.config(&relays[1].url), "two", 6),
+    ];
+    let builds: Vec<BTreeMap<String, Vec<u8>>> = sites
+        .iter()
+        .map(|site| {
+            site.run(&["build"]).success();
+            output_files(site)
+        })
+        .collect();
+    assert_ne!(builds[0], builds[1]);
+    let mut waited = 0;
+    for round in 0..3 {
+        let children: Vec<Child> = sites.iter().map(|s| spawn_publish(s, &[])).collect();
+        let runs: Vec<Run> = children.into_iter().map(finish).collect();
+        for run in &runs {
+            assert_eq!(run.code, 0, "round {round}: {}", run.stderr);
+            waited += usize::from(run.stderr.contains("waiting for the publish of"));
+        }
+        let site = bucket.site();
+        let winner = builds
+            .iter()
+            .position(|b| *b == site)
+            .unwrap_or_else(|| panic!("round {round}: the bucket is neither build"));
+        assert_holds(&bucket, &builds[winner]);
+        assert!(
+            !bucket.objects().contains_key(LOCK),
+            "the lease was not given back"
+        );
+    }
+    assert!(
+        waited > 0,
+        "the publishes never met: the test proves nothing"
+    );
+    // Every lock went up with If-None-Match: *, every manifest over the
+    // version read at the start, every release with If-Match.
+    for relay in &relays {
+        let seen = relay.seen();
+        let lock_puts: Vec<&Request> = seen
+            .iter()
+            .filter(|r| r.method == "PUT" && r.key == LOCK)
+            .collect();
+        assert!(!lock_puts.is_empty());
+        for put in lock_puts {
+            assert_eq!(put.header("if-none-match"), Some("*"), "{}", put.head);
+        }
+        for put in seen
+            .iter()
+            .filter(|r| r.method == "PUT" && r.key == MANIFEST)
+        {
+            assert!(
+                put.header("if-match").is_some() || put.header("if-none-match") == Some("*"),
+                "an unconditional manifest write: {}",
+                put.head
+            );
+        }
+        let releases = seen
+            .iter()
+            .filter(|r| r.method == "DELETE" && r.key == LOCK)
+            .count();
+        assert_eq!(releases, 3, "one release per run");
+        for delete in seen
+            .iter()
+            .filter(|r| r.method == "DELETE" && r.key == LOCK)
+        {
+            assert!(delete.header("if-match").is_some(), "{}", delete.head);
+        }
+    }
+}
+
+#[test]
+fn a_stale_lease_is_taken_over() {
+    let bucket = Bucket::new();
+    let site = blog(&bucket.config(moto()), "stale", 0);
+    site.run(&["build"]).success();
+    bucket.lock_held_by("elsewhere:1:0badf00d", chrono::Duration::hours(2));
+    let run = publish(&site, &[]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("taking over the publish lease of elsewhere:1:0badf00d")
+            && run.stderr.contains("lease_timeout = 900 s"),
+        "{}",
+        run.stderr
+    );
+    assert_holds(&bucket, &output_files(&site));
+    assert!(!bucket.objects().contains_key(LOCK));
+
+    // A shorter lease_timeout makes a younger lock stale.
+    bucket.lock_held_by("elsewhere:2:0badf00d", chrono::Duration::seconds(30));
+    publish_through(&site, &bucket, moto(), "lease_timeout = 10\n");
+    let run = publish(&site, &[]);
+    run.success();
+    assert!(
+        run.stderr.contains("lease_timeout = 10 s"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_held_lease_makes_no_wait_fail_naming_the_holder_and_a_publish_wait() {
+    let bucket = Bucket::new();
+    let site = blog(&bucket.config(moto()), "held", 0);
+    site.run(&["build"]).success();
+    bucket.lock_held_by("ci-runner-7:4242:cafe0001", chrono::Duration::seconds(75));
+
+    let run = publish(&site, &["--no-wait"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("ci-runner-7:4242:cafe0001")
+            && run.stderr.contains("nothing was changed"),
+        "{}",
+        run.stderr
+    );
+    assert!(bucket.site().is_empty(), "--no-wait wrote");
+
+    // A dry run takes no lease but says it is held.
+    let run = publish(&site, &["--dry-run"]);
+    run.success();
+    assert!(
+        run.stderr.contains("ci-runner-7:4242:cafe0001"),
+        "{}",
+        run.stderr
+    );
+
+    // Without --no-wait it waits, says for whom, and goes on once the lock is gone.
+    let child = spawn_publish(&site, &[]);
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(
+        bucket.site().is_empty(),
+        "published while the lease was held"
+    );
+    runtime()
+        .block_on(s3().delete_object().bucket(&bucket.name).key(LOCK).send())
+        .expect("release");
+    let run = finish(child);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("waiting for the publish of ci-runner-7:4242:cafe0001"),
+        "{}",
+        run.stderr
+    );
+    assert_holds(&bucket, &output_files(&site));
+}
+
+#[test]
+fn a_manifest_changed_by_another_publish_stops_the_run_before_any_delete() {
+    let bucket = Bucket::new();
+    let site = blog(&bucket.config(moto()), "v1", 0);
+    site.run(&["build"]).success();
+    publish(&site, &[]).success();
+
+    std::fs::remove_file(site.root().join("content/about.md")).expect("rm");
+    site.write(
+        "content/blog/a.md",
+        post("Alpha", "2024-01-01", &["x"], "Edited.").as_bytes(),
+    );
+    site.run(&["build"]).success();
+    // Another writer (one without the lease) replaces the manifest while
+    // this publish uploads.
+    let other = Bucket {
+        name: bucket.name.clone(),
+    };
+    let changed = AtomicBool::new(false);
+    let hook: Hook = Box::new(move |_, request| {
+        if request.site_put().is_some() && !changed.swap(true, Ordering::SeqCst) {
+            other.put(MANIFEST, b"{\"version\":1,\"objects\":{}}");
+        }
+        false
+    });
+    let relay = Relay::new(&bucket.name, Some(hook), false);
+    publish_through(&site, &bucket, &relay.url, "");
+    let run = publish(&site, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("another publish changed")
+            && run.stderr.contains("nothing was deleted"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        bucket.objects().contains_key("about/index.html"),
+        "deleted after the manifest changed"
+    );
+    assert!(!relay.seen().iter().any(Request::batch_delete));
+    let manifest_put = relay
+        .seen()
+        .into_iter()
+        .find(|r| r.method == "PUT" && r.key == MANIFEST)
+        .expect("a manifest write");
+    assert!(
+        manifest_put.header("if-match").is_some(),
+        "not over the version read: {}",
+        manifest_put.head
+    );
+    assert!(
+        !bucket.objects().contains_key(LOCK),
+        "the lease was not given back"
+    );
+}
+
+#[test]
+fn an_endpoint_without_conditional_writes_is_named_once_and_publishing_goes_on() {
+    let bucket = Bucket::new();
+    let relay = Relay::new(&bucket.name, None, true);
+    let site = blog(&bucket.config(&relay.url), "old", 0);
+    site.run(&["build"]).success();
+    for _ in 0..2 {
+        let run = publish(&site, &[]);
+        run.success();
+        assert_eq!(
+            run.stderr
+                .matches("does not support conditional writes")
+                .count(),
+            1,
+            "{}",
+            run.stderr
+        );
+        assert_holds(&bucket, &output_files(&site));
+        assert!(!bucket.objects().contains_key(LOCK));
+    }
+}
+
+#[test]
+fn ctrl_c_gives_the_lease_back() {
+    let bucket = Bucket::new();
+    let pid = Arc::new(AtomicU32::new(0));
+    let hook: Hook = {
+        let pid = pid.clone();
+        // Ctrl-C while the first upload is answered.
+        Box::new(move |_, request| {
+            if request.site_put().is_some() && pid.load(Ordering::SeqCst) != 0 {
+                let _ = std::process::Command::new("kill")
+                    .args(["-INT", &pid.swap(0, Ordering::SeqCst).to_string()])
+                    .status();
+            }
+            false
+        })
+    };
+    let relay = Relay::new(&bucket.name, Some(hook), false);
+    let site = blog(&bucket.config(&relay.url), "int", 4);
+    site.run(&["build"]).success();
+    let child = spawn_publish(&site, &[]);
+    pid.store(child.id(), Ordering::SeqCst);
+    let run = finish(child);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("interrupted"), "{}", run.stderr);
+    relay.settle();
+    assert!(
+        !bucket.objects().contains_key(LOCK),
+        "the lease was left behind"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// SIGKILL
+
+/// When a publish is killed.
+#[derive(Debug, Clone, Copy)]
+enum Kill {
+    /// Right after its Nth write reached the server, before it heard the answer.
+    AfterWrite(usize),
+    /// This long after it started.
+    AfterTime(Duration),
+}
+
+/// Publishes `to` over `from` and kills the run (SIGKILL) at `kill`. Checks
+/// the state left, then that a rerun converges uploading only what had not
+/// landed. Returns false when the run finished before the kill.
+fn killed_run(
+    kill: Kill,
+    from: &BTreeMap<String, Vec<u8>>,
+    to: &BTreeMap<String, Vec<u8>>,
+) -> bool {
+    let bucket = Bucket::new();
+    let site = Site::with_config(&bucket.config(moto()));
+    let install = |build: &BTreeMap<String, Vec<u8>>| {
+        let _ = std::fs::remove_dir_all(site.root().join("public"));
+        for (path, bytes) in build {
+            site.write(&format!("public/{path}"), bytes);
+        }
+    };
+    install(from);
+    publish(&site, &[]).success();
+    install(to);
+
+    let pid = Arc::new(AtomicU32::new(0));
+    let fired = Arc::new(AtomicBool::new(false));
+    let hook: Option<Hook> = match kill {
+        Kill::AfterTime(_) => None,
+        Kill::AfterWrite(kill_at) => {
+            let (pid, fired) = (pid.clone(), fired.clone());
+            Some(Box::new(move |n, _| {
+                if n != kill_at {
+                    return false;
+                }
+                let deadline = Instant::now() + Duration::from_secs(5);
+                while pid.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                let _ = std::process::Command::new("kill")
+                    .args(["-KILL", &pid.load(Ordering::SeqCst).to_string()])
+                    .status();
+                fired.store(true, Ordering::SeqCst);
+                true
+            }))
+        }
+    };
+    let relay = Relay::new(&bucket.name, hook, false);
+    // lease_timeout only bounds the test: the killed holder is found gone by its pid.
+    publish_through(&site, &bucket, &relay.url, "lease_timeout = 60\n");
+    let mut child = spawn_publish(&site, &[]);
+    pid.store(child.id(), Ordering::SeqCst);
+    if let Kill::AfterTime(delay) = kill {
+        std::thread::sleep(delay);
+        // SIGKILL; the child is not reaped yet, so its pid is still its own.
+        let _ = child.kill();
+    }
+    let run = finish(child);
+    relay.settle();
+    let killed = run.code == -1;
+    if let Kill::AfterWrite(_) = kill {
+        assert_eq!(
+            killed,
+            fired.load(Ordering::SeqCst),
+            "{kill:?}: {}",
+            run.stderr
+        );
+    }
+    if !killed {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_holds(&bucket, to);
+        return false;
+    }
+
+    // Deletes only after every upload succeeded, and after the manifest.
+    let seen = relay.seen();
+    if let Some(first_delete) = seen.iter().position(Request::batch_delete) {
+        let planned: BTreeSet<&String> = to
+            .iter()
+            .filter(|(k, b)| from.get(*k) != Some(b))
+            .map(|(k, _)| k)
+            .collect();
+        let before: BTreeSet<&str> = seen[..first_delete]
+            .iter()
+            .filter_map(Request::site_put)
+            .collect();
+        assert!(
+            planned.iter().all(|k| before.contains(k.as_str())),
+            "{kill:?}: a delete before every upload"
+        );
+        assert!(
+            seen[..first_delete]
+                .iter()
+                .any(|r| r.method == "PUT" && r.key == MANIFEST),
+            "{kill:?}: a delete before the manifest"
+        );
+    }
+    let left = bucket.site();
+    let removed: Vec<&String> = from.keys().filter(|k| !to.contains_key(*k)).collect();
+    if removed.iter().any(|k| !left.contains_key(*k)) {
+        for (key, bytes) in to {
+            assert_eq!(
+                left.get(key),
+                Some(bytes),
+                "{kill:?}: {key} deleted-from before it was uploaded"
+            );
+        }
+    }
+
+    // The rerun takes over the dead run's lease, uploads exactly what had
+    // not landed, and ends with the bucket and the manifest equal to the build.
+    let not_landed: BTreeSet<String> = to
+        .iter()
+        .filter(|(k, b)| left.get(*k) != Some(b))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let relay = Relay::new(&bucket.name, None, false);
+    publish_through(&site, &bucket, &relay.url, "lease_timeout = 60\n");
+    let started = Instant::now();
+    let rerun = publish(&site, &[]);
+    assert_eq!(rerun.code, 0, "{kill:?}: rerun failed: {}", rerun.stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{kill:?}: the rerun waited for the dead run's lease: {}",
+        rerun.stderr
+    );
+    assert_eq!(
+        relay.site_puts(),
+        not_landed,
+        "{kill:?}: the rerun uploaded something that had landed, or missed something"
+    );
+    assert_holds(&bucket, to);
+    assert!(!bucket.objects().contains_key(LOCK));
+    true
+}
+
+/// Two builds of one blog: the second with edited posts, a removed page
+/// and new files.
+fn two_builds() -> (BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>) {
+    let site = blog(
+        &Bucket {
+            name: "unused".into(),
+        }
+        .config(moto()),
+        "one",
+        2,
+    );
+    site.run(&["build"]).success();
+    let from = output_files(&site);
+    std::fs::remove_file(site.root().join("content/about.md")).expect("rm");
+    for (name, title, date) in [("a", "Alpha", "2024-01-01"), ("b", "Beta", "2024-01-02")] {
+        site.write(
+            &format!("content/blog/{name}.md"),
+            post(title, date, &["x"], "Rewritten.").as_bytes(),
+        );
+    }
+    for i in 0..4 {
+        site.write(
+            &format!("static/new/{i}.txt"),
+            format!("new {i}").as_bytes(),
+        );
+    }
+    site.run(&["build"]).success();
+    (from, output_files(&site))
+}
+
+#[test]
+fn a_publish_killed_after_any_write_is_finished_by_a_rerun() {
+    let (from, to) = two_builds();
+    // Every kill point: the lease, its check, each upload, the manifest,
+    // the delete, the release.
+    let started = Instant::now();
+    let mut points = 0;
+    for kill_at in 1..100 {
+        if !killed_run(Kill::AfterWrite(kill_at), &from, &to) {
+            break;
+        }
+        points += 1;
+    }
+    eprintln!("{points} kill points in {:?}", started.elapsed());
+    assert!(points >= 8, "only {points} kill points");
+}
+
+#[test]
+fn a_publish_killed_at_moments_in_time_is_finished_by_a_rerun() {
+    let (from, to) = two_builds();
+    // Moments spread over a run (one takes some 100-500 ms here), also
+    // mid-request and between writes.
+    let mut killed = 0;
+    for ms in [0, 10, 30, 60, 90, 120, 160, 200, 260, 330, 420, 550] {
+        if killed_run(Kill::AfterTime(Duration::from_millis(ms)), &from, &to) {
+            killed += 1;
+        }
+    }
+    eprintln!("{killed} of 12 runs killed before they finished");
+    assert!(killed >= 1, "every run finished before its kill");
+}
