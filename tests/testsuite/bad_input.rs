@@ -112,6 +112,17 @@ fn two_files_with_one_url_name_both() {
     );
 }
 
+/// Found by `proptests::front_matter`: looking up the key's line sliced
+/// `soupçon` inside the `ç` and the build panicked.
+#[test]
+fn a_wrong_type_after_a_non_ascii_key_names_its_line() {
+    fails_cleanly(
+        "content/blog/a.md",
+        "---\nsoupçon: 1\ndraft: maybe\n---\n".as_bytes(),
+        &["error: content/blog/a.md:3: `draft` must be true or false"],
+    );
+}
+
 #[test]
 fn non_utf8_file_names_the_line() {
     fails_cleanly(
