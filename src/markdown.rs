@@ -375,7 +375,7 @@ impl<'a, 'p> Pass<'a, 'p> {
     fn finish(mut self) -> Rendered {
         if let Some(slice) = self.summary.of(&self.events) {
             let mut html = String::new();
-            pulldown_cmark::html::push_html(&mut html, slice.iter().cloned());
+            pulldown_cmark::html::push_html(&mut html, closed(slice));
             // Shown on listings and in feeds, not on the post itself.
             self.out.summary = Some(crate::rebase::for_listing(&html, self.page.path));
         }
@@ -384,6 +384,26 @@ impl<'a, 'p> Pass<'a, 'p> {
         self.out.toc = nest_toc(&self.flat_toc);
         self.out
     }
+}
+
+/// `events` and an end for every element they leave open: `<!-- more -->`
+/// in a list, a table or a paragraph cuts the summary inside it, and the
+/// listing that shows the summary must not inherit an open `<table>`.
+fn closed<'e, 'a>(events: &'e [Event<'a>]) -> impl Iterator<Item = Event<'a>> + 'e {
+    let mut open = Vec::new();
+    for event in events {
+        match event {
+            Event::Start(tag) => open.push(tag.to_end()),
+            Event::End(_) => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    events
+        .iter()
+        .cloned()
+        .chain(open.into_iter().rev().map(Event::End))
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -633,6 +653,20 @@ mod tests {
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children.len(), 2);
         assert_eq!(r.toc[0].children[1].children[0].id, "deep");
+    }
+
+    /// Found by `proptests::markdown`: the summary stopped inside the
+    /// table and left `<table>…<td>` open on every listing showing it.
+    #[test]
+    fn a_more_marker_inside_a_table_or_list_closes_the_summary() {
+        let r = render_simple("| a | b |\n|---|---|\n| <!-- more --> | x |\n");
+        let s = r.summary.unwrap();
+        assert!(s.ends_with("</td></tr>\n</tbody></table>\n"), "{s}");
+        let r = render_simple("- one\n- two <!-- more --> three\n");
+        assert_eq!(
+            r.summary.unwrap(),
+            "<ul>\n<li>one</li>\n<li>two </li>\n</ul>\n"
+        );
     }
 
     #[test]
