@@ -103,9 +103,17 @@ pub fn render_inline(text: &str, opts: MarkdownOptions) -> String {
 
 pub fn render(body: &str, opts: MarkdownOptions, page: &PageLinks) -> Rendered {
     let mut pass = Pass::new(body, opts, page);
-    let mut events = Parser::new_ext(body, parser_options(opts))
+    let events: Vec<_> = Parser::new_ext(body, parser_options(opts))
         .into_offset_iter()
-        .peekable();
+        .collect();
+    // Footnote definitions are `id="label"` wherever they are: a heading
+    // `# 1` before `[^1]: …` must not take the id `1` too.
+    for (event, _) in &events {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+            pass.used_ids.insert(label.to_string());
+        }
+    }
+    let mut events = events.into_iter().peekable();
     while let Some((event, range)) = events.next() {
         pass.event(event, range.start, &mut events);
     }
@@ -667,6 +675,15 @@ mod tests {
             r.summary.unwrap(),
             "<ul>\n<li>one</li>\n<li>two </li>\n</ul>\n"
         );
+    }
+
+    /// Found by `proptests::markdown`: `# 1` and the footnote `[^1]` both
+    /// had `id="1"`, so `#1` led to the heading, never the note.
+    #[test]
+    fn a_heading_never_takes_a_footnotes_id() {
+        let r = render_simple("# 1\n\nText[^1].\n\n[^1]: The note.\n");
+        assert_eq!(r.heading_ids, ["1-1"]);
+        assert!(r.html.contains("<h1 id=\"1-1\">"), "{}", r.html);
     }
 
     #[test]
