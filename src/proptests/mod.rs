@@ -11,6 +11,10 @@
 //! seeds that replay only while a strategy keeps its exact shape, so a
 //! shrunk failure is written down as a readable test instead.
 
+mod config;
+mod front_matter;
+mod highlight;
+mod markdown;
 mod paths;
 
 use proptest::test_runner::Config;
