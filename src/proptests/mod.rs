@@ -16,6 +16,7 @@ mod front_matter;
 mod highlight;
 mod markdown;
 mod paths;
+mod publish_plan;
 
 use proptest::test_runner::Config;
 
