@@ -169,3 +169,20 @@ fn a_cache_copied_from_another_site_is_ignored() {
     );
     same_as_uncached(&site, "another site's cache, then an edit");
 }
+
+/// Found here: the pack had no checksum, and one changed byte inside a
+/// page's HTML still decoded, so the damaged page was published.
+#[test]
+fn a_changed_byte_inside_a_cached_page_is_not_served() {
+    let site = site("A");
+    site.run(&["build"]).success();
+    let pack = site.root().join(".ssg-cache/markdown.pack");
+    let mut bytes = fs::read(&pack).unwrap();
+    let at = bytes
+        .windows(8)
+        .position(|w| w == b"Hi <em>t")
+        .expect("the about page's HTML is in the pack");
+    bytes[at] = b'J';
+    fs::write(&pack, bytes).unwrap();
+    same_as_uncached(&site, "one byte of a cached page changed");
+}
