@@ -234,17 +234,34 @@ fn line_count(text: &str) -> usize {
     text.replace("\r\n", "\n").split(['\n', '\r']).count()
 }
 
+/// Parses `text`: an error names the file and a line inside it; a success
+/// leaves a body that is the end of the file, starting on the line it says
+/// (Markdown warnings and links are placed by that number).
 fn assert_error_is_placed(text: &str) -> Result<(), TestCaseError> {
-    if let Err(d) = parse(text, Path::new(FILE)) {
-        prop_assert_eq!(d.path.as_path(), Path::new(FILE));
-        let line = d.line;
-        prop_assert!(
-            line.is_some_and(|l| (1..=line_count(text)).contains(&l)),
-            "line {:?} of {} in {}",
-            line,
-            line_count(text),
-            d
-        );
+    match parse(text, Path::new(FILE)) {
+        Err(d) => {
+            prop_assert_eq!(d.path.as_path(), Path::new(FILE));
+            let line = d.line;
+            prop_assert!(
+                line.is_some_and(|l| (1..=line_count(text)).contains(&l)),
+                "line {:?} of {} in {}",
+                line,
+                line_count(text),
+                d
+            );
+        }
+        Ok(split) => {
+            prop_assert!(text.ends_with(split.body), "the body is not the file's end");
+            let before = &text[..text.len() - split.body.len()];
+            if !split.body.is_empty() {
+                prop_assert_eq!(
+                    before.matches('\n').count(),
+                    split.body_line_offset,
+                    "{:?}",
+                    text
+                );
+            }
+        }
     }
     Ok(())
 }

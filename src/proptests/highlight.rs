@@ -88,8 +88,11 @@ proptest! {
 
         let too_big = code.len() > MAX_BLOCK_BYTES || code.lines().any(|l| l.len() > MAX_LINE_BYTES);
         if too_big {
-            prop_assert!(block.fell_back.is_some(), "{lang}: {} bytes highlighted", code.len());
             prop_assert!(!block.html.contains("<span"), "{lang}: spans past the size guard");
+            // A language without a grammar is plain anyway, with no warning.
+            if lang != "klingon" {
+                prop_assert!(block.fell_back.is_some(), "{lang}: {} bytes, no warning", code.len());
+            }
         }
 
         let checked = check_html(&block.html);

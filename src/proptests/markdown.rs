@@ -241,6 +241,11 @@ proptest! {
             let on_page = ids.iter().filter(|i| *i == id).count();
             prop_assert_eq!(on_page, 1, "id {:?} in {:?}\n{}", id, ids, out.html);
         }
+        // Every recorded link is on a line of the body.
+        let lines = text.split('\n').count();
+        for link in out.links.iter().chain(&out.broken_content_links) {
+            prop_assert!((1..=lines).contains(&link.line), "{:?} of {} lines", link, lines);
+        }
         let mut toc_ids = Vec::new();
         flatten(&out.toc, &mut toc_ids);
         prop_assert_eq!(&toc_ids, &out.heading_ids);
