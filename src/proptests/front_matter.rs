@@ -181,6 +181,9 @@ fn damage() -> impl Strategy<Value = Damage> {
                 Just("tags: [".to_string()),
                 Just("date = 2024-13-45\n".to_string()),
                 Just("extra: 5\n".to_string()),
+                // Error messages are searched for "line N": text that says it too.
+                Just("line 999999".to_string()),
+                Just("x: \"line 99\" line 98\n".to_string()),
             ]
         )
             .prop_map(|(at, s)| Damage::Insert(at, s)),
