@@ -24,31 +24,79 @@ enum Syntax {
 struct WrittenDate {
     text: String,
     instant: DateTime<FixedOffset>,
+    /// TOML takes it unquoted, as one of its own dates.
+    toml_date: bool,
 }
 
+/// Every form the README accepts: a day, RFC 3339 (with `Z` or an offset,
+/// with or without fractions), and a time without a zone, read as UTC.
 fn written_date() -> impl Strategy<Value = WrittenDate> {
     let day = (1000i32..=9999, 1u32..=12, 1u32..=31)
         .prop_filter_map("a real day", |(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
-    let time = proptest::option::of((0u32..24, 0u32..60, 0u32..60, -14 * 60..=14 * 60i32));
-    (day, time).prop_map(|(day, time)| match time {
-        None => WrittenDate {
-            text: day.format("%Y-%m-%d").to_string(),
-            instant: FixedOffset::east_opt(0)
-                .and_then(|utc| utc.from_local_datetime(&day.and_hms_opt(0, 0, 0)?).single())
-                .expect("midnight UTC exists"),
-        },
-        Some((h, min, s, offset_minutes)) => {
-            let offset = FixedOffset::east_opt(offset_minutes * 60).expect("within a day");
-            let instant = offset
-                .from_local_datetime(&day.and_hms_opt(h, min, s).expect("valid time"))
-                .single()
-                .expect("fixed offsets have no gaps");
+    let time = (0u32..24, 0u32..60, 0u32..60, 0u32..1_000);
+    (day, time, -14 * 60..=14 * 60i32, 0..7u8).prop_map(
+        |(day, (h, min, s, ms), offset_minutes, form)| {
+            let utc = FixedOffset::east_opt(0).expect("UTC");
+            let at = |h, min, s, ms| day.and_hms_milli_opt(h, min, s, ms).expect("valid time");
+            let local_utc = |naive| {
+                utc.from_local_datetime(&naive)
+                    .single()
+                    .expect("UTC has no gaps")
+            };
+            let (text, instant, toml_date) = match form {
+                0 => (
+                    day.format("%Y-%m-%d").to_string(),
+                    local_utc(at(0, 0, 0, 0)),
+                    true,
+                ),
+                1 => {
+                    let offset = FixedOffset::east_opt(offset_minutes * 60).expect("within a day");
+                    let instant = offset
+                        .from_local_datetime(&at(h, min, s, 0))
+                        .single()
+                        .expect("fixed offsets have no gaps");
+                    (instant.to_rfc3339(), instant, true)
+                }
+                2 => {
+                    let instant = local_utc(at(h, min, s, ms));
+                    (
+                        instant.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+                        instant,
+                        true,
+                    )
+                }
+                3 => {
+                    let naive = at(h, min, s, 0);
+                    (
+                        naive.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                        local_utc(naive),
+                        true,
+                    )
+                }
+                4 => {
+                    let naive = at(h, min, s, 0);
+                    (
+                        naive.format("%Y-%m-%d %H:%M:%S").to_string(),
+                        local_utc(naive),
+                        true,
+                    )
+                }
+                _ => {
+                    let naive = at(h, min, 0, 0);
+                    (
+                        naive.format("%Y-%m-%d %H:%M").to_string(),
+                        local_utc(naive),
+                        false,
+                    )
+                }
+            };
             WrittenDate {
-                text: instant.to_rfc3339(),
+                text,
                 instant,
+                toml_date,
             }
-        }
-    })
+        },
+    )
 }
 
 /// A YAML double-quoted scalar: everything YAML does not call printable is escaped.
@@ -110,7 +158,7 @@ fn valid_doc() -> impl Strategy<Value = ValidDoc> {
                     (text, title, tags)
                 }
                 Syntax::Toml => {
-                    let date_text = if quote_date {
+                    let date_text = if quote_date || !date.toml_date {
                         toml_quote(&date.text)
                     } else {
                         date.text.clone()
