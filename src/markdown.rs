@@ -218,43 +218,18 @@ impl<'a, 'p> Pass<'a, 'p> {
                 attrs,
             }) => self.heading(level, id, classes, attrs, rest),
             Event::Start(Tag::CodeBlock(kind)) => self.code_block(kind, offset, rest),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { .. }) => {
                 self.in_link += 1;
-                // `<x@y.org>` is a mailto: link whose destination is written without the scheme.
-                let dest_url = if link_type == LinkType::Email {
-                    dest_url
-                } else {
-                    rewrite_link(&dest_url, self.body, offset, self.page, &mut self.out)
-                };
-                self.events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                let link = self.resolved(event, offset);
+                self.events.push(link);
             }
             Event::End(TagEnd::Link) => {
                 self.in_link = self.in_link.saturating_sub(1);
                 self.events.push(Event::End(TagEnd::Link));
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = rewrite_link(&dest_url, self.body, offset, self.page, &mut self.out);
-                self.events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+            Event::Start(Tag::Image { .. }) => {
+                let image = self.resolved(event, offset);
+                self.events.push(image);
             }
             Event::Text(text) => self.text(text, rest),
             Event::Html(html) | Event::InlineHtml(html)
@@ -279,6 +254,43 @@ impl<'a, 'p> Pass<'a, 'p> {
         }
     }
 
+    /// A link or image with its destination resolved (a content file to
+    /// its URL) and recorded for the link checker; any other event as it is.
+    fn resolved(&mut self, event: Event<'a>, offset: usize) -> Event<'a> {
+        match event {
+            // `<x@y.org>` is a mailto: link whose destination is written without the scheme.
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if link_type != LinkType::Email => {
+                let dest_url = rewrite_link(&dest_url, self.body, offset, self.page, &mut self.out);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_link(&dest_url, self.body, offset, self.page, &mut self.out);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        }
+    }
+
     /// A heading with a unique id (its own `{#id}` or its slug), entered in
     /// the table of contents.
     fn heading(
@@ -291,7 +303,7 @@ impl<'a, 'p> Pass<'a, 'p> {
     ) {
         let mut inner = Vec::new();
         let mut title = String::new();
-        for (e, _) in rest.by_ref() {
+        for (e, range) in rest.by_ref() {
             match &e {
                 Event::End(TagEnd::Heading(_)) => break,
                 Event::Text(t) | Event::Code(t) => {
@@ -300,7 +312,7 @@ impl<'a, 'p> Pass<'a, 'p> {
                 }
                 _ => {}
             }
-            inner.push(e);
+            inner.push(self.resolved(e, range.start));
         }
         let base = id
             .as_deref()
@@ -675,6 +687,24 @@ mod tests {
             r.summary.unwrap(),
             "<ul>\n<li>one</li>\n<li>two </li>\n</ul>\n"
         );
+    }
+
+    /// Found by `proptests::markdown`: a link in a heading kept its `.md`
+    /// destination and was never checked.
+    #[test]
+    fn links_in_headings_are_resolved_and_recorded() {
+        let r = render_simple("Intro.\n\n## See [B](other.md#part) and ![i](x.png)\n");
+        assert!(
+            r.html.contains("<a href=\"/blog/other/#part\">B</a>"),
+            "{}",
+            r.html
+        );
+        let written: Vec<(&str, usize)> = r
+            .links
+            .iter()
+            .map(|l| (l.written.as_str(), l.line))
+            .collect();
+        assert_eq!(written, [("other.md#part", 3), ("x.png", 3)]);
     }
 
     /// Found by `proptests::markdown`: `# 1` and the footnote `[^1]` both
