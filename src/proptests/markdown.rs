@@ -30,6 +30,7 @@ struct Sink {
     open: RefCell<Vec<String>>,
     problems: RefCell<Vec<String>>,
     ids: RefCell<Vec<String>>,
+    hrefs: RefCell<Vec<String>>,
     text: RefCell<String>,
 }
 
@@ -43,8 +44,10 @@ impl TokenSink for Sink {
                 match tag.kind {
                     TagKind::StartTag => {
                         for attr in &tag.attrs {
-                            if &*attr.name.local == "id" {
-                                self.ids.borrow_mut().push(attr.value.to_string());
+                            match &*attr.name.local {
+                                "id" => self.ids.borrow_mut().push(attr.value.to_string()),
+                                "href" => self.hrefs.borrow_mut().push(attr.value.to_string()),
+                                _ => {}
                             }
                         }
                         if !VOID.contains(&name.as_str()) {
@@ -80,6 +83,8 @@ pub(super) struct Checked {
     pub problems: Vec<String>,
     /// Every `id` attribute, in order.
     pub ids: Vec<String>,
+    /// Every `href`, in order.
+    pub hrefs: Vec<String>,
     /// The text, entities decoded and line breaks as `\n`.
     pub text: String,
 }
@@ -99,6 +104,7 @@ pub(super) fn check_html(html: &str) -> Checked {
     Checked {
         problems,
         ids: sink.ids.take(),
+        hrefs: sink.hrefs.take(),
         text: sink.text.take(),
     }
 }
@@ -226,7 +232,7 @@ proptest! {
         smart in any::<bool>(),
     ) {
         let out = render_page(&text, highlight, smart);
-        let Checked { problems, ids, .. } = check_html(&out.html);
+        let Checked { problems, ids, hrefs, .. } = check_html(&out.html);
         prop_assert!(problems.is_empty(), "{:?}\n--- markdown\n{}\n--- html\n{}", problems, text, out.html);
         if let Some(summary) = &out.summary {
             let problems = check_html(summary).problems;
@@ -240,6 +246,19 @@ proptest! {
         for id in &out.heading_ids {
             let on_page = ids.iter().filter(|i| *i == id).count();
             prop_assert_eq!(on_page, 1, "id {:?} in {:?}\n{}", id, ids, out.html);
+        }
+        // Links to content files that exist became their URLs; one to a
+        // file that does not stays as written and is reported.
+        for href in &hrefs {
+            let path = href.split('#').next().unwrap_or_default();
+            prop_assert!(!path.ends_with(".md") || path == "missing.md", "href {:?}\n{}", href, out.html);
+        }
+        if hrefs.iter().any(|h| h == "missing.md") {
+            prop_assert!(
+                out.broken_content_links.iter().any(|l| l.written == "missing.md"),
+                "{:?}",
+                out.broken_content_links
+            );
         }
         // Every recorded link is on a line of the body.
         let lines = text.split('\n').count();
