@@ -183,6 +183,28 @@ proptest! {
     }
 
     #[test]
+    fn the_preview_serves_each_site_path_from_the_file_the_build_writes(
+        segments in proptest::collection::vec("[a-zA-Z0-9._~ éß-]{1,8}|日本", 0..4),
+        ending in proptest::sample::select(&["/", "", ".html", ".xml", ".css", ".2"][..]),
+    ) {
+        if segments.iter().any(|s| s == "." || s == ".." || s.trim() != s.as_str()) {
+            return Ok(());
+        }
+        let path = normalize(&format!("{}{ending}", segments.join("/")));
+        let file = output_file(&path);
+        // The browser asks for the path percent-encoded.
+        let raw: String = path
+            .split('/')
+            .map(|s| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string())
+            .collect::<Vec<_>>()
+            .join("/");
+        match resolve(&raw, |f| f == file) {
+            Resolved::File(served) => prop_assert_eq!(served, file),
+            other => prop_assert!(false, "{:?} ({:?}, written to {:?}) → {:?}", path, raw, file, other),
+        }
+    }
+
+    #[test]
     fn the_preview_never_resolves_outside_the_site(
         // The server hands over the URI's path, which always starts with `/`.
         raw in request_path().prop_map(|p| format!("/{}", p.strip_prefix('/').unwrap_or(&p)))
