@@ -2,10 +2,12 @@
 //! highlighting, slugs and URL paths, the preview's path resolver,
 //! `ssg.toml` and the publish planner. Each file states the invariants it
 //! holds a parser to; a failure found here is fixed in the parser and kept
-//! as a named regression test beside the property, with its minimal input.
+//! as a named regression test beside the code it broke, with the minimal
+//! input proptest shrank it to.
 //!
-//! CI runs few cases per property (`SSG_PROPTEST_CASES` unset); a long run
-//! is `SSG_PROPTEST_CASES=100000 cargo test --release --lib proptests`.
+//! CI runs 64 to 512 cases per property (`SSG_PROPTEST_CASES` unset), from
+//! a new random seed each run; a long run is
+//! `SSG_PROPTEST_CASES=100000 cargo test --release --lib proptests`.
 //!
 //! Failure persistence is off: proptest's `proptest-regressions/` files hold
 //! seeds that replay only while a strategy keeps its exact shape, so a
