@@ -189,6 +189,31 @@ fn markdown() -> impl Strategy<Value = String> {
     .prop_map(|blocks| blocks.into_iter().map(|(b, sep)| b + sep).collect())
 }
 
+/// Markdown that nests or repeats far past what people write.
+fn pathological() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("> "),
+        Just("- "),
+        Just("1. "),
+        Just("  "),
+        Just("*"),
+        Just("_"),
+        Just("["),
+        Just("]("),
+        Just("`"),
+        Just("<"),
+        Just("[^1]"),
+        Just("\\"),
+        Just("# same\n"),
+        Just("| a |\n|---|\n"),
+        Just("x <!-- more -->"),
+    ];
+    (proptest::collection::vec(piece, 1..4), 1usize..3_000).prop_map(|(pieces, n)| {
+        let unit: String = pieces.concat();
+        format!("{}x\n", unit.repeat(n))
+    })
+}
+
 fn resolve(p: &str) -> Option<String> {
     match p {
         "blog/other.md" => Some("/blog/other/".into()),
@@ -268,5 +293,24 @@ proptest! {
         let mut toc_ids = Vec::new();
         flatten(&out.toc, &mut toc_ids);
         prop_assert_eq!(&toc_ids, &out.heading_ids);
+    }
+}
+
+proptest! {
+    // Inputs of up to tens of kilobytes: fewer of them.
+    #![proptest_config(super::config(32))]
+
+    #[test]
+    fn deep_and_repetitive_markdown_renders_well_formed(text in pathological()) {
+        let started = std::time::Instant::now();
+        let out = render_page(&text, false, false);
+        let took = started.elapsed();
+        prop_assert!(took < std::time::Duration::from_secs(10), "{:?} for {} bytes", took, text.len());
+        let problems = check_html(&out.html).problems;
+        prop_assert!(problems.is_empty(), "{:?}", &problems[..problems.len().min(3)]);
+        if let Some(summary) = &out.summary {
+            let problems = check_html(summary).problems;
+            prop_assert!(problems.is_empty(), "summary: {:?}", &problems[..problems.len().min(3)]);
+        }
     }
 }
