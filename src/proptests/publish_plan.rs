@@ -287,3 +287,58 @@ proptest! {
         }
     }
 }
+
+fn any_manifest() -> impl Strategy<Value = Manifest> {
+    let entry = (
+        "[0-9a-f]{32}",
+        any::<String>(),
+        any::<u64>(),
+        "[0-9a-f-]{0,40}",
+    )
+        .prop_map(|(md5, headers, size, etag)| ManifestEntry {
+            md5,
+            headers,
+            size,
+            etag,
+        });
+    (
+        any::<u32>(),
+        proptest::collection::btree_map(any::<String>(), entry, 0..8),
+    )
+        .prop_map(|(version, objects)| Manifest { version, objects })
+}
+
+proptest! {
+    #![proptest_config(super::config(256))]
+
+    #[test]
+    fn a_manifest_reads_back_as_written(manifest in any_manifest()) {
+        // As `Cloud::write_manifest` stores it, and as older versions did.
+        let json = serde_json::to_vec(&manifest).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(Manifest::decode(&crate::publish::gzip(&json)), manifest.clone());
+        prop_assert_eq!(Manifest::decode(&json), manifest);
+    }
+
+    #[test]
+    fn damaged_manifest_bytes_read_as_a_manifest_or_none(
+        manifest in any_manifest(),
+        gzipped in any::<bool>(),
+        cut in any::<prop::sample::Index>(),
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 0..4),
+        noise in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let json = serde_json::to_vec(&manifest).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut bytes = if gzipped { crate::publish::gzip(&json) } else { json };
+        for (at, x) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] ^= x;
+        }
+        bytes.truncate(cut.index(bytes.len() + 1));
+        // A damaged gzip stream is refused whole (its CRC), never half read.
+        let decoded = Manifest::decode(&bytes);
+        if gzipped && bytes.len() < crate::publish::gzip(&serde_json::to_vec(&manifest).unwrap_or_default()).len() {
+            prop_assert_eq!(decoded, Manifest::default());
+        }
+        Manifest::decode(&noise);
+    }
+}

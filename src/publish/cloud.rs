@@ -185,22 +185,7 @@ impl Cloud {
         let Ok(bytes) = object.body.collect().await else {
             return Manifest::default();
         };
-        let bytes = bytes.into_bytes();
-        // Written gzipped (a 10,000-page manifest is megabytes of JSON); older ones were plain.
-        let json = if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut out = Vec::new();
-            use std::io::Read as _;
-            if flate2::read::GzDecoder::new(&bytes[..])
-                .read_to_end(&mut out)
-                .is_err()
-            {
-                return Manifest::default();
-            }
-            out
-        } else {
-            bytes.to_vec()
-        };
-        serde_json::from_slice(&json).unwrap_or_default()
+        Manifest::decode(&bytes.into_bytes())
     }
 
     pub async fn write_manifest(&self, key: &str, manifest: &Manifest) -> Result<()> {
