@@ -123,6 +123,17 @@ fn a_wrong_type_after_a_non_ascii_key_names_its_line() {
     );
 }
 
+/// Found by `proptests::config`: a config that was not UTF-8 was
+/// "cannot read: stream did not contain valid UTF-8", with no line.
+#[test]
+fn non_utf8_config_names_the_line() {
+    fails_cleanly(
+        "ssg.toml",
+        b"title = \"Caf\xe9\"\n",
+        &["error: ssg.toml:1: not valid UTF-8"],
+    );
+}
+
 #[test]
 fn non_utf8_file_names_the_line() {
     fails_cleanly(
