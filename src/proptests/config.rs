@@ -173,3 +173,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(super::config(64))]
+
+    #[test]
+    fn a_config_file_that_is_not_utf8_fails_on_a_line(
+        bad in proptest::collection::vec(0x80u8..=0xff, 1..4),
+        at in any::<prop::sample::Index>(),
+    ) {
+        let mut bytes = FULL.as_bytes().to_vec();
+        let at = at.index(bytes.len() + 1);
+        bytes.splice(at..at, bad);
+        let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        std::fs::write(dir.path().join("ssg.toml"), &bytes)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        match Config::load(dir.path()) {
+            Ok(_) => {}
+            Err(e) => {
+                let d = &e.diagnostics[0];
+                prop_assert_eq!(d.path.as_path(), Path::new("ssg.toml"));
+                let lines = bytes.split(|&b| b == b'\n').count();
+                prop_assert!(d.line.is_some_and(|l| (1..=lines).contains(&l)), "{}", d);
+            }
+        }
+    }
+}
