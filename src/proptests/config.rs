@@ -133,6 +133,29 @@ proptest! {
     }
 
     #[test]
+    fn a_valid_config_saved_with_a_bom_or_crlf_reads_the_same(
+        bom in any::<bool>(),
+        crlf in any::<bool>(),
+        title in any::<String>(),
+        paginate_by in any::<u32>(),
+    ) {
+        let mut text = FULL
+            .replace("\"My site\"", &toml::Value::String(title.clone()).to_string())
+            .replace("paginate_by = 10", &format!("paginate_by = {paginate_by}"));
+        if crlf {
+            text = text.replace('\n', "\r\n");
+        }
+        if bom {
+            text.insert(0, '\u{feff}');
+        }
+        let config = Config::parse(&text, Path::new("ssg.toml"))
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        prop_assert_eq!(config.title, title);
+        prop_assert_eq!(config.build.paginate_by, paginate_by as usize);
+        prop_assert_eq!(config.publish.map(|p| p.bucket), Some("my-bucket".to_string()));
+    }
+
+    #[test]
     fn a_corrupted_config_parses_or_fails_on_a_line(text in corrupted()) {
         check(&text)?;
     }
