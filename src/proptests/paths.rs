@@ -10,7 +10,9 @@ use proptest::prelude::*;
 use crate::output::safe_relative;
 use crate::serve::http::{Resolved, resolve};
 use crate::slug::slugify;
-use crate::urlpath::{decode_lossy, decode_strict, normalize, output_file, site_path};
+use crate::urlpath::{
+    decode_lossy, decode_strict, directory_key, normalize, output_file, site_path, urls_for,
+};
 
 /// Text with the characters slugs and paths trip on: Unicode that
 /// transliterates, separators, dots, escapes, controls.
@@ -150,6 +152,13 @@ proptest! {
             prop_assert_eq!(&back, &path, "{:?} → {:?}", written, file);
         }
         prop_assert_eq!(output_file(&back), file.clone(), "{:?}", written);
+        // Publish invalidates the URLs a stored object is served at: the
+        // path itself among them, for the file and for its folder-key copy.
+        let urls = urls_for(&file);
+        prop_assert!(urls.contains(&back), "{:?} → {:?} not in {:?}", written, back, urls);
+        if let Some(key) = directory_key(&file) {
+            prop_assert_eq!(urls_for(&key), urls.clone(), "{:?}", written);
+        }
         // The file's name is how conflicts are found: it must be the one written.
         if let Some(on_disk) = safe_relative(&file) {
             prop_assert_eq!(on_disk.to_string_lossy(), file.as_str(), "{:?}", written);
