@@ -209,9 +209,9 @@ impl Config {
     }
 
     pub fn load(root: &Path) -> Result<Config, BuildError> {
-        let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| BuildError::one(CONFIG_FILE, None, format!("cannot read: {e}")))?;
+        // As content files are read: a byte that is not UTF-8 is named by its line.
+        let text =
+            crate::content::walk::read_text(&root.join(CONFIG_FILE), Path::new(CONFIG_FILE))?;
         Config::parse(&text, Path::new(CONFIG_FILE))
     }
 

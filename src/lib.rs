@@ -30,3 +30,6 @@ pub mod slug;
 pub mod templates;
 pub mod theme;
 pub mod urlpath;
+
+#[cfg(test)]
+mod proptests;

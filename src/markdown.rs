@@ -3,7 +3,7 @@
 //! to their URLs, bare-URL autolinks, the summary, and every internal link
 //! recorded (with its line) for the link checker.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::iter::Peekable;
 use std::ops::Range;
 
@@ -106,9 +106,17 @@ pub fn render_inline(text: &str, opts: MarkdownOptions) -> String {
 
 pub fn render(body: &str, opts: MarkdownOptions, page: &PageLinks) -> Rendered {
     let mut pass = Pass::new(body, opts, page);
-    let mut events = Parser::new_ext(body, parser_options(opts))
+    let events: Vec<_> = Parser::new_ext(body, parser_options(opts))
         .into_offset_iter()
-        .peekable();
+        .collect();
+    // Footnote definitions are `id="label"` wherever they are: a heading
+    // `# 1` before `[^1]: …` must not take the id `1` too.
+    for (event, _) in &events {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = event {
+            pass.used_ids.reserve(label.to_string());
+        }
+    }
+    let mut events = events.into_iter().peekable();
     while let Some((event, range)) = events.next() {
         pass.event(event, range.start, &mut events);
     }
@@ -178,7 +186,7 @@ struct Pass<'a, 'p> {
     page: &'p PageLinks<'p>,
     out: Rendered,
     events: Vec<Event<'a>>,
-    used_ids: HashSet<String>,
+    used_ids: UsedIds,
     flat_toc: Vec<(u8, String, String)>,
     summary: SummaryMarks,
     in_link: usize,
@@ -192,7 +200,7 @@ impl<'a, 'p> Pass<'a, 'p> {
             page,
             out: Rendered::default(),
             events: Vec::new(),
-            used_ids: HashSet::new(),
+            used_ids: UsedIds::default(),
             flat_toc: Vec::new(),
             summary: SummaryMarks::default(),
             in_link: 0,
@@ -213,43 +221,18 @@ impl<'a, 'p> Pass<'a, 'p> {
                 attrs,
             }) => self.heading(level, id, classes, attrs, rest),
             Event::Start(Tag::CodeBlock(kind)) => self.code_block(kind, offset, rest),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { .. }) => {
                 self.in_link += 1;
-                // `<x@y.org>` is a mailto: link whose destination is written without the scheme.
-                let dest_url = if link_type == LinkType::Email {
-                    dest_url
-                } else {
-                    rewrite_link(&dest_url, self.body, offset, self.page, &mut self.out)
-                };
-                self.events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                let link = self.resolved(event, offset);
+                self.events.push(link);
             }
             Event::End(TagEnd::Link) => {
                 self.in_link = self.in_link.saturating_sub(1);
                 self.events.push(Event::End(TagEnd::Link));
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = rewrite_link(&dest_url, self.body, offset, self.page, &mut self.out);
-                self.events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+            Event::Start(Tag::Image { .. }) => {
+                let image = self.resolved(event, offset);
+                self.events.push(image);
             }
             Event::Text(text) => self.text(text, rest),
             Event::Html(html) | Event::InlineHtml(html)
@@ -274,6 +257,43 @@ impl<'a, 'p> Pass<'a, 'p> {
         }
     }
 
+    /// A link or image with its destination resolved (a content file to
+    /// its URL) and recorded for the link checker; any other event as it is.
+    fn resolved(&mut self, event: Event<'a>, offset: usize) -> Event<'a> {
+        match event {
+            // `<x@y.org>` is a mailto: link whose destination is written without the scheme.
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if link_type != LinkType::Email => {
+                let dest_url = rewrite_link(&dest_url, self.body, offset, self.page, &mut self.out);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_link(&dest_url, self.body, offset, self.page, &mut self.out);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        }
+    }
+
     /// A heading with a unique id (its own `{#id}` or its slug), entered in
     /// the table of contents.
     fn heading(
@@ -286,7 +306,7 @@ impl<'a, 'p> Pass<'a, 'p> {
     ) {
         let mut inner = Vec::new();
         let mut title = String::new();
-        for (e, _) in rest.by_ref() {
+        for (e, range) in rest.by_ref() {
             match &e {
                 Event::End(TagEnd::Heading(_)) => break,
                 Event::Text(t) | Event::Code(t) => {
@@ -295,7 +315,7 @@ impl<'a, 'p> Pass<'a, 'p> {
                 }
                 _ => {}
             }
-            inner.push(e);
+            inner.push(self.resolved(e, range.start));
         }
         let base = id
             .as_deref()
@@ -306,7 +326,7 @@ impl<'a, 'p> Pass<'a, 'p> {
         } else {
             base
         };
-        let unique = unique_id(&base, &mut self.used_ids);
+        let unique = self.used_ids.unique(&base);
         self.flat_toc.push((
             level_number(level),
             unique.clone(),
@@ -378,7 +398,7 @@ impl<'a, 'p> Pass<'a, 'p> {
     fn finish(mut self) -> Rendered {
         if let Some(slice) = self.summary.of(&self.events) {
             let mut html = String::new();
-            pulldown_cmark::html::push_html(&mut html, slice.iter().cloned());
+            pulldown_cmark::html::push_html(&mut html, closed(slice));
             // Shown on listings and in feeds, not on the post itself.
             self.out.summary = Some(crate::rebase::for_listing(
                 &html,
@@ -392,6 +412,26 @@ impl<'a, 'p> Pass<'a, 'p> {
     }
 }
 
+/// `events` and an end for every element they leave open: `<!-- more -->`
+/// in a list, a table or a paragraph cuts the summary inside it, and the
+/// listing that shows the summary must not inherit an open `<table>`.
+fn closed<'e, 'a>(events: &'e [Event<'a>]) -> impl Iterator<Item = Event<'a>> + 'e {
+    let mut open = Vec::new();
+    for event in events {
+        match event {
+            Event::Start(tag) => open.push(tag.to_end()),
+            Event::End(_) => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    events
+        .iter()
+        .cloned()
+        .chain(open.into_iter().rev().map(Event::End))
+}
+
 fn level_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -403,14 +443,35 @@ fn level_number(level: HeadingLevel) -> u8 {
     }
 }
 
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
-    if used.insert(base.to_string()) {
-        return base.to_string();
+/// The ids given out on a page, and for each base the next suffix to try:
+/// counting up from `-1` for every heading made a page of 2,000 headings
+/// named alike take seconds.
+#[derive(Default)]
+struct UsedIds {
+    taken: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+impl UsedIds {
+    fn reserve(&mut self, id: String) {
+        self.taken.insert(id);
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| used.insert(candidate.clone()))
-        .unwrap_or_else(|| base.to_string())
+
+    /// `base`, or else `base-N` with the smallest N not taken.
+    fn unique(&mut self, base: &str) -> String {
+        if self.taken.insert(base.to_string()) {
+            return base.to_string();
+        }
+        // Every suffix below `next` is taken, and taken ids stay taken.
+        let next = self.next_suffix.entry(base.to_string()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
 }
 
 fn nest_toc(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
@@ -645,6 +706,61 @@ mod tests {
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children.len(), 2);
         assert_eq!(r.toc[0].children[1].children[0].id, "deep");
+    }
+
+    /// Found by `proptests::markdown`: the summary stopped inside the
+    /// table and left `<table>…<td>` open on every listing showing it.
+    #[test]
+    fn a_more_marker_inside_a_table_or_list_closes_the_summary() {
+        let r = render_simple("| a | b |\n|---|---|\n| <!-- more --> | x |\n");
+        let s = r.summary.unwrap();
+        assert!(s.ends_with("</td></tr>\n</tbody></table>\n"), "{s}");
+        let r = render_simple("- one\n- two <!-- more --> three\n");
+        assert_eq!(
+            r.summary.unwrap(),
+            "<ul>\n<li>one</li>\n<li>two </li>\n</ul>\n"
+        );
+    }
+
+    /// Found by `proptests::markdown`: a link in a heading kept its `.md`
+    /// destination and was never checked.
+    #[test]
+    fn links_in_headings_are_resolved_and_recorded() {
+        let r = render_simple("Intro.\n\n## See [B](other.md#part) and ![i](x.png)\n");
+        assert!(
+            r.html.contains("<a href=\"/blog/other/#part\">B</a>"),
+            "{}",
+            r.html
+        );
+        let written: Vec<(&str, usize)> = r
+            .links
+            .iter()
+            .map(|l| (l.written.as_str(), l.line))
+            .collect();
+        assert_eq!(written, [("other.md#part", 3), ("x.png", 3)]);
+    }
+
+    /// Found by `proptests::markdown`: 3,000 headings named alike took
+    /// seconds, each new id counting up from `-1` again.
+    #[test]
+    fn many_headings_named_alike_get_ids_in_linear_time() {
+        let started = std::time::Instant::now();
+        let r = render_simple(&"# same\n".repeat(3_000));
+        // Milliseconds now; seconds before, even in a release build.
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(r.heading_ids[0], "same");
+        assert_eq!(r.heading_ids[2_999], "same-2999");
+        let r = render_simple("# a {#a-1}\n# a\n# a\n# a-1\n");
+        assert_eq!(r.heading_ids, ["a-1", "a", "a-2", "a-1-1"]);
+    }
+
+    /// Found by `proptests::markdown`: `# 1` and the footnote `[^1]` both
+    /// had `id="1"`, so `#1` led to the heading, never the note.
+    #[test]
+    fn a_heading_never_takes_a_footnotes_id() {
+        let r = render_simple("# 1\n\nText[^1].\n\n[^1]: The note.\n");
+        assert_eq!(r.heading_ids, ["1-1"]);
+        assert!(r.html.contains("<h1 id=\"1-1\">"), "{}", r.html);
     }
 
     #[test]

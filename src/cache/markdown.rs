@@ -25,7 +25,7 @@ use crate::markdown::{MarkdownOptions, Rendered};
 const PACK: &str = "markdown.pack";
 const INDEX: &str = "markdown.index";
 /// Bumped when the layout of what is stored changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// A content path looked up while rendering, and what it resolved to.
 pub type Lookup = (String, Option<String>);
@@ -43,6 +43,9 @@ struct IndexEntry {
     key: u128,
     offset: u64,
     len: u64,
+    /// `hash::content` of the stored bytes: a changed byte inside a page's
+    /// HTML still decodes, and would be served as the page.
+    check: u64,
 }
 
 #[derive(Deserialize)]
@@ -165,7 +168,7 @@ impl MarkdownStore {
         let len = usize::try_from(e.len).ok()?;
         buffer.resize(len, 0);
         read_exact_at(self.pack.as_ref()?, buffer, e.offset).ok()?;
-        Some(buffer)
+        (crate::hash::content(buffer) == e.check).then_some(&buffer[..])
     }
 
     /// Remembers a render for the next build.
@@ -258,6 +261,7 @@ fn placed(new_entries: &[(String, u128, Vec<u8>)], mut offset: u64) -> Vec<Index
                 key: *key,
                 offset,
                 len: bytes.len() as u64,
+                check: crate::hash::content(bytes),
             };
             offset += entry.len;
             entry

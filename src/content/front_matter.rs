@@ -322,8 +322,8 @@ impl KeyLines<'_> {
         self.block.lines().enumerate().find_map(|(i, line)| {
             let rest = line.strip_prefix(key).or_else(|| {
                 // Bare headers are case-insensitive.
-                (line.len() >= key.len() && line[..key.len()].eq_ignore_ascii_case(key))
-                    .then(|| &line[key.len()..])
+                // `get`: the line may have a multi-byte character across `key.len()`.
+                (line.get(..key.len())?.eq_ignore_ascii_case(key)).then(|| &line[key.len()..])
             })?;
             let rest = rest.trim_start();
             (rest.starts_with(':') || rest.starts_with('=')).then_some(i + self.first_line)

@@ -180,22 +180,7 @@ impl Cloud {
             return (Manifest::default(), None);
         };
         let etag = Some(found.etag);
-        let bytes = found.body;
-        // Written gzipped (a 10,000-page manifest is megabytes of JSON); older ones were plain.
-        let json = if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut out = Vec::new();
-            use std::io::Read as _;
-            if flate2::read::GzDecoder::new(&bytes[..])
-                .read_to_end(&mut out)
-                .is_err()
-            {
-                return (Manifest::default(), etag);
-            }
-            out
-        } else {
-            bytes
-        };
-        (serde_json::from_slice(&json).unwrap_or_default(), etag)
+        (Manifest::decode(&found.body), etag)
     }
 
     /// Writes the manifest if the stored one is still the version `condition` names.

@@ -368,7 +368,7 @@ async fn sync(
 ) -> Result<Outcome> {
     let survey = Survey::take(cloud, config, prefix, local, opts).await?;
     let plan = &survey.plan;
-    confirm_deletes(config, plan, prefix, opts)?;
+    confirm_deletes(config, plan, prefix, opts, log::confirm)?;
 
     let mut outcome = Outcome {
         unchanged: plan.unchanged.len(),
@@ -481,12 +481,14 @@ fn invalidation_paths(
 }
 
 /// Asks before deleting more than `max_deletes` objects: so many usually
-/// means the wrong folder or prefix, not a smaller site.
-fn confirm_deletes(
+/// means the wrong folder or prefix, not a smaller site. `confirm` asks
+/// (`log::confirm`: a terminal's yes, else no).
+pub(crate) fn confirm_deletes(
     config: &PublishConfig,
     plan: &Plan,
     prefix: &str,
     opts: &PublishOptions,
+    confirm: impl FnOnce(&str) -> bool,
 ) -> Result<()> {
     if plan.deletes.len() <= config.max_deletes || opts.force {
         return Ok(());
@@ -497,7 +499,7 @@ fn confirm_deletes(
         config.bucket,
         config.max_deletes
     );
-    if !log::confirm(&question) {
+    if !confirm(&question) {
         bail!(
             "refusing to delete {} objects (more than max_deletes = {}); nothing was changed. Check the output folder, or pass --force",
             plan.deletes.len(),

@@ -82,6 +82,28 @@ pub struct Manifest {
     pub objects: BTreeMap<String, ManifestEntry>,
 }
 
+impl Manifest {
+    /// The manifest object's bytes as stored, or an empty manifest when they
+    /// are not one (damaged, another tool's): every entry is then untrusted.
+    pub fn decode(bytes: &[u8]) -> Manifest {
+        // Written gzipped (a 10,000-page manifest is megabytes of JSON); older ones were plain.
+        let json = if bytes.starts_with(&[0x1f, 0x8b]) {
+            let mut out = Vec::new();
+            use std::io::Read as _;
+            if flate2::read::GzDecoder::new(bytes)
+                .read_to_end(&mut out)
+                .is_err()
+            {
+                return Manifest::default();
+            }
+            out
+        } else {
+            bytes.to_vec()
+        };
+        serde_json::from_slice(&json).unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Reason {

@@ -101,7 +101,8 @@ pub fn resolve(raw_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
         return Resolved::File(file);
     }
     if !wants_dir && exists(&urlpath::index_file(&rel)) {
-        return Resolved::Redirect(format!("{raw_path}/"));
+        // One leading slash: `//host/` in a Location header is another host.
+        return Resolved::Redirect(format!("/{}/", raw_path.trim_start_matches('/')));
     }
     Resolved::NotFound
 }
@@ -215,6 +216,17 @@ mod tests {
         ] {
             assert_eq!(resolve(bad, site), Resolved::BadRequest, "{bad}");
         }
+    }
+
+    /// Found by `proptests::paths`: `//blog` redirected to `//blog/`, which
+    /// a browser reads as the host `blog` (an open redirect).
+    #[test]
+    fn a_doubled_leading_slash_redirects_within_the_site() {
+        assert_eq!(resolve("//blog", site), Resolved::Redirect("/blog/".into()));
+        assert_eq!(
+            resolve("///blog", site),
+            Resolved::Redirect("/blog/".into())
+        );
     }
 
     #[test]

@@ -112,6 +112,28 @@ fn two_files_with_one_url_name_both() {
     );
 }
 
+/// Found by `proptests::front_matter`: looking up the key's line sliced
+/// `soupçon` inside the `ç` and the build panicked.
+#[test]
+fn a_wrong_type_after_a_non_ascii_key_names_its_line() {
+    fails_cleanly(
+        "content/blog/a.md",
+        "---\nsoupçon: 1\ndraft: maybe\n---\n".as_bytes(),
+        &["error: content/blog/a.md:3: `draft` must be true or false"],
+    );
+}
+
+/// Found by `proptests::config`: a config that was not UTF-8 was
+/// "cannot read: stream did not contain valid UTF-8", with no line.
+#[test]
+fn non_utf8_config_names_the_line() {
+    fails_cleanly(
+        "ssg.toml",
+        b"title = \"Caf\xe9\"\n",
+        &["error: ssg.toml:1: not valid UTF-8"],
+    );
+}
+
 #[test]
 fn non_utf8_file_names_the_line() {
     fails_cleanly(

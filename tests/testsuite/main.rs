@@ -6,6 +6,7 @@ mod harness;
 mod bad_input;
 mod browser;
 mod build_cache;
+mod cache_corruption;
 mod cdp;
 mod check;
 mod cli;
