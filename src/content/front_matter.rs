@@ -214,6 +214,11 @@ fn parse_block(
     path: &Path,
     first_line: usize,
 ) -> Result<FrontMatter, Diagnostic> {
+    if let Syntax::Yaml = syntax
+        && let Some(message) = super::yaml_aliases::too_many_values(block)
+    {
+        return Err(Diagnostic::new(path, Some(first_line), message));
+    }
     let parsed = match syntax {
         Syntax::Yaml => YAML::parse(block),
         Syntax::Toml => TOML::parse(block),

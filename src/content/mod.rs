@@ -3,6 +3,7 @@
 
 pub mod front_matter;
 pub mod walk;
+mod yaml_aliases;
 
 use std::path::PathBuf;
 

@@ -213,6 +213,8 @@ enum Damage {
     Nul(prop::sample::Index),
     DeepNesting(usize, prop::sample::Index),
     HugeValue(usize),
+    /// `levels` of anchors, each naming the one before ten times.
+    Aliases(usize),
 }
 
 fn damage() -> impl Strategy<Value = Damage> {
@@ -241,6 +243,7 @@ fn damage() -> impl Strategy<Value = Damage> {
         (1usize..20_000, any::<prop::sample::Index>())
             .prop_map(|(d, at)| Damage::DeepNesting(d, at)),
         (1usize..1_000_000).prop_map(Damage::HugeValue),
+        (1usize..12).prop_map(Damage::Aliases),
     ]
 }
 
@@ -268,6 +271,15 @@ fn apply(text: &str, damage: &Damage) -> String {
                 ["]", "}", ""][depth % 3].repeat(*depth)
             );
             text.insert_str(boundary(&text, at), &format!("\nextra: {nest}\n"));
+        }
+        Damage::Aliases(levels) => {
+            let mut block = String::from("a0: &a0 [\"lol\"]\n");
+            for i in 1..=*levels {
+                let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+                block.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+            }
+            let at = text.find('\n').map_or(0, |i| i + 1);
+            text.insert_str(at, &block);
         }
         Damage::HugeValue(len) => {
             let value = "x".repeat(*len);

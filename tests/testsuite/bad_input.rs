@@ -123,6 +123,25 @@ fn a_wrong_type_after_a_non_ascii_key_names_its_line() {
     );
 }
 
+/// Found while testing front matter "huge values" (issue 12): nine lines of
+/// YAML anchors and aliases expand to a billion values, and the build hung.
+#[test]
+fn a_yaml_alias_bomb_is_refused_at_once() {
+    let mut text = String::from("---\ntitle: x\na0: &a0 [\"lol\"]\n");
+    for i in 1..=9 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    text.push_str("---\nBody.\n");
+    let started = std::time::Instant::now();
+    fails_cleanly(
+        "content/blog/a.md",
+        text.as_bytes(),
+        &["error: content/blog/a.md:2: YAML front matter expands to over 100000 values"],
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
 /// Found by `proptests::config`: a config that was not UTF-8 was
 /// "cannot read: stream did not contain valid UTF-8", with no line.
 #[test]
