@@ -12,7 +12,8 @@ use proptest::prelude::*;
 
 use crate::config::Config;
 use crate::publish::plan::{
-    Headers, LocalObject, MANIFEST_NAME, Manifest, ManifestEntry, Reason, RemoteObject, plan,
+    Headers, LOCK_NAME, LocalObject, MANIFEST_NAME, Manifest, ManifestEntry, Reason, RemoteObject,
+    plan,
 };
 use crate::publish::{PublishOptions, confirm_deletes, md5_hex};
 
@@ -217,11 +218,13 @@ proptest! {
     fn carrying_out_the_plan_makes_the_remote_the_local_tree(world in world()) {
         let local = local_objects(&world);
         let manifest_key = format!("{PREFIX}{MANIFEST_NAME}");
+        let lock_key = format!("{PREFIX}{LOCK_NAME}");
         let mut remote = world.remote.clone();
-        // The manifest object itself is listed too, and must survive.
+        // The manifest and the lease's lock are listed too, and must survive.
         remote.insert(manifest_key.clone(), Stored { body: "{}", headers: String::new(), etag: "m".into() });
+        remote.insert(lock_key.clone(), Stored { body: "{}", headers: String::new(), etag: "l".into() });
         let manifest = manifest(&world, &local);
-        let p = plan(&local, &listing(&remote), &manifest, &manifest_key);
+        let p = plan(&local, &listing(&remote), &manifest, PREFIX);
 
         let text = format!("[publish]\nbucket = \"b\"\nmax_deletes = {}\n", world.max_deletes);
         let config = Config::parse(&text, Path::new("ssg.toml")).map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -245,11 +248,13 @@ proptest! {
         for d in &p.deletes {
             prop_assert!(d.key.starts_with(PREFIX), "deletes {} outside the prefix", d.key);
             prop_assert!(d.key != manifest_key, "deletes the manifest");
+            prop_assert!(d.key != lock_key, "deletes the lease's lock");
             prop_assert!(world.remote.contains_key(&d.key), "deletes {}, which was never listed", d.key);
             remote.remove(&d.key);
         }
 
         remote.remove(&manifest_key);
+        remote.remove(&lock_key);
         let keys: Vec<&String> = remote.keys().collect();
         let local_keys: Vec<&String> = local.iter().map(|o| &o.key).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
         prop_assert_eq!(keys, local_keys);
@@ -276,7 +281,7 @@ proptest! {
 
         // The next run, with a manifest true to the bucket, has nothing to do
         // but those headers.
-        let again = plan(&local, &listing(&remote), &true_manifest(&remote), &manifest_key);
+        let again = plan(&local, &listing(&remote), &true_manifest(&remote), PREFIX);
         prop_assert!(again.deletes.is_empty(), "second run: {:?}", again);
         for u in &again.uploads {
             prop_assert!(
