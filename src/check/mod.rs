@@ -122,7 +122,9 @@ fn scan_outputs(outputs: &[Output]) -> Result<FxHashMap<usize, Scan>> {
         .map(|(i, o)| {
             let scan = match &o.data {
                 OutputData::Bytes(bytes) => html::scan(bytes),
-                OutputData::Copy(file) | OutputData::Kept(file) => {
+                OutputData::Copy(file)
+                | OutputData::Kept(file)
+                | OutputData::Spooled { file, .. } => {
                     let bytes = std::fs::read(file)
                         .with_context(|| format!("cannot read {}", file.display()))?;
                     html::scan(&bytes)

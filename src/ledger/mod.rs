@@ -34,7 +34,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::cache::Cache;
-use crate::output::{self, DiskState, Output, OutputData};
+use crate::output::{self, DiskState, Output, OutputData, Spool};
 use record::{FileStat, OutputRecord, RecordedFile};
 
 /// What stands for an output's bytes in the ledger.
@@ -96,6 +96,8 @@ struct Folder {
     /// The folder's files as listed while the site loaded, with the record.
     listing: Option<JoinHandle<Option<Listing>>>,
     disk: Option<DiskState>,
+    /// Where rendered outputs wait for [`Ledger::write`].
+    spool: Spool,
 }
 
 /// See the module documentation.
@@ -129,6 +131,7 @@ impl Ledger {
         });
         Ledger {
             folder: Some(Folder {
+                spool: Spool::for_output(&dir),
                 dir,
                 cache,
                 listing,
@@ -208,6 +211,26 @@ impl Ledger {
         }
     }
 
+    /// What becomes of a rendered output's bytes. A ledger in memory keeps
+    /// them; an output folder's ledger writes them to its spool at once (a
+    /// build's memory must not grow with its output), or, when the file
+    /// in the folder already holds these very bytes, keeps that file.
+    pub fn keep(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<OutputData> {
+        let Some(folder) = &self.folder else {
+            return Ok(OutputData::Bytes(Arc::from(bytes)));
+        };
+        let content = crate::hash::content(&bytes);
+        let same_file = self
+            .entries
+            .get(path)
+            .is_some_and(|e| e.identity.content == content && self.untouched(path, e));
+        if same_file {
+            return Ok(OutputData::Kept(folder.dir.join(path)));
+        }
+        let file = folder.spool.put(path, &bytes)?;
+        Ok(OutputData::Spooled { file, content })
+    }
+
     /// What stands for `output`'s bytes.
     pub fn identity(&self, output: &Output) -> Identity {
         let signature = output.signature.unwrap_or_else(|| match &output.data {
@@ -216,6 +239,7 @@ impl Ledger {
                 let stat = fs::metadata(from).ok().map(|m| FileStat::of(&m));
                 crate::hash::of(&(from, stat))
             }
+            OutputData::Spooled { content, .. } => *content,
         });
         let content = match &output.data {
             OutputData::Bytes(bytes) => crate::hash::content(bytes),
@@ -226,6 +250,7 @@ impl Ledger {
             // A copy's signature is its source file's identity, which no
             // site-wide input affects: it stands for the bytes.
             OutputData::Copy(_) => signature.max(1),
+            OutputData::Spooled { content, .. } => *content,
         };
         Identity { signature, content }
     }
@@ -295,7 +320,12 @@ impl Ledger {
         };
         let identities = self.identities(outputs);
         let (update, stats) = match self.update_in_place(outputs, &identities, &dir)? {
-            Some((update, stats)) => (update, Some(stats)),
+            Some((update, stats)) => {
+                if let Some(folder) = &self.folder {
+                    folder.spool.clear();
+                }
+                (update, Some(stats))
+            }
             None => {
                 output::write(outputs, &dir)?;
                 let update = FolderUpdate {

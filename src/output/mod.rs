@@ -6,10 +6,12 @@
 //! ([`in_place`]).
 
 mod in_place;
+mod spool;
 mod staging;
 
 pub use in_place::{DiskState, Update, scan, update};
-pub use staging::write;
+pub use spool::Spool;
+pub use staging::{process_runs, write};
 
 use std::fs;
 use std::io;
@@ -27,6 +29,10 @@ pub enum OutputData {
     /// Already in the output folder at this path with the right bytes (a
     /// rebuild found it unchanged), so it is neither rendered nor written.
     Kept(PathBuf),
+    /// Rendered and already written to the build's spool ([`Spool`]), with
+    /// the hash of its bytes ([`crate::hash::content`]); writing it moves
+    /// the file.
+    Spooled { file: PathBuf, content: u64 },
 }
 
 impl OutputData {
@@ -35,6 +41,7 @@ impl OutputData {
         match self {
             OutputData::Bytes(_) => None,
             OutputData::Copy(p) | OutputData::Kept(p) => Some(p),
+            OutputData::Spooled { file, .. } => Some(file),
         }
     }
 }
@@ -75,14 +82,18 @@ impl Output {
         match &self.data {
             OutputData::Bytes(b) => Ok(b.to_vec()),
             OutputData::Copy(p) | OutputData::Kept(p) => fs::read(p),
+            OutputData::Spooled { file, .. } => fs::read(file),
         }
     }
 
-    /// Writes this output's bytes to `dest`.
+    /// Writes this output's bytes to `dest`; a spooled output is moved
+    /// there (so it can be written once).
     pub fn write_to(&self, dest: &Path) -> io::Result<()> {
         match &self.data {
             OutputData::Bytes(b) => fs::write(dest, &b[..]),
             OutputData::Copy(from) | OutputData::Kept(from) => fs::copy(from, dest).map(|_| ()),
+            OutputData::Spooled { file, .. } if file == dest => Ok(()),
+            OutputData::Spooled { file, .. } => fs::rename(file, dest),
         }
     }
 }

@@ -19,21 +19,34 @@ use rayon::prelude::*;
 
 use super::{Output, safe_relative};
 
-/// Writes `outputs` to `out_dir` through a staging folder and swaps it in.
-pub fn write(outputs: &[Output], out_dir: &Path) -> Result<()> {
+/// The folder beside `out_dir` and the name it is known by there.
+fn parent_and_name(out_dir: &Path) -> (&Path, String) {
     let parent = out_dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let name = out_dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| crate::layout::DEFAULT_OUTPUT.into());
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.staging-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    let _ = fs::remove_dir_all(&staging);
+    (parent, name)
+}
+
+/// Where this process stages a whole write of `out_dir` (and spools its
+/// rendered outputs, [`super::spool`]).
+pub fn staging_dir(out_dir: &Path) -> PathBuf {
+    let (parent, name) = parent_and_name(out_dir);
+    parent.join(format!(".{name}.staging-{}", std::process::id()))
+}
+
+/// Writes `outputs` to `out_dir` through the staging folder and swaps it
+/// in. Outputs already spooled there stay where they are; on failure the
+/// staging folder is removed.
+pub fn write(outputs: &[Output], out_dir: &Path) -> Result<()> {
+    let (parent, name) = parent_and_name(out_dir);
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let staging = staging_dir(out_dir);
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     remove_leftovers(out_dir);
 
     let result = fill(outputs, &staging).and_then(|()| swap(out_dir, &staging, &old));
@@ -95,7 +108,7 @@ pub fn remove_leftovers(out_dir: &Path) {
 
 /// Whether a process with this id runs; `true` where that cannot be told,
 /// so nothing of a live build is ever removed.
-fn process_runs(pid: u32) -> bool {
+pub fn process_runs(pid: u32) -> bool {
     #[cfg(unix)]
     {
         let Ok(pid) = libc::pid_t::try_from(pid) else {
@@ -197,7 +210,7 @@ fn finish_swap(out_dir: &Path, old: &Path) -> Result<()> {
 
 /// Removes a folder tree, deleting its files in parallel: replacing a large
 /// site's output means unlinking every file of the previous one.
-fn remove_tree(dir: &Path) -> io::Result<()> {
+pub(super) fn remove_tree(dir: &Path) -> io::Result<()> {
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(dir) {

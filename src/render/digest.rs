@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tera::Value;
 
-use super::values::page_value;
+use super::values::{page_template_value, page_value};
 use crate::config::Config;
 use crate::site::Site;
 
@@ -43,7 +43,7 @@ impl PageDigest {
     /// page's value.
     pub fn value(&self, site: &Site, i: usize, config: &Config) -> Value {
         self.value
-            .get_or_init(|| Value::from_serializable(&page_value(site, i, config)))
+            .get_or_init(|| page_template_value(site, i, config))
             .clone()
     }
 }
@@ -170,7 +170,7 @@ fn section_own(site: &Site, s: usize) -> u64 {
         .collect();
     crate::hash::of(&(
         section.title(),
-        &section.rendered.html,
+        section.rendered.html.as_str(),
         serde_json::to_vec(&section.front_matter.extra).unwrap_or_default(),
         subsections,
     ))

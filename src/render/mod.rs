@@ -102,8 +102,19 @@ fn render_job(
         .tera
         .render(&job.template, &job.context(input))
         .map_err(|e| templates.diagnostic(&e, &job.origin))?;
-    let mut output = Output::bytes(file, html.into_bytes(), job.origin.clone());
-    output.signature = Some(signature);
+    let data = ledger.keep(&file, html.into_bytes()).map_err(|e| {
+        Diagnostic::new(
+            job.origin.clone(),
+            None,
+            format!("cannot write /{file} to the staging folder: {e}"),
+        )
+    })?;
+    let output = Output {
+        path: file,
+        data,
+        origin: job.origin.clone(),
+        signature: Some(signature),
+    };
     Ok((output, true))
 }
 

@@ -35,6 +35,8 @@ pub struct PageValue<'a> {
     summary: Option<&'a str>,
     /// The summary is shorter than the content: show a "read more" link.
     has_more: bool,
+    /// Not serialised: [`page_value`]'s caller adds the shared HTML.
+    #[serde(skip)]
     pub content: &'a str,
     permalink: String,
     path: &'a str,
@@ -99,7 +101,16 @@ fn tag_refs<'a>(page: &'a Page, config: &Config) -> Vec<TagRef<'a>> {
         .collect()
 }
 
-/// The `page` value of page `i`.
+/// The `page` template value of page `i`: its fields, and its HTML as
+/// `content`, shared with the page rather than copied.
+pub fn page_template_value(site: &Site, i: usize, config: &Config) -> Value {
+    let fields = Value::from_serializable(&page_value(site, i, config));
+    let mut map = fields.as_map().cloned().unwrap_or_default();
+    map.insert("content".into(), site.pages[i].rendered.html.value());
+    Value::from(map)
+}
+
+/// The `page` value of page `i`, but for its HTML (see [`page_template_value`]).
 pub fn page_value<'a>(site: &'a Site, i: usize, config: &Config) -> PageValue<'a> {
     let page = &site.pages[i];
     let fm = &page.front_matter;
@@ -147,10 +158,7 @@ pub fn section_value(site: &Site, s: usize, config: &Config, pages: Vec<Value>) 
         .collect();
     let mut map = tera::Map::new();
     map.insert("title".into(), Value::from(section.title()));
-    map.insert(
-        "content".into(),
-        Value::from(section.rendered.html.as_str()),
-    );
+    map.insert("content".into(), section.rendered.html.value());
     map.insert(
         "permalink".into(),
         Value::from(config.permalink(&section.path)),
