@@ -318,10 +318,27 @@ proptest! {
 
     #[test]
     fn a_manifest_reads_back_as_written(manifest in any_manifest()) {
-        // As `Cloud::write_manifest` stores it, and as older versions did.
+        // As the single-file manifest of earlier versions was stored.
         let json = serde_json::to_vec(&manifest).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(Manifest::decode(&crate::publish::gzip(&json)), manifest.clone());
         prop_assert_eq!(Manifest::decode(&json), manifest);
+    }
+
+    #[test]
+    fn a_sharded_manifest_reads_back_as_written(manifest in any_manifest()) {
+        use crate::publish::shards;
+        let commit = shards::commit("p/", None, &Default::default(), &manifest, "run");
+        prop_assert_eq!(shards::decode_root(&commit.root.encode()), shards::Stored::Sharded(commit.root.clone()));
+        prop_assert!(shards::describes(&commit.root, &manifest));
+        let mut objects = std::collections::BTreeMap::new();
+        for (key, gz) in &commit.puts {
+            let shard = commit.root.shards.iter().find(|s| key.contains(&s.hash));
+            let hash = shard.map(|s| s.hash.clone()).unwrap_or_default();
+            let read = shards::decode_shard(gz, &hash);
+            prop_assert!(read.is_some(), "{} unreadable", key);
+            objects.extend(read.unwrap_or_default());
+        }
+        prop_assert_eq!(objects, manifest.objects);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectIdentifier};
 
-use super::plan::{LocalObject, Manifest, RemoteObject};
+use super::plan::{LocalObject, RemoteObject};
 use crate::config::PublishConfig;
 
 /// Size of each part of a multipart upload.
@@ -172,28 +172,28 @@ impl Cloud {
         Ok(out)
     }
 
-    /// The manifest, or an empty one when there is none (or it is
-    /// unreadable), with the ETag of the object read: the manifest is
-    /// written back only over that version.
-    pub async fn read_manifest(&self, key: &str) -> (Manifest, Option<String>) {
-        let Ok(Some(found)) = self.get(key).await else {
-            return (Manifest::default(), None);
-        };
-        let etag = Some(found.etag);
-        (Manifest::decode(&found.body), etag)
-    }
-
-    /// Writes the manifest if the stored one is still the version `condition` names.
-    pub async fn write_manifest(
-        &self,
-        key: &str,
-        manifest: &Manifest,
-        condition: &Condition,
-    ) -> Result<String, WriteError> {
-        let body =
-            super::gzip(&serde_json::to_vec(manifest).map_err(|e| WriteError::Failed(e.into()))?);
-        self.put_small(key, body, "application/gzip", condition)
+    /// The ETag of `key` (one HEAD), or `None` when there is no such object.
+    pub async fn head(&self, key: &str) -> Result<Option<String>> {
+        match self
+            .s3
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
             .await
+        {
+            Ok(out) => Ok(Some(
+                out.e_tag().unwrap_or("").trim_matches('"').to_string(),
+            )),
+            // A HEAD answer has no body: a 404 names nothing.
+            Err(e)
+                if e.as_service_error().is_some_and(|s| s.is_not_found())
+                    || status(&e) == Some(404) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(self.access_error("read", key, &describe(&e))),
+        }
     }
 
     /// One object with its ETag and modification time; `None` when there is none.

@@ -18,11 +18,13 @@ pub const MANIFEST_NAME: &str = ".ssg-manifest.json";
 /// The publish lease's key under the prefix (see `lease.rs`).
 pub const LOCK_NAME: &str = ".ssg-publish.lock";
 
-/// Keys ssg keeps for itself under the prefix: never a site file, never
-/// uploaded from the output folder, deleted or invalidated by a plan.
+/// Keys ssg keeps for itself under the prefix (the manifest's root, its
+/// shards, the lock): never a site file, never uploaded from the output
+/// folder, deleted or invalidated by a plan.
 pub fn is_reserved(key: &str, prefix: &str) -> bool {
-    key.strip_prefix(prefix)
-        .is_some_and(|name| name == MANIFEST_NAME || name == LOCK_NAME)
+    key.strip_prefix(prefix).is_some_and(|name| {
+        name == MANIFEST_NAME || name == LOCK_NAME || name.starts_with(super::shards::SHARD_DIR)
+    })
 }
 
 /// Headers ssg sets on an object; a change of any of them means a re-upload.
@@ -387,5 +389,7 @@ mod tests {
         assert!(is_reserved(".ssg-publish.lock", ""));
         assert!(!is_reserved("other/.ssg-publish.lock", "site/"));
         assert!(!is_reserved("site/a/.ssg-publish.lock", "site/"));
+        assert!(is_reserved("site/.ssg-manifest/000-ab.json.gz", "site/"));
+        assert!(!is_reserved("site/a/.ssg-manifest/000-ab.json.gz", "site/"));
     }
 }

@@ -1,0 +1,161 @@
+//! What this machine remembers of its last complete publish to a target:
+//! the ETag of the manifest's root it left, and a copy of the manifest
+//! itself, in the build cache (`.ssg-cache/publish-<hash>.json`).
+//!
+//! Listing a 10,000-post bucket takes 15 LIST calls and seconds; when the
+//! root's ETag is still the one remembered (one HEAD), nothing has written
+//! to the bucket through ssg since — every publish changes the root before
+//! its first upload (see `Root::pending` in `shards.rs`) — so the copy
+//! here is the bucket's state and the plan is made from it without
+//! listing or downloading anything. What this trusts: that nobody changed
+//! the bucket behind ssg's back (an object deleted or replaced with the
+//! S3 API or the console); `ssg publish --verify` lists and repairs that.
+//!
+//! Like the rest of the cache it is an accelerator only: one entry per
+//! target (bucket, prefix, endpoint, so two targets never mix), ignored
+//! when it cannot be read, is for another target, or disagrees with the
+//! root it remembers; a copy that cannot be written only costs a listing.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::plan::Manifest;
+use super::shards::{self, Root};
+
+/// Bumped whenever what is stored here changes meaning.
+const FORMAT: u32 = 1;
+
+/// Where a publish goes: what a memory is kept for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub bucket: String,
+    pub prefix: String,
+    /// The S3 endpoint (empty: AWS's own).
+    pub endpoint: String,
+}
+
+impl Target {
+    /// The endpoint as the SDK will use it: `endpoint` in `[publish]`, else
+    /// the standard variables, else AWS.
+    pub fn new(bucket: &str, prefix: &str, configured_endpoint: &str) -> Target {
+        let endpoint = if configured_endpoint.is_empty() {
+            ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+                .unwrap_or_default()
+        } else {
+            configured_endpoint.to_string()
+        };
+        Target {
+            bucket: bucket.to_string(),
+            prefix: prefix.to_string(),
+            endpoint,
+        }
+    }
+
+    fn file(&self, cache_dir: &Path) -> PathBuf {
+        let id = super::md5_hex(
+            format!("{}\n{}\n{}", self.bucket, self.prefix, self.endpoint).as_bytes(),
+        );
+        cache_dir.join(format!("publish-{}.json", &id[..16]))
+    }
+}
+
+/// The state a complete publish left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Memory {
+    format: u32,
+    target: Target,
+    /// The root's ETag right after that publish.
+    pub root_etag: String,
+    pub root: Root,
+    pub manifest: Manifest,
+}
+
+/// The memory for `target`, if there is a sound one.
+pub fn load(cache_dir: &Path, target: &Target) -> Option<Memory> {
+    let bytes = std::fs::read(target.file(cache_dir)).ok()?;
+    let memory: Memory = serde_json::from_slice(&bytes).ok()?;
+    let sound = memory.format == FORMAT
+        && memory.target == *target
+        && !memory.root_etag.is_empty()
+        && memory.root.pending.is_none()
+        && shards::describes(&memory.root, &memory.manifest);
+    if !sound {
+        crate::log::verbose("publish: the remembered manifest is unusable; listing the bucket");
+        return None;
+    }
+    Some(memory)
+}
+
+/// Remembers a complete publish. A failure costs the next publish a listing.
+pub fn save(cache_dir: &Path, target: &Target, root_etag: &str, root: &Root, manifest: &Manifest) {
+    let memory = Memory {
+        format: FORMAT,
+        target: target.clone(),
+        root_etag: root_etag.to_string(),
+        root: root.clone(),
+        manifest: manifest.clone(),
+    };
+    let written = serde_json::to_vec(&memory)
+        .map_err(std::io::Error::other)
+        .and_then(|bytes| {
+            crate::cache::create_dir(cache_dir)?;
+            crate::cache::write_atomic(&target.file(cache_dir), &bytes)
+        });
+    if let Err(e) = written {
+        crate::log::verbose(&format!(
+            "publish: cannot remember the manifest in {}: {e}",
+            cache_dir.display()
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::publish::plan::ManifestEntry;
+
+    fn manifest() -> Manifest {
+        let mut m = Manifest {
+            version: 1,
+            ..Default::default()
+        };
+        m.objects.insert(
+            "index.html".into(),
+            ManifestEntry {
+                md5: "m".into(),
+                headers: "h".into(),
+                size: 1,
+                etag: "e".into(),
+            },
+        );
+        m
+    }
+
+    #[test]
+    fn remembered_per_target_and_checked_against_its_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Target::new("bucket", "", "http://127.0.0.1:1");
+        let b = Target::new("bucket", "site/", "http://127.0.0.1:1");
+        let m = manifest();
+        let root = shards::commit("", None, &HashSet::new(), &m, "run").root;
+        assert!(load(dir.path(), &a).is_none());
+        save(dir.path(), &a, "etag1", &root, &m);
+        let got = load(dir.path(), &a).expect("remembered");
+        assert_eq!((got.root_etag.as_str(), &got.manifest), ("etag1", &m));
+        assert!(load(dir.path(), &b).is_none(), "another prefix");
+
+        // A copy that disagrees with its root is not trusted.
+        let mut other = m.clone();
+        other.objects.clear();
+        save(dir.path(), &a, "etag2", &root, &other);
+        assert!(load(dir.path(), &a).is_none());
+
+        std::fs::write(a.file(dir.path()), b"{damaged").unwrap();
+        assert!(load(dir.path(), &a).is_none());
+    }
+}
