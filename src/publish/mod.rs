@@ -753,7 +753,13 @@ async fn commit_manifest(
     run: &str,
     outcome: &Outcome,
 ) -> Result<Committed> {
-    let current = recorded.root.as_ref().filter(|r| r.pending.is_none());
+    // A root to keep: not under way, every shard it names read whole.
+    let current = recorded.root.as_ref().filter(|r| {
+        r.pending.is_none()
+            && r.shard_keys(prefix)
+                .iter()
+                .all(|k| recorded.present.contains(k))
+    });
     if current.is_some() && *next == recorded.manifest {
         return Ok(Committed {
             etag: recorded.etag.clone(),
