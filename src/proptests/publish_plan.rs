@@ -6,14 +6,13 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use proptest::prelude::*;
 
 use crate::config::Config;
 use crate::publish::plan::{
-    Headers, LOCK_NAME, LocalObject, MANIFEST_NAME, Manifest, ManifestEntry, Reason, RemoteObject,
-    plan,
+    Body, Headers, LOCK_NAME, LocalObject, MANIFEST_NAME, Manifest, ManifestEntry, Reason,
+    RemoteObject, plan,
 };
 use crate::publish::{PublishOptions, confirm_deletes, md5_hex};
 
@@ -141,7 +140,7 @@ fn local_objects(world: &World) -> Vec<LocalObject> {
         .map(|&(p, b, c)| LocalObject {
             key: format!("{PREFIX}{}", PATHS[p]),
             path: PATHS[p].to_string(),
-            body: Arc::from(BODIES[b].as_bytes()),
+            body: Body::from(BODIES[b].as_bytes()),
             md5: md5_hex(BODIES[b].as_bytes()),
             headers: headers(CACHE[c]),
         })
@@ -240,7 +239,7 @@ proptest! {
         let mut uploads = 0u32;
         for u in &p.uploads {
             let o = local.iter().find(|o| o.key == u.key).ok_or_else(|| TestCaseError::fail(format!("{} is not local", u.key)))?;
-            let body = BODIES.iter().copied().find(|b| b.as_bytes() == &*o.body).unwrap_or_default();
+            let body = BODIES.iter().copied().find(|b| Some(b.as_bytes()) == o.body.loaded()).unwrap_or_default();
             uploads += 1;
             let opaque = (o.path.ends_with(".mp4")).then_some(2_000_000 + uploads);
             remote.insert(u.key.clone(), Stored { body, headers: o.headers.digest(), etag: etag(body, opaque) });
@@ -261,7 +260,7 @@ proptest! {
         let mut known_only_by_etag = Vec::new();
         for o in &local {
             let stored = &remote[&o.key];
-            prop_assert_eq!(stored.body.as_bytes(), &*o.body, "{}", o.key);
+            prop_assert_eq!(Some(stored.body.as_bytes()), o.body.loaded(), "{}", o.key);
             // Without a manifest entry it can trust, the planner knows a
             // stored object only by its ETag: the same bytes are left as
             // they are, whatever headers they were stored with.

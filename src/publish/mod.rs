@@ -39,8 +39,8 @@ use crate::config::{Config, PublishConfig};
 use crate::{layout, log, urlpath};
 use cloud::{Cloud, Condition, WriteError};
 use lease::Lease;
-use memory::{Memory, Target};
-use plan::{Headers, LocalObject, Manifest, ManifestEntry, Plan, Reason};
+use memory::{FileId, Memory, Stamp, Stamps, Target};
+use plan::{Body, Headers, LocalObject, Manifest, ManifestEntry, Plan, Reason};
 use rules::Rules;
 use shards::{Root, Stored};
 
@@ -96,13 +96,21 @@ pub fn normalize_prefix(prefix: &str) -> Result<String> {
     Ok(format!("{trimmed}/"))
 }
 
-/// Reads the output folder into objects with their bytes, hashes and headers.
+/// Reads the output folder into objects with their bytes, hashes and
+/// headers — except files whose stamp in `stamps` still holds, whose hash
+/// is taken from it and whose bytes stay on disk until uploaded. Returns
+/// the stamps of this reading too.
 pub fn local_objects(
     out_dir: &Path,
     prefix: &str,
     rules: &Rules,
     directory_keys: bool,
-) -> Result<Vec<LocalObject>> {
+    stamps: Option<&Stamps>,
+) -> Result<(Vec<LocalObject>, Stamps)> {
+    let taken = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let mut paths = Vec::new();
     for entry in WalkDir::new(out_dir).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot read {}", out_dir.display()))?;
@@ -119,14 +127,39 @@ pub fn local_objects(
             paths.push((rel, entry.path().to_path_buf()));
         }
     }
-    let mut objects: Vec<LocalObject> = paths
+    let read: Vec<(LocalObject, Option<(String, Stamp)>)> = paths
         .par_iter()
         .map(|(rel, full)| {
-            let raw =
-                std::fs::read(full).with_context(|| format!("cannot read {}", full.display()))?;
             let rule = rules.for_path(rel);
             let gzip_it = rule.is_some_and(|r| r.gzip);
-            let body: Vec<u8> = if gzip_it { gzip(&raw) } else { raw };
+            let id = std::fs::metadata(full).ok().as_ref().and_then(FileId::of);
+            let known = id.and_then(|id| stamps?.get(rel, &id, gzip_it));
+            let (body, md5) = match known {
+                Some(stamp) => (
+                    Body::OnDisk {
+                        file: full.clone(),
+                        gzip: gzip_it,
+                        size: stamp.size,
+                    },
+                    stamp.md5.clone(),
+                ),
+                None => {
+                    let raw = std::fs::read(full)
+                        .with_context(|| format!("cannot read {}", full.display()))?;
+                    let body: Vec<u8> = if gzip_it { gzip(&raw) } else { raw };
+                    let md5 = md5_hex(&body);
+                    (Body::Loaded(Arc::from(body)), md5)
+                }
+            };
+            let stamp = id.map(|id| {
+                let stamp = Stamp {
+                    id,
+                    gzip: gzip_it,
+                    md5: md5.clone(),
+                    size: body.size(),
+                };
+                (rel.clone(), stamp)
+            });
             let headers = Headers {
                 content_type: rule
                     .and_then(|r| r.content_type.clone())
@@ -134,15 +167,25 @@ pub fn local_objects(
                 cache_control: rule.and_then(|r| r.cache_control.clone()),
                 content_encoding: gzip_it.then(|| "gzip".to_string()),
             };
-            Ok(LocalObject {
+            let object = LocalObject {
                 key: format!("{prefix}{rel}"),
                 path: rel.clone(),
-                md5: md5_hex(&body),
-                body: Arc::from(body),
+                md5,
+                body,
                 headers,
-            })
+            };
+            Ok((object, stamp))
         })
         .collect::<Result<_>>()?;
+    let mut stamped = Stamps {
+        taken,
+        files: Default::default(),
+    };
+    let mut objects = Vec::with_capacity(read.len());
+    for (object, stamp) in read {
+        stamped.files.extend(stamp);
+        objects.push(object);
+    }
     if directory_keys {
         let copies: Vec<LocalObject> = objects
             .iter()
@@ -157,7 +200,7 @@ pub fn local_objects(
             .collect();
         objects.extend(copies);
     }
-    Ok(objects)
+    Ok((objects, stamped))
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -245,10 +288,16 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
     let prefix = normalize_prefix(&publish.prefix)?;
     let rules = Rules::new(&publish.rules).map_err(|e| anyhow!("ssg.toml: {e}"))?;
     let out_dir = config.output_dir(root, None);
-    let mut local = if out_dir.is_dir() {
-        local_objects(&out_dir, &prefix, &rules, publish.directory_keys)?
+    let dir = root.join(crate::cache::DIR_NAME);
+    let target = Target::new(&publish.bucket, &prefix, &publish.endpoint);
+    // With --verify, still used for the shards it holds (named by hash),
+    // but every output file is hashed again.
+    let memory = memory::load(&dir, &target);
+    let known = memory.as_ref().filter(|_| !opts.verify).map(|m| &m.stamps);
+    let (mut local, stamps) = if out_dir.is_dir() {
+        local_objects(&out_dir, &prefix, &rules, publish.directory_keys, known)?
     } else {
-        Vec::new()
+        (Vec::new(), Stamps::default())
     };
     // A file at the manifest's or the lock's key would clobber ssg's own.
     local.retain(|o| !plan::is_reserved(&o.key, &prefix));
@@ -265,16 +314,21 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
         .build()
         .context("cannot start the async runtime")?;
     let recall = Recall {
-        dir: root.join(crate::cache::DIR_NAME),
-        target: Target::new(&publish.bucket, &prefix, &publish.endpoint),
+        dir,
+        target,
+        memory,
+        stamps,
     };
     runtime.block_on(run(publish, &prefix, local, opts, started, &recall))
 }
 
-/// Where this machine remembers its last publish to the target.
+/// What this machine remembers of its last publish to the target, and
+/// where; the output files' stamps as read by this run.
 struct Recall {
     dir: PathBuf,
     target: Target,
+    memory: Option<Memory>,
+    stamps: Stamps,
 }
 
 async fn run(
@@ -287,14 +341,13 @@ async fn run(
 ) -> Result<Outcome> {
     let cloud = Arc::new(Cloud::connect(config, opts.profile.as_deref()).await);
     let lock_key = format!("{prefix}{}", plan::LOCK_NAME);
-    // With --verify, still used for the shards it holds (named by hash).
-    let memory = memory::load(&recall.dir, &recall.target);
+    let memory = recall.memory.as_ref();
     if opts.dry_run {
         // A dry run writes nothing, so it takes no lease; it only tells.
         if let Some(note) = lease::describe_holder(&cloud, &lock_key).await {
             log::info(&note);
         }
-        let survey = Survey::take(&cloud, config, prefix, &local, opts, memory.as_ref()).await?;
+        let survey = Survey::take(&cloud, config, prefix, &local, opts, memory).await?;
         survey.report(config, prefix).dry_run(opts.json)?;
         return Ok(Outcome {
             unchanged: survey.plan.unchanged.len(),
@@ -304,10 +357,22 @@ async fn run(
     }
     // The bucket as this machine left it and nothing to do: no lease, no
     // write, one HEAD in all.
-    if let Some(survey) =
-        Survey::remembered(&cloud, config, prefix, &local, opts, memory.as_ref()).await?
+    if let Some(survey) = Survey::remembered(&cloud, config, prefix, &local, opts, memory).await?
         && survey.plan.is_empty()
     {
+        if let Some(m) = memory
+            && m.stamps.files != recall.stamps.files
+        {
+            // Files rewritten with the same bytes: hashed once, not every time.
+            memory::save(
+                &recall.dir,
+                &recall.target,
+                &m.root_etag,
+                &m.root,
+                &m.manifest,
+                &recall.stamps,
+            );
+        }
         let outcome = Outcome {
             unchanged: survey.plan.unchanged.len(),
             seconds: started.elapsed().as_secs_f64(),
@@ -325,7 +390,7 @@ async fn run(
     .await?;
     // Ctrl-C gives the lease back instead of leaving it to go stale.
     let result = tokio::select! {
-        result = sync(&cloud, &lease, config, prefix, &local, opts, started, memory.as_ref(), recall) => result,
+        result = sync(&cloud, &lease, config, prefix, &local, opts, started, recall) => result,
         () = interrupted() => Err(anyhow!(
             "interrupted (the lease was given back); run `ssg publish` again to finish"
         )),
@@ -590,9 +655,9 @@ async fn sync(
     local: &[LocalObject],
     opts: &PublishOptions,
     started: Instant,
-    memory: Option<&Memory>,
     recall: &Recall,
 ) -> Result<Outcome> {
+    let memory = recall.memory.as_ref();
     let mut survey = Survey::take(cloud, config, prefix, local, opts, memory).await?;
     confirm_deletes(config, &survey.plan, prefix, opts, log::confirm)?;
     let run_id = lease::Holder::this_run().id;
@@ -647,7 +712,14 @@ async fn sync(
     if lease.conditional()
         && let (Some(etag), Some(root)) = (&committed.etag, &committed.root)
     {
-        memory::save(&recall.dir, &recall.target, etag, root, &next);
+        memory::save(
+            &recall.dir,
+            &recall.target,
+            etag,
+            root,
+            &next,
+            &recall.stamps,
+        );
     }
     if !survey.invalidation.is_empty() {
         let id = send_invalidation(cloud, config, &survey.invalidation, opts.wait).await?;
@@ -893,7 +965,7 @@ fn next_manifest(
                 ManifestEntry {
                     md5: object.md5.clone(),
                     headers: object.headers.digest(),
-                    size: object.body.len() as u64,
+                    size: object.body.size(),
                     etag,
                 },
             );
@@ -1023,7 +1095,7 @@ async fn upload_all(
             tasks.spawn(async move {
                 let _permit = semaphore.acquire_owned().await;
                 let result = cloud.upload(&object, threshold).await;
-                (object.key.clone(), object.body.len() as u64, result)
+                (object.key.clone(), object.body.size(), result)
             });
         }
         // A failed group stops the run before the next one starts.

@@ -263,3 +263,25 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.write_all(bytes).expect("gzip");
     encoder.finish().expect("gzip")
 }
+
+#[test]
+fn a_file_changed_in_the_output_folder_after_a_publish_is_uploaded() {
+    let bucket = Bucket::new();
+    let relay = Relay::new(&bucket.name, None, false);
+    let site = blog(&bucket.config(&relay.url), "v", 0);
+    site.run(&["build"]).success();
+    // Files older than the publish by over a second: their stamps are
+    // trusted by the next publish, which does not read them again.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    publish(&site, &[]).success();
+    let before = site.read("public/logo.svg");
+    let edited: String = before.chars().rev().collect();
+    assert_eq!(edited.len(), before.len());
+    assert_ne!(edited, before);
+    site.write("public/logo.svg", edited.as_bytes());
+    let (run, requests) = publish_seen(&site, &relay, &[]);
+    run.success();
+    let uploads: Vec<&str> = requests.iter().filter_map(Request::site_put).collect();
+    assert_eq!(uploads, ["logo.svg"]);
+    assert_holds(&bucket, &output_files(&site));
+}
