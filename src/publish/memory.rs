@@ -15,8 +15,10 @@
 //! every output file it published, so the next publish reads and hashes
 //! only files whose stamp changed: hashing all 171 MB of a 10,000-post
 //! site took most of a no-change publish's half second. A build replaces
-//! a changed file (new inode, new time); a file changed within a second
-//! of being stamped is hashed again (the "racy git" rule).
+//! a changed file (new inode, new time); a file changed too shortly before
+//! it was stamped to tell a later change apart by its time is hashed again
+//! (the "racy git" rule: 100 ms where times have sub-second precision,
+//! 2 s where they are whole seconds).
 //!
 //! Like the rest of the cache it is an accelerator only: one entry per
 //! target (bucket, prefix, endpoint, so two targets never mix), ignored
@@ -84,11 +86,11 @@ pub struct Memory {
     pub stamps: Stamps,
 }
 
-/// Output files by path, as hashed at `taken`.
+/// Output files by path, as hashed at `taken_ms`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamps {
-    /// Seconds since the epoch when the files were read.
-    pub taken: u64,
+    /// Milliseconds since the epoch when the files were read.
+    pub taken_ms: u64,
     pub files: BTreeMap<String, Stamp>,
 }
 
@@ -133,12 +135,14 @@ impl FileId {
 
 impl Stamps {
     /// The stamp of `path` if the file is still that version (`id`), was
-    /// hashed with the same gzip setting, and had not changed within a
-    /// second of being stamped.
+    /// hashed with the same gzip setting, and had last changed long enough
+    /// before it was stamped that a change after would show in its time.
     pub fn get(&self, path: &str, id: &FileId, gzip: bool) -> Option<&Stamp> {
-        self.files
-            .get(path)
-            .filter(|s| s.id == *id && s.gzip == gzip && s.id.secs + 1 < self.taken)
+        self.files.get(path).filter(|s| {
+            let margin = if s.id.nanos == 0 { 2_000 } else { 100 };
+            let changed_ms = s.id.secs.saturating_mul(1_000) + u64::from(s.id.nanos / 1_000_000);
+            s.id == *id && s.gzip == gzip && changed_ms + margin < self.taken_ms
+        })
     }
 }
 
@@ -251,7 +255,7 @@ mod tests {
             size: 10,
         };
         let stamps = Stamps {
-            taken: 1_002,
+            taken_ms: 1_000_101,
             files: BTreeMap::from([("a.html".to_string(), stamp)]),
         };
         assert!(stamps.get("a.html", &id, false).is_some());
@@ -264,11 +268,18 @@ mod tests {
         ] {
             assert!(stamps.get("a.html", &other, false).is_none(), "{other:?}");
         }
-        // Written within a second of being read: it may have changed unseen.
+        // Written just before it was read: it may have changed unseen.
         let racy = Stamps {
-            taken: 1_001,
-            ..stamps
+            taken_ms: 1_000_099,
+            ..stamps.clone()
         };
         assert!(racy.get("a.html", &id, false).is_none());
+        // Whole-second times: two seconds.
+        let coarse = FileId { nanos: 0, ..id };
+        let mut whole = stamps.clone();
+        whole.files.values_mut().for_each(|s| s.id = coarse);
+        assert!(whole.get("a.html", &coarse, false).is_none());
+        whole.taken_ms = 1_002_001;
+        assert!(whole.get("a.html", &coarse, false).is_some());
     }
 }

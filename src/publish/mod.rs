@@ -107,9 +107,9 @@ pub fn local_objects(
     directory_keys: bool,
     stamps: Option<&Stamps>,
 ) -> Result<(Vec<LocalObject>, Stamps)> {
-    let taken = std::time::SystemTime::now()
+    let taken_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
+        .map(|d| d.as_millis() as u64)
         .unwrap_or(0);
     let mut paths = Vec::new();
     for entry in WalkDir::new(out_dir).sort_by_file_name() {
@@ -178,7 +178,7 @@ pub fn local_objects(
         })
         .collect::<Result<_>>()?;
     let mut stamped = Stamps {
-        taken,
+        taken_ms,
         files: Default::default(),
     };
     let mut objects = Vec::with_capacity(read.len());
