@@ -299,6 +299,11 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
     } else {
         (Vec::new(), Stamps::default())
     };
+    log::verbose(&format!(
+        "publish: {} of {} output files read and hashed (the others as the last publish stamped them)",
+        local.iter().filter(|o| o.body.loaded().is_some()).count(),
+        local.len()
+    ));
     // A file at the manifest's or the lock's key would clobber ssg's own.
     local.retain(|o| !plan::is_reserved(&o.key, &prefix));
     if local.is_empty() {

@@ -279,9 +279,22 @@ fn a_file_changed_in_the_output_folder_after_a_publish_is_uploaded() {
     assert_eq!(edited.len(), before.len());
     assert_ne!(edited, before);
     site.write("public/logo.svg", edited.as_bytes());
-    let (run, requests) = publish_seen(&site, &relay, &[]);
+    // And a header rule: style.css goes up again from its unread file.
+    publish_through(
+        &site,
+        &bucket,
+        &relay.url,
+        "[[publish.rules]]\nmatch = \"style.css\"\ncache_control = \"max-age=60\"\n",
+    );
+    let (run, requests) = publish_seen(&site, &relay, &["-v"]);
     run.success();
-    let uploads: Vec<&str> = requests.iter().filter_map(Request::site_put).collect();
-    assert_eq!(uploads, ["logo.svg"]);
+    assert!(
+        run.stderr.contains("publish: 1 of "),
+        "only the edited file is read: {}",
+        run.stderr
+    );
+    let mut uploads: Vec<&str> = requests.iter().filter_map(Request::site_put).collect();
+    uploads.sort();
+    assert_eq!(uploads, ["logo.svg", "style.css"]);
     assert_holds(&bucket, &output_files(&site));
 }
