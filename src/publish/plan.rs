@@ -6,6 +6,8 @@
 //! ETag is the MD5 of the body only for single-part uploads without SSE-KMS,
 //! so ssg keeps a manifest object (key → MD5, header hash, size, ETag) and
 //! trusts an entry only where its ETag and size agree with the listing.
+//! Where the publish memory vouches for the manifest (`memory.rs`), the
+//! manifest's own entries stand in for the listing.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
