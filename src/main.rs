@@ -97,6 +97,9 @@ enum Command {
         /// Fail at once, naming the holder, when another publish holds the lease
         #[arg(long)]
         no_wait: bool,
+        /// List the bucket even when its manifest is as this machine's last publish left it (finds and repairs changes made behind ssg's back)
+        #[arg(long)]
+        verify: bool,
         /// AWS profile to take credentials from (default: AWS_PROFILE or the default chain)
         #[arg(long, env = "AWS_PROFILE")]
         profile: Option<String>,
@@ -362,6 +365,7 @@ fn run(cli: Cli) -> Result<bool> {
             no_invalidate,
             wait,
             no_wait,
+            verify,
             profile,
         } => {
             let root = find_root(cli.root.as_deref())?;
@@ -376,6 +380,7 @@ fn run(cli: Cli) -> Result<bool> {
                     no_invalidate,
                     wait,
                     no_wait,
+                    verify,
                     profile,
                 },
             )?;

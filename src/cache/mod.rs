@@ -1,6 +1,7 @@
 //! The build cache in `.ssg-cache/` under the site root: rendered Markdown
 //! (see [`markdown`]) and a record of what the output folder holds (see
-//! [`outputs`]), so a second `ssg build` only redoes what changed.
+//! [`outputs`]), so a second `ssg build` only redoes what changed; and
+//! what `ssg publish` remembers of its last publish (`publish::memory`).
 //!
 //! The cache is an accelerator and never a source of truth: anything it
 //! cannot read, or that was written by another build of ssg, is ignored and
@@ -32,17 +33,7 @@ impl Cache {
     /// runs uncached.
     pub fn open(root: &Path) -> Option<Cache> {
         let dir = root.join(DIR_NAME);
-        let opened = fs::create_dir_all(&dir).and_then(|()| {
-            let tag = dir.join("CACHEDIR.TAG");
-            if !tag.exists() {
-                // The standard marker that tells backup tools to skip this folder.
-                write_atomic(
-                    &tag,
-                    b"Signature: 8a477f597d28d172789f06886806bc55\n# Build cache of ssg; safe to delete.\n",
-                )?;
-            }
-            File::create(dir.join("lock"))
-        });
+        let opened = create_dir(&dir).and_then(|()| File::create(dir.join("lock")));
         let lock = match opened {
             Ok(lock) => lock,
             Err(e) => {
@@ -64,6 +55,22 @@ impl Cache {
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
+}
+
+/// Creates the cache folder `dir` (`ROOT/.ssg-cache`) with its
+/// `CACHEDIR.TAG`, if missing. `publish` keeps its memory there too,
+/// without the build's lock (its writes are single atomic files).
+pub fn create_dir(dir: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let tag = dir.join("CACHEDIR.TAG");
+    if !tag.exists() {
+        // The standard marker that tells backup tools to skip this folder.
+        write_atomic(
+            &tag,
+            b"Signature: 8a477f597d28d172789f06886806bc55\n# Build cache of ssg; safe to delete.\n",
+        )?;
+    }
+    Ok(())
 }
 
 /// Identifies this ssg executable: a cache written by another build of ssg

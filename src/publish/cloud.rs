@@ -15,7 +15,7 @@ use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectIdentifier};
 
-use super::plan::{LocalObject, Manifest, RemoteObject};
+use super::plan::{LocalObject, RemoteObject};
 use crate::config::PublishConfig;
 
 /// Size of each part of a multipart upload.
@@ -172,28 +172,28 @@ impl Cloud {
         Ok(out)
     }
 
-    /// The manifest, or an empty one when there is none (or it is
-    /// unreadable), with the ETag of the object read: the manifest is
-    /// written back only over that version.
-    pub async fn read_manifest(&self, key: &str) -> (Manifest, Option<String>) {
-        let Ok(Some(found)) = self.get(key).await else {
-            return (Manifest::default(), None);
-        };
-        let etag = Some(found.etag);
-        (Manifest::decode(&found.body), etag)
-    }
-
-    /// Writes the manifest if the stored one is still the version `condition` names.
-    pub async fn write_manifest(
-        &self,
-        key: &str,
-        manifest: &Manifest,
-        condition: &Condition,
-    ) -> Result<String, WriteError> {
-        let body =
-            super::gzip(&serde_json::to_vec(manifest).map_err(|e| WriteError::Failed(e.into()))?);
-        self.put_small(key, body, "application/gzip", condition)
+    /// The ETag of `key` (one HEAD), or `None` when there is no such object.
+    pub async fn head(&self, key: &str) -> Result<Option<String>> {
+        match self
+            .s3
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
             .await
+        {
+            Ok(out) => Ok(Some(
+                out.e_tag().unwrap_or("").trim_matches('"').to_string(),
+            )),
+            // A HEAD answer has no body: a 404 names nothing.
+            Err(e)
+                if e.as_service_error().is_some_and(|s| s.is_not_found())
+                    || status(&e) == Some(404) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(self.access_error("read", key, &describe(&e))),
+        }
     }
 
     /// One object with its ETag and modification time; `None` when there is none.
@@ -280,8 +280,12 @@ impl Cloud {
 
     /// Uploads one object; returns its new ETag.
     pub async fn upload(&self, object: &LocalObject, multipart_threshold: u64) -> Result<String> {
-        if object.body.len() as u64 >= multipart_threshold.max(1) && object.body.len() > PART_SIZE {
-            return self.upload_in_parts(object).await;
+        let body = object
+            .body
+            .load()
+            .with_context(|| format!("cannot read {}", object.path))?;
+        if body.len() as u64 >= multipart_threshold.max(1) && body.len() > PART_SIZE {
+            return self.upload_in_parts(object, &body).await;
         }
         let h = &object.headers;
         let out = self
@@ -292,15 +296,15 @@ impl Cloud {
             .content_type(&h.content_type)
             .set_cache_control(h.cache_control.clone())
             .set_content_encoding(h.content_encoding.clone())
-            .content_md5(super::md5_base64(&object.body))
-            .body(ByteStream::from(object.body.to_vec()))
+            .content_md5(super::md5_base64(&body))
+            .body(ByteStream::from(body.to_vec()))
             .send()
             .await
             .map_err(|e| anyhow!("upload of {} failed: {}", object.key, describe(&e)))?;
         Ok(out.e_tag().unwrap_or("").trim_matches('"').to_string())
     }
 
-    async fn upload_in_parts(&self, object: &LocalObject) -> Result<String> {
+    async fn upload_in_parts(&self, object: &LocalObject, body: &[u8]) -> Result<String> {
         let h = &object.headers;
         let created = self
             .s3
@@ -317,7 +321,7 @@ impl Cloud {
             .upload_id()
             .context("the server gave no upload id")?
             .to_string();
-        let result = self.send_parts(object, &upload_id).await;
+        let result = self.send_parts(object, body, &upload_id).await;
         match result {
             Ok(etag) => Ok(etag),
             Err(e) => {
@@ -335,9 +339,14 @@ impl Cloud {
         }
     }
 
-    async fn send_parts(&self, object: &LocalObject, upload_id: &str) -> Result<String> {
+    async fn send_parts(
+        &self,
+        object: &LocalObject,
+        body: &[u8],
+        upload_id: &str,
+    ) -> Result<String> {
         let mut parts = Vec::new();
-        for (i, chunk) in object.body.chunks(PART_SIZE).enumerate() {
+        for (i, chunk) in body.chunks(PART_SIZE).enumerate() {
             let number = i as i32 + 1;
             let out = self
                 .s3

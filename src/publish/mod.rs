@@ -2,21 +2,29 @@
 //! CloudFront invalidation covering exactly what changed.
 //!
 //! Order of execution: the lease (one publish at a time, `lease.rs`), then
-//! new and changed assets, then pages, feeds and the sitemap, then the
-//! manifest (only over the version read at the start), then deletes, then
-//! the invalidation, then the lease is given back — so a visitor never gets
-//! a page whose assets are missing, and a failed or overtaken run deletes
-//! nothing.
+//! the manifest's root marked "under way" (`shards.rs`), then new and
+//! changed assets, then pages, feeds and the sitemap, then the manifest's
+//! changed shards and its root (only over the version read at the start),
+//! then deletes, then the invalidation, then the lease is given back — so a
+//! visitor never gets a page whose assets are missing, and a failed or
+//! overtaken run deletes nothing.
+//!
+//! The remote side is surveyed by listing the bucket, or — when the root's
+//! ETag is still the one this machine's last publish left (`memory.rs`) —
+//! from the manifest remembered here, with one HEAD. A publish that then
+//! finds nothing to do takes no lease and writes nothing.
 
 pub mod cloud;
 pub mod invalidate;
 pub mod lease;
+pub mod memory;
 pub mod plan;
 pub mod rules;
+pub mod shards;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -31,8 +39,10 @@ use crate::config::{Config, PublishConfig};
 use crate::{layout, log, urlpath};
 use cloud::{Cloud, Condition, WriteError};
 use lease::Lease;
-use plan::{Headers, LocalObject, Manifest, ManifestEntry, Plan, Reason};
+use memory::{FileId, Memory, Stamp, Stamps, Target};
+use plan::{Body, Headers, LocalObject, Manifest, ManifestEntry, Plan, Reason};
 use rules::Rules;
+use shards::{Root, Stored};
 
 pub fn md5_hex(bytes: &[u8]) -> String {
     let digest = Md5::digest(bytes);
@@ -63,6 +73,8 @@ pub struct PublishOptions {
     pub wait: bool,
     /// Fail instead of waiting when another publish holds the lease.
     pub no_wait: bool,
+    /// List the bucket even when the manifest is as this machine left it.
+    pub verify: bool,
     pub profile: Option<String>,
 }
 
@@ -84,13 +96,21 @@ pub fn normalize_prefix(prefix: &str) -> Result<String> {
     Ok(format!("{trimmed}/"))
 }
 
-/// Reads the output folder into objects with their bytes, hashes and headers.
+/// Reads the output folder into objects with their bytes, hashes and
+/// headers — except files whose stamp in `stamps` still holds, whose hash
+/// is taken from it and whose bytes stay on disk until uploaded. Returns
+/// the stamps of this reading too.
 pub fn local_objects(
     out_dir: &Path,
     prefix: &str,
     rules: &Rules,
     directory_keys: bool,
-) -> Result<Vec<LocalObject>> {
+    stamps: Option<&Stamps>,
+) -> Result<(Vec<LocalObject>, Stamps)> {
+    let taken_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
     let mut paths = Vec::new();
     for entry in WalkDir::new(out_dir).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot read {}", out_dir.display()))?;
@@ -107,14 +127,39 @@ pub fn local_objects(
             paths.push((rel, entry.path().to_path_buf()));
         }
     }
-    let mut objects: Vec<LocalObject> = paths
+    let read: Vec<(LocalObject, Option<(String, Stamp)>)> = paths
         .par_iter()
         .map(|(rel, full)| {
-            let raw =
-                std::fs::read(full).with_context(|| format!("cannot read {}", full.display()))?;
             let rule = rules.for_path(rel);
             let gzip_it = rule.is_some_and(|r| r.gzip);
-            let body: Vec<u8> = if gzip_it { gzip(&raw) } else { raw };
+            let id = std::fs::metadata(full).ok().as_ref().and_then(FileId::of);
+            let known = id.and_then(|id| stamps?.get(rel, &id, gzip_it));
+            let (body, md5) = match known {
+                Some(stamp) => (
+                    Body::OnDisk {
+                        file: full.clone(),
+                        gzip: gzip_it,
+                        size: stamp.size,
+                    },
+                    stamp.md5.clone(),
+                ),
+                None => {
+                    let raw = std::fs::read(full)
+                        .with_context(|| format!("cannot read {}", full.display()))?;
+                    let body: Vec<u8> = if gzip_it { gzip(&raw) } else { raw };
+                    let md5 = md5_hex(&body);
+                    (Body::Loaded(Arc::from(body)), md5)
+                }
+            };
+            let stamp = id.map(|id| {
+                let stamp = Stamp {
+                    id,
+                    gzip: gzip_it,
+                    md5: md5.clone(),
+                    size: body.size(),
+                };
+                (rel.clone(), stamp)
+            });
             let headers = Headers {
                 content_type: rule
                     .and_then(|r| r.content_type.clone())
@@ -122,15 +167,25 @@ pub fn local_objects(
                 cache_control: rule.and_then(|r| r.cache_control.clone()),
                 content_encoding: gzip_it.then(|| "gzip".to_string()),
             };
-            Ok(LocalObject {
+            let object = LocalObject {
                 key: format!("{prefix}{rel}"),
                 path: rel.clone(),
-                md5: md5_hex(&body),
-                body: Arc::from(body),
+                md5,
+                body,
                 headers,
-            })
+            };
+            Ok((object, stamp))
         })
         .collect::<Result<_>>()?;
+    let mut stamped = Stamps {
+        taken_ms,
+        files: Default::default(),
+    };
+    let mut objects = Vec::with_capacity(read.len());
+    for (object, stamp) in read {
+        stamped.files.extend(stamp);
+        objects.push(object);
+    }
     if directory_keys {
         let copies: Vec<LocalObject> = objects
             .iter()
@@ -145,7 +200,7 @@ pub fn local_objects(
             .collect();
         objects.extend(copies);
     }
-    Ok(objects)
+    Ok((objects, stamped))
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -165,6 +220,9 @@ struct JsonReport<'a> {
     bucket: &'a str,
     prefix: &'a str,
     dry_run: bool,
+    /// Whether the plan was made from a listing of the bucket (false: from
+    /// the manifest this machine's last publish left, unchanged since).
+    listed: bool,
     plan: &'a Plan,
     invalidation_paths: &'a [String],
     result: Option<&'a Outcome>,
@@ -230,11 +288,22 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
     let prefix = normalize_prefix(&publish.prefix)?;
     let rules = Rules::new(&publish.rules).map_err(|e| anyhow!("ssg.toml: {e}"))?;
     let out_dir = config.output_dir(root, None);
-    let mut local = if out_dir.is_dir() {
-        local_objects(&out_dir, &prefix, &rules, publish.directory_keys)?
+    let dir = root.join(crate::cache::DIR_NAME);
+    let target = Target::new(&publish.bucket, &prefix, &publish.endpoint);
+    // With --verify, still used for the shards it holds (named by hash),
+    // but every output file is hashed again.
+    let memory = memory::load(&dir, &target);
+    let known = memory.as_ref().filter(|_| !opts.verify).map(|m| &m.stamps);
+    let (mut local, stamps) = if out_dir.is_dir() {
+        local_objects(&out_dir, &prefix, &rules, publish.directory_keys, known)?
     } else {
-        Vec::new()
+        (Vec::new(), Stamps::default())
     };
+    log::verbose(&format!(
+        "publish: {} of {} output files read and hashed (the others as the last publish stamped them)",
+        local.iter().filter(|o| o.body.loaded().is_some()).count(),
+        local.len()
+    ));
     // A file at the manifest's or the lock's key would clobber ssg's own.
     local.retain(|o| !plan::is_reserved(&o.key, &prefix));
     if local.is_empty() {
@@ -249,7 +318,22 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(run(publish, &prefix, local, opts, started))
+    let recall = Recall {
+        dir,
+        target,
+        memory,
+        stamps,
+    };
+    runtime.block_on(run(publish, &prefix, local, opts, started, &recall))
+}
+
+/// What this machine remembers of its last publish to the target, and
+/// where; the output files' stamps as read by this run.
+struct Recall {
+    dir: PathBuf,
+    target: Target,
+    memory: Option<Memory>,
+    stamps: Stamps,
 }
 
 async fn run(
@@ -258,21 +342,49 @@ async fn run(
     local: Vec<LocalObject>,
     opts: &PublishOptions,
     started: Instant,
+    recall: &Recall,
 ) -> Result<Outcome> {
     let cloud = Arc::new(Cloud::connect(config, opts.profile.as_deref()).await);
     let lock_key = format!("{prefix}{}", plan::LOCK_NAME);
+    let memory = recall.memory.as_ref();
     if opts.dry_run {
         // A dry run writes nothing, so it takes no lease; it only tells.
         if let Some(note) = lease::describe_holder(&cloud, &lock_key).await {
             log::info(&note);
         }
-        let survey = Survey::take(&cloud, config, prefix, &local, opts).await?;
+        let survey = Survey::take(&cloud, config, prefix, &local, opts, memory).await?;
         survey.report(config, prefix).dry_run(opts.json)?;
         return Ok(Outcome {
             unchanged: survey.plan.unchanged.len(),
             seconds: started.elapsed().as_secs_f64(),
             ..Default::default()
         });
+    }
+    // The bucket as this machine left it and nothing to do: no lease, no
+    // write, one HEAD in all.
+    if let Some(survey) = Survey::remembered(&cloud, config, prefix, &local, opts, memory).await?
+        && survey.plan.is_empty()
+    {
+        if let Some(m) = memory
+            && m.stamps.files != recall.stamps.files
+        {
+            // Files rewritten with the same bytes: hashed once, not every time.
+            memory::save(
+                &recall.dir,
+                &recall.target,
+                &m.root_etag,
+                &m.root,
+                &m.manifest,
+                &recall.stamps,
+            );
+        }
+        let outcome = Outcome {
+            unchanged: survey.plan.unchanged.len(),
+            seconds: started.elapsed().as_secs_f64(),
+            ..Default::default()
+        };
+        survey.report(config, prefix).done(&outcome, opts.json)?;
+        return Ok(outcome);
     }
     let lease = Lease::acquire(
         &cloud,
@@ -283,7 +395,7 @@ async fn run(
     .await?;
     // Ctrl-C gives the lease back instead of leaving it to go stale.
     let result = tokio::select! {
-        result = sync(&cloud, &lease, config, prefix, &local, opts, started) => result,
+        result = sync(&cloud, &lease, config, prefix, &local, opts, started, recall) => result,
         () = interrupted() => Err(anyhow!(
             "interrupted (the lease was given back); run `ssg publish` again to finish"
         )),
@@ -302,51 +414,233 @@ async fn interrupted() {
 /// The remote side as found at the start, and the plan made from it.
 struct Survey {
     remote: Vec<plan::RemoteObject>,
-    manifest: Manifest,
-    /// The version of the manifest read: the one it may be replaced over.
-    manifest_etag: Option<String>,
+    recorded: Recorded,
+    /// Whether `remote` is a listing of the bucket (else it is the
+    /// remembered manifest, which the root's ETag vouched for).
+    listed: bool,
     plan: Plan,
     invalidation: Vec<String>,
 }
 
+/// The manifest as found at the start.
+struct Recorded {
+    manifest: Manifest,
+    /// The version (ETag) of the root read: the one it may be replaced over.
+    etag: Option<String>,
+    /// The root in the sharded form; `None` for no manifest or the
+    /// single-file form of earlier versions.
+    root: Option<Root>,
+    /// Shard keys known whole in the bucket: the next root may name them
+    /// without writing them again.
+    present: HashSet<String>,
+    /// Shard keys in the bucket that the root does not name (a killed run's).
+    orphans: Vec<String>,
+}
+
+impl Recorded {
+    fn empty() -> Recorded {
+        Recorded {
+            manifest: Manifest::default(),
+            etag: None,
+            root: None,
+            present: HashSet::new(),
+            orphans: Vec::new(),
+        }
+    }
+
+    /// The manifest this machine remembers, the root's ETag being the one
+    /// remembered.
+    fn remembered(memory: &Memory, prefix: &str) -> Recorded {
+        Recorded {
+            manifest: memory.manifest.clone(),
+            etag: Some(memory.root_etag.clone()),
+            present: memory.root.shard_keys(prefix).into_iter().collect(),
+            root: Some(memory.root.clone()),
+            orphans: Vec::new(),
+        }
+    }
+
+    /// Reads the root and the shards it names that the listing shows, in
+    /// parallel — except those this machine remembers (a shard's name is
+    /// its content's hash). An unreadable or damaged part counts as absent:
+    /// its entries are then untrusted, never wrong.
+    async fn read(
+        cloud: &Arc<Cloud>,
+        prefix: &str,
+        listing: &[plan::RemoteObject],
+        memory: Option<&Memory>,
+    ) -> Recorded {
+        let shard_dir = format!("{prefix}{}", shards::SHARD_DIR);
+        let listed_shards: HashSet<&str> = listing
+            .iter()
+            .map(|r| r.key.as_str())
+            .filter(|k| k.starts_with(&shard_dir))
+            .collect();
+        let Ok(Some(found)) = cloud.get(&manifest_key(prefix)).await else {
+            return Recorded {
+                orphans: listed_shards.iter().map(|k| k.to_string()).collect(),
+                ..Recorded::empty()
+            };
+        };
+        let root = match shards::decode_root(&found.body) {
+            Stored::Legacy(manifest) => {
+                return Recorded {
+                    manifest,
+                    etag: Some(found.etag),
+                    orphans: listed_shards.iter().map(|k| k.to_string()).collect(),
+                    ..Recorded::empty()
+                };
+            }
+            Stored::Sharded(root) => root,
+        };
+        let mut recorded = Recorded {
+            etag: Some(found.etag),
+            ..Recorded::empty()
+        };
+        recorded.manifest.version = 1;
+        let mut known = memory
+            .filter(|m| m.root.shards.len() == root.shards.len())
+            .map(|m| shards::split(&m.manifest, root.shards.len()))
+            .unwrap_or_default();
+        let mut tasks = tokio::task::JoinSet::new();
+        for (index, shard) in root.shards.iter().enumerate() {
+            let key = shards::shard_key(prefix, index, &shard.hash);
+            if shard.entries == 0 || !listed_shards.contains(key.as_str()) {
+                continue;
+            }
+            let remembered = memory.is_some_and(|m| m.root.shards.get(index) == Some(shard));
+            if let Some(objects) = known.get_mut(index).filter(|_| remembered) {
+                recorded.manifest.objects.append(objects);
+                recorded.present.insert(key);
+                continue;
+            }
+            let (cloud, hash) = (Arc::clone(cloud), shard.hash.clone());
+            tasks.spawn(async move {
+                let objects = match cloud.get(&key).await {
+                    Ok(Some(f)) => shards::decode_shard(&f.body, &hash),
+                    _ => None,
+                };
+                (key, objects)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let Ok((key, Some(objects))) = joined else {
+                continue;
+            };
+            recorded.manifest.objects.extend(objects);
+            recorded.present.insert(key);
+        }
+        let named: HashSet<String> = root.shard_keys(prefix).into_iter().collect();
+        recorded.orphans = listed_shards
+            .into_iter()
+            .filter(|k| !named.contains(*k))
+            .map(String::from)
+            .collect();
+        recorded.root = Some(root);
+        recorded
+    }
+
+    /// The condition the root is written under: the version read at the
+    /// start (or none there), so a publish that changed it meanwhile is
+    /// never silently overwritten.
+    fn condition(&self, lease: &Lease) -> Condition {
+        match &self.etag {
+            _ if !lease.conditional() => Condition::None,
+            Some(etag) => Condition::Matches(etag.clone()),
+            None => Condition::Absent,
+        }
+    }
+}
+
 impl Survey {
+    /// The remembered manifest, if the root's ETag is still the one
+    /// `memory` holds (one HEAD; never with `--verify`), else a listing of
+    /// the bucket and the manifest read from it.
     async fn take(
+        cloud: &Arc<Cloud>,
+        config: &PublishConfig,
+        prefix: &str,
+        local: &[LocalObject],
+        opts: &PublishOptions,
+        memory: Option<&Memory>,
+    ) -> Result<Survey> {
+        if let Some(survey) = Survey::remembered(cloud, config, prefix, local, opts, memory).await?
+        {
+            return Ok(survey);
+        }
+        let remote = cloud.list(prefix).await?;
+        let recorded = Recorded::read(cloud, prefix, &remote, memory).await;
+        Ok(Survey::new(
+            config, prefix, local, opts, remote, recorded, true,
+        ))
+    }
+
+    /// The survey from the remembered manifest, when the root is still the
+    /// version remembered; `None` (and nothing but a HEAD sent) otherwise.
+    async fn remembered(
         cloud: &Cloud,
         config: &PublishConfig,
         prefix: &str,
         local: &[LocalObject],
         opts: &PublishOptions,
-    ) -> Result<Survey> {
-        let remote = cloud.list(prefix).await?;
-        let (manifest, manifest_etag) = cloud.read_manifest(&manifest_key(prefix)).await;
-        let plan = plan::plan(local, &remote, &manifest, prefix);
+        memory: Option<&Memory>,
+    ) -> Result<Option<Survey>> {
+        let Some(memory) = memory.filter(|_| !opts.verify) else {
+            return Ok(None);
+        };
+        let now = cloud.head(&manifest_key(prefix)).await?;
+        if now.as_deref() != Some(memory.root_etag.as_str()) {
+            log::verbose(
+                "publish: the manifest changed since this machine's last publish: listing the bucket",
+            );
+            return Ok(None);
+        }
+        log::verbose(
+            "publish: the manifest is as this machine's last publish left it: planning from it, no listing (--verify lists)",
+        );
+        let recorded = Recorded::remembered(memory, prefix);
+        let remote = recorded
+            .manifest
+            .objects
+            .iter()
+            .map(|(key, entry)| plan::RemoteObject {
+                key: key.clone(),
+                etag: entry.etag.clone(),
+                size: entry.size,
+            })
+            .collect();
+        Ok(Some(Survey::new(
+            config, prefix, local, opts, remote, recorded, false,
+        )))
+    }
+
+    fn new(
+        config: &PublishConfig,
+        prefix: &str,
+        local: &[LocalObject],
+        opts: &PublishOptions,
+        remote: Vec<plan::RemoteObject>,
+        recorded: Recorded,
+        listed: bool,
+    ) -> Survey {
+        let plan = plan::plan(local, &remote, &recorded.manifest, prefix);
         let invalidation = invalidation_paths(config, opts, &plan, prefix, local.len());
-        Ok(Survey {
+        Survey {
             remote,
-            manifest,
-            manifest_etag,
+            recorded,
+            listed,
             plan,
             invalidation,
-        })
+        }
     }
 
     fn report<'a>(&'a self, config: &'a PublishConfig, prefix: &'a str) -> Report<'a> {
         Report {
             config,
             prefix,
+            listed: self.listed,
             plan: &self.plan,
             invalidation: &self.invalidation,
-        }
-    }
-
-    /// The condition the manifest is written under: the version read at the
-    /// start (or none there), so a publish that changed it meanwhile is
-    /// never silently overwritten.
-    fn manifest_condition(&self, lease: &Lease) -> Condition {
-        match &self.manifest_etag {
-            _ if !lease.conditional() => Condition::None,
-            Some(etag) => Condition::Matches(etag.clone()),
-            None => Condition::Absent,
         }
     }
 }
@@ -355,8 +649,9 @@ fn manifest_key(prefix: &str) -> String {
     format!("{prefix}{}", plan::MANIFEST_NAME)
 }
 
-/// The publish proper, under the lease: plan, uploads, manifest, deletes,
-/// invalidation.
+/// The publish proper, under the lease: plan, "under way" mark, uploads,
+/// manifest, deletes, memory, invalidation.
+#[allow(clippy::too_many_arguments)]
 async fn sync(
     cloud: &Arc<Cloud>,
     lease: &Lease,
@@ -365,11 +660,16 @@ async fn sync(
     local: &[LocalObject],
     opts: &PublishOptions,
     started: Instant,
+    recall: &Recall,
 ) -> Result<Outcome> {
-    let survey = Survey::take(cloud, config, prefix, local, opts).await?;
+    let memory = recall.memory.as_ref();
+    let mut survey = Survey::take(cloud, config, prefix, local, opts, memory).await?;
+    confirm_deletes(config, &survey.plan, prefix, opts, log::confirm)?;
+    let run_id = lease::Holder::this_run().id;
+    if !survey.plan.uploads.is_empty() {
+        announce(cloud, prefix, &mut survey.recorded, lease, &run_id).await?;
+    }
     let plan = &survey.plan;
-    confirm_deletes(config, plan, prefix, opts, log::confirm)?;
-
     let mut outcome = Outcome {
         unchanged: plan.unchanged.len(),
         ..Default::default()
@@ -377,12 +677,9 @@ async fn sync(
     let by_key: HashMap<&str, &LocalObject> = local.iter().map(|o| (o.key.as_str(), o)).collect();
     let etags = upload_all(cloud, config, plan, &by_key, opts, &mut outcome).await;
     let next = next_manifest(local, &survey.remote, &etags);
-    let condition = survey.manifest_condition(lease);
-    if next != survey.manifest {
-        write_manifest(cloud, prefix, &next, &condition, outcome.uploaded).await?;
-    } else if condition != Condition::None && !plan.deletes.is_empty() {
-        ensure_manifest_unchanged(cloud, prefix, &survey.manifest_etag).await?;
-    }
+    let recorded = &survey.recorded;
+    let committed =
+        commit_manifest(cloud, prefix, recorded, &next, lease, &run_id, &outcome).await?;
     if !outcome.failed.is_empty() {
         bail!(
             "{} upload(s) failed (first: {}); nothing was deleted and nothing invalidated. Run `ssg publish` again to finish",
@@ -391,10 +688,43 @@ async fn sync(
         );
     }
 
-    let doomed: Vec<String> = plan.deletes.iter().map(|d| d.key.clone()).collect();
+    let mut doomed: Vec<String> = plan.deletes.iter().map(|d| d.key.clone()).collect();
+    doomed.extend(committed.obsolete);
+    if lease.conditional() {
+        // Left by a killed run (only the lease holder writes shards), and
+        // not written again by this one.
+        let named: HashSet<String> = committed
+            .root
+            .as_ref()
+            .map(|r| r.shard_keys(prefix).into_iter().collect())
+            .unwrap_or_default();
+        doomed.extend(
+            recorded
+                .orphans
+                .iter()
+                .filter(|k| !named.contains(*k))
+                .cloned(),
+        );
+    }
     if !doomed.is_empty() {
+        if !committed.wrote && lease.conditional() {
+            ensure_root_unchanged(cloud, prefix, &recorded.etag).await?;
+        }
         cloud.delete(&doomed).await?;
-        outcome.deleted = doomed.len();
+        outcome.deleted = plan.deletes.len();
+    }
+    // Every write of this run landed: the bucket is the manifest now.
+    if lease.conditional()
+        && let (Some(etag), Some(root)) = (&committed.etag, &committed.root)
+    {
+        memory::save(
+            &recall.dir,
+            &recall.target,
+            etag,
+            root,
+            &next,
+            &recall.stamps,
+        );
     }
     if !survey.invalidation.is_empty() {
         let id = send_invalidation(cloud, config, &survey.invalidation, opts.wait).await?;
@@ -414,41 +744,146 @@ fn overtaken(cloud: &Cloud, key: &str, uploaded: usize) -> anyhow::Error {
     )
 }
 
-async fn write_manifest(
+/// Writes the manifest's root under `condition`; returns its new ETag.
+async fn put_root(
     cloud: &Cloud,
     prefix: &str,
-    next: &Manifest,
+    root: &Root,
     condition: &Condition,
     uploaded: usize,
-) -> Result<()> {
+) -> Result<String> {
     let key = manifest_key(prefix);
-    let written = match cloud.write_manifest(&key, next, condition).await {
+    let put = |condition: Condition| {
+        let key = key.clone();
+        async move {
+            cloud
+                .put_small(&key, root.encode(), "application/gzip", &condition)
+                .await
+        }
+    };
+    let written = match put(condition.clone()).await {
         // A server with If-None-Match for the lease but no If-Match here.
         Err(WriteError::Unsupported(why)) => {
             log::warn(&format!(
                 "the endpoint does not support a conditional manifest write ({why}): writing it unconditionally"
             ));
-            cloud.write_manifest(&key, next, &Condition::None).await
+            put(Condition::None).await
         }
         other => other,
     };
     match written {
-        Ok(_) => Ok(()),
+        Ok(etag) => Ok(etag),
         Err(WriteError::Precondition) => Err(overtaken(cloud, &key, uploaded)),
         Err(e) => Err(anyhow!("cannot write the manifest {key}: {e}")),
     }
 }
 
-/// Before deleting with no manifest to write: the manifest must still be
-/// the version this run planned against.
-async fn ensure_manifest_unchanged(
+/// Before the first upload: the root rewritten with "under way" set, so its
+/// ETag changes before anything else does and no machine plans from its
+/// remembered copy while this run's uploads are not in the manifest yet
+/// (also if this run is killed, interrupted or fails). Only a sharded root
+/// can be remembered, and only where writes are conditional.
+async fn announce(
+    cloud: &Cloud,
+    prefix: &str,
+    recorded: &mut Recorded,
+    lease: &Lease,
+    run: &str,
+) -> Result<()> {
+    let Some(root) = &recorded.root else {
+        return Ok(());
+    };
+    if !lease.conditional() {
+        return Ok(());
+    }
+    let marked = Root {
+        run: run.to_string(),
+        pending: Some(run.to_string()),
+        ..root.clone()
+    };
+    let etag = put_root(cloud, prefix, &marked, &recorded.condition(lease), 0).await?;
+    recorded.etag = Some(etag);
+    recorded.root = Some(marked);
+    Ok(())
+}
+
+/// The manifest as this run leaves it.
+struct Committed {
+    /// The root's ETag and the root (`None` where there is no sharded root).
+    etag: Option<String>,
+    root: Option<Root>,
+    /// Whether this run wrote the root.
+    wrote: bool,
+    /// Shards the new root no longer names: deleted with the site's deletes.
+    obsolete: Vec<String>,
+}
+
+/// Writes the manifest after the uploads, when it changed (or is in the
+/// single-file form, or marked under way): the changed shards first, under
+/// new names, then the root over the version read — the commit point.
+async fn commit_manifest(
+    cloud: &Arc<Cloud>,
+    prefix: &str,
+    recorded: &Recorded,
+    next: &Manifest,
+    lease: &Lease,
+    run: &str,
+    outcome: &Outcome,
+) -> Result<Committed> {
+    // A root to keep: not under way, every shard it names read whole.
+    let current = recorded.root.as_ref().filter(|r| {
+        r.pending.is_none()
+            && r.shard_keys(prefix)
+                .iter()
+                .all(|k| recorded.present.contains(k))
+    });
+    if current.is_some() && *next == recorded.manifest {
+        return Ok(Committed {
+            etag: recorded.etag.clone(),
+            root: current.cloned(),
+            wrote: false,
+            obsolete: Vec::new(),
+        });
+    }
+    let commit = shards::commit(prefix, recorded.root.as_ref(), &recorded.present, next, run);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (key, body) in commit.puts {
+        let cloud = Arc::clone(cloud);
+        tasks.spawn(async move {
+            cloud
+                .put_small(&key, body, "application/gzip", &Condition::None)
+                .await
+                .map_err(|e| anyhow!("cannot write the manifest shard {key}: {e}"))
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        joined.map_err(|e| anyhow!("a manifest shard write stopped: {e}"))??;
+    }
+    let etag = put_root(
+        cloud,
+        prefix,
+        &commit.root,
+        &recorded.condition(lease),
+        outcome.uploaded,
+    )
+    .await?;
+    Ok(Committed {
+        etag: Some(etag),
+        root: Some(commit.root),
+        wrote: true,
+        obsolete: commit.obsolete,
+    })
+}
+
+/// Before deleting with no root to write: the root must still be the
+/// version this run planned against.
+async fn ensure_root_unchanged(
     cloud: &Cloud,
     prefix: &str,
     read_at_start: &Option<String>,
 ) -> Result<()> {
     let key = manifest_key(prefix);
-    let now = cloud.get(&key).await?.map(|f| f.etag);
-    if &now != read_at_start {
+    if &cloud.head(&key).await? != read_at_start {
         return Err(overtaken(cloud, &key, 0));
     }
     Ok(())
@@ -535,7 +970,7 @@ fn next_manifest(
                 ManifestEntry {
                     md5: object.md5.clone(),
                     headers: object.headers.digest(),
-                    size: object.body.len() as u64,
+                    size: object.body.size(),
                     etag,
                 },
             );
@@ -571,6 +1006,7 @@ async fn send_invalidation(
 struct Report<'a> {
     config: &'a PublishConfig,
     prefix: &'a str,
+    listed: bool,
     plan: &'a Plan,
     invalidation: &'a [String],
 }
@@ -581,6 +1017,7 @@ impl Report<'_> {
             bucket: &self.config.bucket,
             prefix: self.prefix,
             dry_run: result.is_none(),
+            listed: self.listed,
             plan: self.plan,
             invalidation_paths: self.invalidation,
             result,
@@ -663,7 +1100,7 @@ async fn upload_all(
             tasks.spawn(async move {
                 let _permit = semaphore.acquire_owned().await;
                 let result = cloud.upload(&object, threshold).await;
-                (object.key.clone(), object.body.len() as u64, result)
+                (object.key.clone(), object.body.size(), result)
             });
         }
         // A failed group stops the run before the next one starts.

@@ -6,6 +6,8 @@
 //! ETag is the MD5 of the body only for single-part uploads without SSE-KMS,
 //! so ssg keeps a manifest object (key → MD5, header hash, size, ETag) and
 //! trusts an entry only where its ETag and size agree with the listing.
+//! Where the publish memory vouches for the manifest (`memory.rs`), the
+//! manifest's own entries stand in for the listing.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -18,11 +20,13 @@ pub const MANIFEST_NAME: &str = ".ssg-manifest.json";
 /// The publish lease's key under the prefix (see `lease.rs`).
 pub const LOCK_NAME: &str = ".ssg-publish.lock";
 
-/// Keys ssg keeps for itself under the prefix: never a site file, never
-/// uploaded from the output folder, deleted or invalidated by a plan.
+/// Keys ssg keeps for itself under the prefix (the manifest's root, its
+/// shards, the lock): never a site file, never uploaded from the output
+/// folder, deleted or invalidated by a plan.
 pub fn is_reserved(key: &str, prefix: &str) -> bool {
-    key.strip_prefix(prefix)
-        .is_some_and(|name| name == MANIFEST_NAME || name == LOCK_NAME)
+    key.strip_prefix(prefix).is_some_and(|name| {
+        name == MANIFEST_NAME || name == LOCK_NAME || name.starts_with(super::shards::SHARD_DIR)
+    })
 }
 
 /// Headers ssg sets on an object; a change of any of them means a re-upload.
@@ -54,9 +58,59 @@ pub struct LocalObject {
     /// Path in the output folder (`blog/x/index.html`).
     pub path: String,
     /// The bytes to upload (gzipped when a rule says so).
-    pub body: Arc<[u8]>,
+    pub body: Body,
+    /// MD5 of the bytes to upload.
     pub md5: String,
     pub headers: Headers,
+}
+
+/// The bytes of a local object: read already, or left on disk where the
+/// stamp of the last publish vouched for their MD5 (`memory.rs`), to be
+/// read only if they are uploaded.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Loaded(Arc<[u8]>),
+    OnDisk {
+        file: std::path::PathBuf,
+        gzip: bool,
+        /// Bytes to upload (after gzip).
+        size: u64,
+    },
+}
+
+impl Body {
+    /// Bytes to upload.
+    pub fn size(&self) -> u64 {
+        match self {
+            Body::Loaded(bytes) => bytes.len() as u64,
+            Body::OnDisk { size, .. } => *size,
+        }
+    }
+
+    /// The bytes to upload, read (and gzipped) now if they are on disk.
+    pub fn load(&self) -> std::io::Result<Arc<[u8]>> {
+        match self {
+            Body::Loaded(bytes) => Ok(Arc::clone(bytes)),
+            Body::OnDisk { file, gzip, .. } => {
+                let raw = std::fs::read(file)?;
+                Ok(Arc::from(if *gzip { super::gzip(&raw) } else { raw }))
+            }
+        }
+    }
+
+    /// The bytes, when they were read already.
+    pub fn loaded(&self) -> Option<&[u8]> {
+        match self {
+            Body::Loaded(bytes) => Some(bytes),
+            Body::OnDisk { .. } => None,
+        }
+    }
+}
+
+impl From<&[u8]> for Body {
+    fn from(bytes: &[u8]) -> Body {
+        Body::Loaded(Arc::from(bytes))
+    }
 }
 
 /// One object of the remote listing.
@@ -178,7 +232,7 @@ pub fn plan(
     let mut assets = Vec::new();
     let mut documents = Vec::new();
     for object in local.iter().filter(|o| !is_reserved(&o.key, prefix)) {
-        let size = object.body.len() as u64;
+        let size = object.body.size();
         let reason = match remote_by_key.get(object.key.as_str()) {
             None => Some(Reason::New),
             Some(r) => {
@@ -235,7 +289,7 @@ mod tests {
         LocalObject {
             key: key.into(),
             path: key.into(),
-            body: Arc::from(body.as_bytes()),
+            body: Body::from(body.as_bytes()),
             md5: crate::publish::md5_hex(body.as_bytes()),
             headers: Headers {
                 content_type: crate::mime::content_type(key).into(),
@@ -249,7 +303,7 @@ mod tests {
         RemoteObject {
             key: o.key.clone(),
             etag: etag.into(),
-            size: o.body.len() as u64,
+            size: o.body.size(),
         }
     }
 
@@ -257,7 +311,7 @@ mod tests {
         ManifestEntry {
             md5: o.md5.clone(),
             headers: o.headers.digest(),
-            size: o.body.len() as u64,
+            size: o.body.size(),
             etag: etag.into(),
         }
     }
@@ -387,5 +441,7 @@ mod tests {
         assert!(is_reserved(".ssg-publish.lock", ""));
         assert!(!is_reserved("other/.ssg-publish.lock", "site/"));
         assert!(!is_reserved("site/a/.ssg-publish.lock", "site/"));
+        assert!(is_reserved("site/.ssg-manifest/000-ab.json.gz", "site/"));
+        assert!(!is_reserved("site/a/.ssg-manifest/000-ab.json.gz", "site/"));
     }
 }

@@ -26,6 +26,7 @@ mod peer_keys;
 mod provision;
 mod publish;
 mod publish_lease;
+mod publish_scale;
 mod sections;
 mod serve;
 mod serve_load;

@@ -313,12 +313,20 @@ pub(crate) fn output_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
 
 pub(crate) const MANIFEST: &str = ".ssg-manifest.json";
 
+/// The folder of the manifest's shards.
+pub(crate) const SHARDS: &str = ".ssg-manifest/";
+
+/// A key ssg keeps for itself: the manifest's root, a shard, the lock.
+pub(crate) fn is_ssg_own(key: &str) -> bool {
+    key == MANIFEST || key == ".ssg-publish.lock" || key.starts_with(SHARDS)
+}
+
 /// The bucket holds exactly the output's files (and the manifest), byte for byte.
 #[track_caller]
 fn assert_mirrors(remote: &Remote, site: &Site) {
     let stored = remote.objects();
     let local = output_files(site);
-    let keys: Vec<&String> = stored.keys().filter(|k| *k != MANIFEST).collect();
+    let keys: Vec<&String> = stored.keys().filter(|k| !is_ssg_own(k)).collect();
     assert_eq!(keys, local.keys().collect::<Vec<_>>());
     for (path, bytes) in &local {
         assert_eq!(&stored[path].body, bytes, "{path}");
