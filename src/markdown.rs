@@ -101,6 +101,18 @@ impl std::ops::Deref for Html {
     }
 }
 
+impl std::fmt::Display for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Html {
+    fn from(html: &str) -> Html {
+        Html::new(html.to_string())
+    }
+}
+
 impl std::fmt::Debug for Html {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Debug::fmt(self.as_str(), f)
