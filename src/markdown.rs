@@ -67,11 +67,19 @@ pub struct Warning {
     pub message: String,
 }
 
-/// Rendered HTML, stored as the template string it becomes: a page's
-/// `page.content` shares these bytes instead of copying them (at 10,000
-/// code-heavy posts a copy was 330 MB of the build's memory).
+/// Rendered HTML, held compressed (LZ4): every page's HTML lives as long
+/// as the site does (all of a build, all of a `serve`), and uncompressed it
+/// was most of a build's memory (330 MB at 10,000 code-heavy posts, which
+/// compress about eightfold). It is decompressed where it is shown: the
+/// page's own output, a feed, a listing that reads bodies.
 #[derive(Clone)]
-pub struct Html(tera::Value);
+pub struct Html {
+    compressed: std::sync::Arc<[u8]>,
+    /// Bytes of the text.
+    len: usize,
+    /// `hash::content` of the text, for digests without decompressing.
+    hash: u64,
+}
 
 impl Default for Html {
     fn default() -> Html {
@@ -81,29 +89,51 @@ impl Default for Html {
 
 impl Html {
     pub fn new(html: String) -> Html {
-        Html(tera::Value::from(html))
+        Html {
+            compressed: lz4_flex::compress(html.as_bytes()).into(),
+            len: html.len(),
+            hash: crate::hash::content(html.as_bytes()),
+        }
     }
 
-    pub fn as_str(&self) -> &str {
-        self.0.as_str().unwrap_or_default()
+    /// The HTML.
+    pub fn text(&self) -> String {
+        // Only this type compresses, and the Markdown cache checks each
+        // entry's bytes against their hash before decoding them: a failure
+        // here is a bug, not bad input.
+        let bytes = lz4_flex::decompress(&self.compressed, self.len)
+            .expect("HTML compressed by Html::new decompresses");
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
-    /// The template value, sharing the bytes.
+    /// The HTML as a template value.
     pub fn value(&self) -> tera::Value {
-        self.0.clone()
+        tera::Value::from(self.text())
     }
-}
 
-impl std::ops::Deref for Html {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// A hash of the text.
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
+    /// Bytes held in memory.
+    pub fn compressed_len(&self) -> usize {
+        self.compressed.len()
     }
 }
 
 impl std::fmt::Display for Html {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.text())
     }
 }
 
@@ -115,25 +145,63 @@ impl From<&str> for Html {
 
 impl std::fmt::Debug for Html {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
+        std::fmt::Debug::fmt(&self.text(), f)
     }
 }
 
 impl<T: AsRef<str> + ?Sized> PartialEq<T> for Html {
     fn eq(&self, other: &T) -> bool {
-        self.as_str() == other.as_ref()
+        let other = other.as_ref();
+        self.len == other.len() && self.hash == crate::hash::content(other.as_bytes())
     }
 }
 
+/// Stored (in the Markdown cache) as it is held: its length, its hash and
+/// the compressed bytes, so a warm build neither decompresses nor rehashes.
 impl Serialize for Html {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
+        (self.len as u64, self.hash, CompressedRef(&self.compressed)).serialize(s)
     }
 }
 
 impl<'de> Deserialize<'de> for Html {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Html, D::Error> {
-        String::deserialize(d).map(Html::new)
+        let (len, hash, Compressed(bytes)) = <(u64, u64, Compressed)>::deserialize(d)?;
+        Ok(Html {
+            compressed: bytes.into(),
+            len: usize::try_from(len).map_err(serde::de::Error::custom)?,
+            hash,
+        })
+    }
+}
+
+/// Compressed bytes as one byte string (a `[u8]` serialises as a sequence).
+struct CompressedRef<'a>(&'a [u8]);
+
+impl Serialize for CompressedRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+struct Compressed(Vec<u8>);
+
+impl<'de> Deserialize<'de> for Compressed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Compressed, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Compressed;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("compressed HTML bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Compressed, E> {
+                Ok(Compressed(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Compressed, E> {
+                Ok(Compressed(v))
+            }
+        }
+        d.deserialize_byte_buf(Visitor)
     }
 }
 
@@ -745,6 +813,26 @@ fn autolink(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn html_is_held_compressed_and_stored_as_held() {
+        let text = "<span class=\"k\">fn</span> main() {}\n".repeat(200);
+        let html = Html::new(text.clone());
+        assert_eq!(html.text(), text);
+        assert_eq!(html.len(), text.len());
+        assert!(
+            html.compressed_len() * 4 < text.len(),
+            "{}",
+            html.compressed_len()
+        );
+        assert_eq!(html, text.as_str());
+        assert_ne!(html, "<p>other</p>");
+        let stored = postcard::to_allocvec(&html).unwrap();
+        assert!(stored.len() < html.compressed_len() + 32);
+        let back: Html = postcard::from_bytes(&stored).unwrap();
+        assert_eq!((back.text(), back.hash()), (text, html.hash()));
+        assert_eq!(Html::default().text(), "");
+    }
+
     const OPTS: MarkdownOptions = MarkdownOptions {
         highlight: true,
         smart_punctuation: false,
@@ -771,9 +859,9 @@ mod tests {
     #[test]
     fn heading_ids_are_unique_and_nested_in_toc() {
         let r = render_simple("# Intro\n\n## Setup\n\n## Setup\n\n### Deep\n\n# Next {#custom}\n");
-        assert!(r.html.contains("<h2 id=\"setup\">"), "{}", r.html);
-        assert!(r.html.contains("<h2 id=\"setup-1\">"));
-        assert!(r.html.contains("<h1 id=\"custom\">"));
+        assert!(r.html.text().contains("<h2 id=\"setup\">"), "{}", r.html);
+        assert!(r.html.text().contains("<h2 id=\"setup-1\">"));
+        assert!(r.html.text().contains("<h1 id=\"custom\">"));
         assert_eq!(r.toc.len(), 2);
         assert_eq!(r.toc[0].children.len(), 2);
         assert_eq!(r.toc[0].children[1].children[0].id, "deep");
@@ -799,7 +887,9 @@ mod tests {
     fn links_in_headings_are_resolved_and_recorded() {
         let r = render_simple("Intro.\n\n## See [B](other.md#part) and ![i](x.png)\n");
         assert!(
-            r.html.contains("<a href=\"/blog/other/#part\">B</a>"),
+            r.html
+                .text()
+                .contains("<a href=\"/blog/other/#part\">B</a>"),
             "{}",
             r.html
         );
@@ -831,7 +921,7 @@ mod tests {
     fn a_heading_never_takes_a_footnotes_id() {
         let r = render_simple("# 1\n\nText[^1].\n\n[^1]: The note.\n");
         assert_eq!(r.heading_ids, ["1-1"]);
-        assert!(r.html.contains("<h1 id=\"1-1\">"), "{}", r.html);
+        assert!(r.html.text().contains("<h1 id=\"1-1\">"), "{}", r.html);
     }
 
     #[test]
@@ -848,8 +938,12 @@ mod tests {
         let r = render_simple(
             "[a](other.md) [b](@/about.md#team) [c](<../blog/other.md>) [d](missing.md)",
         );
-        assert!(r.html.contains("href=\"/blog/other/\""), "{}", r.html);
-        assert!(r.html.contains("href=\"/about/#team\""));
+        assert!(
+            r.html.text().contains("href=\"/blog/other/\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.text().contains("href=\"/about/#team\""));
         assert_eq!(r.broken_content_links.len(), 1);
         assert_eq!(r.broken_content_links[0].path, "blog/missing.md");
     }
@@ -866,15 +960,18 @@ mod tests {
         let r =
             render_simple("See https://example.com/a_(b). and www.rust-lang.org, `http://no.link`");
         assert!(
-            r.html.contains("<a href=\"https://example.com/a_(b)\">"),
+            r.html
+                .text()
+                .contains("<a href=\"https://example.com/a_(b)\">"),
             "{}",
             r.html
         );
         assert!(
             r.html
+                .text()
                 .contains("<a href=\"http://www.rust-lang.org\">www.rust-lang.org</a>,")
         );
-        assert!(r.html.contains("<code>http://no.link</code>"));
+        assert!(r.html.text().contains("<code>http://no.link</code>"));
     }
 
     #[test]

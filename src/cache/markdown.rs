@@ -26,7 +26,7 @@ use crate::markdown::{MarkdownOptions, Rendered};
 const PACK: &str = "markdown.pack";
 const INDEX: &str = "markdown.index";
 /// Bumped when the layout of what is stored changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// A content path looked up while rendering, and what it resolved to.
 pub type Lookup = (String, Option<String>);
@@ -268,7 +268,9 @@ impl MarkdownStore {
             rendered,
         };
         // Sized up front: the HTML is nearly all of it.
-        let room = rendered.html.len() + rendered.summary.as_ref().map_or(0, String::len) + 4096;
+        let room = rendered.html.compressed_len()
+            + rendered.summary.as_ref().map_or(0, String::len)
+            + 4096;
         if let Ok(bytes) = postcard::to_extend(&entry, Vec::with_capacity(room))
             && let Ok(mut spill) = self.new_entries.lock()
             && let Err(e) = spill.push(rel, key, &bytes)

@@ -139,7 +139,7 @@ impl<'a> Sources<'a> {
         }
         let mut found = Vec::new();
         let owner = self.owner_of(&out.path);
-        let in_content = owner.map_or(0, |o| count_in(&o.rendered.html, url));
+        let in_content = owner.map_or(0, |o| count_in(&o.rendered.html.text(), url));
         if let Some(owner) = owner.filter(|_| in_content > 0) {
             let problem = missing_content_file(owner.rendered, url);
             for line in content_lines(owner, url) {

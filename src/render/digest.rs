@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tera::Value;
 
-use super::values::{page_template_value, page_value};
+use super::values::{page_fields_value, page_value};
 use crate::config::Config;
 use crate::site::Site;
 
@@ -38,21 +38,19 @@ pub struct PageDigest {
 }
 
 impl PageDigest {
-    /// The page's template value, built on first use: a rebuild that
-    /// renders a few outputs should not build (copying its HTML) every
-    /// page's value.
+    /// The page's template value but for its HTML, built on first use: a
+    /// rebuild that renders a few outputs should not build every page's.
     pub fn value(&self, site: &Site, i: usize, config: &Config) -> Value {
         self.value
-            .get_or_init(|| page_template_value(site, i, config))
+            .get_or_init(|| page_fields_value(site, i, config))
             .clone()
     }
 }
 
 fn digest_page(site: &Site, i: usize, config: &Config) -> PageDigest {
     let value = page_value(site, i, config);
-    let (content, toc, word_count) = (value.content, value.toc, value.word_count);
+    let (content, toc, word_count) = (value.content_hash, value.toc, value.word_count);
     let mut listed_view = value;
-    listed_view.content = "";
     listed_view.toc = &[];
     listed_view.word_count = 0;
     listed_view.reading_time = 0;
@@ -170,7 +168,7 @@ fn section_own(site: &Site, s: usize) -> u64 {
         .collect();
     crate::hash::of(&(
         section.title(),
-        section.rendered.html.as_str(),
+        section.rendered.html.hash(),
         serde_json::to_vec(&section.front_matter.extra).unwrap_or_default(),
         subsections,
     ))

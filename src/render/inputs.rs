@@ -23,8 +23,9 @@ pub struct RenderInputs<'a> {
     pub section_pagers: Vec<Vec<Pager>>,
     pub tag_pagers: Vec<Vec<Pager>>,
     pub config_value: Value,
-    section_values: Vec<OnceLock<Value>>,
-    tag_values: Vec<OnceLock<Value>>,
+    /// Per section and tag: its value without and with its pages' bodies.
+    section_values: Vec<[OnceLock<Value>; 2]>,
+    tag_values: Vec<[OnceLock<Value>; 2]>,
     /// Per page: its content and summary as feeds show them.
     feed_html: Vec<OnceLock<FeedHtml>>,
 }
@@ -71,8 +72,10 @@ impl<'a> RenderInputs<'a> {
                 })
                 .collect(),
             config_value: values::config_value(config),
-            section_values: (0..site.sections.len()).map(|_| OnceLock::new()).collect(),
-            tag_values: site.tags.iter().map(|_| OnceLock::new()).collect(),
+            section_values: (0..site.sections.len())
+                .map(|_| Default::default())
+                .collect(),
+            tag_values: site.tags.iter().map(|_| Default::default()).collect(),
             feed_html: site.pages.iter().map(|_| OnceLock::new()).collect(),
         };
         inputs.section_pagers = (0..site.sections.len())
@@ -122,27 +125,43 @@ impl<'a> RenderInputs<'a> {
             .collect()
     }
 
+    /// Page `i`'s value on its own output: with its HTML as `content`.
     pub fn page_value(&self, i: usize) -> Value {
-        self.pages[i].value(self.site, i, self.config)
+        self.listed_page_value(i, true)
     }
 
-    pub fn page_values(&self, list: &[usize]) -> Vec<Value> {
-        list.iter().map(|&i| self.page_value(i)).collect()
+    /// Page `i`'s value in a listing: with `content` only for a template
+    /// that reads bodies. The HTML is decompressed for this value alone,
+    /// and freed with it.
+    pub fn listed_page_value(&self, i: usize, body: bool) -> Value {
+        let fields = self.pages[i].value(self.site, i, self.config);
+        if !body {
+            return fields;
+        }
+        let mut map = fields.into_map().unwrap_or_default();
+        map.insert("content".into(), self.site.pages[i].rendered.html.value());
+        Value::from(map)
     }
 
-    pub fn section_value(&self, s: usize) -> Value {
-        self.section_values[s]
+    pub fn page_values(&self, list: &[usize], body: bool) -> Vec<Value> {
+        list.iter()
+            .map(|&i| self.listed_page_value(i, body))
+            .collect()
+    }
+
+    pub fn section_value(&self, s: usize, body: bool) -> Value {
+        self.section_values[s][usize::from(body)]
             .get_or_init(|| {
-                let pages = self.page_values(&self.site.section_pages[s]);
+                let pages = self.page_values(&self.site.section_pages[s], body);
                 values::section_value(self.site, s, self.config, pages)
             })
             .clone()
     }
 
-    pub fn tag_value(&self, t: usize) -> Value {
-        self.tag_values[t]
+    pub fn tag_value(&self, t: usize, body: bool) -> Value {
+        self.tag_values[t][usize::from(body)]
             .get_or_init(|| {
-                let pages = self.page_values(&self.site.tags[t].pages);
+                let pages = self.page_values(&self.site.tags[t].pages, body);
                 values::tag_value(self.site, t, self.config, pages)
             })
             .clone()
@@ -155,7 +174,7 @@ impl<'a> RenderInputs<'a> {
             let permalink = self.config.permalink(&page.path);
             let rendered = &page.rendered;
             FeedHtml {
-                content: crate::rebase::absolute(&rendered.html, &permalink),
+                content: crate::rebase::absolute(&rendered.html.text(), &permalink),
                 summary: rendered
                     .summary
                     .as_deref()
@@ -165,9 +184,15 @@ impl<'a> RenderInputs<'a> {
     }
 
     /// The `paginator` value of pager `p` of `pagers` over `listing`.
-    pub fn paginator_value(&self, pagers: &[Pager], p: usize, listing: &[usize]) -> Value {
+    pub fn paginator_value(
+        &self,
+        pagers: &[Pager],
+        p: usize,
+        listing: &[usize],
+        body: bool,
+    ) -> Value {
         let pager = &pagers[p];
-        let pages = self.page_values(&listing[pager.start..pager.end]);
+        let pages = self.page_values(&listing[pager.start..pager.end], body);
         values::paginator_value(pager, pagers, listing.len(), pages, self.config)
     }
 }

@@ -257,6 +257,37 @@ mod tests {
     }
 
     #[test]
+    fn listings_carry_page_bodies_only_for_templates_that_read_them() {
+        let (dir, _) = blog();
+        let bodies = "{% for p in paginator.pages %}[{{ p.content | safe }}]{% endfor %}";
+        fs::write(dir.path().join("templates/section.html"), bodies).unwrap();
+        let mut session = Session::load(dir.path(), &BuildOptions::default()).unwrap();
+        let (site, config, templates, memory) = session.render_parts();
+        let input = RenderInputs::new(site, config, templates, memory.refresh(site, config));
+        let jobs = plan(&input);
+        let job = |path: &str| jobs.iter().find(|j| j.path == path).unwrap();
+        let blog = job("/blog/");
+        let html = templates
+            .tera
+            .render(&blog.template, &blog.context(&input))
+            .unwrap();
+        assert!(html.contains("<p>Body 3.</p>"), "{html}");
+        // The home page lists titles: its page values hold no HTML.
+        let home = job("/").context(&input);
+        let listed = home.get("paginator").unwrap();
+        assert!(listed.get_from_path("pages.0.title").is_some());
+        assert!(listed.get_from_path("pages.0.content").is_none());
+        // A page's own output shows its HTML.
+        let page = job("/blog/post-1/").context(&input);
+        let content = page.get("page").unwrap().get_from_path("content");
+        assert!(
+            content
+                .and_then(|c| c.as_str())
+                .is_some_and(|c| c.contains("Body 1."))
+        );
+    }
+
+    #[test]
     fn each_kind_gives_its_template_what_it_reads() {
         let (_dir, mut session) = blog();
         let (site, config, templates, memory) = session.render_parts();

@@ -15,7 +15,7 @@ pub trait OutputKind: Send + Sync {
     fn inputs(&self, input: &RenderInputs, template: &str) -> u64;
 
     /// Adds what its template reads, besides `config` and `current_*`.
-    fn context(&self, input: &RenderInputs, ctx: &mut Context);
+    fn context(&self, input: &RenderInputs, template: &str, ctx: &mut Context);
 }
 
 /// One output to render.
@@ -53,7 +53,7 @@ impl Job {
     pub fn context(&self, input: &RenderInputs) -> Context {
         let mut ctx = Context::new();
         ctx.insert_value("config", input.config_value.clone());
-        self.kind.context(input, &mut ctx);
+        self.kind.context(input, &self.template, &mut ctx);
         ctx.insert("current_path", &self.path);
         ctx.insert("current_url", &input.config.permalink(&self.path));
         ctx

@@ -35,9 +35,10 @@ pub struct PageValue<'a> {
     summary: Option<&'a str>,
     /// The summary is shorter than the content: show a "read more" link.
     has_more: bool,
-    /// Not serialised: [`page_value`]'s caller adds the shared HTML.
+    /// Not serialised: the HTML is added as `content` only to the values
+    /// that show it (`RenderInputs::listed_page_value`); this is its hash.
     #[serde(skip)]
-    pub content: &'a str,
+    pub content_hash: u64,
     permalink: String,
     path: &'a str,
     slug: &'a str,
@@ -101,16 +102,12 @@ fn tag_refs<'a>(page: &'a Page, config: &Config) -> Vec<TagRef<'a>> {
         .collect()
 }
 
-/// The `page` template value of page `i`: its fields, and its HTML as
-/// `content`, shared with the page rather than copied.
-pub fn page_template_value(site: &Site, i: usize, config: &Config) -> Value {
-    let fields = Value::from_serializable(&page_value(site, i, config));
-    let mut map = fields.as_map().cloned().unwrap_or_default();
-    map.insert("content".into(), site.pages[i].rendered.html.value());
-    Value::from(map)
+/// The `page` template value of page `i`, but for its HTML.
+pub fn page_fields_value(site: &Site, i: usize, config: &Config) -> Value {
+    Value::from_serializable(&page_value(site, i, config))
 }
 
-/// The `page` value of page `i`, but for its HTML (see [`page_template_value`]).
+/// The `page` value of page `i`, but for its HTML (see [`PageValue::content_hash`]).
 pub fn page_value<'a>(site: &'a Site, i: usize, config: &Config) -> PageValue<'a> {
     let page = &site.pages[i];
     let fm = &page.front_matter;
@@ -123,7 +120,7 @@ pub fn page_value<'a>(site: &'a Site, i: usize, config: &Config) -> PageValue<'a
         tags: tag_refs(page, config),
         summary,
         has_more: summary.is_some_and(|s| s.len() < rendered.html.len()),
-        content: &rendered.html,
+        content_hash: rendered.html.hash(),
         permalink: config.permalink(&page.path),
         path: &page.path,
         slug: &page.slug,

@@ -79,7 +79,7 @@ impl OutputKind for Alias {
         crate::hash::of(&self.to)
     }
 
-    fn context(&self, input: &RenderInputs, ctx: &mut Context) {
+    fn context(&self, input: &RenderInputs, _template: &str, ctx: &mut Context) {
         let target = if self.to.contains("://") {
             self.to.clone()
         } else {

@@ -103,7 +103,7 @@ impl OutputKind for Feed {
         crate::hash::of(&(name, shown))
     }
 
-    fn context(&self, input: &RenderInputs, ctx: &mut Context) {
+    fn context(&self, input: &RenderInputs, _template: &str, ctx: &mut Context) {
         let (_, title, alternate) = self.listing(input);
         let pages: Vec<FeedEntry> = self.entries(input).map(|i| feed_entry(input, i)).collect();
         // The newest entry dates the feed, never the build: same input, same bytes.

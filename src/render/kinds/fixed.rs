@@ -21,5 +21,5 @@ impl OutputKind for ConfigOnly {
         0
     }
 
-    fn context(&self, _input: &RenderInputs, _ctx: &mut Context) {}
+    fn context(&self, _input: &RenderInputs, _template: &str, _ctx: &mut Context) {}
 }

@@ -26,7 +26,7 @@ impl OutputKind for PageOutput {
         crate::hash::of(&input.pages[self.page].whole)
     }
 
-    fn context(&self, input: &RenderInputs, ctx: &mut Context) {
+    fn context(&self, input: &RenderInputs, _template: &str, ctx: &mut Context) {
         ctx.insert_value("page", input.page_value(self.page));
     }
 }

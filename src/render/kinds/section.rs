@@ -66,13 +66,14 @@ impl OutputKind for SectionPager {
         ))
     }
 
-    fn context(&self, input: &RenderInputs, ctx: &mut Context) {
+    fn context(&self, input: &RenderInputs, template: &str, ctx: &mut Context) {
         let pagers = &input.section_pagers[self.section];
         let listing = input.section_listing(self.section);
-        ctx.insert_value("section", input.section_value(self.section));
+        let body = input.reads(template, Reads::Body);
+        ctx.insert_value("section", input.section_value(self.section, body));
         ctx.insert_value(
             "paginator",
-            input.paginator_value(pagers, self.pager, listing),
+            input.paginator_value(pagers, self.pager, listing, body),
         );
     }
 }

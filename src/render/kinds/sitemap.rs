@@ -24,7 +24,7 @@ impl OutputKind for Sitemap {
         crate::hash::of(&(digest.all_pages, digest.tag_names, &digest.section_own))
     }
 
-    fn context(&self, input: &RenderInputs, ctx: &mut Context) {
+    fn context(&self, input: &RenderInputs, _template: &str, ctx: &mut Context) {
         ctx.insert("entries", &entries(input));
     }
 }

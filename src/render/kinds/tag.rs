@@ -51,7 +51,7 @@ impl OutputKind for TagsIndex {
         input.digest.tag_names
     }
 
-    fn context(&self, input: &RenderInputs, ctx: &mut Context) {
+    fn context(&self, input: &RenderInputs, _template: &str, ctx: &mut Context) {
         let tags: Vec<TagSummary> = input
             .site
             .tags
@@ -87,13 +87,14 @@ impl OutputKind for TagPager {
         ))
     }
 
-    fn context(&self, input: &RenderInputs, ctx: &mut Context) {
+    fn context(&self, input: &RenderInputs, template: &str, ctx: &mut Context) {
         let pagers = &input.tag_pagers[self.tag];
         let listing = &input.site.tags[self.tag].pages;
-        ctx.insert_value("tag", input.tag_value(self.tag));
+        let body = input.reads(template, Reads::Body);
+        ctx.insert_value("tag", input.tag_value(self.tag, body));
         ctx.insert_value(
             "paginator",
-            input.paginator_value(pagers, self.pager, listing),
+            input.paginator_value(pagers, self.pager, listing, body),
         );
     }
 }
