@@ -19,6 +19,7 @@ pub mod log;
 pub mod markdown;
 pub mod mime;
 pub mod output;
+pub mod packed;
 pub mod provision;
 pub mod publish;
 pub mod rebase;

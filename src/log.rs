@@ -43,3 +43,15 @@ pub fn confirm(question: &str) -> bool {
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes")
 }
+
+/// `, peak memory N MB` — the process's peak resident memory so far, for
+/// `-v` stage lines (where a build's memory goes is part of its cost).
+/// Empty where the system does not say (it is read from `/proc`).
+pub fn peak_memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+    kb.map_or_else(String::new, |kb| format!(", peak memory {} MB", kb / 1024))
+}

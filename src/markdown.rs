@@ -67,143 +67,12 @@ pub struct Warning {
     pub message: String,
 }
 
-/// Rendered HTML, held compressed (LZ4): every page's HTML lives as long
-/// as the site does (all of a build, all of a `serve`), and uncompressed it
-/// was most of a build's memory (330 MB at 10,000 code-heavy posts, which
+/// Rendered HTML, held compressed: every page's HTML lives as long as the
+/// site does (all of a build, all of a `serve`), and uncompressed it was
+/// most of a build's memory (330 MB at 10,000 code-heavy posts, which
 /// compress about eightfold). It is decompressed where it is shown: the
 /// page's own output, a feed, a listing that reads bodies.
-#[derive(Clone)]
-pub struct Html {
-    compressed: std::sync::Arc<[u8]>,
-    /// Bytes of the text.
-    len: usize,
-    /// `hash::content` of the text, for digests without decompressing.
-    hash: u64,
-}
-
-impl Default for Html {
-    fn default() -> Html {
-        Html::new(String::new())
-    }
-}
-
-impl Html {
-    pub fn new(html: String) -> Html {
-        Html {
-            compressed: lz4_flex::compress(html.as_bytes()).into(),
-            len: html.len(),
-            hash: crate::hash::content(html.as_bytes()),
-        }
-    }
-
-    /// The HTML.
-    pub fn text(&self) -> String {
-        // Only this type compresses, and the Markdown cache checks each
-        // entry's bytes against their hash before decoding them: a failure
-        // here is a bug, not bad input.
-        let bytes = lz4_flex::decompress(&self.compressed, self.len)
-            .expect("HTML compressed by Html::new decompresses");
-        String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-    }
-
-    /// The HTML as a template value.
-    pub fn value(&self) -> tera::Value {
-        tera::Value::from(self.text())
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// A hash of the text.
-    pub fn hash(&self) -> u64 {
-        self.hash
-    }
-
-    /// Bytes held in memory.
-    pub fn compressed_len(&self) -> usize {
-        self.compressed.len()
-    }
-}
-
-impl std::fmt::Display for Html {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text())
-    }
-}
-
-impl From<&str> for Html {
-    fn from(html: &str) -> Html {
-        Html::new(html.to_string())
-    }
-}
-
-impl std::fmt::Debug for Html {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&self.text(), f)
-    }
-}
-
-impl<T: AsRef<str> + ?Sized> PartialEq<T> for Html {
-    fn eq(&self, other: &T) -> bool {
-        let other = other.as_ref();
-        self.len == other.len() && self.hash == crate::hash::content(other.as_bytes())
-    }
-}
-
-/// Stored (in the Markdown cache) as it is held: its length, its hash and
-/// the compressed bytes, so a warm build neither decompresses nor rehashes.
-impl Serialize for Html {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (self.len as u64, self.hash, CompressedRef(&self.compressed)).serialize(s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Html {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Html, D::Error> {
-        let (len, hash, Compressed(bytes)) = <(u64, u64, Compressed)>::deserialize(d)?;
-        Ok(Html {
-            compressed: bytes.into(),
-            len: usize::try_from(len).map_err(serde::de::Error::custom)?,
-            hash,
-        })
-    }
-}
-
-/// Compressed bytes as one byte string (a `[u8]` serialises as a sequence).
-struct CompressedRef<'a>(&'a [u8]);
-
-impl Serialize for CompressedRef<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(self.0)
-    }
-}
-
-struct Compressed(Vec<u8>);
-
-impl<'de> Deserialize<'de> for Compressed {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Compressed, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Compressed;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("compressed HTML bytes")
-            }
-            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Compressed, E> {
-                Ok(Compressed(v.to_vec()))
-            }
-            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Compressed, E> {
-                Ok(Compressed(v))
-            }
-        }
-        d.deserialize_byte_buf(Visitor)
-    }
-}
+pub type Html = crate::packed::PackedText;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Rendered {
@@ -812,26 +681,6 @@ fn autolink(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_is_held_compressed_and_stored_as_held() {
-        let text = "<span class=\"k\">fn</span> main() {}\n".repeat(200);
-        let html = Html::new(text.clone());
-        assert_eq!(html.text(), text);
-        assert_eq!(html.len(), text.len());
-        assert!(
-            html.compressed_len() * 4 < text.len(),
-            "{}",
-            html.compressed_len()
-        );
-        assert_eq!(html, text.as_str());
-        assert_ne!(html, "<p>other</p>");
-        let stored = postcard::to_allocvec(&html).unwrap();
-        assert!(stored.len() < html.compressed_len() + 32);
-        let back: Html = postcard::from_bytes(&stored).unwrap();
-        assert_eq!((back.text(), back.hash()), (text, html.hash()));
-        assert_eq!(Html::default().text(), "");
-    }
 
     const OPTS: MarkdownOptions = MarkdownOptions {
         highlight: true,

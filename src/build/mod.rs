@@ -100,7 +100,11 @@ pub fn build_into(
     let mut session = Session::load_for_folder(root, opts, out_flag)?;
     let mut built = session.render()?;
     let folder = session.ledger.write(&built.outputs)?;
-    crate::log::verbose(&format!("wrote the output: {:?}", started.elapsed()));
+    crate::log::verbose(&format!(
+        "wrote the output: {:?}{}",
+        started.elapsed(),
+        crate::log::peak_memory()
+    ));
     built.stats.elapsed = started.elapsed();
     // Freeing every page one by one would delay the caller (a tenth of a
     // second at 10,000 pages, when `ssg build` is about to exit); the

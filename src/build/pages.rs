@@ -43,7 +43,8 @@ pub fn render_page_markdown(
     store: Option<&MarkdownStore>,
 ) {
     let served_at = format!("{base_path}{}", page.path);
-    let key = store.map(|_| markdown_cache::key(md, &page.rel, &served_at, &page.body));
+    let body = page.body.text();
+    let key = store.map(|_| markdown_cache::key(md, &page.rel, &served_at, &body));
     let cached = store
         .zip(key)
         .and_then(|(store, key)| store.get(&page.rel, key, |rel| urls.get(rel).cloned()));
@@ -63,7 +64,7 @@ pub fn render_page_markdown(
             found
         };
         page.rendered = markdown::render(
-            &page.body,
+            &body,
             md,
             &PageLinks {
                 source: &page.rel,

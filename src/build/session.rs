@@ -117,8 +117,9 @@ impl Session {
         );
         let (templates, mut content) = (templates?, content?);
         crate::log::verbose(&format!(
-            "read content and templates: {:?}",
-            started.elapsed()
+            "read content and templates: {:?}{}",
+            started.elapsed(),
+            crate::log::peak_memory()
         ));
         let urls = url_map(&content.pages, &content.sections);
         let md = MarkdownOptions {
@@ -133,7 +134,11 @@ impl Session {
             &urls,
             disk_cache.as_ref(),
         );
-        crate::log::verbose(&format!("rendered markdown: {:?}", started.elapsed()));
+        crate::log::verbose(&format!(
+            "rendered markdown: {:?}{}",
+            started.elapsed(),
+            crate::log::peak_memory()
+        ));
         let mut static_files = static_outputs(root, &theme)?;
         static_files.extend(highlight_css);
         Ok(Session {
@@ -340,17 +345,22 @@ impl Session {
         .map_err(BuildError::from)?;
         let mut outputs = rendered.outputs;
         crate::log::verbose(&format!(
-            "rendered templates: {:?} ({} of {} outputs re-rendered)",
+            "rendered templates: {:?} ({} of {} outputs re-rendered){}",
             started.elapsed(),
             rendered.rendered.len(),
-            outputs.len()
+            outputs.len(),
+            crate::log::peak_memory()
         ));
         outputs.extend(asset_outputs(&self.root, &self.site));
         outputs.extend(self.static_files.iter().cloned());
         output::check_conflicts(&mut outputs).map_err(BuildError::from)?;
         let mut warnings = self.content_warnings.clone();
         let broken_links = check_links(&self.site, &outputs, &mut warnings);
-        crate::log::verbose(&format!("checked links: {:?}", started.elapsed()));
+        crate::log::verbose(&format!(
+            "checked links: {:?}{}",
+            started.elapsed(),
+            crate::log::peak_memory()
+        ));
         let changed = match self.ledger.folder() {
             None => self.ledger.commit(&outputs),
             Some(_) => Vec::new(),

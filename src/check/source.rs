@@ -7,6 +7,7 @@
 //! Markdown inside, so a URL is the content's as often as the rendered
 //! Markdown holds it, and the template's for the occurrences beyond that.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::path::Path;
 
@@ -18,6 +19,7 @@ use crate::build::{Built, Session};
 use crate::error::line_of_offset;
 use crate::markdown::{InternalLink, Rendered};
 use crate::output::Output;
+use crate::packed::PackedText;
 use crate::urlpath::{self, decode_lossy};
 
 /// A place an author can fix.
@@ -30,13 +32,28 @@ pub struct Location {
 /// A content file whose rendered Markdown is part of an output.
 struct Owner<'a> {
     source: &'a Path,
-    body: &'a str,
+    body: Body<'a>,
     line_offset: usize,
     rendered: &'a Rendered,
     /// The template its own output renders with.
     template: String,
     /// Written before the site path of each resolved content link.
     base_path: &'a str,
+}
+
+/// A content file's Markdown: a page's is held packed.
+enum Body<'a> {
+    Packed(&'a PackedText),
+    Plain(&'a str),
+}
+
+impl Body<'_> {
+    fn text(&self) -> Cow<'_, str> {
+        match self {
+            Body::Packed(packed) => Cow::Owned(packed.text()),
+            Body::Plain(text) => Cow::Borrowed(text),
+        }
+    }
 }
 
 /// A template's text, to find the line a literal URL is written on.
@@ -66,7 +83,7 @@ impl<'a> Sources<'a> {
                 urlpath::output_file(&page.path),
                 Owner {
                     source: &page.source,
-                    body: &page.body,
+                    body: Body::Packed(&page.body),
                     line_offset: page.body_line_offset,
                     rendered: &page.rendered,
                     template: template.to_string(),
@@ -88,7 +105,7 @@ impl<'a> Sources<'a> {
                 urlpath::output_file(&section.path),
                 Owner {
                     source,
-                    body: &section.body,
+                    body: Body::Plain(&section.body),
                     line_offset: section.body_line_offset,
                     rendered: &section.rendered,
                     template: template.to_string(),
@@ -296,20 +313,19 @@ fn content_lines<'o>(owner: &'o Owner, url: &str) -> impl Iterator<Item = Option
         .filter(|l| writes(l, owner.base_path, &decoded))
         .map(|l| l.line);
     let mut lines: Vec<usize> = markdown.collect();
-    if let Ok(scan) = html::scan(owner.body.as_bytes()) {
+    let body = owner.body.text();
+    if let Ok(scan) = html::scan(body.as_bytes()) {
         lines.extend(
             scan.links
                 .iter()
                 .filter(|l| l.url == url)
-                .map(|l| line_of_offset(owner.body, l.offset)),
+                .map(|l| line_of_offset(&body, l.offset)),
         );
     }
     if lines.is_empty() {
         lines.extend(
-            owner
-                .body
-                .match_indices(url)
-                .map(|(at, _)| line_of_offset(owner.body, at)),
+            body.match_indices(url)
+                .map(|(at, _)| line_of_offset(&body, at)),
         );
     }
     lines.sort_unstable();

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use crate::error::Diagnostic;
 use crate::markdown::Rendered;
+use crate::packed::PackedText;
 pub use front_matter::{FrontMatter, PageDate};
 
 /// A Markdown page: `blog/hello.md` or the bundle `blog/trip/index.md`.
@@ -21,7 +22,8 @@ pub struct Page {
     /// Content-relative folder of the owning section (`""` for the root).
     pub section: String,
     pub front_matter: FrontMatter,
-    pub body: String,
+    /// The Markdown after the front matter.
+    pub body: PackedText,
     /// Lines before the body in the file (the front matter).
     pub body_line_offset: usize,
     pub slug: String,

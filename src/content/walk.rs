@@ -10,6 +10,7 @@ use walkdir::WalkDir;
 use super::{Content, FrontMatter, Page, PageDate, Section, front_matter};
 use crate::error::{BuildError, Diagnostic};
 use crate::layout;
+use crate::packed::PackedText;
 use crate::slug::slugify;
 use crate::urlpath;
 
@@ -98,7 +99,8 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
 
 struct Parsed {
     front_matter: FrontMatter,
-    body: String,
+    /// Packed as soon as it is read: the site holds every body at once.
+    body: PackedText,
     body_line_offset: usize,
 }
 
@@ -107,7 +109,7 @@ fn read_and_parse(content_dir: &Path, shown_dir: &Path, rel: &str) -> Result<Par
     let text = read_text(&content_dir.join(rel), &shown)?;
     let split = front_matter::parse(&text, &shown)?;
     Ok(Parsed {
-        body: split.body.to_string(),
+        body: PackedText::new(split.body.to_string()),
         body_line_offset: split.body_line_offset,
         front_matter: split.front_matter,
     })
@@ -350,7 +352,7 @@ fn load_sections(
     for dir in &sorted.section_dirs {
         let source = sorted.section_files.get(dir).map(|rel| shown_dir.join(rel));
         let (front_matter, body, body_line_offset) = match parsed_by_dir.remove(dir) {
-            Some(p) => (p.front_matter, p.body, p.body_line_offset),
+            Some(p) => (p.front_matter, p.body.text(), p.body_line_offset),
             None => (FrontMatter::default(), String::new(), 0),
         };
         sections.push(Section {

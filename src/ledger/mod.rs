@@ -233,6 +233,18 @@ impl Ledger {
 
     /// What stands for `output`'s bytes.
     pub fn identity(&self, output: &Output) -> Identity {
+        // Reused bytes of an in-memory ledger are the very bytes it holds:
+        // their hash is known. Rehashing every output on every `serve`
+        // rebuild was 400 MB of hashing at 10,000 code-heavy posts.
+        if let OutputData::Bytes(bytes) = &output.data
+            && let Some(entry) = self.entries.get(&output.path)
+            && entry.bytes.as_ref().is_some_and(|b| Arc::ptr_eq(b, bytes))
+        {
+            return Identity {
+                signature: output.signature.unwrap_or(entry.identity.signature),
+                content: entry.identity.content,
+            };
+        }
         let signature = output.signature.unwrap_or_else(|| match &output.data {
             OutputData::Bytes(bytes) => crate::hash::of(&bytes[..]),
             OutputData::Copy(from) | OutputData::Kept(from) => {
@@ -451,6 +463,19 @@ mod tests {
             ledger.reuse("a/index.html", 10).is_none(),
             "a template or config edit makes signatures incomparable"
         );
+    }
+
+    #[test]
+    fn reused_bytes_keep_the_identity_they_were_committed_with() {
+        let mut ledger = Ledger::in_memory();
+        ledger.begin(1);
+        ledger.commit(&[rendered("a.html", "A", 1)]);
+        let mut reused = rendered("a.html", "unused", 1);
+        reused.data = ledger.reuse("a.html", 1).unwrap();
+        let identity = ledger.identity(&reused);
+        assert_eq!(identity.content, crate::hash::content(b"A"));
+        assert_eq!(identity.signature, 1);
+        assert!(ledger.commit(&[reused]).is_empty());
     }
 
     #[test]

@@ -1,16 +1,13 @@
 //! Digests of what outputs are rendered from, for their signatures: each
 //! page's hash as listings see it and as its own page sees it, and per
-//! section and tag the hashes of their listed pages. Page digests (with
-//! the page's template value, built on first use) are remembered between
-//! renders of one site, so a rebuild after a one-post edit digests one page.
-
-use std::sync::OnceLock;
+//! section and tag the hashes of their listed pages. Page digests are
+//! remembered between renders of one site, so a rebuild after a one-post
+//! edit digests one page.
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use tera::Value;
 
-use super::values::{page_fields_value, page_value};
+use super::values::page_value;
 use crate::config::Config;
 use crate::site::Site;
 
@@ -27,24 +24,13 @@ fn page_key(site: &Site, i: usize) -> PageKey {
     )
 }
 
-/// A page's hashes, and its template value once something needed it.
+/// A page's hashes.
 pub struct PageDigest {
     key: PageKey,
-    value: OnceLock<Value>,
     /// Of what listings see of the page: everything but its body.
     pub listed: u64,
     /// Of all of it.
     pub whole: u64,
-}
-
-impl PageDigest {
-    /// The page's template value but for its HTML, built on first use: a
-    /// rebuild that renders a few outputs should not build every page's.
-    pub fn value(&self, site: &Site, i: usize, config: &Config) -> Value {
-        self.value
-            .get_or_init(|| page_fields_value(site, i, config))
-            .clone()
-    }
 }
 
 fn digest_page(site: &Site, i: usize, config: &Config) -> PageDigest {
@@ -63,7 +49,6 @@ fn digest_page(site: &Site, i: usize, config: &Config) -> PageDigest {
     ));
     PageDigest {
         key: page_key(site, i),
-        value: OnceLock::new(),
         listed,
         whole,
     }

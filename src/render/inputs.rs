@@ -11,6 +11,7 @@ use super::digest::{PageDigest, SiteDigest};
 use super::kinds::{section, tag};
 use super::values;
 use crate::config::Config;
+use crate::packed::PackedText;
 use crate::site::{Pager, Site, paginate};
 use crate::templates::{Reads, Templates};
 
@@ -23,17 +24,19 @@ pub struct RenderInputs<'a> {
     pub section_pagers: Vec<Vec<Pager>>,
     pub tag_pagers: Vec<Vec<Pager>>,
     pub config_value: Value,
-    /// Per section and tag: its value without and with its pages' bodies.
-    section_values: Vec<[OnceLock<Value>; 2]>,
-    tag_values: Vec<[OnceLock<Value>; 2]>,
+    /// Per section and tag: its value without its pages, with them, and
+    /// with their bodies too (see [`variant`]).
+    section_values: Vec<[OnceLock<Value>; 3]>,
+    tag_values: Vec<[OnceLock<Value>; 3]>,
     /// Per page: its content and summary as feeds show them.
     feed_html: Vec<OnceLock<FeedHtml>>,
 }
 
 /// A page's HTML with every URL absolute, for feed readers, which resolve
-/// relative ones against the feed's URL.
+/// relative ones against the feed's URL. Held packed: pages in a feed are
+/// as many as `feed_limit` times the number of tags.
 pub struct FeedHtml {
-    pub content: String,
+    pub content: PackedText,
     pub summary: Option<String>,
 }
 
@@ -134,7 +137,10 @@ impl<'a> RenderInputs<'a> {
     /// that reads bodies. The HTML is decompressed for this value alone,
     /// and freed with it.
     pub fn listed_page_value(&self, i: usize, body: bool) -> Value {
-        let fields = self.pages[i].value(self.site, i, self.config);
+        // Built for each use, not kept: held for every page, these values
+        // were the largest part of a build's memory after the HTML (7.7 KB
+        // a page as tera values), and building one costs microseconds.
+        let fields = values::page_fields_value(self.site, i, self.config);
         if !body {
             return fields;
         }
@@ -149,19 +155,23 @@ impl<'a> RenderInputs<'a> {
             .collect()
     }
 
-    pub fn section_value(&self, s: usize, body: bool) -> Value {
-        self.section_values[s][usize::from(body)]
+    /// The `section` value of section `s`; with `section.pages` only for
+    /// a template that reads them (`all`), each with its body for one that
+    /// reads bodies.
+    pub fn section_value(&self, s: usize, all: bool, body: bool) -> Value {
+        self.section_values[s][variant(all, body)]
             .get_or_init(|| {
-                let pages = self.page_values(&self.site.section_pages[s], body);
+                let pages = all.then(|| self.page_values(&self.site.section_pages[s], body));
                 values::section_value(self.site, s, self.config, pages)
             })
             .clone()
     }
 
-    pub fn tag_value(&self, t: usize, body: bool) -> Value {
-        self.tag_values[t][usize::from(body)]
+    /// The `tag` value of tag `t`, with `tag.pages` as [`Self::section_value`].
+    pub fn tag_value(&self, t: usize, all: bool, body: bool) -> Value {
+        self.tag_values[t][variant(all, body)]
             .get_or_init(|| {
-                let pages = self.page_values(&self.site.tags[t].pages, body);
+                let pages = all.then(|| self.page_values(&self.site.tags[t].pages, body));
                 values::tag_value(self.site, t, self.config, pages)
             })
             .clone()
@@ -174,7 +184,10 @@ impl<'a> RenderInputs<'a> {
             let permalink = self.config.permalink(&page.path);
             let rendered = &page.rendered;
             FeedHtml {
-                content: crate::rebase::absolute(&rendered.html.text(), &permalink),
+                content: PackedText::new(crate::rebase::absolute(
+                    &rendered.html.text(),
+                    &permalink,
+                )),
                 summary: rendered
                     .summary
                     .as_deref()
@@ -194,5 +207,16 @@ impl<'a> RenderInputs<'a> {
         let pager = &pagers[p];
         let pages = self.page_values(&listing[pager.start..pager.end], body);
         values::paginator_value(pager, pagers, listing.len(), pages, self.config)
+    }
+}
+
+/// Which of a section's or tag's values a template needs: listing every
+/// page copies each page's value (they are built per use, not kept), so
+/// only a template that reads the whole list gets it.
+fn variant(all: bool, body: bool) -> usize {
+    match (all, body) {
+        (false, _) => 0,
+        (true, false) => 1,
+        (true, true) => 2,
     }
 }

@@ -257,9 +257,9 @@ mod tests {
     }
 
     #[test]
-    fn listings_carry_page_bodies_only_for_templates_that_read_them() {
+    fn listings_carry_pages_and_bodies_only_for_templates_that_read_them() {
         let (dir, _) = blog();
-        let bodies = "{% for p in paginator.pages %}[{{ p.content | safe }}]{% endfor %}";
+        let bodies = "{% for p in section.pages %}[{{ p.content | safe }}]{% endfor %}";
         fs::write(dir.path().join("templates/section.html"), bodies).unwrap();
         let mut session = Session::load(dir.path(), &BuildOptions::default()).unwrap();
         let (site, config, templates, memory) = session.render_parts();
@@ -272,11 +272,15 @@ mod tests {
             .render(&blog.template, &blog.context(&input))
             .unwrap();
         assert!(html.contains("<p>Body 3.</p>"), "{html}");
-        // The home page lists titles: its page values hold no HTML.
+        // The home page lists its pager's titles: no page HTML, and no
+        // list of every page.
         let home = job("/").context(&input);
         let listed = home.get("paginator").unwrap();
         assert!(listed.get_from_path("pages.0.title").is_some());
         assert!(listed.get_from_path("pages.0.content").is_none());
+        let section = home.get("section").unwrap();
+        assert!(section.get_from_path("title").is_some());
+        assert!(section.get_from_path("pages").is_none());
         // A page's own output shows its HTML.
         let page = job("/blog/post-1/").context(&input);
         let content = page.get("page").unwrap().get_from_path("content");

@@ -141,8 +141,8 @@ pub fn page_value<'a>(site: &'a Site, i: usize, config: &Config) -> PageValue<'a
     }
 }
 
-/// The `section` value of section `s`; `pages` are the listed pages' shared values.
-pub fn section_value(site: &Site, s: usize, config: &Config, pages: Vec<Value>) -> Value {
+/// The `section` value of section `s`, with `pages` if given.
+pub fn section_value(site: &Site, s: usize, config: &Config, pages: Option<Vec<Value>>) -> Value {
     let section = &site.sections[s];
     let subsections: Vec<SubsectionValue> = site.subsections[s]
         .iter()
@@ -161,7 +161,9 @@ pub fn section_value(site: &Site, s: usize, config: &Config, pages: Vec<Value>) 
         Value::from(config.permalink(&section.path)),
     );
     map.insert("path".into(), Value::from(section.path.as_str()));
-    map.insert("pages".into(), Value::from(pages));
+    if let Some(pages) = pages {
+        map.insert("pages".into(), Value::from(pages));
+    }
     map.insert("subsections".into(), Value::from_serializable(&subsections));
     map.insert(
         "extra".into(),
@@ -170,14 +172,16 @@ pub fn section_value(site: &Site, s: usize, config: &Config, pages: Vec<Value>) 
     Value::from(map)
 }
 
-/// The `tag` value of tag `t`; `pages` are its pages' shared values.
-pub fn tag_value(site: &Site, t: usize, config: &Config, pages: Vec<Value>) -> Value {
+/// The `tag` value of tag `t`, with `pages` if given.
+pub fn tag_value(site: &Site, t: usize, config: &Config, pages: Option<Vec<Value>>) -> Value {
     let tag = &site.tags[t];
     let mut map = tera::Map::new();
     map.insert("name".into(), Value::from(tag.name.as_str()));
     map.insert("slug".into(), Value::from(tag.slug.as_str()));
     map.insert("permalink".into(), Value::from(config.permalink(&tag.path)));
-    map.insert("pages".into(), Value::from(pages));
+    if let Some(pages) = pages {
+        map.insert("pages".into(), Value::from(pages));
+    }
     Value::from(map)
 }
 

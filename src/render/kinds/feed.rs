@@ -34,7 +34,7 @@ struct FeedEntry<'a> {
     date: String,
     updated: String,
     summary: Option<&'a str>,
-    content: &'a str,
+    content: String,
     tags: Vec<&'a str>,
 }
 
@@ -134,7 +134,7 @@ fn feed_entry<'a>(input: &'a RenderInputs<'a>, i: usize) -> FeedEntry<'a> {
             .unwrap_or_else(|| date.clone()),
         date,
         summary: html.summary.as_deref(),
-        content: &html.content,
+        content: html.content.text(),
         tags: fm.tags.iter().map(String::as_str).collect(),
     }
 }

@@ -70,7 +70,8 @@ impl OutputKind for SectionPager {
         let pagers = &input.section_pagers[self.section];
         let listing = input.section_listing(self.section);
         let body = input.reads(template, Reads::Body);
-        ctx.insert_value("section", input.section_value(self.section, body));
+        let all = input.reads(template, Reads::SectionPages);
+        ctx.insert_value("section", input.section_value(self.section, all, body));
         ctx.insert_value(
             "paginator",
             input.paginator_value(pagers, self.pager, listing, body),

@@ -91,7 +91,8 @@ impl OutputKind for TagPager {
         let pagers = &input.tag_pagers[self.tag];
         let listing = &input.site.tags[self.tag].pages;
         let body = input.reads(template, Reads::Body);
-        ctx.insert_value("tag", input.tag_value(self.tag, body));
+        let all = input.reads(template, Reads::TagPages);
+        ctx.insert_value("tag", input.tag_value(self.tag, all, body));
         ctx.insert_value(
             "paginator",
             input.paginator_value(pagers, self.pager, listing, body),
