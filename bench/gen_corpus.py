@@ -16,6 +16,7 @@ fenced blocks of about 17 lines each per post (~35 lines of code, ~5.7 KB
 of Markdown), the same ten languages. Highlighting is most of a cold build,
 so this corpus costs ssg relatively more than the prose one.
 """
+import datetime
 import hashlib
 import os
 import random
@@ -109,11 +110,16 @@ def code_heavy_body(rng, i, n_posts):
     ]
 
 
+FIRST_DAY = datetime.date(2005, 1, 1)
+DAYS = 20 * 365
+
+
 def post(rng, i, n_posts, code_heavy=False):
     tags = sorted({zipf_tag(rng) for _ in range(rng.randint(1, 4))})
-    day = i % 28 + 1
-    month = (i // 28) % 12 + 1
-    year = 2000 + i // (28 * 12)
+    # Spread over twenty years that end before today, whatever N: Hugo
+    # leaves out posts dated in the future (buildFuture is off by default),
+    # and both sides must build the same pages.
+    date = FIRST_DAY + datetime.timedelta(days=i * DAYS // n_posts)
     title = f"Post {i}: {sentence(rng, 4)[:-1]}"
     summary = sentence(rng, 12)
     other = rng.randrange(n_posts)
@@ -144,7 +150,7 @@ def post(rng, i, n_posts, code_heavy=False):
     front = (
         "---\n"
         f"title: \"{title}\"\n"
-        f"date: {year:04d}-{month:02d}-{day:02d}\n"
+        f"date: {date.isoformat()}\n"
         f"tags: [{', '.join(repr(t) for t in tags)}]\n"
         f"summary: \"{summary}\"\n"
         "---\n\n"

@@ -13,7 +13,7 @@ mod links;
 mod pages;
 mod session;
 
-pub use session::Session;
+pub use session::{Reach, Session};
 
 use std::path::Path;
 use std::time::{Duration, Instant};

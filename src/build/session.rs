@@ -64,6 +64,17 @@ fn same_place(a: &Page, b: &Page) -> bool {
         && fa.tags == fb.tags
 }
 
+/// How far a batch of page edits reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Only the edited pages changed: no page came, went or moved, and
+    /// every order, group and neighbour is as it was. Each edited page's
+    /// own output is where it was and reads nothing else that changed.
+    EditedPages,
+    /// Other pages' Markdown, the site's order or its outputs may have changed.
+    Wider,
+}
+
 /// How a batch of page edits moved things: what other pages' links and
 /// the site's order must be checked against.
 #[derive(Default)]
@@ -228,7 +239,7 @@ impl Session {
     /// re-renders the Markdown of exactly the pages that changed, plus pages
     /// whose links point at a URL that came, went or moved. On error the
     /// session is unchanged.
-    pub fn update_pages(&mut self, rels: &[String]) -> Result<(), BuildError> {
+    pub fn update_pages(&mut self, rels: &[String]) -> Result<Reach, BuildError> {
         let started = Instant::now();
         let edited = self.read_pages(rels)?;
         let moves = self.apply_page_edits(edited);
@@ -241,7 +252,29 @@ impl Session {
             self.site.reindex();
             crate::log::verbose(&format!("reindexed: {:?}", started.elapsed()));
         }
-        Ok(())
+        let contained = !moves.reorder && moves.moved.is_empty() && moves.appeared.is_empty();
+        Ok(if contained {
+            Reach::EditedPages
+        } else {
+            Reach::Wider
+        })
+    }
+
+    /// The own outputs of the pages at `rels` (content-relative), each
+    /// rendered alone, byte for byte as [`Session::render`] will render it:
+    /// `ssg serve` shows an edited page with this before the whole site is
+    /// rendered and checked. Only meaningful right after an
+    /// [`Session::update_pages`] of `rels` that returned
+    /// [`Reach::EditedPages`]. A page that fails to render is left out:
+    /// the whole render reports it.
+    pub fn render_pages_alone(&self, rels: &[String]) -> Vec<(String, Vec<u8>)> {
+        rels.iter()
+            .filter_map(|rel| self.site.pages.iter().position(|p| &p.rel == rel))
+            .filter_map(|i| {
+                render::render_page_alone(&self.site, &self.config, &self.templates, i).ok()
+            })
+            .map(|(file, html)| (file, html.into_bytes()))
+            .collect()
     }
 
     /// The pages at `rels` as they are now on disk (`None`: gone).

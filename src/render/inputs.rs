@@ -128,25 +128,10 @@ impl<'a> RenderInputs<'a> {
             .collect()
     }
 
-    /// Page `i`'s value on its own output: with its HTML as `content`.
-    pub fn page_value(&self, i: usize) -> Value {
-        self.listed_page_value(i, true)
-    }
-
     /// Page `i`'s value in a listing: with `content` only for a template
-    /// that reads bodies. The HTML is decompressed for this value alone,
-    /// and freed with it.
+    /// that reads bodies.
     pub fn listed_page_value(&self, i: usize, body: bool) -> Value {
-        // Built for each use, not kept: held for every page, these values
-        // were the largest part of a build's memory after the HTML (7.7 KB
-        // a page as tera values), and building one costs microseconds.
-        let fields = values::page_fields_value(self.site, i, self.config);
-        if !body {
-            return fields;
-        }
-        let mut map = fields.into_map().unwrap_or_default();
-        map.insert("content".into(), self.site.pages[i].rendered.html.value());
-        Value::from(map)
+        values::listed_page_value(self.site, i, self.config, body)
     }
 
     pub fn page_values(&self, list: &[usize], body: bool) -> Vec<Value> {

@@ -13,6 +13,7 @@ mod plan;
 mod values;
 
 pub use digest::PageMemory;
+pub use kinds::page::render_alone as render_page_alone;
 pub use plan::{Job, OutputKind, plan};
 
 use rayon::prelude::*;
@@ -87,21 +88,7 @@ fn render_job(
         };
         return Ok((output, false));
     }
-    let templates = input.templates;
-    if !templates.contains(&job.template) {
-        return Err(Diagnostic::new(
-            job.origin.clone(),
-            None,
-            format!(
-                "template \"{}\" not found: add templates/{} or set a theme that has it (theme = \"default\")",
-                job.template, job.template
-            ),
-        ));
-    }
-    let html = templates
-        .tera
-        .render(&job.template, &job.context(input))
-        .map_err(|e| templates.diagnostic(&e, &job.origin))?;
+    let html = render_template(input.templates, job, &job.context(input))?;
     let data = ledger.keep(&file, html.into_bytes()).map_err(|e| {
         Diagnostic::new(
             job.origin.clone(),
@@ -116,6 +103,28 @@ fn render_job(
         signature: Some(signature),
     };
     Ok((output, true))
+}
+
+/// `job`'s template applied to `ctx`.
+fn render_template(
+    templates: &Templates,
+    job: &Job,
+    ctx: &tera::Context,
+) -> Result<String, Diagnostic> {
+    if !templates.contains(&job.template) {
+        return Err(Diagnostic::new(
+            job.origin.clone(),
+            None,
+            format!(
+                "template \"{}\" not found: add templates/{} or set a theme that has it (theme = \"default\")",
+                job.template, job.template
+            ),
+        ));
+    }
+    templates
+        .tera
+        .render(&job.template, ctx)
+        .map_err(|e| templates.diagnostic(&e, &job.origin))
 }
 
 /// One broken template fails every page that uses it: report it once.
@@ -288,6 +297,43 @@ mod tests {
             content
                 .and_then(|c| c.as_str())
                 .is_some_and(|c| c.contains("Body 1."))
+        );
+    }
+
+    #[test]
+    fn a_page_rendered_alone_has_the_bytes_of_the_whole_render() {
+        let (dir, _) = blog();
+        let page = "{{ page.title }}|{{ page.content | safe }}|\
+                    {% if page.earlier %}{{ page.earlier.title }}{% endif %}|\
+                    {% if page.later %}{{ page.later.title }}{% endif %}|\
+                    {{ page.tags | length }}|{{ current_url }}|{{ config.title }}";
+        fs::write(dir.path().join("templates/page.html"), page).unwrap();
+        fs::write(dir.path().join("templates/404.html"), "404").unwrap();
+        fs::write(dir.path().join("templates/tags.html"), "tags").unwrap();
+        let mut session = Session::load(dir.path(), &BuildOptions::default()).unwrap();
+        edit(
+            &dir,
+            &mut session,
+            "blog/post-2.md",
+            "Body 2.",
+            "Body 2, edited.",
+        );
+        let whole = session.render().unwrap();
+        let file = "blog/post-2/index.html";
+        let rendered = whole.outputs.iter().find(|o| o.path == file).unwrap();
+        let crate::output::OutputData::Bytes(whole_bytes) = &rendered.data else {
+            panic!("a session in memory keeps its outputs' bytes");
+        };
+        let alone = session.render_pages_alone(&["blog/post-2.md".to_string()]);
+        assert_eq!(alone.len(), 1);
+        assert_eq!(alone[0].0, file);
+        assert_eq!(alone[0].1, whole_bytes.as_ref());
+        let text = String::from_utf8_lossy(&alone[0].1);
+        assert!(
+            text.ends_with(
+                "Body 2, edited.</p>\n|Post 1|Post 3|2|https://example.org/blog/post-2/|T"
+            ),
+            "{text}"
         );
     }
 

@@ -7,6 +7,7 @@ use tera::Context;
 
 use super::inputs::RenderInputs;
 use super::kinds::{alias, feed, fixed, page, section, sitemap, tag};
+use crate::config::Config;
 
 /// One kind of templated output.
 pub trait OutputKind: Send + Sync {
@@ -52,12 +53,23 @@ impl Job {
     /// The whole template context.
     pub fn context(&self, input: &RenderInputs) -> Context {
         let mut ctx = Context::new();
-        ctx.insert_value("config", input.config_value.clone());
         self.kind.context(input, &self.template, &mut ctx);
-        ctx.insert("current_path", &self.path);
-        ctx.insert("current_url", &input.config.permalink(&self.path));
+        insert_site_wide(
+            &mut ctx,
+            input.config_value.clone(),
+            input.config,
+            &self.path,
+        );
         ctx
     }
+}
+
+/// What every template sees besides its kind's values: `config`,
+/// `current_path`, `current_url`.
+pub fn insert_site_wide(ctx: &mut Context, config_value: tera::Value, config: &Config, path: &str) {
+    ctx.insert_value("config", config_value);
+    ctx.insert("current_path", path);
+    ctx.insert("current_url", &config.permalink(path));
 }
 
 /// Every templated output of the site, in a stable order.

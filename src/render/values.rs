@@ -107,6 +107,22 @@ pub fn page_fields_value(site: &Site, i: usize, config: &Config) -> Value {
     Value::from_serializable(&page_value(site, i, config))
 }
 
+/// Page `i`'s template value, with its HTML as `content` when `body`
+/// (its own output, listings whose template reads bodies). The HTML is
+/// decompressed for this value alone, and freed with it.
+pub fn listed_page_value(site: &Site, i: usize, config: &Config, body: bool) -> Value {
+    // Built for each use, not kept: held for every page, these values
+    // were the largest part of a build's memory after the HTML (7.7 KB
+    // a page as tera values), and building one costs microseconds.
+    let fields = page_fields_value(site, i, config);
+    if !body {
+        return fields;
+    }
+    let mut map = fields.into_map().unwrap_or_default();
+    map.insert("content".into(), site.pages[i].rendered.html.value());
+    Value::from(map)
+}
+
 /// The `page` value of page `i`, but for its HTML (see [`PageValue::content_hash`]).
 pub fn page_value<'a>(site: &'a Site, i: usize, config: &Config) -> PageValue<'a> {
     let page = &site.pages[i];

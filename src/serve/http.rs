@@ -148,8 +148,8 @@ async fn file(State(app): State<Arc<App>>, uri: Uri) -> Response {
             error_page.as_bytes(),
         );
     }
-    match resolve(uri.path(), |p| site.files.contains_key(p)) {
-        Resolved::File(path) => match site.files.get(&path) {
+    match resolve(uri.path(), |p| site.file(p).is_some()) {
+        Resolved::File(path) => match site.file(&path) {
             Some(bytes) => respond(StatusCode::OK, &path, bytes),
             None => not_found(&site),
         },
@@ -160,7 +160,7 @@ async fn file(State(app): State<Arc<App>>, uri: Uri) -> Response {
 }
 
 fn not_found(site: &super::state::Snapshot) -> Response {
-    match site.files.get("404.html") {
+    match site.file("404.html") {
         Some(bytes) => respond(StatusCode::NOT_FOUND, "404.html", bytes),
         None => respond(
             StatusCode::NOT_FOUND,

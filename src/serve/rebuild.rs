@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::state::{App, Snapshot};
-use crate::build::{BuildOptions, Session};
+use crate::build::{BuildOptions, Reach, Session};
 use crate::error::BuildError;
 use crate::layout::{CONTENT, STATIC, THEMES};
 use crate::log;
@@ -124,7 +124,10 @@ impl Rebuilder {
     }
 
     /// Applies `plan` to the session: re-reads what changed, or all of it.
-    fn update(&mut self, plan: Plan) -> Result<&mut Session, BuildError> {
+    /// Returns the edited pages whose own outputs can be rendered ahead
+    /// of the rest ([`Reach::EditedPages`]), else nothing.
+    fn update(&mut self, plan: Plan) -> Result<Vec<String>, BuildError> {
+        let mut ahead = Vec::new();
         match (plan, self.session.as_mut()) {
             (Plan::Update { pages, statics }, Some(session)) => {
                 log::verbose(&format!(
@@ -136,9 +139,13 @@ impl Rebuilder {
                     session.reload_static()?;
                 }
                 if !pages.is_empty() {
-                    if let Err(e) = session.update_pages(&pages) {
-                        self.pending = pages.into_iter().collect();
-                        return Err(e);
+                    match session.update_pages(&pages) {
+                        Ok(Reach::EditedPages) => ahead = pages,
+                        Ok(Reach::Wider) => {}
+                        Err(e) => {
+                            self.pending = pages.into_iter().collect();
+                            return Err(e);
+                        }
                     }
                     self.pending.clear();
                 }
@@ -156,13 +163,43 @@ impl Rebuilder {
                 self.pending.clear();
             }
         }
-        let session = self
-            .session
-            .as_mut()
-            .ok_or_else(|| BuildError::one(CONTENT, None, "no site loaded"))?;
         // Its Markdown is in the cache now; an `ssg build` may use it meanwhile.
-        session.release_cache();
-        Ok(session)
+        self.session_mut()?.release_cache();
+        Ok(ahead)
+    }
+
+    fn session_mut(&mut self) -> Result<&mut Session, BuildError> {
+        self.session
+            .as_mut()
+            .ok_or_else(|| BuildError::one(CONTENT, None, "no site loaded"))
+    }
+
+    /// Renders the own outputs of the edited `pages` alone, serves them
+    /// over the current site and tells the browser, before the whole site
+    /// is rendered and checked: at 100,000 posts that takes ~0.4 s, the
+    /// edited page ~5 ms. Returns what was shown.
+    fn show_ahead(&self, pages: &[String], started: Instant) -> FxHashMap<String, Arc<[u8]>> {
+        let Some(session) = self.session.as_ref().filter(|_| !pages.is_empty()) else {
+            return FxHashMap::default();
+        };
+        let files: Vec<(String, Arc<[u8]>)> = session
+            .render_pages_alone(pages)
+            .into_iter()
+            .map(|(file, bytes)| (file, Arc::from(bytes)))
+            .collect();
+        let changed = self.app.show_ahead(files.clone());
+        if !changed.is_empty() {
+            self.app.announce_reload(&changed);
+            log::verbose(&format!(
+                "sent reload for {} page(s) rendered ahead: {:?}",
+                changed.len(),
+                started.elapsed()
+            ));
+        }
+        files
+            .into_iter()
+            .filter(|(file, _)| changed.contains(file))
+            .collect()
     }
 
     /// Rebuilds after `changed` (empty: the first build) and swaps the site
@@ -171,9 +208,17 @@ impl Rebuilder {
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Option<Vec<String>> {
         let started = Instant::now();
         let plan = self.plan(changed);
-        let built = match self.update(plan).and_then(|session| session.render()) {
+        let shown_ahead = match self.update(plan) {
+            Ok(pages) => self.show_ahead(&pages, started),
+            Err(e) => {
+                self.show_error(&e);
+                return None;
+            }
+        };
+        let built = match self.session_mut().and_then(|session| session.render()) {
             Ok(b) => b,
             Err(e) => {
+                self.app.drop_ahead();
                 self.show_error(&e);
                 return None;
             }
@@ -187,17 +232,24 @@ impl Rebuilder {
             if let Some(session) = self.session.as_mut() {
                 session.forget_last_render();
             }
+            self.app.drop_ahead();
             let text = format!("cannot read a static file: {e}");
             eprintln!("error: {text}");
             self.app.announce_error(&text);
             return None;
         }
         log::verbose(&format!("read static files: {:?}", started.elapsed()));
-        let changed = built.changed;
         let files = self.snapshot_files(built.outputs);
+        // What the browser was already sent ahead, as it is now, is not announced twice.
+        let changed: Vec<String> = built
+            .changed
+            .into_iter()
+            .filter(|path| !matches!(shown_ahead.get(path), Some(shown) if files.get(path) == Some(shown)))
+            .collect();
         let count = files.len();
         self.app.set_site(Snapshot {
-            files,
+            files: Arc::new(files),
+            ahead: FxHashMap::default(),
             startup_error: None,
         });
         log::verbose(&format!(
@@ -234,8 +286,8 @@ impl Rebuilder {
         }
         if self.app.site().files.is_empty() {
             self.app.set_site(Snapshot {
-                files: FxHashMap::default(),
                 startup_error: Some(text.clone()),
+                ..Snapshot::default()
             });
         }
         self.app.announce_error(&text);

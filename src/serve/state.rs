@@ -7,16 +7,25 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-/// One complete build, as served.
+/// One complete build, as served, and the edited pages rendered ahead of
+/// the next one.
 #[derive(Default)]
 pub struct Snapshot {
     /// Output path (`blog/x/index.html`) → bytes.
-    pub files: FxHashMap<String, Arc<[u8]>>,
+    pub files: Arc<FxHashMap<String, Arc<[u8]>>>,
+    /// Outputs rendered ahead of the rebuild under way (the pages a save
+    /// edited), served over `files` until that rebuild is swapped in.
+    pub ahead: FxHashMap<String, Arc<[u8]>>,
     /// Set while no build has ever succeeded: every request shows it.
     pub startup_error: Option<String>,
 }
 
 impl Snapshot {
+    /// The bytes served at output path `path`.
+    pub fn file(&self, path: &str) -> Option<&Arc<[u8]>> {
+        self.ahead.get(path).or_else(|| self.files.get(path))
+    }
+
     pub fn error_page(&self) -> Option<String> {
         let message = self.startup_error.as_ref()?;
         let mut escaped = String::new();
@@ -72,6 +81,41 @@ impl App {
     pub fn set_site(&self, snapshot: Snapshot) {
         let mut guard = self.site.write().unwrap_or_else(|p| p.into_inner());
         *guard = Arc::new(snapshot);
+    }
+
+    /// Serves `files` over the current site until the next
+    /// [`App::set_site`] or [`App::drop_ahead`]; returns the paths whose
+    /// bytes this changes. The site's own files are shared, not copied:
+    /// at 100,000 posts copying their index cost more than the render.
+    pub fn show_ahead(&self, files: Vec<(String, Arc<[u8]>)>) -> Vec<String> {
+        let mut guard = self.site.write().unwrap_or_else(|p| p.into_inner());
+        let mut ahead = guard.ahead.clone();
+        let mut changed = Vec::new();
+        for (path, bytes) in files {
+            if guard.file(&path) != Some(&bytes) {
+                changed.push(path.clone());
+                ahead.insert(path, bytes);
+            }
+        }
+        *guard = Arc::new(Snapshot {
+            files: Arc::clone(&guard.files),
+            ahead,
+            startup_error: guard.startup_error.clone(),
+        });
+        changed
+    }
+
+    /// Stops serving what [`App::show_ahead`] put over the site (the
+    /// rebuild it came ahead of failed: the previous site stays served).
+    pub fn drop_ahead(&self) {
+        let mut guard = self.site.write().unwrap_or_else(|p| p.into_inner());
+        if !guard.ahead.is_empty() {
+            *guard = Arc::new(Snapshot {
+                files: Arc::clone(&guard.files),
+                ahead: FxHashMap::default(),
+                startup_error: guard.startup_error.clone(),
+            });
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<String> {

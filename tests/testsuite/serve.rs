@@ -167,6 +167,44 @@ fn edit_a_post_and_the_browser_is_told() {
     assert!(server.get("/blog/a/").1.contains("Edited body."));
 }
 
+/// Replaces `rel` in `site` in one step (a rename), so the server sees
+/// one change, never a half-written file.
+fn replace(site: &Site, rel: &str, text: &str) {
+    let scratch = tempfile::tempdir().unwrap();
+    let staged = scratch.path().join("staged.md");
+    std::fs::write(&staged, text).unwrap();
+    std::fs::rename(&staged, site.root().join(rel)).unwrap();
+}
+
+#[test]
+fn an_edited_page_is_shown_before_the_rest_of_the_site() {
+    let site = blog();
+    let server = Server::start(site.root(), &[]);
+    let mut ws = server.livereload();
+    // A body edit: the page changes, and so does the feed, which carries
+    // whole bodies. The page is rendered and announced on its own first.
+    let edited = post("Alpha", "2024-01-01", &["x"], "Edited body.");
+    replace(&site, "content/blog/a.md", &edited);
+    assert_eq!(paths(&ws.expect("reload")), ["blog/a/index.html"]);
+    let rest = paths(&ws.expect("reload"));
+    assert!(rest.contains(&"atom.xml".to_string()), "{rest:?}");
+    assert!(
+        !rest.contains(&"blog/a/index.html".to_string()),
+        "announced twice: {rest:?}"
+    );
+    assert!(server.get("/blog/a/").1.contains("Edited body."));
+    assert!(server.get("/atom.xml").1.contains("Edited body."));
+
+    // A new title moves the page in its listings: nothing goes ahead, one
+    // message has the page and the listings.
+    let renamed = post("Alpha renamed", "2024-01-01", &["x"], "Edited body.");
+    replace(&site, "content/blog/a.md", &renamed);
+    let all = paths(&ws.expect("reload"));
+    for path in ["blog/a/index.html", "blog/index.html", "tags/x/index.html"] {
+        assert!(all.contains(&path.to_string()), "{path} not in {all:?}");
+    }
+}
+
 #[test]
 fn a_relative_root_is_watched_too() {
     // `ssg --root site serve` from the parent folder: the watcher reports

@@ -2,9 +2,13 @@
 
 use tera::Context;
 
+use crate::config::Config;
+use crate::error::Diagnostic;
 use crate::render::inputs::RenderInputs;
-use crate::render::plan::{Job, OutputKind};
+use crate::render::plan::{Job, OutputKind, insert_site_wide};
+use crate::render::{render_template, values};
 use crate::site::Site;
+use crate::templates::Templates;
 
 pub struct PageOutput {
     page: usize,
@@ -27,6 +31,29 @@ impl OutputKind for PageOutput {
     }
 
     fn context(&self, input: &RenderInputs, _template: &str, ctx: &mut Context) {
-        ctx.insert_value("page", input.page_value(self.page));
+        insert_page(ctx, input.site, input.config, self.page);
     }
+}
+
+/// What page `i`'s own template sees of it.
+fn insert_page(ctx: &mut Context, site: &Site, config: &Config, i: usize) {
+    ctx.insert_value("page", values::listed_page_value(site, i, config, true));
+}
+
+/// Page `i`'s own output, rendered without the rest of the site: the same
+/// context as its [`Job`] gets in a whole render (a page's template reads
+/// the page and its neighbours, nothing that needs the site's digests),
+/// so the same bytes. Returns the output file and its bytes.
+pub fn render_alone(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    i: usize,
+) -> Result<(String, String), Diagnostic> {
+    let job = job(site, i);
+    let mut ctx = Context::new();
+    insert_page(&mut ctx, site, config, i);
+    insert_site_wide(&mut ctx, values::config_value(config), config, &job.path);
+    let html = render_template(templates, &job, &ctx)?;
+    Ok((crate::urlpath::output_file(&job.path), html))
 }
