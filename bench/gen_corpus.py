@@ -190,10 +190,16 @@ noClasses = false
 style = "monokai"
 [markup.goldmark.renderer]
 unsafe = true
+# Feeds as ssg writes them: the site's and each tag's, the newest 20 posts
+# (ssg's feed_limit), full text. Hugo's default is every post, summaries
+# only: at 100,000 posts its home feed alone was 34 MB.
 [outputs]
 home = ["html", "rss"]
+section = ["html"]
 term = ["html", "rss"]
 taxonomy = ["html"]
+[services.rss]
+limit = 20
 # ssg renders the blog section's paginated listing at /blog/; so does Hugo.
 [permalinks.page]
 posts = "/blog/:contentbasename/"
@@ -215,6 +221,11 @@ HUGO_LAYOUTS = {
     "_default/taxonomy.html": "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ $p := .Paginate .Pages }}{{ range $p.Pages }}<article><h2><a href=\"{{ .Permalink }}\">{{ .Title }}</a></h2>"
     "<p>{{ .Date.Format \"2006-01-02\" }}</p>{{ .Summary }}</article>{{ end }}{{ with $p.Next }}<a href=\"{{ .URL }}\">next</a>{{ end }}{{ end }}\n",
     "404.html": "{{ define \"main\" }}Not found{{ end }}\n",
+    "_default/rss.xml": "{{ $pages := .Pages }}{{ if .IsHome }}{{ $pages = .Site.RegularPages }}{{ end }}"
+    "<rss version=\"2.0\"><channel><title>{{ .Title }}</title><link>{{ .Permalink }}</link>"
+    "{{ range first 20 $pages }}<item><title>{{ .Title }}</title><link>{{ .Permalink }}</link><guid>{{ .Permalink }}</guid>"
+    "<pubDate>{{ .Date.Format \"Mon, 02 Jan 2006 15:04:05 -0700\" }}</pubDate>"
+    "<description>{{ .Content | transform.XMLEscape | safeHTML }}</description></item>{{ end }}</channel></rss>\n",
 }
 HUGO_LAYOUTS["_default/term.html"] = HUGO_LAYOUTS["_default/taxonomy.html"]
 HUGO_LAYOUTS["_default/section.html"] = HUGO_LAYOUTS["index.html"].replace(
