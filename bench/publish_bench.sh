@@ -119,10 +119,10 @@ TOML
     measure "ssg: no change, --verify" "${cmd[@]}" --verify
     restore_post
     measure "ssg: one post edited, --verify" "${cmd[@]}" --verify
-    rm -f "$site"/.ssg-cache/publish-*.json
+    rm -f "$site"/.ssg-cache/publish-*.bin
     measure "ssg: no change, no memory" "${cmd[@]}"
     edit_post
-    rm -f "$site"/.ssg-cache/publish-*.json
+    rm -f "$site"/.ssg-cache/publish-*.bin
     measure "ssg: one post edited, no memory" "${cmd[@]}"
   fi
 }

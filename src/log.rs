@@ -4,9 +4,11 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 
 static LEVEL: AtomicU8 = AtomicU8::new(1);
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
 
 /// 0 = quiet (errors only), 1 = normal, 2 = verbose.
 pub fn set_level(level: u8) {
+    STARTED.get_or_init(std::time::Instant::now);
     LEVEL.store(level, Ordering::Relaxed);
 }
 
@@ -30,6 +32,13 @@ pub fn verbose(message: &str) {
     if level() >= 2 {
         eprintln!("  {message}");
     }
+}
+
+/// A verbose line with the seconds since the command started, for the
+/// steps of a command whose cost is the sum of its steps (a publish).
+pub fn verbose_timed(message: &str) {
+    let since = STARTED.get_or_init(std::time::Instant::now).elapsed();
+    verbose(&format!("[{:6.3} s] {message}", since.as_secs_f64()));
 }
 
 /// Asks `question` on the terminal; yes only for an answer of y or yes.

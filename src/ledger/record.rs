@@ -41,6 +41,17 @@ impl FileStat {
             inode,
         }
     }
+
+    /// Whether this state was last changed long enough before `taken_ms`
+    /// (milliseconds since the epoch, when it was observed) that any later
+    /// change shows as another time: the "racy git" rule. File times tick
+    /// coarser than their nanoseconds suggest, so the margin is 100 ms, or
+    /// 2 s where times are whole seconds (some file systems keep only those).
+    pub fn settled_before(&self, taken_ms: u64) -> bool {
+        let whole_seconds = self.modified.is_multiple_of(1_000_000_000);
+        let margin: u128 = if whole_seconds { 2_000 } else { 100 };
+        self.modified / 1_000_000 + margin < u128::from(taken_ms)
+    }
 }
 
 /// One file as the last build left it.

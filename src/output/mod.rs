@@ -3,9 +3,11 @@
 //! that is swapped in ([`staging`]); an update of a folder the last build
 //! wrote replaces only changed files, all new files first written beside
 //! their targets and renamed in only once every one of them was written
-//! ([`in_place`]).
+//! ([`in_place`]). Listing an output folder again reads only the folders
+//! that changed since the last listing ([`listing`]).
 
 mod in_place;
+pub mod listing;
 mod spool;
 mod staging;
 

@@ -32,14 +32,15 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use base64::Engine as _;
 use md5::{Digest, Md5};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use walkdir::WalkDir;
 
 use crate::config::{Config, PublishConfig};
+use crate::output::listing;
 use crate::{layout, log, urlpath};
 use cloud::{Cloud, Condition, WriteError};
 use lease::Lease;
-use memory::{FileId, Memory, Stamp, Stamps, Target};
+use memory::{Memory, Stamp, Stamps, Target};
 use plan::{Body, Headers, LocalObject, Manifest, ManifestEntry, Plan, Reason};
 use rules::Rules;
 use shards::{Root, Stored};
@@ -107,33 +108,21 @@ pub fn local_objects(
     directory_keys: bool,
     stamps: Option<&Stamps>,
 ) -> Result<(Vec<LocalObject>, Stamps)> {
-    let taken_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0);
-    let mut paths = Vec::new();
-    for entry in WalkDir::new(out_dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("cannot read {}", out_dir.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(out_dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        if !layout::is_unpublished(&rel) {
-            paths.push((rel, entry.path().to_path_buf()));
-        }
-    }
-    let read: Vec<(LocalObject, Option<(String, Stamp)>)> = paths
+    let listed = listing::list(out_dir, &layout::is_unpublished, stamps.map(|s| &s.folders))
+        .with_context(|| format!("cannot read {}", out_dir.display()))?;
+    log::verbose_timed(&format!(
+        "publish: listed {} output files, {} folder(s) read (the others as the last publish listed them)",
+        listed.files.len(),
+        listed.folders_read
+    ));
+    let read: Vec<(LocalObject, (String, Stamp))> = listed
+        .files
         .par_iter()
-        .map(|(rel, full)| {
+        .map(|(rel, id)| {
+            let full = out_dir.join(rel);
             let rule = rules.for_path(rel);
             let gzip_it = rule.is_some_and(|r| r.gzip);
-            let id = std::fs::metadata(full).ok().as_ref().and_then(FileId::of);
-            let known = id.and_then(|id| stamps?.get(rel, &id, gzip_it));
+            let known = stamps.and_then(|s| s.get(rel, id, gzip_it));
             let (body, md5) = match known {
                 Some(stamp) => (
                     Body::OnDisk {
@@ -144,22 +133,19 @@ pub fn local_objects(
                     stamp.md5.clone(),
                 ),
                 None => {
-                    let raw = std::fs::read(full)
+                    let raw = std::fs::read(&full)
                         .with_context(|| format!("cannot read {}", full.display()))?;
                     let body: Vec<u8> = if gzip_it { gzip(&raw) } else { raw };
                     let md5 = md5_hex(&body);
                     (Body::Loaded(Arc::from(body)), md5)
                 }
             };
-            let stamp = id.map(|id| {
-                let stamp = Stamp {
-                    id,
-                    gzip: gzip_it,
-                    md5: md5.clone(),
-                    size: body.size(),
-                };
-                (rel.clone(), stamp)
-            });
+            let stamp = Stamp {
+                id: *id,
+                gzip: gzip_it,
+                md5: md5.clone(),
+                size: body.size(),
+            };
             let headers = Headers {
                 content_type: rule
                     .and_then(|r| r.content_type.clone())
@@ -174,16 +160,16 @@ pub fn local_objects(
                 body,
                 headers,
             };
-            Ok((object, stamp))
+            Ok((object, (rel.clone(), stamp)))
         })
         .collect::<Result<_>>()?;
     let mut stamped = Stamps {
-        taken_ms,
         files: Default::default(),
+        folders: listed.listing,
     };
     let mut objects = Vec::with_capacity(read.len());
     for (object, stamp) in read {
-        stamped.files.extend(stamp);
+        stamped.files.insert(stamp.0, stamp.1);
         objects.push(object);
     }
     if directory_keys {
@@ -293,13 +279,17 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
     // With --verify, still used for the shards it holds (named by hash),
     // but every output file is hashed again.
     let memory = memory::load(&dir, &target);
+    log::verbose_timed(&format!(
+        "publish: {} memory of the last publish to this target",
+        if memory.is_some() { "read the" } else { "no" }
+    ));
     let known = memory.as_ref().filter(|_| !opts.verify).map(|m| &m.stamps);
     let (mut local, stamps) = if out_dir.is_dir() {
         local_objects(&out_dir, &prefix, &rules, publish.directory_keys, known)?
     } else {
         (Vec::new(), Stamps::default())
     };
-    log::verbose(&format!(
+    log::verbose_timed(&format!(
         "publish: {} of {} output files read and hashed (the others as the last publish stamped them)",
         local.iter().filter(|o| o.body.loaded().is_some()).count(),
         local.len()
@@ -362,7 +352,8 @@ async fn run(
     }
     // The bucket as this machine left it and nothing to do: no lease, no
     // write, one HEAD in all.
-    if let Some(survey) = Survey::remembered(&cloud, config, prefix, &local, opts, memory).await?
+    let remembered = Survey::remembered(&cloud, config, prefix, &local, opts, memory).await?;
+    if let Some(survey) = &remembered
         && survey.plan.is_empty()
     {
         if let Some(m) = memory
@@ -395,7 +386,7 @@ async fn run(
     .await?;
     // Ctrl-C gives the lease back instead of leaving it to go stale.
     let result = tokio::select! {
-        result = sync(&cloud, &lease, config, prefix, &local, opts, started, recall) => result,
+        result = sync(&cloud, &lease, config, prefix, &local, opts, started, recall, remembered) => result,
         () = interrupted() => Err(anyhow!(
             "interrupted (the lease was given back); run `ssg publish` again to finish"
         )),
@@ -568,11 +559,44 @@ impl Survey {
         {
             return Ok(survey);
         }
+        Survey::listed(cloud, config, prefix, local, opts, memory).await
+    }
+
+    /// The survey from a listing of the bucket and the manifest read from
+    /// it (shards `memory` holds are not downloaded again).
+    async fn listed(
+        cloud: &Arc<Cloud>,
+        config: &PublishConfig,
+        prefix: &str,
+        local: &[LocalObject],
+        opts: &PublishOptions,
+        memory: Option<&Memory>,
+    ) -> Result<Survey> {
         let remote = cloud.list(prefix).await?;
         let recorded = Recorded::read(cloud, prefix, &remote, memory).await;
         Ok(Survey::new(
             config, prefix, local, opts, remote, recorded, true,
         ))
+    }
+
+    /// This survey from the remembered manifest if the root is still the
+    /// version it was made from (one HEAD, now that the lease is held),
+    /// else a listing: another publish may have run before the lease.
+    async fn confirmed(
+        self,
+        cloud: &Arc<Cloud>,
+        config: &PublishConfig,
+        prefix: &str,
+        local: &[LocalObject],
+        opts: &PublishOptions,
+    ) -> Result<Survey> {
+        if cloud.head(&manifest_key(prefix)).await? == self.recorded.etag {
+            return Ok(self);
+        }
+        log::verbose_timed(
+            "publish: the manifest changed before the lease was taken: listing the bucket",
+        );
+        Survey::listed(cloud, config, prefix, local, opts, None).await
     }
 
     /// The survey from the remembered manifest, when the root is still the
@@ -590,12 +614,12 @@ impl Survey {
         };
         let now = cloud.head(&manifest_key(prefix)).await?;
         if now.as_deref() != Some(memory.root_etag.as_str()) {
-            log::verbose(
+            log::verbose_timed(
                 "publish: the manifest changed since this machine's last publish: listing the bucket",
             );
             return Ok(None);
         }
-        log::verbose(
+        log::verbose_timed(
             "publish: the manifest is as this machine's last publish left it: planning from it, no listing (--verify lists)",
         );
         let recorded = Recorded::remembered(memory, prefix);
@@ -661,9 +685,13 @@ async fn sync(
     opts: &PublishOptions,
     started: Instant,
     recall: &Recall,
+    remembered: Option<Survey>,
 ) -> Result<Outcome> {
     let memory = recall.memory.as_ref();
-    let mut survey = Survey::take(cloud, config, prefix, local, opts, memory).await?;
+    let mut survey = match remembered {
+        Some(survey) => survey.confirmed(cloud, config, prefix, local, opts).await?,
+        None => Survey::take(cloud, config, prefix, local, opts, memory).await?,
+    };
     confirm_deletes(config, &survey.plan, prefix, opts, log::confirm)?;
     let run_id = lease::Holder::this_run().id;
     if !survey.plan.uploads.is_empty() {
@@ -675,11 +703,17 @@ async fn sync(
         ..Default::default()
     };
     let by_key: HashMap<&str, &LocalObject> = local.iter().map(|o| (o.key.as_str(), o)).collect();
+    log::verbose_timed(&format!(
+        "publish: planned; uploading {}",
+        plan.uploads.len()
+    ));
     let etags = upload_all(cloud, config, plan, &by_key, opts, &mut outcome).await;
+    log::verbose_timed("publish: uploaded");
     let next = next_manifest(local, &survey.remote, &etags);
     let recorded = &survey.recorded;
     let committed =
         commit_manifest(cloud, prefix, recorded, &next, lease, &run_id, &outcome).await?;
+    log::verbose_timed("publish: manifest written");
     if !outcome.failed.is_empty() {
         bail!(
             "{} upload(s) failed (first: {}); nothing was deleted and nothing invalidated. Run `ssg publish` again to finish",
@@ -725,6 +759,7 @@ async fn sync(
             &next,
             &recall.stamps,
         );
+        log::verbose_timed("publish: remembered this publish");
     }
     if !survey.invalidation.is_empty() {
         let id = send_invalidation(cloud, config, &survey.invalidation, opts.wait).await?;
@@ -845,7 +880,8 @@ async fn commit_manifest(
             obsolete: Vec::new(),
         });
     }
-    let commit = shards::commit(prefix, recorded.root.as_ref(), &recorded.present, next, run);
+    let previous = recorded.root.as_ref().map(|r| (r, &recorded.manifest));
+    let commit = shards::commit(prefix, previous, &recorded.present, next, run);
     let mut tasks = tokio::task::JoinSet::new();
     for (key, body) in commit.puts {
         let cloud = Arc::clone(cloud);
@@ -956,8 +992,9 @@ fn next_manifest(
         objects: Default::default(),
     };
     // Objects not uploaded now are as the listing taken for the plan showed them.
-    let listed: HashMap<&str, &plan::RemoteObject> =
+    let listed: FxHashMap<&str, &plan::RemoteObject> =
         remote.iter().map(|r| (r.key.as_str(), r)).collect();
+    let mut digests = plan::Digests::default();
     for object in local {
         let etag = match etags.get(&object.key) {
             Some(Ok(etag)) => Some(etag.clone()),
@@ -969,7 +1006,7 @@ fn next_manifest(
                 object.key.clone(),
                 ManifestEntry {
                     md5: object.md5.clone(),
-                    headers: object.headers.digest(),
+                    headers: digests.of(&object.headers).to_string(),
                     size: object.body.size(),
                     etag,
                 },

@@ -9,9 +9,10 @@
 //! Where the publish memory vouches for the manifest (`memory.rs`), the
 //! manifest's own entries stand in for the listing.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 /// The manifest's own key under the prefix.
@@ -30,7 +31,7 @@ pub fn is_reserved(key: &str, prefix: &str) -> bool {
 }
 
 /// Headers ssg sets on an object; a change of any of them means a re-upload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Headers {
     pub content_type: String,
     pub cache_control: Option<String>,
@@ -47,6 +48,17 @@ impl Headers {
             self.content_encoding.as_deref().unwrap_or("")
         );
         super::md5_hex(text.as_bytes())
+    }
+}
+
+/// Header digests by headers: a site has a handful of distinct header
+/// sets and up to hundreds of thousands of objects, each needing a digest.
+#[derive(Default)]
+pub struct Digests<'a>(FxHashMap<&'a Headers, String>);
+
+impl<'a> Digests<'a> {
+    pub fn of(&mut self, headers: &'a Headers) -> &str {
+        self.0.entry(headers).or_insert_with(|| headers.digest())
     }
 }
 
@@ -226,8 +238,9 @@ pub fn plan(
     manifest: &Manifest,
     prefix: &str,
 ) -> Plan {
-    let remote_by_key: BTreeMap<&str, &RemoteObject> =
+    let remote_by_key: FxHashMap<&str, &RemoteObject> =
         remote.iter().map(|r| (r.key.as_str(), r)).collect();
+    let mut digests = Digests::default();
     let mut plan = Plan::default();
     let mut assets = Vec::new();
     let mut documents = Vec::new();
@@ -242,7 +255,7 @@ pub fn plan(
                     .filter(|m| m.etag == r.etag && m.size == r.size);
                 match trusted {
                     Some(m) if m.md5 != object.md5 => Some(Reason::Changed),
-                    Some(m) if m.headers != object.headers.digest() => Some(Reason::Headers),
+                    Some(m) if m.headers != digests.of(&object.headers) => Some(Reason::Headers),
                     Some(_) => None,
                     // No trustworthy record: the ETag decides where it is an MD5.
                     None if etag_is_md5(&r.etag) && r.etag == object.md5 && r.size == size => None,
@@ -269,7 +282,7 @@ pub fn plan(
     }
     plan.uploads = assets;
     plan.uploads.extend(documents);
-    let local_keys: HashSet<&str> = local.iter().map(|o| o.key.as_str()).collect();
+    let local_keys: FxHashSet<&str> = local.iter().map(|o| o.key.as_str()).collect();
     plan.deletes = remote
         .iter()
         .filter(|r| !is_reserved(&r.key, prefix) && !local_keys.contains(r.key.as_str()))

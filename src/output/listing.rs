@@ -1,0 +1,310 @@
+//! Listing an output folder again, reading only the folders that changed.
+//!
+//! A folder's modification time changes whenever an entry is added to it,
+//! removed from it or renamed in it. So a folder whose state (time, inode)
+//! is still the one remembered from the last listing still holds the
+//! entries remembered, and only its files need a `stat`, not a read of the
+//! folder. Git's untracked cache rests on the same rule. At 100,000 posts
+//! an output is 110,000 folders and 144,000 files: reading every folder
+//! took 3.3 s here, and a `stat` of every file 0.4 s.
+//!
+//! A folder that changed too shortly before the listing was taken to tell
+//! a later change apart by its time ([`FileStat::settled_before`]) is not
+//! remembered, so the next listing reads it again.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::record::FileStat;
+
+/// The folders of one listing, by relative `/` path ("" for the root).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    /// Milliseconds since the epoch when the listing began.
+    taken_ms: u64,
+    folders: FxHashMap<String, Folder>,
+}
+
+impl Listing {
+    /// When the listing began, in milliseconds since the epoch.
+    pub fn taken_ms(&self) -> u64 {
+        self.taken_ms
+    }
+
+    /// A listing taken at `taken_ms` that remembers no folder.
+    pub fn empty_at(taken_ms: u64) -> Listing {
+        Listing {
+            taken_ms,
+            folders: FxHashMap::default(),
+        }
+    }
+}
+
+/// One folder as it was read: its state then, and the names in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Folder {
+    stat: FileStat,
+    files: Vec<String>,
+    folders: Vec<String>,
+}
+
+/// The files found, with their state, and the listing to remember.
+pub struct Listed {
+    pub files: Vec<(String, FileStat)>,
+    pub listing: Listing,
+    /// How many folders were read (the others were remembered).
+    pub folders_read: usize,
+}
+
+/// What one folder's subtree yielded.
+#[derive(Default)]
+struct Found {
+    files: Vec<(String, FileStat)>,
+    folders: Vec<(String, Folder)>,
+    read: usize,
+}
+
+/// Lists the files under `root`, by relative `/` path with their state.
+/// Entries for which `prune(rel)` holds are left out, and folders among
+/// them are not entered. Folders whose state `previous` remembers are not
+/// read. A file or folder that goes away while it is listed is left out.
+pub fn list(
+    root: &Path,
+    prune: &(dyn Fn(&str) -> bool + Sync),
+    previous: Option<&Listing>,
+) -> io::Result<Listed> {
+    let taken_ms = now_ms();
+    let walk = Walk { prune, previous };
+    let found = walk.folder(root, "")?.unwrap_or_default();
+    let mut files = found.files;
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(Listed {
+        files,
+        listing: Listing {
+            taken_ms,
+            folders: found.folders.into_iter().collect(),
+        },
+        folders_read: found.read,
+    })
+}
+
+struct Walk<'a> {
+    prune: &'a (dyn Fn(&str) -> bool + Sync),
+    previous: Option<&'a Listing>,
+}
+
+impl Walk<'_> {
+    /// The subtree of the folder at `path` (relative path `rel`); `None`
+    /// when the folder is gone.
+    fn folder(&self, path: &Path, rel: &str) -> io::Result<Option<Found>> {
+        let Some(stat) = stat_of(path)? else {
+            return Ok(None);
+        };
+        let remembered = self.previous.and_then(|p| {
+            p.folders
+                .get(rel)
+                .filter(|f| f.stat == stat && stat.settled_before(p.taken_ms))
+        });
+        let (folder, read) = match remembered {
+            Some(folder) => (folder.clone(), 0),
+            None => (self.read(path, rel, stat)?, 1),
+        };
+        let files: Vec<(String, FileStat)> = folder
+            .files
+            .par_iter()
+            .map(|name| {
+                let child = join(rel, name);
+                Ok(stat_of(&path.join(name))?.map(|s| (child, s)))
+            })
+            .collect::<io::Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        let below = folder
+            .folders
+            .par_iter()
+            .map(|name| self.folder(&path.join(name), &join(rel, name)))
+            .collect::<io::Result<Vec<_>>>()?;
+        let mut found = Found {
+            files,
+            folders: Vec::new(),
+            read,
+        };
+        for sub in below.into_iter().flatten() {
+            found.files.extend(sub.files);
+            found.folders.extend(sub.folders);
+            found.read += sub.read;
+        }
+        found.folders.push((rel.to_string(), folder));
+        Ok(Some(found))
+    }
+
+    /// Reads the folder's entries, leaving out pruned ones.
+    fn read(&self, path: &Path, rel: &str, stat: FileStat) -> io::Result<Folder> {
+        let mut folder = Folder {
+            stat,
+            files: Vec::new(),
+            folders: Vec::new(),
+        };
+        for entry in fs::read_dir(path)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if (self.prune)(&join(rel, &name)) {
+                continue;
+            }
+            // A symbolic link is listed as what it points to, as `stat` sees it.
+            let is_dir = match entry.file_type()? {
+                t if t.is_symlink() => entry.path().is_dir(),
+                t => t.is_dir(),
+            };
+            if is_dir {
+                folder.folders.push(name);
+            } else {
+                folder.files.push(name);
+            }
+        }
+        Ok(folder)
+    }
+}
+
+/// The state of the file or folder at `path`; `None` when it is gone.
+fn stat_of(path: &Path) -> io::Result<Option<FileStat>> {
+    match fs::metadata(path) {
+        Ok(meta) => Ok(Some(FileStat::of(&meta))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn join(rel: &str, name: &str) -> String {
+    if rel.is_empty() {
+        name.to_string()
+    } else {
+        format!("{rel}/{name}")
+    }
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(listed: &Listed) -> Vec<&str> {
+        listed.files.iter().map(|(p, _)| p.as_str()).collect()
+    }
+
+    /// Sets a path's modification time well in the past, so a listing
+    /// taken now may remember it.
+    fn age(path: &Path) {
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        fs::File::options()
+            .write(path.is_file())
+            .read(true)
+            .open(path)
+            .and_then(|f| f.set_modified(past))
+            .unwrap();
+    }
+
+    fn age_tree(root: &Path) {
+        for entry in walkdir::WalkDir::new(root).contents_first(true) {
+            age(entry.unwrap().path());
+        }
+    }
+
+    #[test]
+    fn a_second_listing_reads_only_the_folders_that_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("blog/a")).unwrap();
+        fs::create_dir_all(root.join("blog/b")).unwrap();
+        fs::write(root.join("index.html"), "i").unwrap();
+        fs::write(root.join("blog/a/index.html"), "a").unwrap();
+        fs::write(root.join("blog/b/index.html"), "b").unwrap();
+        age_tree(root);
+        let first = list(root, &|_| false, None).unwrap();
+        assert_eq!(first.folders_read, 4);
+        assert_eq!(
+            names(&first),
+            ["blog/a/index.html", "blog/b/index.html", "index.html"]
+        );
+
+        let again = list(root, &|_| false, Some(&first.listing)).unwrap();
+        assert_eq!(again.folders_read, 0);
+        assert_eq!(names(&again), names(&first));
+
+        // A file added to one folder: that folder alone is read again.
+        fs::write(root.join("blog/a/extra.css"), "x").unwrap();
+        let added = list(root, &|_| false, Some(&again.listing)).unwrap();
+        assert_eq!(added.folders_read, 1);
+        assert_eq!(
+            names(&added),
+            [
+                "blog/a/extra.css",
+                "blog/a/index.html",
+                "blog/b/index.html",
+                "index.html"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_changed_in_place_shows_in_its_state_without_a_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("a.html"), "one").unwrap();
+        age_tree(root);
+        let first = list(root, &|_| false, None).unwrap();
+        fs::write(root.join("a.html"), "longer").unwrap();
+        let again = list(root, &|_| false, Some(&first.listing)).unwrap();
+        assert_eq!(again.folders_read, 0);
+        assert_eq!(again.files[0].1.len, 6);
+    }
+
+    #[test]
+    fn a_folder_replaced_or_just_changed_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("p")).unwrap();
+        fs::write(root.join("p/old.html"), "o").unwrap();
+        age_tree(root);
+        let first = list(root, &|_| false, None).unwrap();
+
+        // Swapped for another folder with the same time: a new inode.
+        fs::rename(root.join("p"), root.join("gone")).unwrap();
+        fs::create_dir(root.join("p")).unwrap();
+        fs::write(root.join("p/new.html"), "n").unwrap();
+        fs::remove_dir_all(root.join("gone")).unwrap();
+        age_tree(root);
+        let swapped = list(root, &|_| false, Some(&first.listing)).unwrap();
+        assert_eq!(names(&swapped), ["p/new.html"]);
+
+        // Changed just before it was listed: not trusted the next time.
+        fs::write(root.join("p/newer.html"), "n").unwrap();
+        let racy = list(root, &|_| false, Some(&swapped.listing)).unwrap();
+        let next = list(root, &|_| false, Some(&racy.listing)).unwrap();
+        assert_eq!(next.folders_read, 1, "the folder changed within the margin");
+        assert_eq!(names(&next), ["p/new.html", "p/newer.html"]);
+    }
+
+    #[test]
+    fn pruned_entries_are_neither_listed_nor_entered() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join(".git/objects")).unwrap();
+        fs::write(root.join(".git/objects/x"), "x").unwrap();
+        fs::write(root.join("a.html"), "a").unwrap();
+        let listed = list(root, &|rel| rel.starts_with(".git"), None).unwrap();
+        assert_eq!(names(&listed), ["a.html"]);
+        assert_eq!(listed.folders_read, 1);
+    }
+}
