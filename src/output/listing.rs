@@ -151,20 +151,20 @@ impl Walk<'_> {
             files: Vec::new(),
             folders: Vec::new(),
         };
-        for entry in fs::read_dir(path)? {
-            let entry = entry?;
+        let with_path = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+        for entry in fs::read_dir(path).map_err(with_path)? {
+            let entry = entry.map_err(with_path)?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if (self.prune)(&join(rel, &name)) {
                 continue;
             }
-            // A symbolic link is listed as what it points to, as `stat` sees it.
-            let is_dir = match entry.file_type()? {
-                t if t.is_symlink() => entry.path().is_dir(),
-                t => t.is_dir(),
-            };
-            if is_dir {
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
                 folder.folders.push(name);
-            } else {
+            } else if !(kind.is_symlink() && entry.path().is_dir()) {
+                // A link to a file is listed as that file; a link to a
+                // folder is left out, as a walk that follows none would:
+                // it could lead back up the tree.
                 folder.files.push(name);
             }
         }
@@ -177,7 +177,7 @@ fn stat_of(path: &Path) -> io::Result<Option<FileStat>> {
     match fs::metadata(path) {
         Ok(meta) => Ok(Some(FileStat::of(&meta))),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
+        Err(e) => Err(io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
     }
 }
 
@@ -294,6 +294,19 @@ mod tests {
         let next = list(root, &|_| false, Some(&racy.listing)).unwrap();
         assert_eq!(next.folders_read, 1, "the folder changed within the margin");
         assert_eq!(names(&next), ["p/new.html", "p/newer.html"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_file_is_listed_and_a_link_to_a_folder_is_not_entered() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir(root.join("sub")).unwrap();
+        fs::write(root.join("sub/a.html"), "a").unwrap();
+        std::os::unix::fs::symlink(root, root.join("sub/loop")).unwrap();
+        std::os::unix::fs::symlink(root.join("sub/a.html"), root.join("b.html")).unwrap();
+        let listed = list(root, &|_| false, None).unwrap();
+        assert_eq!(names(&listed), ["b.html", "sub/a.html"]);
     }
 
     #[test]
