@@ -337,12 +337,20 @@ async fn run(
     let cloud = Arc::new(Cloud::connect(config, opts.profile.as_deref()).await);
     let lock_key = format!("{prefix}{}", plan::LOCK_NAME);
     let memory = recall.memory.as_ref();
+    let scope = Scope {
+        cloud: &cloud,
+        config,
+        prefix,
+        local: &local,
+        opts,
+        memory,
+    };
     if opts.dry_run {
         // A dry run writes nothing, so it takes no lease; it only tells.
         if let Some(note) = lease::describe_holder(&cloud, &lock_key).await {
             log::info(&note);
         }
-        let survey = Survey::take(&cloud, config, prefix, &local, opts, memory).await?;
+        let survey = Survey::take(&scope).await?;
         survey.report(config, prefix).dry_run(opts.json)?;
         return Ok(Outcome {
             unchanged: survey.plan.unchanged.len(),
@@ -352,7 +360,7 @@ async fn run(
     }
     // The bucket as this machine left it and nothing to do: no lease, no
     // write, one HEAD in all.
-    let remembered = Survey::remembered(&cloud, config, prefix, &local, opts, memory).await?;
+    let remembered = Survey::remembered(&scope).await?;
     if let Some(survey) = &remembered
         && survey.plan.is_empty()
     {
@@ -543,76 +551,56 @@ impl Recorded {
     }
 }
 
+/// What a survey is taken against: the bucket, the publish settings, the
+/// local objects, and what this machine remembers of its last publish.
+struct Scope<'a> {
+    cloud: &'a Arc<Cloud>,
+    config: &'a PublishConfig,
+    prefix: &'a str,
+    local: &'a [LocalObject],
+    opts: &'a PublishOptions,
+    memory: Option<&'a Memory>,
+}
+
 impl Survey {
     /// The remembered manifest, if the root's ETag is still the one
-    /// `memory` holds (one HEAD; never with `--verify`), else a listing of
-    /// the bucket and the manifest read from it.
-    async fn take(
-        cloud: &Arc<Cloud>,
-        config: &PublishConfig,
-        prefix: &str,
-        local: &[LocalObject],
-        opts: &PublishOptions,
-        memory: Option<&Memory>,
-    ) -> Result<Survey> {
-        if let Some(survey) = Survey::remembered(cloud, config, prefix, local, opts, memory).await?
-        {
+    /// remembered (one HEAD; never with `--verify`), else a listing of the
+    /// bucket and the manifest read from it.
+    async fn take(scope: &Scope<'_>) -> Result<Survey> {
+        if let Some(survey) = Survey::remembered(scope).await? {
             return Ok(survey);
         }
-        Survey::listed(cloud, config, prefix, local, opts, memory).await
+        Survey::listed(scope).await
     }
 
     /// The survey from a listing of the bucket and the manifest read from
-    /// it (shards `memory` holds are not downloaded again).
-    async fn listed(
-        cloud: &Arc<Cloud>,
-        config: &PublishConfig,
-        prefix: &str,
-        local: &[LocalObject],
-        opts: &PublishOptions,
-        memory: Option<&Memory>,
-    ) -> Result<Survey> {
-        let remote = cloud.list(prefix).await?;
-        let recorded = Recorded::read(cloud, prefix, &remote, memory).await;
-        Ok(Survey::new(
-            config, prefix, local, opts, remote, recorded, true,
-        ))
+    /// it (shards the memory holds are not downloaded again).
+    async fn listed(scope: &Scope<'_>) -> Result<Survey> {
+        let remote = scope.cloud.list(scope.prefix).await?;
+        let recorded = Recorded::read(scope.cloud, scope.prefix, &remote, scope.memory).await;
+        Ok(Survey::new(scope, remote, recorded, true))
     }
 
     /// This survey from the remembered manifest if the root is still the
     /// version it was made from (one HEAD, now that the lease is held),
     /// else a listing: another publish may have run before the lease.
-    async fn confirmed(
-        self,
-        cloud: &Arc<Cloud>,
-        config: &PublishConfig,
-        prefix: &str,
-        local: &[LocalObject],
-        opts: &PublishOptions,
-    ) -> Result<Survey> {
-        if cloud.head(&manifest_key(prefix)).await? == self.recorded.etag {
+    async fn confirmed(self, scope: &Scope<'_>) -> Result<Survey> {
+        if scope.cloud.head(&manifest_key(scope.prefix)).await? == self.recorded.etag {
             return Ok(self);
         }
         log::verbose_timed(
             "publish: the manifest changed before the lease was taken: listing the bucket",
         );
-        Survey::listed(cloud, config, prefix, local, opts, None).await
+        Survey::listed(scope).await
     }
 
     /// The survey from the remembered manifest, when the root is still the
     /// version remembered; `None` (and nothing but a HEAD sent) otherwise.
-    async fn remembered(
-        cloud: &Cloud,
-        config: &PublishConfig,
-        prefix: &str,
-        local: &[LocalObject],
-        opts: &PublishOptions,
-        memory: Option<&Memory>,
-    ) -> Result<Option<Survey>> {
-        let Some(memory) = memory.filter(|_| !opts.verify) else {
+    async fn remembered(scope: &Scope<'_>) -> Result<Option<Survey>> {
+        let Some(memory) = scope.memory.filter(|_| !scope.opts.verify) else {
             return Ok(None);
         };
-        let now = cloud.head(&manifest_key(prefix)).await?;
+        let now = scope.cloud.head(&manifest_key(scope.prefix)).await?;
         if now.as_deref() != Some(memory.root_etag.as_str()) {
             log::verbose_timed(
                 "publish: the manifest changed since this machine's last publish: listing the bucket",
@@ -622,7 +610,7 @@ impl Survey {
         log::verbose_timed(
             "publish: the manifest is as this machine's last publish left it: planning from it, no listing (--verify lists)",
         );
-        let recorded = Recorded::remembered(memory, prefix);
+        let recorded = Recorded::remembered(memory, scope.prefix);
         let remote = recorded
             .manifest
             .objects
@@ -633,20 +621,22 @@ impl Survey {
                 size: entry.size,
             })
             .collect();
-        Ok(Some(Survey::new(
-            config, prefix, local, opts, remote, recorded, false,
-        )))
+        Ok(Some(Survey::new(scope, remote, recorded, false)))
     }
 
     fn new(
-        config: &PublishConfig,
-        prefix: &str,
-        local: &[LocalObject],
-        opts: &PublishOptions,
+        scope: &Scope<'_>,
         remote: Vec<plan::RemoteObject>,
         recorded: Recorded,
         listed: bool,
     ) -> Survey {
+        let Scope {
+            config,
+            prefix,
+            local,
+            opts,
+            ..
+        } = *scope;
         let plan = plan::plan(local, &remote, &recorded.manifest, prefix);
         let invalidation = invalidation_paths(config, opts, &plan, prefix, local.len());
         Survey {
@@ -687,10 +677,17 @@ async fn sync(
     recall: &Recall,
     remembered: Option<Survey>,
 ) -> Result<Outcome> {
-    let memory = recall.memory.as_ref();
+    let scope = Scope {
+        cloud,
+        config,
+        prefix,
+        local,
+        opts,
+        memory: recall.memory.as_ref(),
+    };
     let mut survey = match remembered {
-        Some(survey) => survey.confirmed(cloud, config, prefix, local, opts).await?,
-        None => Survey::take(cloud, config, prefix, local, opts, memory).await?,
+        Some(survey) => survey.confirmed(&scope).await?,
+        None => Survey::take(&scope).await?,
     };
     confirm_deletes(config, &survey.plan, prefix, opts, log::confirm)?;
     let run_id = lease::Holder::this_run().id;
