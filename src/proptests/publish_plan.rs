@@ -10,6 +10,7 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use crate::config::Config;
+use crate::publish::checksum::Checksum;
 use crate::publish::plan::{
     Body, Headers, LOCK_NAME, LocalObject, MANIFEST_NAME, Manifest, ManifestEntry, Reason,
     RemoteObject, plan,
@@ -34,8 +35,8 @@ const CACHE: &[Option<&str>] = &[None, Some("max-age=60"), Some("no-store")];
 #[derive(Debug, Clone, PartialEq)]
 struct Stored {
     body: &'static str,
-    headers: String,
-    etag: String,
+    headers: Checksum,
+    etag: Checksum,
 }
 
 fn headers(cache: Option<&str>) -> Headers {
@@ -48,10 +49,10 @@ fn headers(cache: Option<&str>) -> Headers {
 
 /// A stored object's ETag: the MD5 of a single-part upload, or an opaque
 /// one (multipart, SSE-KMS) unique to that upload.
-fn etag(body: &str, opaque: Option<u32>) -> String {
+fn etag(body: &str, opaque: Option<u32>) -> Checksum {
     match opaque {
-        None => md5_hex(body.as_bytes()),
-        Some(n) => format!("{}-{n}", md5_hex(format!("upload {n}").as_bytes())),
+        None => Checksum::md5_of(body.as_bytes()),
+        Some(n) => format!("{}-{n}", md5_hex(format!("upload {n}").as_bytes())).into(),
     }
 }
 
@@ -119,7 +120,7 @@ fn world() -> impl Strategy<Value = World> {
                 format!("{PREFIX}old/left-over.html"),
                 Stored {
                     body: "old",
-                    headers: String::new(),
+                    headers: "".into(),
                     etag: "x".into(),
                 },
             );
@@ -141,7 +142,7 @@ fn local_objects(world: &World) -> Vec<LocalObject> {
             key: format!("{PREFIX}{}", PATHS[p]),
             path: PATHS[p].to_string(),
             body: Body::from(BODIES[b].as_bytes()),
-            md5: md5_hex(BODIES[b].as_bytes()),
+            md5: Checksum::md5_of(BODIES[b].as_bytes()),
             headers: headers(CACHE[c]),
         })
         .collect()
@@ -165,7 +166,7 @@ fn true_manifest(remote: &BTreeMap<String, Stored>) -> Manifest {
             .iter()
             .map(|(key, s)| {
                 let entry = ManifestEntry {
-                    md5: md5_hex(s.body.as_bytes()),
+                    md5: Checksum::md5_of(s.body.as_bytes()),
                     headers: s.headers.clone(),
                     size: s.body.len() as u64,
                     etag: s.etag.clone(),
@@ -189,7 +190,8 @@ fn manifest(world: &World, local: &[LocalObject]) -> Manifest {
                     entry.md5 = o.md5.clone();
                     entry.headers = o.headers.digest();
                 }
-                entry.etag = format!("{}-9", md5_hex(format!("older {}", entry.etag).as_bytes()));
+                entry.etag =
+                    format!("{}-9", md5_hex(format!("older {}", entry.etag).as_bytes())).into();
             }
         }
         ManifestKind::Corrupt => {
@@ -202,8 +204,8 @@ fn manifest(world: &World, local: &[LocalObject]) -> Manifest {
         ManifestKind::OtherVersion => {
             m.version = 7;
             for entry in m.objects.values_mut() {
-                entry.md5 = entry.md5.to_uppercase() + "==";
-                entry.headers = format!("v7:{}", entry.headers);
+                entry.md5 = (entry.md5.to_string().to_uppercase() + "==").into();
+                entry.headers = format!("v7:{}", entry.headers).into();
             }
         }
     }
@@ -220,8 +222,8 @@ proptest! {
         let lock_key = format!("{PREFIX}{LOCK_NAME}");
         let mut remote = world.remote.clone();
         // The manifest and the lease's lock are listed too, and must survive.
-        remote.insert(manifest_key.clone(), Stored { body: "{}", headers: String::new(), etag: "m".into() });
-        remote.insert(lock_key.clone(), Stored { body: "{}", headers: String::new(), etag: "l".into() });
+        remote.insert(manifest_key.clone(), Stored { body: "{}", headers: "".into(), etag: "m".into() });
+        remote.insert(lock_key.clone(), Stored { body: "{}", headers: "".into(), etag: "l".into() });
         let manifest = manifest(&world, &local);
         let p = plan(&local, &listing(&remote), &manifest, PREFIX);
 
@@ -300,10 +302,10 @@ fn any_manifest() -> impl Strategy<Value = Manifest> {
         "[0-9a-f-]{0,40}",
     )
         .prop_map(|(md5, headers, size, etag)| ManifestEntry {
-            md5,
-            headers,
+            md5: md5.into(),
+            headers: headers.into(),
             size,
-            etag,
+            etag: etag.into(),
         });
     (
         any::<u32>(),

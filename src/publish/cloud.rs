@@ -164,7 +164,7 @@ impl Cloud {
                 }
                 out.push(RemoteObject {
                     key: key.to_string(),
-                    etag: object.e_tag().unwrap_or("").trim_matches('"').to_string(),
+                    etag: object.e_tag().unwrap_or("").trim_matches('"').into(),
                     size: object.size().unwrap_or(0).max(0) as u64,
                 });
             }

@@ -29,16 +29,18 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::checksum::Checksum;
 use super::plan::Manifest;
 use super::shards::Root;
 use crate::ledger::record::FileStat;
 use crate::output::listing::Listing;
 
 /// Bumped whenever what is stored here changes meaning.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Where a publish goes: what a memory is kept for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,10 +86,23 @@ pub struct Memory {
     /// The root's ETag right after that publish.
     pub root_etag: String,
     pub root: Root,
-    pub manifest: Manifest,
+    /// Shared with the survey made from it, not copied.
+    pub manifest: Arc<Manifest>,
     /// The output files as published, by path in the output folder.
     #[serde(default)]
     pub stamps: Stamps,
+}
+
+/// A [`Memory`] to store, borrowed from the publish that leaves it (a copy
+/// would be 144,000 entries at 100,000 posts); stored field for field.
+#[derive(Serialize)]
+struct Remembered<'a> {
+    format: u32,
+    target: &'a Target,
+    root_etag: &'a str,
+    root: &'a Root,
+    manifest: &'a Manifest,
+    stamps: &'a Stamps,
 }
 
 /// Output files by path as hashed, and the output folder's listing they
@@ -105,11 +120,18 @@ pub struct Stamp {
     pub id: FileStat,
     /// Whether the body was gzipped (a rule), so `md5` and `size` are the gzip's.
     pub gzip: bool,
-    pub md5: String,
+    pub md5: Checksum,
     pub size: u64,
 }
 
 impl Stamps {
+    /// The listing, moved out to be brought up to date; an empty one taken
+    /// at the same time is left, so the stamps are judged as before.
+    pub fn take_listing(&mut self) -> Listing {
+        let taken_ms = self.folders.taken_ms();
+        std::mem::replace(&mut self.folders, Listing::empty_at(taken_ms))
+    }
+
     /// The stamp of `path` if the file is still that version (`id`), was
     /// hashed with the same gzip setting, and had last changed long enough
     /// before it was stamped that a change after would show in its time.
@@ -142,7 +164,7 @@ pub fn load(cache_dir: &Path, target: &Target) -> Option<Memory> {
 /// (JSON took 0.8 s to read at 100,000 posts). The root and manifest were
 /// one commit's when written (`save`), so a copy that reads back whole is
 /// that commit's; the checksum stands in for hashing every shard again.
-fn encode(memory: &Memory) -> Option<Vec<u8>> {
+fn encode(memory: &Remembered<'_>) -> Option<Vec<u8>> {
     let body = postcard::to_allocvec(memory).ok()?;
     let mut bytes = xxhash_rust::xxh3::xxh3_64(&body).to_le_bytes().to_vec();
     bytes.extend_from_slice(&body);
@@ -167,13 +189,13 @@ pub fn save(
     manifest: &Manifest,
     stamps: &Stamps,
 ) {
-    let memory = Memory {
+    let memory = Remembered {
         format: FORMAT,
-        target: target.clone(),
-        root_etag: root_etag.to_string(),
-        root: root.clone(),
-        manifest: manifest.clone(),
-        stamps: stamps.clone(),
+        target,
+        root_etag,
+        root,
+        manifest,
+        stamps,
     };
     let written = encode(&memory)
         .ok_or_else(|| std::io::Error::other("cannot encode"))
@@ -224,7 +246,7 @@ mod tests {
         assert!(load(dir.path(), &a).is_none());
         save(dir.path(), &a, "etag1", &root, &m, &Stamps::default());
         let got = load(dir.path(), &a).expect("remembered");
-        assert_eq!((got.root_etag.as_str(), &got.manifest), ("etag1", &m));
+        assert_eq!((got.root_etag.as_str(), &*got.manifest), ("etag1", &m));
         assert!(load(dir.path(), &b).is_none(), "another prefix");
 
         // A copy that disagrees with its root is not trusted.

@@ -14,6 +14,7 @@
 //! from the manifest remembered here, with one HEAD. A publish that then
 //! finds nothing to do takes no lease and writes nothing.
 
+pub mod checksum;
 pub mod cloud;
 pub mod invalidate;
 pub mod lease;
@@ -38,6 +39,7 @@ use serde::Serialize;
 use crate::config::{Config, PublishConfig};
 use crate::output::listing;
 use crate::{layout, log, urlpath};
+use checksum::Checksum;
 use cloud::{Cloud, Condition, WriteError};
 use lease::Lease;
 use memory::{Memory, Stamp, Stamps, Target};
@@ -97,18 +99,27 @@ pub fn normalize_prefix(prefix: &str) -> Result<String> {
     Ok(format!("{trimmed}/"))
 }
 
+/// The output folder as read for a publish.
+pub struct LocalSite {
+    pub objects: Vec<LocalObject>,
+    /// The stamps of this reading.
+    pub stamps: Stamps,
+    /// Whether `stamps` differ from the ones the reading started from.
+    pub restamped: bool,
+}
+
 /// Reads the output folder into objects with their bytes, hashes and
 /// headers — except files whose stamp in `stamps` still holds, whose hash
-/// is taken from it and whose bytes stay on disk until uploaded. Returns
-/// the stamps of this reading too.
+/// is taken from it and whose bytes stay on disk until uploaded. Folders
+/// `listing` remembers are not read again (`output::listing`).
 pub fn local_objects(
     out_dir: &Path,
     prefix: &str,
     rules: &Rules,
     directory_keys: bool,
-    stamps: Option<&Stamps>,
-) -> Result<(Vec<LocalObject>, Stamps)> {
-    let listed = listing::list(out_dir, &layout::is_unpublished, stamps.map(|s| &s.folders))
+    (stamps, listing): (Option<&Stamps>, Option<listing::Listing>),
+) -> Result<LocalSite> {
+    let listed = listing::list(out_dir, &layout::is_unpublished, listing)
         .with_context(|| format!("cannot read {}", out_dir.display()))?;
     log::verbose_timed(&format!(
         "publish: listed {} output files, {} folder(s) read (the others as the last publish listed them)",
@@ -136,7 +147,7 @@ pub fn local_objects(
                     let raw = std::fs::read(&full)
                         .with_context(|| format!("cannot read {}", full.display()))?;
                     let body: Vec<u8> = if gzip_it { gzip(&raw) } else { raw };
-                    let md5 = md5_hex(&body);
+                    let md5 = Checksum::md5_of(&body);
                     (Body::Loaded(Arc::from(body)), md5)
                 }
             };
@@ -163,6 +174,7 @@ pub fn local_objects(
             Ok((object, (rel.clone(), stamp)))
         })
         .collect::<Result<_>>()?;
+    let listed_changed = listed.changed;
     let mut stamped = Stamps {
         files: Default::default(),
         folders: listed.listing,
@@ -186,7 +198,11 @@ pub fn local_objects(
             .collect();
         objects.extend(copies);
     }
-    Ok((objects, stamped))
+    Ok(LocalSite {
+        restamped: listed_changed || objects.iter().any(|o| o.body.loaded().is_some()),
+        objects,
+        stamps: stamped,
+    })
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -278,16 +294,33 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
     let target = Target::new(&publish.bucket, &prefix, &publish.endpoint);
     // With --verify, still used for the shards it holds (named by hash),
     // but every output file is hashed again.
-    let memory = memory::load(&dir, &target);
+    let mut memory = memory::load(&dir, &target);
     log::verbose_timed(&format!(
         "publish: {} memory of the last publish to this target",
         if memory.is_some() { "read the" } else { "no" }
     ));
+    let listing = (memory.as_mut())
+        .filter(|_| !opts.verify)
+        .map(|m| m.stamps.take_listing());
     let known = memory.as_ref().filter(|_| !opts.verify).map(|m| &m.stamps);
-    let (mut local, stamps) = if out_dir.is_dir() {
-        local_objects(&out_dir, &prefix, &rules, publish.directory_keys, known)?
+    let LocalSite {
+        objects: mut local,
+        stamps,
+        restamped,
+    } = if out_dir.is_dir() {
+        local_objects(
+            &out_dir,
+            &prefix,
+            &rules,
+            publish.directory_keys,
+            (known, listing),
+        )?
     } else {
-        (Vec::new(), Stamps::default())
+        LocalSite {
+            objects: Vec::new(),
+            stamps: Stamps::default(),
+            restamped: true,
+        }
     };
     log::verbose_timed(&format!(
         "publish: {} of {} output files read and hashed (the others as the last publish stamped them)",
@@ -313,6 +346,7 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
         target,
         memory,
         stamps,
+        restamped,
     };
     runtime.block_on(run(publish, &prefix, local, opts, started, &recall))
 }
@@ -324,6 +358,8 @@ struct Recall {
     target: Target,
     memory: Option<Memory>,
     stamps: Stamps,
+    /// Whether `stamps` differ from the memory's.
+    restamped: bool,
 }
 
 async fn run(
@@ -365,7 +401,7 @@ async fn run(
         && survey.plan.is_empty()
     {
         if let Some(m) = memory
-            && m.stamps.files != recall.stamps.files
+            && recall.restamped
         {
             // Files rewritten with the same bytes: hashed once, not every time.
             memory::save(
@@ -423,7 +459,7 @@ struct Survey {
 
 /// The manifest as found at the start.
 struct Recorded {
-    manifest: Manifest,
+    manifest: Arc<Manifest>,
     /// The version (ETag) of the root read: the one it may be replaced over.
     etag: Option<String>,
     /// The root in the sharded form; `None` for no manifest or the
@@ -439,7 +475,7 @@ struct Recorded {
 impl Recorded {
     fn empty() -> Recorded {
         Recorded {
-            manifest: Manifest::default(),
+            manifest: Arc::default(),
             etag: None,
             root: None,
             present: HashSet::new(),
@@ -451,7 +487,7 @@ impl Recorded {
     /// remembered.
     fn remembered(memory: &Memory, prefix: &str) -> Recorded {
         Recorded {
-            manifest: memory.manifest.clone(),
+            manifest: Arc::clone(&memory.manifest),
             etag: Some(memory.root_etag.clone()),
             present: memory.root.shard_keys(prefix).into_iter().collect(),
             root: Some(memory.root.clone()),
@@ -484,7 +520,7 @@ impl Recorded {
         let root = match shards::decode_root(&found.body) {
             Stored::Legacy(manifest) => {
                 return Recorded {
-                    manifest,
+                    manifest: Arc::new(manifest),
                     etag: Some(found.etag),
                     orphans: listed_shards.iter().map(|k| k.to_string()).collect(),
                     ..Recorded::empty()
@@ -496,7 +532,10 @@ impl Recorded {
             etag: Some(found.etag),
             ..Recorded::empty()
         };
-        recorded.manifest.version = 1;
+        let mut manifest = Manifest {
+            version: 1,
+            ..Default::default()
+        };
         let mut known = memory
             .filter(|m| m.root.shards.len() == root.shards.len())
             .map(|m| shards::split(&m.manifest, root.shards.len()))
@@ -509,7 +548,7 @@ impl Recorded {
             }
             let remembered = memory.is_some_and(|m| m.root.shards.get(index) == Some(shard));
             if let Some(objects) = known.get_mut(index).filter(|_| remembered) {
-                recorded.manifest.objects.append(objects);
+                manifest.objects.append(objects);
                 recorded.present.insert(key);
                 continue;
             }
@@ -526,7 +565,7 @@ impl Recorded {
             let Ok((key, Some(objects))) = joined else {
                 continue;
             };
-            recorded.manifest.objects.extend(objects);
+            manifest.objects.extend(objects);
             recorded.present.insert(key);
         }
         let named: HashSet<String> = root.shard_keys(prefix).into_iter().collect();
@@ -536,6 +575,7 @@ impl Recorded {
             .map(String::from)
             .collect();
         recorded.root = Some(root);
+        recorded.manifest = Arc::new(manifest);
         recorded
     }
 
@@ -869,7 +909,7 @@ async fn commit_manifest(
                 .iter()
                 .all(|k| recorded.present.contains(k))
     });
-    if current.is_some() && *next == recorded.manifest {
+    if current.is_some() && *next == *recorded.manifest {
         return Ok(Committed {
             etag: recorded.etag.clone(),
             root: current.cloned(),
@@ -877,7 +917,7 @@ async fn commit_manifest(
             obsolete: Vec::new(),
         });
     }
-    let previous = recorded.root.as_ref().map(|r| (r, &recorded.manifest));
+    let previous = recorded.root.as_ref().map(|r| (r, &*recorded.manifest));
     let commit = shards::commit(prefix, previous, &recorded.present, next, run);
     let mut tasks = tokio::task::JoinSet::new();
     for (key, body) in commit.puts {
@@ -994,7 +1034,7 @@ fn next_manifest(
     let mut digests = plan::Digests::default();
     for object in local {
         let etag = match etags.get(&object.key) {
-            Some(Ok(etag)) => Some(etag.clone()),
+            Some(Ok(etag)) => Some(Checksum::from(etag.as_str())),
             Some(Err(_)) => None,
             None => listed.get(object.key.as_str()).map(|r| r.etag.clone()),
         };
@@ -1003,7 +1043,7 @@ fn next_manifest(
                 object.key.clone(),
                 ManifestEntry {
                     md5: object.md5.clone(),
-                    headers: digests.of(&object.headers).to_string(),
+                    headers: digests.of(&object.headers).clone(),
                     size: object.body.size(),
                     etag,
                 },

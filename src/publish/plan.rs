@@ -15,6 +15,8 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+pub use super::checksum::Checksum;
+
 /// The manifest's own key under the prefix.
 pub const MANIFEST_NAME: &str = ".ssg-manifest.json";
 
@@ -40,24 +42,24 @@ pub struct Headers {
 
 impl Headers {
     /// A short, stable digest of the headers, stored in the manifest.
-    pub fn digest(&self) -> String {
+    pub fn digest(&self) -> Checksum {
         let text = format!(
             "{}\n{}\n{}",
             self.content_type,
             self.cache_control.as_deref().unwrap_or(""),
             self.content_encoding.as_deref().unwrap_or("")
         );
-        super::md5_hex(text.as_bytes())
+        Checksum::md5_of(text.as_bytes())
     }
 }
 
 /// Header digests by headers: a site has a handful of distinct header
 /// sets and up to hundreds of thousands of objects, each needing a digest.
 #[derive(Default)]
-pub struct Digests<'a>(FxHashMap<&'a Headers, String>);
+pub struct Digests<'a>(FxHashMap<&'a Headers, Checksum>);
 
 impl<'a> Digests<'a> {
-    pub fn of(&mut self, headers: &'a Headers) -> &str {
+    pub fn of(&mut self, headers: &'a Headers) -> &Checksum {
         self.0.entry(headers).or_insert_with(|| headers.digest())
     }
 }
@@ -72,7 +74,7 @@ pub struct LocalObject {
     /// The bytes to upload (gzipped when a rule says so).
     pub body: Body,
     /// MD5 of the bytes to upload.
-    pub md5: String,
+    pub md5: Checksum,
     pub headers: Headers,
 }
 
@@ -130,16 +132,17 @@ impl From<&[u8]> for Body {
 pub struct RemoteObject {
     pub key: String,
     /// Without quotes.
-    pub etag: String,
+    pub etag: Checksum,
     pub size: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestEntry {
-    pub md5: String,
-    pub headers: String,
+    pub md5: Checksum,
+    /// The digest of the headers set (`Headers::digest`).
+    pub headers: Checksum,
     pub size: u64,
-    pub etag: String,
+    pub etag: Checksum,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,11 +230,6 @@ pub fn is_document(path: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
 }
 
-/// An ETag that is the plain MD5 of the body (single-part, not SSE-KMS).
-fn etag_is_md5(etag: &str) -> bool {
-    etag.len() == 32 && etag.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 pub fn plan(
     local: &[LocalObject],
     remote: &[RemoteObject],
@@ -255,10 +253,10 @@ pub fn plan(
                     .filter(|m| m.etag == r.etag && m.size == r.size);
                 match trusted {
                     Some(m) if m.md5 != object.md5 => Some(Reason::Changed),
-                    Some(m) if m.headers != digests.of(&object.headers) => Some(Reason::Headers),
+                    Some(m) if m.headers != *digests.of(&object.headers) => Some(Reason::Headers),
                     Some(_) => None,
                     // No trustworthy record: the ETag decides where it is an MD5.
-                    None if etag_is_md5(&r.etag) && r.etag == object.md5 && r.size == size => None,
+                    None if r.etag.is_md5() && r.etag == object.md5 && r.size == size => None,
                     None => Some(Reason::Changed),
                 }
             }
@@ -303,7 +301,7 @@ mod tests {
             key: key.into(),
             path: key.into(),
             body: Body::from(body.as_bytes()),
-            md5: crate::publish::md5_hex(body.as_bytes()),
+            md5: Checksum::md5_of(body.as_bytes()),
             headers: Headers {
                 content_type: crate::mime::content_type(key).into(),
                 cache_control: cache.map(String::from),
@@ -312,7 +310,7 @@ mod tests {
         }
     }
 
-    fn remote_of(o: &LocalObject, etag: &str) -> RemoteObject {
+    fn remote_of(o: &LocalObject, etag: impl Into<Checksum>) -> RemoteObject {
         RemoteObject {
             key: o.key.clone(),
             etag: etag.into(),
@@ -335,10 +333,10 @@ mod tests {
         let css = local("style.css", "a{}", None);
         let same = local("same.png", "PNG", None);
         let remote = vec![
-            remote_of(&same, &same.md5),
+            remote_of(&same, same.md5.clone()),
             RemoteObject {
                 key: "style.css".into(),
-                etag: "0".repeat(32),
+                etag: "0".repeat(32).into(),
                 size: 3,
             },
             RemoteObject {
@@ -373,7 +371,7 @@ mod tests {
         let mut manifest = Manifest::default();
         // Uploaded in parts: the ETag is no MD5, only the manifest knows the content.
         let mut old = entry(&big, "abc-2");
-        old.md5 = "0".repeat(32);
+        old.md5 = "0".repeat(32).into();
         manifest.objects.insert(big.key.clone(), old);
         let p = plan(
             std::slice::from_ref(&big),

@@ -346,6 +346,7 @@ pub fn commit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::publish::checksum::Checksum;
 
     fn manifest(n: usize, tag: &str) -> Manifest {
         let mut m = Manifest {
@@ -356,10 +357,10 @@ mod tests {
             m.objects.insert(
                 format!("blog/post-{i}/index.html"),
                 ManifestEntry {
-                    md5: super::super::md5_hex(format!("{tag}{i}").as_bytes()),
+                    md5: Checksum::md5_of(format!("{tag}{i}").as_bytes()),
                     headers: "h".into(),
                     size: i as u64,
-                    etag: format!("e{i}"),
+                    etag: format!("e{i}").into(),
                 },
             );
         }
@@ -437,7 +438,7 @@ mod tests {
         let mut after = before.clone();
         let edited = "blog/post-7/index.html";
         if let Some(entry) = after.objects.get_mut(edited) {
-            entry.md5 = "0".repeat(32);
+            entry.md5 = "0".repeat(32).into();
         }
         let next = commit("", Some((&first.root, &before)), &present, &after, "r2");
         assert_eq!(next.puts.len(), 1);
@@ -464,7 +465,7 @@ mod tests {
             entry.headers = "text/html; charset=utf-8|max-age=60|".into();
         }
         let mut added = after.objects["blog/post-12/index.html"].clone();
-        added.md5 = "1".repeat(32);
+        added.md5 = "1".repeat(32).into();
         after.objects.insert("blog/new/index.html".into(), added);
         let over = commit("", Some((&first.root, &before)), &present, &after, "r2");
         let fresh = commit("", None, &HashSet::new(), &after, "r2");
