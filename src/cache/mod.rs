@@ -11,6 +11,7 @@
 //! uncached one.
 
 pub mod markdown;
+pub mod pairs;
 
 use std::fs::{self, File};
 use std::io::Write;

@@ -27,6 +27,7 @@ use crate::ledger::record::FileStat;
 pub struct Listing {
     /// Milliseconds since the epoch when the listing began.
     taken_ms: u64,
+    #[serde(with = "crate::cache::pairs")]
     folders: FxHashMap<String, Folder>,
 }
 
@@ -49,8 +50,37 @@ impl Listing {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Folder {
     stat: FileStat,
-    files: Vec<String>,
-    folders: Vec<String>,
+    files: Names,
+    folders: Names,
+}
+
+/// Names in one string, each followed by `/`, which no file name holds. A
+/// folder of a built site holds a page or two: one string per folder, not
+/// one per name, takes a third off reading a 144,000-folder listing back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Names(String);
+
+impl Names {
+    fn push(&mut self, name: &str) {
+        self.0.push_str(name);
+        self.0.push('/');
+    }
+
+    fn iter(&self) -> std::str::SplitTerminator<'_, char> {
+        self.0.split_terminator('/')
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.iter().any(|n| n == name)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn count(&self) -> usize {
+        self.0.bytes().filter(|&b| b == b'/').count()
+    }
 }
 
 /// The files found, with their state, and the listing to remember.
@@ -164,23 +194,23 @@ impl Walk<'_> {
             }
         };
         // Most folders hold a page or two; a few hold thousands of assets.
-        if folder.files.len() < 64 {
-            for name in &folder.files {
+        if folder.files.count() < 64 {
+            for name in folder.files.iter() {
                 if let Some(stat) = stat_of(&path.join(name))? {
                     found.files.push((join(rel, name), stat));
                 }
             }
         } else {
-            let stats: Vec<_> = folder
-                .files
+            let files: Vec<&str> = folder.files.iter().collect();
+            let stats: Vec<_> = files
                 .par_iter()
                 .map(|name| Ok(stat_of(&path.join(name))?.map(|s| (join(rel, name), s))))
                 .collect::<io::Result<_>>()?;
             found.files.extend(stats.into_iter().flatten());
         }
         if !folder.folders.is_empty() {
-            let below = folder
-                .folders
+            let folders: Vec<&str> = folder.folders.iter().collect();
+            let below = folders
                 .par_iter()
                 .try_fold(Found::default, |mut below, name| {
                     self.folder(&path.join(name), &join(rel, name), &mut below)?;
@@ -200,8 +230,8 @@ impl Walk<'_> {
     fn read(&self, path: &Path, rel: &str, stat: FileStat) -> io::Result<Folder> {
         let mut folder = Folder {
             stat,
-            files: Vec::new(),
-            folders: Vec::new(),
+            files: Names::default(),
+            folders: Names::default(),
         };
         let with_path = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
         for entry in fs::read_dir(path).map_err(with_path)? {
@@ -212,12 +242,12 @@ impl Walk<'_> {
             }
             let kind = entry.file_type()?;
             if kind.is_dir() {
-                folder.folders.push(name);
+                folder.folders.push(&name);
             } else if !(kind.is_symlink() && entry.path().is_dir()) {
                 // A link to a file is listed as that file; a link to a
                 // folder is left out, as a walk that follows none would:
                 // it could lead back up the tree.
-                folder.files.push(name);
+                folder.files.push(&name);
             }
         }
         Ok(folder)

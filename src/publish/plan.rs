@@ -148,6 +148,7 @@ pub struct ManifestEntry {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub version: u32,
+    #[serde(with = "crate::cache::pairs")]
     pub objects: BTreeMap<String, ManifestEntry>,
 }
 

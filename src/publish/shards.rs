@@ -125,8 +125,10 @@ fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
 /// The shard of `key` among `count` (a power of two): from the key's MD5,
 /// the same on every machine and in every version.
 pub fn shard_of(key: &str, count: usize) -> usize {
-    let digest = super::md5_hex(key.as_bytes());
-    let head = u32::from_str_radix(&digest[..8], 16).unwrap_or(0) as usize;
+    use md5::Digest as _;
+    let digest = md5::Md5::digest(key.as_bytes());
+    // The first eight hex digits of the MD5, as a number.
+    let head = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) as usize;
     head % count.max(1)
 }
 
@@ -258,19 +260,37 @@ fn unchanged_shards(
             whole.then(|| shard.clone())
         })
         .collect();
-    let changed = next
-        .objects
-        .iter()
-        .filter(|(key, entry)| manifest.objects.get(*key) != Some(entry))
-        .map(|(key, _)| key);
-    let gone = manifest
-        .objects
-        .keys()
-        .filter(|key| !next.objects.contains_key(*key));
-    for key in changed.chain(gone) {
+    for key in differing_keys(manifest, next) {
         kept[shard_of(key, count)] = None;
     }
     kept
+}
+
+/// Keys whose entry differs between `a` and `b`, or that only one holds:
+/// one pass over both in key order, not a lookup per key.
+fn differing_keys<'a>(a: &'a Manifest, b: &'a Manifest) -> Vec<&'a str> {
+    use std::cmp::Ordering;
+    let mut differing = Vec::new();
+    let (mut a, mut b) = (a.objects.iter().peekable(), b.objects.iter().peekable());
+    loop {
+        let order = match (a.peek(), b.peek()) {
+            (None, None) => return differing,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((ka, _)), Some((kb, _))) => ka.cmp(kb),
+        };
+        match order {
+            Ordering::Less => differing.extend(a.next().map(|(k, _)| k.as_str())),
+            Ordering::Greater => differing.extend(b.next().map(|(k, _)| k.as_str())),
+            Ordering::Equal => {
+                if let (Some((key, ea)), Some((_, eb))) = (a.next(), b.next())
+                    && ea != eb
+                {
+                    differing.push(key.as_str());
+                }
+            }
+        }
+    }
 }
 
 /// What committing a new manifest takes: the shards to write first, the
