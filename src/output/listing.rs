@@ -104,10 +104,19 @@ struct Found {
 }
 
 impl Found {
-    fn merge(mut self, other: Found) -> Found {
-        self.files.extend(other.files);
-        self.read.extend(other.read);
-        self.gone.extend(other.gone);
+    /// Both, in no particular order: the smaller is moved into the larger,
+    /// so a merge costs the smaller side (the files of 100,000 post
+    /// folders were copied again at every level of the walk).
+    fn merge(mut self, mut other: Found) -> Found {
+        fn append<T>(to: &mut Vec<T>, from: &mut Vec<T>) {
+            if to.len() < from.len() {
+                std::mem::swap(to, from);
+            }
+            to.append(from);
+        }
+        append(&mut self.files, &mut other.files);
+        append(&mut self.read, &mut other.read);
+        append(&mut self.gone, &mut other.gone);
         self
     }
 }
