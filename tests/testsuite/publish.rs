@@ -463,6 +463,28 @@ fn removed_pages_are_deleted_last_and_invalidated() {
     assert!(last.contains(&"/about/".to_string()), "{last:?}");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_linked_file_is_published_as_that_file_and_a_linked_folder_is_not_entered() {
+    let remote = Remote::new();
+    let site = blog(&remote, "");
+    site.run(&["build"]).success();
+    let public = site.root().join("public");
+    let shared = site.root().join("shared");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::write(shared.join("notes.txt"), "kept outside").unwrap();
+    std::os::unix::fs::symlink(shared.join("notes.txt"), public.join("notes.txt")).unwrap();
+    std::os::unix::fs::symlink(&public, public.join("loop")).unwrap();
+    ssg(&site, &["publish"]).success();
+    let stored = remote.objects();
+    assert_eq!(stored["notes.txt"].body, b"kept outside");
+    assert!(
+        !stored.keys().any(|k| k.starts_with("loop")),
+        "{:?}",
+        stored.keys()
+    );
+}
+
 #[test]
 fn keys_outside_the_prefix_are_never_touched() {
     let remote = Remote::new();
