@@ -453,10 +453,12 @@ async fn interrupted() {
 
 /// The remote side as found at the start, and the plan made from it.
 struct Survey {
+    /// The listing of the bucket; empty where the remembered manifest
+    /// stands in for it.
     remote: Vec<plan::RemoteObject>,
     recorded: Recorded,
-    /// Whether `remote` is a listing of the bucket (else it is the
-    /// remembered manifest, which the root's ETag vouched for).
+    /// Whether the bucket was listed (else the remembered manifest, which
+    /// the root's ETag vouched for, stands in for a listing).
     listed: bool,
     plan: Plan,
     invalidation: Vec<String>,
@@ -656,17 +658,8 @@ impl Survey {
             "publish: the manifest is as this machine's last publish left it: planning from it, no listing (--verify lists)",
         );
         let recorded = Recorded::remembered(memory, scope.prefix);
-        let remote = recorded
-            .manifest
-            .objects
-            .iter()
-            .map(|(key, entry)| plan::RemoteObject {
-                key: key.clone(),
-                etag: entry.etag.clone(),
-                size: entry.size,
-            })
-            .collect();
-        Ok(Some(Survey::new(scope, remote, recorded, false)))
+        // The manifest stands in for the listing (`plan::Remote::Manifest`).
+        Ok(Some(Survey::new(scope, Vec::new(), recorded, false)))
     }
 
     fn new(
@@ -682,7 +675,12 @@ impl Survey {
             opts,
             ..
         } = *scope;
-        let plan = plan::plan(local, &remote, &recorded.manifest, prefix);
+        let plan = plan::plan_against(
+            local,
+            remote_of(&remote, listed),
+            &recorded.manifest,
+            prefix,
+        );
         let invalidation = invalidation_paths(config, opts, &plan, prefix, local.len());
         Survey {
             remote,
@@ -701,6 +699,16 @@ impl Survey {
             plan: &self.plan,
             invalidation: &self.invalidation,
         }
+    }
+}
+
+/// The bucket's objects as a survey found them: its listing, or the
+/// remembered manifest that stands in for one.
+fn remote_of(listing: &[plan::RemoteObject], listed: bool) -> plan::Remote<'_> {
+    if listed {
+        plan::Remote::Listed(listing)
+    } else {
+        plan::Remote::Manifest
     }
 }
 
@@ -751,7 +759,8 @@ async fn sync(
     ));
     let etags = upload_all(cloud, config, plan, &by_key, opts, &mut outcome).await;
     log::verbose_timed("publish: uploaded");
-    let next = next_manifest(local, &survey.remote, &etags);
+    let remote = remote_of(&survey.remote, survey.listed);
+    let next = next_manifest(local, remote, &survey.recorded.manifest, &etags);
     let recorded = &survey.recorded;
     let committed =
         commit_manifest(cloud, prefix, recorded, &next, lease, &run_id, &outcome).await?;
@@ -1027,12 +1036,12 @@ pub(crate) fn confirm_deletes(
 /// rerun after a failure re-uploads only what did not make it.
 fn next_manifest(
     local: &[LocalObject],
-    remote: &[plan::RemoteObject],
+    remote: plan::Remote<'_>,
+    manifest: &Manifest,
     etags: &HashMap<String, Result<String, String>>,
 ) -> Manifest {
-    // Objects not uploaded now are as the listing taken for the plan showed them.
-    let listed: FxHashMap<&str, &plan::RemoteObject> =
-        remote.iter().map(|r| (r.key.as_str(), r)).collect();
+    // Objects not uploaded now are as the survey taken for the plan showed them.
+    let found = plan::RemoteIndex::new(remote, manifest);
     let mut digests = plan::Digests::default();
     // Collected, not inserted one by one: the map is then built in one
     // pass from the keys in order (the output folder is listed sorted).
@@ -1040,7 +1049,7 @@ fn next_manifest(
         let etag = match etags.get(&object.key) {
             Some(Ok(etag)) => Checksum::from(etag.as_str()),
             Some(Err(_)) => return None,
-            None => listed.get(object.key.as_str())?.etag.clone(),
+            None => found.etag(&object.key)?.clone(),
         };
         let entry = ManifestEntry {
             md5: object.md5.clone(),
