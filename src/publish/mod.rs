@@ -116,7 +116,8 @@ pub fn local_objects(
     prefix: &str,
     rules: &Rules,
     directory_keys: bool,
-    (stamps, listing): (Option<&Stamps>, Option<listing::Listing>),
+    stamps: Option<&Stamps>,
+    listing: Option<listing::Listing>,
 ) -> Result<LocalSite> {
     let listed = listing::list(out_dir, &layout::is_unpublished, listing)
         .with_context(|| format!("cannot read {}", out_dir.display()))?;
@@ -309,7 +310,8 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
             &prefix,
             &rules,
             publish.directory_keys,
-            (known, listing),
+            known,
+            listing,
         )?
     } else {
         LocalSite {
