@@ -280,10 +280,7 @@ impl Cloud {
 
     /// Uploads one object; returns its new ETag.
     pub async fn upload(&self, object: &LocalObject, multipart_threshold: u64) -> Result<String> {
-        let body = object
-            .body
-            .load()
-            .with_context(|| format!("cannot read {}", object.path))?;
+        let body = object.bytes()?;
         if body.len() as u64 >= multipart_threshold.max(1) && body.len() > PART_SIZE {
             return self.upload_in_parts(object, &body).await;
         }

@@ -105,6 +105,8 @@ pub struct LocalSite {
     pub stamps: Stamps,
     /// Whether `stamps` differ from the ones the reading started from.
     pub restamped: bool,
+    /// How many files were read and hashed (the others had a stamp).
+    pub hashed: usize,
 }
 
 /// Reads the output folder into objects with their bytes, hashes and
@@ -127,6 +129,7 @@ pub fn local_objects(
         listed.folders_read
     ));
     let listed_changed = listed.changed;
+    let hashed = std::sync::atomic::AtomicUsize::new(0);
     let read: Vec<(LocalObject, (String, Stamp))> = listed
         .files
         .into_par_iter()
@@ -149,7 +152,16 @@ pub fn local_objects(
                         .with_context(|| format!("cannot read {}", full.display()))?;
                     let body: Vec<u8> = if gzip_it { gzip(&raw) } else { raw };
                     let md5 = Checksum::md5_of(&body);
-                    (Body::Loaded(Arc::from(body)), md5)
+                    hashed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let size = body.len() as u64;
+                    (
+                        Body::OnDisk {
+                            file: full,
+                            gzip: gzip_it,
+                            size,
+                        },
+                        md5,
+                    )
                 }
             };
             let stamp = Stamp {
@@ -196,7 +208,8 @@ pub fn local_objects(
         objects.extend(copies);
     }
     Ok(LocalSite {
-        restamped: listed_changed || objects.iter().any(|o| o.body.loaded().is_some()),
+        restamped: listed_changed || hashed.load(std::sync::atomic::Ordering::Relaxed) > 0,
+        hashed: hashed.into_inner(),
         objects,
         stamps: stamped,
     })
@@ -304,6 +317,7 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
         objects: mut local,
         stamps,
         restamped,
+        hashed,
     } = if out_dir.is_dir() {
         local_objects(
             &out_dir,
@@ -318,11 +332,12 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
             objects: Vec::new(),
             stamps: Stamps::default(),
             restamped: true,
+            hashed: 0,
         }
     };
     log::verbose_timed(&format!(
         "publish: {} of {} output files read and hashed (the others as the last publish stamped them)",
-        local.iter().filter(|o| o.body.loaded().is_some()).count(),
+        hashed,
         local.len()
     ));
     // A file at the manifest's or the lock's key would clobber ssg's own.
