@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+use super::stat_at::OpenFolder;
 use crate::ledger::record::FileStat;
 
 /// The folders of one listing, by relative `/` path ("" for the root).
@@ -135,18 +136,23 @@ pub fn list(
     let taken_ms = now_ms();
     let mut listing = previous.unwrap_or_default();
     let mut found = Found::default();
-    Walk {
-        prune,
-        previous: &listing,
+    match OpenFolder::at(root) {
+        Ok(opened) => Walk {
+            root,
+            prune,
+            previous: &listing,
+        }
+        .folder(&opened, ".", "", &mut found)?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => found.gone.push(String::new()),
+        Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", root.display()))),
     }
-    .folder(root, "", &mut found)?;
     let changed = !found.read.is_empty() || !found.gone.is_empty();
     forget_gone(&mut listing.folders, &found.gone);
     let folders_read = found.read.len();
     listing.folders.extend(found.read);
     listing.taken_ms = taken_ms;
     let mut files = found.files;
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(Listed {
         files,
         listing,
@@ -172,15 +178,28 @@ fn forget_gone(folders: &mut FxHashMap<String, Folder>, gone: &[String]) {
 }
 
 struct Walk<'a> {
+    /// The folder listed, for reading folders and for error messages.
+    root: &'a Path,
     prune: &'a (dyn Fn(&str) -> bool + Sync),
     previous: &'a Listing,
 }
 
 impl Walk<'_> {
-    /// Adds to `found` the subtree of the folder at `path` (relative path
-    /// `rel`), or that it is gone.
-    fn folder(&self, path: &Path, rel: &str, found: &mut Found) -> io::Result<()> {
-        let Some(stat) = stat_of(path)? else {
+    /// Adds to `found` the subtree of the folder at `at` in `parent`
+    /// (relative path `rel`), or that it is gone. Its files are looked up
+    /// from `parent` too; the folder itself is opened only to look up in
+    /// its subfolders, which a post's folder does not have.
+    fn folder(
+        &self,
+        parent: &OpenFolder,
+        at: &str,
+        rel: &str,
+        found: &mut Found,
+    ) -> io::Result<()> {
+        let in_context = |e: io::Error| {
+            io::Error::new(e.kind(), format!("{}: {e}", self.root.join(rel).display()))
+        };
+        let Some(stat) = parent.stat(at).map_err(in_context)? else {
             found.gone.push(rel.to_string());
             return Ok(());
         };
@@ -191,7 +210,7 @@ impl Walk<'_> {
         let folder = match trusted {
             Some(folder) => folder,
             None => {
-                let new = fresh.insert(self.read(path, rel, stat)?);
+                let new = fresh.insert(self.read(rel, stat)?);
                 if let Some(old) = remembered {
                     let gone = old
                         .folders
@@ -202,32 +221,44 @@ impl Walk<'_> {
                 new
             }
         };
+        let stat_file = |name: &str, path: &mut String| {
+            path.clear();
+            path.push_str(at);
+            path.push('/');
+            path.push_str(name);
+            let stat = parent.stat(path).map_err(in_context)?;
+            Ok::<_, io::Error>(stat.map(|s| (join(rel, name), s)))
+        };
         // Most folders hold a page or two; a few hold thousands of assets.
         if folder.files.count() < 64 {
+            let mut path = String::new();
             for name in folder.files.iter() {
-                if let Some(stat) = stat_of(&path.join(name))? {
-                    found.files.push((join(rel, name), stat));
-                }
+                found.files.extend(stat_file(name, &mut path)?);
             }
         } else {
             let files: Vec<&str> = folder.files.iter().collect();
             let stats: Vec<_> = files
                 .par_iter()
-                .map(|name| Ok(stat_of(&path.join(name))?.map(|s| (join(rel, name), s))))
+                .map_init(String::new, |path, name| stat_file(name, path))
                 .collect::<io::Result<_>>()?;
             found.files.extend(stats.into_iter().flatten());
         }
         if !folder.folders.is_empty() {
-            let folders: Vec<&str> = folder.folders.iter().collect();
-            let below = folders
-                .par_iter()
-                .try_fold(Found::default, |mut below, name| {
-                    self.folder(&path.join(name), &join(rel, name), &mut below)?;
-                    Ok::<_, io::Error>(below)
-                })
-                .try_reduce(Found::default, |a, b| Ok(a.merge(b)))?;
-            let mine = std::mem::take(found);
-            *found = mine.merge(below);
+            match parent.open(at).map_err(in_context)? {
+                Some(me) => {
+                    let folders: Vec<&str> = folder.folders.iter().collect();
+                    let below = folders
+                        .par_iter()
+                        .try_fold(Found::default, |mut below, name| {
+                            self.folder(&me, name, &join(rel, name), &mut below)?;
+                            Ok::<_, io::Error>(below)
+                        })
+                        .try_reduce(Found::default, |a, b| Ok(a.merge(b)))?;
+                    let mine = std::mem::take(found);
+                    *found = mine.merge(below);
+                }
+                None => found.gone.push(rel.to_string()),
+            }
         }
         if let Some(folder) = fresh {
             found.read.push((rel.to_string(), folder));
@@ -236,7 +267,8 @@ impl Walk<'_> {
     }
 
     /// Reads the folder's entries, leaving out pruned ones.
-    fn read(&self, path: &Path, rel: &str, stat: FileStat) -> io::Result<Folder> {
+    fn read(&self, rel: &str, stat: FileStat) -> io::Result<Folder> {
+        let path = &self.root.join(rel);
         let mut folder = Folder {
             stat,
             files: Names::default(),
@@ -260,15 +292,6 @@ impl Walk<'_> {
             }
         }
         Ok(folder)
-    }
-}
-
-/// The state of the file or folder at `path`; `None` when it is gone.
-fn stat_of(path: &Path) -> io::Result<Option<FileStat>> {
-    match fs::metadata(path) {
-        Ok(meta) => Ok(Some(FileStat::of(&meta))),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
     }
 }
 

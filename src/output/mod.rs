@@ -4,12 +4,14 @@
 //! wrote replaces only changed files, all new files first written beside
 //! their targets and renamed in only once every one of them was written
 //! ([`in_place`]). Listing an output folder again reads only the folders
-//! that changed since the last listing ([`listing`]).
+//! that changed since the last listing ([`listing`]), and looks files up
+//! relative to their folder ([`stat_at`]).
 
 mod in_place;
 pub mod listing;
 mod spool;
 mod staging;
+mod stat_at;
 
 pub use in_place::{DiskState, Update, scan, update};
 pub use spool::Spool;
