@@ -12,8 +12,8 @@ use proptest::prelude::*;
 use crate::config::Config;
 use crate::publish::checksum::Checksum;
 use crate::publish::plan::{
-    Body, Headers, LOCK_NAME, LocalObject, MANIFEST_NAME, Manifest, ManifestEntry, Reason,
-    RemoteObject, plan,
+    Body, Headers, LOCK_NAME, LocalObject, MANIFEST_NAME, Manifest, ManifestEntry, Reason, Remote,
+    RemoteObject, plan, plan_against,
 };
 use crate::publish::{PublishOptions, confirm_deletes, md5_hex};
 
@@ -143,7 +143,7 @@ fn local_objects(world: &World) -> Vec<LocalObject> {
             path: PATHS[p].to_string(),
             body: Body::from(BODIES[b].as_bytes()),
             md5: Checksum::md5_of(BODIES[b].as_bytes()),
-            headers: headers(CACHE[c]),
+            headers: headers(CACHE[c]).into(),
         })
         .collect()
 }
@@ -291,6 +291,30 @@ proptest! {
                 again
             );
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(super::config(256))]
+
+    /// Where the root's ETag vouches for the manifest, the bucket holds
+    /// exactly its objects: planning from the manifest alone (one merge of
+    /// sorted keys) must give the plan a listing of those objects gives.
+    #[test]
+    fn a_plan_from_the_manifest_is_the_plan_from_a_listing_of_it(world in world()) {
+        let local = local_objects(&world);
+        let manifest = true_manifest(&world.remote);
+        let listed: Vec<RemoteObject> = (manifest.objects.iter())
+            .map(|(key, e)| RemoteObject { key: key.clone(), etag: e.etag.clone(), size: e.size })
+            .collect();
+        let from_listing = plan(&local, &listed, &manifest, PREFIX);
+        let from_manifest = plan_against(&local, Remote::Manifest, &manifest, PREFIX);
+        prop_assert_eq!(format!("{from_manifest:?}"), format!("{from_listing:?}"));
+        let mut sorted = local.clone();
+        sorted.sort_by(|a, b| a.key.cmp(&b.key));
+        let in_order = plan_against(&sorted, Remote::Manifest, &manifest, PREFIX);
+        prop_assert_eq!(in_order.deletes.len(), from_listing.deletes.len());
+        prop_assert_eq!(in_order.unchanged.len(), from_listing.unchanged.len());
     }
 }
 

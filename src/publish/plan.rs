@@ -75,7 +75,8 @@ pub struct LocalObject {
     pub body: Body,
     /// MD5 of the bytes to upload.
     pub md5: Checksum,
-    pub headers: Headers,
+    /// Shared by every object with the same headers.
+    pub headers: Arc<Headers>,
 }
 
 impl LocalObject {
@@ -103,7 +104,9 @@ impl LocalObject {
 pub enum Body {
     Loaded(Arc<[u8]>),
     OnDisk {
-        file: std::path::PathBuf,
+        /// The output folder, and the file's path in it.
+        root: Arc<std::path::Path>,
+        file: String,
         gzip: bool,
         /// Bytes to upload (after gzip).
         size: u64,
@@ -123,8 +126,10 @@ impl Body {
     pub fn load(&self) -> std::io::Result<Arc<[u8]>> {
         match self {
             Body::Loaded(bytes) => Ok(Arc::clone(bytes)),
-            Body::OnDisk { file, gzip, .. } => {
-                let raw = std::fs::read(file)?;
+            Body::OnDisk {
+                root, file, gzip, ..
+            } => {
+                let raw = std::fs::read(root.join(file))?;
                 Ok(Arc::from(if *gzip { super::gzip(&raw) } else { raw }))
             }
         }
@@ -262,63 +267,94 @@ pub enum Remote<'a> {
 
 /// One object in the bucket, and the manifest's entry for it where that
 /// entry can be trusted (its ETag and size are the object's).
-struct Found<'a> {
-    etag: &'a Checksum,
+#[derive(Clone, Copy)]
+pub struct Found<'a> {
+    pub etag: &'a Checksum,
     size: u64,
     trusted: Option<&'a ManifestEntry>,
 }
 
-/// The bucket's objects by key.
-pub struct RemoteIndex<'a> {
-    /// The listing, and the same by key.
-    listed: Option<(&'a [RemoteObject], FxHashMap<&'a str, &'a RemoteObject>)>,
-    manifest: &'a Manifest,
+/// The local objects and the bucket's, side by side.
+pub struct Paired<'a> {
+    /// For each local object, in order, the bucket's object at its key.
+    pub found: Vec<Option<Found<'a>>>,
+    /// The bucket's objects no local object has, as key and size, in the
+    /// order listed (S3 lists by key) or the manifest's.
+    pub missing: Vec<(&'a str, u64)>,
 }
 
-impl<'a> RemoteIndex<'a> {
-    pub fn new(remote: Remote<'a>, manifest: &'a Manifest) -> RemoteIndex<'a> {
-        let listed = match remote {
-            Remote::Listed(objects) => Some((
-                objects,
-                objects.iter().map(|r| (r.key.as_str(), r)).collect(),
-            )),
-            Remote::Manifest => None,
-        };
-        RemoteIndex { listed, manifest }
+/// Pairs the local objects with the bucket's objects by key.
+pub fn pair<'a>(local: &[LocalObject], remote: Remote<'a>, manifest: &'a Manifest) -> Paired<'a> {
+    match remote {
+        Remote::Listed(listed) => pair_with_listing(local, listed, manifest),
+        Remote::Manifest => pair_with_manifest(local, manifest),
     }
+}
 
-    /// The ETag of the object at `key`, if the bucket has one.
-    pub fn etag(&self, key: &str) -> Option<&'a Checksum> {
-        self.find(key).map(|found| found.etag)
+/// By key lookups: a listing comes in any order.
+fn pair_with_listing<'a>(
+    local: &[LocalObject],
+    listed: &'a [RemoteObject],
+    manifest: &'a Manifest,
+) -> Paired<'a> {
+    let by_key: FxHashMap<&str, &RemoteObject> =
+        listed.iter().map(|r| (r.key.as_str(), r)).collect();
+    let found = (local.iter())
+        .map(|object| {
+            let r = *by_key.get(object.key.as_str())?;
+            let trusted = (manifest.objects.get(&object.key))
+                .filter(|m| m.etag == r.etag && m.size == r.size);
+            Some(Found {
+                etag: &r.etag,
+                size: r.size,
+                trusted,
+            })
+        })
+        .collect();
+    let local_keys: FxHashSet<&str> = local.iter().map(|o| o.key.as_str()).collect();
+    let missing = (listed.iter())
+        .filter(|r| !local_keys.contains(r.key.as_str()))
+        .map(|r| (r.key.as_str(), r.size))
+        .collect();
+    Paired { found, missing }
+}
+
+/// In one merge of two sorted sequences: the manifest is ordered by key,
+/// and the output folder is listed in path order (where `directory_keys`
+/// adds folder keys after it, the objects are put in order first). At
+/// 100,000 posts, a lookup per object in the manifest's tree took a tenth
+/// of a one-post publish.
+fn pair_with_manifest<'a>(local: &[LocalObject], manifest: &'a Manifest) -> Paired<'a> {
+    let mut order: Vec<usize> = (0..local.len()).collect();
+    if !local.is_sorted_by(|a, b| a.key <= b.key) {
+        order.sort_by(|&a, &b| local[a].key.cmp(&local[b].key));
     }
-
-    fn find(&self, key: &str) -> Option<Found<'a>> {
-        let Some((_, listed)) = &self.listed else {
-            let entry = self.manifest.objects.get(key)?;
-            return Some(Found {
+    let mut found = vec![None; local.len()];
+    let mut missing = Vec::new();
+    let mut entries = manifest.objects.iter().peekable();
+    let mut last: Option<(&str, Found<'a>)> = None;
+    for at in order {
+        let key = local[at].key.as_str();
+        if let Some((previous, same)) = last.filter(|(k, _)| *k == key) {
+            found[at] = Some(same);
+            last = Some((previous, same));
+            continue;
+        }
+        while let Some((k, entry)) = entries.next_if(|(k, _)| k.as_str() < key) {
+            missing.push((k.as_str(), entry.size));
+        }
+        if let Some((k, entry)) = entries.next_if(|(k, _)| k.as_str() == key) {
+            let here = Found {
                 etag: &entry.etag,
                 size: entry.size,
                 trusted: Some(entry),
-            });
-        };
-        let r = *listed.get(key)?;
-        let trusted =
-            (self.manifest.objects.get(key)).filter(|m| m.etag == r.etag && m.size == r.size);
-        Some(Found {
-            etag: &r.etag,
-            size: r.size,
-            trusted,
-        })
-    }
-
-    /// Every object in the bucket, as key and size, in the order listed
-    /// (S3 lists by key) or the manifest's.
-    fn objects(&self) -> Box<dyn Iterator<Item = (&'a str, u64)> + 'a> {
-        match self.listed {
-            Some((objects, _)) => Box::new(objects.iter().map(|r| (r.key.as_str(), r.size))),
-            None => Box::new((self.manifest.objects.iter()).map(|(k, e)| (k.as_str(), e.size))),
+            };
+            found[at] = Some(here);
+            last = Some((k.as_str(), here));
         }
     }
+    missing.extend(entries.map(|(k, entry)| (k.as_str(), entry.size)));
+    Paired { found, missing }
 }
 
 /// The plan against a listing of the bucket.
@@ -337,14 +373,17 @@ pub fn plan_against(
     manifest: &Manifest,
     prefix: &str,
 ) -> Plan {
-    let index = RemoteIndex::new(remote, manifest);
+    let paired = pair(local, remote, manifest);
     let mut digests = Digests::default();
     let mut plan = Plan::default();
     let mut assets = Vec::new();
     let mut documents = Vec::new();
-    for object in local.iter().filter(|o| !is_reserved(&o.key, prefix)) {
+    for (object, found) in local.iter().zip(&paired.found) {
+        if is_reserved(&object.key, prefix) {
+            continue;
+        }
         let size = object.body.size();
-        let reason = match index.find(&object.key) {
+        let reason = match found {
             None => Some(Reason::New),
             Some(r) => match r.trusted {
                 Some(m) if m.md5 != object.md5 => Some(Reason::Changed),
@@ -374,10 +413,8 @@ pub fn plan_against(
     }
     plan.uploads = assets;
     plan.uploads.extend(documents);
-    let local_keys: FxHashSet<&str> = local.iter().map(|o| o.key.as_str()).collect();
-    plan.deletes = index
-        .objects()
-        .filter(|(key, _)| !is_reserved(key, prefix) && !local_keys.contains(key))
+    plan.deletes = (paired.missing.into_iter())
+        .filter(|(key, _)| !is_reserved(key, prefix))
         .map(|(key, size)| Delete {
             key: key.to_string(),
             size,
@@ -396,11 +433,11 @@ mod tests {
             path: key.into(),
             body: Body::from(body.as_bytes()),
             md5: Checksum::md5_of(body.as_bytes()),
-            headers: Headers {
+            headers: Arc::new(Headers {
                 content_type: crate::mime::content_type(key).into(),
                 cache_control: cache.map(String::from),
                 content_encoding: None,
-            },
+            }),
         }
     }
 
@@ -428,7 +465,8 @@ mod tests {
         std::fs::write(&file, "one").unwrap();
         let object = LocalObject {
             body: Body::OnDisk {
-                file: file.clone(),
+                root: Arc::from(dir.path()),
+                file: "a.html".into(),
                 gzip: false,
                 size: 3,
             },

@@ -34,10 +34,15 @@ impl Rules {
 
     /// The first rule matching `path` (`blog/x/index.html`).
     pub fn for_path(&self, path: &str) -> Option<&PublishRule> {
+        self.matching(path).map(|(_, rule)| rule)
+    }
+
+    /// The first rule matching `path`, with its position among the rules.
+    pub fn matching(&self, path: &str) -> Option<(usize, &PublishRule)> {
         self.compiled
             .iter()
-            .find(|(m, _)| m.is_match(path))
-            .map(|(_, r)| r)
+            .position(|(m, _)| m.is_match(path))
+            .map(|at| (at, &self.compiled[at].1))
     }
 }
 
