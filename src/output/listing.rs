@@ -226,8 +226,14 @@ impl Walk<'_> {
             path.push_str(at);
             path.push('/');
             path.push_str(name);
-            let stat = parent.stat(path).map_err(in_context)?;
-            Ok::<_, io::Error>(stat.map(|s| (join(rel, name), s)))
+            let rel = join(rel, name);
+            match parent.stat(path) {
+                Ok(stat) => Ok(stat.map(|s| (rel, s))),
+                Err(e) => Err(io::Error::new(
+                    e.kind(),
+                    format!("{}: {e}", self.root.join(&rel).display()),
+                )),
+            }
         };
         // Most folders hold a page or two; a few hold thousands of assets.
         if folder.files.count() < 64 {
