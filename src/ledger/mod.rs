@@ -82,8 +82,9 @@ pub struct FolderUpdate {
     pub whole: bool,
 }
 
-/// An output folder's files, and the record of the build that wrote them.
-type Listing = (DiskState, Option<OutputRecord>);
+/// An output folder's files and the listing they were found by, and the
+/// record of the build that wrote them.
+type Listing = (DiskState, output::listing::Listing, Option<OutputRecord>);
 
 /// Each written file's state afterwards.
 type FileStats = Vec<(String, FileStat)>;
@@ -96,6 +97,8 @@ struct Folder {
     /// The folder's files as listed while the site loaded, with the record.
     listing: Option<JoinHandle<Option<Listing>>>,
     disk: Option<DiskState>,
+    /// The listing `disk` was found by, kept with the record for the next build.
+    disk_listing: Option<output::listing::Listing>,
     /// Where rendered outputs wait for [`Ledger::write`].
     spool: Spool,
 }
@@ -125,8 +128,10 @@ impl Ledger {
         let listing = cache.as_ref().filter(|_| dir.is_dir()).map(|cache| {
             let (dir, cache) = (dir.clone(), Arc::clone(cache));
             std::thread::spawn(move || {
-                let disk = output::scan(&dir).ok()?;
-                Some((disk, record::load(&cache, &dir)))
+                let mut record = record::load(&cache, &dir);
+                let previous = record.as_mut().map(|r| std::mem::take(&mut r.listing));
+                let (disk, listing) = output::scan(&dir, previous).ok()?;
+                Some((disk, listing, record))
             })
         });
         Ledger {
@@ -136,6 +141,7 @@ impl Ledger {
                 cache,
                 listing,
                 disk: None,
+                disk_listing: None,
             }),
             ..Ledger::default()
         }
@@ -156,7 +162,7 @@ impl Ledger {
         let Some(listing) = folder.listing.take() else {
             return;
         };
-        let Some((disk, record)) = listing.join().ok().flatten() else {
+        let Some((disk, disk_listing, record)) = listing.join().ok().flatten() else {
             return;
         };
         // A folder with no record of ours is still updated in place: every
@@ -170,10 +176,12 @@ impl Ledger {
                 .collect();
         }
         crate::log::verbose(&format!(
-            "listed the output folder: {} files",
-            disk.files.len()
+            "listed the output folder: {} files, {} folder(s) read (the others as the last build listed them)",
+            disk.files.len(),
+            disk.folders_read
         ));
         folder.disk = Some(disk);
+        folder.disk_listing = Some(disk_listing);
     }
 
     fn same_site(&self) -> bool {
@@ -400,9 +408,15 @@ impl Ledger {
         stats: Option<FileStats>,
         dir: &Path,
     ) {
-        let Some(cache) = self.folder.as_ref().and_then(|f| f.cache.clone()) else {
+        let Some(folder) = self.folder.as_mut() else {
             return;
         };
+        let Some(cache) = folder.cache.clone() else {
+            return;
+        };
+        // Taken before this build wrote: the folders it wrote in changed
+        // since, so the next build reads them again.
+        let listing = folder.disk_listing.take().unwrap_or_default();
         let stats = stats.unwrap_or_else(|| stat_all(outputs, dir));
         let identity_of: FxHashMap<&str, Identity> = outputs
             .iter()
@@ -421,7 +435,7 @@ impl Ledger {
                 Some((path, file))
             })
             .collect();
-        record::save(&cache, dir, self.site_inputs, files);
+        record::save(&cache, dir, self.site_inputs, files, listing);
     }
 }
 

@@ -11,9 +11,10 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::cache::{Cache, executable_fingerprint, write_atomic};
+use crate::output::listing::Listing;
 
 /// Bumped when the layout of what is stored changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// What identifies one state of a file on disk.
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -72,6 +73,9 @@ pub struct OutputRecord {
     /// Hash of the site-wide inputs (config, templates, options) the
     /// signatures were computed under.
     pub site_inputs: u64,
+    /// The folder's listing as the build that wrote the record took it,
+    /// so the next build reads only the folders changed since.
+    pub listing: Listing,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -80,6 +84,7 @@ struct Stored {
     executable: u64,
     site_inputs: u64,
     files: Vec<(String, RecordedFile)>,
+    listing: Listing,
 }
 
 fn file_name(out_dir: &Path) -> String {
@@ -95,18 +100,26 @@ pub fn load(cache: &Cache, out_dir: &Path) -> Option<OutputRecord> {
         OutputRecord {
             files: stored.files.into_iter().collect(),
             site_inputs: stored.site_inputs,
+            listing: stored.listing,
         }
     })
 }
 
 /// Replaces the record for `out_dir`. A record that cannot be saved only
 /// costs the next build its speed.
-pub fn save(cache: &Cache, out_dir: &Path, site_inputs: u64, files: Vec<(String, RecordedFile)>) {
+pub fn save(
+    cache: &Cache,
+    out_dir: &Path,
+    site_inputs: u64,
+    files: Vec<(String, RecordedFile)>,
+    listing: Listing,
+) {
     let stored = Stored {
         format: FORMAT,
         executable: executable_fingerprint(),
         site_inputs,
         files,
+        listing,
     };
     let result = postcard::to_allocvec(&stored)
         .map_err(std::io::Error::other)

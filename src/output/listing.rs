@@ -38,6 +38,11 @@ impl Listing {
         self.taken_ms
     }
 
+    /// The relative paths of the folders listed ("" for the root).
+    pub fn folders(&self) -> impl Iterator<Item = &str> {
+        self.folders.keys().map(String::as_str)
+    }
+
     /// A listing taken at `taken_ms` that remembers no folder.
     pub fn empty_at(taken_ms: u64) -> Listing {
         Listing {

@@ -213,6 +213,58 @@ fn a_warm_build_writes_only_the_outputs_an_edit_reaches() {
     );
 }
 
+/// How many output folders a `-v` build says it read.
+fn folders_read(stderr: &str) -> usize {
+    let line = (stderr.lines())
+        .find(|l| l.contains("listed the output folder"))
+        .unwrap_or_else(|| panic!("no listing in:\n{stderr}"));
+    let before = line.split(" folder(s) read").next().unwrap_or_default();
+    let count = before.rsplit(' ').next().unwrap_or_default();
+    count
+        .parse()
+        .unwrap_or_else(|_| panic!("no count in {line}"))
+}
+
+#[test]
+fn a_warm_build_reads_only_the_output_folders_the_last_build_wrote_in() {
+    let site = sample().file(
+        "content/blog/e.md",
+        &post("E", "2023-01-01", &["other"], "Summary.\n\nOld."),
+    );
+    // A folder changed within 100 ms of a listing is read again by the
+    // next one (it could change again within its clock's tick).
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(250));
+    site.run(&["build"]).success();
+    settle();
+    let first = site.run(&["-v", "build"]);
+    first.success();
+    let all = folders_read(&first.stderr);
+    assert!(all > 5, "{}", first.stderr);
+    settle();
+    let again = site.run(&["-v", "build"]);
+    again.success();
+    assert_eq!(folders_read(&again.stderr), 0, "{}", again.stderr);
+
+    edit(&site, "content/blog/e.md", "Old.", "Old, edited.");
+    settle();
+    let edited = site.run(&["-v", "build"]);
+    edited.success();
+    assert_eq!(folders_read(&edited.stderr), 0, "{}", edited.stderr);
+    settle();
+    // The folders the edit's files were renamed into: the root (atom.xml),
+    // blog/e and tags/other.
+    let after = site.run(&["-v", "build"]);
+    after.success();
+    assert_eq!(folders_read(&after.stderr), 3, "{}", after.stderr);
+
+    // A file put in by hand is found, and removed as no output's.
+    std::fs::write(site.root().join("public/blog/stray.html"), "x").unwrap();
+    settle();
+    let stray = site.run(&["-v", "build"]);
+    stray.success();
+    assert!(!site.root().join("public/blog/stray.html").exists());
+}
+
 #[test]
 fn a_damaged_cache_is_ignored() {
     let site = sample();
