@@ -17,7 +17,7 @@ use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::listing::Listing;
+use super::listing::{Links, Listing, list_with};
 use super::{Output, OutputData, safe_relative};
 use crate::ledger::record::FileStat;
 
@@ -37,7 +37,7 @@ pub struct DiskState {
 /// 100,000 posts reading all 110,000 folders took seconds of a rebuild.
 pub fn scan(out_dir: &Path, previous: Option<Listing>) -> io::Result<(DiskState, Listing)> {
     let top_level_dot = |rel: &str| !rel.contains('/') && rel.starts_with('.');
-    let listed = super::listing::list(out_dir, &top_level_dot, previous)?;
+    let listed = list_with(out_dir, &top_level_dot, previous, Links::AsFiles)?;
     let state = DiskState {
         files: listed.files.into_iter().collect(),
         dirs: (listed.listing.folders())
@@ -353,6 +353,40 @@ mod tests {
                 "new/index.html",
                 "same.html"
             ]
+        );
+    }
+
+    /// A link in the output is the link, never what it points to: a link
+    /// to a folder where a folder must go is not written through (that
+    /// would write outside the output), and a link no output claims, even
+    /// one to nothing, is removed like any stale file.
+    #[cfg(unix)]
+    #[test]
+    fn links_are_never_written_through_and_stale_ones_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, elsewhere) = (dir.path().join("out"), dir.path().join("elsewhere"));
+        fs::create_dir_all(&out).unwrap();
+        fs::create_dir_all(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("img")).unwrap();
+        std::os::unix::fs::symlink(out.join("nothing"), out.join("dangling.html")).unwrap();
+        let disk = scan(&out, None).unwrap().0;
+        let outputs = vec![Output::bytes("img/a.png".into(), vec![1], "a")];
+        assert!(matches!(
+            update(&outputs, &out, &disk, |_| false).unwrap(),
+            Update::NeedsWholeWrite
+        ));
+        assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
+
+        let outputs = vec![Output::bytes("index.html".into(), vec![1], "i")];
+        assert!(matches!(
+            update(&outputs, &out, &disk, |_| false).unwrap(),
+            Update::Done { removed: 2, .. }
+        ));
+        assert!(fs::symlink_metadata(out.join("dangling.html")).is_err());
+        assert!(fs::symlink_metadata(out.join("img")).is_err());
+        assert!(
+            elsewhere.is_dir(),
+            "the link is removed, not what it pointed to"
         );
     }
 

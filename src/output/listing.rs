@@ -138,6 +138,30 @@ pub fn list(
     prune: &(dyn Fn(&str) -> bool + Sync),
     previous: Option<Listing>,
 ) -> io::Result<Listed> {
+    list_with(root, prune, previous, Links::Follow)
+}
+
+/// What a listing does with a symbolic link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Links {
+    /// A link to a file is listed as that file, with the file's state; a
+    /// link to a folder or to nothing is left out, as a walk that follows
+    /// no folder link would (it could lead back up the tree). What is
+    /// published.
+    Follow,
+    /// Every link is listed as a file of its own, with the link's state.
+    /// What a build may replace or remove: it must never write through a
+    /// link into a folder outside its output.
+    AsFiles,
+}
+
+/// [`list`], with links taken as `links` says.
+pub fn list_with(
+    root: &Path,
+    prune: &(dyn Fn(&str) -> bool + Sync),
+    previous: Option<Listing>,
+    links: Links,
+) -> io::Result<Listed> {
     let taken_ms = now_ms();
     let mut listing = previous.unwrap_or_default();
     let mut found = Found::default();
@@ -146,6 +170,7 @@ pub fn list(
             root,
             prune,
             previous: &listing,
+            links,
         }
         .folder(&opened, ".", "", &mut found)?,
         Err(e) if e.kind() == io::ErrorKind::NotFound => found.gone.push(String::new()),
@@ -187,6 +212,7 @@ struct Walk<'a> {
     root: &'a Path,
     prune: &'a (dyn Fn(&str) -> bool + Sync),
     previous: &'a Listing,
+    links: Links,
 }
 
 impl Walk<'_> {
@@ -232,7 +258,11 @@ impl Walk<'_> {
             path.push('/');
             path.push_str(name);
             let rel = join(rel, name);
-            match parent.stat(path) {
+            let stat = match self.links {
+                Links::Follow => parent.stat(path),
+                Links::AsFiles => parent.stat_link(path),
+            };
+            match stat {
                 Ok(stat) => Ok(stat.map(|s| (rel, s))),
                 Err(e) => Err(io::Error::new(
                     e.kind(),
@@ -295,10 +325,8 @@ impl Walk<'_> {
             let kind = entry.file_type()?;
             if kind.is_dir() {
                 folder.folders.push(&name);
-            } else if !(kind.is_symlink() && entry.path().is_dir()) {
-                // A link to a file is listed as that file; a link to a
-                // folder is left out, as a walk that follows none would:
-                // it could lead back up the tree.
+            } else if self.links == Links::AsFiles || !(kind.is_symlink() && entry.path().is_dir())
+            {
                 folder.files.push(&name);
             }
         }

@@ -34,7 +34,13 @@ impl OpenFolder {
     /// The state of the file or folder at `path` relative to this folder,
     /// following links; `None` when there is nothing there.
     pub fn stat(&self, path: &str) -> io::Result<Option<FileStat>> {
-        gone_is_none(self.stat_or_error(path))
+        gone_is_none(self.stat_or_error(path, true))
+    }
+
+    /// The state of the file, folder or link at `path` relative to this
+    /// folder, not following a link there; `None` when there is nothing.
+    pub fn stat_link(&self, path: &str) -> io::Result<Option<FileStat>> {
+        gone_is_none(self.stat_or_error(path, false))
     }
 
     /// The folder at `path` relative to this one, opened for lookups;
@@ -44,8 +50,14 @@ impl OpenFolder {
     }
 
     #[cfg(unix)]
-    fn stat_or_error(&self, path: &str) -> io::Result<FileStat> {
-        let stat = rustix::fs::statat(&self.fd, path, rustix::fs::AtFlags::empty())?;
+    fn stat_or_error(&self, path: &str, follow: bool) -> io::Result<FileStat> {
+        use rustix::fs::AtFlags;
+        let flags = if follow {
+            AtFlags::empty()
+        } else {
+            AtFlags::SYMLINK_NOFOLLOW
+        };
+        let stat = rustix::fs::statat(&self.fd, path, flags)?;
         // The field types differ between platforms (signed on some).
         #[allow(clippy::unnecessary_fallible_conversions)]
         let (seconds, nanos) = (
@@ -65,8 +77,14 @@ impl OpenFolder {
     }
 
     #[cfg(not(unix))]
-    fn stat_or_error(&self, path: &str) -> io::Result<FileStat> {
-        Ok(FileStat::of(&std::fs::metadata(self.path.join(path))?))
+    fn stat_or_error(&self, path: &str, follow: bool) -> io::Result<FileStat> {
+        let path = self.path.join(path);
+        let meta = if follow {
+            std::fs::metadata(path)
+        } else {
+            std::fs::symlink_metadata(path)
+        };
+        Ok(FileStat::of(&meta?))
     }
 
     #[cfg(not(unix))]
