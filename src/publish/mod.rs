@@ -137,7 +137,7 @@ pub fn local_objects(
     let read: Vec<(LocalObject, Option<Stamp>)> = listed
         .files
         .into_par_iter()
-        .map_init(FxHashMap::default, |made, (rel, id)| {
+        .map_init(FxHashMap::default, |seen, (rel, id)| {
             let rule = rules.matching(&rel);
             let gzip = rule.is_some_and(|(_, r)| r.gzip);
             let (md5, size, hashed) = match stamps.get(&rel, &id, gzip) {
@@ -158,7 +158,7 @@ pub fn local_objects(
             });
             let object = LocalObject {
                 key: format!("{prefix}{rel}"),
-                headers: headers.of(&rel, rule, made),
+                headers: headers.of(&rel, rule, seen),
                 body: Body::OnDisk {
                     root: Arc::clone(&root),
                     file: rel.clone(),

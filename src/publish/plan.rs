@@ -335,9 +335,8 @@ fn pair_with_manifest<'a>(local: &[LocalObject], manifest: &'a Manifest) -> Pair
     let mut last: Option<(&str, Found<'a>)> = None;
     for at in order {
         let key = local[at].key.as_str();
-        if let Some((previous, same)) = last.filter(|(k, _)| *k == key) {
+        if let Some((_, same)) = last.filter(|(k, _)| *k == key) {
             found[at] = Some(same);
-            last = Some((previous, same));
             continue;
         }
         while let Some((k, entry)) = entries.next_if(|(k, _)| k.as_str() < key) {
