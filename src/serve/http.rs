@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -24,12 +24,25 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-async fn websocket(ws: WebSocketUpgrade, State(app): State<Arc<App>>) -> Response {
-    ws.on_upgrade(move |socket| push_reloads(socket, app))
+/// What a live-reload connection says about its tab.
+#[derive(serde::Deserialize)]
+struct TabQuery {
+    /// The output the tab shows (`blog/x/index.html`), as livereload.js
+    /// works it out from the page's address.
+    page: Option<String>,
+}
+
+async fn websocket(
+    ws: WebSocketUpgrade,
+    Query(tab): Query<TabQuery>,
+    State(app): State<Arc<App>>,
+) -> Response {
+    ws.on_upgrade(move |socket| push_reloads(socket, app, tab.page))
 }
 
 /// Forwards every rebuild message to one browser tab until it goes away.
-async fn push_reloads(mut socket: WebSocket, app: Arc<App>) {
+async fn push_reloads(mut socket: WebSocket, app: Arc<App>, page: Option<String>) {
+    let _open = page.map(|page| app.open_tab(page));
     let mut rx = app.subscribe();
     // A tab that connects while the site is broken sees the error at once.
     if let Some(message) = app.error_message()

@@ -52,7 +52,10 @@
 
   let delay = 250;
   const connect = () => {
-    const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__ssg/livereload");
+    // Which page this tab shows: the server lets a tab it just reloaded
+    // come back with the new page before it renders the rest of the site.
+    const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host +
+      "/__ssg/livereload?page=" + encodeURIComponent(outputFile()));
     ws.onopen = () => { delay = 250; };
     ws.onmessage = (event) => {
       const msg = JSON.parse(event.data);

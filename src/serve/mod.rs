@@ -2,6 +2,7 @@
 //! reload over a websocket, rebuilt on every save.
 
 pub mod http;
+pub mod priority;
 pub mod rebuild;
 pub mod state;
 pub mod watch;
@@ -91,6 +92,7 @@ pub fn serve(root: &Path, opts: ServeOptions) -> Result<()> {
         use_cache: true,
     };
     let app = Arc::new(App::default());
+    priority::render_pool_behind_the_browser();
     let mut rebuilder = Rebuilder::new(root, build_opts, Arc::clone(&app));
     let started = Instant::now();
     if rebuilder.rebuild(&[]).is_some() {
@@ -124,6 +126,7 @@ fn rebuild_on_changes(
     root: &Path,
     app: &App,
 ) {
+    priority::run_behind_the_browser();
     while let Ok(mut paths) = events.recv() {
         // Fold batches that queued up while the last rebuild ran.
         while let Ok(more) = events.try_recv() {

@@ -1,7 +1,9 @@
 //! What the preview server shares between the rebuild thread and requests:
-//! the current site in memory, the current error, and the reload channel.
+//! the current site in memory, the current error, the reload channel, and
+//! which page each open tab shows.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -58,6 +60,9 @@ pub struct App {
     site: RwLock<Arc<Snapshot>>,
     error: RwLock<Option<String>>,
     tx: broadcast::Sender<String>,
+    tabs: Mutex<Tabs>,
+    /// Signalled whenever a tab connects.
+    tab_arrived: Condvar,
 }
 
 impl Default for App {
@@ -66,6 +71,58 @@ impl Default for App {
             site: RwLock::new(Arc::new(Snapshot::default())),
             error: RwLock::new(None),
             tx: broadcast::channel(64).0,
+            tabs: Mutex::new(Tabs::default()),
+            tab_arrived: Condvar::new(),
+        }
+    }
+}
+
+/// The live-reload connections by the output their tab shows
+/// (`blog/x/index.html`): how many are open now, and how many ever
+/// arrived. A tab connects once its page is parsed (the script is the last
+/// thing in the body), so an arrival after a reload means the new page is
+/// in the browser.
+#[derive(Default)]
+struct Tabs {
+    open: FxHashMap<String, usize>,
+    arrived: FxHashMap<String, u64>,
+}
+
+impl Tabs {
+    fn arrivals_on(&self, pages: &[String]) -> u64 {
+        pages.iter().filter_map(|p| self.arrived.get(p)).sum()
+    }
+}
+
+/// The tabs a reload was just sent to: how many show the reloaded pages,
+/// and the arrivals counted on those pages before it was sent.
+pub struct Reloading {
+    pages: Vec<String>,
+    tabs: usize,
+    arrivals_before: u64,
+}
+
+impl Reloading {
+    /// How many tabs were sent the reload.
+    pub fn tabs(&self) -> usize {
+        self.tabs
+    }
+}
+
+/// One open live-reload connection; dropping it closes it in [`App`]'s books.
+pub struct OpenTab {
+    app: Arc<App>,
+    page: String,
+}
+
+impl Drop for OpenTab {
+    fn drop(&mut self) {
+        let mut tabs = self.app.lock_tabs();
+        if let Some(n) = tabs.open.get_mut(&self.page) {
+            *n -= 1;
+            if *n == 0 {
+                tabs.open.remove(&self.page);
+            }
         }
     }
 }
@@ -118,6 +175,55 @@ impl App {
         }
     }
 
+    fn lock_tabs(&self) -> std::sync::MutexGuard<'_, Tabs> {
+        self.tabs.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A tab showing the output `page` connected; it stays counted until the
+    /// returned value is dropped.
+    pub fn open_tab(self: &Arc<Self>, page: String) -> OpenTab {
+        let mut tabs = self.lock_tabs();
+        *tabs.open.entry(page.clone()).or_default() += 1;
+        *tabs.arrived.entry(page.clone()).or_default() += 1;
+        drop(tabs);
+        self.tab_arrived.notify_all();
+        OpenTab {
+            app: Arc::clone(self),
+            page,
+        }
+    }
+
+    /// The tabs open on any of `pages`, taken just before a reload of them
+    /// is announced.
+    pub fn tabs_on(&self, pages: &[String]) -> Reloading {
+        let tabs = self.lock_tabs();
+        Reloading {
+            pages: pages.to_vec(),
+            tabs: pages.iter().filter_map(|p| tabs.open.get(p)).sum(),
+            arrivals_before: tabs.arrivals_on(pages),
+        }
+    }
+
+    /// Waits until every tab in `reloading` has come back with its new page,
+    /// or `limit` passed (a tab in the background may never reload).
+    /// Returns whether they all came back.
+    pub fn wait_for_tabs(&self, reloading: &Reloading, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        let wanted = reloading.arrivals_before + reloading.tabs as u64;
+        let mut tabs = self.lock_tabs();
+        while tabs.arrivals_on(&reloading.pages) < wanted {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            tabs = match self.tab_arrived.wait_timeout(tabs, left) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        true
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<String> {
         self.tx.subscribe()
     }
@@ -137,5 +243,51 @@ impl App {
         let json = Message::Error { message }.to_json();
         *self.error.write().unwrap_or_else(|p| p.into_inner()) = Some(json.clone());
         let _ = self.tx.send(json);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "blog/a/index.html";
+
+    fn pages(list: &[&str]) -> Vec<String> {
+        list.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn a_reload_waits_for_the_tabs_on_the_reloaded_page_to_come_back() {
+        let app = Arc::new(App::default());
+        let old_tab = app.open_tab(PAGE.into());
+        let reloading = app.tabs_on(&pages(&[PAGE]));
+        assert_eq!(reloading.tabs, 1);
+        let browser = {
+            let app = Arc::clone(&app);
+            std::thread::spawn(move || {
+                drop(old_tab);
+                std::thread::sleep(Duration::from_millis(20));
+                app.open_tab(PAGE.into())
+            })
+        };
+        assert!(app.wait_for_tabs(&reloading, Duration::from_secs(60)));
+        let new_tab = browser.join().unwrap();
+        assert_eq!(app.tabs_on(&pages(&[PAGE])).tabs, 1);
+        drop(new_tab);
+        assert_eq!(app.tabs_on(&pages(&[PAGE])).tabs, 0);
+    }
+
+    #[test]
+    fn tabs_on_other_pages_are_not_waited_for() {
+        let app = Arc::new(App::default());
+        let _elsewhere = app.open_tab("index.html".into());
+        let reloading = app.tabs_on(&pages(&[PAGE]));
+        assert_eq!(reloading.tabs, 0);
+        assert!(app.wait_for_tabs(&reloading, Duration::ZERO));
+
+        let _here = app.open_tab(PAGE.into());
+        let reloading = app.tabs_on(&pages(&[PAGE]));
+        let _another_elsewhere = app.open_tab("index.html".into());
+        assert!(!app.wait_for_tabs(&reloading, Duration::from_millis(10)));
     }
 }

@@ -2,7 +2,7 @@
 //! page served by `ssg serve`. The test edits files on disk and watches the
 //! open page change through the DevTools protocol — it never reloads it.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
@@ -22,7 +22,8 @@ fn an_open_page_follows_edits_without_the_test_reloading_it() {
             &format!("Original text.\n\n{long_body}"),
         ),
     );
-    let server = Server::start(site.root(), &[]);
+    let log = site.root().join("serve.log");
+    let server = Server::start_logged(site.root(), &[], &log);
     let mut browser = Browser::open(&server.url("/blog/live/"));
     browser.wait_for("document.readyState", &json!("complete"));
     browser.wait_for(
@@ -34,7 +35,39 @@ fn an_open_page_follows_edits_without_the_test_reloading_it() {
     browser.eval("window.scrollTo(0, 600)");
     browser.wait_for("Math.round(window.scrollY)", &json!(600));
 
-    // A content edit: the page reloads itself and keeps its scroll position.
+    // A body edit: the page is rendered ahead of the site, and the site
+    // waits for this tab to come back with it before rendering the rest.
+    site.write(
+        "content/blog/live.md",
+        post(
+            "Live",
+            "2024-01-01",
+            &["x"],
+            &format!("Edited text.\n\n{long_body}"),
+        )
+        .as_bytes(),
+    );
+    browser.wait_for(
+        "document.body.innerText.includes('Edited text.')",
+        &json!(true),
+    );
+    // The server logs it once the tab's new socket is open, which may be
+    // just after the page shows the text.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let log_text = std::fs::read_to_string(&log).expect("read the server log");
+        if log_text.contains("1 reloaded tab(s) back") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not see the tab come back:\n{log_text}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    browser.wait_for("Math.round(window.scrollY)", &json!(600));
+
+    // A title edit: the page reloads itself and keeps its scroll position.
     site.write(
         "content/blog/live.md",
         post(

@@ -18,12 +18,24 @@ pub struct Server {
 
 impl Server {
     pub fn start(root: &Path, extra: &[&str]) -> Server {
+        Server::spawn(root, &[], extra, Stdio::null())
+    }
+
+    /// `ssg -v serve`, its log going to `log`.
+    pub fn start_logged(root: &Path, extra: &[&str], log: &Path) -> Server {
+        let file = std::fs::File::create(log).expect("create the server log");
+        Server::spawn(root, &["-v"], extra, Stdio::from(file))
+    }
+
+    /// `ssg GLOBAL serve -p 0 EXTRA`, its stdout read for the address.
+    fn spawn(root: &Path, global: &[&str], extra: &[&str], stderr: Stdio) -> Server {
         let mut child = Command::new(ssg_bin())
+            .args(global)
             .args(["serve", "-p", "0"])
             .args(extra)
             .current_dir(root)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("start ssg serve");
         let stdout = child.stdout.take().expect("stdout");
