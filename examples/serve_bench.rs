@@ -10,7 +10,8 @@
 //! benchmark only watches. Prints each median and maximum and the ratio.
 //! For ssg it first times startup with a warm cache: a server is started
 //! and stopped once, then the next one is timed from spawn until it
-//! answers the post's URL. Everything runs
+//! answers the post's URL. Each server's peak resident memory is read
+//! from /proc (Linux) before it is stopped. Everything runs
 //! on 127.0.0.1.
 
 #[path = "../tests/testsuite/cdp.rs"]
@@ -157,6 +158,18 @@ fn answers(addr: &str, path: &str) -> bool {
         && head.ends_with(b"200")
 }
 
+/// The peak resident memory of process `pid` so far, in MB (Linux's
+/// VmHWM), or 0 where /proc does not say.
+fn peak_rss_mb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
 fn max(v: &[f64]) -> f64 {
     v.iter().copied().fold(0.0, f64::max)
 }
@@ -186,7 +199,7 @@ fn main() {
     let site = corpus.join("ssg");
     // The first server fills the build cache; the second starts warm.
     drop(start_ssg(&ssg, &site, &post));
-    let (startup, _ssg, url) = start_ssg(&ssg, &site, &post);
+    let (startup, ssg_server, url) = start_ssg(&ssg, &site, &post);
     println!("ssg serve, {posts} posts: {startup:.0} ms from start to the first page, cache warm");
     let mut browser = open(&format!("{url}blog/{post}/"));
     let (ssg_times, ssg_missed) = measure(
@@ -198,9 +211,11 @@ fn main() {
     drop(browser);
     let ssg_median = median(ssg_times.clone());
     println!(
-        "ssg serve, {posts} posts: median {ssg_median:.0} ms, max {:.0} ms edit-to-visible, {ssg_missed} of {runs} edits missed ({ssg_times:.0?})",
-        max(&ssg_times)
+        "ssg serve, {posts} posts: median {ssg_median:.0} ms, max {:.0} ms edit-to-visible, {ssg_missed} of {runs} edits missed ({ssg_times:.0?}); peak RSS {} MB",
+        max(&ssg_times),
+        peak_rss_mb(ssg_server.0.id())
     );
+    drop(ssg_server);
 
     let Some(hugo) = hugo else {
         return;
@@ -215,7 +230,7 @@ fn main() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start hugo server");
-    let _hugo = Stop(child);
+    let hugo_server = Stop(child);
     wait_listening(port);
     let mut browser = open(&format!("http://127.0.0.1:{port}/blog/{post}/"));
     let (hugo_times, hugo_missed) = measure(
@@ -226,8 +241,9 @@ fn main() {
     );
     let hugo_median = median(hugo_times.clone());
     println!(
-        "hugo server, {posts} posts: median {hugo_median:.0} ms, max {:.0} ms edit-to-visible, {hugo_missed} of {runs} edits missed ({hugo_times:.0?})",
-        max(&hugo_times)
+        "hugo server, {posts} posts: median {hugo_median:.0} ms, max {:.0} ms edit-to-visible, {hugo_missed} of {runs} edits missed ({hugo_times:.0?}); peak RSS {} MB",
+        max(&hugo_times),
+        peak_rss_mb(hugo_server.0.id())
     );
     println!(
         "ratio: ssg is {:.1}x faster from save to visible",
