@@ -122,6 +122,7 @@ fn scan_outputs(outputs: &[Output]) -> Result<FxHashMap<usize, Scan>> {
         .map(|(i, o)| {
             let scan = match &o.data {
                 OutputData::Bytes(bytes) => html::scan(bytes),
+                OutputData::Packed(packed) => html::scan(&packed.bytes()),
                 OutputData::Copy(file)
                 | OutputData::Kept(file)
                 | OutputData::Spooled { file, .. } => {

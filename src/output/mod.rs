@@ -23,11 +23,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::Diagnostic;
+use crate::packed::PackedBytes;
 
 #[derive(Debug, Clone)]
 pub enum OutputData {
     /// Shared, so an incremental rebuild can keep unchanged outputs without copying.
     Bytes(Arc<[u8]>),
+    /// Rendered and held packed in memory: what an in-memory ledger keeps
+    /// (`ssg serve`, `ssg check`), so holding the site costs an eighth of
+    /// its size.
+    Packed(PackedBytes),
     /// A file copied verbatim (static files, bundle assets).
     Copy(PathBuf),
     /// Already in the output folder at this path with the right bytes (a
@@ -43,7 +48,7 @@ impl OutputData {
     /// The file holding the bytes, for data that is not in memory.
     pub fn file(&self) -> Option<&Path> {
         match self {
-            OutputData::Bytes(_) => None,
+            OutputData::Bytes(_) | OutputData::Packed(_) => None,
             OutputData::Copy(p) | OutputData::Kept(p) => Some(p),
             OutputData::Spooled { file, .. } => Some(file),
         }
@@ -85,6 +90,7 @@ impl Output {
     pub fn read(&self) -> io::Result<Vec<u8>> {
         match &self.data {
             OutputData::Bytes(b) => Ok(b.to_vec()),
+            OutputData::Packed(p) => Ok(p.bytes()),
             OutputData::Copy(p) | OutputData::Kept(p) => fs::read(p),
             OutputData::Spooled { file, .. } => fs::read(file),
         }
@@ -95,6 +101,7 @@ impl Output {
     pub fn write_to(&self, dest: &Path) -> io::Result<()> {
         match &self.data {
             OutputData::Bytes(b) => fs::write(dest, &b[..]),
+            OutputData::Packed(p) => fs::write(dest, p.bytes()),
             OutputData::Copy(from) | OutputData::Kept(from) => fs::copy(from, dest).map(|_| ()),
             OutputData::Spooled { file, .. } if file == dest => Ok(()),
             OutputData::Spooled { file, .. } => fs::rename(file, dest),

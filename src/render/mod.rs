@@ -321,13 +321,13 @@ mod tests {
         let whole = session.render().unwrap();
         let file = "blog/post-2/index.html";
         let rendered = whole.outputs.iter().find(|o| o.path == file).unwrap();
-        let crate::output::OutputData::Bytes(whole_bytes) = &rendered.data else {
-            panic!("a session in memory keeps its outputs' bytes");
+        let crate::output::OutputData::Packed(whole_bytes) = &rendered.data else {
+            panic!("a session in memory keeps its outputs' bytes, packed");
         };
         let alone = session.render_pages_alone(&["blog/post-2.md".to_string()]);
         assert_eq!(alone.len(), 1);
         assert_eq!(alone[0].0, file);
-        assert_eq!(alone[0].1, whole_bytes.as_ref());
+        assert_eq!(alone[0].1, whole_bytes.bytes());
         let text = String::from_utf8_lossy(&alone[0].1);
         assert!(
             text.ends_with(

@@ -1,6 +1,7 @@
 //! The preview's HTTP side: files from the in-memory site, the live-reload
 //! websocket, and request paths that can never leave the site.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::Router;
@@ -135,11 +136,11 @@ pub fn inject_script(html: &[u8]) -> Vec<u8> {
     out
 }
 
-fn respond(status: StatusCode, path: &str, bytes: &[u8]) -> Response {
+fn respond(status: StatusCode, path: &str, bytes: Cow<'_, [u8]>) -> Response {
     let body = if path.ends_with(".html") {
-        inject_script(bytes)
+        inject_script(&bytes)
     } else {
-        bytes.to_vec()
+        bytes.into_owned()
     };
     (
         status,
@@ -158,12 +159,12 @@ async fn file(State(app): State<Arc<App>>, uri: Uri) -> Response {
         return respond(
             StatusCode::INTERNAL_SERVER_ERROR,
             "error.html",
-            error_page.as_bytes(),
+            Cow::Borrowed(error_page.as_bytes()),
         );
     }
     match resolve(uri.path(), |p| site.file(p).is_some()) {
         Resolved::File(path) => match site.file(&path) {
-            Some(bytes) => respond(StatusCode::OK, &path, bytes),
+            Some(body) => respond(StatusCode::OK, &path, body.bytes()),
             None => not_found(&site),
         },
         Resolved::Redirect(to) => Redirect::permanent(&to).into_response(),
@@ -174,11 +175,13 @@ async fn file(State(app): State<Arc<App>>, uri: Uri) -> Response {
 
 fn not_found(site: &super::state::Snapshot) -> Response {
     match site.file("404.html") {
-        Some(bytes) => respond(StatusCode::NOT_FOUND, "404.html", bytes),
+        Some(body) => respond(StatusCode::NOT_FOUND, "404.html", body.bytes()),
         None => respond(
             StatusCode::NOT_FOUND,
             "404.html",
-            b"<!doctype html><title>Not found</title><body><h1>Not found</h1></body>",
+            Cow::Borrowed(
+                b"<!doctype html><title>Not found</title><body><h1>Not found</h1></body>",
+            ),
         ),
     }
 }

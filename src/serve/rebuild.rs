@@ -9,12 +9,13 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::state::{App, Snapshot};
+use super::state::{App, Body, Snapshot};
 use crate::build::{BuildOptions, Reach, Session};
 use crate::error::BuildError;
 use crate::layout::{CONTENT, STATIC, THEMES};
 use crate::log;
 use crate::output::{Output, OutputData};
+use crate::packed::PackedBytes;
 
 /// How long the whole-site render waits for tabs reloaded ahead of it: a
 /// page loads in tens of milliseconds here; a tab in the background may
@@ -186,14 +187,14 @@ impl Rebuilder {
     /// before the whole site takes the cores: rendered meanwhile, it made
     /// the page appear 30-50 ms later at 100,000 code-heavy posts
     /// (docs/perf.md). Returns what was shown.
-    fn show_ahead(&self, pages: &[String], started: Instant) -> FxHashMap<String, Arc<[u8]>> {
+    fn show_ahead(&self, pages: &[String], started: Instant) -> FxHashMap<String, Body> {
         let Some(session) = self.session.as_ref().filter(|_| !pages.is_empty()) else {
             return FxHashMap::default();
         };
-        let files: Vec<(String, Arc<[u8]>)> = session
+        let files: Vec<(String, Body)> = session
             .render_pages_alone(pages)
             .into_iter()
-            .map(|(file, bytes)| (file, Arc::from(bytes)))
+            .map(|(file, bytes)| (file, Body::Packed(PackedBytes::new(&bytes))))
             .collect();
         let changed = self.app.show_ahead(files.clone());
         if !changed.is_empty() {
@@ -279,13 +280,14 @@ impl Rebuilder {
     }
 
     /// The bytes to serve for each output.
-    fn snapshot_files(&self, outputs: Vec<Output>) -> FxHashMap<String, Arc<[u8]>> {
+    fn snapshot_files(&self, outputs: Vec<Output>) -> FxHashMap<String, Body> {
         let mut files = FxHashMap::with_capacity_and_hasher(outputs.len(), Default::default());
         for o in outputs {
-            let bytes = match &o.data {
-                OutputData::Bytes(b) => Arc::clone(b),
+            let bytes = match o.data {
+                OutputData::Bytes(b) => Body::Plain(b),
+                OutputData::Packed(packed) => Body::Packed(packed),
                 data => match data.file().and_then(|f| self.copies.get(f)) {
-                    Some((_, _, bytes)) => Arc::clone(bytes),
+                    Some((_, _, bytes)) => Body::Plain(Arc::clone(bytes)),
                     None => continue,
                 },
             };

@@ -2,6 +2,7 @@
 //! the current site in memory, the current error, the reload channel, and
 //! which page each open tab shows.
 
+use std::borrow::Cow;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -9,22 +10,66 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+use crate::packed::PackedBytes;
+
+/// An output's bytes as served: rendered outputs packed as the session
+/// holds them (unpacked per request, at gigabytes a second), copied files
+/// as read.
+#[derive(Clone, Debug)]
+pub enum Body {
+    Plain(Arc<[u8]>),
+    Packed(PackedBytes),
+}
+
+impl Body {
+    pub fn bytes(&self) -> Cow<'_, [u8]> {
+        match self {
+            Body::Plain(bytes) => Cow::Borrowed(bytes),
+            Body::Packed(packed) => Cow::Owned(packed.bytes()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Body::Plain(bytes) => bytes.len(),
+            Body::Packed(packed) => packed.len(),
+        }
+    }
+
+    fn hash(&self) -> u64 {
+        match self {
+            Body::Plain(bytes) => crate::hash::content(bytes),
+            Body::Packed(packed) => packed.hash(),
+        }
+    }
+}
+
+/// The same bytes: compared by content hash, as the ledger compares outputs.
+impl PartialEq for Body {
+    fn eq(&self, other: &Body) -> bool {
+        match (self, other) {
+            (Body::Plain(a), Body::Plain(b)) => a == b,
+            (a, b) => a.len() == b.len() && a.hash() == b.hash(),
+        }
+    }
+}
+
 /// One complete build, as served, and the edited pages rendered ahead of
 /// the next one.
 #[derive(Default)]
 pub struct Snapshot {
     /// Output path (`blog/x/index.html`) → bytes.
-    pub files: Arc<FxHashMap<String, Arc<[u8]>>>,
+    pub files: Arc<FxHashMap<String, Body>>,
     /// Outputs rendered ahead of the rebuild under way (the pages a save
     /// edited), served over `files` until that rebuild is swapped in.
-    pub ahead: FxHashMap<String, Arc<[u8]>>,
+    pub ahead: FxHashMap<String, Body>,
     /// Set while no build has ever succeeded: every request shows it.
     pub startup_error: Option<String>,
 }
 
 impl Snapshot {
     /// The bytes served at output path `path`.
-    pub fn file(&self, path: &str) -> Option<&Arc<[u8]>> {
+    pub fn file(&self, path: &str) -> Option<&Body> {
         self.ahead.get(path).or_else(|| self.files.get(path))
     }
 
@@ -144,7 +189,7 @@ impl App {
     /// [`App::set_site`] or [`App::drop_ahead`]; returns the paths whose
     /// bytes this changes. The site's own files are shared, not copied:
     /// at 100,000 posts copying their index cost more than the render.
-    pub fn show_ahead(&self, files: Vec<(String, Arc<[u8]>)>) -> Vec<String> {
+    pub fn show_ahead(&self, files: Vec<(String, Body)>) -> Vec<String> {
         let mut guard = self.site.write().unwrap_or_else(|p| p.into_inner());
         let mut ahead = guard.ahead.clone();
         let mut changed = Vec::new();
@@ -254,6 +299,18 @@ mod tests {
 
     fn pages(list: &[&str]) -> Vec<String> {
         list.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn a_body_is_the_same_plain_or_packed() {
+        let html = b"<p>served</p>".to_vec();
+        let plain = Body::Plain(Arc::from(html.clone()));
+        let packed = Body::Packed(PackedBytes::new(&html));
+        assert_eq!(packed.bytes(), plain.bytes());
+        assert_eq!(plain, packed);
+        assert_eq!(packed, plain);
+        assert_ne!(packed, Body::Packed(PackedBytes::new(b"<p>other</p>")));
+        assert_ne!(plain, Body::Plain(Arc::from(b"<p>other</p>".to_vec())));
     }
 
     #[test]
