@@ -16,6 +16,8 @@ pub use digest::PageMemory;
 pub use kinds::page::render_alone as render_page_alone;
 pub use plan::{Job, OutputKind, plan};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -46,13 +48,26 @@ pub fn render_site(
     let pages = memory.refresh(site, config);
     let input = RenderInputs::new(site, config, templates, pages);
     let jobs = plan(&input);
-    let results: Vec<Result<(Output, bool), Diagnostic>> = jobs
+    // After one output could not be written (a full disk, above all), the
+    // others would fail alike: one error, not one per output.
+    let write_failed = AtomicBool::new(false);
+    let results: Vec<Result<(Output, bool), JobFailure>> = jobs
         .par_iter()
-        .map(|job| render_job(job, &input, ledger))
+        .map(|job| {
+            if write_failed.load(Ordering::Relaxed) {
+                return Err(JobFailure::NotTried);
+            }
+            render_job(job, &input, ledger).inspect_err(|failure| {
+                if matches!(failure, JobFailure::Write(_)) {
+                    write_failed.store(true, Ordering::Relaxed);
+                }
+            })
+        })
         .collect();
     let mut outputs = Vec::with_capacity(results.len());
     let mut rendered = Vec::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut write_error = None;
     for result in results {
         match result {
             Ok((output, was_rendered)) => {
@@ -61,9 +76,14 @@ pub fn render_site(
                 }
                 outputs.push(output);
             }
-            Err(d) => report_once(&mut errors, d),
+            Err(JobFailure::Template(d)) => report_once(&mut errors, d),
+            Err(JobFailure::Write(d)) => {
+                write_error.get_or_insert(d);
+            }
+            Err(JobFailure::NotTried) => {}
         }
     }
+    errors.extend(write_error);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -71,12 +91,39 @@ pub fn render_site(
     Ok(RenderedSite { outputs, rendered })
 }
 
+/// Why a job gave no output.
+enum JobFailure {
+    /// Its template failed.
+    Template(Diagnostic),
+    /// Its bytes could not be written to the staging folder.
+    Write(Diagnostic),
+    /// Not rendered: an earlier output could not be written.
+    NotTried,
+}
+
+/// The error for an output that could not be written to the staging folder.
+fn write_failure(origin: &str, file: &str, e: &std::io::Error) -> Diagnostic {
+    let why = if e.kind() == std::io::ErrorKind::StorageFull {
+        format!("the disk is full ({e})")
+    } else {
+        e.to_string()
+    };
+    Diagnostic::new(
+        origin,
+        None,
+        format!(
+            "cannot write /{file} to the staging folder: {why}; the build stopped there \
+             and the previous output is untouched"
+        ),
+    )
+}
+
 /// One output, and whether it was rendered (rather than reused).
 fn render_job(
     job: &Job,
     input: &RenderInputs,
     ledger: &Ledger,
-) -> Result<(Output, bool), Diagnostic> {
+) -> Result<(Output, bool), JobFailure> {
     let signature = job.signature(input);
     let file = crate::urlpath::output_file(&job.path);
     if let Some(data) = ledger.reuse(&file, signature) {
@@ -88,14 +135,11 @@ fn render_job(
         };
         return Ok((output, false));
     }
-    let html = render_template(input.templates, job, &job.context(input))?;
-    let data = ledger.keep(&file, html.into_bytes()).map_err(|e| {
-        Diagnostic::new(
-            job.origin.clone(),
-            None,
-            format!("cannot write /{file} to the staging folder: {e}"),
-        )
-    })?;
+    let html =
+        render_template(input.templates, job, &job.context(input)).map_err(JobFailure::Template)?;
+    let data = ledger
+        .keep(&file, html.into_bytes())
+        .map_err(|e| JobFailure::Write(write_failure(&job.origin, &file, &e)))?;
     let output = Output {
         path: file,
         data,

@@ -81,3 +81,28 @@ fn build_from_a_subfolder_finds_the_root() {
     run_in(&site.root().join("content/blog"), &["build"]).success();
     assert!(site.exists("public/index.html"));
 }
+
+/// Found at 100,000 posts on a disk that filled up: every output failed
+/// alike, and the build printed 49,224 errors, one per output.
+#[test]
+fn an_output_folder_that_cannot_be_written_is_one_error_and_keeps_nothing() {
+    let site = sample();
+    let out = tempfile::tempdir().unwrap();
+    let blocker = out.path().join("a-file");
+    fs::write(&blocker, "not a folder").unwrap();
+    let target = blocker.join("public");
+    let run = site.run(&["build", "-o", target.to_str().unwrap()]);
+    run.failure();
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(
+        errors[0].contains("cannot write /") && errors[0].contains("the build stopped there"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(fs::read_to_string(&blocker).unwrap(), "not a folder");
+}
