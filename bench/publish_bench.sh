@@ -2,7 +2,8 @@
 # Publishing the same built site with ssg, `hugo deploy` and `aws s3 sync`,
 # all against one moto server on 127.0.0.1: the first publish, a publish
 # with no change, and a publish after editing one post. For each: wall
-# time, requests made and bytes uploaded (moto's request recorder). ssg is
+# time, the publisher's peak RSS (GNU time), requests made and bytes
+# uploaded (moto's request recorder). ssg is
 # also measured with --verify (a listing, as if nothing were remembered)
 # and with its memory of the last publish (.ssg-cache/publish-*) removed.
 #
@@ -40,7 +41,8 @@ for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && brea
 
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent
-aws() { .venv/bin/aws --endpoint-url "$endpoint" "$@"; }
+aws=(.venv/bin/aws --endpoint-url "$endpoint")
+aws() { "${aws[@]}" "$@"; }
 
 # One measured publish: label, then the command.
 measure() {
@@ -50,12 +52,12 @@ measure() {
   local t0 t1 log_start
   log_start=$(wc -l <"$work/moto.log")
   t0=$(date +%s.%N)
-  "$@" >"$work/last.log" 2>&1 || { echo "$label failed:"; tail -5 "$work/last.log"; }
+  /usr/bin/time -f %M -o "$work/rss" "$@" >"$work/last.log" 2>&1 || { echo "$label failed:"; tail -5 "$work/last.log"; }
   t1=$(date +%s.%N)
   curl -s -X POST "$endpoint/moto-api/recorder/stop-recording" >/dev/null
-  python3 - "$label" "$t0" "$t1" "$work/recording.jsonl" "$work/moto.log" "$log_start" <<'PY'
+  python3 - "$label" "$t0" "$t1" "$work/recording.jsonl" "$work/moto.log" "$log_start" "$(tail -1 "$work/rss")" <<'PY'
 import re, sys
-label, t0, t1, recording, log, start = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6])
+label, t0, t1, recording, log, start, rss_kb = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5], int(sys.argv[6]), sys.argv[7]
 # Requests: the server's access log (one line each, never interleaved).
 methods = {}
 with open(log, errors="replace") as f:
@@ -76,7 +78,8 @@ except FileNotFoundError:
 uploaded = sum(int(n) for n in re.findall(r'"[Cc]ontent-[Ll]ength": "(\d+)"', text))
 requests = sum(methods.values())
 detail = " ".join(f"{m}={n}" for m, n in sorted(methods.items()))
-print(f"{label:<28} {t1 - t0:7.2f} s {requests:7d} requests {uploaded / 1048576:9.2f} MB up   ({detail})")
+rss = f"{int(rss_kb) / 1024:6.0f} MB" if rss_kb.isdigit() else "     ? MB"
+print(f"{label:<28} {t1 - t0:7.2f} s {rss} peak {requests:7d} requests {uploaded / 1048576:9.2f} MB up   ({detail})")
 PY
 }
 
@@ -114,7 +117,7 @@ url = "s3://$bucket?endpoint=$endpoint&use_path_style=true&region=us-east-1"
 TOML
       cmd=(env -C "$work/hugo-deploy" "$hugo" deploy --target moto --maxDeletes 100000) ;;
     aws)
-      cmd=(aws s3 sync "$work/public" "s3://$bucket" --delete --no-progress --only-show-errors) ;;
+      cmd=("${aws[@]}" s3 sync "$work/public" "s3://$bucket" --delete --no-progress --only-show-errors) ;;
   esac
   measure "$tool: first publish" "${cmd[@]}"
   measure "$tool: no change" "${cmd[@]}"
