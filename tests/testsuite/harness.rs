@@ -2,7 +2,8 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use ssg::build::{BuildOptions, Built, build};
 
@@ -162,4 +163,46 @@ pub fn post(title: &str, date: &str, tags: &[&str], body: &str) -> String {
         "---\ntitle: \"{title}\"\ndate: {date}\ntags: [{}]\n---\n\n{body}\n",
         tags.join(", ")
     )
+}
+
+/// Starts the project's moto server (`.venv`, installed by scripts/test.sh)
+/// on a free port of 127.0.0.1 and waits until it answers; returns it and
+/// its URL. It runs under a shell that stops it once this test process is
+/// gone: a server kept in a static gets no destructor, and one left to a
+/// 30-minute `timeout` outlived `cargo test` by that much. SIGTERM to the
+/// returned child stops the server at once.
+pub fn start_moto(env: &[(&str, String)]) -> (Child, String) {
+    let server = format!("{}/.venv/bin/moto_server", env!("CARGO_MANIFEST_DIR"));
+    assert!(
+        Path::new(&server).exists(),
+        "moto is not installed: run scripts/test.sh (it installs moto[server] into .venv)"
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    const WATCHDOG: &str = r#"
+        trap 'kill "$server" 2>/dev/null; exit 0' TERM INT
+        "$0" -H 127.0.0.1 -p "$1" &
+        server=$!
+        while kill -0 "$2" 2>/dev/null && kill -0 "$server" 2>/dev/null; do
+            sleep 1 & wait $!
+        done
+        kill "$server" 2>/dev/null
+    "#;
+    let child = Command::new("sh")
+        .args(["-c", WATCHDOG, &server, &port.to_string()])
+        .arg(std::process::id().to_string())
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start moto_server");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "moto_server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (child, format!("http://127.0.0.1:{port}"))
 }

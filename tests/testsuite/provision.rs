@@ -16,7 +16,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 
@@ -38,7 +38,7 @@ fn moto() -> &'static str {
         }
         let server = start_moto(0);
         let url = server.url.clone();
-        // Kept for the whole test run; `timeout` ends it afterwards.
+        // Kept for the whole test run; it stops when this process is gone.
         std::mem::forget(server);
         url
     })
@@ -53,8 +53,9 @@ struct Moto {
 
 impl Drop for Moto {
     fn drop(&mut self) {
-        // SIGTERM, which `timeout` passes on to the server (SIGKILL would
-        // end `timeout` alone and leave the server running).
+        // SIGTERM, which the watchdog shell passes on to the server
+        // (SIGKILL would end the shell alone; the server would stop
+        // only once this process is gone).
         let _ = Command::new("kill")
             .arg(self.child.id().to_string())
             .status();
@@ -64,34 +65,9 @@ impl Drop for Moto {
 
 /// Starts a moto server whose certificates validate after `acm_wait` seconds.
 fn start_moto(acm_wait: u32) -> Moto {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let server = format!("{root}/.venv/bin/moto_server");
-    assert!(
-        std::path::Path::new(&server).exists(),
-        "moto is not installed: run scripts/test.sh (it installs moto[server] into .venv)"
-    );
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port");
-    // `timeout` ends the server even though no destructor runs for statics.
-    let child = Command::new("timeout")
-        .args(["1800", &server, "-H", "127.0.0.1", "-p", &port.to_string()])
-        .env("MOTO_ACM_VALIDATION_WAIT", acm_wait.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start moto_server");
-    let server = Moto {
-        url: format!("http://127.0.0.1:{port}"),
-        child,
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto_server did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    server
+    let (child, url) =
+        crate::harness::start_moto(&[("MOTO_ACM_VALIDATION_WAIT", acm_wait.to_string())]);
+    Moto { url, child }
 }
 
 fn runtime() -> tokio::runtime::Runtime {

@@ -3,10 +3,9 @@
 //! binary; the bucket is inspected with the AWS SDK.
 
 use std::collections::BTreeMap;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use aws_sdk_cloudfront::types::{
     CacheBehaviors, DefaultCacheBehavior, DistributionConfig, Origin, Origins, S3OriginConfig,
@@ -28,30 +27,9 @@ pub(crate) fn moto() -> &'static str {
         {
             return url;
         }
-        let root = env!("CARGO_MANIFEST_DIR");
-        let server = format!("{root}/.venv/bin/moto_server");
-        assert!(
-            std::path::Path::new(&server).exists(),
-            "moto is not installed: run scripts/test.sh (it installs moto[server] into .venv)"
-        );
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("free port");
-        // `timeout` ends the server even though no destructor runs for statics.
-        let child = Command::new("timeout")
-            .args(["1800", &server, "-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start moto_server");
+        let (child, url) = crate::harness::start_moto(&[]);
         SERVER.get_or_init(|| std::sync::Mutex::new(child));
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "moto_server did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        format!("http://127.0.0.1:{port}")
+        url
     })
 }
 
