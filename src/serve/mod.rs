@@ -133,14 +133,9 @@ fn rebuild_on_changes(
             paths.extend(more);
         }
         let t0 = Instant::now();
-        log::verbose(&format!(
-            "change: {}",
-            paths
-                .iter()
-                .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        if log::level() >= 2 {
+            log::verbose(&format!("change: {}", describe_changes(root, &paths)));
+        }
         watch::watch_new_dirs(&mut watcher, root, &paths);
         let had_error = app.error_message().is_some();
         if let Some(changed) = rebuilder.rebuild(&paths) {
@@ -156,6 +151,28 @@ fn rebuild_on_changes(
             }
         }
     }
+}
+
+/// The changed paths for the `-v` log, each with how long ago it was
+/// written: the watcher's and the debounce's share of a save's way to the
+/// browser.
+fn describe_changes(root: &Path, paths: &[PathBuf]) -> String {
+    let now = std::time::SystemTime::now();
+    paths
+        .iter()
+        .map(|p| {
+            let rel = p.strip_prefix(root).unwrap_or(p).display();
+            let written = std::fs::metadata(p)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| now.duration_since(t).ok());
+            match written {
+                Some(age) => format!("{rel} (written {} ms ago)", age.as_millis()),
+                None => rel.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Serves the site and the live-reload socket until Ctrl+C.

@@ -57,6 +57,11 @@ fn an_open_page_follows_edits_without_the_test_reloading_it() {
     loop {
         let log_text = std::fs::read_to_string(&log).expect("read the server log");
         if log_text.contains("1 reloaded tab(s) back") {
+            // And `-v` tells the watcher's share of the save's way.
+            assert!(
+                log_text.contains("change: content/blog/live.md (written "),
+                "{log_text}"
+            );
             break;
         }
         assert!(
