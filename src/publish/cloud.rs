@@ -12,10 +12,11 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::operation::head_object::HeadObjectOutput;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectIdentifier};
 
-use super::plan::{LocalObject, RemoteObject};
+use super::plan::{Headers, LocalObject, RemoteObject};
 use crate::config::PublishConfig;
 
 /// Size of each part of a multipart upload.
@@ -174,6 +175,22 @@ impl Cloud {
 
     /// The ETag of `key` (one HEAD), or `None` when there is no such object.
     pub async fn head(&self, key: &str) -> Result<Option<String>> {
+        let found = self.head_object(key).await?;
+        Ok(found.map(|out| out.e_tag().unwrap_or("").trim_matches('"').to_string()))
+    }
+
+    /// The headers ssg sets, as `key` carries them (one HEAD), or `None`
+    /// when there is no such object.
+    pub async fn headers(&self, key: &str) -> Result<Option<Headers>> {
+        let found = self.head_object(key).await?;
+        Ok(found.map(|out| Headers {
+            content_type: out.content_type().unwrap_or("").to_string(),
+            cache_control: out.cache_control().map(String::from),
+            content_encoding: out.content_encoding().map(String::from),
+        }))
+    }
+
+    async fn head_object(&self, key: &str) -> Result<Option<HeadObjectOutput>> {
         match self
             .s3
             .head_object()
@@ -182,9 +199,7 @@ impl Cloud {
             .send()
             .await
         {
-            Ok(out) => Ok(Some(
-                out.e_tag().unwrap_or("").trim_matches('"').to_string(),
-            )),
+            Ok(out) => Ok(Some(out)),
             // A HEAD answer has no body: a 404 names nothing.
             Err(e)
                 if e.as_service_error().is_some_and(|s| s.is_not_found())

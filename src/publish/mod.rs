@@ -681,7 +681,55 @@ impl Survey {
     async fn listed(scope: &Scope<'_>) -> Result<Survey> {
         let remote = scope.cloud.list(scope.prefix).await?;
         let recorded = Recorded::read(scope.cloud, scope.prefix, &remote, scope.memory).await;
-        Ok(Survey::new(scope, remote, recorded, true))
+        let mut survey = Survey::new(scope, remote, recorded, true);
+        survey.check_unverified_headers(scope).await?;
+        Ok(survey)
+    }
+
+    /// Reads the headers of the objects the plan kept on their ETag alone
+    /// (one HEAD each, `concurrency` at a time) and uploads again those
+    /// that differ from what the rules give them: the manifest then never
+    /// records headers the bucket does not have. This costs requests only
+    /// where no manifest entry vouches for an object: a bucket another
+    /// tool (`hugo deploy`, `aws s3 sync`) filled, or a lost manifest.
+    async fn check_unverified_headers(&mut self, scope: &Scope<'_>) -> Result<()> {
+        if self.plan.unverified.is_empty() {
+            return Ok(());
+        }
+        log::verbose_timed(&format!(
+            "publish: reading the headers of {} object(s) no manifest entry vouches for",
+            self.plan.unverified.len()
+        ));
+        let wanted: HashMap<&str, &plan::Headers> = (scope.local.iter())
+            .map(|o| (o.key.as_str(), o.headers.as_ref()))
+            .collect();
+        let semaphore = Arc::new(tokio::sync::Semaphore::new(scope.config.concurrency.max(1)));
+        let mut tasks = tokio::task::JoinSet::new();
+        for key in self.plan.unverified.clone() {
+            let (cloud, semaphore) = (Arc::clone(scope.cloud), Arc::clone(&semaphore));
+            tasks.spawn(async move {
+                let _permit = semaphore.acquire_owned().await;
+                let found = cloud.headers(&key).await;
+                (key, found)
+            });
+        }
+        let mut differ = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            let (key, found) = joined.context("reading an object's headers")?;
+            if found?.as_ref() != wanted.get(key.as_str()).copied() {
+                differ.push(key);
+            }
+        }
+        let keys: rustc_hash::FxHashSet<&str> = differ.iter().map(String::as_str).collect();
+        self.plan.upload_for_headers(scope.local, &keys);
+        self.invalidation = invalidation_paths(
+            scope.config,
+            scope.opts,
+            &self.plan,
+            scope.prefix,
+            scope.local.len(),
+        );
+        Ok(())
     }
 
     /// This survey from the remembered manifest if the root is still the

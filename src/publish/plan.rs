@@ -228,11 +228,46 @@ pub struct Plan {
     /// visitor never gets a page whose assets are not there yet.
     pub uploads: Vec<Upload>,
     pub unchanged: Vec<String>,
+    /// Of `unchanged`, those the ETag alone vouched for: no manifest entry
+    /// says which headers they carry (another tool put them there, or the
+    /// manifest was lost). Their headers must be read before the manifest
+    /// records ssg's ([`Plan::upload_for_headers`]).
+    pub unverified: Vec<String>,
     /// Objects under the prefix that the build no longer has.
     pub deletes: Vec<Delete>,
 }
 
 impl Plan {
+    /// Moves `keys` (of `unverified`, found with other headers than the
+    /// rules give them) from `unchanged` to the uploads, keeping assets
+    /// before documents.
+    pub fn upload_for_headers(&mut self, local: &[LocalObject], keys: &FxHashSet<&str>) {
+        if keys.is_empty() {
+            return;
+        }
+        self.unchanged.retain(|k| !keys.contains(k.as_str()));
+        self.unverified.retain(|k| !keys.contains(k.as_str()));
+        let (mut assets, mut documents): (Vec<Upload>, Vec<Upload>) =
+            std::mem::take(&mut self.uploads)
+                .into_iter()
+                .partition(|u| !is_document(&u.path));
+        for object in local.iter().filter(|o| keys.contains(o.key.as_str())) {
+            let upload = Upload {
+                key: object.key.clone(),
+                path: object.path.clone(),
+                size: object.body.size(),
+                reason: Reason::Headers,
+            };
+            if is_document(&object.path) {
+                documents.push(upload);
+            } else {
+                assets.push(upload);
+            }
+        }
+        self.uploads = assets;
+        self.uploads.extend(documents);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.uploads.is_empty() && self.deletes.is_empty()
     }
@@ -388,8 +423,12 @@ pub fn plan_against(
                 Some(m) if m.md5 != object.md5 => Some(Reason::Changed),
                 Some(m) if m.headers != *digests.of(&object.headers) => Some(Reason::Headers),
                 Some(_) => None,
-                // No trustworthy record: the ETag decides where it is an MD5.
-                None if r.etag.is_md5() && *r.etag == object.md5 && r.size == size => None,
+                // No trustworthy record: the ETag decides where it is an
+                // MD5, but says nothing of the headers.
+                None if r.etag.is_md5() && *r.etag == object.md5 && r.size == size => {
+                    plan.unverified.push(object.key.clone());
+                    None
+                }
                 None => Some(Reason::Changed),
             },
         };
@@ -514,8 +553,41 @@ mod tests {
             [("style.css", Reason::Changed), ("index.html", Reason::New)]
         );
         assert_eq!(p.unchanged, ["same.png"]);
+        assert_eq!(p.unverified, ["same.png"], "no manifest: headers unknown");
         assert_eq!(p.deletes.len(), 1);
         assert_eq!(p.deletes[0].key, "gone.html");
+    }
+
+    #[test]
+    fn objects_found_with_other_headers_are_uploaded_again_in_order() {
+        let page = local("index.html", "<p>hi</p>", None);
+        let same_page = local("about/index.html", "<p>about</p>", None);
+        let same_css = local("style.css", "a{}", None);
+        let new_js = local("app.js", "x", None);
+        let remote = [
+            remote_of(&same_page, same_page.md5.clone()),
+            remote_of(&same_css, same_css.md5.clone()),
+        ];
+        let all = [page, same_page, same_css, new_js];
+        let mut p = plan(&all, &remote, &Manifest::default(), "");
+        assert_eq!(p.unverified, ["about/index.html", "style.css"]);
+        let differ: FxHashSet<&str> = ["about/index.html", "style.css"].into_iter().collect();
+        p.upload_for_headers(&all, &differ);
+        let order: Vec<(&str, Reason)> = p
+            .uploads
+            .iter()
+            .map(|u| (u.key.as_str(), u.reason))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("app.js", Reason::New),
+                ("style.css", Reason::Headers),
+                ("index.html", Reason::New),
+                ("about/index.html", Reason::Headers),
+            ]
+        );
+        assert!(p.unchanged.is_empty() && p.unverified.is_empty());
     }
 
     #[test]

@@ -555,6 +555,69 @@ fn a_header_only_rule_change_reapplies_headers() {
     );
 }
 
+/// A bucket another tool filled (`hugo deploy`, `aws s3 sync`): the same
+/// bytes, so the ETags match, but its own headers. Without a manifest entry
+/// nothing says which headers an object carries: ssg reads them, puts
+/// right those that differ, and only then records its own.
+#[test]
+fn objects_another_tool_put_with_the_same_bytes_get_the_rules_headers() {
+    let remote = Remote::new();
+    let site = blog(&remote, RULES);
+    site.run(&["build"]).success();
+    let files = output_files(&site);
+    for (key, bytes) in &files {
+        // Like `aws s3 sync`: a guessed type, no Cache-Control.
+        let guessed = if key.ends_with(".html") {
+            "text/html"
+        } else {
+            "binary/octet-stream"
+        };
+        let put = s3()
+            .put_object()
+            .bucket(&remote.bucket)
+            .key(key)
+            .content_type(guessed)
+            .body(bytes.clone().into());
+        runtime().block_on(put.send()).expect("put as another tool");
+    }
+    // One object already as ssg would put it: left alone.
+    let css = &files["style.css"];
+    let put = s3()
+        .put_object()
+        .bucket(&remote.bucket)
+        .key("style.css")
+        .content_type("text/css; charset=utf-8")
+        .cache_control("public, max-age=31536000, immutable")
+        .body(css.clone().into());
+    runtime().block_on(put.send()).expect("put as ssg would");
+
+    let run = ssg(&site, &["publish", "--json"]);
+    run.success();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let uploads = report["plan"]["uploads"].as_array().expect("uploads");
+    assert_eq!(uploads.len(), files.len() - 1, "{uploads:?}");
+    assert!(
+        uploads.iter().all(|u| u["reason"] == "headers"),
+        "{uploads:?}"
+    );
+    assert!(!uploads.iter().any(|u| u["key"] == "style.css"));
+    assert_mirrors(&remote, &site);
+    let stored = remote.objects();
+    let page = &stored["blog/a/index.html"];
+    assert_eq!(page.content_type, "text/html; charset=utf-8");
+    assert_eq!(page.cache_control.as_deref(), Some("public, max-age=300"));
+    assert_eq!(
+        stored["logo.svg"].content_type,
+        "image/svg+xml; charset=utf-8"
+    );
+
+    // What the manifest now records is what the bucket has.
+    let run = ssg(&site, &["publish", "--verify", "--json"]);
+    run.success();
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(report["plan"]["uploads"].as_array().map(Vec::len), Some(0));
+}
+
 #[test]
 fn gzip_rule_sets_content_encoding_with_stable_bytes() {
     let remote = Remote::new();
