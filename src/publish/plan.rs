@@ -216,6 +216,17 @@ pub struct Upload {
     pub reason: Reason,
 }
 
+impl Upload {
+    fn of(object: &LocalObject, reason: Reason) -> Upload {
+        Upload {
+            key: object.key.clone(),
+            path: object.path.clone(),
+            size: object.body.size(),
+            reason,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Delete {
     pub key: String,
@@ -239,33 +250,20 @@ pub struct Plan {
 
 impl Plan {
     /// Moves `keys` (of `unverified`, found with other headers than the
-    /// rules give them) from `unchanged` to the uploads, keeping assets
-    /// before documents.
+    /// rules give them) from `unchanged` to the uploads.
     pub fn upload_for_headers(&mut self, local: &[LocalObject], keys: &FxHashSet<&str>) {
         if keys.is_empty() {
             return;
         }
         self.unchanged.retain(|k| !keys.contains(k.as_str()));
         self.unverified.retain(|k| !keys.contains(k.as_str()));
-        let (mut assets, mut documents): (Vec<Upload>, Vec<Upload>) =
-            std::mem::take(&mut self.uploads)
-                .into_iter()
-                .partition(|u| !is_document(&u.path));
-        for object in local.iter().filter(|o| keys.contains(o.key.as_str())) {
-            let upload = Upload {
-                key: object.key.clone(),
-                path: object.path.clone(),
-                size: object.body.size(),
-                reason: Reason::Headers,
-            };
-            if is_document(&object.path) {
-                documents.push(upload);
-            } else {
-                assets.push(upload);
-            }
-        }
-        self.uploads = assets;
-        self.uploads.extend(documents);
+        let mut uploads = std::mem::take(&mut self.uploads);
+        uploads.extend(
+            (local.iter())
+                .filter(|o| keys.contains(o.key.as_str()))
+                .map(|o| Upload::of(o, Reason::Headers)),
+        );
+        self.uploads = in_upload_order(uploads);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -275,6 +273,15 @@ impl Plan {
     pub fn upload_bytes(&self) -> u64 {
         self.uploads.iter().map(|u| u.size).sum()
     }
+}
+
+/// `uploads` in upload order: assets first, then pages, feeds and the
+/// sitemap, each group in the order given.
+fn in_upload_order(uploads: Vec<Upload>) -> Vec<Upload> {
+    let (mut assets, documents): (Vec<Upload>, Vec<Upload>) =
+        uploads.into_iter().partition(|u| !is_document(&u.path));
+    assets.extend(documents);
+    assets
 }
 
 /// Pages and documents that link to assets: uploaded after everything else.
@@ -410,8 +417,7 @@ pub fn plan_against(
     let paired = pair(local, remote, manifest);
     let mut digests = Digests::default();
     let mut plan = Plan::default();
-    let mut assets = Vec::new();
-    let mut documents = Vec::new();
+    let mut uploads = Vec::new();
     for (object, found) in local.iter().zip(&paired.found) {
         if is_reserved(&object.key, prefix) {
             continue;
@@ -434,23 +440,10 @@ pub fn plan_against(
         };
         match reason {
             None => plan.unchanged.push(object.key.clone()),
-            Some(reason) => {
-                let upload = Upload {
-                    key: object.key.clone(),
-                    path: object.path.clone(),
-                    size,
-                    reason,
-                };
-                if is_document(&object.path) {
-                    documents.push(upload);
-                } else {
-                    assets.push(upload);
-                }
-            }
+            Some(reason) => uploads.push(Upload::of(object, reason)),
         }
     }
-    plan.uploads = assets;
-    plan.uploads.extend(documents);
+    plan.uploads = in_upload_order(uploads);
     plan.deletes = (paired.missing.into_iter())
         .filter(|(key, _)| !is_reserved(key, prefix))
         .map(|(key, size)| Delete {
@@ -519,6 +512,13 @@ mod tests {
         );
     }
 
+    fn upload_order(p: &Plan) -> Vec<(&str, Reason)> {
+        p.uploads
+            .iter()
+            .map(|u| (u.key.as_str(), u.reason))
+            .collect()
+    }
+
     #[test]
     fn new_changed_unchanged_deleted_in_order() {
         let page = local("index.html", "<p>hi</p>", None);
@@ -543,13 +543,8 @@ mod tests {
             },
         ];
         let p = plan(&[page, css, same], &remote, &Manifest::default(), "");
-        let order: Vec<(&str, Reason)> = p
-            .uploads
-            .iter()
-            .map(|u| (u.key.as_str(), u.reason))
-            .collect();
         assert_eq!(
-            order,
+            upload_order(&p),
             [("style.css", Reason::Changed), ("index.html", Reason::New)]
         );
         assert_eq!(p.unchanged, ["same.png"]);
@@ -573,13 +568,8 @@ mod tests {
         assert_eq!(p.unverified, ["about/index.html", "style.css"]);
         let differ: FxHashSet<&str> = ["about/index.html", "style.css"].into_iter().collect();
         p.upload_for_headers(&all, &differ);
-        let order: Vec<(&str, Reason)> = p
-            .uploads
-            .iter()
-            .map(|u| (u.key.as_str(), u.reason))
-            .collect();
         assert_eq!(
-            order,
+            upload_order(&p),
             [
                 ("app.js", Reason::New),
                 ("style.css", Reason::Headers),
