@@ -11,6 +11,8 @@ pub const CONTENT: &str = "content";
 pub const STATIC: &str = "static";
 pub const TEMPLATES: &str = "templates";
 pub const THEMES: &str = "themes";
+/// Data files every template and shortcode reads as `data` (`src/data.rs`).
+pub const DATA: &str = "data";
 /// Where `ssg build` writes unless `build.output_dir` or `-o` says otherwise.
 pub const DEFAULT_OUTPUT: &str = "public";
 

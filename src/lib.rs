@@ -3,11 +3,13 @@
 //! The build is a pure pipeline — [`build::build`] turns a site folder into
 //! a list of [`output::Output`]s in memory — with I/O at its two ends.
 
+pub mod authoring;
 pub mod build;
 pub mod cache;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod data;
 pub mod error;
 pub mod escape;
 pub mod hash;

@@ -10,9 +10,13 @@ use chrono::DateTime;
 use tera::{Kwargs, State, Tera, TeraResult};
 use walkdir::WalkDir;
 
+use crate::authoring::hooks::HookSet;
+use crate::authoring::shortcodes::{Writes, shortcodes_in};
+use crate::authoring::{BUILTIN_SHORTCODES, HOOKS_DIR, SHORTCODES_DIR};
 use crate::config::Config;
 use crate::content::PageDate;
 use crate::content::walk::read_text;
+use crate::data::DataFiles;
 use crate::error::{BuildError, Diagnostic};
 use crate::layout::TEMPLATES;
 use crate::layout::is_ignored_source;
@@ -36,6 +40,15 @@ pub struct Templates {
     /// Hash of every template's name and text: outputs remembered from an
     /// earlier build are only reused while this is the same.
     pub fingerprint: u64,
+    /// The shortcodes pages can call, by name.
+    pub shortcodes: HashMap<String, Writes>,
+    /// The render hooks the site or its theme has.
+    pub hooks: HookSet,
+    /// Hash of the shortcode and hook templates and of every template they
+    /// extend or include: Markdown rendered with them is cached under it.
+    pub authoring_fingerprint: u64,
+    /// [`DataFiles::digest`] of the data every template sees as `data`.
+    pub data_digest: u64,
 }
 
 fn fingerprint(all: &BTreeMap<String, (PathBuf, String)>) -> u64 {
@@ -56,6 +69,8 @@ pub enum Reads {
     /// `paginator`: a listing template that pages; one that does not gets
     /// a single page listing everything.
     Paginator,
+    /// `data`: the site's data files.
+    Data,
 }
 
 impl Templates {
@@ -63,6 +78,14 @@ impl Templates {
     /// text, conservatively: any mention counts.
     pub fn reads(&self, name: &str, what: Reads) -> bool {
         self.reads.get(name).is_none_or(|set| set.contains(&what))
+    }
+
+    /// Makes `data` what every template (and shortcode) sees by that name.
+    pub fn set_data(&mut self, data: &DataFiles) {
+        self.tera
+            .global_context()
+            .insert_value("data", data.value.clone());
+        self.data_digest = data.digest;
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -156,7 +179,7 @@ fn collect_dir(
 /// Loads and parses every template the site can use.
 pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templates, BuildError> {
     let mut all: BTreeMap<String, (PathBuf, String)> = BTreeMap::new();
-    for (name, text) in BUILTINS {
+    for (name, text) in BUILTINS.iter().chain(BUILTIN_SHORTCODES) {
         all.insert(
             name.to_string(),
             (
@@ -206,6 +229,10 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
         sources,
         reads: analyse_reads(&all),
         fingerprint: fingerprint(&all),
+        shortcodes: shortcodes_in(all.keys().map(String::as_str)),
+        hooks: HookSet::in_names(all.keys().map(String::as_str)),
+        authoring_fingerprint: authoring_fingerprint(&all),
+        data_digest: 0,
     };
     if let Err(e) = tera.add_raw_templates(
         all.iter()
@@ -215,6 +242,25 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
     }
     templates.tera = tera;
     Ok(templates)
+}
+
+/// Hash of the templates that shortcodes and hooks render, with all they
+/// extend or include.
+fn authoring_fingerprint(all: &BTreeMap<String, (PathBuf, String)>) -> u64 {
+    let mut stack: Vec<&str> = all
+        .keys()
+        .map(String::as_str)
+        .filter(|n| n.starts_with(SHORTCODES_DIR) || n.starts_with(HOOKS_DIR))
+        .collect();
+    let mut used = std::collections::BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if let Some((_, text)) = all.get(name)
+            && used.insert((name, text.as_str()))
+        {
+            stack.extend(referenced(text));
+        }
+    }
+    crate::hash::of(&used)
 }
 
 /// Filters and functions templates can call beyond Tera's own.
@@ -245,6 +291,29 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
     tera.register_filter("striptags", |value: &str, _: Kwargs, _: &State| {
         strip_tags(value)
     });
+    // `{{ body | markdown | safe }}`, as in Zola (shortcodes' bodies); with
+    // `inline=true` a single paragraph loses its `<p>`.
+    let md = crate::markdown::MarkdownOptions {
+        highlight: config.markdown.highlight,
+        smart_punctuation: config.markdown.smart_punctuation,
+    };
+    tera.register_filter(
+        "markdown",
+        move |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let html = crate::markdown::render_inline(value, md);
+            if kwargs.get::<bool>("inline")?.unwrap_or(false) {
+                let trimmed = html.trim_end();
+                if let Some(inner) = trimmed
+                    .strip_prefix("<p>")
+                    .and_then(|t| t.strip_suffix("</p>"))
+                    .filter(|inner| !inner.contains("<p>"))
+                {
+                    return Ok(inner.to_string());
+                }
+            }
+            Ok(html)
+        },
+    );
     let base_url = config.base_url.clone();
     // `{{ get_url(path="/style.css") }}`: an absolute URL on this site.
     tera.register_function(
@@ -317,6 +386,7 @@ fn mentions(text: &str) -> HashSet<Reads> {
                 Reads::SectionPages,
                 Reads::TagPages,
                 Reads::Paginator,
+                Reads::Data,
             ]);
             continue;
         }
@@ -343,12 +413,26 @@ fn mentions(text: &str) -> HashSet<Reads> {
         if code.contains("paginator") {
             found.insert(Reads::Paginator);
         }
+        if has_word(code, "data") {
+            found.insert(Reads::Data);
+        }
         let without_pager = code.replace("paginator.pages", "");
         if reaches(&without_pager, "pages") {
             found.extend([Reads::SectionPages, Reads::TagPages]);
         }
     }
     found
+}
+
+/// Whether `word` stands in `code` as a name of its own (`data.team`, not
+/// `metadata`).
+fn has_word(code: &str, word: &str) -> bool {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    code.match_indices(word).any(|(at, _)| {
+        let before = code[..at].chars().next_back();
+        let after = code[at + word.len()..].chars().next();
+        !before.is_some_and(|c| is_name(c) || c == '.') && !after.is_some_and(is_name)
+    })
 }
 
 /// For each template, what it and the templates it extends or includes read.

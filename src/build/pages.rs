@@ -10,10 +10,17 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use std::sync::Mutex;
 
+use serde::Serialize;
+
+use crate::authoring::Authoring;
+use crate::authoring::parse::may_have_calls;
 use crate::cache::Cache;
 use crate::cache::markdown::{self as markdown_cache, MarkdownStore};
+use crate::config::Config;
 use crate::content::{Content, Page, Section};
+use crate::error::Diagnostic;
 use crate::markdown::{self, MarkdownOptions, PageLinks};
+use crate::templates::Templates;
 
 /// Every content file's URL, so `[x](other.md)` and `@/blog/x.md` resolve.
 pub fn url_map(pages: &[Page], sections: &[Section]) -> HashMap<String, String> {
@@ -35,16 +42,88 @@ pub fn section_index_rel(dir: &str) -> String {
     }
 }
 
-pub fn render_page_markdown(
-    page: &mut Page,
-    md: MarkdownOptions,
-    base_path: &str,
-    urls: &HashMap<String, String>,
-    store: Option<&MarkdownStore>,
-) {
+/// What rendering any page's Markdown reads besides the page.
+pub struct MarkdownStage<'a> {
+    pub md: MarkdownOptions,
+    pub base_path: &'a str,
+    /// Content file (`blog/x.md`) → its URL path.
+    pub urls: &'a HashMap<String, String>,
+    pub templates: &'a Templates,
+    pub config: &'a Config,
+    /// `config` as templates see it.
+    pub config_value: tera::Value,
+}
+
+/// A page as its shortcodes and hooks see it: its front matter values and
+/// URL, not its content (which is what is being made).
+#[derive(Serialize)]
+struct PageFields<'a> {
+    title: &'a str,
+    date: Option<String>,
+    updated: Option<String>,
+    tags: &'a [String],
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    path: &'a str,
+    permalink: String,
+    slug: &'a str,
+    draft: bool,
+    weight: Option<i64>,
+}
+
+impl<'a> MarkdownStage<'a> {
+    /// What page `page`'s shortcodes and hooks read.
+    fn authoring(&self, page: &Page) -> Authoring<'_> {
+        let fm = &page.front_matter;
+        let fields = PageFields {
+            title: page.title(),
+            date: fm.date.as_ref().map(|d| d.to_text()),
+            updated: fm.updated.as_ref().map(|d| d.to_text()),
+            tags: &fm.tags,
+            extra: &fm.extra,
+            path: &page.path,
+            permalink: self.config.permalink(&page.path),
+            slug: &page.slug,
+            draft: fm.draft,
+            weight: fm.weight,
+        };
+        Authoring {
+            templates: self.templates,
+            config: &self.config_value,
+            page: tera::Value::from_serializable(&fields),
+        }
+    }
+
+    /// What the cached render of `body` depends on besides the body, its
+    /// source and its path: the shortcode and hook templates, `data`,
+    /// `config` and the page's own values, where the page can use them.
+    fn authoring_key(&self, authoring: &Authoring, body: &str) -> Option<u64> {
+        let calls = may_have_calls(body);
+        if !calls && !self.templates.hooks.any() {
+            return None;
+        }
+        let config = serde_json::to_vec(self.config).unwrap_or_default();
+        let page = calls.then(|| format!("{:?}", authoring.page));
+        Some(crate::hash::of(&(
+            self.templates.authoring_fingerprint,
+            self.templates.data_digest,
+            config,
+            page,
+        )))
+    }
+}
+
+pub fn render_page_markdown(page: &mut Page, stage: &MarkdownStage, store: Option<&MarkdownStore>) {
+    let MarkdownStage {
+        md,
+        base_path,
+        urls,
+        ..
+    } = *stage;
     let served_at = format!("{base_path}{}", page.path);
     let body = page.body.text();
-    let key = store.map(|_| markdown_cache::key(md, &page.rel, &served_at, &body));
+    let authoring = stage.authoring(page);
+    let extra = stage.authoring_key(&authoring, &body);
+    let key = store.map(|_| markdown_cache::key(md, &page.rel, &served_at, &body, extra));
     let cached = store
         .zip(key)
         .and_then(|(store, key)| store.get(&page.rel, key, |rel| urls.get(rel).cloned()));
@@ -71,10 +150,12 @@ pub fn render_page_markdown(
                 path: &page.path,
                 resolve: &resolve,
                 base_path,
+                authoring: Some(&authoring),
             },
         );
         if let Some((store, key)) = store.zip(key)
             && !page.rendered.volatile
+            && page.rendered.errors.is_empty()
         {
             let lookups = lookups.into_inner().unwrap_or_default();
             store.put(&page.rel, key, &lookups, &page.rendered);
@@ -92,16 +173,14 @@ pub fn render_page_markdown(
 /// pack is about half the size of the site).
 pub fn render_content(
     content: &mut Content,
-    md: MarkdownOptions,
-    base_path: &str,
-    urls: &HashMap<String, String>,
+    stage: &MarkdownStage,
     cache: Option<&Arc<Cache>>,
 ) -> Option<JoinHandle<()>> {
     let store = cache.map(|c| MarkdownStore::load(c));
     content
         .pages
         .par_iter_mut()
-        .for_each(|page| render_page_markdown(page, md, base_path, urls, store.as_ref()));
+        .for_each(|page| render_page_markdown(page, stage, store.as_ref()));
     let saver = store.zip(cache).map(|(store, cache)| {
         crate::log::verbose(&format!(
             "Markdown of {} of {} pages from the cache",
@@ -112,19 +191,67 @@ pub fn render_content(
         let cache = Arc::clone(cache);
         std::thread::spawn(move || store.save(&cache, &live))
     });
-    let resolve = |rel: &str| urls.get(rel).cloned();
+    let resolve = |rel: &str| stage.urls.get(rel).cloned();
     content.sections.par_iter_mut().for_each(|section| {
         let rel = section_index_rel(&section.dir);
+        let authoring = Authoring {
+            templates: stage.templates,
+            config: &stage.config_value,
+            page: section_fields(section, stage.config),
+        };
         section.rendered = markdown::render(
             &section.body,
-            md,
+            stage.md,
             &PageLinks {
                 source: &rel,
                 path: &section.path,
                 resolve: &resolve,
-                base_path,
+                base_path: stage.base_path,
+                authoring: Some(&authoring),
             },
         );
     });
     saver
+}
+
+/// A section as its shortcodes and hooks see it, as `page`.
+fn section_fields(section: &Section, config: &Config) -> tera::Value {
+    #[derive(Serialize)]
+    struct SectionFields<'a> {
+        title: String,
+        extra: &'a serde_json::Map<String, serde_json::Value>,
+        path: &'a str,
+        permalink: String,
+    }
+    tera::Value::from_serializable(&SectionFields {
+        title: section.title(),
+        extra: &section.front_matter.extra,
+        path: &section.path,
+        permalink: config.permalink(&section.path),
+    })
+}
+
+/// What stops the build in the pages' and sections' Markdown (a shortcode
+/// or hook that failed), each at its file and line.
+pub fn markdown_errors(site: &crate::site::Site) -> Vec<Diagnostic> {
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (Some(&p.source), p.body_line_offset, &p.rendered));
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| (s.source.as_ref(), s.body_line_offset, &s.rendered));
+    let mut errors = Vec::new();
+    for (source, offset, rendered) in pages.chain(sections) {
+        let shown = source.map_or_else(|| std::path::PathBuf::from("content"), Clone::clone);
+        for e in &rendered.errors {
+            errors.push(Diagnostic::new(
+                &shown,
+                Some(e.line + offset),
+                e.message.clone(),
+            ));
+        }
+    }
+    errors
 }

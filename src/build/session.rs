@@ -12,11 +12,12 @@ use rayon::prelude::*;
 
 use super::files::{asset_outputs, static_outputs};
 use super::links::check_links;
-use super::pages::{render_content, render_page_markdown, url_map};
+use super::pages::{MarkdownStage, markdown_errors, render_content, render_page_markdown, url_map};
 use super::{BuildOptions, Built, Stats, load_config};
 use crate::cache::Cache;
 use crate::config::Config;
 use crate::content::{Page, walk};
+use crate::data;
 use crate::error::{BuildError, Diagnostic};
 use crate::highlight;
 use crate::layout;
@@ -122,11 +123,12 @@ impl Session {
         };
         let theme = theme::resolve(root, &config)?;
         let highlight_css = highlight_css(&config)?;
-        let (templates, content) = rayon::join(
-            || templates::load(root, &config, &theme),
+        let ((templates, data), content) = rayon::join(
+            || (templates::load(root, &config, &theme), data::load(root)),
             || walk::load(&root.join(CONTENT), Path::new(CONTENT), config.build.drafts),
         );
-        let (templates, mut content) = (templates?, content?);
+        let (mut templates, mut content) = (templates?, content?);
+        templates.set_data(&data?);
         crate::log::verbose(&format!(
             "read content and templates: {:?}{}",
             started.elapsed(),
@@ -138,13 +140,15 @@ impl Session {
             smart_punctuation: config.markdown.smart_punctuation,
         };
         let content_warnings = std::mem::take(&mut content.warnings);
-        let markdown_saver = render_content(
-            &mut content,
+        let stage = MarkdownStage {
             md,
-            config.base_path(),
-            &urls,
-            disk_cache.as_ref(),
-        );
+            base_path: config.base_path(),
+            urls: &urls,
+            templates: &templates,
+            config: &config,
+            config_value: render::config_value(&config),
+        };
+        let markdown_saver = render_content(&mut content, &stage, disk_cache.as_ref());
         crate::log::verbose(&format!(
             "rendered markdown: {:?}{}",
             started.elapsed(),
@@ -340,7 +344,14 @@ impl Session {
     /// links point at a URL that moved or a content file that appeared.
     fn rerender_reached(&mut self, rels: &[String], moves: &PageMoves) {
         let edited: HashSet<&str> = rels.iter().map(String::as_str).collect();
-        let (md, urls, base_path) = (self.md, &self.urls, self.config.base_path());
+        let stage = MarkdownStage {
+            md: self.md,
+            base_path: self.config.base_path(),
+            urls: &self.urls,
+            templates: &self.templates,
+            config: &self.config,
+            config_value: render::config_value(&self.config),
+        };
         self.site.pages.par_iter_mut().for_each(|page| {
             let rendered = &page.rendered;
             let links_reached = rendered
@@ -356,7 +367,7 @@ impl Session {
                 if !was_edited {
                     page.generation = crate::content::next_generation();
                 }
-                render_page_markdown(page, md, base_path, urls, None);
+                render_page_markdown(page, &stage, None);
             }
         });
     }
@@ -367,6 +378,10 @@ impl Session {
     /// folder's ledger does when the folder is written ([`Ledger::write`]).
     pub fn render(&mut self) -> Result<Built, BuildError> {
         let started = Instant::now();
+        let errors = markdown_errors(&self.site);
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
         self.ledger.begin(self.site_inputs());
         let rendered = render::render_site(
             &self.site,

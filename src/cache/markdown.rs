@@ -163,13 +163,23 @@ fn remove_dead_spills(cache: &Cache) {
     }
 }
 
-/// What a page's rendered Markdown depends on, besides link lookups.
-/// xxh3-128: hashing every page body on every build must cost next to
+/// What a page's rendered Markdown depends on, besides link lookups;
+/// `authoring` stands for what its shortcodes and hooks read, where it has
+/// any to call (see `build::pages`). xxh3-128: hashing every page body on every build must cost next to
 /// nothing, and 128 bits make a collision between two bodies a non-event.
-pub fn key(md: MarkdownOptions, source: &str, path: &str, body: &str) -> u128 {
+pub fn key(
+    md: MarkdownOptions,
+    source: &str,
+    path: &str,
+    body: &str,
+    authoring: Option<u64>,
+) -> u128 {
     let mut h = Xxh3::new();
     h.update(&FORMAT.to_le_bytes());
     h.update(&[u8::from(md.highlight), u8::from(md.smart_punctuation)]);
+    if let Some(authoring) = authoring {
+        h.update(&authoring.to_le_bytes());
+    }
     for part in [source, path, body] {
         // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
         h.update(&(part.len() as u64).to_le_bytes());
@@ -415,7 +425,7 @@ mod tests {
     fn an_entry_is_reused_only_while_its_links_resolve_the_same() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path()).unwrap();
-        let key = key(MD, "a.md", "/a/", "see [b](b.md)");
+        let key = key(MD, "a.md", "/a/", "see [b](b.md)", None);
         let store = MarkdownStore::load(&cache);
         let lookups = vec![("b.md".to_string(), Some("/b/".to_string()))];
         store.put("a.md", key, &lookups, &rendered("<p>see b</p>"));
@@ -426,13 +436,13 @@ mod tests {
         let moved = |_: &str| Some("/bee/".to_string());
         assert_eq!(store.get("a.md", key, same).unwrap().html, "<p>see b</p>");
         assert!(store.get("a.md", key, moved).is_none());
-        let edited = super::key(MD, "a.md", "/a/", "see [b](b.md)!");
+        let edited = super::key(MD, "a.md", "/a/", "see [b](b.md)!", None);
         assert!(store.get("a.md", edited, same).is_none());
         let plain = MarkdownOptions {
             highlight: false,
             ..MD
         };
-        assert_ne!(super::key(plain, "a.md", "/a/", "see [b](b.md)"), key);
+        assert_ne!(super::key(plain, "a.md", "/a/", "see [b](b.md)", None), key);
     }
 
     #[test]
@@ -443,14 +453,19 @@ mod tests {
         let big = "x".repeat(10_000);
         let store = MarkdownStore::load(&cache);
         for rel in ["a.md", "b.md", "c.md"] {
-            store.put(rel, key(MD, rel, "/", rel), &[], &rendered(&big));
+            store.put(rel, key(MD, rel, "/", rel, None), &[], &rendered(&big));
         }
         store.save(&cache, &live(&["a.md", "b.md", "c.md"]));
         let first = pack_len();
 
         // One edited page: its new entry is appended, the others stay put.
         let store = MarkdownStore::load(&cache);
-        store.put("a.md", key(MD, "a.md", "/", "a2"), &[], &rendered(&big));
+        store.put(
+            "a.md",
+            key(MD, "a.md", "/", "a2", None),
+            &[],
+            &rendered(&big),
+        );
         store.save(&cache, &live(&["a.md", "b.md", "c.md"]));
         assert!(pack_len() > first && pack_len() < first * 2);
 
@@ -459,11 +474,11 @@ mod tests {
         store.save(&cache, &live(&["c.md"]));
         assert!(pack_len() < first / 2, "{} vs {first}", pack_len());
         let store = MarkdownStore::load(&cache);
-        let c = store.get("c.md", key(MD, "c.md", "/", "c.md"), |_| None);
+        let c = store.get("c.md", key(MD, "c.md", "/", "c.md", None), |_| None);
         assert_eq!(c.unwrap().html, big);
         assert!(
             store
-                .get("b.md", key(MD, "b.md", "/", "b.md"), |_| None)
+                .get("b.md", key(MD, "b.md", "/", "b.md", None), |_| None)
                 .is_none()
         );
     }

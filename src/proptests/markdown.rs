@@ -228,6 +228,7 @@ fn render_page(text: &str, highlight: bool, smart_punctuation: bool) -> Rendered
         path: "/blog/post/",
         resolve: &resolve,
         base_path: "",
+        authoring: None,
     };
     let opts = MarkdownOptions {
         highlight,

@@ -15,6 +15,7 @@ mod values;
 pub use digest::PageMemory;
 pub use kinds::page::render_alone as render_page_alone;
 pub use plan::{Job, OutputKind, plan};
+pub use values::config_value;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -8,6 +8,7 @@ use tera::Context;
 use super::inputs::RenderInputs;
 use super::kinds::{alias, feed, fixed, page, section, sitemap, tag};
 use crate::config::Config;
+use crate::templates::Reads;
 
 /// One kind of templated output.
 pub trait OutputKind: Send + Sync {
@@ -47,7 +48,10 @@ impl Job {
     /// Everything the output depends on besides the site-wide inputs, as one number.
     pub fn signature(&self, input: &RenderInputs) -> u64 {
         let inputs = self.kind.inputs(input, &self.template);
-        crate::hash::of(&(self.template.as_str(), self.path.as_str(), inputs))
+        let data = input
+            .reads(&self.template, Reads::Data)
+            .then_some(input.templates.data_digest);
+        crate::hash::of(&(self.template.as_str(), self.path.as_str(), inputs, data))
     }
 
     /// The whole template context.

@@ -1,0 +1,196 @@
+//! Render hooks, Hugo's most used template feature: a site or theme that
+//! has `templates/hooks/link.html` (or `image.html`, `heading.html`,
+//! `codeblock.html`) renders every Markdown link (image, heading, fenced
+//! code block) with it, given what Markdown knows of it. Where a site has
+//! none, Markdown renders as it always did.
+
+use serde_json::{Map, Value};
+
+use super::{Authoring, HOOKS_DIR};
+
+/// Which hooks a site has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HookSet {
+    pub link: bool,
+    pub image: bool,
+    pub heading: bool,
+    pub codeblock: bool,
+}
+
+impl HookSet {
+    /// The hooks among a site's template names.
+    pub fn in_names<'n>(names: impl Iterator<Item = &'n str>) -> HookSet {
+        let mut set = HookSet::default();
+        for name in names {
+            match name.strip_prefix(HOOKS_DIR) {
+                Some("link.html") => set.link = true,
+                Some("image.html") => set.image = true,
+                Some("heading.html") => set.heading = true,
+                Some("codeblock.html") => set.codeblock = true,
+                _ => {}
+            }
+        }
+        set
+    }
+
+    pub fn any(&self) -> bool {
+        self.link || self.image || self.heading || self.codeblock
+    }
+}
+
+fn render(authoring: &Authoring, hook: &str, fields: &[(&str, Value)]) -> Result<String, String> {
+    let mut ctx = authoring.context();
+    for (key, value) in fields {
+        ctx.insert(key.to_string(), value);
+    }
+    authoring
+        .render(&format!("{HOOKS_DIR}{hook}.html"), &ctx)
+        .map_err(|m| format!("render hook `{hook}`: {m}"))
+}
+
+/// A link: `url` (resolved, as the built-in rendering would write it),
+/// `title`, and `text`, its content rendered to HTML.
+pub fn link(authoring: &Authoring, url: &str, title: &str, text: &str) -> Result<String, String> {
+    render(
+        authoring,
+        "link",
+        &[
+            ("url", url.into()),
+            ("title", title.into()),
+            ("text", text.into()),
+        ],
+    )
+}
+
+/// An image: `url`, `title`, and `alt` as plain text.
+pub fn image(authoring: &Authoring, url: &str, title: &str, alt: &str) -> Result<String, String> {
+    render(
+        authoring,
+        "image",
+        &[
+            ("url", url.into()),
+            ("title", title.into()),
+            ("alt", alt.into()),
+        ],
+    )
+}
+
+/// A heading: `level` (1–6), its unique `id`, and `text` as HTML.
+pub fn heading(authoring: &Authoring, level: u8, id: &str, text: &str) -> Result<String, String> {
+    render(
+        authoring,
+        "heading",
+        &[
+            ("level", level.into()),
+            ("id", id.into()),
+            ("text", text.into()),
+        ],
+    )
+}
+
+/// A fenced or indented code block: `lang` (empty when none), `code` as
+/// written, `info` (the whole fence line after the backticks) and
+/// `attributes`, the fence's `key=value` words and flags
+/// (`rust,linenos,hl_lines=1 3` → `{linenos: true, hl_lines: "1 3"}`).
+pub fn codeblock(
+    authoring: &Authoring,
+    lang: &str,
+    code: &str,
+    info: &str,
+) -> Result<String, String> {
+    render(
+        authoring,
+        "codeblock",
+        &[
+            ("lang", lang.into()),
+            ("code", code.into()),
+            ("info", info.into()),
+            ("attributes", Value::Object(fence_attributes(info))),
+        ],
+    )
+}
+
+/// The words after a fence's language, in Zola's spelling (comma
+/// separated, `key=value` or a flag) and Hugo's (`{key=value …}`).
+pub fn fence_attributes(info: &str) -> Map<String, Value> {
+    let mut map = Map::new();
+    let rest = info
+        .trim()
+        .split_once([',', ' ', '{'])
+        .map_or("", |(_, rest)| rest);
+    let rest = rest.trim().trim_start_matches('{').trim_end_matches('}');
+    for word in rest.split(',').flat_map(split_outside_quotes) {
+        let word = word.trim();
+        if word.is_empty() {
+            continue;
+        }
+        match word.split_once('=') {
+            Some((key, value)) => {
+                let value = value.trim().trim_matches('"');
+                map.insert(key.trim().to_string(), Value::from(value));
+            }
+            None => {
+                map.insert(word.to_string(), Value::Bool(true));
+            }
+        }
+    }
+    map
+}
+
+/// `a=1 b="x y" c` → `a=1`, `b="x y"`, `c`; but `hl_lines=1 3` keeps its
+/// numbers together, as Zola writes it.
+fn split_outside_quotes(text: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let mut quoted = false;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b' ' if !quoted => {
+                let next_is_key = text[i + 1..].split([' ', '=']).next().is_some_and(|w| {
+                    !w.is_empty() && !w.bytes().all(|c| c.is_ascii_digit() || c == b'-')
+                });
+                if next_is_key {
+                    words.push(&text[start..i]);
+                    start = i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    words.push(&text[start..]);
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fence_attributes_in_zola_and_hugo_spelling() {
+        let zola = fence_attributes("rust,linenos,hl_lines=1 3-5");
+        assert_eq!(zola.get("linenos"), Some(&json!(true)));
+        assert_eq!(zola.get("hl_lines"), Some(&json!("1 3-5")));
+        let hugo = fence_attributes("go {linenos=table hl_lines=\"2 4\" title=main.go}");
+        assert_eq!(hugo.get("linenos"), Some(&json!("table")));
+        assert_eq!(hugo.get("hl_lines"), Some(&json!("2 4")));
+        assert_eq!(hugo.get("title"), Some(&json!("main.go")));
+        assert!(fence_attributes("python").is_empty());
+    }
+
+    #[test]
+    fn hooks_are_found_by_file_name() {
+        let set =
+            HookSet::in_names(["hooks/link.html", "hooks/other.html", "link.html"].into_iter());
+        assert_eq!(
+            set,
+            HookSet {
+                link: true,
+                ..HookSet::default()
+            }
+        );
+        assert!(set.any());
+    }
+}

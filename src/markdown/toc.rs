@@ -1,0 +1,76 @@
+//! Heading ids (unique on the page) and the nested table of contents.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::HeadingLevel;
+
+use super::TocEntry;
+
+pub(super) fn level_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// The ids given out on a page, and for each base the next suffix to try:
+/// counting up from `-1` for every heading made a page of 2,000 headings
+/// named alike take seconds.
+#[derive(Default)]
+pub(super) struct UsedIds {
+    taken: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+impl UsedIds {
+    pub(super) fn reserve(&mut self, id: String) {
+        self.taken.insert(id);
+    }
+
+    /// `base`, or else `base-N` with the smallest N not taken.
+    pub(super) fn unique(&mut self, base: &str) -> String {
+        if self.taken.insert(base.to_string()) {
+            return base.to_string();
+        }
+        // Every suffix below `next` is taken, and taken ids stay taken.
+        let next = self.next_suffix.entry(base.to_string()).or_insert(1);
+        loop {
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
+}
+
+pub(super) fn nest_toc(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
+    fn take(flat: &[(u8, String, String)], i: &mut usize, parent_level: u8) -> Vec<TocEntry> {
+        let mut out = Vec::new();
+        while let Some((level, id, title)) = flat.get(*i) {
+            if *level <= parent_level {
+                break;
+            }
+            *i += 1;
+            let children = take(flat, i, *level);
+            out.push(TocEntry {
+                level: *level,
+                id: id.clone(),
+                title: title.clone(),
+                children,
+            });
+        }
+        out
+    }
+    let mut i = 0;
+    let mut out = Vec::new();
+    // A document that starts deeper than a later heading still lists every heading.
+    while i < flat.len() {
+        out.extend(take(flat, &mut i, 0));
+    }
+    out
+}
