@@ -10,12 +10,12 @@ use anyhow::{Context as _, Result, bail};
 
 use super::aws::{Clients, code, failed};
 use super::distribution::{self, Settings};
+use super::model::{
+    BucketState, Certificate, Desired, Observed, Record, Zone, alias_records, zone_for,
+};
 use super::names::{CLOUDFRONT_ZONE_ID, GITHUB_AUDIENCE, GITHUB_OIDC_HOST, TAG_KEY};
 use super::observe::{self, ROLE_POLICY};
-use super::plan::{
-    Action, BucketState, Certificate, Desired, Observed, Plan, Record, Resource, Step, Zone,
-    zone_for,
-};
+use super::plan::{Action, Plan, Resource, Step};
 use super::{config_file, policy, wait, workflow};
 use crate::log;
 
@@ -437,7 +437,7 @@ impl Converge<'_> {
             .distribution
             .as_ref()
             .context("no distribution to point DNS at")?;
-        let records = super::plan::alias_records(self.desired, domain);
+        let records = alias_records(self.desired, domain);
         self.upsert(&live.zones, &records, alias).await
     }
 

@@ -10,9 +10,9 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 
 use super::aws::{Clients, code, failed};
+use super::model::{BucketState, Desired, Observed, Record, alias_records, zone_for};
 use super::names::TAG_KEY;
 use super::observe::{self, ROLE_POLICY};
-use super::plan::{BucketState, Desired, Observed, Record, zone_for};
 use super::{ProvisionOptions, config_file, converge, policy, wait, wait_for_deployment, workflow};
 use crate::log;
 
@@ -129,7 +129,7 @@ fn records_ours(desired: &Desired, observed: &Observed) -> Vec<Record> {
     }
     if let Some(d) = &observed.distribution {
         out.extend(
-            super::plan::alias_records(desired, &d.domain_name)
+            alias_records(desired, &d.domain_name)
                 .into_iter()
                 .filter(|r| present(r)),
         );

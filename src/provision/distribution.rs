@@ -9,6 +9,7 @@ use aws_sdk_cloudfront::types::{
     Origins, S3OriginConfig, SslSupportMethod, ViewerCertificate, ViewerProtocolPolicy,
 };
 
+use super::model::{Desired, Distribution, Observed};
 use super::names::{CACHING_OPTIMIZED, SECURITY_HEADERS};
 
 /// What ssg sets on the distribution.
@@ -80,6 +81,104 @@ pub fn apply(config: &mut DistributionConfig, settings: &Settings) -> Result<()>
         );
     }
     Ok(())
+}
+
+/// Aliases and the certificate go on the distribution only once the
+/// certificate is ISSUED: CloudFront refuses a pending one.
+pub fn attach_domains(desired: &Desired, observed: &Observed) -> bool {
+    !desired.domains.is_empty()
+        && observed
+            .certificate
+            .as_ref()
+            .is_some_and(|c| c.status == "ISSUED")
+}
+
+/// Each way the distribution differs from ssg's settings, in words.
+pub fn distribution_problems(
+    desired: &Desired,
+    observed: &Observed,
+    d: &Distribution,
+) -> Vec<String> {
+    let mut why = Vec::new();
+    let origin = desired.names.origin_domain(&desired.region);
+    let mut expect = |ok: bool, text: String| {
+        if !ok {
+            why.push(text);
+        }
+    };
+    expect(d.enabled, "the distribution is disabled".into());
+    expect(
+        d.target_origin_domain == origin,
+        format!("the origin is {}, not {origin}", d.target_origin_domain),
+    );
+    let oac_id = observed.oac.as_ref().map(|o| o.id.as_str()).unwrap_or("");
+    let attached = d
+        .origins
+        .iter()
+        .any(|(domain, id)| *domain == origin && !id.is_empty() && id == oac_id);
+    expect(attached, "the bucket origin does not use ssg's origin access control (CloudFront cannot read the private bucket)".into());
+    expect(
+        d.viewer_protocol == "redirect-to-https",
+        format!(
+            "viewer protocol is {}, not redirect-to-https",
+            d.viewer_protocol
+        ),
+    );
+    expect(d.compress, "compression is off".into());
+    expect(
+        d.http_version == "http2and3",
+        format!("HTTP version is {}, not http2and3", d.http_version),
+    );
+    expect(d.ipv6, "IPv6 is off".into());
+    expect(
+        d.default_root == "index.html",
+        format!(
+            "default root object is \"{}\", not index.html",
+            d.default_root
+        ),
+    );
+    for code in [403, 404] {
+        let ok = d
+            .error_responses
+            .iter()
+            .any(|(c, page, status)| *c == code && page == "/404.html" && status == "404");
+        expect(
+            ok,
+            format!("error {code} is not answered with /404.html and status 404"),
+        );
+    }
+    expect(
+        d.cache_policy == CACHING_OPTIMIZED,
+        "the cache policy is not the managed CachingOptimized".into(),
+    );
+    expect(
+        d.response_headers_policy == SECURITY_HEADERS,
+        "the response headers policy is not the managed SecurityHeadersPolicy".into(),
+    );
+    if attach_domains(desired, observed) {
+        let mut have = d.aliases.clone();
+        have.sort();
+        let mut want = desired.domains.clone();
+        want.sort();
+        expect(
+            have == want,
+            format!(
+                "aliases are [{}], not [{}]",
+                have.join(", "),
+                want.join(", ")
+            ),
+        );
+        let cert = observed
+            .certificate
+            .as_ref()
+            .map(|c| c.arn.as_str())
+            .unwrap_or("");
+        expect(
+            d.certificate_arn == cert,
+            "the distribution does not use the site's certificate".into(),
+        );
+    }
+    why
 }
 
 /// The bucket's REST endpoint as origin, signed by the OAC. Returns its id.
@@ -188,9 +287,9 @@ fn set_error_responses(config: &mut DistributionConfig) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provision::model::Oac;
     use crate::provision::names::Names;
     use crate::provision::observe::view;
-    use crate::provision::plan::{Desired, Oac, Observed, distribution_problems};
 
     fn settings(domains: Option<(Vec<String>, String)>) -> Settings {
         let names = Names::new("b");

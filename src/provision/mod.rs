@@ -15,6 +15,7 @@ pub mod config_file;
 pub mod converge;
 pub mod destroy;
 pub mod distribution;
+pub mod model;
 pub mod names;
 pub mod observe;
 pub mod plan;
@@ -31,7 +32,8 @@ use crate::config::Config;
 use crate::log;
 use aws::{Clients, Endpoints};
 use converge::Converge;
-use plan::{Action, Ci, Desired, Plan, Resource};
+use model::{Ci, Desired, Observed};
+use plan::{Action, Plan, Resource};
 
 #[derive(Debug, Clone, Default)]
 pub struct ProvisionOptions {
@@ -206,7 +208,7 @@ async fn observe_and_plan(
     clients: &Clients,
     desired: &Desired,
     root: &Path,
-) -> Result<(plan::Observed, Plan)> {
+) -> Result<(Observed, Plan)> {
     let observed = observe::observe(clients, desired, root).await?;
     let plan = plan::plan(desired, &observed)?;
     Ok((observed, plan))
@@ -278,7 +280,7 @@ async fn up(
             wait_for_deployment(clients, &d.id).await?;
         }
         outcome.distribution_id = Some(d.id.clone());
-        let host = if plan::attach_domains(desired, &observed) {
+        let host = if distribution::attach_domains(desired, &observed) {
             desired.domains[0].clone()
         } else {
             d.domain_name.clone()
@@ -334,7 +336,7 @@ fn print_manual(plan: &Plan) {
     }
 }
 
-async fn wait_for_certificate(clients: &Clients, observed: &plan::Observed) -> Result<()> {
+async fn wait_for_certificate(clients: &Clients, observed: &Observed) -> Result<()> {
     let Some(cert) = &observed.certificate else {
         return Ok(());
     };

@@ -6,142 +6,12 @@
 
 use serde::Serialize;
 
-use super::names::{CACHING_OPTIMIZED, CLOUDFRONT_ZONE_ID, Names, SECURITY_HEADERS};
+use super::distribution::{attach_domains, distribution_problems};
+use super::model::{
+    BucketState, Ci, Desired, Observed, Record, alias_records, has_record, zone_for,
+};
+use super::names::CLOUDFRONT_ZONE_ID;
 use super::policy;
-
-/// What the user asked for, with names resolved.
-#[derive(Debug, Clone)]
-pub struct Desired {
-    pub names: Names,
-    pub region: String,
-    pub domains: Vec<String>,
-    pub ci: Option<Ci>,
-    pub account: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Ci {
-    pub repo: String,
-    pub branch: String,
-    /// The git repository the workflow installs ssg from (`cargo install --git`).
-    pub ssg_git: String,
-}
-
-/// What the reads found. `None` is "not there".
-#[derive(Debug, Clone, Default)]
-pub struct Observed {
-    pub bucket: BucketState,
-    pub oac: Option<Oac>,
-    pub distribution: Option<Distribution>,
-    pub certificate: Option<Certificate>,
-    /// The hosted zone covering each domain, when the account has one.
-    pub zones: Vec<Zone>,
-    pub ci: CiObserved,
-    pub config: ConfigKeys,
-    /// Seconds since the epoch, for certificate expiry.
-    pub now: i64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum BucketState {
-    #[default]
-    Missing,
-    /// Exists in another account: the name is taken.
-    Taken,
-    Ours(Bucket),
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Bucket {
-    /// Where the bucket lives (the origin's host name depends on it).
-    pub region: String,
-    pub tagged: bool,
-    /// BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets.
-    pub public_access_block: [bool; 4],
-    pub ownership: Option<String>,
-    pub encryption: Option<String>,
-    pub policy: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Oac {
-    pub id: String,
-    pub signing_protocol: String,
-    pub signing_behavior: String,
-    pub origin_type: String,
-}
-
-/// The parts of a distribution's config ssg sets, as read back.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Distribution {
-    pub id: String,
-    pub arn: String,
-    pub domain_name: String,
-    pub status: String,
-    /// Commented or tagged as this site's.
-    pub ours: bool,
-    /// Tagged as this site's at creation: only such a one is destroyed.
-    pub tagged: bool,
-    pub enabled: bool,
-    /// (domain name, OAC id) of each origin.
-    pub origins: Vec<(String, String)>,
-    pub target_origin_domain: String,
-    pub viewer_protocol: String,
-    pub compress: bool,
-    pub http_version: String,
-    pub ipv6: bool,
-    pub default_root: String,
-    /// (error code, response page, response code).
-    pub error_responses: Vec<(i32, String, String)>,
-    pub cache_policy: String,
-    pub response_headers_policy: String,
-    pub aliases: Vec<String>,
-    pub certificate_arn: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Certificate {
-    pub arn: String,
-    pub status: String,
-    pub domains: Vec<String>,
-    pub not_after: Option<i64>,
-    pub validation: Vec<Record>,
-}
-
-/// A DNS record as ssg writes it: a CNAME, or an alias to CloudFront.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Record {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Zone {
-    pub id: String,
-    /// With the trailing dot, as Route 53 gives it.
-    pub name: String,
-    pub records: Vec<Record>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CiObserved {
-    pub provider: bool,
-    pub role_arn: Option<String>,
-    pub trust: Option<serde_json::Value>,
-    pub role_policy: Option<serde_json::Value>,
-    pub workflow: Option<String>,
-}
-
-/// The `[publish]` keys provisioning owns, as ssg.toml has them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ConfigKeys {
-    pub bucket: Option<String>,
-    pub region: Option<String>,
-    pub distribution_id: Option<String>,
-    pub directory_keys: Option<bool>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -391,26 +261,6 @@ fn certificate_step(desired: &Desired, observed: &Observed) -> Step {
     }
 }
 
-/// The zone covering `domain`: the longest zone name it ends with.
-pub fn zone_for<'a>(zones: &'a [Zone], domain: &str) -> Option<&'a Zone> {
-    let fqdn = format!("{domain}.");
-    zones
-        .iter()
-        .filter(|z| fqdn == z.name || fqdn.ends_with(&format!(".{}", z.name)))
-        .max_by_key(|z| z.name.len())
-}
-
-fn has_record(zones: &[Zone], record: &Record) -> bool {
-    let domain = record.name.trim_end_matches('.');
-    zone_for(zones, domain).is_some_and(|z| {
-        z.records.iter().any(|r| {
-            r.kind == record.kind
-                && r.name.trim_end_matches('.') == domain
-                && r.value.trim_end_matches('.') == record.value.trim_end_matches('.')
-        })
-    })
-}
-
 fn validation_step(desired: &Desired, observed: &Observed) -> Step {
     let name = "certificate validation CNAMEs";
     let Some(cert) = &observed.certificate else {
@@ -490,16 +340,6 @@ fn validation_step(desired: &Desired, observed: &Observed) -> Step {
     Step::new(Resource::ValidationRecords, name, Action::Create, why)
 }
 
-/// Aliases and the certificate go on the distribution only once the
-/// certificate is ISSUED: CloudFront refuses a pending one.
-pub fn attach_domains(desired: &Desired, observed: &Observed) -> bool {
-    !desired.domains.is_empty()
-        && observed
-            .certificate
-            .as_ref()
-            .is_some_and(|c| c.status == "ISSUED")
-}
-
 fn distribution_step(desired: &Desired, observed: &Observed) -> Step {
     let name = desired.names.comment();
     let Some(d) = &observed.distribution else {
@@ -512,94 +352,6 @@ fn distribution_step(desired: &Desired, observed: &Observed) -> Step {
     };
     let why = distribution_problems(desired, observed, d);
     Step::exists_or_change(Resource::Distribution, d.id.clone(), why)
-}
-
-/// Each way the distribution differs from ssg's settings, in words.
-pub fn distribution_problems(
-    desired: &Desired,
-    observed: &Observed,
-    d: &Distribution,
-) -> Vec<String> {
-    let mut why = Vec::new();
-    let origin = desired.names.origin_domain(&desired.region);
-    let mut expect = |ok: bool, text: String| {
-        if !ok {
-            why.push(text);
-        }
-    };
-    expect(d.enabled, "the distribution is disabled".into());
-    expect(
-        d.target_origin_domain == origin,
-        format!("the origin is {}, not {origin}", d.target_origin_domain),
-    );
-    let oac_id = observed.oac.as_ref().map(|o| o.id.as_str()).unwrap_or("");
-    let attached = d
-        .origins
-        .iter()
-        .any(|(domain, id)| *domain == origin && !id.is_empty() && id == oac_id);
-    expect(attached, "the bucket origin does not use ssg's origin access control (CloudFront cannot read the private bucket)".into());
-    expect(
-        d.viewer_protocol == "redirect-to-https",
-        format!(
-            "viewer protocol is {}, not redirect-to-https",
-            d.viewer_protocol
-        ),
-    );
-    expect(d.compress, "compression is off".into());
-    expect(
-        d.http_version == "http2and3",
-        format!("HTTP version is {}, not http2and3", d.http_version),
-    );
-    expect(d.ipv6, "IPv6 is off".into());
-    expect(
-        d.default_root == "index.html",
-        format!(
-            "default root object is \"{}\", not index.html",
-            d.default_root
-        ),
-    );
-    for code in [403, 404] {
-        let ok = d
-            .error_responses
-            .iter()
-            .any(|(c, page, status)| *c == code && page == "/404.html" && status == "404");
-        expect(
-            ok,
-            format!("error {code} is not answered with /404.html and status 404"),
-        );
-    }
-    expect(
-        d.cache_policy == CACHING_OPTIMIZED,
-        "the cache policy is not the managed CachingOptimized".into(),
-    );
-    expect(
-        d.response_headers_policy == SECURITY_HEADERS,
-        "the response headers policy is not the managed SecurityHeadersPolicy".into(),
-    );
-    if attach_domains(desired, observed) {
-        let mut have = d.aliases.clone();
-        have.sort();
-        let mut want = desired.domains.clone();
-        want.sort();
-        expect(
-            have == want,
-            format!(
-                "aliases are [{}], not [{}]",
-                have.join(", "),
-                want.join(", ")
-            ),
-        );
-        let cert = observed
-            .certificate
-            .as_ref()
-            .map(|c| c.arn.as_str())
-            .unwrap_or("");
-        expect(
-            d.certificate_arn == cert,
-            "the distribution does not use the site's certificate".into(),
-        );
-    }
-    why
 }
 
 fn bucket_policy_step(desired: &Desired, observed: &Observed) -> Step {
@@ -617,21 +369,6 @@ fn bucket_policy_step(desired: &Desired, observed: &Observed) -> Step {
         return Step::new(Resource::BucketPolicy, name, Action::Create, why);
     }
     Step::exists_or_change(Resource::BucketPolicy, name, why)
-}
-
-/// The A and AAAA alias records each domain should have.
-pub fn alias_records(desired: &Desired, distribution_domain: &str) -> Vec<Record> {
-    desired
-        .domains
-        .iter()
-        .flat_map(|d| {
-            ["A", "AAAA"].map(|kind| Record {
-                name: d.clone(),
-                kind: kind.to_string(),
-                value: format!("{distribution_domain}."),
-            })
-        })
-        .collect()
 }
 
 fn alias_step(desired: &Desired, observed: &Observed) -> Step {
@@ -807,6 +544,8 @@ fn config_step(desired: &Desired, observed: &Observed) -> Step {
 mod tests {
     use super::*;
     use crate::provision::distribution::{Settings, new_config};
+    use crate::provision::model::{Bucket, Certificate, CiObserved, ConfigKeys, Oac, Zone};
+    use crate::provision::names::Names;
     use crate::provision::observe::view;
 
     const DAY: i64 = 86_400;
