@@ -56,7 +56,7 @@ impl Converge<'_> {
             } else {
                 "fixed"
             };
-            log::info(&format!("{verb} {}: {}", label(step.resource), step.name));
+            log::info(&format!("{verb} {}: {}", step.resource.label(), step.name));
             done.push(step.clone());
         }
         Ok(done)
@@ -578,25 +578,4 @@ pub fn alias(r: &Record) -> Result<aws_sdk_route53::types::ResourceRecordSet> {
 
 pub fn validation_cname(r: &Record) -> Result<aws_sdk_route53::types::ResourceRecordSet> {
     cname(r)
-}
-
-/// The resource as people call it.
-pub fn label(resource: Resource) -> &'static str {
-    match resource {
-        Resource::Bucket => "bucket",
-        Resource::PublicAccessBlock => "block public access",
-        Resource::ObjectOwnership => "object ownership",
-        Resource::Encryption => "default encryption",
-        Resource::OriginAccessControl => "origin access control",
-        Resource::Certificate => "certificate",
-        Resource::ValidationRecords => "validation records",
-        Resource::Distribution => "distribution",
-        Resource::BucketPolicy => "bucket policy",
-        Resource::AliasRecords => "DNS aliases",
-        Resource::OidcProvider => "OIDC provider",
-        Resource::CiRole => "CI role",
-        Resource::CiRolePolicy => "CI role policy",
-        Resource::Workflow => "workflow",
-        Resource::Config => "config",
-    }
 }

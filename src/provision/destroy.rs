@@ -13,7 +13,8 @@ use super::aws::{Clients, code, failed};
 use super::model::{BucketState, Desired, Observed, Record, alias_records, zone_for};
 use super::names::TAG_KEY;
 use super::observe::{self, ROLE_POLICY};
-use super::{ProvisionOptions, config_file, converge, policy, wait, wait_for_deployment, workflow};
+use super::options::ProvisionOptions;
+use super::{config_file, converge, policy, wait, workflow};
 use crate::log;
 
 pub async fn destroy(
@@ -236,7 +237,7 @@ async fn delete_distribution(clients: &Clients, observed: &Observed) -> Result<(
             .map_err(|e| failed(&format!("disabling distribution {}", d.id), &e))?;
         log::info(&format!("disabled distribution {}", d.id));
     }
-    wait_for_deployment(clients, &d.id).await?;
+    wait::for_deployment(clients, &d.id).await?;
     let current = cf
         .get_distribution()
         .id(&d.id)

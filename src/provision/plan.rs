@@ -46,6 +46,29 @@ pub enum Resource {
     Config,
 }
 
+impl Resource {
+    /// The resource as people call it, in the lines ssg prints.
+    pub fn label(self) -> &'static str {
+        match self {
+            Resource::Bucket => "bucket",
+            Resource::PublicAccessBlock => "block public access",
+            Resource::ObjectOwnership => "object ownership",
+            Resource::Encryption => "default encryption",
+            Resource::OriginAccessControl => "origin access control",
+            Resource::Certificate => "certificate",
+            Resource::ValidationRecords => "validation records",
+            Resource::Distribution => "distribution",
+            Resource::BucketPolicy => "bucket policy",
+            Resource::AliasRecords => "DNS aliases",
+            Resource::OidcProvider => "OIDC provider",
+            Resource::CiRole => "CI role",
+            Resource::CiRolePolicy => "CI role policy",
+            Resource::Workflow => "workflow",
+            Resource::Config => "config",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step {
     pub resource: Resource,
@@ -62,6 +85,10 @@ impl Step {
             action,
             why,
         }
+    }
+
+    fn exists(resource: Resource, name: impl Into<String>) -> Step {
+        Step::new(resource, name, Action::Exists, Vec::new())
     }
 
     fn exists_or_change(resource: Resource, name: impl Into<String>, why: Vec<String>) -> Step {
@@ -257,7 +284,7 @@ fn certificate_step(desired: &Desired, observed: &Observed) -> Step {
                 (t - observed.now) / DAY
             )],
         ),
-        _ => Step::new(Resource::Certificate, name, Action::Exists, Vec::new()),
+        _ => Step::exists(Resource::Certificate, name),
     }
 }
 
@@ -284,31 +311,13 @@ fn validation_step(desired: &Desired, observed: &Observed) -> Step {
             vec![why.into()],
         );
     };
-    if cert.status == "ISSUED"
-        && cert
-            .validation
-            .iter()
-            .all(|r| has_record(&observed.zones, r))
-    {
-        return Step::new(
-            Resource::ValidationRecords,
-            name,
-            Action::Exists,
-            Vec::new(),
-        );
-    }
     let missing: Vec<&Record> = cert
         .validation
         .iter()
         .filter(|r| !has_record(&observed.zones, r))
         .collect();
     if missing.is_empty() {
-        return Step::new(
-            Resource::ValidationRecords,
-            name,
-            Action::Exists,
-            Vec::new(),
-        );
+        return Step::exists(Resource::ValidationRecords, name);
     }
     let (ours, manual): (Vec<&Record>, Vec<&Record>) = missing
         .into_iter()
@@ -326,12 +335,7 @@ fn validation_step(desired: &Desired, observed: &Observed) -> Step {
         return Step::new(Resource::ValidationRecords, name, Action::Manual, why);
     }
     if ours.is_empty() {
-        return Step::new(
-            Resource::ValidationRecords,
-            name,
-            Action::Exists,
-            Vec::new(),
-        );
+        return Step::exists(Resource::ValidationRecords, name);
     }
     let why = ours
         .iter()
@@ -424,19 +428,14 @@ fn alias_step(desired: &Desired, observed: &Observed) -> Step {
     if !manual.is_empty() {
         return Step::new(Resource::AliasRecords, name, Action::Manual, manual);
     }
-    Step::new(Resource::AliasRecords, name, Action::Exists, Vec::new())
+    Step::exists(Resource::AliasRecords, name)
 }
 
 fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
     let seen = &observed.ci;
     let mut steps = Vec::new();
     let provider = if seen.provider {
-        Step::new(
-            Resource::OidcProvider,
-            super::names::GITHUB_OIDC_HOST,
-            Action::Exists,
-            Vec::new(),
-        )
+        Step::exists(Resource::OidcProvider, super::names::GITHUB_OIDC_HOST)
     } else {
         Step::new(
             Resource::OidcProvider,
@@ -455,9 +454,7 @@ fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
             Action::Create,
             vec!["no role for CI".into()],
         ),
-        (Some(_), Some(t)) if *t == trust => {
-            Step::new(Resource::CiRole, &role, Action::Exists, Vec::new())
-        }
+        (Some(_), Some(t)) if *t == trust => Step::exists(Resource::CiRole, &role),
         _ => Step::new(
             Resource::CiRole,
             &role,
@@ -475,7 +472,7 @@ fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
         .unwrap_or("");
     let wanted = policy::publish_policy(&desired.names.bucket, arn);
     steps.push(match &seen.role_policy {
-        Some(p) if *p == wanted && !arn.is_empty() => Step::new(Resource::CiRolePolicy, &role, Action::Exists, Vec::new()),
+        Some(p) if *p == wanted && !arn.is_empty() => Step::exists(Resource::CiRolePolicy, &role),
         Some(_) => Step::new(Resource::CiRolePolicy, &role, Action::Change, vec!["the role's policy is not ssg publish's least policy for this bucket and distribution".into()]),
         None => Step::new(Resource::CiRolePolicy, &role, Action::Create, vec!["the role has no publish policy".into()]),
     });
@@ -498,12 +495,7 @@ fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
             Action::Create,
             vec!["no workflow".into()],
         ),
-        Some(t) if *t == workflow_text => Step::new(
-            Resource::Workflow,
-            super::workflow::PATH,
-            Action::Exists,
-            Vec::new(),
-        ),
+        Some(t) if *t == workflow_text => Step::exists(Resource::Workflow, super::workflow::PATH),
         Some(_) => Step::new(
             Resource::Workflow,
             super::workflow::PATH,
