@@ -9,7 +9,8 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::aws::Clients;
-use super::plan::{Action, Desired};
+use super::model::Desired;
+use super::plan::Action;
 use super::{observe, plan, report};
 
 /// Prints the drifts; `Ok(true)` when there are none.

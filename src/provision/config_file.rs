@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 use toml_edit::{DocumentMut, Item, Table, value};
 
-use super::plan::ConfigKeys;
+use super::model::ConfigKeys;
 
 const KEYS: [&str; 4] = ["bucket", "region", "distribution_id", "directory_keys"];
 

@@ -10,12 +10,12 @@ use anyhow::{Context as _, Result, bail};
 
 use super::aws::{Clients, code, failed};
 use super::distribution::{self, Settings};
+use super::model::{
+    BucketState, Certificate, Desired, Observed, Record, Zone, alias_records, zone_for,
+};
 use super::names::{CLOUDFRONT_ZONE_ID, GITHUB_AUDIENCE, GITHUB_OIDC_HOST, TAG_KEY};
 use super::observe::{self, ROLE_POLICY};
-use super::plan::{
-    Action, BucketState, Certificate, Desired, Observed, Plan, Record, Resource, Step, Zone,
-    zone_for,
-};
+use super::plan::{Action, Plan, Resource, Step};
 use super::{config_file, policy, wait, workflow};
 use crate::log;
 
@@ -56,7 +56,7 @@ impl Converge<'_> {
             } else {
                 "fixed"
             };
-            log::info(&format!("{verb} {}: {}", label(step.resource), step.name));
+            log::info(&format!("{verb} {}: {}", step.resource.label(), step.name));
             done.push(step.clone());
         }
         Ok(done)
@@ -437,7 +437,7 @@ impl Converge<'_> {
             .distribution
             .as_ref()
             .context("no distribution to point DNS at")?;
-        let records = super::plan::alias_records(self.desired, domain);
+        let records = alias_records(self.desired, domain);
         self.upsert(&live.zones, &records, alias).await
     }
 
@@ -578,25 +578,4 @@ pub fn alias(r: &Record) -> Result<aws_sdk_route53::types::ResourceRecordSet> {
 
 pub fn validation_cname(r: &Record) -> Result<aws_sdk_route53::types::ResourceRecordSet> {
     cname(r)
-}
-
-/// The resource as people call it.
-pub fn label(resource: Resource) -> &'static str {
-    match resource {
-        Resource::Bucket => "bucket",
-        Resource::PublicAccessBlock => "block public access",
-        Resource::ObjectOwnership => "object ownership",
-        Resource::Encryption => "default encryption",
-        Resource::OriginAccessControl => "origin access control",
-        Resource::Certificate => "certificate",
-        Resource::ValidationRecords => "validation records",
-        Resource::Distribution => "distribution",
-        Resource::BucketPolicy => "bucket policy",
-        Resource::AliasRecords => "DNS aliases",
-        Resource::OidcProvider => "OIDC provider",
-        Resource::CiRole => "CI role",
-        Resource::CiRolePolicy => "CI role policy",
-        Resource::Workflow => "workflow",
-        Resource::Config => "config",
-    }
 }

@@ -10,10 +10,11 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 
 use super::aws::{Clients, code, failed};
+use super::model::{BucketState, Desired, Observed, Record, alias_records, zone_for};
 use super::names::TAG_KEY;
 use super::observe::{self, ROLE_POLICY};
-use super::plan::{BucketState, Desired, Observed, Record, zone_for};
-use super::{ProvisionOptions, config_file, converge, policy, wait, wait_for_deployment, workflow};
+use super::options::ProvisionOptions;
+use super::{config_file, converge, policy, wait, workflow};
 use crate::log;
 
 pub async fn destroy(
@@ -129,7 +130,7 @@ fn records_ours(desired: &Desired, observed: &Observed) -> Vec<Record> {
     }
     if let Some(d) = &observed.distribution {
         out.extend(
-            super::plan::alias_records(desired, &d.domain_name)
+            alias_records(desired, &d.domain_name)
                 .into_iter()
                 .filter(|r| present(r)),
         );
@@ -236,7 +237,7 @@ async fn delete_distribution(clients: &Clients, observed: &Observed) -> Result<(
             .map_err(|e| failed(&format!("disabling distribution {}", d.id), &e))?;
         log::info(&format!("disabled distribution {}", d.id));
     }
-    wait_for_deployment(clients, &d.id).await?;
+    wait::for_deployment(clients, &d.id).await?;
     let current = cf
         .get_distribution()
         .id(&d.id)

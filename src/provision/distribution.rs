@@ -1,6 +1,8 @@
 //! The CloudFront distribution config ssg wants, applied onto a new config
 //! or onto the one read back, so an update keeps every field ssg does not
-//! own (logging, geo restrictions, a WAF the user added) as it was.
+//! own (logging, geo restrictions, a WAF the user added) as it was — and
+//! checked on the distribution read back against the same values, so the
+//! writer and the check cannot drift apart.
 
 use anyhow::Result;
 use aws_sdk_cloudfront::types::{
@@ -9,6 +11,7 @@ use aws_sdk_cloudfront::types::{
     Origins, S3OriginConfig, SslSupportMethod, ViewerCertificate, ViewerProtocolPolicy,
 };
 
+use super::model::{Desired, Distribution, Observed};
 use super::names::{CACHING_OPTIMIZED, SECURITY_HEADERS};
 
 /// What ssg sets on the distribution.
@@ -21,6 +24,17 @@ pub struct Settings {
     /// The domains and the ISSUED certificate for them, once there is one.
     pub domains: Option<(Vec<String>, String)>,
 }
+
+// What `apply` writes and `distribution_problems` expects to read back,
+// each stated once.
+const DEFAULT_ROOT: &str = "index.html";
+const HTTP_VERSION: HttpVersion = HttpVersion::Http2and3;
+const VIEWER_PROTOCOL: ViewerProtocolPolicy = ViewerProtocolPolicy::RedirectToHttps;
+/// 403 (what S3 says for a missing key without ListBucket) and 404 both
+/// answer with the site's /404.html and status 404.
+const ERROR_CODES: [i32; 2] = [403, 404];
+const ERROR_PAGE: &str = "/404.html";
+const ERROR_STATUS: &str = "404";
 
 impl Settings {
     fn origin_id(&self) -> String {
@@ -46,7 +60,7 @@ pub fn new_config(settings: &Settings) -> Result<DistributionConfig> {
         .default_cache_behavior(
             DefaultCacheBehavior::builder()
                 .target_origin_id(settings.origin_id())
-                .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+                .viewer_protocol_policy(VIEWER_PROTOCOL)
                 .build()?,
         )
         .build()?;
@@ -58,8 +72,8 @@ pub fn new_config(settings: &Settings) -> Result<DistributionConfig> {
 pub fn apply(config: &mut DistributionConfig, settings: &Settings) -> Result<()> {
     config.comment = settings.comment.clone();
     config.enabled = true;
-    config.default_root_object = Some("index.html".into());
-    config.http_version = Some(HttpVersion::Http2and3);
+    config.default_root_object = Some(DEFAULT_ROOT.into());
+    config.http_version = Some(HTTP_VERSION);
     config.is_ipv6_enabled = Some(true);
     let origin_id = set_origin(config, settings)?;
     set_behavior(config, origin_id)?;
@@ -80,6 +94,117 @@ pub fn apply(config: &mut DistributionConfig, settings: &Settings) -> Result<()>
         );
     }
     Ok(())
+}
+
+/// Aliases and the certificate go on the distribution only once the
+/// certificate is ISSUED: CloudFront refuses a pending one.
+pub fn attach_domains(desired: &Desired, observed: &Observed) -> bool {
+    !desired.domains.is_empty()
+        && observed
+            .certificate
+            .as_ref()
+            .is_some_and(|c| c.status == "ISSUED")
+}
+
+/// Each way the distribution read back differs from what `apply` sets, in
+/// words (empty: as ssg wants it).
+pub fn distribution_problems(
+    desired: &Desired,
+    observed: &Observed,
+    d: &Distribution,
+) -> Vec<String> {
+    let mut why = Vec::new();
+    let origin = desired.names.origin_domain(&desired.region);
+    let mut expect = |ok: bool, text: String| {
+        if !ok {
+            why.push(text);
+        }
+    };
+    expect(d.enabled, "the distribution is disabled".into());
+    expect(
+        d.target_origin_domain == origin,
+        format!("the origin is {}, not {origin}", d.target_origin_domain),
+    );
+    let oac_id = observed.oac.as_ref().map(|o| o.id.as_str()).unwrap_or("");
+    let attached = d
+        .origins
+        .iter()
+        .any(|(domain, id)| *domain == origin && !id.is_empty() && id == oac_id);
+    expect(attached, "the bucket origin does not use ssg's origin access control (CloudFront cannot read the private bucket)".into());
+    expect(
+        d.viewer_protocol == VIEWER_PROTOCOL.as_str(),
+        format!(
+            "viewer protocol is {}, not {}",
+            d.viewer_protocol,
+            VIEWER_PROTOCOL.as_str()
+        ),
+    );
+    expect(d.compress, "compression is off".into());
+    expect(
+        d.http_version == HTTP_VERSION.as_str(),
+        format!(
+            "HTTP version is {}, not {}",
+            d.http_version,
+            HTTP_VERSION.as_str()
+        ),
+    );
+    expect(d.ipv6, "IPv6 is off".into());
+    expect(
+        d.default_root == DEFAULT_ROOT,
+        format!(
+            "default root object is \"{}\", not {DEFAULT_ROOT}",
+            d.default_root
+        ),
+    );
+    for code in ERROR_CODES {
+        let ok = d
+            .error_responses
+            .iter()
+            .any(|(c, page, status)| *c == code && page == ERROR_PAGE && status == ERROR_STATUS);
+        expect(
+            ok,
+            format!("error {code} is not answered with {ERROR_PAGE} and status {ERROR_STATUS}"),
+        );
+    }
+    expect(
+        d.cache_policy == CACHING_OPTIMIZED,
+        "the cache policy is not the managed CachingOptimized".into(),
+    );
+    expect(
+        d.response_headers_policy == SECURITY_HEADERS,
+        "the response headers policy is not the managed SecurityHeadersPolicy".into(),
+    );
+    why.extend(domain_problems(desired, observed, d));
+    why
+}
+
+/// Once the certificate is issued: the distribution answers for exactly
+/// the site's domains, with its certificate.
+fn domain_problems(desired: &Desired, observed: &Observed, d: &Distribution) -> Vec<String> {
+    let mut why = Vec::new();
+    if !attach_domains(desired, observed) {
+        return why;
+    }
+    let mut have = d.aliases.clone();
+    have.sort();
+    let mut want = desired.domains.clone();
+    want.sort();
+    if have != want {
+        why.push(format!(
+            "aliases are [{}], not [{}]",
+            have.join(", "),
+            want.join(", ")
+        ));
+    }
+    let cert = observed
+        .certificate
+        .as_ref()
+        .map(|c| c.arn.as_str())
+        .unwrap_or("");
+    if d.certificate_arn != cert {
+        why.push("the distribution does not use the site's certificate".into());
+    }
+    why
 }
 
 /// The bucket's REST endpoint as origin, signed by the OAC. Returns its id.
@@ -123,12 +248,12 @@ fn set_behavior(config: &mut DistributionConfig, origin_id: String) -> Result<()
         Some(b) => b,
         None => DefaultCacheBehavior::builder()
             .target_origin_id(&origin_id)
-            .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+            .viewer_protocol_policy(VIEWER_PROTOCOL)
             .build()?,
     };
     let mut behavior = behavior;
     behavior.target_origin_id = origin_id;
-    behavior.viewer_protocol_policy = ViewerProtocolPolicy::RedirectToHttps;
+    behavior.viewer_protocol_policy = VIEWER_PROTOCOL;
     behavior.compress = Some(true);
     behavior.cache_policy_id = Some(CACHING_OPTIMIZED.into());
     behavior.response_headers_policy_id = Some(SECURITY_HEADERS.into());
@@ -155,8 +280,7 @@ fn set_behavior(config: &mut DistributionConfig, origin_id: String) -> Result<()
     Ok(())
 }
 
-/// 403 (what S3 says for a missing key without ListBucket) and 404 both
-/// answer with the site's /404.html and status 404.
+/// The error answers of `ERROR_CODES`, replacing any the config had.
 fn set_error_responses(config: &mut DistributionConfig) -> Result<()> {
     let mut items: Vec<CustomErrorResponse> = config
         .custom_error_responses
@@ -164,14 +288,14 @@ fn set_error_responses(config: &mut DistributionConfig) -> Result<()> {
         .and_then(|r| r.items)
         .unwrap_or_default()
         .into_iter()
-        .filter(|r| r.error_code != 403 && r.error_code != 404)
+        .filter(|r| !ERROR_CODES.contains(&r.error_code))
         .collect();
-    for code in [403, 404] {
+    for code in ERROR_CODES {
         items.push(
             CustomErrorResponse::builder()
                 .error_code(code)
-                .response_page_path("/404.html")
-                .response_code("404")
+                .response_page_path(ERROR_PAGE)
+                .response_code(ERROR_STATUS)
                 .error_caching_min_ttl(60)
                 .build()?,
         );
@@ -188,9 +312,9 @@ fn set_error_responses(config: &mut DistributionConfig) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provision::model::Oac;
     use crate::provision::names::Names;
     use crate::provision::observe::view;
-    use crate::provision::plan::{Desired, Oac, Observed, distribution_problems};
 
     fn settings(domains: Option<(Vec<String>, String)>) -> Settings {
         let names = Names::new("b");

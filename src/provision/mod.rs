@@ -15,8 +15,10 @@ pub mod config_file;
 pub mod converge;
 pub mod destroy;
 pub mod distribution;
+pub mod model;
 pub mod names;
 pub mod observe;
+mod options;
 pub mod plan;
 pub mod policy;
 pub mod report;
@@ -31,26 +33,9 @@ use crate::config::Config;
 use crate::log;
 use aws::{Clients, Endpoints};
 use converge::Converge;
-use plan::{Action, Ci, Desired, Plan, Resource};
-
-#[derive(Debug, Clone, Default)]
-pub struct ProvisionOptions {
-    pub domains: Vec<String>,
-    pub region: Option<String>,
-    pub bucket: Option<String>,
-    pub dry_run: bool,
-    pub json: bool,
-    pub check: bool,
-    pub destroy: bool,
-    pub yes: bool,
-    pub no_wait: bool,
-    pub ci: Option<String>,
-    pub repo: Option<String>,
-    pub branch: String,
-    /// With `--ci`: the git repository CI installs ssg from.
-    pub ssg_git: Option<String>,
-    pub profile: Option<String>,
-}
+use model::{Ci, Desired, Observed};
+pub use options::ProvisionOptions;
+use plan::{Action, Plan, Resource};
 
 /// Runs `ssg provision` in the site at `root`. `Ok(false)` means `--check`
 /// found drift (exit 1 without an error line of its own).
@@ -206,7 +191,7 @@ async fn observe_and_plan(
     clients: &Clients,
     desired: &Desired,
     root: &Path,
-) -> Result<(plan::Observed, Plan)> {
+) -> Result<(Observed, Plan)> {
     let observed = observe::observe(clients, desired, root).await?;
     let plan = plan::plan(desired, &observed)?;
     Ok((observed, plan))
@@ -257,7 +242,7 @@ async fn up(
                 .extend(converge.apply(&plan, &observed).await?);
         } else if needs_certificate_wait(&plan) && !opts.no_wait {
             print_manual(&plan);
-            wait_for_certificate(clients, &observed).await?;
+            wait::for_certificate(clients, &observed).await?;
         } else {
             break;
         }
@@ -266,7 +251,7 @@ async fn up(
     if plan.has_writes() {
         let left: Vec<String> = plan
             .writes()
-            .map(|s| format!("{} ({})", converge::label(s.resource), s.why.join("; ")))
+            .map(|s| format!("{} ({})", s.resource.label(), s.why.join("; ")))
             .collect();
         bail!(
             "the setup did not settle after several rounds; still to do: {}",
@@ -275,10 +260,10 @@ async fn up(
     }
     if let Some(d) = &observed.distribution {
         if d.status != "Deployed" && !opts.no_wait {
-            wait_for_deployment(clients, &d.id).await?;
+            wait::for_deployment(clients, &d.id).await?;
         }
         outcome.distribution_id = Some(d.id.clone());
-        let host = if plan::attach_domains(desired, &observed) {
+        let host = if distribution::attach_domains(desired, &observed) {
             desired.domains[0].clone()
         } else {
             d.domain_name.clone()
@@ -305,7 +290,7 @@ fn finish(first: &Plan, outcome: &report::Outcome, json: bool) -> Result<()> {
         return Ok(());
     }
     for step in &outcome.pending {
-        println!("pending: {} {}", converge::label(step.resource), step.name);
+        println!("pending: {} {}", step.resource.label(), step.name);
         for why in &step.why {
             println!("        - {why}");
         }
@@ -332,43 +317,4 @@ fn print_manual(plan: &Plan) {
             println!("{why}");
         }
     }
-}
-
-async fn wait_for_certificate(clients: &Clients, observed: &plan::Observed) -> Result<()> {
-    let Some(cert) = &observed.certificate else {
-        return Ok(());
-    };
-    let what = format!(
-        "DNS validation of the certificate for {}",
-        cert.domains.join(", ")
-    );
-    wait::until(&what, || async {
-        let now = observe::describe_certificate(clients, &cert.arn).await?;
-        match now.status.as_str() {
-            "ISSUED" => Ok(true),
-            "PENDING_VALIDATION" => Ok(false),
-            other => bail!(
-                "the certificate for {} is {other}; run `ssg provision` again to request a new one",
-                cert.domains.join(", ")
-            ),
-        }
-    })
-    .await
-}
-
-pub async fn wait_for_deployment(clients: &Clients, id: &str) -> Result<()> {
-    wait::until(
-        &format!("CloudFront to deploy distribution {id} (minutes on AWS)"),
-        || async {
-            let out = clients
-                .cloudfront
-                .get_distribution()
-                .id(id)
-                .send()
-                .await
-                .map_err(|e| aws::failed(&format!("reading distribution {id}"), &e))?;
-            Ok(out.distribution().is_some_and(|d| d.status() == "Deployed"))
-        },
-    )
-    .await
 }

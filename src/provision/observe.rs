@@ -8,11 +8,11 @@ use anyhow::{Context as _, Result};
 use aws_sdk_cloudfront::types::DistributionConfig;
 
 use super::aws::{Clients, code, failed, status};
-use super::names::{Names, TAG_KEY};
-use super::plan::{
+use super::model::{
     Bucket, BucketState, Certificate, CiObserved, Desired, Distribution, Oac, Observed, Record,
     Zone,
 };
+use super::names::{Names, TAG_KEY};
 use super::{config_file, policy, workflow};
 
 /// The account the credentials belong to; also the first call, so missing

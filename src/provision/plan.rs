@@ -6,142 +6,12 @@
 
 use serde::Serialize;
 
-use super::names::{CACHING_OPTIMIZED, CLOUDFRONT_ZONE_ID, Names, SECURITY_HEADERS};
+use super::distribution::{attach_domains, distribution_problems};
+use super::model::{
+    BucketState, Ci, Desired, Observed, Record, alias_records, has_record, zone_for,
+};
+use super::names::CLOUDFRONT_ZONE_ID;
 use super::policy;
-
-/// What the user asked for, with names resolved.
-#[derive(Debug, Clone)]
-pub struct Desired {
-    pub names: Names,
-    pub region: String,
-    pub domains: Vec<String>,
-    pub ci: Option<Ci>,
-    pub account: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Ci {
-    pub repo: String,
-    pub branch: String,
-    /// The git repository the workflow installs ssg from (`cargo install --git`).
-    pub ssg_git: String,
-}
-
-/// What the reads found. `None` is "not there".
-#[derive(Debug, Clone, Default)]
-pub struct Observed {
-    pub bucket: BucketState,
-    pub oac: Option<Oac>,
-    pub distribution: Option<Distribution>,
-    pub certificate: Option<Certificate>,
-    /// The hosted zone covering each domain, when the account has one.
-    pub zones: Vec<Zone>,
-    pub ci: CiObserved,
-    pub config: ConfigKeys,
-    /// Seconds since the epoch, for certificate expiry.
-    pub now: i64,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum BucketState {
-    #[default]
-    Missing,
-    /// Exists in another account: the name is taken.
-    Taken,
-    Ours(Bucket),
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Bucket {
-    /// Where the bucket lives (the origin's host name depends on it).
-    pub region: String,
-    pub tagged: bool,
-    /// BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets.
-    pub public_access_block: [bool; 4],
-    pub ownership: Option<String>,
-    pub encryption: Option<String>,
-    pub policy: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Oac {
-    pub id: String,
-    pub signing_protocol: String,
-    pub signing_behavior: String,
-    pub origin_type: String,
-}
-
-/// The parts of a distribution's config ssg sets, as read back.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Distribution {
-    pub id: String,
-    pub arn: String,
-    pub domain_name: String,
-    pub status: String,
-    /// Commented or tagged as this site's.
-    pub ours: bool,
-    /// Tagged as this site's at creation: only such a one is destroyed.
-    pub tagged: bool,
-    pub enabled: bool,
-    /// (domain name, OAC id) of each origin.
-    pub origins: Vec<(String, String)>,
-    pub target_origin_domain: String,
-    pub viewer_protocol: String,
-    pub compress: bool,
-    pub http_version: String,
-    pub ipv6: bool,
-    pub default_root: String,
-    /// (error code, response page, response code).
-    pub error_responses: Vec<(i32, String, String)>,
-    pub cache_policy: String,
-    pub response_headers_policy: String,
-    pub aliases: Vec<String>,
-    pub certificate_arn: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Certificate {
-    pub arn: String,
-    pub status: String,
-    pub domains: Vec<String>,
-    pub not_after: Option<i64>,
-    pub validation: Vec<Record>,
-}
-
-/// A DNS record as ssg writes it: a CNAME, or an alias to CloudFront.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Record {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Zone {
-    pub id: String,
-    /// With the trailing dot, as Route 53 gives it.
-    pub name: String,
-    pub records: Vec<Record>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CiObserved {
-    pub provider: bool,
-    pub role_arn: Option<String>,
-    pub trust: Option<serde_json::Value>,
-    pub role_policy: Option<serde_json::Value>,
-    pub workflow: Option<String>,
-}
-
-/// The `[publish]` keys provisioning owns, as ssg.toml has them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ConfigKeys {
-    pub bucket: Option<String>,
-    pub region: Option<String>,
-    pub distribution_id: Option<String>,
-    pub directory_keys: Option<bool>,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -176,6 +46,29 @@ pub enum Resource {
     Config,
 }
 
+impl Resource {
+    /// The resource as people call it, in the lines ssg prints.
+    pub fn label(self) -> &'static str {
+        match self {
+            Resource::Bucket => "bucket",
+            Resource::PublicAccessBlock => "block public access",
+            Resource::ObjectOwnership => "object ownership",
+            Resource::Encryption => "default encryption",
+            Resource::OriginAccessControl => "origin access control",
+            Resource::Certificate => "certificate",
+            Resource::ValidationRecords => "validation records",
+            Resource::Distribution => "distribution",
+            Resource::BucketPolicy => "bucket policy",
+            Resource::AliasRecords => "DNS aliases",
+            Resource::OidcProvider => "OIDC provider",
+            Resource::CiRole => "CI role",
+            Resource::CiRolePolicy => "CI role policy",
+            Resource::Workflow => "workflow",
+            Resource::Config => "config",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step {
     pub resource: Resource,
@@ -192,6 +85,10 @@ impl Step {
             action,
             why,
         }
+    }
+
+    fn exists(resource: Resource, name: impl Into<String>) -> Step {
+        Step::new(resource, name, Action::Exists, Vec::new())
     }
 
     fn exists_or_change(resource: Resource, name: impl Into<String>, why: Vec<String>) -> Step {
@@ -387,28 +284,8 @@ fn certificate_step(desired: &Desired, observed: &Observed) -> Step {
                 (t - observed.now) / DAY
             )],
         ),
-        _ => Step::new(Resource::Certificate, name, Action::Exists, Vec::new()),
+        _ => Step::exists(Resource::Certificate, name),
     }
-}
-
-/// The zone covering `domain`: the longest zone name it ends with.
-pub fn zone_for<'a>(zones: &'a [Zone], domain: &str) -> Option<&'a Zone> {
-    let fqdn = format!("{domain}.");
-    zones
-        .iter()
-        .filter(|z| fqdn == z.name || fqdn.ends_with(&format!(".{}", z.name)))
-        .max_by_key(|z| z.name.len())
-}
-
-fn has_record(zones: &[Zone], record: &Record) -> bool {
-    let domain = record.name.trim_end_matches('.');
-    zone_for(zones, domain).is_some_and(|z| {
-        z.records.iter().any(|r| {
-            r.kind == record.kind
-                && r.name.trim_end_matches('.') == domain
-                && r.value.trim_end_matches('.') == record.value.trim_end_matches('.')
-        })
-    })
 }
 
 fn validation_step(desired: &Desired, observed: &Observed) -> Step {
@@ -434,31 +311,13 @@ fn validation_step(desired: &Desired, observed: &Observed) -> Step {
             vec![why.into()],
         );
     };
-    if cert.status == "ISSUED"
-        && cert
-            .validation
-            .iter()
-            .all(|r| has_record(&observed.zones, r))
-    {
-        return Step::new(
-            Resource::ValidationRecords,
-            name,
-            Action::Exists,
-            Vec::new(),
-        );
-    }
     let missing: Vec<&Record> = cert
         .validation
         .iter()
         .filter(|r| !has_record(&observed.zones, r))
         .collect();
     if missing.is_empty() {
-        return Step::new(
-            Resource::ValidationRecords,
-            name,
-            Action::Exists,
-            Vec::new(),
-        );
+        return Step::exists(Resource::ValidationRecords, name);
     }
     let (ours, manual): (Vec<&Record>, Vec<&Record>) = missing
         .into_iter()
@@ -476,28 +335,13 @@ fn validation_step(desired: &Desired, observed: &Observed) -> Step {
         return Step::new(Resource::ValidationRecords, name, Action::Manual, why);
     }
     if ours.is_empty() {
-        return Step::new(
-            Resource::ValidationRecords,
-            name,
-            Action::Exists,
-            Vec::new(),
-        );
+        return Step::exists(Resource::ValidationRecords, name);
     }
     let why = ours
         .iter()
         .map(|r| format!("{} CNAME missing in Route 53", r.name))
         .collect();
     Step::new(Resource::ValidationRecords, name, Action::Create, why)
-}
-
-/// Aliases and the certificate go on the distribution only once the
-/// certificate is ISSUED: CloudFront refuses a pending one.
-pub fn attach_domains(desired: &Desired, observed: &Observed) -> bool {
-    !desired.domains.is_empty()
-        && observed
-            .certificate
-            .as_ref()
-            .is_some_and(|c| c.status == "ISSUED")
 }
 
 fn distribution_step(desired: &Desired, observed: &Observed) -> Step {
@@ -512,94 +356,6 @@ fn distribution_step(desired: &Desired, observed: &Observed) -> Step {
     };
     let why = distribution_problems(desired, observed, d);
     Step::exists_or_change(Resource::Distribution, d.id.clone(), why)
-}
-
-/// Each way the distribution differs from ssg's settings, in words.
-pub fn distribution_problems(
-    desired: &Desired,
-    observed: &Observed,
-    d: &Distribution,
-) -> Vec<String> {
-    let mut why = Vec::new();
-    let origin = desired.names.origin_domain(&desired.region);
-    let mut expect = |ok: bool, text: String| {
-        if !ok {
-            why.push(text);
-        }
-    };
-    expect(d.enabled, "the distribution is disabled".into());
-    expect(
-        d.target_origin_domain == origin,
-        format!("the origin is {}, not {origin}", d.target_origin_domain),
-    );
-    let oac_id = observed.oac.as_ref().map(|o| o.id.as_str()).unwrap_or("");
-    let attached = d
-        .origins
-        .iter()
-        .any(|(domain, id)| *domain == origin && !id.is_empty() && id == oac_id);
-    expect(attached, "the bucket origin does not use ssg's origin access control (CloudFront cannot read the private bucket)".into());
-    expect(
-        d.viewer_protocol == "redirect-to-https",
-        format!(
-            "viewer protocol is {}, not redirect-to-https",
-            d.viewer_protocol
-        ),
-    );
-    expect(d.compress, "compression is off".into());
-    expect(
-        d.http_version == "http2and3",
-        format!("HTTP version is {}, not http2and3", d.http_version),
-    );
-    expect(d.ipv6, "IPv6 is off".into());
-    expect(
-        d.default_root == "index.html",
-        format!(
-            "default root object is \"{}\", not index.html",
-            d.default_root
-        ),
-    );
-    for code in [403, 404] {
-        let ok = d
-            .error_responses
-            .iter()
-            .any(|(c, page, status)| *c == code && page == "/404.html" && status == "404");
-        expect(
-            ok,
-            format!("error {code} is not answered with /404.html and status 404"),
-        );
-    }
-    expect(
-        d.cache_policy == CACHING_OPTIMIZED,
-        "the cache policy is not the managed CachingOptimized".into(),
-    );
-    expect(
-        d.response_headers_policy == SECURITY_HEADERS,
-        "the response headers policy is not the managed SecurityHeadersPolicy".into(),
-    );
-    if attach_domains(desired, observed) {
-        let mut have = d.aliases.clone();
-        have.sort();
-        let mut want = desired.domains.clone();
-        want.sort();
-        expect(
-            have == want,
-            format!(
-                "aliases are [{}], not [{}]",
-                have.join(", "),
-                want.join(", ")
-            ),
-        );
-        let cert = observed
-            .certificate
-            .as_ref()
-            .map(|c| c.arn.as_str())
-            .unwrap_or("");
-        expect(
-            d.certificate_arn == cert,
-            "the distribution does not use the site's certificate".into(),
-        );
-    }
-    why
 }
 
 fn bucket_policy_step(desired: &Desired, observed: &Observed) -> Step {
@@ -617,21 +373,6 @@ fn bucket_policy_step(desired: &Desired, observed: &Observed) -> Step {
         return Step::new(Resource::BucketPolicy, name, Action::Create, why);
     }
     Step::exists_or_change(Resource::BucketPolicy, name, why)
-}
-
-/// The A and AAAA alias records each domain should have.
-pub fn alias_records(desired: &Desired, distribution_domain: &str) -> Vec<Record> {
-    desired
-        .domains
-        .iter()
-        .flat_map(|d| {
-            ["A", "AAAA"].map(|kind| Record {
-                name: d.clone(),
-                kind: kind.to_string(),
-                value: format!("{distribution_domain}."),
-            })
-        })
-        .collect()
 }
 
 fn alias_step(desired: &Desired, observed: &Observed) -> Step {
@@ -687,19 +428,14 @@ fn alias_step(desired: &Desired, observed: &Observed) -> Step {
     if !manual.is_empty() {
         return Step::new(Resource::AliasRecords, name, Action::Manual, manual);
     }
-    Step::new(Resource::AliasRecords, name, Action::Exists, Vec::new())
+    Step::exists(Resource::AliasRecords, name)
 }
 
 fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
     let seen = &observed.ci;
     let mut steps = Vec::new();
     let provider = if seen.provider {
-        Step::new(
-            Resource::OidcProvider,
-            super::names::GITHUB_OIDC_HOST,
-            Action::Exists,
-            Vec::new(),
-        )
+        Step::exists(Resource::OidcProvider, super::names::GITHUB_OIDC_HOST)
     } else {
         Step::new(
             Resource::OidcProvider,
@@ -718,9 +454,7 @@ fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
             Action::Create,
             vec!["no role for CI".into()],
         ),
-        (Some(_), Some(t)) if *t == trust => {
-            Step::new(Resource::CiRole, &role, Action::Exists, Vec::new())
-        }
+        (Some(_), Some(t)) if *t == trust => Step::exists(Resource::CiRole, &role),
         _ => Step::new(
             Resource::CiRole,
             &role,
@@ -738,7 +472,7 @@ fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
         .unwrap_or("");
     let wanted = policy::publish_policy(&desired.names.bucket, arn);
     steps.push(match &seen.role_policy {
-        Some(p) if *p == wanted && !arn.is_empty() => Step::new(Resource::CiRolePolicy, &role, Action::Exists, Vec::new()),
+        Some(p) if *p == wanted && !arn.is_empty() => Step::exists(Resource::CiRolePolicy, &role),
         Some(_) => Step::new(Resource::CiRolePolicy, &role, Action::Change, vec!["the role's policy is not ssg publish's least policy for this bucket and distribution".into()]),
         None => Step::new(Resource::CiRolePolicy, &role, Action::Create, vec!["the role has no publish policy".into()]),
     });
@@ -761,12 +495,7 @@ fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
             Action::Create,
             vec!["no workflow".into()],
         ),
-        Some(t) if *t == workflow_text => Step::new(
-            Resource::Workflow,
-            super::workflow::PATH,
-            Action::Exists,
-            Vec::new(),
-        ),
+        Some(t) if *t == workflow_text => Step::exists(Resource::Workflow, super::workflow::PATH),
         Some(_) => Step::new(
             Resource::Workflow,
             super::workflow::PATH,
@@ -807,6 +536,8 @@ fn config_step(desired: &Desired, observed: &Observed) -> Step {
 mod tests {
     use super::*;
     use crate::provision::distribution::{Settings, new_config};
+    use crate::provision::model::{Bucket, Certificate, CiObserved, ConfigKeys, Oac, Zone};
+    use crate::provision::names::Names;
     use crate::provision::observe::view;
 
     const DAY: i64 = 86_400;

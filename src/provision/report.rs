@@ -3,7 +3,6 @@
 
 use serde::Serialize;
 
-use super::converge::label;
 use super::plan::{Action, Plan, Step};
 
 fn verb(action: Action) -> &'static str {
@@ -22,7 +21,7 @@ pub fn print_plan(plan: &Plan) {
         println!(
             "{:<7} {:<22} {}",
             verb(step.action),
-            label(step.resource),
+            step.resource.label(),
             step.name
         );
         if step.action != Action::Exists {
@@ -75,7 +74,7 @@ pub fn print_drifts(drifts: &[&Step]) {
         } else {
             step.why.join("; ")
         };
-        println!("drift: {} {}: {reasons}", label(step.resource), step.name);
+        println!("drift: {} {}: {reasons}", step.resource.label(), step.name);
     }
     println!(
         "{} drift(s); `ssg provision` fixes what it can",

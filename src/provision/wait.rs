@@ -6,8 +6,12 @@
 use std::future::Future;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
+
+use super::aws::{Clients, failed};
+use super::model::Observed;
+use super::observe;
 
 /// Polls `done` (backing off from 1 s to 15 s) until it says yes.
 pub async fn until<F, Fut>(what: &str, mut done: F) -> Result<()>
@@ -68,4 +72,46 @@ fn stop() {
         "\nerror: stopped by Ctrl-C; nothing is lost: run the same command again to pick up from here"
     );
     std::process::exit(1);
+}
+
+/// Until the certificate `observed` found is issued (its DNS validation
+/// records are seen by ACM).
+pub async fn for_certificate(clients: &Clients, observed: &Observed) -> Result<()> {
+    let Some(cert) = &observed.certificate else {
+        return Ok(());
+    };
+    let what = format!(
+        "DNS validation of the certificate for {}",
+        cert.domains.join(", ")
+    );
+    until(&what, || async {
+        let now = observe::describe_certificate(clients, &cert.arn).await?;
+        match now.status.as_str() {
+            "ISSUED" => Ok(true),
+            "PENDING_VALIDATION" => Ok(false),
+            other => bail!(
+                "the certificate for {} is {other}; run `ssg provision` again to request a new one",
+                cert.domains.join(", ")
+            ),
+        }
+    })
+    .await
+}
+
+/// Until CloudFront has deployed distribution `id`.
+pub async fn for_deployment(clients: &Clients, id: &str) -> Result<()> {
+    until(
+        &format!("CloudFront to deploy distribution {id} (minutes on AWS)"),
+        || async {
+            let out = clients
+                .cloudfront
+                .get_distribution()
+                .id(id)
+                .send()
+                .await
+                .map_err(|e| failed(&format!("reading distribution {id}"), &e))?;
+            Ok(out.distribution().is_some_and(|d| d.status() == "Deployed"))
+        },
+    )
+    .await
 }

@@ -1,0 +1,180 @@
+//! The shared model of provisioning: what the site's AWS side should be
+//! (`Desired`) and what a read of the account found (`Observed`), with the
+//! DNS lookups every room needs (the zone covering a domain, a record
+//! already there, the alias records a domain should have). `observe` fills
+//! it, `plan` compares it, `converge` and `destroy` act on it.
+
+use serde::Serialize;
+
+use super::names::Names;
+
+/// What the user asked for, with names resolved.
+#[derive(Debug, Clone)]
+pub struct Desired {
+    pub names: Names,
+    pub region: String,
+    pub domains: Vec<String>,
+    pub ci: Option<Ci>,
+    pub account: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ci {
+    pub repo: String,
+    pub branch: String,
+    /// The git repository the workflow installs ssg from (`cargo install --git`).
+    pub ssg_git: String,
+}
+
+/// What the reads found. `None` is "not there".
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    pub bucket: BucketState,
+    pub oac: Option<Oac>,
+    pub distribution: Option<Distribution>,
+    pub certificate: Option<Certificate>,
+    /// The hosted zone covering each domain, when the account has one.
+    pub zones: Vec<Zone>,
+    pub ci: CiObserved,
+    pub config: ConfigKeys,
+    /// Seconds since the epoch, for certificate expiry.
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum BucketState {
+    #[default]
+    Missing,
+    /// Exists in another account: the name is taken.
+    Taken,
+    Ours(Bucket),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bucket {
+    /// Where the bucket lives (the origin's host name depends on it).
+    pub region: String,
+    pub tagged: bool,
+    /// BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets.
+    pub public_access_block: [bool; 4],
+    pub ownership: Option<String>,
+    pub encryption: Option<String>,
+    pub policy: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Oac {
+    pub id: String,
+    pub signing_protocol: String,
+    pub signing_behavior: String,
+    pub origin_type: String,
+}
+
+/// The parts of a distribution's config ssg sets, as read back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Distribution {
+    pub id: String,
+    pub arn: String,
+    pub domain_name: String,
+    pub status: String,
+    /// Commented or tagged as this site's.
+    pub ours: bool,
+    /// Tagged as this site's at creation: only such a one is destroyed.
+    pub tagged: bool,
+    pub enabled: bool,
+    /// (domain name, OAC id) of each origin.
+    pub origins: Vec<(String, String)>,
+    pub target_origin_domain: String,
+    pub viewer_protocol: String,
+    pub compress: bool,
+    pub http_version: String,
+    pub ipv6: bool,
+    pub default_root: String,
+    /// (error code, response page, response code).
+    pub error_responses: Vec<(i32, String, String)>,
+    pub cache_policy: String,
+    pub response_headers_policy: String,
+    pub aliases: Vec<String>,
+    pub certificate_arn: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certificate {
+    pub arn: String,
+    pub status: String,
+    pub domains: Vec<String>,
+    pub not_after: Option<i64>,
+    pub validation: Vec<Record>,
+}
+
+/// A DNS record as ssg writes it: a CNAME, or an alias to CloudFront.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    pub id: String,
+    /// With the trailing dot, as Route 53 gives it.
+    pub name: String,
+    pub records: Vec<Record>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CiObserved {
+    pub provider: bool,
+    pub role_arn: Option<String>,
+    pub trust: Option<serde_json::Value>,
+    pub role_policy: Option<serde_json::Value>,
+    pub workflow: Option<String>,
+}
+
+/// The `[publish]` keys provisioning owns, as ssg.toml has them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigKeys {
+    pub bucket: Option<String>,
+    pub region: Option<String>,
+    pub distribution_id: Option<String>,
+    pub directory_keys: Option<bool>,
+}
+
+/// The zone covering `domain`: the longest zone name it ends with.
+pub fn zone_for<'a>(zones: &'a [Zone], domain: &str) -> Option<&'a Zone> {
+    let fqdn = format!("{domain}.");
+    zones
+        .iter()
+        .filter(|z| fqdn == z.name || fqdn.ends_with(&format!(".{}", z.name)))
+        .max_by_key(|z| z.name.len())
+}
+
+/// `record` is in the zone covering its name (names and values compared
+/// without the trailing dot Route 53 adds).
+pub fn has_record(zones: &[Zone], record: &Record) -> bool {
+    let domain = record.name.trim_end_matches('.');
+    zone_for(zones, domain).is_some_and(|z| {
+        z.records.iter().any(|r| {
+            r.kind == record.kind
+                && r.name.trim_end_matches('.') == domain
+                && r.value.trim_end_matches('.') == record.value.trim_end_matches('.')
+        })
+    })
+}
+
+/// The A and AAAA alias records each domain should have.
+pub fn alias_records(desired: &Desired, distribution_domain: &str) -> Vec<Record> {
+    desired
+        .domains
+        .iter()
+        .flat_map(|d| {
+            ["A", "AAAA"].map(|kind| Record {
+                name: d.clone(),
+                kind: kind.to_string(),
+                value: format!("{distribution_domain}."),
+            })
+        })
+        .collect()
+}
