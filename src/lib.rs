@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod escape;
+pub mod file_stat;
 pub mod hash;
 pub mod highlight;
 pub mod import;
