@@ -271,6 +271,17 @@ fn cmd_build(root: &Path, output: Option<&Path>, opts: BuildOptions) -> Result<(
     Ok(())
 }
 
+fn cmd_serve(root: &Path, opts: ssg::serve::ServeOptions) -> Result<bool> {
+    ssg::serve::serve(root, opts)?;
+    Ok(true)
+}
+
+fn cmd_publish(root: &Path, opts: &ssg::publish::PublishOptions) -> Result<bool> {
+    let config = build::load_config(root, &BuildOptions::default())?;
+    ssg::publish::publish(root, &config, opts)?;
+    Ok(true)
+}
+
 fn cmd_check(root: &Path, opts: &CheckOptions, json: bool) -> Result<bool> {
     let report = check::check(root, opts)?;
     for w in &report.warnings {
@@ -346,17 +357,13 @@ fn run(cli: Cli) -> Result<bool> {
             drafts,
             open,
         } => {
-            let root = find_root(cli.root.as_deref())?;
-            ssg::serve::serve(
-                &root,
-                ssg::serve::ServeOptions {
-                    interface,
-                    port,
-                    drafts,
-                    open,
-                },
-            )?;
-            Ok(true)
+            let opts = ssg::serve::ServeOptions {
+                interface,
+                port,
+                drafts,
+                open,
+            };
+            cmd_serve(&find_root(cli.root.as_deref())?, opts)
         }
         Command::Publish {
             dry_run,
@@ -368,23 +375,17 @@ fn run(cli: Cli) -> Result<bool> {
             verify,
             profile,
         } => {
-            let root = find_root(cli.root.as_deref())?;
-            let config = build::load_config(&root, &BuildOptions::default())?;
-            ssg::publish::publish(
-                &root,
-                &config,
-                &ssg::publish::PublishOptions {
-                    dry_run,
-                    json,
-                    force,
-                    no_invalidate,
-                    wait,
-                    no_wait,
-                    verify,
-                    profile,
-                },
-            )?;
-            Ok(true)
+            let opts = ssg::publish::PublishOptions {
+                dry_run,
+                json,
+                force,
+                no_invalidate,
+                wait,
+                no_wait,
+                verify,
+                profile,
+            };
+            cmd_publish(&find_root(cli.root.as_deref())?, &opts)
         }
         Command::Provision(args) => cmd_provision(&find_root(cli.root.as_deref())?, args),
         Command::Check {

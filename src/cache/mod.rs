@@ -1,6 +1,6 @@
 //! The build cache in `.ssg-cache/` under the site root: rendered Markdown
 //! (see [`markdown`]) and a record of what the output folder holds (see
-//! [`outputs`]), so a second `ssg build` only redoes what changed; and
+//! [`crate::ledger::record`]), so a second `ssg build` only redoes what changed; and
 //! what `ssg publish` remembers of its last publish (`publish::memory`).
 //!
 //! The cache is an accelerator and never a source of truth: anything it

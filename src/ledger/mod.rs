@@ -34,9 +34,10 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::cache::Cache;
+use crate::file_stat::FileStat;
 use crate::output::{self, DiskState, Output, OutputData, Spool};
 use crate::packed::PackedBytes;
-use record::{FileStat, OutputRecord, RecordedFile};
+use record::{OutputRecord, RecordedFile};
 
 /// What stands for an output's bytes in the ledger.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::listing::{Links, Listing, list_with};
 use super::{Output, OutputData, safe_relative};
-use crate::ledger::record::FileStat;
+use crate::file_stat::FileStat;
 
 /// Files and folders found under an output folder, by relative `/` path.
 #[derive(Debug, Default)]

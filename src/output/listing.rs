@@ -21,7 +21,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::stat_at::OpenFolder;
-use crate::ledger::record::FileStat;
+use crate::file_stat::FileStat;
 
 /// The folders of one listing, by relative `/` path ("" for the root).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

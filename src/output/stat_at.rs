@@ -10,7 +10,7 @@
 use std::io;
 use std::path::Path;
 
-use crate::ledger::record::FileStat;
+use crate::file_stat::FileStat;
 
 /// A folder opened for lookups of the entries under it.
 pub struct OpenFolder {

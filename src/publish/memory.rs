@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use super::checksum::Checksum;
 use super::plan::Manifest;
 use super::shards::Root;
-use crate::ledger::record::FileStat;
+use crate::file_stat::FileStat;
 use crate::output::listing::Listing;
 
 /// Bumped whenever what is stored here changes meaning.

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use tera::Value;
 
 use super::digest::{PageDigest, SiteDigest};
-use super::kinds::{section, tag};
+use super::pager_templates;
 use super::values;
 use crate::config::Config;
 use crate::packed::PackedText;
@@ -70,7 +70,7 @@ impl<'a> RenderInputs<'a> {
                 .iter()
                 .map(|t| {
                     let listed = t.pages.len();
-                    let size = per_pager(tag::TEMPLATE, config.build.paginate_by, listed);
+                    let size = per_pager(pager_templates::TAG, config.build.paginate_by, listed);
                     paginate(&t.path, listed, size)
                 })
                 .collect(),
@@ -89,7 +89,7 @@ impl<'a> RenderInputs<'a> {
                     .paginate_by
                     .unwrap_or(config.build.paginate_by);
                 let listed = inputs.section_listing(s).len();
-                let size = per_pager(section::template(site, s), configured, listed);
+                let size = per_pager(pager_templates::section(site, s), configured, listed);
                 paginate(&section.path, listed, size)
             })
             .collect();

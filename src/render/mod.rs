@@ -8,13 +8,16 @@
 
 mod digest;
 mod inputs;
+mod job;
 mod kinds;
+mod pager_templates;
 mod plan;
 mod values;
 
 pub use digest::PageMemory;
+pub use job::{Job, OutputKind};
 pub use kinds::page::render_alone as render_page_alone;
-pub use plan::{Job, OutputKind, plan};
+pub use plan::plan;
 pub use values::config_value;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,6 +31,7 @@ use crate::output::Output;
 use crate::site::Site;
 use crate::templates::Templates;
 use inputs::RenderInputs;
+use job::render_template;
 
 /// What one render produced.
 pub struct RenderedSite {
@@ -148,28 +152,6 @@ fn render_job(
         signature: Some(signature),
     };
     Ok((output, true))
-}
-
-/// `job`'s template applied to `ctx`.
-fn render_template(
-    templates: &Templates,
-    job: &Job,
-    ctx: &tera::Context,
-) -> Result<String, Diagnostic> {
-    if !templates.contains(&job.template) {
-        return Err(Diagnostic::new(
-            job.origin.clone(),
-            None,
-            format!(
-                "template \"{}\" not found: add templates/{} or set a theme that has it (theme = \"default\")",
-                job.template, job.template
-            ),
-        ));
-    }
-    templates
-        .tera
-        .render(&job.template, ctx)
-        .map_err(|e| templates.diagnostic(&e, &job.origin))
 }
 
 /// One broken template fails every page that uses it: report it once.

@@ -4,8 +4,9 @@
 
 use serde_json::{Map, Value};
 
-use super::config::{HugoConfig, MenuEntry, default_date_sources, lookup, to_table};
+use super::config::{HugoConfig, MenuEntry, default_date_sources};
 use crate::import::Report;
+use crate::import::plan::without_nulls;
 
 /// Keys read by one of the functions below (the rest are reported).
 const HANDLED: &[&str] = &[
@@ -56,6 +57,21 @@ pub fn apply(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Repo
             "",
         );
     }
+}
+
+/// `a.b.c` in a nested map.
+fn lookup<'a>(root: &'a Map<String, Value>, dotted: &str) -> Option<&'a Value> {
+    let mut parts = dotted.split('.');
+    let mut value = root.get(parts.next()?)?;
+    for part in parts {
+        value = value.as_object()?.get(part)?;
+    }
+    (!value.is_null()).then_some(value)
+}
+
+/// A JSON map as a TOML table for `[extra]`.
+fn to_table(map: Map<String, Value>) -> toml::Table {
+    toml::Table::try_from(Value::Object(without_nulls(map))).unwrap_or_default()
 }
 
 fn text(root: &Map<String, Value>, key: &str) -> Option<String> {

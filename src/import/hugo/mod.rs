@@ -1,11 +1,12 @@
 //! Reading a Hugo site into an import [`Plan`]: the config
-//! ([`config`], [`config_map`]), the content folder ([`content`], [`page`],
+//! ([`config_file`], [`config_map`], [`config`]), the content folder ([`content`], [`page`],
 //! [`front_matter`], [`dates`]), bodies ([`shortcodes`], [`refs`]), URLs
 //! ([`urls`], [`moved`]), the menu ([`menu`]) and the static folder. Every page keeps the
 //! URL Hugo gave it: where ssg's own rule gives another, the page gets a
 //! `path`.
 
 pub mod config;
+pub mod config_file;
 pub mod config_map;
 pub mod content;
 pub mod dates;
@@ -21,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::{CopyFile, NewPage, Plan, Report};
+use super::{CopyFile, NewPage, Plan, Report, static_files};
 use config::HugoConfig;
 use content::Walked;
 use page::{HugoPage, PageKind};
@@ -29,13 +30,13 @@ use refs::RefIndex;
 
 /// True when `src` holds files only a Hugo site has.
 pub fn looks_like(src: &Path) -> bool {
-    config::exists(src)
+    config_file::exists(src)
 }
 
 /// Reads the Hugo site at `src`.
 pub fn read(src: &Path) -> Result<Plan> {
     let mut report = Report::default();
-    let hugo = config::load(src, &mut report);
+    let hugo = config_file::load(src, &mut report);
     let mut walked = content::walk(src, &hugo, &mut report);
     same_url_as_another(&mut walked.pages, &mut report);
     let mut plan = Plan::new(hugo.ssg.clone());
@@ -174,7 +175,7 @@ fn copy_content_files(walked: &Walked, hugo: &HugoConfig, plan: &mut Plan) {
 
 fn copy_static(src: &Path, hugo: &HugoConfig, plan: &mut Plan, report: &mut Report) {
     for dir in &hugo.static_dirs {
-        super::copy_tree(src, dir, "static", plan);
+        static_files::copy_tree(src, dir, "static", plan);
     }
     // This reader keeps its findings apart until the end.
     report.findings.append(&mut plan.report.findings);

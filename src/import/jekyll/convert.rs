@@ -4,7 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::config::Settings;
-use super::document::{Doc, Format, split_dated_name};
+use super::dates::{self, split_dated_name};
+use super::document::{Doc, Format};
 use super::front_matter::{is_false, scalar, word_list};
 use super::kramdown;
 use super::liquid::{self, Context, Target};
@@ -194,7 +195,7 @@ fn updated(doc: &Doc, site: &Site, report: &mut Report) -> Option<String> {
     let (key, text) = ["last_modified_at", "updated", "modified"]
         .iter()
         .find_map(|k| doc.data.get(*k).and_then(scalar).map(|v| (*k, v)))?;
-    let parsed = super::dates::parse(&text, &site.settings.zone);
+    let parsed = dates::parse(&text, &site.settings.zone);
     if parsed.is_none() {
         report.note(
             &doc.rel,

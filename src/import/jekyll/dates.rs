@@ -6,6 +6,9 @@
 //!
 //! The zone's rules come from the system's tz database (the TZif files under
 //! `/usr/share/zoneinfo`, as Ruby reads them), so no copy of it is built in.
+//!
+//! Also the date a post's file name starts with (`2019-03-02-title.md`),
+//! which is what makes a file in `_posts/` a post.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset as _, TimeZone as _, Utc};
 
@@ -223,9 +226,33 @@ fn split_offset(text: &str) -> Option<(&str, Option<FixedOffset>)> {
     Some((stamp, Some(FixedOffset::east_opt(seconds)?)))
 }
 
+/// `2019-03-02-title` → (`2019-03-02`, `title`), as Jekyll's post names.
+pub fn split_dated_name(basename: &str) -> Option<(String, String)> {
+    let mut parts = basename.splitn(4, '-');
+    let (y, m, d, rest) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let date = format!("{y}-{m}-{d}");
+    let digits =
+        |s: &str, lo, hi| (lo..=hi).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(y, 2, 4) && digits(m, 1, 2) && digits(d, 1, 2)).then(|| (date, rest.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dated_names() {
+        assert_eq!(
+            split_dated_name("2019-03-02-welcome-to-jekyll"),
+            Some(("2019-03-02".into(), "welcome-to-jekyll".into()))
+        );
+        assert_eq!(
+            split_dated_name("2019-3-2-x"),
+            Some(("2019-3-2".into(), "x".into()))
+        );
+        assert_eq!(split_dated_name("about"), None);
+        assert_eq!(split_dated_name("2019-03-x"), None);
+    }
 
     fn new_york() -> Zone {
         Zone::load("America/New_York").expect("tzdata is installed")

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::config::Settings;
-use super::dates::{self, LocalDate};
+use super::dates::{self, LocalDate, split_dated_name};
 use super::front_matter::{self, key_line, scalar, word_list};
 use super::permalink::{self, Placeholders};
 use super::walk::{Entry, Kind};
@@ -226,16 +226,6 @@ fn date_and_slug(doc: &mut Doc, settings: &Settings, report: &mut Report) -> Opt
     Some(())
 }
 
-/// `2019-03-02-title` → (`2019-03-02`, `title`), as Jekyll's post names.
-pub fn split_dated_name(basename: &str) -> Option<(String, String)> {
-    let mut parts = basename.splitn(4, '-');
-    let (y, m, d, rest) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    let date = format!("{y}-{m}-{d}");
-    let digits =
-        |s: &str, lo, hi| (lo..=hi).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
-    (digits(y, 2, 4) && digits(m, 1, 2) && digits(d, 1, 2)).then(|| (date, rest.to_string()))
-}
-
 /// Categories (the folders above `_posts/`, then `categories`, then
 /// `category`) and tags (`tags`, else `tag`), as Jekyll merges them.
 fn taxonomies(doc: &mut Doc) {
@@ -345,20 +335,6 @@ fn cleaned_path(rel: &str, kind: &Kind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dated_names() {
-        assert_eq!(
-            split_dated_name("2019-03-02-welcome-to-jekyll"),
-            Some(("2019-03-02".into(), "welcome-to-jekyll".into()))
-        );
-        assert_eq!(
-            split_dated_name("2019-3-2-x"),
-            Some(("2019-3-2".into(), "x".into()))
-        );
-        assert_eq!(split_dated_name("about"), None);
-        assert_eq!(split_dated_name("2019-03-x"), None);
-    }
 
     #[test]
     fn collection_paths() {

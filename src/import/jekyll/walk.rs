@@ -10,6 +10,7 @@ use std::io::{BufRead as _, BufReader};
 use std::path::Path;
 
 use super::config::Settings;
+use super::dates::split_dated_name;
 use crate::import::Report;
 
 /// What Jekyll makes of a file.
@@ -188,7 +189,7 @@ fn classify(src: &Path, rel: &str, settings: &Settings) -> Result<Kind, (String,
         .map(|(stem, _)| stem)
         .filter(|s| !s.is_empty());
     if let Some(categories) = above("_posts") {
-        return match stem.and_then(super::document::split_dated_name) {
+        return match stem.and_then(split_dated_name) {
             Some(_) => Ok(Kind::Post { categories }),
             None => Err((
                 "in _posts/ but not named YYYY-MM-DD-title.EXT: Jekyll skips it".into(),

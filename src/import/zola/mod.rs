@@ -14,7 +14,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::Plan;
+use super::{Plan, static_files};
 
 /// A Zola site has `config.toml` with `base_url` (its one required key)
 /// and a `content/` folder.
@@ -32,7 +32,7 @@ pub fn looks_like(src: &Path) -> bool {
 pub fn read(src: &Path) -> Result<Plan> {
     let (settings, mut plan) = config::read(src);
     pages::read_content(src, &settings, &mut plan);
-    super::copy_tree(src, "static", "static", &mut plan);
+    static_files::copy_tree(src, "static", "static", &mut plan);
     note_not_carried(src, &settings, &mut plan);
     Ok(plan)
 }

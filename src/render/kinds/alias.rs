@@ -4,7 +4,7 @@
 use tera::Context;
 
 use crate::render::inputs::RenderInputs;
-use crate::render::plan::{Job, OutputKind};
+use crate::render::job::{Job, OutputKind};
 use crate::site::Site;
 
 /// A redirect to the URL path `to`.

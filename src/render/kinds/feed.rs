@@ -5,7 +5,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::render::inputs::RenderInputs;
-use crate::render::plan::{Job, OutputKind};
+use crate::render::job::{Job, OutputKind};
 use crate::site::Site;
 use crate::templates::Reads;
 

@@ -5,8 +5,8 @@ use tera::Context;
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::render::inputs::RenderInputs;
-use crate::render::plan::{Job, OutputKind, insert_site_wide};
-use crate::render::{render_template, values};
+use crate::render::job::{Job, OutputKind, insert_site_wide, render_template};
+use crate::render::values;
 use crate::site::Site;
 use crate::templates::Templates;
 

@@ -4,8 +4,8 @@
 use tera::Context;
 
 use crate::render::inputs::RenderInputs;
-use crate::render::plan::{Job, OutputKind};
-use crate::site::Site;
+use crate::render::job::{Job, OutputKind};
+use crate::render::pager_templates;
 use crate::templates::Reads;
 
 pub struct SectionPager {
@@ -13,24 +13,10 @@ pub struct SectionPager {
     pager: usize,
 }
 
-/// The template section `s` renders with.
-pub fn template(site: &Site, s: usize) -> &str {
-    let default = if Some(s) == site.root_section() {
-        "index.html"
-    } else {
-        "section.html"
-    };
-    site.sections[s]
-        .front_matter
-        .template
-        .as_deref()
-        .unwrap_or(default)
-}
-
 /// One job per pager of section `s`.
 pub fn jobs(input: &RenderInputs, s: usize) -> Vec<Job> {
     let section = &input.site.sections[s];
-    let template = template(input.site, s);
+    let template = pager_templates::section(input.site, s);
     let origin = section
         .source
         .as_ref()

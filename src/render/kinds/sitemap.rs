@@ -4,7 +4,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::render::inputs::RenderInputs;
-use crate::render::plan::{Job, OutputKind};
+use crate::render::job::{Job, OutputKind};
 
 pub struct Sitemap;
 

@@ -5,7 +5,8 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::render::inputs::RenderInputs;
-use crate::render::plan::{Job, OutputKind};
+use crate::render::job::{Job, OutputKind};
+use crate::render::pager_templates;
 use crate::templates::Reads;
 
 pub struct TagsIndex;
@@ -23,9 +24,6 @@ struct TagSummary<'a> {
     count: usize,
 }
 
-/// The template every tag's pagers render with.
-pub const TEMPLATE: &str = "tag.html";
-
 /// The template of the index of every tag.
 pub const INDEX_TEMPLATE: &str = "tags.html";
 
@@ -41,7 +39,12 @@ pub fn jobs(input: &RenderInputs, t: usize) -> Vec<Job> {
         .enumerate()
         .map(|(p, pager)| {
             let kind = TagPager { tag: t, pager: p };
-            Job::new(kind, TEMPLATE, pager.path.clone(), origin.clone())
+            Job::new(
+                kind,
+                pager_templates::TAG,
+                pager.path.clone(),
+                origin.clone(),
+            )
         })
         .collect()
 }

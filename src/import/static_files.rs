@@ -1,0 +1,57 @@
+//! The files a source site serves as they are (Hugo's and Zola's
+//! `static/` folders), added to an import plan as copies. Its own room so
+//! each reader takes it from here rather than from the module above it.
+
+use std::path::Path;
+
+use super::plan::{CopyFile, Plan};
+
+/// Adds every file under `SRC/from` to the plan as a copy into `DEST/to`
+/// (same relative paths), skipping what no site keeps (`.DS_Store`, editor
+/// backups). Shared by the readers for `static/`-like folders.
+pub fn copy_tree(src: &Path, from: &str, to: &str, plan: &mut Plan) {
+    let root = src.join(from);
+    if !root.is_dir() {
+        return;
+    }
+    let walker = walkdir::WalkDir::new(&root).sort_by_file_name().into_iter();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let at = err.path().unwrap_or(&root);
+                let rel = at.strip_prefix(src).unwrap_or(at).to_path_buf();
+                plan.report.note(
+                    rel,
+                    None,
+                    format!("cannot read: {err}"),
+                    "check its permissions and import again",
+                );
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || crate::layout::is_static_junk(&name) {
+            continue;
+        }
+        let Ok(inner) = entry.path().strip_prefix(&root) else {
+            continue;
+        };
+        let inner = inner.to_string_lossy().replace('\\', "/");
+        // An unreadable file is reported now, so the write cannot fail on it.
+        if let Err(err) = std::fs::File::open(entry.path()) {
+            let rel = Path::new(from).join(&inner);
+            plan.report.note(
+                rel,
+                None,
+                format!("not copied: {err}"),
+                "check its permissions and import again",
+            );
+            continue;
+        }
+        plan.copies.push(CopyFile {
+            from: Path::new(from).join(&inner),
+            to: format!("{to}/{inner}"),
+        });
+    }
+}
