@@ -1,16 +1,16 @@
 //! `ssg publish`: the built site synced to S3 by content diff, then one
 //! CloudFront invalidation covering exactly what changed.
 //!
-//! [`publish`] reads the output folder (`local.rs`), hashing only the files
+//! `publish` reads the output folder (`local.rs`), hashing only the files
 //! whose stamp from this machine's last publish no longer holds
-//! (`last_publish.rs`). [`run`] surveys the bucket (`survey.rs`): by listing
+//! (`last_publish.rs`). `run` surveys the bucket (`survey.rs`): by listing
 //! it, or — when the manifest's root still has the ETag this machine's last
 //! publish left — from that publish's manifest, with one HEAD. A publish
 //! that then finds nothing to do takes no lease and writes nothing; a dry
 //! run only reports (`report.rs`).
 //!
-//! Otherwise [`run`] takes the lease (one publish at a time, `lease.rs`)
-//! and [`sync`] carries out the plan (`plan.rs`, pure) in this order: the
+//! Otherwise `run` takes the lease (one publish at a time, `lease.rs`)
+//! and `sync` carries out the plan (`plan.rs`, pure) in this order: the
 //! manifest's root marked "under way", then new and changed assets, then
 //! pages, feeds and the sitemap (`upload.rs`), then the manifest's changed
 //! shards and its root, only over the version read at the start
@@ -36,6 +36,9 @@ pub mod shards;
 mod survey;
 mod upload;
 
+pub use job::PublishOptions;
+pub use report::Outcome;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -46,12 +49,10 @@ use crate::config::{Config, PublishConfig};
 use crate::log;
 use cloud::Cloud;
 use job::Job;
-pub use job::PublishOptions;
 use last_publish::{CacheEntry, Target};
 use lease::Lease;
 use local::LocalSite;
 use plan::{LocalObject, Plan};
-pub use report::Outcome;
 use rules::Rules;
 use survey::Survey;
 
