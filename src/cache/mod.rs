@@ -1,7 +1,7 @@
 //! The build cache in `.ssg-cache/` under the site root: rendered Markdown
 //! (see [`markdown`]) and a record of what the output folder holds (see
 //! [`crate::ledger::record`]), so a second `ssg build` only redoes what changed; and
-//! what `ssg publish` remembers of its last publish (`publish::memory`).
+//! what `ssg publish` remembers of its last publish (`publish::last_publish`).
 //!
 //! The cache is an accelerator and never a source of truth: anything it
 //! cannot read, or that was written by another build of ssg, is ignored and

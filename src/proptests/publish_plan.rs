@@ -10,12 +10,14 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use crate::config::Config;
-use crate::publish::checksum::Checksum;
+use crate::publish::checksum::{Checksum, md5_hex};
+use crate::publish::gzip;
+use crate::publish::keys::{LOCK_NAME, MANIFEST_NAME};
 use crate::publish::plan::{
-    Body, Headers, LOCK_NAME, LocalObject, MANIFEST_NAME, Manifest, ManifestEntry, Reason, Remote,
-    RemoteObject, plan, plan_against,
+    Body, Headers, LocalObject, Manifest, ManifestEntry, Reason, Remote, RemoteObject, plan,
+    plan_against,
 };
-use crate::publish::{PublishOptions, confirm_deletes, md5_hex};
+use crate::publish::{PublishOptions, confirm_deletes};
 
 const PREFIX: &str = "site/";
 const PATHS: &[&str] = &[
@@ -345,7 +347,7 @@ proptest! {
     fn a_manifest_reads_back_as_written(manifest in any_manifest()) {
         // As the single-file manifest of earlier versions was stored.
         let json = serde_json::to_vec(&manifest).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(Manifest::decode(&crate::publish::gzip(&json)), manifest.clone());
+        prop_assert_eq!(Manifest::decode(&gzip::compress(&json)), manifest.clone());
         prop_assert_eq!(Manifest::decode(&json), manifest);
     }
 
@@ -375,7 +377,7 @@ proptest! {
         noise in proptest::collection::vec(any::<u8>(), 0..64),
     ) {
         let json = serde_json::to_vec(&manifest).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let mut bytes = if gzipped { crate::publish::gzip(&json) } else { json };
+        let mut bytes = if gzipped { gzip::compress(&json) } else { json };
         for (at, x) in flips {
             let i = at.index(bytes.len());
             bytes[i] ^= x;
@@ -383,7 +385,7 @@ proptest! {
         bytes.truncate(cut.index(bytes.len() + 1));
         // A damaged gzip stream is refused whole (its CRC), never half read.
         let decoded = Manifest::decode(&bytes);
-        if gzipped && bytes.len() < crate::publish::gzip(&serde_json::to_vec(&manifest).unwrap_or_default()).len() {
+        if gzipped && bytes.len() < gzip::compress(&serde_json::to_vec(&manifest).unwrap_or_default()).len() {
             prop_assert_eq!(decoded, Manifest::default());
         }
         Manifest::decode(&noise);

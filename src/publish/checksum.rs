@@ -5,8 +5,9 @@
 //!
 //! Equality and order are those of the text, so a `Checksum` behaves as
 //! the string it stands for; only the storage differs. JSON (the manifest
-//! in the bucket) gets the text; postcard (the memory in the cache) gets
-//! the 16 bytes.
+//! in the bucket) gets the text; postcard (the last publish kept in the cache) gets
+//! the 16 bytes. The MD5 in the other forms publish sends (hex text for
+//! names, base64 for S3's `Content-MD5`) is made here too.
 
 use std::fmt;
 
@@ -32,6 +33,18 @@ impl Checksum {
     pub fn is_md5(&self) -> bool {
         matches!(self, Checksum::Md5(_))
     }
+}
+
+/// The MD5 of `bytes` as hex text (shard names, the cache file's name).
+pub fn md5_hex(bytes: &[u8]) -> String {
+    Checksum::md5_of(bytes).to_string()
+}
+
+/// The MD5 of `bytes` in base64, as S3's `Content-MD5` header wants it.
+pub fn md5_base64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    use md5::Digest as _;
+    base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(bytes))
 }
 
 fn parse_md5(text: &str) -> Option<[u8; 16]> {
@@ -162,6 +175,12 @@ mod tests {
             assert_eq!(kept.to_string(), other);
             assert_ne!(kept, md5);
         }
+    }
+
+    #[test]
+    fn md5_forms() {
+        assert_eq!(md5_hex(b""), "d41d8cd98f00b204e9800998ecf8427e");
+        assert_eq!(md5_base64(b""), "1B2M2Y8AsgTpgAmY7PhCfg==");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use aws_sdk_s3::operation::head_object::HeadObjectOutput;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectIdentifier};
 
+use super::checksum::md5_base64;
 use super::plan::{Headers, LocalObject, RemoteObject};
 use crate::config::PublishConfig;
 
@@ -308,7 +309,7 @@ impl Cloud {
             .content_type(&h.content_type)
             .set_cache_control(h.cache_control.clone())
             .set_content_encoding(h.content_encoding.clone())
-            .content_md5(super::md5_base64(&body))
+            .content_md5(md5_base64(&body))
             .body(ByteStream::from(body.to_vec()))
             .send()
             .await

@@ -2,10 +2,17 @@
 //! deleted object's URLs, collapsed to `/folder/*` when many paths share a
 //! folder and to `/*` when most of the site changed or the path budget is
 //! exceeded. Hugo sends `/*` on every deploy, emptying every edge cache for a
-//! one-line fix; this sends what changed.
+//! one-line fix; this sends what changed, as the last step of a publish.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use anyhow::Result;
+
+use super::cloud::Cloud;
+use super::job::PublishOptions;
+use super::plan::{Plan, Reason};
+use crate::config::PublishConfig;
+use crate::log;
 use crate::urlpath::urls_for;
 
 /// CloudFront allows at most this many wildcard paths in progress.
@@ -73,6 +80,54 @@ pub fn paths(changed: &[String], total: usize, budget: usize) -> Vec<String> {
     let mut out: Vec<String> = groups.into_values().flatten().map(|u| encode(&u)).collect();
     out.sort();
     out
+}
+
+/// The CloudFront paths this plan changes: objects replaced or deleted (a
+/// new object was in no edge cache). None without a distribution.
+pub fn paths_for_plan(
+    config: &PublishConfig,
+    opts: &PublishOptions,
+    plan: &Plan,
+    prefix: &str,
+    total: usize,
+) -> Vec<String> {
+    if config.distribution_id.is_empty() || opts.no_invalidate {
+        return Vec::new();
+    }
+    let changed_paths: Vec<String> = plan
+        .uploads
+        .iter()
+        .filter(|u| u.reason != Reason::New)
+        .map(|u| u.path.clone())
+        .chain(
+            plan.deletes
+                .iter()
+                .map(|d| d.key[prefix.len()..].to_string()),
+        )
+        .collect();
+    paths(&changed_paths, total, config.max_invalidation_paths)
+}
+
+/// Sends one invalidation and returns its id, after it completed when `wait`.
+pub async fn send(
+    cloud: &Cloud,
+    config: &PublishConfig,
+    paths: &[String],
+    wait: bool,
+) -> Result<String> {
+    let reference = format!(
+        "ssg-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_millis()
+    );
+    let id = cloud
+        .invalidate(&config.distribution_id, paths, &reference)
+        .await?;
+    if wait {
+        log::info(&format!("waiting for invalidation {id} to complete…"));
+        cloud.wait(&config.distribution_id, &id).await?;
+    }
+    Ok(id)
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 //! ETag is the MD5 of the body only for single-part uploads without SSE-KMS,
 //! so ssg keeps a manifest object (key → MD5, header hash, size, ETag) and
 //! trusts an entry only where its ETag and size agree with the listing.
-//! Where the publish memory vouches for the manifest (`memory.rs`), the
-//! manifest's own entries stand in for the listing.
+//! Where this machine's last publish vouches for the manifest
+//! (`last_publish.rs`), the manifest's own entries stand in for the listing.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -15,22 +15,9 @@ use std::sync::Arc;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
-pub use super::checksum::Checksum;
-
-/// The manifest's own key under the prefix.
-pub const MANIFEST_NAME: &str = ".ssg-manifest.json";
-
-/// The publish lease's key under the prefix (see `lease.rs`).
-pub const LOCK_NAME: &str = ".ssg-publish.lock";
-
-/// Keys ssg keeps for itself under the prefix (the manifest's root, its
-/// shards, the lock): never a site file, never uploaded from the output
-/// folder, deleted or invalidated by a plan.
-pub fn is_reserved(key: &str, prefix: &str) -> bool {
-    key.strip_prefix(prefix).is_some_and(|name| {
-        name == MANIFEST_NAME || name == LOCK_NAME || name.starts_with(super::shards::SHARD_DIR)
-    })
-}
+use super::checksum::Checksum;
+use super::gzip;
+use super::keys::is_reserved;
 
 /// Headers ssg sets on an object; a change of any of them means a re-upload.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -98,7 +85,7 @@ impl LocalObject {
 
 /// The bytes of a local object: read already, or left on disk to be read
 /// again only if they are uploaded — where the stamp of the last publish
-/// vouched for their MD5 (`memory.rs`), or once they were hashed, so a
+/// vouched for their MD5 (`last_publish.rs`), or once they were hashed, so a
 /// first publish of 100,000 posts does not hold 1.4 GB of files at once.
 #[derive(Debug, Clone)]
 pub enum Body {
@@ -130,7 +117,7 @@ impl Body {
                 root, file, gzip, ..
             } => {
                 let raw = std::fs::read(root.join(file))?;
-                Ok(Arc::from(if *gzip { super::gzip(&raw) } else { raw }))
+                Ok(Arc::from(if *gzip { gzip::compress(&raw) } else { raw }))
             }
         }
     }
@@ -180,18 +167,8 @@ impl Manifest {
     /// are not one (damaged, another tool's): every entry is then untrusted.
     pub fn decode(bytes: &[u8]) -> Manifest {
         // Written gzipped (a 10,000-page manifest is megabytes of JSON); older ones were plain.
-        let json = if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut out = Vec::new();
-            use std::io::Read as _;
-            if flate2::read::GzDecoder::new(bytes)
-                .read_to_end(&mut out)
-                .is_err()
-            {
-                return Manifest::default();
-            }
-            out
-        } else {
-            bytes.to_vec()
+        let Some(json) = gzip::decompress(bytes) else {
+            return Manifest::default();
         };
         serde_json::from_slice(&json).unwrap_or_default()
     }
@@ -302,7 +279,7 @@ pub enum Remote<'a> {
     /// A listing of the bucket.
     Listed(&'a [RemoteObject]),
     /// The manifest's entries: where the root's ETag vouched for the
-    /// manifest (`memory.rs`), the bucket holds exactly those objects, and
+    /// manifest (`last_publish.rs`), the bucket holds exactly those objects, and
     /// a copy of them as a listing cost 143,838 strings at 100,000 posts.
     Manifest,
 }
@@ -457,6 +434,7 @@ pub fn plan_against(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::publish::keys::MANIFEST_NAME;
 
     fn local(key: &str, body: &str, cache: Option<&str>) -> LocalObject {
         LocalObject {

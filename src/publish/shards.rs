@@ -18,16 +18,16 @@
 //! read ([`Stored::Legacy`]); the first publish by this version writes the
 //! sharded form over it.
 //!
-//! Everything here is pure; `mod.rs` does the reads and writes.
+//! Everything here is pure; `survey.rs` reads and `commit.rs` writes.
 
 use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::checksum::md5_hex;
+use super::gzip;
+use super::keys::SHARD_DIR;
 use super::plan::{Manifest, ManifestEntry};
-
-/// The folder of shards under the prefix (ssg's own: never a site file).
-pub const SHARD_DIR: &str = ".ssg-manifest/";
 
 /// The root's format version (the single-file manifest was 1).
 pub const ROOT_VERSION: u32 = 2;
@@ -61,7 +61,7 @@ pub struct Root {
     /// changes the root's ETag first, and a machine that remembers the
     /// ETag of its last publish never trusts a half-done one.
     // Always written (`null` when clear): a field left out would misread
-    // in the compact form this machine keeps (`memory.rs`).
+    // in the compact form this machine keeps (`last_publish.rs`).
     #[serde(default)]
     pub pending: Option<String>,
     /// Shard `i` holds the keys with [`shard_of`]`(key, shards.len()) == i`.
@@ -82,7 +82,7 @@ impl Root {
     /// The root's bytes as stored (gzipped JSON).
     pub fn encode(&self) -> Vec<u8> {
         // Serialising plain data with string keys cannot fail.
-        super::gzip(&serde_json::to_vec(self).unwrap_or_default())
+        gzip::compress(&serde_json::to_vec(self).unwrap_or_default())
     }
 }
 
@@ -98,7 +98,7 @@ pub enum Stored {
 
 /// Reads the manifest key's bytes, gzipped or plain, in either form.
 pub fn decode_root(bytes: &[u8]) -> Stored {
-    let json = gunzip(bytes).unwrap_or_default();
+    let json = gzip::decompress(bytes).unwrap_or_default();
     if let Ok(root) = serde_json::from_slice::<Root>(&json)
         && root.version == ROOT_VERSION
         && root.shards.len().is_power_of_two()
@@ -107,19 +107,6 @@ pub fn decode_root(bytes: &[u8]) -> Stored {
         return Stored::Sharded(root);
     }
     Stored::Legacy(Manifest::decode(bytes))
-}
-
-/// The bytes, gunzipped when they are gzip; `None` when damaged.
-fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    if !bytes.starts_with(&[0x1f, 0x8b]) {
-        return Some(bytes.to_vec());
-    }
-    let mut out = Vec::new();
-    use std::io::Read as _;
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .ok()?;
-    Some(out)
 }
 
 /// The shard of `key` among `count` (a power of two): from the key's MD5,
@@ -200,8 +187,8 @@ pub fn shard_json(objects: &BTreeMap<String, ManifestEntry>) -> Vec<u8> {
 /// A stored shard's entries, if its bytes are the shard the root names
 /// (`None` when damaged or another shard: its entries are then untrusted).
 pub fn decode_shard(bytes: &[u8], hash: &str) -> Option<BTreeMap<String, ManifestEntry>> {
-    let json = gunzip(bytes)?;
-    if super::md5_hex(&json) != hash {
+    let json = gzip::decompress(bytes)?;
+    if md5_hex(&json) != hash {
         return None;
     }
     serde_json::from_slice::<Manifest>(&json)
@@ -230,7 +217,7 @@ fn shard_ref(objects: &BTreeMap<String, ManifestEntry>) -> ShardRef {
         };
     }
     ShardRef {
-        hash: super::md5_hex(&shard_json(objects)),
+        hash: md5_hex(&shard_json(objects)),
         entries: objects.len(),
     }
 }
@@ -341,7 +328,7 @@ pub fn commit(
                 if shard.entries > 0 {
                     let key = shard_key(prefix, index, &shard.hash);
                     if !present.contains(&key) {
-                        puts.push((key, super::gzip(&shard_json(&objects))));
+                        puts.push((key, gzip::compress(&shard_json(&objects))));
                     }
                 }
                 shard
@@ -514,7 +501,7 @@ mod tests {
         let m = manifest(3, "v");
         let root = commit("", None, &HashSet::new(), &m, "r").root;
         assert_eq!(decode_root(&root.encode()), Stored::Sharded(root));
-        let legacy = super::super::gzip(&serde_json::to_vec(&m).unwrap());
+        let legacy = gzip::compress(&serde_json::to_vec(&m).unwrap());
         assert_eq!(decode_root(&legacy), Stored::Legacy(m.clone()));
         let plain = serde_json::to_vec(&m).unwrap();
         assert_eq!(decode_root(&plain), Stored::Legacy(m));

@@ -33,7 +33,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::checksum::Checksum;
+use super::checksum::{Checksum, md5_hex};
 use super::plan::Manifest;
 use super::shards::Root;
 use crate::file_stat::FileStat;
@@ -42,7 +42,7 @@ use crate::output::listing::Listing;
 /// Bumped whenever what is stored here changes meaning.
 const FORMAT: u32 = 4;
 
-/// Where a publish goes: what a memory is kept for.
+/// Where a publish goes: what a last publish is kept for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     pub bucket: String,
@@ -71,16 +71,14 @@ impl Target {
     }
 
     fn file(&self, cache_dir: &Path) -> PathBuf {
-        let id = super::md5_hex(
-            format!("{}\n{}\n{}", self.bucket, self.prefix, self.endpoint).as_bytes(),
-        );
+        let id = md5_hex(format!("{}\n{}\n{}", self.bucket, self.prefix, self.endpoint).as_bytes());
         cache_dir.join(format!("publish-{}.bin", &id[..16]))
     }
 }
 
 /// The state a complete publish left.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Memory {
+pub struct LastPublish {
     format: u32,
     target: Target,
     /// The root's ETag right after that publish.
@@ -92,9 +90,9 @@ pub struct Memory {
     pub stamps: Stamps,
 }
 
-/// A [`Memory`] to store, borrowed from the publish that leaves it (a copy
-/// would be 144,000 entries at 100,000 posts).
-struct Remembered<'a> {
+/// A [`LastPublish`] to store, borrowed from the publish that leaves it (a
+/// copy would be 144,000 entries at 100,000 posts).
+struct LastPublishRef<'a> {
     format: u32,
     target: &'a Target,
     root_etag: &'a str,
@@ -140,11 +138,11 @@ impl Stamps {
     }
 }
 
-/// The memory for `target`, if there is a sound one.
-pub fn load(cache_dir: &Path, target: &Target) -> Option<Memory> {
+/// The last publish to `target`, if a sound one is kept.
+pub fn load(cache_dir: &Path, target: &Target) -> Option<LastPublish> {
     let bytes = std::fs::read(target.file(cache_dir)).ok()?;
-    let memory = decode(&bytes);
-    let sound = memory.as_ref().is_some_and(|m| {
+    let last = decode(&bytes);
+    let sound = last.as_ref().is_some_and(|m| {
         m.format == FORMAT
             && m.target == *target
             && !m.root_etag.is_empty()
@@ -155,7 +153,7 @@ pub fn load(cache_dir: &Path, target: &Target) -> Option<Memory> {
         crate::log::verbose("publish: the remembered manifest is unusable; listing the bucket");
         return None;
     }
-    memory
+    last
 }
 
 /// The stored form: a checksum of the rest, then four sections, each in
@@ -166,14 +164,14 @@ pub fn load(cache_dir: &Path, target: &Target) -> Option<Memory> {
 /// were one commit's when written (`save`), so a copy that reads back
 /// whole is that commit's; the checksum stands in for hashing every shard
 /// again.
-fn encode(memory: &Remembered<'_>) -> Option<Vec<Vec<u8>>> {
-    let head = (memory.format, memory.target, memory.root_etag, memory.root);
-    let stamps = memory.stamps;
+fn encode(last: &LastPublishRef<'_>) -> Option<Vec<Vec<u8>>> {
+    let head = (last.format, last.target, last.root_etag, last.root);
+    let stamps = last.stamps;
     let ((head, manifest), (files, folders)) = rayon::join(
         || {
             (
                 postcard::to_allocvec(&head),
-                postcard::to_allocvec(memory.manifest),
+                postcard::to_allocvec(last.manifest),
             )
         },
         || {
@@ -197,7 +195,7 @@ fn encode(memory: &Remembered<'_>) -> Option<Vec<Vec<u8>>> {
     Some(chunks)
 }
 
-fn decode(bytes: &[u8]) -> Option<Memory> {
+fn decode(bytes: &[u8]) -> Option<LastPublish> {
     let (sum, body) = bytes.split_at_checked(8)?;
     if xxhash_rust::xxh3::xxh3_64(body) != u64::from_le_bytes(sum.try_into().ok()?) {
         return None;
@@ -228,7 +226,7 @@ fn decode(bytes: &[u8]) -> Option<Memory> {
         },
     );
     let (format, target, root_etag, root) = head.ok()?;
-    Some(Memory {
+    Some(LastPublish {
         format,
         target,
         root_etag,
@@ -241,6 +239,33 @@ fn decode(bytes: &[u8]) -> Option<Memory> {
     })
 }
 
+/// This target's entry in the cache: where it is kept, the last publish
+/// read from it, and the output files' stamps as this run read them, which
+/// a save keeps with this run's manifest.
+pub struct CacheEntry {
+    pub dir: PathBuf,
+    pub target: Target,
+    pub last: Option<LastPublish>,
+    pub stamps: Stamps,
+    /// Whether `stamps` differ from the last publish's.
+    pub restamped: bool,
+}
+
+impl CacheEntry {
+    /// Keeps `root` (whose ETag is `root_etag`) and `manifest` as the last
+    /// publish, with this run's stamps.
+    pub fn save(&self, root_etag: &str, root: &Root, manifest: &Manifest) {
+        save(
+            &self.dir,
+            &self.target,
+            root_etag,
+            root,
+            manifest,
+            &self.stamps,
+        );
+    }
+}
+
 /// Remembers a complete publish. A failure costs the next publish a listing.
 pub fn save(
     cache_dir: &Path,
@@ -250,7 +275,7 @@ pub fn save(
     manifest: &Manifest,
     stamps: &Stamps,
 ) {
-    let memory = Remembered {
+    let last = LastPublishRef {
         format: FORMAT,
         target,
         root_etag,
@@ -258,7 +283,7 @@ pub fn save(
         manifest,
         stamps,
     };
-    let written = encode(&memory)
+    let written = encode(&last)
         .ok_or_else(|| std::io::Error::other("cannot encode"))
         .and_then(|chunks| {
             crate::cache::create_dir(cache_dir)?;
