@@ -12,6 +12,7 @@ pub mod error;
 pub mod escape;
 pub mod hash;
 pub mod highlight;
+pub mod html_urls;
 pub mod import;
 pub mod layout;
 pub mod ledger;
