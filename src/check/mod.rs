@@ -153,7 +153,7 @@ fn find_broken(
         .enumerate()
         .map(|(i, o)| (o.path.as_str(), i))
         .collect();
-    let base_url = built.config.base_url.trim_end_matches('/');
+    let base_url = urlpath::trimmed_base_url(&built.config.base_url);
     let per_page: Vec<(Vec<BrokenOnPage>, ExternalLinks)> = scans
         .par_iter()
         .map(|(&i, scan)| {

@@ -7,6 +7,7 @@ use toml::{Table, Value};
 
 use crate::config::Config;
 use crate::import::Plan;
+use crate::urlpath::trimmed_base_url;
 
 const FILE: &str = "config.toml";
 
@@ -180,7 +181,7 @@ fn convert(table: &Table, text: &str, settings: &Settings, plan: &mut Plan) {
     let report = &mut plan.report;
     let base_url = string(table, "base_url").unwrap_or_default();
     config.base_url = if base_url.contains("://") || base_url.is_empty() {
-        base_url.trim_end_matches('/').to_string()
+        trimmed_base_url(&base_url).to_string()
     } else {
         report.note(
             FILE,
@@ -188,7 +189,7 @@ fn convert(table: &Table, text: &str, settings: &Settings, plan: &mut Plan) {
             format!("`base_url = \"{base_url}\"` has no scheme"),
             "https:// was put in front; check base_url in ssg.toml",
         );
-        format!("https://{}", base_url.trim_end_matches('/'))
+        format!("https://{}", trimmed_base_url(&base_url))
     };
     if config.base_url.is_empty() {
         config.base_url = "https://example.com".into();
