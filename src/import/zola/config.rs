@@ -6,6 +6,7 @@ use std::path::Path;
 use toml::{Table, Value};
 
 use crate::config::Config;
+use crate::error::{line_of_offset, line_where};
 use crate::import::Plan;
 use crate::urlpath::trimmed_base_url;
 
@@ -70,9 +71,7 @@ pub fn read(src: &Path) -> (Settings, Plan) {
     let table = match text.parse::<Table>() {
         Ok(table) => table,
         Err(err) => {
-            let line = err
-                .span()
-                .map(|s| crate::error::line_of_offset(&text, s.start));
+            let line = err.span().map(|s| line_of_offset(&text, s.start));
             plan.report.note(
                 FILE,
                 line,
@@ -278,13 +277,11 @@ fn note_unconverted(
 
 /// The line a key is set on, as `key =` or `[key]`.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            let line = line.trim_start();
-            let bare = line
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='));
-            bare || line.starts_with(&format!("[{key}]")) || line.starts_with(&format!("[{key}."))
-        })
-        .map(|i| i + 1)
+    line_where(text, 1, |line| {
+        let line = line.trim_start();
+        let bare = line
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        bare || line.starts_with(&format!("[{key}]")) || line.starts_with(&format!("[{key}."))
+    })
 }
