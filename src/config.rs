@@ -201,7 +201,7 @@ impl Config {
             let line = e.span().map(|s| line_of_offset(text, s.start));
             Diagnostic::new(path, line, e.message().trim().to_string())
         })?;
-        config.base_url = config.base_url.trim_end_matches('/').to_string();
+        config.base_url = crate::urlpath::trimmed_base_url(&config.base_url).to_string();
         if config.author.is_empty() {
             config.author = config.title.clone();
         }

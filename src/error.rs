@@ -1,5 +1,7 @@
 //! Errors a user can act on: every problem in their input names the file
-//! and, where the parser knows it, the line.
+//! and, where the parser knows it, the line. How that line is found (from
+//! a byte offset, or the line a key is written on) is here too, once, for
+//! the build and for every importer.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -85,6 +87,26 @@ pub fn line_of_offset(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// The lines of `text` with their 1-based numbers, the first numbered
+/// `first_line`: a block cut out of a file (front matter) keeps the file's
+/// numbering.
+pub fn numbered_lines(text: &str, first_line: usize) -> impl Iterator<Item = (usize, &str)> {
+    (first_line..).zip(text.lines())
+}
+
+/// The number of the first line of `text` that `is_it` accepts, numbered
+/// as [`numbered_lines`] does: where a key is written, for a diagnostic
+/// about its value.
+pub fn line_where(
+    text: &str,
+    first_line: usize,
+    mut is_it: impl FnMut(&str) -> bool,
+) -> Option<usize> {
+    numbered_lines(text, first_line)
+        .find(|(_, line)| is_it(line))
+        .map(|(number, _)| number)
+}
+
 /// Shows `path` relative to `root` when it lies inside it.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)
@@ -113,5 +135,16 @@ mod tests {
         assert_eq!(line_of_offset("a\nb\nc", 0), 1);
         assert_eq!(line_of_offset("a\nb\nc", 2), 2);
         assert_eq!(line_of_offset("a\nb\nc", 99), 3);
+        assert_eq!(line_of_offset("a\r\nb", 3), 2);
+    }
+
+    #[test]
+    fn a_line_is_found_in_the_files_numbering() {
+        let block = "title: T\r\ntags: [a]\n\ndate: 2020";
+        assert_eq!(line_where(block, 1, |l| l.starts_with("tags")), Some(2));
+        assert_eq!(line_where(block, 5, |l| l.starts_with("date")), Some(8));
+        assert_eq!(line_where(block, 1, |l| l.starts_with("x")), None);
+        let numbers: Vec<usize> = numbered_lines(block, 3).map(|(n, _)| n).collect();
+        assert_eq!(numbers, [3, 4, 5, 6]);
     }
 }

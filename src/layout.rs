@@ -72,6 +72,14 @@ pub fn is_static_junk(name: &str) -> bool {
 /// over the target; a killed build can leave one until the next build.
 pub const PENDING_OUTPUT_MARK: &str = ".ssg-new-";
 
+/// An entry of the output folder (`/`-separated, relative) a build leaves
+/// alone: a top-level dot-entry (`.git` when the output is a repository of
+/// its own, a hand-kept `.well-known`) is the user's, never removed by an
+/// update in place nor lost when a whole write swaps in a new folder.
+pub fn is_users_output_entry(rel: &str) -> bool {
+    !rel.contains('/') && rel.starts_with('.')
+}
+
 /// A file of the output folder (`/`-separated, relative) that is never
 /// uploaded: the output folder is often a repository of its own (GitHub
 /// Pages style), OS junk may appear in it after a build, and a killed
@@ -132,6 +140,16 @@ mod tests {
         }
         for name in [".well-known", ".htaccess", "style.css"] {
             assert!(!is_static_junk(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn builds_leave_the_output_folders_top_level_dot_entries() {
+        for rel in [".git", ".well-known", ".nojekyll"] {
+            assert!(is_users_output_entry(rel), "{rel}");
+        }
+        for rel in ["index.html", ".well-known/x", "blog/.git", "a.b"] {
+            assert!(!is_users_output_entry(rel), "{rel}");
         }
     }
 

@@ -15,6 +15,7 @@ pub mod escape;
 pub mod file_stat;
 pub mod hash;
 pub mod highlight;
+pub mod html_urls;
 pub mod import;
 pub mod layout;
 pub mod ledger;

@@ -13,22 +13,12 @@
 //!
 //! Attribute values are read and written raw (entities kept), so `&amp;`
 //! in a query string survives untouched; comments and the text of
-//! `script` and `style` are never taken for tags.
+//! `script` and `style` are never taken for tags. Which attributes hold
+//! URLs and how a `srcset` splits are [`crate::html_urls`]' rules.
 
 use url::Url;
 
-/// The attributes that hold URLs in what Markdown and authors' raw HTML write.
-const URL_ATTRIBUTES: [&str; 4] = ["href", "src", "poster", "cite"];
-
-/// Whether `value` starts with a URL scheme (`https:`, `mailto:`, `data:`).
-fn has_scheme(value: &str) -> bool {
-    let Some((scheme, _)) = value.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-}
+use crate::html_urls::{SRCSET, URL_ATTRIBUTES, has_scheme, srcset_candidates};
 
 /// `value` resolved against `base`, or `None` when it needs nothing (it
 /// has a scheme) or cannot be resolved.
@@ -40,23 +30,19 @@ fn resolve(base: &Url, value: &str) -> Option<String> {
     base.join(trimmed).ok().map(String::from)
 }
 
-/// Each candidate of a `srcset` (`a.png 1x, b.png 2x`) resolved.
+/// Each candidate of a `srcset` (`a.png 1x, b.png 2x`) resolved; the
+/// candidates as written when none changes.
 fn resolve_srcset(resolve_one: &dyn Fn(&str) -> Option<String>, srcset: &str) -> Option<String> {
     let mut changed = false;
-    let candidates: Vec<String> = srcset
-        .split(',')
-        .map(|candidate| {
-            let candidate = candidate.trim();
-            let (url, descriptor) = candidate
-                .split_once(char::is_whitespace)
-                .map_or((candidate, ""), |(u, d)| (u, d.trim()));
-            match resolve_one(url) {
-                Some(resolved) if resolved != url => {
-                    changed = true;
-                    format!("{resolved} {descriptor}").trim_end().to_string()
-                }
-                _ => candidate.to_string(),
+    let candidates: Vec<String> = srcset_candidates(srcset)
+        .map(|candidate| match resolve_one(candidate.url) {
+            Some(resolved) if resolved != candidate.url => {
+                changed = true;
+                format!("{resolved} {}", candidate.descriptors)
+                    .trim_end()
+                    .to_string()
             }
+            _ => candidate.text.to_string(),
         })
         .collect();
     changed.then(|| candidates.join(", "))
@@ -87,13 +73,13 @@ fn tag_end(tag: &str) -> usize {
 /// Whether a start tag may have a URL attribute. Most tags of a post are
 /// the `<span>`s of highlighted code, which have none.
 fn may_hold_urls(tag: &str) -> bool {
-    const NAMES: [&str; 4] = ["href", "src", "poster", "cite"];
-    if NAMES.iter().any(|name| tag.contains(name)) {
+    // `srcset` contains `src`.
+    if URL_ATTRIBUTES.iter().any(|name| tag.contains(name)) {
         return true;
     }
     // `HREF=`: rare enough to search again, slowly, only then.
     tag.bytes().any(|b| b.is_ascii_uppercase())
-        && NAMES
+        && URL_ATTRIBUTES
             .iter()
             .any(|name| tag.to_ascii_lowercase().contains(name))
 }
@@ -144,7 +130,7 @@ fn rewrite_tag(tag: &str, resolve_one: &dyn Fn(&str) -> Option<String>) -> Strin
         };
         let value = &tag[value_start..value_end];
         let resolved = match name.as_str() {
-            "srcset" => resolve_srcset(resolve_one, value),
+            SRCSET => resolve_srcset(resolve_one, value),
             n if URL_ATTRIBUTES.contains(&n) => resolve_one(value),
             _ => None,
         };
@@ -235,11 +221,13 @@ fn rewrite(
     out
 }
 
-/// Whether `html` has anything a rewrite could change.
+/// Whether `html` has anything a rewrite could change: a URL attribute
+/// followed by `=` (written in lower case, as Markdown writes them).
 fn has_url_attributes(html: &str) -> bool {
-    ["href=", "src=", "srcset=", "poster=", "cite="]
-        .iter()
-        .any(|a| html.contains(a))
+    URL_ATTRIBUTES.iter().chain([&SRCSET]).any(|name| {
+        html.match_indices(name)
+            .any(|(at, _)| html[at + name.len()..].starts_with('='))
+    })
 }
 
 /// Feed content: every URL absolute against `page_url`, the entry's permalink.
@@ -304,6 +292,26 @@ mod tests {
         ] {
             assert!(out.contains(expected), "{expected} not in {out}");
         }
+    }
+
+    /// Fixed when `srcset` parsing moved to `html_urls`: split on every
+    /// comma, a `data:` URL was cut in two and its tail made a relative
+    /// URL, and the empty candidate after a trailing comma became the
+    /// page's own URL.
+    #[test]
+    fn srcset_is_split_as_browsers_split_it() {
+        let html = r#"<img srcset="data:image/png;base64,iVBO 1x, b.png 2x,">"#;
+        assert_eq!(
+            absolute(html, "https://e.org/p/"),
+            r#"<img srcset="data:image/png;base64,iVBO 1x, https://e.org/p/b.png 2x">"#
+        );
+        let data_only = r#"<img srcset="data:image/png;base64,iVBO 1x">"#;
+        assert_eq!(absolute(data_only, "https://e.org/p/"), data_only);
+        let summary = r#"<img srcset="a.png 1x (fancy, d), /b.png 2x">"#;
+        assert_eq!(
+            for_listing(summary, "/blog/x/"),
+            r#"<img srcset="/blog/x/a.png 1x (fancy, d), /b.png 2x">"#
+        );
     }
 
     #[test]

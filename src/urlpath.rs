@@ -69,11 +69,19 @@ fn names_a_file(path: &str) -> bool {
     last.contains('.') && crate::mime::is_known(last)
 }
 
+/// A base URL as ssg keeps it: without its trailing `/`s, so the
+/// `{{ base_url }}/x/` a template writes and the permalinks ssg builds
+/// never double the slash (`https://example.org/blog/` →
+/// `https://example.org/blog`).
+pub fn trimmed_base_url(base_url: &str) -> &str {
+    base_url.trim_end_matches('/')
+}
+
 /// The path a site is served under, from its base URL: `/blog` for
 /// `https://example.org/blog/`, empty at a domain's root. Root-relative
 /// links ssg writes start with it.
 pub fn base_path(base_url: &str) -> &str {
-    let url = base_url.trim_end_matches('/');
+    let url = trimmed_base_url(base_url);
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     after_scheme.find('/').map_or("", |i| &after_scheme[i..])
 }
@@ -212,6 +220,17 @@ mod tests {
         assert_eq!(decode_lossy("/50%"), "/50%");
         assert_eq!(decode_lossy("/%ff"), "/\u{fffd}");
         assert_eq!(decode_lossy("caf%C3%A9"), "caf\u{e9}");
+    }
+
+    #[test]
+    fn base_urls_are_kept_without_trailing_slashes() {
+        assert_eq!(
+            trimmed_base_url("https://e.org/blog//"),
+            "https://e.org/blog"
+        );
+        assert_eq!(trimmed_base_url("https://e.org"), "https://e.org");
+        assert_eq!(base_path("https://e.org/blog/"), "/blog");
+        assert_eq!(base_path("https://e.org/"), "");
     }
 
     #[test]

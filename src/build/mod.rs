@@ -70,7 +70,7 @@ pub struct BuildOutcome {
 pub fn load_config(root: &Path, opts: &BuildOptions) -> Result<Config, BuildError> {
     let mut config = Config::load(root)?;
     if let Some(url) = &opts.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
+        config.base_url = crate::urlpath::trimmed_base_url(url).to_string();
     }
     if opts.drafts {
         config.build.drafts = true;

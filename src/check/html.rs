@@ -1,13 +1,17 @@
 //! What a page of HTML links to and what it can be linked to: every URL in
-//! an `href`, `src`, `srcset` or `poster` attribute, and every `id` (and
+//! an `href`, `src`, `srcset`, `poster` or `cite` attribute
+//! ([`crate::html_urls`]), and every `id` (and
 //! `<a name>`) a `#fragment` can point at. A real HTML tokenizer
 //! (`lol_html`) does the reading, so comments, `<script>` bodies and
 //! escaped text in code blocks are never mistaken for links.
 
 use std::cell::RefCell;
+use std::sync::LazyLock;
 
 use lol_html::{HtmlRewriter, Settings, element};
 use rustc_hash::FxHashSet;
+
+use crate::html_urls::{SRCSET, URL_ATTRIBUTES, srcset_candidates};
 
 /// One URL found in an attribute.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,90 +30,55 @@ pub struct Scan {
     pub ids: FxHashSet<String>,
 }
 
-/// Attributes holding one URL. `<base href>` is not a link.
-const URL_ATTRIBUTES: [&str; 3] = ["href", "src", "poster"];
+/// The elements [`scan`] reads: those with a URL attribute or an anchor.
+static SELECTOR: LazyLock<String> = LazyLock::new(|| {
+    let with_url = URL_ATTRIBUTES.iter().chain([&SRCSET]);
+    let mut selector: Vec<String> = with_url.map(|name| format!("[{name}]")).collect();
+    selector.extend(["[id]".into(), "a[name]".into()]);
+    selector.join(", ")
+});
 
 /// Reads every link and anchor of `html`.
 pub fn scan(html: &[u8]) -> Result<Scan, String> {
     let found = RefCell::new(Scan::default());
     let mut rewriter = HtmlRewriter::new(
-        Settings::new().append_element_content_handler(element!(
-            "[href], [src], [srcset], [poster], [id], a[name]",
-            |el| {
-                let offset = el.source_location().bytes().start;
-                let mut found = found.borrow_mut();
-                let tag = el.tag_name();
-                for attr in el.attributes() {
-                    let name = attr.name();
-                    let value = decode_references(&attr.value());
-                    match name.as_str() {
-                        "id" => {
-                            found.ids.insert(value);
-                        }
-                        "name" if tag == "a" => {
-                            found.ids.insert(value);
-                        }
-                        "srcset" => found
-                            .links
-                            .extend(srcset_urls(&value).map(|url| FoundLink { url, offset })),
-                        n if URL_ATTRIBUTES.contains(&n) && tag != "base" => {
-                            found.links.push(FoundLink {
-                                url: value.trim().to_string(),
-                                offset,
-                            });
-                        }
-                        _ => {}
+        Settings::new().append_element_content_handler(element!(SELECTOR.as_str(), |el| {
+            let offset = el.source_location().bytes().start;
+            let mut found = found.borrow_mut();
+            let tag = el.tag_name();
+            for attr in el.attributes() {
+                let name = attr.name();
+                let value = decode_references(&attr.value());
+                match name.as_str() {
+                    "id" => {
+                        found.ids.insert(value);
                     }
+                    "name" if tag == "a" => {
+                        found.ids.insert(value);
+                    }
+                    SRCSET => found
+                        .links
+                        .extend(srcset_candidates(&value).map(|c| FoundLink {
+                            url: c.url.to_string(),
+                            offset,
+                        })),
+                    // `<base href>` is not a link.
+                    n if URL_ATTRIBUTES.contains(&n) && tag != "base" => {
+                        found.links.push(FoundLink {
+                            url: value.trim().to_string(),
+                            offset,
+                        });
+                    }
+                    _ => {}
                 }
-                Ok(())
             }
-        )),
+            Ok(())
+        })),
         |_: &[u8]| {},
     );
     rewriter.write(html).map_err(|e| e.to_string())?;
     rewriter.end().map_err(|e| e.to_string())?;
     Ok(found.into_inner())
-}
-
-/// The URLs of a `srcset` (`a.png 1x, b.png 2x`), following the HTML
-/// rules: a candidate is a URL up to whitespace, then descriptors up to a
-/// comma.
-pub fn srcset_urls(srcset: &str) -> impl Iterator<Item = String> + '_ {
-    let mut rest = srcset;
-    std::iter::from_fn(move || {
-        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == ',');
-        if rest.is_empty() {
-            return None;
-        }
-        let end = rest
-            .find(|c: char| c.is_ascii_whitespace())
-            .unwrap_or(rest.len());
-        let mut url = &rest[..end];
-        rest = &rest[end..];
-        if url.ends_with(',') {
-            // No descriptors: the comma ends the candidate.
-            url = url.trim_end_matches(',');
-        } else {
-            let mut depth = 0usize;
-            let stop = rest
-                .char_indices()
-                .find(|&(_, c)| match c {
-                    '(' => {
-                        depth += 1;
-                        false
-                    }
-                    ')' => {
-                        depth = depth.saturating_sub(1);
-                        false
-                    }
-                    ',' => depth == 0,
-                    _ => false,
-                })
-                .map_or(rest.len(), |(i, _)| i);
-            rest = &rest[stop..];
-        }
-        Some(url.to_string())
-    })
 }
 
 /// Decodes the character references an attribute value may hold
@@ -200,6 +169,13 @@ mod tests {
         );
     }
 
+    /// Feeds made `cite` absolute all along; the checker did not read it.
+    #[test]
+    fn cite_is_a_link_too() {
+        let html = r#"<blockquote cite="/src/"><q cite="q.html">q</q></blockquote>"#;
+        assert_eq!(urls(html), ["/src/", "q.html"]);
+    }
+
     #[test]
     fn collects_ids_and_anchor_names() {
         let s = scan(br#"<h2 id="intro">I</h2><a name="old"></a><input name="q"><p id="a&amp;b">"#)
@@ -214,17 +190,6 @@ mod tests {
         let html = "<p>\n<img src=\"x.png\">";
         let s = scan(html.as_bytes()).unwrap();
         assert_eq!(&html[s.links[0].offset..s.links[0].offset + 4], "<img");
-    }
-
-    #[test]
-    fn srcset_candidates() {
-        let all = |s: &str| srcset_urls(s).collect::<Vec<_>>();
-        assert_eq!(
-            all("a.png, b.png 2x,c.png 100w"),
-            ["a.png", "b.png", "c.png"]
-        );
-        assert_eq!(all(" x.png 1x (fancy, d) , y.png"), ["x.png", "y.png"]);
-        assert_eq!(all(""), Vec::<String>::new());
     }
 
     #[test]

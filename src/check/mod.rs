@@ -112,13 +112,13 @@ pub fn check(root: &Path, opts: &CheckOptions) -> Result<Report> {
     Ok(report)
 }
 
-/// Every `.html` output parsed, by output index; in parallel, since at
+/// Every HTML page of the output parsed, by output index; in parallel, since at
 /// 10,000 posts the output is hundreds of megabytes.
 fn scan_outputs(outputs: &[Output]) -> Result<FxHashMap<usize, Scan>> {
     outputs
         .par_iter()
         .enumerate()
-        .filter(|(_, o)| o.path.ends_with(".html") || o.path.ends_with(".htm"))
+        .filter(|(_, o)| crate::html_urls::is_html_page(&o.path))
         .map(|(i, o)| {
             let scan = match &o.data {
                 OutputData::Bytes(bytes) => html::scan(bytes),
@@ -153,7 +153,7 @@ fn find_broken(
         .enumerate()
         .map(|(i, o)| (o.path.as_str(), i))
         .collect();
-    let base_url = built.config.base_url.trim_end_matches('/');
+    let base_url = urlpath::trimmed_base_url(&built.config.base_url);
     let per_page: Vec<(Vec<BrokenOnPage>, ExternalLinks)> = scans
         .par_iter()
         .map(|(&i, scan)| {

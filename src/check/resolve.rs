@@ -4,6 +4,7 @@
 //! percent-decoded), with its `#fragment`. Absolute URLs under the site's
 //! `base_url` lead into the site too.
 
+use crate::html_urls::{remove_dot_segments, scheme_of};
 use crate::urlpath::decode_lossy;
 
 /// Where one URL leads.
@@ -71,7 +72,7 @@ pub fn resolve(url: &str, page: &str, base_url: &str) -> Target {
         let folder = &page[..page.rfind('/').map_or(0, |i| i + 1)];
         format!("{folder}{}", decode_lossy(path))
     };
-    let (path, climbed) = normalize(&joined);
+    let (path, climbed) = remove_dot_segments(&joined);
     if climbed {
         Target::AboveRoot { path }
     } else {
@@ -87,45 +88,6 @@ fn under_base<'u>(url: &'u str, base_url: &str) -> Option<&'u str> {
     let (head, rest) = url.split_at_checked(base_url.len())?;
     let follows = rest.is_empty() || rest.starts_with(['/', '?', '#']);
     (head.eq_ignore_ascii_case(base_url) && follows).then_some(rest)
-}
-
-/// The scheme of an absolute URL (`mailto` in `mailto:x@y`).
-fn scheme_of(url: &str) -> Option<&str> {
-    let colon = url.find(':')?;
-    let scheme = &url[..colon];
-    let mut chars = scheme.chars();
-    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then_some(scheme)
-}
-
-/// Resolves `.` and `..` in a `/`-rooted path; also whether a `..` tried
-/// to climb above the root (it then stays at the root, as in a browser).
-fn normalize(path: &str) -> (String, bool) {
-    let mut parts: Vec<&str> = Vec::new();
-    let mut climbed = false;
-    let mut folder = path.ends_with('/');
-    for part in path.split('/') {
-        folder = false;
-        match part {
-            "" => folder = true,
-            "." => folder = true,
-            ".." => {
-                folder = true;
-                climbed |= parts.pop().is_none();
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut out = String::with_capacity(path.len());
-    for part in &parts {
-        out.push('/');
-        out.push_str(part);
-    }
-    if folder || parts.is_empty() {
-        out.push('/');
-    }
-    (out, climbed)
 }
 
 #[cfg(test)]

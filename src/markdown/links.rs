@@ -5,36 +5,8 @@ use pulldown_cmark::CowStr;
 
 use super::{InternalLink, PageLinks, Rendered};
 use crate::escape::{escape, push_escaped};
+use crate::html_urls::{has_scheme, join_path};
 use crate::urlpath::decode_lossy;
-
-fn has_scheme(url: &str) -> bool {
-    match url.find(':') {
-        Some(colon) => {
-            let scheme = &url[..colon];
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
-                && !url[..colon].contains('/')
-        }
-        None => false,
-    }
-}
-
-/// Joins a relative path onto a base folder, resolving `.` and `..`.
-pub fn join_path(base_dir: &str, relative: &str) -> String {
-    let mut parts: Vec<&str> = base_dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
-}
 
 /// Resolves links to content files and records internal links.
 pub(super) fn rewrite_link<'a>(

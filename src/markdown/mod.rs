@@ -8,8 +8,6 @@ mod links;
 mod pass;
 mod toc;
 
-pub use links::join_path;
-
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
@@ -311,11 +309,5 @@ mod tests {
                 .contains("<a href=\"http://www.rust-lang.org\">www.rust-lang.org</a>,")
         );
         assert!(r.html.text().contains("<code>http://no.link</code>"));
-    }
-
-    #[test]
-    fn path_joining() {
-        assert_eq!(join_path("blog/a", "../b.md"), "blog/b.md");
-        assert_eq!(join_path("", "./x/y.md"), "x/y.md");
     }
 }

@@ -20,6 +20,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::listing::{Links, Listing, list_with};
 use super::{Output, OutputData, safe_relative};
 use crate::file_stat::FileStat;
+use crate::layout;
 
 /// Files and folders found under an output folder, by relative `/` path.
 #[derive(Debug, Default)]
@@ -36,8 +37,12 @@ pub struct DiskState {
 /// `previous` remembers are not read again ([`super::listing`]). At
 /// 100,000 posts reading all 110,000 folders took seconds of a rebuild.
 pub fn scan(out_dir: &Path, previous: Option<Listing>) -> io::Result<(DiskState, Listing)> {
-    let top_level_dot = |rel: &str| !rel.contains('/') && rel.starts_with('.');
-    let listed = list_with(out_dir, &top_level_dot, previous, Links::AsFiles)?;
+    let listed = list_with(
+        out_dir,
+        &layout::is_users_output_entry,
+        previous,
+        Links::AsFiles,
+    )?;
     let state = DiskState {
         files: listed.files.into_iter().collect(),
         dirs: (listed.listing.folders())

@@ -18,6 +18,7 @@ use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
 use super::{Output, safe_relative};
+use crate::layout;
 
 /// The folder beside `out_dir` and the name it is known by there.
 fn parent_and_name(out_dir: &Path) -> (&Path, String) {
@@ -195,7 +196,7 @@ fn finish_swap(out_dir: &Path, old: &Path) -> Result<()> {
         let entry = entry?;
         let name = entry.file_name();
         let dest = out_dir.join(&name);
-        if name.to_string_lossy().starts_with('.') && !dest.exists() {
+        if layout::is_users_output_entry(&name.to_string_lossy()) && !dest.exists() {
             fs::rename(entry.path(), &dest).with_context(|| {
                 format!(
                     "cannot carry {} over into the new output (the previous output is kept at {})",

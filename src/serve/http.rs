@@ -137,7 +137,7 @@ pub fn inject_script(html: &[u8]) -> Vec<u8> {
 }
 
 fn respond(status: StatusCode, path: &str, bytes: Cow<'_, [u8]>) -> Response {
-    let body = if path.ends_with(".html") {
+    let body = if crate::html_urls::is_html_page(path) {
         inject_script(&bytes)
     } else {
         bytes.into_owned()

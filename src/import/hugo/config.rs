@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use super::urls::UrlRules;
 use crate::config::Config;
+use crate::error::line_where;
 use crate::import::Report;
 
 /// What the rest of the import needs from Hugo's config.
@@ -51,10 +52,7 @@ impl HugoConfig {
     /// The file line `key` is written on (its last dotted part), if found.
     pub fn line_of(&self, key: &str) -> Option<usize> {
         let last = key.rsplit('.').next().unwrap_or(key);
-        self.text
-            .lines()
-            .position(|line| writes_key(line, last))
-            .map(|n| n + 1)
+        line_where(&self.text, 1, |line| writes_key(line, last))
     }
 
     pub fn note(&self, report: &mut Report, key: &str, message: impl Into<String>, action: &str) {

@@ -89,7 +89,7 @@ fn site_keys(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Repo
         ssg.title = title;
     }
     if let Some(base) = text(root, "baseurl") {
-        ssg.base_url = base.trim_end_matches('/').to_string();
+        ssg.base_url = crate::urlpath::trimmed_base_url(&base).to_string();
     }
     if let Some(d) = text(root, "params.description").or_else(|| text(root, "description")) {
         ssg.description = d;

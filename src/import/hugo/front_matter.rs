@@ -5,6 +5,8 @@
 use gray_matter::engine::{Engine, TOML, YAML};
 use serde_json::{Map, Value};
 
+use crate::error::line_where;
+
 /// A content file split into its front matter and body.
 #[derive(Debug)]
 pub struct Split {
@@ -22,11 +24,9 @@ pub struct Split {
 impl Split {
     /// The file line `key` was written on, if it can be found.
     pub fn line_of(&self, key: &str) -> Option<usize> {
-        let found = self
-            .block
-            .lines()
-            .position(|line| key_in(line, key).is_some())?;
-        Some(self.block_line + found)
+        line_where(&self.block, self.block_line, |line| {
+            key_in(line, key).is_some()
+        })
     }
 
     /// `key` as the author wrote it (`publishDate` for `publishdate`).

@@ -4,6 +4,7 @@
 //! path of the imported page, `details` → `<details>`. Any other shortcode
 //! is left as written (so it stays visible) and reported with its line.
 
+use crate::error::line_of_offset;
 use crate::escape::escape;
 
 /// A finding inside the body: its body line (1-based), what, what to do.
@@ -67,7 +68,7 @@ pub fn convert(body: &str, resolve: Resolve) -> Converted {
             Found::Tag(tag) => (tag.start, tag),
         };
         out.push_str(&body[pos..tag_start]);
-        let line = line_at(body, tag_start);
+        let line = line_of_offset(body, tag_start);
         let inner = if PAIRED.contains(&tag.name.as_str()) && !tag.closing {
             closing_of(body, &tag)
         } else {
@@ -123,10 +124,6 @@ fn more_marker(body: &str) -> String {
             }
         })
         .collect()
-}
-
-fn line_at(body: &str, offset: usize) -> usize {
-    body[..offset].matches('\n').count() + 1
 }
 
 enum Found {

@@ -12,6 +12,7 @@ use super::liquid::{self, Context, Target};
 use super::permalink;
 use super::place;
 use super::walk::Kind;
+use crate::error::line_of_offset;
 use crate::import::{NewFrontMatter, NewPage, Report};
 
 /// Keys mapped to ssg keys or used for the URL; the rest goes to `extra`.
@@ -310,7 +311,7 @@ fn body(doc: &Doc, site: &Site, report: &mut Report) -> String {
     }
     let (mut body, issues) = liquid::convert(&doc.body, &cx);
     for issue in issues {
-        let line = doc.body_line + doc.body[..issue.offset].matches('\n').count();
+        let line = doc.body_line + line_of_offset(&doc.body, issue.offset) - 1;
         report.note(&doc.rel, Some(line), issue.message, issue.action);
     }
     if doc.format == Format::Html {

@@ -6,6 +6,7 @@
 use serde_json::{Map, Value};
 
 use crate::content::front_matter::yaml_to_json;
+use crate::error::numbered_lines;
 
 /// A file split into its front matter and body.
 #[derive(Debug, Clone)]
@@ -55,15 +56,14 @@ pub fn split(text: &str) -> Result<Split, (usize, String)> {
 
 /// The 1-based line of `key:` at the top level of a file's front matter.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .enumerate()
+    numbered_lines(text, 1)
         .skip(1)
         .take_while(|(_, l)| l.trim_end() != "---")
         .find(|(_, l)| {
             l.strip_prefix(key)
                 .is_some_and(|rest| rest.trim_start().starts_with(':'))
         })
-        .map(|(i, _)| i + 1)
+        .map(|(number, _)| number)
 }
 
 /// A scalar as text: strings, numbers, booleans.

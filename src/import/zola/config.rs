@@ -6,7 +6,9 @@ use std::path::Path;
 use toml::{Table, Value};
 
 use crate::config::Config;
+use crate::error::{line_of_offset, line_where};
 use crate::import::Plan;
+use crate::urlpath::trimmed_base_url;
 
 const FILE: &str = "config.toml";
 
@@ -69,9 +71,7 @@ pub fn read(src: &Path) -> (Settings, Plan) {
     let table = match text.parse::<Table>() {
         Ok(table) => table,
         Err(err) => {
-            let line = err
-                .span()
-                .map(|s| crate::error::line_of_offset(&text, s.start));
+            let line = err.span().map(|s| line_of_offset(&text, s.start));
             plan.report.note(
                 FILE,
                 line,
@@ -180,7 +180,7 @@ fn convert(table: &Table, text: &str, settings: &Settings, plan: &mut Plan) {
     let report = &mut plan.report;
     let base_url = string(table, "base_url").unwrap_or_default();
     config.base_url = if base_url.contains("://") || base_url.is_empty() {
-        base_url.trim_end_matches('/').to_string()
+        trimmed_base_url(&base_url).to_string()
     } else {
         report.note(
             FILE,
@@ -188,7 +188,7 @@ fn convert(table: &Table, text: &str, settings: &Settings, plan: &mut Plan) {
             format!("`base_url = \"{base_url}\"` has no scheme"),
             "https:// was put in front; check base_url in ssg.toml",
         );
-        format!("https://{}", base_url.trim_end_matches('/'))
+        format!("https://{}", trimmed_base_url(&base_url))
     };
     if config.base_url.is_empty() {
         config.base_url = "https://example.com".into();
@@ -277,13 +277,11 @@ fn note_unconverted(
 
 /// The line a key is set on, as `key =` or `[key]`.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            let line = line.trim_start();
-            let bare = line
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='));
-            bare || line.starts_with(&format!("[{key}]")) || line.starts_with(&format!("[{key}."))
-        })
-        .map(|i| i + 1)
+    line_where(text, 1, |line| {
+        let line = line.trim_start();
+        let bare = line
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        bare || line.starts_with(&format!("[{key}]")) || line.starts_with(&format!("[{key}."))
+    })
 }

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::error::line_of_offset;
 use crate::import::Report;
 
 /// The body with built-in shortcodes replaced; every other shortcode noted.
@@ -23,7 +24,7 @@ pub fn convert(
     while let Some(at) = rest.find(['{']) {
         out.push_str(&rest[..at]);
         let here = &rest[at..];
-        let line = line_offset + 1 + body[..body.len() - here.len()].matches('\n').count();
+        let line = line_offset + line_of_offset(body, body.len() - here.len());
         let (consumed, replacement) = match call_at(here) {
             Some(call) => (call.len, expand(src, &call, line, shown, report)),
             None => (1, None),
