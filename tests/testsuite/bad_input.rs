@@ -1,7 +1,7 @@
 //! Bad input: exit code 1, the file and line in the message, and the
 //! previous `public/` left byte-for-byte as it was.
 
-use crate::harness::{Site, post, snapshot};
+use crate::support::{Site, post, snapshot};
 
 /// Builds a good site, breaks it with `rel` = `text`, and checks the failed
 /// build's message contains every `expected` and `public/` is untouched.
