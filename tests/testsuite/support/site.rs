@@ -5,10 +5,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 use ssg::build::{BuildOptions, Built, build};
 
-use crate::support::command::{Run, run, ssg_command};
+use crate::support::command::{Run, finish_within, run, ssg_command};
 
 /// A site in a temporary folder, written file by file.
 pub struct Site {
@@ -66,6 +67,20 @@ impl Site {
     /// Runs the `ssg` binary with `args` in the site folder.
     pub fn run(&self, args: &[&str]) -> Run {
         run(self.command(args))
+    }
+
+    /// As [`Site::run`], but a run still going after `limit` is killed and
+    /// the test fails saying so: for input that once made ssg hang.
+    #[track_caller]
+    pub fn run_within(&self, args: &[&str], limit: Duration) -> Run {
+        let child = self
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start ssg");
+        finish_within(child, limit)
+            .unwrap_or_else(|| panic!("`ssg {}` did not finish within {limit:?}", args.join(" ")))
     }
 
     /// Reads a file of the written output (`public/…`).
