@@ -15,7 +15,7 @@
 //! ssg servers run with `-v` and their log is appended to FILE, each edit
 //! marked there by the benchmark. Everything runs on 127.0.0.1.
 
-#[path = "../tests/testsuite/cdp.rs"]
+#[path = "../tests/testsuite/support/cdp.rs"]
 #[allow(dead_code)]
 mod cdp;
 

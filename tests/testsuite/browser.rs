@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::cdp::Browser;
-use crate::harness::{Site, post};
-use crate::serve::Server;
+use crate::support::cdp::Browser;
+use crate::support::server::Server;
+use crate::support::{Site, post};
 
 #[test]
 fn an_open_page_follows_edits_without_the_test_reloading_it() {

@@ -7,7 +7,7 @@ use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::harness::{Site, post, snapshot};
+use crate::support::{Site, post, snapshot};
 
 fn sample() -> Site {
     Site::new()

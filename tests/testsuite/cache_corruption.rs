@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::harness::{Site, post, snapshot};
+use crate::support::{Site, post, snapshot};
 
 fn site(title: &str) -> Site {
     Site::new()

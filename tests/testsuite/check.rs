@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::harness::{Run, Site, post};
+use crate::support::{Run, Site, post};
 
 /// A one-post site (`content/blog/a.md`, body from line 7) with the default
 /// theme, tagged: the theme links to `/tags/`, which only a tagged site has.
@@ -189,7 +189,7 @@ fn no_false_alarms_on_the_example_site() {
         copy_tree(&repo.join(part), &dir.path().join(part));
     }
     std::fs::copy(repo.join("ssg.toml"), dir.path().join("ssg.toml")).expect("copy ssg.toml");
-    let run = crate::harness::run_in(dir.path(), &["check"]);
+    let run = crate::support::run_in(dir.path(), &["check"]);
     run.success();
     assert!(run.stderr.contains("no broken links"), "{}", run.stderr);
 }
@@ -205,7 +205,7 @@ fn no_false_alarms_on_the_benchmark_corpus() {
         .output()
         .expect("python3 runs bench/gen_corpus.py");
     assert!(generated.status.success(), "{generated:?}");
-    let run = crate::harness::run_in(&dir.path().join("ssg"), &["check"]);
+    let run = crate::support::run_in(&dir.path().join("ssg"), &["check"]);
     run.success();
     assert!(run.stderr.contains("no broken links"), "{}", run.stderr);
 }

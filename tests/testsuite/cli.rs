@@ -1,6 +1,6 @@
 //! The command line: help, exit codes, init, new, check, completions.
 
-use crate::harness::{Site, post, run_in};
+use crate::support::{Site, post, run_in};
 
 #[test]
 fn help_lists_the_commands() {

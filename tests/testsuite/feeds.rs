@@ -1,6 +1,6 @@
 //! Atom feeds, the sitemap, robots.txt and the 404 page.
 
-use crate::harness::{CONFIG, Site, has_output, output, post};
+use crate::support::{CONFIG, Site, has_output, output, post};
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 

@@ -1,6 +1,6 @@
 //! Front matter: the three syntaxes, every field, drafts.
 
-use crate::harness::{Site, has_output, output};
+use crate::support::{Site, has_output, output};
 
 #[test]
 fn yaml_toml_and_bare_header_give_the_same_fields() {

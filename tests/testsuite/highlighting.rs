@@ -1,7 +1,7 @@
 //! Syntax highlighting: classes, the generated stylesheet, aliases, and
 //! the guards that keep a pathological block from hanging a build.
 
-use crate::harness::{CONFIG, Site, has_output, output};
+use crate::support::{CONFIG, Site, has_output, output};
 
 fn code_page(lang: &str, code: &str) -> String {
     let site = Site::new()

@@ -9,8 +9,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::harness::{run_in, snapshot};
-use crate::import_support::{answers, between, copy_dir, files_under, import, unescape};
+use crate::support::import::{answers, copy_dir, files_under, import, unescape};
+use crate::support::text::between;
+use crate::support::{run_in, snapshot};
 
 fn fixture() -> PathBuf {
     fixture_named("hugo")

@@ -12,8 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::harness::{Run, run_in, snapshot};
-use crate::import_support;
+use crate::support::{self, Run, run_in, snapshot};
 
 fn fixture() -> PathBuf {
     fixture_named("jekyll")
@@ -29,7 +28,7 @@ fn fixture_named(name: &str) -> PathBuf {
 /// source) and returns the output folder.
 fn jekyll_build(fixture: &Path, work: &Path) -> PathBuf {
     let src = work.join("jekyll-src");
-    import_support::copy_dir(fixture, &src);
+    support::import::copy_dir(fixture, &src);
     let out = work.join("jekyll-out");
     let run = Command::new("jekyll")
         .args(["build", "--disable-disk-cache", "--quiet", "-s"])
@@ -52,7 +51,7 @@ fn jekyll_build(fixture: &Path, work: &Path) -> PathBuf {
 }
 
 fn import(src: &Path, dest: &Path) -> Run {
-    import_support::import(dest.parent().expect("parent"), src, dest, &[])
+    support::import::import(dest.parent().expect("parent"), src, dest, &[])
 }
 
 /// The `<title>` of an HTML page, without the site's name after it.
@@ -70,7 +69,7 @@ fn title(html: &str) -> String {
 
 /// Every `.html` page and feed Jekyll wrote, relative to its output.
 fn jekyll_urls(out: &Path) -> Vec<String> {
-    let mut urls = import_support::files_under(out);
+    let mut urls = support::import::files_under(out);
     urls.retain(|rel| rel.ends_with(".html") || rel.ends_with(".xml"));
     urls
 }
@@ -107,7 +106,7 @@ fn oracle(fixture: &Path, base_url: &str) -> (Vec<String>, usize, usize) {
             pages += 1;
             continue;
         }
-        if let Some(target) = import_support::redirect_target(&html, base_url)
+        if let Some(target) = support::import::redirect_target(&html, base_url)
             .map(|path| ssg::urlpath::output_file(&path))
         {
             assert!(

@@ -8,8 +8,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::harness::{run_in, snapshot};
-use crate::import_support::{answers, files_under, import};
+use crate::support::import::{answers, files_under, import};
+use crate::support::{run_in, snapshot};
 
 const BASE_URL: &str = "https://example.org/blog";
 
@@ -186,7 +186,7 @@ fn importing_twice_gives_the_same_site_and_leaves_the_source_alone() {
 fn broken_files_are_reported_by_name_and_line_and_the_rest_imported() {
     let work = tempfile::tempdir().expect("tempdir");
     let src = work.path().join("src");
-    crate::import_support::copy_dir(&fixture(), &src);
+    crate::support::import::copy_dir(&fixture(), &src);
     fs::write(
         src.join("content/blog/broken.md"),
         "+++\ntitle = \"x\"\ndate = 2020-13-45\n+++\n",

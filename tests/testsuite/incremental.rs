@@ -4,7 +4,7 @@
 
 use ssg::build::{BuildOptions, Session, build};
 
-use crate::harness::{Site, post};
+use crate::support::{Site, post};
 
 fn options() -> BuildOptions {
     BuildOptions::default()
@@ -40,7 +40,7 @@ fn assert_equals_fresh(site: &Site, session: &mut Session) -> Vec<String> {
 fn blog(n: usize) -> Site {
     let mut site = Site::with_config(&format!(
         "{}[build]\npaginate_by = 3\nfeed_limit = 4\n",
-        crate::harness::CONFIG
+        crate::support::CONFIG
     ));
     for i in 0..n {
         let tags: &[&str] = if i % 2 == 0 {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::{Site, post, snapshot, ssg_bin};
+use crate::support::{Site, post, snapshot};
 
 type Files = BTreeMap<PathBuf, Vec<u8>>;
 
@@ -42,12 +42,10 @@ fn files(dir: &Path) -> Files {
     snapshot(dir).into_iter().collect()
 }
 
+/// `ssg ARGS` with its output dropped: these runs are judged by their files.
 fn ssg(site: &Site, args: &[&str]) -> Command {
-    let mut cmd = Command::new(ssg_bin());
-    cmd.args(args)
-        .current_dir(site.root())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    let mut cmd = site.command(args);
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
     cmd
 }
 

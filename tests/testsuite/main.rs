@@ -1,13 +1,12 @@
 //! Integration tests, one module per feature, each against fixture sites on
 //! real disk (one test binary, the mdBook `tests/testsuite/` way).
 
-mod harness;
+mod support;
 
 mod bad_input;
 mod browser;
 mod build_cache;
 mod cache_corruption;
-mod cdp;
 mod check;
 mod cli;
 mod feeds;
@@ -16,7 +15,6 @@ mod highlighting;
 mod hooks_and_data;
 mod import_hugo;
 mod import_jekyll;
-mod import_support;
 mod import_zola;
 mod incremental;
 mod kill;

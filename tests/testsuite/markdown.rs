@@ -1,6 +1,6 @@
 //! Markdown rendering: CommonMark + GFM, heading ids, toc, summaries, links.
 
-use crate::harness::{Site, output};
+use crate::support::{Site, output};
 
 fn render_page(body: &str) -> String {
     let site = Site::new()
@@ -118,7 +118,7 @@ fn word_count_and_reading_time() {
 fn smart_punctuation_follows_config() {
     let site = Site::with_config(&format!(
         "{}[markdown]\nsmart_punctuation = true\n",
-        crate::harness::CONFIG
+        crate::support::CONFIG
     ))
     .file(
         "content/p.md",

@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use crate::harness::{Site, post, run_in, snapshot};
+use crate::support::{Site, post, run_in, snapshot};
 
 fn sample() -> Site {
     Site::new()

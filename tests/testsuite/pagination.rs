@@ -1,6 +1,6 @@
 //! Pagination of the home page, sections and tag pages.
 
-use crate::harness::{CONFIG, Site, has_output, output, post};
+use crate::support::{CONFIG, Site, has_output, output, post};
 
 const PAGER_TEMPLATE: &str = "{{ paginator.current_index }}/{{ paginator.number_pagers }} \
     first={{ paginator.first }} last={{ paginator.last }} \

@@ -3,7 +3,7 @@
 //! the URL, the longer Markdown extensions; section aliases and old feed
 //! URLs; a warning for the keys that mean something else elsewhere.
 
-use crate::harness::{Site, has_output, output};
+use crate::support::{Site, has_output, output};
 
 #[test]
 fn path_keeps_a_url_verbatim_capitals_and_file_names_included() {
@@ -121,7 +121,7 @@ fn every_markdown_extension_is_a_page_and_a_link_target() {
 fn sections_and_the_config_redirect_old_urls_and_old_feed_urls_get_the_feed() {
     let site = Site::with_config(&format!(
         "{}[build]\nfeed_aliases = [\"/index.xml\", \"feed.xml\"]\n\n[redirects]\n\"/categories/rust/\" = \"/tags/rust/\"\n\"old.html\" = \"https://elsewhere.example/\"\n",
-        crate::harness::CONFIG
+        crate::support::CONFIG
     ))
     .file(
         "content/blog/_index.md",
@@ -129,7 +129,7 @@ fn sections_and_the_config_redirect_old_urls_and_old_feed_urls_get_the_feed() {
     )
     .file(
         "content/blog/a.md",
-        &crate::harness::post("A", "2024-01-02", &[], "x"),
+        &crate::support::post("A", "2024-01-02", &[], "x"),
     );
     let built = site.build();
     for old in ["posts/index.html", "categories/blog/index.html"] {

@@ -11,117 +11,23 @@
 //! request bodies for that field.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_s3::config::Credentials;
 
-use crate::harness::{Run, Site, post, ssg_bin};
+use crate::support::command::run;
+use crate::support::moto::{
+    acm, block, cloudfront, cloudfront_at, iam, moto, route53, s3, s3_as, sdk_config, start_moto,
+};
+use crate::support::relay::{Hook, Message, Relay, Request, Rules, header};
+use crate::support::text::between;
+use crate::support::{Run, Site, post};
 
 /// Where the generated CI workflow installs ssg from, in these tests.
 const SSG_GIT: &str = "https://git.example.org/me/ssg.git";
-
-/// A moto server for these tests: `SSG_TEST_MOTO` (scripts/test.sh starts
-/// it with `MOTO_ACM_VALIDATION_WAIT=0`), or one started here.
-fn moto() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        if let Some(url) = std::env::var("SSG_TEST_MOTO")
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
-            return url;
-        }
-        let server = start_moto(0);
-        let url = server.url.clone();
-        // Kept for the whole test run; it stops when this process is gone.
-        std::mem::forget(server);
-        url
-    })
-}
-
-/// A moto server this test process started; stopped when dropped (even
-/// when the test panics).
-struct Moto {
-    url: String,
-    child: std::process::Child,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        // SIGTERM, which the watchdog shell passes on to the server
-        // (SIGKILL would end the shell alone; the server would stop
-        // only once this process is gone).
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts a moto server whose certificates validate after `acm_wait` seconds.
-fn start_moto(acm_wait: u32) -> Moto {
-    let (child, url) =
-        crate::harness::start_moto(&[("MOTO_ACM_VALIDATION_WAIT", acm_wait.to_string())]);
-    Moto { url, child }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-fn block<F: std::future::Future>(f: F) -> F::Output {
-    runtime().block_on(f)
-}
-
-fn shared(url: &str, region: &str, credentials: Credentials) -> aws_config::SdkConfig {
-    aws_config::SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(region.to_string()))
-        .credentials_provider(aws_sdk_s3::config::SharedCredentialsProvider::new(
-            credentials,
-        ))
-        .endpoint_url(url)
-        .build()
-}
-
-fn test_credentials() -> Credentials {
-    Credentials::new("testing", "testing", None, None, "tests")
-}
-
-fn s3_at(url: &str, credentials: Credentials) -> aws_sdk_s3::Client {
-    let config = aws_sdk_s3::config::Builder::from(&shared(url, "us-east-1", credentials))
-        .force_path_style(true)
-        .build();
-    aws_sdk_s3::Client::from_conf(config)
-}
-
-fn s3() -> aws_sdk_s3::Client {
-    s3_at(moto(), test_credentials())
-}
-
-fn cloudfront() -> aws_sdk_cloudfront::Client {
-    aws_sdk_cloudfront::Client::new(&shared(moto(), "us-east-1", test_credentials()))
-}
-
-fn acm() -> aws_sdk_acm::Client {
-    aws_sdk_acm::Client::new(&shared(moto(), "us-east-1", test_credentials()))
-}
-
-fn route53() -> aws_sdk_route53::Client {
-    aws_sdk_route53::Client::new(&shared(moto(), "us-east-1", test_credentials()))
-}
-
-fn iam() -> aws_sdk_iam::Client {
-    aws_sdk_iam::Client::new(&shared(moto(), "us-east-1", test_credentials()))
-}
 
 // ---------------------------------------------------------------------------
 // The recording relay
@@ -142,42 +48,29 @@ fn oac_sent() -> &'static Mutex<HashMap<String, String>> {
     MAP.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-struct Relay {
-    url: String,
-    calls: Arc<Mutex<Vec<Call>>>,
+/// A relay to `upstream` that records ssg's API calls and puts back the OAC
+/// ids moto drops; with `fail_at = Some(n)` the nth write call reaches the
+/// server but its answer is lost, and every call after it fails — a run
+/// killed right after its nth write.
+fn recording_relay(upstream: &str, fail_at: Option<usize>) -> Relay {
+    Relay::start(
+        upstream,
+        Rules {
+            is_write: |request| classify(request).write,
+            on_request: Some(|request| remember_oac(&String::from_utf8_lossy(&request.body))),
+            after_write: fail_at.map(|at| -> Hook { Box::new(move |n, _| n == at) }),
+            on_response: Some(restore_oac),
+            ..Rules::default()
+        },
+    )
 }
 
-impl Relay {
-    /// A relay to `upstream`; with `fail_at = Some(n)` the nth write call
-    /// reaches the server but its answer is lost, and every call after it
-    /// fails — a run killed right after its nth write.
-    fn new(upstream: &str, fail_at: Option<usize>) -> Relay {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind relay");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let upstream = upstream.trim_start_matches("http://").to_string();
-        let calls = Arc::new(Mutex::new(Vec::new()));
-        let state = Arc::new((
-            AtomicUsize::new(0),
-            std::sync::atomic::AtomicBool::new(false),
-        ));
-        let recorded = calls.clone();
-        std::thread::spawn(move || {
-            for client in listener.incoming() {
-                let Ok(client) = client else { continue };
-                let (upstream, calls, state) = (upstream.clone(), recorded.clone(), state.clone());
-                std::thread::spawn(move || {
-                    serve_connection(client, &upstream, &calls, &state, fail_at)
-                });
-            }
-        });
-        Relay { url, calls }
-    }
+/// The relay's requests as the API calls they are.
+trait ApiCalls {
+    fn calls(&self) -> Vec<Call>;
 
-    fn calls(&self) -> Vec<Call> {
-        self.calls.lock().expect("calls").clone()
-    }
-
-    fn writes(&self) -> Vec<String> {
+    /// The operations of the write calls, in order.
+    fn write_ops(&self) -> Vec<String> {
         self.calls()
             .into_iter()
             .filter(|c| c.write)
@@ -195,147 +88,14 @@ impl Relay {
     }
 }
 
-type RelayState = Arc<(AtomicUsize, std::sync::atomic::AtomicBool)>;
-
-fn serve_connection(
-    mut client: TcpStream,
-    upstream: &str,
-    calls: &Mutex<Vec<Call>>,
-    state: &RelayState,
-    fail_at: Option<usize>,
-) {
-    let (writes, dead) = (&state.0, &state.1);
-    while let Some(request) = read_message(&mut client, true) {
-        if dead.load(Ordering::SeqCst) {
-            break;
-        }
-        let call = classify(&request);
-        remember_oac(&call.body);
-        let last = call.write && Some(writes.fetch_add(1, Ordering::SeqCst) + 1) == fail_at;
-        calls.lock().expect("calls").push(call);
-        let Some(response) = forward(upstream, &request) else {
-            break;
-        };
-        if last {
-            dead.store(true, Ordering::SeqCst);
-            break;
-        }
-        if client.write_all(&patch_response(response)).is_err() {
-            break;
-        }
+impl ApiCalls for Relay {
+    fn calls(&self) -> Vec<Call> {
+        self.seen().iter().map(classify).collect()
     }
-    let _ = client.shutdown(Shutdown::Both);
 }
 
-/// A raw HTTP message: head and body (de-chunked).
-pub(crate) struct Message {
-    pub(crate) head: String,
-    pub(crate) body: Vec<u8>,
-}
-
-pub(crate) fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines().skip(1).find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-    })
-}
-
-/// Reads one message; a response (`request = false`) without a length is read to EOF.
-pub(crate) fn read_message(stream: &mut TcpStream, request: bool) -> Option<Message> {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 65536];
-    let head_end = loop {
-        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        let n = stream.read(&mut buf).ok().filter(|n| *n > 0)?;
-        data.extend_from_slice(&buf[..n]);
-    };
-    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
-    let mut rest = data[head_end..].to_vec();
-    let fill = |rest: &mut Vec<u8>, stream: &mut TcpStream, want: usize| -> bool {
-        let mut buf = [0u8; 65536];
-        while rest.len() < want {
-            match stream.read(&mut buf) {
-                Ok(0) | Err(_) => return false,
-                Ok(n) => rest.extend_from_slice(&buf[..n]),
-            }
-        }
-        true
-    };
-    let body =
-        if let Some(len) = header(&head, "content-length").and_then(|v| v.parse::<usize>().ok()) {
-            fill(&mut rest, stream, len);
-            rest.truncate(len);
-            rest
-        } else if header(&head, "transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-            let mut body = Vec::new();
-            loop {
-                while !rest.windows(2).any(|w| w == b"\r\n") {
-                    let want = rest.len() + 1;
-                    if !fill(&mut rest, stream, want) {
-                        return None;
-                    }
-                }
-                let line_end = rest.windows(2).position(|w| w == b"\r\n")?;
-                let size = usize::from_str_radix(
-                    String::from_utf8_lossy(&rest[..line_end])
-                        .split(';')
-                        .next()?
-                        .trim(),
-                    16,
-                )
-                .ok()?;
-                rest.drain(..line_end + 2);
-                fill(&mut rest, stream, size + 2);
-                if size == 0 {
-                    break body;
-                }
-                body.extend_from_slice(&rest[..size]);
-                rest.drain(..size + 2);
-            }
-        } else if request || head.starts_with("HTTP/1.1 204") || head.starts_with("HTTP/1.1 304") {
-            Vec::new()
-        } else {
-            let _ = stream.read_to_end(&mut rest);
-            rest
-        };
-    Some(Message { head, body })
-}
-
-/// The head with `name` set to `value` (replacing it, or added).
-pub(crate) fn with_header(head: &str, name: &str, value: &str) -> String {
-    let mut lines: Vec<String> = head
-        .trim_end()
-        .lines()
-        .filter(|l| {
-            !l.split(':')
-                .next()
-                .is_some_and(|k| k.trim().eq_ignore_ascii_case(name))
-        })
-        .map(String::from)
-        .collect();
-    lines.push(format!("{name}: {value}"));
-    format!("{}\r\n\r\n", lines.join("\r\n"))
-}
-
-pub(crate) fn forward(upstream: &str, request: &Message) -> Option<Message> {
-    let mut server = TcpStream::connect(upstream).ok()?;
-    let head = with_header(&request.head, "Connection", "close");
-    let head = with_header(&head, "Content-Length", &request.body.len().to_string());
-    let head = head
-        .replace("Transfer-Encoding: chunked\r\n", "")
-        .replace("transfer-encoding: chunked\r\n", "");
-    server.write_all(head.as_bytes()).ok()?;
-    server.write_all(&request.body).ok()?;
-    read_message(&mut server, false)
-}
-
-fn classify(request: &Message) -> Call {
-    let line = request.head.lines().next().unwrap_or("");
-    let mut parts = line.split(' ');
-    let method = parts.next().unwrap_or("").to_string();
-    let path = parts.next().unwrap_or("").to_string();
+fn classify(request: &Request) -> Call {
+    let (method, path) = (&request.method, request.target());
     let body = String::from_utf8_lossy(&request.body).into_owned();
     let target = header(&request.head, "x-amz-target")
         .map(|t| t.rsplit('.').next().unwrap_or(t).to_string());
@@ -358,12 +118,6 @@ fn classify(request: &Message) -> Call {
     Call { op, write, body }
 }
 
-fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
-    let start = text.find(open)? + open.len();
-    let end = text[start..].find(close)? + start;
-    Some(&text[start..end])
-}
-
 /// Notes the OAC id of each origin in a CreateDistribution/UpdateDistribution body.
 fn remember_oac(body: &str) {
     for origin in body.split("<Origin>").skip(1) {
@@ -384,26 +138,23 @@ fn remember_oac(body: &str) {
     }
 }
 
-/// Puts back the OAC ids moto dropped, and re-frames the response.
-fn patch_response(response: Message) -> Vec<u8> {
+/// Puts back the OAC ids moto dropped, as real CloudFront returns them.
+fn restore_oac(response: Message) -> Message {
     let mut body = String::from_utf8_lossy(&response.body).into_owned();
-    if body.contains("<Origin>") && !body.contains("<OriginAccessControlId>") {
-        for (domain, id) in oac_sent().lock().expect("map").iter() {
-            let tag = format!("<DomainName>{domain}</DomainName>");
-            body = body.replace(
-                &tag,
-                &format!("{tag}<OriginAccessControlId>{id}</OriginAccessControlId>"),
-            );
-        }
+    if !body.contains("<Origin>") || body.contains("<OriginAccessControlId>") {
+        return response;
     }
-    let head = with_header(&response.head, "Content-Length", &body.len().to_string());
-    let head = head
-        .replace("Transfer-Encoding: chunked\r\n", "")
-        .replace("transfer-encoding: chunked\r\n", "");
-    let head = with_header(&head, "Connection", "close");
-    let mut out = head.into_bytes();
-    out.extend_from_slice(body.as_bytes());
-    out
+    for (domain, id) in oac_sent().lock().expect("map").iter() {
+        let tag = format!("<DomainName>{domain}</DomainName>");
+        body = body.replace(
+            &tag,
+            &format!("{tag}<OriginAccessControlId>{id}</OriginAccessControlId>"),
+        );
+    }
+    Message {
+        head: response.head,
+        body: body.into_bytes(),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -433,38 +184,17 @@ fn blog() -> (Site, String) {
     (site, bucket)
 }
 
-fn ssg_command(site: &Site, endpoint: &str, args: &[&str]) -> Command {
-    let mut command = Command::new(ssg_bin());
+/// `ssg ARGS` in the site folder, its AWS calls sent to `endpoint`.
+fn ssg_through(site: &Site, endpoint: &str, args: &[&str]) -> Command {
+    let mut command = site.command(args);
+    command.env("AWS_ENDPOINT_URL", endpoint);
     command
-        .args(args)
-        .current_dir(site.root())
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION")
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("NO_COLOR", "1");
-    command
-}
-
-fn run(mut command: Command) -> Run {
-    let out = command.stdin(Stdio::null()).output().expect("run ssg");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 /// `ssg ARGS` through a new relay to moto; returns the run and the relay.
 fn provision(site: &Site, args: &[&str]) -> (Run, Relay) {
-    let relay = Relay::new(moto(), None);
-    let result = run(ssg_command(site, &relay.url, args));
+    let relay = recording_relay(moto(), None);
+    let result = run(ssg_through(site, &relay.url, args));
     (result, relay)
 }
 
@@ -613,22 +343,6 @@ fn records(zone: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
-#[track_caller]
-fn assert_one_line(run: &Run, expect: &str) {
-    run.failure();
-    assert!(
-        run.stderr.contains(expect),
-        "wanted {expect:?} in:\n{}",
-        run.stderr
-    );
-    assert_eq!(
-        run.stderr.trim().lines().count(),
-        1,
-        "not one line:\n{}",
-        run.stderr
-    );
-}
-
 // ---------------------------------------------------------------------------
 // Tests
 
@@ -667,7 +381,7 @@ fn from_nothing_to_a_private_site_that_publishes_and_checks_clean() {
     assert_eq!(tags, [("ssg:site".to_string(), Some(bucket.clone()))]);
     // moto does not store the origin's OAC id: it is in what ssg sent.
     let created = relay.bodies("distribution?WithTags");
-    assert_eq!(created.len(), 1, "{:?}", relay.writes());
+    assert_eq!(created.len(), 1, "{:?}", relay.write_ops());
     assert!(
         created[0].contains(&format!(
             "<OriginAccessControlId>{}</OriginAccessControlId>",
@@ -719,7 +433,7 @@ fn from_nothing_to_a_private_site_that_publishes_and_checks_clean() {
     check.success();
     assert!(check.stdout.contains("ok"), "{}", check.stdout);
     site.run(&["build"]).success();
-    run(ssg_command(&site, moto(), &["publish"])).success();
+    run(ssg_through(&site, moto(), &["publish"])).success();
     let listed = block(s3().list_objects_v2().bucket(&bucket).send()).expect("list");
     let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
     assert!(
@@ -824,13 +538,13 @@ fn a_second_run_makes_no_write_and_says_nothing_to_do() {
     let config_before = site.read("ssg.toml");
     let (again, relay) = provision(&site, &["provision"]);
     again.success();
-    assert_eq!(relay.writes(), Vec::<String>::new());
+    assert_eq!(relay.write_ops(), Vec::<String>::new());
     assert!(again.stdout.contains("nothing to do"), "{}", again.stdout);
     assert_eq!(site.read("ssg.toml"), config_before);
     assert_eq!(distribution_for(&bucket).len(), 1);
     let (json, relay) = provision(&site, &["provision", "--json"]);
     json.success();
-    assert_eq!(relay.writes(), Vec::<String>::new());
+    assert_eq!(relay.write_ops(), Vec::<String>::new());
     let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
     assert_eq!(report["result"]["applied"], serde_json::json!([]));
     let url = format!("https://{}/", the_distribution(&bucket).domain_name());
@@ -843,7 +557,7 @@ fn dry_run_only_reads_and_prints_the_plan() {
     let config_before = site.read("ssg.toml");
     let (result, relay) = provision(&site, &["provision", "--dry-run"]);
     result.success();
-    assert_eq!(relay.writes(), Vec::<String>::new());
+    assert_eq!(relay.write_ops(), Vec::<String>::new());
     assert!(
         !relay.calls().is_empty(),
         "the plan is made from real reads"
@@ -856,7 +570,7 @@ fn dry_run_only_reads_and_prints_the_plan() {
     assert!(result.stdout.contains("dry run"), "{}", result.stdout);
     let (json, relay) = provision(&site, &["provision", "--dry-run", "--json"]);
     json.success();
-    assert_eq!(relay.writes(), Vec::<String>::new());
+    assert_eq!(relay.write_ops(), Vec::<String>::new());
     let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
     assert_eq!(report["dry_run"], true);
     assert_eq!(report["plan"]["steps"][0]["resource"], "bucket");
@@ -916,7 +630,7 @@ fn drift_is_named_by_check_and_fixed_by_a_rerun() {
 
     let (check, relay) = provision(&site, &["provision", "--check"]);
     check.failure();
-    assert_eq!(relay.writes(), Vec::<String>::new());
+    assert_eq!(relay.write_ops(), Vec::<String>::new());
     for expect in [
         "BlockPublicPolicy is off",
         "no AWS:SourceArn condition",
@@ -935,8 +649,8 @@ fn drift_is_named_by_check_and_fixed_by_a_rerun() {
     provision(&site, &["provision"]).0.success();
     provision(&site, &["provision", "--check"]).0.success();
     let (moved, relay) = provision(&site, &["provision", "--region", "us-west-2"]);
-    assert_one_line(&moved, "pass --region us-east-1");
-    assert_eq!(relay.writes(), Vec::<String>::new());
+    moved.failure_in_one_line("pass --region us-east-1");
+    assert_eq!(relay.write_ops(), Vec::<String>::new());
     let after = the_distribution(&bucket);
     assert_eq!(
         after
@@ -961,7 +675,7 @@ fn a_run_cut_after_any_write_is_finished_by_the_next() {
         zone(&domain);
         let (result, relay) = provision(&site, &["provision", "--domain", &domain]);
         result.success();
-        relay.writes().len()
+        relay.write_ops().len()
     };
     assert!(count >= 10, "{count} writes");
     for n in 1..=count {
@@ -969,8 +683,8 @@ fn a_run_cut_after_any_write_is_finished_by_the_next() {
         let domain = format!("{}.example.org", unique("cut"));
         let bucket = domain.replace('.', "-");
         let zone_id = zone(&domain);
-        let cut = Relay::new(moto(), Some(n));
-        let first = run(ssg_command(
+        let cut = recording_relay(moto(), Some(n));
+        let first = run(ssg_through(
             &site,
             &cut.url,
             &["provision", "--domain", &domain],
@@ -979,7 +693,7 @@ fn a_run_cut_after_any_write_is_finished_by_the_next() {
             first.code,
             1,
             "cut at write {n} of {:?}:\n{}",
-            cut.writes(),
+            cut.write_ops(),
             first.stderr
         );
         let (rerun, _) = provision(&site, &["provision", "--domain", &domain]);
@@ -1082,8 +796,8 @@ fn a_domain_elsewhere_prints_the_records_and_a_rerun_resumes() {
     let (site, _) = blog();
     let domain = format!("{}.example.net", unique("blog"));
     let bucket = domain.replace('.', "-");
-    let relay = Relay::new(&slow.url, None);
-    let first = run(ssg_command(
+    let relay = recording_relay(&slow.url, None);
+    let first = run(ssg_through(
         &site,
         &relay.url,
         &["provision", "--domain", &domain, "--no-wait"],
@@ -1101,7 +815,7 @@ fn a_domain_elsewhere_prints_the_records_and_a_rerun_resumes() {
         first.stdout
     );
     std::thread::sleep(Duration::from_secs(5));
-    let second = run(ssg_command(
+    let second = run(ssg_through(
         &site,
         &relay.url,
         &["provision", "--domain", &domain, "--no-wait"],
@@ -1112,7 +826,7 @@ fn a_domain_elsewhere_prints_the_records_and_a_rerun_resumes() {
         "{}",
         second.stdout
     );
-    let cf = aws_sdk_cloudfront::Client::new(&shared(&slow.url, "us-east-1", test_credentials()));
+    let cf = cloudfront_at(&slow.url);
     let d = all_distributions(&cf)
         .into_iter()
         .find(|d| d.comment() == format!("ssg site s3://{bucket}"))
@@ -1129,8 +843,8 @@ fn ctrl_c_while_waiting_for_validation_stops_cleanly_and_a_rerun_picks_up() {
     let slow = start_moto(600);
     let (site, _) = blog();
     let domain = format!("{}.example.net", unique("wait"));
-    let relay = Relay::new(&slow.url, None);
-    let mut child = ssg_command(&site, &relay.url, &["provision", "--domain", &domain])
+    let relay = recording_relay(&slow.url, None);
+    let mut child = ssg_through(&site, &relay.url, &["provision", "--domain", &domain])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -1164,14 +878,18 @@ fn ctrl_c_while_waiting_for_validation_stops_cleanly_and_a_rerun_picks_up() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("stopped by Ctrl-C"), "{stderr}");
-    let writes_before = relay.writes().len();
-    let rerun = run(ssg_command(
+    let writes_before = relay.write_ops().len();
+    let rerun = run(ssg_through(
         &site,
         &relay.url,
         &["provision", "--domain", &domain, "--no-wait"],
     ));
     rerun.success();
-    assert_eq!(relay.writes().len(), writes_before, "the rerun redid work");
+    assert_eq!(
+        relay.write_ops().len(),
+        writes_before,
+        "the rerun redid work"
+    );
     assert!(
         rerun.stdout.contains("pending: certificate"),
         "{}",
@@ -1286,7 +1004,7 @@ fn ci_github_trusts_one_branch_of_one_repository_and_writes_the_workflow() {
         ],
     );
     again.success();
-    assert_eq!(relay.writes(), Vec::<String>::new());
+    assert_eq!(relay.write_ops(), Vec::<String>::new());
 }
 
 #[test]
@@ -1395,7 +1113,7 @@ fn destroy_removes_what_it_made_and_nothing_else() {
     .0
     .success();
     site.run(&["build"]).success();
-    run(ssg_command(&site, moto(), &["publish"])).success();
+    run(ssg_through(&site, moto(), &["publish"])).success();
 
     // Not on a terminal and no --yes: nothing is deleted.
     let (refused, relay) = provision(&site, &["provision", "--destroy"]);
@@ -1406,7 +1124,7 @@ fn destroy_removes_what_it_made_and_nothing_else() {
         "{}",
         refused.stdout
     );
-    assert_eq!(relay.writes(), Vec::<String>::new());
+    assert_eq!(relay.write_ops(), Vec::<String>::new());
 
     let (destroyed, _) = provision(&site, &["provision", "--destroy", "--yes"]);
     destroyed.success();
@@ -1445,7 +1163,7 @@ fn destroy_removes_what_it_made_and_nothing_else() {
         format!("title = \"x\"\n[publish]\nbucket = \"{neighbour}\"\n").as_bytes(),
     );
     let (foreign, _) = provision(&site, &["provision", "--destroy", "--yes"]);
-    assert_one_line(&foreign, "was not created by ssg provision");
+    foreign.failure_in_one_line("was not created by ssg provision");
     assert!(bucket_exists(&neighbour));
 }
 
@@ -1454,8 +1172,8 @@ fn bad_input_is_one_clear_line_and_creates_nothing() {
     let (site, bucket) = blog();
     let check = |args: &[&str], expect: &str| {
         let (result, relay) = provision(&site, args);
-        assert_one_line(&result, expect);
-        assert_eq!(relay.writes(), Vec::<String>::new(), "{args:?}");
+        result.failure_in_one_line(expect);
+        assert_eq!(relay.write_ops(), Vec::<String>::new(), "{args:?}");
     };
     check(
         &["provision", "--bucket", "My_Bucket"],
@@ -1491,15 +1209,15 @@ fn bad_input_is_one_clear_line_and_creates_nothing() {
         "is not a git URL",
     );
 
-    let mut command = ssg_command(&site, moto(), &["provision"]);
+    let mut command = ssg_through(&site, moto(), &["provision"]);
     command
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY");
-    assert_one_line(&run(command), "no AWS credentials found");
+    run(command).failure_in_one_line("no AWS credentials found");
     assert!(!bucket_exists(&bucket));
 
     // A bucket name another account holds.
-    let sts = aws_sdk_sts::Client::new(&shared(moto(), "us-east-1", test_credentials()));
+    let sts = aws_sdk_sts::Client::new(&sdk_config(moto()));
     let other = block(
         sts.assume_role()
             .role_arn("arn:aws:iam::111111111111:role/other")
@@ -1508,16 +1226,13 @@ fn bad_input_is_one_clear_line_and_creates_nothing() {
     )
     .expect("assume role");
     let c = other.credentials().expect("credentials");
-    let elsewhere = s3_at(
-        moto(),
-        Credentials::new(
-            c.access_key_id(),
-            c.secret_access_key(),
-            Some(c.session_token().to_string()),
-            None,
-            "other",
-        ),
-    );
+    let elsewhere = s3_as(Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        None,
+        "other",
+    ));
     let taken = unique("taken");
     block(elsewhere.create_bucket().bucket(&taken).send()).expect("other account's bucket");
     check(

@@ -3,67 +3,17 @@
 //! binary; the bucket is inspected with the AWS SDK.
 
 use std::collections::BTreeMap;
-use std::process::Command;
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::support::bucket::{is_ssg_own, output_files};
+use crate::support::command::run;
+use crate::support::moto::{cloudfront, moto, runtime, s3};
+use crate::support::relay::{Relay, Rules};
+use crate::support::{Site, post};
 use aws_sdk_cloudfront::types::{
     CacheBehaviors, DefaultCacheBehavior, DistributionConfig, Origin, Origins, S3OriginConfig,
     ViewerProtocolPolicy,
 };
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
-
-use crate::harness::{Run, Site, post, ssg_bin};
-
-/// The moto server's URL: `SSG_TEST_MOTO` (set by scripts/test.sh), or one
-/// started here from the project's venv.
-pub(crate) fn moto() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    static SERVER: OnceLock<std::sync::Mutex<std::process::Child>> = OnceLock::new();
-    URL.get_or_init(|| {
-        if let Some(url) = std::env::var("SSG_TEST_MOTO")
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
-            return url;
-        }
-        let (child, url) = crate::harness::start_moto(&[]);
-        SERVER.get_or_init(|| std::sync::Mutex::new(child));
-        url
-    })
-}
-
-pub(crate) fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-fn credentials() -> Credentials {
-    Credentials::new("testing", "testing", None, None, "tests")
-}
-
-pub(crate) fn s3() -> aws_sdk_s3::Client {
-    let config = aws_sdk_s3::config::Builder::new()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(credentials())
-        .endpoint_url(moto())
-        .force_path_style(true)
-        .build();
-    aws_sdk_s3::Client::from_conf(config)
-}
-
-fn cloudfront() -> aws_sdk_cloudfront::Client {
-    let config = aws_sdk_cloudfront::config::Builder::new()
-        .behavior_version(aws_sdk_cloudfront::config::BehaviorVersion::latest())
-        .region(aws_sdk_cloudfront::config::Region::new("us-east-1"))
-        .credentials_provider(credentials())
-        .endpoint_url(moto())
-        .build();
-    aws_sdk_cloudfront::Client::from_conf(config)
-}
 
 /// A stored object as the bucket serves it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,36 +185,6 @@ impl Remote {
     }
 }
 
-/// `ssg ARGS` in the site folder with test credentials and nothing from the
-/// machine's AWS setup (no profile files, no instance metadata).
-pub(crate) fn ssg_command(site: &Site, args: &[&str]) -> Command {
-    let mut command = Command::new(ssg_bin());
-    command
-        .args(args)
-        .current_dir(site.root())
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
-    command
-}
-
-pub(crate) fn run_command(mut command: Command) -> Run {
-    let out = command.output().expect("run ssg");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn ssg(site: &Site, args: &[&str]) -> Run {
-    run_command(ssg_command(site, args))
-}
-
 const RULES: &str = "[[publish.rules]]\nmatch = \"**/*.html\"\ncache_control = \"public, max-age=300\"\n\n[[publish.rules]]\nmatch = \"**/*.{css,js,svg}\"\ncache_control = \"public, max-age=31536000, immutable\"\n";
 
 fn blog(remote: &Remote, extra: &str) -> Site {
@@ -279,24 +199,6 @@ fn blog(remote: &Remote, extra: &str) -> Site {
         )
         .file("content/about.md", "---\ntitle: About\n---\nAbout.\n")
         .file("static/logo.svg", "<svg/>")
-}
-
-/// Every file of the built output with its bytes.
-pub(crate) fn output_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
-    crate::harness::snapshot(&site.root().join("public"))
-        .into_iter()
-        .map(|(p, b)| (p.to_string_lossy().replace('\\', "/"), b))
-        .collect()
-}
-
-pub(crate) const MANIFEST: &str = ".ssg-manifest.json";
-
-/// The folder of the manifest's shards.
-pub(crate) const SHARDS: &str = ".ssg-manifest/";
-
-/// A key ssg keeps for itself: the manifest's root, a shard, the lock.
-pub(crate) fn is_ssg_own(key: &str) -> bool {
-    key == MANIFEST || key == ".ssg-publish.lock" || key.starts_with(SHARDS)
 }
 
 /// The bucket holds exactly the output's files (and the manifest), byte for byte.
@@ -315,7 +217,7 @@ fn assert_mirrors(remote: &Remote, site: &Site) {
 fn published_then_edited(remote: &Remote, body: &str) -> Site {
     let site = blog(remote, "");
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     site.write(
         "content/blog/b.md",
         post("Beta", "2024-01-02", &["x"], body).as_bytes(),
@@ -353,7 +255,7 @@ fn first_publish_mirrors_the_output_with_types_and_cache_headers() {
     let remote = Remote::new();
     let site = blog(&remote, RULES);
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     assert_mirrors(&remote, &site);
     assert_rules_headers(&remote);
     // Everything was new: nothing cached to invalidate.
@@ -369,9 +271,9 @@ fn a_second_publish_without_changes_uploads_nothing_and_invalidates_nothing() {
     let remote = Remote::new();
     let site = blog(&remote, RULES);
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     site.run(&["build"]).success();
-    let run = ssg(&site, &["publish", "--json"]);
+    let run = site.run(&["publish", "--json"]);
     run.success();
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     assert_eq!(report["result"]["uploaded"], 0, "{}", run.stdout);
@@ -385,7 +287,7 @@ fn a_one_post_edit_uploads_exactly_what_changed_and_invalidates_its_urls() {
     let remote = Remote::new();
     let site = blog(&remote, RULES);
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     let before = output_files(&site);
 
     site.write(
@@ -401,7 +303,7 @@ fn a_one_post_edit_uploads_exactly_what_changed_and_invalidates_its_urls() {
     expected.sort();
     assert!(!expected.is_empty());
 
-    let run = ssg(&site, &["publish", "--json"]);
+    let run = site.run(&["publish", "--json"]);
     run.success();
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     let mut uploaded: Vec<String> = report["plan"]["uploads"]
@@ -437,10 +339,10 @@ fn removed_pages_are_deleted_last_and_invalidated() {
     let remote = Remote::new();
     let site = blog(&remote, "");
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     std::fs::remove_file(site.root().join("content/about.md")).unwrap();
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     let stored = remote.objects();
     assert!(!stored.contains_key("about/index.html"));
     assert!(stored.contains_key("blog/a/index.html"));
@@ -460,7 +362,7 @@ fn a_linked_file_is_published_as_that_file_and_a_linked_folder_is_not_entered() 
     std::fs::write(shared.join("notes.txt"), "kept outside").unwrap();
     std::os::unix::fs::symlink(shared.join("notes.txt"), public.join("notes.txt")).unwrap();
     std::os::unix::fs::symlink(&public, public.join("loop")).unwrap();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     let stored = remote.objects();
     assert_eq!(stored["notes.txt"].body, b"kept outside");
     assert!(
@@ -476,7 +378,7 @@ fn keys_outside_the_prefix_are_never_touched() {
     remote.put("other/keep.txt", "not ours");
     let site = blog(&remote, "prefix = \"site\"\n");
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     let stored = remote.objects();
     assert_eq!(stored["other/keep.txt"].body, b"not ours");
     assert!(stored.contains_key("site/index.html"));
@@ -491,7 +393,7 @@ fn more_deletes_than_allowed_changes_nothing_without_force() {
     }
     let site = blog(&remote, "max_deletes = 3\n");
     site.run(&["build"]).success();
-    let run = ssg(&site, &["publish"]);
+    let run = site.run(&["publish"]);
     run.failure();
     assert!(
         run.stderr.contains("refusing to delete 5 objects"),
@@ -505,7 +407,7 @@ fn more_deletes_than_allowed_changes_nothing_without_force() {
         "nothing uploaded, nothing deleted: {:?}",
         stored.keys()
     );
-    ssg(&site, &["publish", "--force"]).success();
+    site.run(&["publish", "--force"]).success();
     assert!(!remote.objects().contains_key("old/0.html"));
 }
 
@@ -515,7 +417,7 @@ fn dry_run_changes_nothing_and_json_parses() {
     remote.put("stale.html", "x");
     let site = blog(&remote, "");
     site.run(&["build"]).success();
-    let run = ssg(&site, &["publish", "--dry-run"]);
+    let run = site.run(&["publish", "--dry-run"]);
     run.success();
     assert!(run.stdout.contains("upload  new"), "{}", run.stdout);
     assert!(
@@ -524,7 +426,7 @@ fn dry_run_changes_nothing_and_json_parses() {
         run.stdout
     );
     assert!(run.stdout.contains("dry run"), "{}", run.stdout);
-    let run = ssg(&site, &["publish", "--dry-run", "--json"]);
+    let run = site.run(&["publish", "--dry-run", "--json"]);
     run.success();
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     assert_eq!(report["dry_run"], true);
@@ -543,11 +445,11 @@ fn a_header_only_rule_change_reapplies_headers() {
     let remote = Remote::new();
     let site = blog(&remote, "");
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     assert_eq!(remote.objects()["style.css"].cache_control, None);
 
     site.write("ssg.toml", remote.config(RULES).as_bytes());
-    let run = ssg(&site, &["publish", "--json"]);
+    let run = site.run(&["publish", "--json"]);
     run.success();
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     let uploads = report["plan"]["uploads"].as_array().expect("uploads");
@@ -598,7 +500,7 @@ fn objects_another_tool_put_with_the_same_bytes_get_the_rules_headers() {
         .body(css.clone().into());
     runtime().block_on(put.send()).expect("put as ssg would");
 
-    let run = ssg(&site, &["publish", "--json"]);
+    let run = site.run(&["publish", "--json"]);
     run.success();
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     let uploads = report["plan"]["uploads"].as_array().expect("uploads");
@@ -612,7 +514,7 @@ fn objects_another_tool_put_with_the_same_bytes_get_the_rules_headers() {
     assert_rules_headers(&remote);
 
     // What the manifest now records is what the bucket has.
-    let run = ssg(&site, &["publish", "--verify", "--json"]);
+    let run = site.run(&["publish", "--verify", "--json"]);
     run.success();
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     assert_eq!(report["plan"]["uploads"].as_array().map(Vec::len), Some(0));
@@ -626,12 +528,12 @@ fn gzip_rule_sets_content_encoding_with_stable_bytes() {
         "[[publish.rules]]\nmatch = \"**/*.css\"\ngzip = true\n",
     );
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     let css = remote.objects()["style.css"].clone();
     assert_eq!(css.content_encoding.as_deref(), Some("gzip"));
     assert_eq!(&css.body[..2], &[0x1f, 0x8b]);
     // Same bytes again: nothing to upload.
-    let run = ssg(&site, &["publish", "--json"]);
+    let run = site.run(&["publish", "--json"]);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     assert_eq!(report["result"]["uploaded"], 0, "{}", run.stdout);
 }
@@ -643,9 +545,9 @@ fn large_files_go_up_in_parts_and_are_not_uploaded_again() {
     let big: Vec<u8> = (0..9 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
     site.write("static/video.bin", &big);
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     assert_eq!(remote.objects()["video.bin"].body, big);
-    let run = ssg(&site, &["publish", "--json"]);
+    let run = site.run(&["publish", "--json"]);
     run.success();
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     assert_eq!(
@@ -663,19 +565,7 @@ fn bad_setups_fail_with_one_clear_line_and_change_nothing() {
 
     let check = |config: String, expect: &str| {
         site.write("ssg.toml", config.as_bytes());
-        let run = ssg(&site, &["publish"]);
-        run.failure();
-        assert!(
-            run.stderr.contains(expect),
-            "wanted {expect:?} in:\n{}",
-            run.stderr
-        );
-        assert_eq!(
-            run.stderr.trim().lines().count(),
-            1,
-            "not one line:\n{}",
-            run.stderr
-        );
+        site.run(&["publish"]).failure_in_one_line(expect);
     };
     check(
         "title = \"x\"\ntheme = \"default\"\n".into(),
@@ -715,7 +605,7 @@ fn bad_setups_fail_with_one_clear_line_and_change_nothing() {
     site.write("ssg.toml", remote.config("").as_bytes());
     std::fs::remove_dir_all(site.root().join("public")).unwrap();
     std::fs::create_dir(site.root().join("public")).unwrap();
-    let run = ssg(&site, &["publish"]);
+    let run = site.run(&["publish"]);
     run.failure();
     assert!(run.stderr.contains("empty or missing"), "{}", run.stderr);
 }
@@ -725,11 +615,11 @@ fn no_credentials_is_a_clear_error() {
     let remote = Remote::new();
     let site = blog(&remote, "");
     site.run(&["build"]).success();
-    let mut command = ssg_command(&site, &["publish"]);
+    let mut command = site.command(&["publish"]);
     command
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY");
-    let run = run_command(command);
+    let run = run(command);
     run.failure();
     assert!(
         run.stderr.to_lowercase().contains("credentials"),
@@ -744,7 +634,7 @@ fn directory_keys_serve_pretty_urls_from_a_private_bucket() {
     let remote = Remote::new();
     let site = blog(&remote, "directory_keys = true\n");
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     let stored = remote.objects();
     // CloudFront with OAC asks S3 for the key `blog/a/` when a reader opens /blog/a/.
     assert_eq!(stored["blog/a/"].body, stored["blog/a/index.html"].body);
@@ -753,13 +643,13 @@ fn directory_keys_serve_pretty_urls_from_a_private_bucket() {
         !stored.contains_key(""),
         "the home page is the distribution's default root object"
     );
-    let run = ssg(&site, &["publish", "--json"]);
+    let run = site.run(&["publish", "--json"]);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     assert_eq!(report["result"]["uploaded"], 0, "{}", run.stdout);
 
     std::fs::remove_file(site.root().join("content/about.md")).unwrap();
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     let stored = remote.objects();
     assert!(!stored.contains_key("about/") && !stored.contains_key("about/index.html"));
 }
@@ -773,68 +663,26 @@ fn standard_endpoint_variables_work() {
         .replace(&format!("\nendpoint = \"{}\"\n", moto()), "\n");
     let site = Site::with_config(&config).file("content/a.md", "---\ntitle: A\n---\nA.\n");
     site.run(&["build"]).success();
-    let mut command = ssg_command(&site, &["publish"]);
+    let mut command = site.command(&["publish"]);
     command
         .env("AWS_ENDPOINT_URL_S3", moto())
         .env("AWS_ENDPOINT_URL_CLOUDFRONT", moto());
-    run_command(command).success();
+    run(command).success();
     assert!(remote.objects().contains_key("a/index.html"));
 }
 
-/// A TCP relay to moto that drops the connection whenever a request for a
-/// key containing `fail_on` starts — a network that fails some uploads.
-fn flaky_proxy(fail_on: &'static str) -> String {
-    use std::io::{Read, Write};
-    use std::net::{Shutdown, TcpListener, TcpStream};
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
-    let port = listener.local_addr().expect("addr").port();
-    let upstream = moto().trim_start_matches("http://").to_string();
-    std::thread::spawn(move || {
-        for client in listener.incoming() {
-            let Ok(mut client) = client else { continue };
-            let Ok(mut server) = TcpStream::connect(&upstream) else {
-                continue;
-            };
-            let (mut client_r, mut server_w) = (
-                client.try_clone().expect("clone"),
-                server.try_clone().expect("clone"),
-            );
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 65536];
-                let mut tail: Vec<u8> = Vec::new();
-                loop {
-                    let n = match client_r.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => n,
-                    };
-                    // Look across read boundaries for the request line of a doomed upload.
-                    tail.extend_from_slice(&buf[..n]);
-                    let text = String::from_utf8_lossy(&tail);
-                    if text.contains("PUT /")
-                        && text
-                            .lines()
-                            .any(|l| l.starts_with("PUT /") && l.contains(fail_on))
-                    {
-                        let _ = client_r.shutdown(Shutdown::Both);
-                        let _ = server_w.shutdown(Shutdown::Both);
-                        break;
-                    }
-                    if tail.len() > 4096 {
-                        tail.drain(..tail.len() - 4096);
-                    }
-                    if server_w.write_all(&buf[..n]).is_err() {
-                        break;
-                    }
-                }
-                let _ = server_w.shutdown(Shutdown::Write);
-            });
-            std::thread::spawn(move || {
-                let _ = std::io::copy(&mut server, &mut client);
-                let _ = client.shutdown(Shutdown::Both);
-            });
-        }
-    });
-    format!("http://127.0.0.1:{port}")
+/// A relay to moto that drops the connection of every upload of a key
+/// containing `fail_on`, unanswered — a network that fails some uploads.
+fn flaky_proxy(fail_on: &'static str) -> Relay {
+    Relay::start(
+        moto(),
+        Rules {
+            refuse: Some(Box::new(move |request| {
+                request.method == "PUT" && request.path.contains(fail_on)
+            })),
+            ..Rules::default()
+        },
+    )
 }
 
 #[test]
@@ -842,7 +690,7 @@ fn failed_uploads_delete_nothing_invalidate_nothing_and_a_rerun_converges() {
     let remote = Remote::new();
     let site = blog(&remote, "max_attempts = 1\nconcurrency = 2\n");
     site.run(&["build"]).success();
-    ssg(&site, &["publish"]).success();
+    site.run(&["publish"]).success();
     let invalidations_before = remote.invalidations().len();
 
     // Change two posts and remove one page; the network then fails every
@@ -858,6 +706,7 @@ fn failed_uploads_delete_nothing_invalidate_nothing_and_a_rerun_converges() {
     std::fs::remove_file(site.root().join("content/about.md")).unwrap();
     site.run(&["build"]).success();
     let proxy = flaky_proxy("/blog/b/");
+    let proxy = &proxy.url;
     site.write(
         "ssg.toml",
         remote
@@ -868,7 +717,7 @@ fn failed_uploads_delete_nothing_invalidate_nothing_and_a_rerun_converges() {
             )
             .as_bytes(),
     );
-    let run = ssg(&site, &["publish"]);
+    let run = site.run(&["publish"]);
     run.failure();
     assert!(run.stderr.contains("nothing was deleted"), "{}", run.stderr);
     let stored = remote.objects();
@@ -884,7 +733,7 @@ fn failed_uploads_delete_nothing_invalidate_nothing_and_a_rerun_converges() {
 
     // The network is back: the rerun finishes the job.
     site.write("ssg.toml", remote.config("max_attempts = 1\n").as_bytes());
-    let run = ssg(&site, &["publish", "--json"]);
+    let run = site.run(&["publish", "--json"]);
     run.success();
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     let keys: Vec<&str> = report["plan"]["uploads"]
@@ -905,7 +754,7 @@ fn failed_uploads_delete_nothing_invalidate_nothing_and_a_rerun_converges() {
 fn wait_polls_the_invalidation_until_completed() {
     let remote = Remote::new();
     let site = published_then_edited(&remote, "Changed.");
-    let run = ssg(&site, &["publish", "--wait"]);
+    let run = site.run(&["publish", "--wait"]);
     run.success();
     assert!(
         run.stderr.contains("waiting for invalidation"),
@@ -932,6 +781,6 @@ fn wait_polls_the_invalidation_until_completed() {
 fn no_invalidate_skips_cloudfront() {
     let remote = Remote::new();
     let site = published_then_edited(&remote, "Changed again.");
-    ssg(&site, &["publish", "--no-invalidate"]).success();
+    site.run(&["publish", "--no-invalidate"]).success();
     assert!(remote.invalidations().is_empty());
 }

@@ -3,21 +3,23 @@
 //! unchanged), `--verify`, the sharded manifest, and the single-file
 //! manifest of earlier versions read and migrated.
 //!
-//! Every run goes through the recording relay of `publish_lease.rs`, so the
-//! tests assert on the requests ssg made, as they reached moto.
+//! Every run goes through the recording relay, so the tests assert on the
+//! requests ssg made, as they reached moto.
 
 use std::collections::BTreeMap;
 
-use crate::harness::{Run, Site, post};
-use crate::publish::{MANIFEST, SHARDS, output_files, runtime, s3};
-use crate::publish_lease::{
-    Bucket, Relay, Request, assert_holds, blog, gunzip_json, publish, publish_through,
+use crate::support::bucket::{
+    Bucket, MANIFEST, SHARDS, assert_holds, blog, gunzip_json, output_files, publish,
+    publish_through,
 };
+use crate::support::moto::{moto, runtime, s3};
+use crate::support::relay::{Relay, Request};
+use crate::support::{Run, Site, post};
 
 /// A blog of some 600 files (four shards), published once through a relay.
 fn published(files: usize) -> (Bucket, Relay, Site) {
     let bucket = Bucket::new();
-    let relay = Relay::new(&bucket.name, None, false);
+    let relay = Relay::to(moto());
     let site = blog(&bucket.config(&relay.url), "v", files);
     site.run(&["build"]).success();
     publish(&site, &[]).success();
@@ -39,7 +41,7 @@ fn json(run: &Run) -> serde_json::Value {
 fn described(requests: &[Request]) -> Vec<String> {
     requests
         .iter()
-        .map(|r| format!("{} /{}?{}", r.method, r.key, r.query))
+        .map(|r| format!("{} /{}?{}", r.method, r.key(), r.query))
         .collect()
 }
 
@@ -195,7 +197,7 @@ fn a_manifest_replaced_by_another_machine_makes_the_next_publish_list() {
 #[test]
 fn an_old_single_file_manifest_is_read_and_migrated() {
     let bucket = Bucket::new();
-    let site = blog(&bucket.config(crate::publish::moto()), "v", 0);
+    let site = blog(&bucket.config(moto()), "v", 0);
     site.run(&["build"]).success();
     publish(&site, &[]).success();
     // The bucket as an earlier version of ssg left it: one manifest file.
@@ -223,7 +225,7 @@ fn an_old_single_file_manifest_is_read_and_migrated() {
 
     // A header-only change is seen only through the manifest's entries:
     // so the old manifest was read.
-    let relay = Relay::new(&bucket.name, None, false);
+    let relay = Relay::to(moto());
     publish_through(
         &site,
         &bucket,
@@ -267,7 +269,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 #[test]
 fn a_file_changed_in_the_output_folder_after_a_publish_is_uploaded() {
     let bucket = Bucket::new();
-    let relay = Relay::new(&bucket.name, None, false);
+    let relay = Relay::to(moto());
     let site = blog(&bucket.config(&relay.url), "v", 0);
     site.run(&["build"]).success();
     // Files older than the publish by over a second: their stamps are

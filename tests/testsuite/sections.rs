@@ -1,6 +1,6 @@
 //! Sections from folders, the home page, page bundles, assets and static files.
 
-use crate::harness::{Site, has_output, output};
+use crate::support::{Site, has_output, output};
 
 #[test]
 fn folders_are_sections_with_optional_index() {

@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::harness::{Site, post};
-use crate::serve::Server;
+use crate::support::server::Server;
+use crate::support::{Site, post};
 
 const POSTS: usize = 1000;
 const HTTP_CLIENTS: usize = 160;

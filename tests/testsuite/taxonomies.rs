@@ -1,6 +1,6 @@
 //! Tags: the index with counts, one page and one feed per tag, slugs.
 
-use crate::harness::{Site, has_output, output, post};
+use crate::support::{Site, has_output, output, post};
 
 fn tagged_site() -> Site {
     Site::new()

@@ -1,7 +1,7 @@
 //! Templates: the context, overriding the theme by file name, `extends`
 //! across site and theme, and the helper filters.
 
-use crate::harness::{Site, output};
+use crate::support::{Site, output};
 
 #[test]
 fn site_template_overrides_the_theme_and_extends_its_base() {

@@ -5,7 +5,8 @@
 use std::fs;
 use std::path::Path;
 
-use crate::harness::{Run, run_in, snapshot};
+use crate::support::text::between;
+use crate::support::{Run, run_in, snapshot};
 
 /// `ssg import SRC DEST [extra…]`, run from `work`.
 pub fn import(work: &Path, src: &Path, dest: &Path, extra: &[&str]) -> Run {
@@ -37,12 +38,6 @@ pub fn files_under(dir: &Path) -> Vec<String> {
         .into_iter()
         .map(|(p, _)| p.to_string_lossy().replace('\\', "/"))
         .collect()
-}
-
-pub fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = text.find(start)? + start.len();
-    let len = text[from..].find(end)?;
-    Some(&text[from..from + len])
 }
 
 pub fn unescape(s: &str) -> String {

@@ -1,11 +1,15 @@
-//! Fixture sites on real disk and a runner for the real `ssg` binary.
+//! Fixture sites on real disk: a [`Site`] written file by file in a
+//! temporary folder, built in memory through the library or by the real
+//! binary, and read back.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use ssg::build::{BuildOptions, Built, build};
+
+use crate::support::command::{Run, finish_within, run, ssg_command};
 
 /// A site in a temporary folder, written file by file.
 pub struct Site {
@@ -55,9 +59,28 @@ impl Site {
         build(self.root(), &BuildOptions::default())
     }
 
+    /// `ssg ARGS` in the site folder, not started yet (see [`ssg_command`]).
+    pub fn command(&self, args: &[&str]) -> Command {
+        ssg_command(self.root(), args)
+    }
+
     /// Runs the `ssg` binary with `args` in the site folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        run_in(self.root(), args)
+        run(self.command(args))
+    }
+
+    /// As [`Site::run`], but a run still going after `limit` is killed and
+    /// the test fails saying so: for input that once made ssg hang.
+    #[track_caller]
+    pub fn run_within(&self, args: &[&str], limit: Duration) -> Run {
+        let child = self
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start ssg");
+        finish_within(child, limit)
+            .unwrap_or_else(|| panic!("`ssg {}` did not finish within {limit:?}", args.join(" ")))
     }
 
     /// Reads a file of the written output (`public/…`).
@@ -69,56 +92,6 @@ impl Site {
     pub fn exists(&self, rel: &str) -> bool {
         self.root().join(rel).exists()
     }
-}
-
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Run {
-    fn from(out: Output) -> Run {
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    #[track_caller]
-    pub fn success(&self) -> &Run {
-        assert_eq!(
-            self.code, 0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    #[track_caller]
-    pub fn failure(&self) -> &Run {
-        assert_eq!(
-            self.code, 1,
-            "expected exit 1\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-}
-
-pub fn ssg_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_ssg"))
-}
-
-pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(ssg_bin())
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ssg");
-    Run::from(out)
 }
 
 /// The text of one output of an in-memory build.
@@ -163,46 +136,4 @@ pub fn post(title: &str, date: &str, tags: &[&str], body: &str) -> String {
         "---\ntitle: \"{title}\"\ndate: {date}\ntags: [{}]\n---\n\n{body}\n",
         tags.join(", ")
     )
-}
-
-/// Starts the project's moto server (`.venv`, installed by scripts/test.sh)
-/// on a free port of 127.0.0.1 and waits until it answers; returns it and
-/// its URL. It runs under a shell that stops it once this test process is
-/// gone: a server kept in a static gets no destructor, and one left to a
-/// 30-minute `timeout` outlived `cargo test` by that much. SIGTERM to the
-/// returned child stops the server at once.
-pub fn start_moto(env: &[(&str, String)]) -> (Child, String) {
-    let server = format!("{}/.venv/bin/moto_server", env!("CARGO_MANIFEST_DIR"));
-    assert!(
-        Path::new(&server).exists(),
-        "moto is not installed: run scripts/test.sh (it installs moto[server] into .venv)"
-    );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port");
-    const WATCHDOG: &str = r#"
-        trap 'kill "$server" 2>/dev/null; exit 0' TERM INT
-        "$0" -H 127.0.0.1 -p "$1" &
-        server=$!
-        while kill -0 "$2" 2>/dev/null && kill -0 "$server" 2>/dev/null; do
-            sleep 1 & wait $!
-        done
-        kill "$server" 2>/dev/null
-    "#;
-    let child = Command::new("sh")
-        .args(["-c", WATCHDOG, &server, &port.to_string()])
-        .arg(std::process::id().to_string())
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start moto_server");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto_server did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (child, format!("http://127.0.0.1:{port}"))
 }
