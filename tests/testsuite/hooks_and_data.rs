@@ -2,7 +2,7 @@
 //! `templates/hooks/*.html` replacing how links, images, headings and code
 //! blocks render, `data/` read by templates, and their errors.
 
-use crate::harness::{Site, output};
+use crate::support::{Site, output};
 
 #[test]
 fn each_hook_replaces_its_rendering_with_what_markdown_knows() {

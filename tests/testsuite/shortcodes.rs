@@ -2,7 +2,7 @@
 //! theme's, the built-in ones, calls inside code left alone, the escape,
 //! and every bad call named by file and line with the old site kept.
 
-use crate::harness::{Site, output, snapshot};
+use crate::support::{Site, output, snapshot};
 
 fn page(body: &str) -> String {
     format!("---\ntitle: Post\ndate: 2024-05-01\nextra:\n  mood: sunny\n---\n{body}\n")
