@@ -12,12 +12,12 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use crate::config::CONFIG_FILE;
-use crate::layout::{CONTENT, STATIC, TEMPLATES, THEMES};
+use crate::layout::{CONTENT, DATA, STATIC, TEMPLATES, THEMES};
 
 /// Quiet time after the last event before a rebuild starts.
 pub const DEBOUNCE: Duration = Duration::from_millis(10);
 /// Folders whose changes matter.
-pub const WATCHED_DIRS: &[&str] = &[CONTENT, STATIC, TEMPLATES, THEMES];
+pub const WATCHED_DIRS: &[&str] = &[CONTENT, STATIC, TEMPLATES, THEMES, DATA];
 
 pub type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
 
@@ -111,6 +111,7 @@ mod tests {
         assert!(is_input(root, Path::new("/site/content/a.md")));
         assert!(is_input(root, Path::new("/site/ssg.toml")));
         assert!(is_input(root, Path::new("/site/static/.well-known/x")));
+        assert!(is_input(root, Path::new("/site/data/team.toml")));
         assert!(!is_input(root, Path::new("/site/public/index.html")));
         assert!(!is_input(root, Path::new("/site/content/.a.md.swp")));
         assert!(!is_input(root, Path::new("/site/content/a.md~")));

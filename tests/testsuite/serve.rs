@@ -205,6 +205,41 @@ fn broken_front_matter_and_template_show_an_error_then_recover() {
 }
 
 #[test]
+fn a_data_file_edit_reaches_the_pages_that_read_it_and_no_other() {
+    let site = Site::new()
+        .file("data/team.toml", "lead = \"Ada\"\n")
+        .file(
+            "templates/shortcodes/lead.html",
+            "<b>{{ data.team.lead }}</b>",
+        )
+        .file("content/a.md", "---\ntitle: A\n---\nLed by {{ lead() }}.\n")
+        .file("content/b.md", "---\ntitle: B\n---\nNo data here.\n");
+    let server = Server::start(site.root(), &[]);
+    let mut ws = server.livereload();
+    assert!(server.get("/a/").1.contains("Led by <b>Ada</b>."));
+
+    site.write("data/team.toml", b"lead = \"Grace\"\n");
+    let changed = paths(&ws.expect("reload"));
+    assert!(server.get("/a/").1.contains("Led by <b>Grace</b>."));
+    assert!(changed.contains(&"a/index.html".to_string()), "{changed:?}");
+    assert!(
+        !changed.contains(&"b/index.html".to_string()),
+        "{changed:?}"
+    );
+
+    site.write("data/team.toml", b"lead = = 1\n");
+    let text = ws.expect("error")["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        text.contains("data/team.toml:1: invalid toml data"),
+        "{text}"
+    );
+    assert!(server.get("/a/").1.contains("Led by <b>Grace</b>."));
+}
+
+#[test]
 fn a_site_that_does_not_build_at_start_shows_the_error_page() {
     let site = Site::new().file("content/a.md", "---\ndate: never\n---\n");
     let server = Server::start(site.root(), &[]);
