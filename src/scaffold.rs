@@ -53,6 +53,12 @@ ssg new content/blog/my-next-post.md
 
 Preview while you write with `ssg serve`, and build the site into `public/`
 with `ssg build`.
+
+{% note(title="Shortcodes") %}
+This box is a shortcode: `{% note(title="…") %}…{% end %}`. ssg has
+`youtube`, `vimeo`, `figure`, `gist`, `note`, `warning` and `highlight`
+built in; add your own as `templates/shortcodes/NAME.html`.
+{% end %}
 "#,
     ),
     (".gitignore", "/public/\n/.ssg-cache/\n"),

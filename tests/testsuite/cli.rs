@@ -51,6 +51,12 @@ fn init_gives_a_site_that_builds_and_checks_clean() {
     ] {
         assert!(site.join("public").join(f).exists(), "init site lacks {f}");
     }
+    let post = std::fs::read_to_string(site.join("public/blog/hello-world/index.html")).unwrap();
+    assert!(
+        post.contains("<aside class=\"callout callout-note\" role=\"note\"><p class=\"callout-title\">Shortcodes</p>"),
+        "the example post shows a shortcode: {post}"
+    );
+    assert!(post.contains("<code>{% note(title=&quot;…&quot;) %}…{% end %}</code>"), "{post}");
     run_in(&site, &["check"]).success();
     // A second init must not clobber the site.
     run_in(dir.path(), &["init", "blog"]).failure();
