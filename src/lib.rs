@@ -12,6 +12,7 @@ pub mod content;
 pub mod data;
 pub mod error;
 pub mod escape;
+pub mod fence;
 pub mod file_stat;
 pub mod hash;
 pub mod highlight;

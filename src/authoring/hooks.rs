@@ -4,7 +4,7 @@
 //! code block) with it, given what Markdown knows of it. Where a site has
 //! none, Markdown renders as it always did.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Authoring, HOOKS_DIR};
 
@@ -105,80 +105,14 @@ pub fn codeblock(
             ("lang", lang.into()),
             ("code", code.into()),
             ("info", info.into()),
-            ("attributes", Value::Object(fence_attributes(info))),
+            ("attributes", Value::Object(crate::fence::attributes(info))),
         ],
     )
-}
-
-/// The words after a fence's language, in Zola's spelling (comma
-/// separated, `key=value` or a flag) and Hugo's (`{key=value …}`).
-pub fn fence_attributes(info: &str) -> Map<String, Value> {
-    let mut map = Map::new();
-    let rest = info
-        .trim()
-        .split_once([',', ' ', '{'])
-        .map_or("", |(_, rest)| rest);
-    let rest = rest.trim().trim_start_matches('{').trim_end_matches('}');
-    for word in rest.split(',').flat_map(split_outside_quotes) {
-        let word = word.trim();
-        if word.is_empty() {
-            continue;
-        }
-        match word.split_once('=') {
-            Some((key, value)) => {
-                let value = value.trim().trim_matches('"');
-                map.insert(key.trim().to_string(), Value::from(value));
-            }
-            None => {
-                map.insert(word.to_string(), Value::Bool(true));
-            }
-        }
-    }
-    map
-}
-
-/// `a=1 b="x y" c` → `a=1`, `b="x y"`, `c`; but `hl_lines=1 3` keeps its
-/// numbers together, as Zola writes it.
-fn split_outside_quotes(text: &str) -> Vec<&str> {
-    let mut words = Vec::new();
-    let mut start = 0;
-    let mut quoted = false;
-    let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b' ' if !quoted => {
-                let next_is_key = text[i + 1..].split([' ', '=']).next().is_some_and(|w| {
-                    !w.is_empty() && !w.bytes().all(|c| c.is_ascii_digit() || c == b'-')
-                });
-                if next_is_key {
-                    words.push(&text[start..i]);
-                    start = i + 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    words.push(&text[start..]);
-    words
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn fence_attributes_in_zola_and_hugo_spelling() {
-        let zola = fence_attributes("rust,linenos,hl_lines=1 3-5");
-        assert_eq!(zola.get("linenos"), Some(&json!(true)));
-        assert_eq!(zola.get("hl_lines"), Some(&json!("1 3-5")));
-        let hugo = fence_attributes("go {linenos=table hl_lines=\"2 4\" title=main.go}");
-        assert_eq!(hugo.get("linenos"), Some(&json!("table")));
-        assert_eq!(hugo.get("hl_lines"), Some(&json!("2 4")));
-        assert_eq!(hugo.get("title"), Some(&json!("main.go")));
-        assert!(fence_attributes("python").is_empty());
-    }
 
     #[test]
     fn hooks_are_found_by_file_name() {

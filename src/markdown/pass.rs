@@ -14,6 +14,7 @@ use crate::authoring::Authoring;
 use crate::authoring::hooks::{self, HookSet};
 use crate::authoring::shortcodes::{Expanded, Part};
 use crate::error::line_of_offset;
+use crate::fence::{self, LineOptions};
 use crate::highlight;
 use crate::slug::slugify;
 
@@ -425,7 +426,10 @@ impl<'a, 'p> Pass<'a, 'p> {
                 return;
             }
         }
-        let block = highlight::code_block(&code, lang, self.opts.highlight);
+        let mut block = highlight::code_block(&code, lang, self.opts.highlight);
+        if let Some(lines) = LineOptions::from_info(&info) {
+            block.html = fence::decorate(&block.html, &lines);
+        }
         if let Some(reason) = block.fell_back {
             self.out.volatile |= reason == highlight::TIMED_OUT;
             self.out.warnings.push(Warning {

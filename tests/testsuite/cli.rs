@@ -56,7 +56,10 @@ fn init_gives_a_site_that_builds_and_checks_clean() {
         post.contains("<aside class=\"callout callout-note\" role=\"note\"><p class=\"callout-title\">Shortcodes</p>"),
         "the example post shows a shortcode: {post}"
     );
-    assert!(post.contains("<code>{% note(title=&quot;…&quot;) %}…{% end %}</code>"), "{post}");
+    assert!(
+        post.contains("<code>{% note(title=&quot;…&quot;) %}…{% end %}</code>"),
+        "{post}"
+    );
     run_in(&site, &["check"]).success();
     // A second init must not clobber the site.
     run_in(dir.path(), &["init", "blog"]).failure();

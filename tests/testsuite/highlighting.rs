@@ -124,3 +124,49 @@ fn pathological_block_falls_back_to_plain_quickly() {
         built.warnings
     );
 }
+
+#[test]
+fn linenos_and_hl_lines_in_zola_and_hugo_spelling() {
+    let html = code_page("rust,linenos,hl_lines=2", "fn a() {}\nfn b() {}\nfn c() {}");
+    assert!(
+        html.contains("<pre class=\"hl-code linenos\" data-lang=\"rust\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"line\" data-line=\"1\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"line hl\" data-line=\"2\">"),
+        "{html}"
+    );
+    assert_eq!(html.matches("<span class=\"line").count(), 3, "{html}");
+    let hugo = code_page(
+        "go {linenos=table hl_lines=\"1 3\" linenostart=7}",
+        "a\nb\nc",
+    );
+    assert!(
+        hugo.contains("<span class=\"line hl\" data-line=\"7\">"),
+        "{hugo}"
+    );
+    assert!(
+        hugo.contains("<span class=\"line\" data-line=\"8\">"),
+        "{hugo}"
+    );
+    assert!(
+        hugo.contains("<span class=\"line hl\" data-line=\"9\">"),
+        "{hugo}"
+    );
+    // The highlight shortcode says the same thing.
+    let site = Site::new()
+        .file(
+            "content/p.md",
+            "---\ntitle: P\n---\n{% highlight(lang=\"rust\", linenos=true, hl_lines=\"1\") %}\nfn a() {}\n{% end %}\n",
+        )
+        .file("templates/page.html", "{{ page.content | safe }}");
+    let html = output(&site.build(), "p/index.html");
+    assert!(
+        html.contains("<span class=\"line hl\" data-line=\"1\"><span class=\"hl-"),
+        "{html}"
+    );
+}
