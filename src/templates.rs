@@ -330,7 +330,7 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
 }
 
 /// Text of an HTML fragment: tags dropped, the common entities decoded.
-fn strip_tags(html: &str) -> String {
+pub fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
     for c in html.chars() {

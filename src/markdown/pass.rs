@@ -17,6 +17,7 @@ use crate::error::line_of_offset;
 use crate::fence::{self, LineOptions};
 use crate::highlight;
 use crate::slug::slugify;
+use crate::templates::strip_tags;
 
 /// Where the summary ends, as indexes into the rewritten events: at
 /// `<!-- more -->`, or else around the first top-level paragraph.
@@ -356,7 +357,30 @@ impl<'a, 'p> Pass<'a, 'p> {
         for (e, range) in rest.by_ref() {
             match &e {
                 Event::End(TagEnd::Heading(_)) => break,
-                Event::Text(t) | Event::Code(t) => {
+                Event::Text(t) => {
+                    if let Some(parts) = self.expanded.and_then(|x| x.placeholders.split(t)) {
+                        // A shortcode in a heading: its HTML in the heading,
+                        // its text in the title the table of contents shows.
+                        for part in parts {
+                            let (text, event) = match part {
+                                Part::Text(t) => {
+                                    (t.to_string(), Event::Text(CowStr::from(t.to_string())))
+                                }
+                                Part::Html(h) => (
+                                    strip_tags(h),
+                                    Event::InlineHtml(CowStr::from(h.to_string())),
+                                ),
+                            };
+                            title.push_str(&text);
+                            self.out.word_count += text.split_whitespace().count();
+                            inner.push(event);
+                        }
+                        continue;
+                    }
+                    title.push_str(t);
+                    self.out.word_count += t.split_whitespace().count();
+                }
+                Event::Code(t) => {
                     title.push_str(t);
                     self.out.word_count += t.split_whitespace().count();
                 }

@@ -223,3 +223,23 @@ fn a_warm_build_sees_a_changed_shortcode_template_and_data_file() {
     site.run(&["build"]).success();
     assert!(site.read("public/p/index.html").contains("chief=Grace"));
 }
+
+#[test]
+fn a_shortcode_in_a_heading_shows_its_text_in_the_table_of_contents() {
+    let site = Site::new()
+        .file("templates/shortcodes/ver.html", "<code>v{{ n }}</code>")
+        .file(
+            "templates/page.html",
+            "{% for h in page.toc %}[{{ h.id }}|{{ h.title }}]{% endfor %}{{ page.content | safe }}",
+        )
+        .file("content/p.md", &page("## Release {{ ver(n=2) }} notes\n"));
+    let html = output(&site.build(), "p/index.html");
+    assert!(
+        html.starts_with("[release-v2-notes|Release v2 notes]"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h2 id=\"release-v2-notes\">Release <code>v2</code> notes</h2>"),
+        "{html}"
+    );
+}
