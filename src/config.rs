@@ -75,6 +75,21 @@ pub struct MarkdownConfig {
     pub highlight: bool,
     pub highlight_theme: String,
     pub smart_punctuation: bool,
+    /// `$…$` and `$$…$$` as math (a page's `math` front matter key decides
+    /// for that page).
+    pub math: bool,
+    /// What invalid TeX does: `"error"` stops the build, `"warn"` shows the
+    /// formula as code with a warning.
+    pub math_errors: MathErrors,
+}
+
+/// See [`MarkdownConfig::math_errors`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MathErrors {
+    #[default]
+    Error,
+    Warn,
 }
 
 impl Default for MarkdownConfig {
@@ -83,6 +98,8 @@ impl Default for MarkdownConfig {
             highlight: true,
             highlight_theme: "base16-ocean.dark".into(),
             smart_punctuation: false,
+            math: false,
+            math_errors: MathErrors::Error,
         }
     }
 }

@@ -293,10 +293,7 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
     });
     // `{{ body | markdown | safe }}`, as in Zola (shortcodes' bodies); with
     // `inline=true` a single paragraph loses its `<p>`.
-    let md = crate::markdown::MarkdownOptions {
-        highlight: config.markdown.highlight,
-        smart_punctuation: config.markdown.smart_punctuation,
-    };
+    let md = crate::markdown::MarkdownOptions::of(config);
     tera.register_filter(
         "markdown",
         move |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {

@@ -119,6 +119,7 @@ pub fn render_page_markdown(page: &mut Page, stage: &MarkdownStage, store: Optio
         urls,
         ..
     } = *stage;
+    let md = md.for_page(&page.front_matter.extra);
     let served_at = format!("{base_path}{}", page.path);
     let body = page.body.text();
     let authoring = stage.authoring(page);
@@ -201,7 +202,7 @@ pub fn render_content(
         };
         section.rendered = markdown::render(
             &section.body,
-            stage.md,
+            stage.md.for_page(&section.front_matter.extra),
             &PageLinks {
                 source: &rel,
                 path: &section.path,

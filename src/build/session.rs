@@ -135,10 +135,7 @@ impl Session {
             crate::log::peak_memory()
         ));
         let urls = url_map(&content.pages, &content.sections);
-        let md = MarkdownOptions {
-            highlight: config.markdown.highlight,
-            smart_punctuation: config.markdown.smart_punctuation,
-        };
+        let md = MarkdownOptions::of(&config);
         let content_warnings = std::mem::take(&mut content.warnings);
         let stage = MarkdownStage {
             md,

@@ -176,7 +176,12 @@ pub fn key(
 ) -> u128 {
     let mut h = Xxh3::new();
     h.update(&FORMAT.to_le_bytes());
-    h.update(&[u8::from(md.highlight), u8::from(md.smart_punctuation)]);
+    h.update(&[
+        u8::from(md.highlight),
+        u8::from(md.smart_punctuation),
+        u8::from(md.math),
+        u8::from(md.math_warn_only),
+    ]);
     if let Some(authoring) = authoring {
         h.update(&authoring.to_le_bytes());
     }
@@ -407,6 +412,8 @@ mod tests {
     const MD: MarkdownOptions = MarkdownOptions {
         highlight: true,
         smart_punctuation: false,
+        math: false,
+        math_warn_only: false,
     };
 
     fn rendered(html: &str) -> Rendered {

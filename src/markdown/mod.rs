@@ -5,6 +5,7 @@
 //! the link checker.
 
 mod links;
+mod math;
 mod pass;
 mod toc;
 
@@ -25,6 +26,31 @@ pub const MORE_MARKER: &str = "<!-- more -->";
 pub struct MarkdownOptions {
     pub highlight: bool,
     pub smart_punctuation: bool,
+    /// `$…$` and `$$…$$` rendered as MathML.
+    pub math: bool,
+    /// Invalid TeX is shown as code with a warning instead of stopping the build.
+    pub math_warn_only: bool,
+}
+
+impl MarkdownOptions {
+    /// The site's options: `[markdown]` of ssg.toml.
+    pub fn of(config: &crate::config::Config) -> MarkdownOptions {
+        let md = &config.markdown;
+        MarkdownOptions {
+            highlight: md.highlight,
+            smart_punctuation: md.smart_punctuation,
+            math: md.math,
+            math_warn_only: md.math_errors == crate::config::MathErrors::Warn,
+        }
+    }
+
+    /// As a page's front matter says: `math: true` or `false` overrides the site.
+    pub fn for_page(self, extra: &serde_json::Map<String, serde_json::Value>) -> MarkdownOptions {
+        match extra.get("math").and_then(serde_json::Value::as_bool) {
+            Some(math) => MarkdownOptions { math, ..self },
+            None => self,
+        }
+    }
 }
 
 /// What the renderer needs to know about where the page lives.
@@ -109,6 +135,9 @@ pub(crate) fn parser_options(opts: MarkdownOptions) -> Options {
     if opts.smart_punctuation {
         o |= Options::ENABLE_SMART_PUNCTUATION;
     }
+    if opts.math {
+        o |= Options::ENABLE_MATH;
+    }
     o
 }
 
@@ -172,6 +201,8 @@ mod tests {
     const OPTS: MarkdownOptions = MarkdownOptions {
         highlight: true,
         smart_punctuation: false,
+        math: false,
+        math_warn_only: false,
     };
 
     fn render_simple(md: &str) -> Rendered {

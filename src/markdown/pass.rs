@@ -226,6 +226,8 @@ impl<'a, 'p> Pass<'a, 'p> {
                 self.out.word_count += code.split_whitespace().count();
                 self.events.push(Event::Code(code));
             }
+            Event::InlineMath(tex) => self.math(&tex, false, offset),
+            Event::DisplayMath(tex) => self.math(&tex, true, offset),
             other => self.events.push(other),
         }
     }
@@ -291,6 +293,26 @@ impl<'a, 'p> Pass<'a, 'p> {
         match self.hooked(offset, |a| hooks::image(a, &url, &title, &alt)) {
             Some(html) => self.events.push(Event::InlineHtml(CowStr::from(html))),
             None => self.events.extend(inner),
+        }
+    }
+
+    /// A formula as MathML; invalid TeX stops the build, or (with
+    /// `math_errors = "warn"`) is shown as code with a warning.
+    fn math(&mut self, tex: &str, display: bool, offset: usize) {
+        match super::math::to_mathml(tex, display) {
+            Ok(mathml) => self.events.push(Event::InlineHtml(CowStr::from(mathml))),
+            Err(reason) => {
+                let problem = Warning {
+                    line: self.line(offset),
+                    message: format!("invalid TeX `{tex}`: {reason}"),
+                };
+                if self.opts.math_warn_only {
+                    self.out.warnings.push(problem);
+                    self.events.push(Event::Code(CowStr::from(tex.to_string())));
+                } else {
+                    self.out.errors.push(problem);
+                }
+            }
         }
     }
 

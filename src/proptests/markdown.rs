@@ -233,6 +233,8 @@ fn render_page(text: &str, highlight: bool, smart_punctuation: bool) -> Rendered
     let opts = MarkdownOptions {
         highlight,
         smart_punctuation,
+        math: false,
+        math_warn_only: false,
     };
     render(text, opts, &page)
 }

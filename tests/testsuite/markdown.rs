@@ -128,3 +128,62 @@ fn smart_punctuation_follows_config() {
     let html = output(&site.build(), "p/index.html");
     assert!(html.contains("“Quoted” – dash…"), "{html}");
 }
+
+mod math {
+    use crate::support::{CONFIG, Site, output};
+
+    fn site(config_extra: &str, page: &str) -> Site {
+        Site::with_config(&format!("{CONFIG}{config_extra}"))
+            .file("templates/page.html", "{{ page.content | safe }}")
+            .file("content/p.md", page)
+    }
+
+    #[test]
+    fn off_unless_the_config_or_the_page_turns_it_on() {
+        let body = "---\ntitle: P\n---\nCosts $5 and $6.\n";
+        let html = output(&site("", body).build(), "p/index.html");
+        assert_eq!(html, "<p>Costs $5 and $6.</p>\n");
+        let on = "---\ntitle: P\nmath: true\n---\nInline $x^2$ and\n\n$$\\frac{a}{b}$$\n";
+        let html = output(&site("", on).build(), "p/index.html");
+        assert!(html.contains("<math"), "{html}");
+        assert!(html.contains("<msup>"), "{html}");
+        assert!(html.contains("display=\"block\""), "{html}");
+        assert!(html.contains("<mfrac>"), "{html}");
+        let site_wide = "---\ntitle: P\n---\n$e^{i\\pi}$\n";
+        let html = output(
+            &site("[markdown]\nmath = true\n", site_wide).build(),
+            "p/index.html",
+        );
+        assert!(html.contains("<math"), "{html}");
+        let page_off = "---\ntitle: P\nmath: false\n---\nCosts $5 and $6.\n";
+        let html = output(
+            &site("[markdown]\nmath = true\n", page_off).build(),
+            "p/index.html",
+        );
+        assert_eq!(html, "<p>Costs $5 and $6.</p>\n");
+    }
+
+    #[test]
+    fn invalid_tex_is_an_error_with_its_line_or_by_config_a_warning() {
+        let body = "---\ntitle: P\nmath: true\n---\nfine $x$\n\nbad $\\notacommand x$\n";
+        let err = site("", body)
+            .try_build()
+            .err()
+            .expect("invalid TeX")
+            .to_string();
+        assert!(
+            err.contains("content/p.md:7: invalid TeX `\\notacommand x`"),
+            "{err}"
+        );
+        let built = site("[markdown]\nmath_errors = \"warn\"\n", body).build();
+        let html = output(&built, "p/index.html");
+        assert!(html.contains("bad <code>\\notacommand x</code>"), "{html}");
+        let warnings: Vec<String> = built.warnings.iter().map(|w| w.to_string()).collect();
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("content/p.md:7: invalid TeX")),
+            "{warnings:?}"
+        );
+    }
+}
