@@ -3,6 +3,7 @@
 //! The build is a pure pipeline — [`build::build`] turns a site folder into
 //! a list of [`output::Output`]s in memory — with I/O at its two ends.
 
+pub mod assets;
 pub mod authoring;
 pub mod build;
 pub mod cache;

@@ -347,6 +347,7 @@ fn run(cli: Cli) -> Result<bool> {
                 drafts,
                 base_url,
                 use_cache: !no_cache,
+                plain_asset_names: false,
             };
             cmd_build(&root, output.as_deref(), opts)?;
             Ok(true)

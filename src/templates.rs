@@ -10,6 +10,7 @@ use chrono::DateTime;
 use tera::{Kwargs, State, Tera, TeraResult};
 use walkdir::WalkDir;
 
+use crate::assets::Fingerprints;
 use crate::authoring::hooks::HookSet;
 use crate::authoring::shortcodes::{Writes, shortcodes_in};
 use crate::authoring::{BUILTIN_SHORTCODES, HOOKS_DIR, SHORTCODES_DIR};
@@ -49,6 +50,8 @@ pub struct Templates {
     pub authoring_fingerprint: u64,
     /// [`DataFiles::digest`] of the data every template sees as `data`.
     pub data_digest: u64,
+    /// [`Fingerprints::digest`] of the names `asset_url` gives.
+    pub assets_digest: u64,
 }
 
 fn fingerprint(all: &BTreeMap<String, (PathBuf, String)>) -> u64 {
@@ -71,6 +74,8 @@ pub enum Reads {
     Paginator,
     /// `data`: the site's data files.
     Data,
+    /// `asset_url`: the fingerprinted names of static files.
+    Assets,
 }
 
 impl Templates {
@@ -86,6 +91,12 @@ impl Templates {
             .global_context()
             .insert_value("data", data.value.clone());
         self.data_digest = data.digest;
+    }
+
+    /// Makes `asset_url` give the fingerprinted names of `prints`.
+    pub fn set_fingerprints(&mut self, prints: &Fingerprints, config: &Config) {
+        prints.clone().register(&mut self.tera, &config.base_url);
+        self.assets_digest = prints.digest();
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -233,6 +244,7 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
         hooks: HookSet::in_names(all.keys().map(String::as_str)),
         authoring_fingerprint: authoring_fingerprint(&all),
         data_digest: 0,
+        assets_digest: 0,
     };
     if let Err(e) = tera.add_raw_templates(
         all.iter()
@@ -311,6 +323,9 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
             Ok(html)
         },
     );
+    // Known before the static files are read, so templates that call it
+    // parse; `set_fingerprints` gives it the names.
+    Fingerprints::default().register(tera, &config.base_url);
     let base_url = config.base_url.clone();
     // `{{ get_url(path="/style.css") }}`: an absolute URL on this site.
     tera.register_function(
@@ -384,6 +399,7 @@ fn mentions(text: &str) -> HashSet<Reads> {
                 Reads::TagPages,
                 Reads::Paginator,
                 Reads::Data,
+                Reads::Assets,
             ]);
             continue;
         }
@@ -412,6 +428,9 @@ fn mentions(text: &str) -> HashSet<Reads> {
         }
         if has_word(code, "data") {
             found.insert(Reads::Data);
+        }
+        if code.contains("asset_url") {
+            found.insert(Reads::Assets);
         }
         let without_pager = code.replace("paginator.pages", "");
         if reaches(&without_pager, "pages") {

@@ -31,6 +31,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Use the build cache in `.ssg-cache/` (reading and writing it).
     pub use_cache: bool,
+    /// `asset_url` gives the plain names (`ssg serve`: a stylesheet edit is
+    /// swapped into the open page, where a new name would reload it).
+    pub plain_asset_names: bool,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -14,6 +14,7 @@ use super::files::{asset_outputs, static_outputs};
 use super::links::check_links;
 use super::pages::{MarkdownStage, markdown_errors, render_content, render_page_markdown, url_map};
 use super::{BuildOptions, Built, Stats, load_config};
+use crate::assets::Fingerprints;
 use crate::cache::Cache;
 use crate::config::Config;
 use crate::content::{Page, walk};
@@ -48,6 +49,8 @@ pub struct Session {
     content_warnings: Vec<Diagnostic>,
     /// Outputs that are copied, not rendered: static files and highlight.css.
     static_files: Vec<Output>,
+    /// The names of their fingerprinted copies (`asset_url`).
+    fingerprints: Fingerprints,
     /// The build cache, held while this session may still write to it.
     disk_cache: Option<Arc<Cache>>,
     /// Saving rendered Markdown into the cache, in the background.
@@ -153,6 +156,8 @@ impl Session {
         ));
         let mut static_files = static_outputs(root, &theme)?;
         static_files.extend(highlight_css);
+        let fingerprints = fingerprints_of(&static_files, opts);
+        templates.set_fingerprints(&fingerprints, &config);
         Ok(Session {
             root: root.to_path_buf(),
             opts: opts.clone(),
@@ -165,6 +170,7 @@ impl Session {
             ledger,
             content_warnings,
             static_files,
+            fingerprints,
             disk_cache,
             markdown_saver,
         })
@@ -204,6 +210,9 @@ impl Session {
                 .filter(|o| o.origin.starts_with("highlight_theme"))
                 .cloned(),
         );
+        self.fingerprints = fingerprints_of(&files, &self.opts);
+        self.templates
+            .set_fingerprints(&self.fingerprints, &self.config);
         self.static_files = files;
         Ok(())
     }
@@ -398,6 +407,7 @@ impl Session {
         ));
         outputs.extend(asset_outputs(&self.root, &self.site));
         outputs.extend(self.static_files.iter().cloned());
+        outputs.extend(self.fingerprints.outputs(&self.static_files));
         output::check_conflicts(&mut outputs).map_err(BuildError::from)?;
         let mut warnings = self.content_warnings.clone();
         let broken_links = check_links(&self.site, &outputs, &mut warnings);
@@ -480,6 +490,15 @@ impl Drop for Session {
     /// ends right after (`ssg check`) must not cut that write short.
     fn drop(&mut self) {
         self.finish_cache_writes();
+    }
+}
+
+/// The fingerprinted names of `files`, where the build wants them.
+fn fingerprints_of(files: &[Output], opts: &BuildOptions) -> Fingerprints {
+    if opts.plain_asset_names {
+        Fingerprints::default()
+    } else {
+        Fingerprints::of(files)
     }
 }
 

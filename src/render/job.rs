@@ -52,7 +52,16 @@ impl Job {
         let data = input
             .reads(&self.template, Reads::Data)
             .then_some(input.templates.data_digest);
-        crate::hash::of(&(self.template.as_str(), self.path.as_str(), inputs, data))
+        let assets = input
+            .reads(&self.template, Reads::Assets)
+            .then_some(input.templates.assets_digest);
+        crate::hash::of(&(
+            self.template.as_str(),
+            self.path.as_str(),
+            inputs,
+            data,
+            assets,
+        ))
     }
 
     /// The whole template context.

@@ -90,6 +90,7 @@ pub fn serve(root: &Path, opts: ServeOptions) -> Result<()> {
         drafts: opts.drafts,
         base_url: Some(url.clone()),
         use_cache: true,
+        plain_asset_names: true,
     };
     let app = Arc::new(App::default());
     priority::render_pool_behind_the_browser();

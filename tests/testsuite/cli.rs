@@ -57,7 +57,7 @@ fn init_gives_a_site_that_builds_and_checks_clean() {
         "the example post shows a shortcode: {post}"
     );
     assert!(
-        post.contains("<code>{% note(title=&quot;…&quot;) %}…{% end %}</code>"),
+        post.contains("<code>{% note(title=\"…\") %}…{% end %}</code>"),
         "{post}"
     );
     run_in(&site, &["check"]).success();

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::support::server::Server;
-use crate::support::{Site, post, snapshot};
+use crate::support::{Site, post};
 
 fn paths(msg: &serde_json::Value) -> Vec<String> {
     msg["paths"]
@@ -358,12 +358,20 @@ fn served_site_equals_a_fresh_build_after_a_series_of_edits() {
         edit();
         ws.expect("reload");
     }
-    let out = tempfile::tempdir().unwrap();
-    let dir = out.path().join("fresh");
+    // A fresh build as serve builds: its base URL, stylesheets under their
+    // plain names (`asset_url`), no cache.
     let base = format!("http://127.0.0.1:{}", server.port);
-    site.run(&["build", "-o", dir.to_str().unwrap(), "--base-url", &base])
-        .success();
-    let fresh = snapshot(&dir);
+    let opts = ssg::build::BuildOptions {
+        base_url: Some(base),
+        plain_asset_names: true,
+        ..Default::default()
+    };
+    let built = ssg::build::build(site.root(), &opts).expect("fresh build");
+    let fresh: Vec<(std::path::PathBuf, Vec<u8>)> = built
+        .outputs
+        .iter()
+        .map(|o| (o.path.clone().into(), o.read().expect("output")))
+        .collect();
     assert!(fresh.len() > 10);
     // Editors and file systems may split one save into two events; allow the
     // server to settle rather than racing its last rebuild.

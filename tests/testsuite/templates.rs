@@ -127,3 +127,45 @@ fn autoescaping_covers_every_special_character_in_html_and_xml() {
         .unwrap_or_default();
     assert_eq!(content, "<p>A &lt; b &amp; \"c\" 'd'</p>\n", "{feed}");
 }
+
+#[test]
+fn asset_url_names_stylesheets_by_their_bytes_and_follows_an_edit() {
+    let site = Site::new()
+        .file("static/css/site.css", "a { color: red }")
+        .file("static/photo.png", "png")
+        .file("content/p.md", "---\ntitle: P\n---\n")
+        .file(
+            "templates/page.html",
+            "{{ asset_url(path='/css/site.css') }} {{ asset_url(path='style.css') }} {{ asset_url(path='photo.png') }}",
+        );
+    site.run(&["build"]).success();
+    let page = site.read("public/p/index.html");
+    let urls: Vec<&str> = page.split(' ').collect();
+    let site_css = urls[0].strip_prefix("https://example.com/").unwrap();
+    assert!(
+        site_css.starts_with("css/site.") && site_css.ends_with(".css"),
+        "{page}"
+    );
+    assert_eq!(site.read(&format!("public/{site_css}")), "a { color: red }");
+    assert!(site.exists("public/css/site.css"), "the plain name stays");
+    let theme_css = urls[1].strip_prefix("https://example.com/").unwrap();
+    assert_ne!(theme_css, "style.css", "{page}");
+    assert!(site.exists(&format!("public/{theme_css}")));
+    assert_eq!(urls[2], "https://example.com/photo.png");
+
+    site.write("static/css/site.css", b"a { color: blue }");
+    site.run(&["build"]).success();
+    let edited = site.read("public/p/index.html");
+    let new_css = edited
+        .split(' ')
+        .next()
+        .unwrap()
+        .strip_prefix("https://example.com/")
+        .unwrap();
+    assert_ne!(new_css, site_css, "a new stylesheet is a new URL");
+    assert_eq!(site.read(&format!("public/{new_css}")), "a { color: blue }");
+    assert!(
+        !site.exists(&format!("public/{site_css}")),
+        "the old copy is gone"
+    );
+}
