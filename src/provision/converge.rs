@@ -10,6 +10,7 @@ use anyhow::{Context as _, Result, bail};
 
 use super::aws::{Clients, code, failed};
 use super::distribution::{self, Settings};
+use super::dns_takeover::takeovers;
 use super::model::{
     BucketState, Certificate, Desired, Observed, Record, Zone, alias_records, zone_for,
 };
@@ -286,11 +287,19 @@ impl Converge<'_> {
             return Ok(());
         };
         let records: Vec<Record> = cert.validation.clone();
-        self.upsert(&live.zones, &records, cname).await
+        self.upsert(&live.zones, &records, cname, &[]).await
     }
 
-    /// UPSERTs `records` into the zones covering them, one batch per zone.
-    async fn upsert<F>(&self, zones: &[Zone], records: &[Record], make: F) -> Result<()>
+    /// UPSERTs `records` into the zones covering them, one batch per zone,
+    /// after deleting the record sets of `deletes` (zone id, set) in the
+    /// same batch, so a CNAME and the alias replacing it change at once.
+    async fn upsert<F>(
+        &self,
+        zones: &[Zone],
+        records: &[Record],
+        make: F,
+        deletes: &[(String, aws_sdk_route53::types::ResourceRecordSet)],
+    ) -> Result<()>
     where
         F: Fn(&Record) -> Result<aws_sdk_route53::types::ResourceRecordSet>,
     {
@@ -305,15 +314,24 @@ impl Converge<'_> {
             if mine.is_empty() {
                 continue;
             }
-            let changes = mine
+            let mut changes = deletes
                 .iter()
-                .map(|r| {
+                .filter(|(id, _)| *id == zone.id)
+                .map(|(_, set)| {
                     Ok(Change::builder()
-                        .action(ChangeAction::Upsert)
-                        .resource_record_set(make(r)?)
+                        .action(ChangeAction::Delete)
+                        .resource_record_set(set.clone())
                         .build()?)
                 })
                 .collect::<Result<Vec<_>>>()?;
+            for r in &mine {
+                changes.push(
+                    Change::builder()
+                        .action(ChangeAction::Upsert)
+                        .resource_record_set(make(r)?)
+                        .build()?,
+                );
+            }
             self.clients
                 .route53
                 .change_resource_record_sets()
@@ -438,7 +456,54 @@ impl Converge<'_> {
             .as_ref()
             .context("no distribution to point DNS at")?;
         let records = alias_records(self.desired, domain);
-        self.upsert(&live.zones, &records, alias).await
+        let mut deletes = Vec::new();
+        // The plan makes this step a write over another host's records
+        // only with --replace-dns; a CNAME must go in the alias's batch.
+        for takeover in takeovers(&live.zones, &records) {
+            if !takeover.needs_delete() {
+                continue;
+            }
+            let name = takeover.existing.name.trim_end_matches('.');
+            let Some(zone) = zone_for(&live.zones, name) else {
+                continue;
+            };
+            if let Some(set) = self.record_set(&zone.id, &takeover.existing).await? {
+                deletes.push((zone.id.clone(), set));
+            }
+        }
+        self.upsert(&live.zones, &records, alias, &deletes).await
+    }
+
+    /// The record set holding `record`, exactly as Route 53 has it: a
+    /// DELETE must repeat its TTL and every value.
+    async fn record_set(
+        &self,
+        zone: &str,
+        record: &Record,
+    ) -> Result<Option<aws_sdk_route53::types::ResourceRecordSet>> {
+        use aws_sdk_route53::types::RrType;
+        let kind = RrType::from(record.kind.as_str());
+        let page = self
+            .clients
+            .route53
+            .list_resource_record_sets()
+            .hosted_zone_id(zone)
+            .start_record_name(&record.name)
+            .start_record_type(kind.clone())
+            .max_items(1)
+            .send()
+            .await
+            .map_err(|e| failed(&format!("reading {} {}", record.name, record.kind), &e))?;
+        Ok(page
+            .resource_record_sets()
+            .iter()
+            .find(|s| {
+                *s.r#type() == kind
+                    && s.name()
+                        .trim_end_matches('.')
+                        .eq_ignore_ascii_case(record.name.trim_end_matches('.'))
+            })
+            .cloned())
     }
 
     async fn oidc_provider(&self) -> Result<()> {

@@ -334,6 +334,7 @@ mod tests {
             domains: Vec::new(),
             ci: None,
             account: "1".into(),
+            replace_dns: false,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod config_file;
 pub mod converge;
 pub mod destroy;
 pub mod distribution;
+pub mod dns_takeover;
 pub mod model;
 pub mod names;
 pub mod observe;
@@ -91,6 +92,7 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
             domains,
             ci,
             account,
+            replace_dns: opts.replace_dns,
         };
         if opts.destroy {
             destroy::destroy(&clients, &desired, root, opts)

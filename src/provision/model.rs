@@ -16,6 +16,8 @@ pub struct Desired {
     pub domains: Vec<String>,
     pub ci: Option<Ci>,
     pub account: String,
+    /// Replace other hosts' records at the site's names (`--replace-dns`).
+    pub replace_dns: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::distribution::{attach_domains, distribution_problems};
+use super::dns_takeover::takeovers;
 use super::model::{
     BucketState, Ci, Desired, Observed, Record, alias_records, has_record, zone_for,
 };
@@ -377,6 +378,18 @@ fn bucket_policy_step(desired: &Desired, observed: &Observed) -> Step {
 
 fn alias_step(desired: &Desired, observed: &Observed) -> Step {
     let name = "DNS alias records";
+    let target = observed
+        .distribution
+        .as_ref()
+        .map_or("the new distribution", |d| d.domain_name.as_str());
+    let in_the_way = takeovers(&observed.zones, &alias_records(desired, target));
+    // Another host's records are named before anything is created, so a
+    // dry run shows them, and never replaced without --replace-dns.
+    let mut replacing: Vec<String> = in_the_way.iter().map(|t| t.describe()).collect();
+    if !replacing.is_empty() && !desired.replace_dns {
+        replacing.push("rerun with --replace-dns to replace them (or change them yourself)".into());
+        return Step::new(Resource::AliasRecords, name, Action::Manual, replacing);
+    }
     let all_in_route53 = desired
         .domains
         .iter()
@@ -389,20 +402,17 @@ fn alias_step(desired: &Desired, observed: &Observed) -> Step {
         } else {
             Action::Wait
         };
-        return Step::new(
-            Resource::AliasRecords,
-            name,
-            action,
-            vec!["once the distribution exists".into()],
-        );
+        let mut why = vec!["once the distribution exists".to_string()];
+        why.append(&mut replacing);
+        return Step::new(Resource::AliasRecords, name, action, why);
     };
     if !attach_domains(desired, observed) {
-        return Step::new(
-            Resource::AliasRecords,
-            name,
-            Action::Wait,
-            vec!["once the certificate is issued".into()],
-        );
+        let mut why = vec!["once the certificate is issued".to_string()];
+        why.append(&mut replacing);
+        return Step::new(Resource::AliasRecords, name, Action::Wait, why);
+    }
+    if !replacing.is_empty() {
+        return Step::new(Resource::AliasRecords, name, Action::Change, replacing);
     }
     let mut create = Vec::new();
     let mut manual = Vec::new();
@@ -549,6 +559,7 @@ mod tests {
             domains: domains.iter().map(|d| d.to_string()).collect(),
             ci: None,
             account: "123456789012".into(),
+            replace_dns: false,
         }
     }
 

@@ -23,6 +23,7 @@ mod output_safety;
 mod pagination;
 mod peer_keys;
 mod provision;
+mod provision_aws_rules;
 mod publish;
 mod publish_lease;
 mod publish_scale;

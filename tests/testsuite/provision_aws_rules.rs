@@ -1,0 +1,198 @@
+//! `ssg provision` where real AWS enforces a rule moto does not: the
+//! recording relay answers those requests as AWS documents them (Route 53
+//! refusing an A record beside a CNAME of the same name, …) and the tests
+//! assert on what ssg sends and prints.
+
+use std::process::Command;
+
+use crate::support::account::{records, unique, zone};
+use crate::support::command::run;
+use crate::support::moto::{block, moto, route53};
+use crate::support::relay::{Answer, Message, Relay, Request, Rules};
+use crate::support::text::between;
+use crate::support::{Run, Site};
+
+/// A small site whose title makes its bucket name unique in the shared moto.
+fn site() -> Site {
+    let title = unique("Rules Test");
+    Site::with_config(&format!(
+        "title = \"{title}\"\nbase_url = \"https://example.com\"\ntheme = \"default\"\n"
+    ))
+    .file("content/about.md", "---\ntitle: About\n---\nAbout.\n")
+}
+
+/// `ssg ARGS` in `site`, its AWS calls sent through a relay with `answer`.
+fn provision(site: &Site, answer: Option<Answer>, args: &[String]) -> (Run, Relay) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let relay = Relay::start(
+        moto(),
+        Rules {
+            answer,
+            ..Rules::default()
+        },
+    );
+    let mut command: Command = site.command(&args);
+    command.env("AWS_ENDPOINT_URL", &relay.url);
+    (run(command), relay)
+}
+
+/// Requests whose path contains `part`, as text.
+fn bodies(relay: &Relay, part: &str) -> Vec<String> {
+    relay
+        .seen()
+        .iter()
+        .filter(|r| r.path.contains(part))
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Route 53: another host's records at the site's names
+
+fn put_record(zone: &str, name: &str, kind: &str, value: &str) {
+    use aws_sdk_route53::types::{
+        Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType,
+    };
+    let set = ResourceRecordSet::builder()
+        .name(name)
+        .r#type(RrType::from(kind))
+        .ttl(3600)
+        .resource_records(ResourceRecord::builder().value(value).build().unwrap())
+        .build()
+        .unwrap();
+    let change = Change::builder()
+        .action(ChangeAction::Create)
+        .resource_record_set(set)
+        .build()
+        .unwrap();
+    let batch = ChangeBatch::builder().changes(change).build().unwrap();
+    block(
+        route53()
+            .change_resource_record_sets()
+            .hosted_zone_id(zone)
+            .change_batch(batch)
+            .send(),
+    )
+    .expect("put record");
+}
+
+/// (action, name, type) of each change in a ChangeResourceRecordSets body.
+fn changes(body: &str) -> Vec<(String, String, String)> {
+    body.split("<Change>")
+        .skip(1)
+        .map(|c| {
+            let field = |tag: &str| {
+                between(c, &format!("<{tag}>"), &format!("</{tag}>"))
+                    .unwrap_or("")
+                    .trim_end_matches('.')
+                    .to_string()
+            };
+            (field("Action"), field("Name"), field("Type"))
+        })
+        .collect()
+}
+
+/// Route 53's answer to an A or AAAA record written where a CNAME of the
+/// same name is left standing: the whole batch refused.
+fn refuse_a_beside_cname(cname: String) -> Answer {
+    Box::new(move |request: &Request| {
+        if !request.path.ends_with("/rrset") && !request.path.ends_with("/rrset/") {
+            return None;
+        }
+        let changes = changes(&String::from_utf8_lossy(&request.body));
+        let deleted = changes
+            .iter()
+            .any(|(action, name, kind)| action == "DELETE" && kind == "CNAME" && *name == cname);
+        let blocked = changes.iter().find(|(action, name, kind)| {
+            action != "DELETE" && (kind == "A" || kind == "AAAA") && *name == cname
+        })?;
+        if deleted {
+            return None;
+        }
+        let zone = cname.split_once('.').map_or("", |(_, z)| z);
+        Some(Message::reply(
+            "400 Bad Request",
+            &[],
+            &format!(
+                "<?xml version=\"1.0\"?>\n<InvalidChangeBatch xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><Messages><Message>RRSet of type {} with DNS name {cname}. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone {zone}.</Message></Messages><RequestId>relay</RequestId></InvalidChangeBatch>",
+                blocked.2
+            ),
+        ))
+    })
+}
+
+#[test]
+fn another_hosts_www_cname_and_apex_a_are_named_and_replaced_only_when_asked() {
+    let apex = format!("{}.example.org", unique("moving"));
+    let www = format!("www.{apex}");
+    let zone_id = zone(&apex);
+    put_record(&zone_id, &www, "CNAME", "me.github.io.");
+    put_record(&zone_id, &apex, "A", "185.199.108.153");
+    let site = site();
+    let domains = ["--domain", apex.as_str(), "--domain", www.as_str()];
+    let with = |extra: &[&'static str]| -> Vec<String> {
+        let mut args = vec!["provision".to_string()];
+        args.extend(domains.iter().map(|a| a.to_string()));
+        args.extend(extra.iter().map(|a| a.to_string()));
+        args
+    };
+
+    let (dry, _) = provision(&site, None, &with(&["--dry-run"]));
+    dry.success();
+    for line in [
+        format!("{www}. CNAME me.github.io. is there"),
+        format!("{apex}. A 185.199.108.153 is there"),
+        "--replace-dns".to_string(),
+    ] {
+        assert!(dry.stdout.contains(&line), "{line}: {}", dry.stdout);
+    }
+
+    // A plain run writes no alias over them, and says what to do.
+    let (plain, relay) = provision(&site, Some(refuse_a_beside_cname(www.clone())), &with(&[]));
+    plain.success();
+    assert!(plain.stdout.contains("--replace-dns"), "{}", plain.stdout);
+    let written: Vec<_> = bodies(&relay, "/rrset")
+        .iter()
+        .flat_map(|b| changes(b))
+        .filter(|(_, _, kind)| kind != "CNAME")
+        .collect();
+    assert!(written.is_empty(), "{written:?}");
+    let before = records(&zone_id);
+    assert!(before.contains(&(format!("{www}."), "CNAME".into(), "me.github.io.".into())));
+    assert!(before.contains(&(format!("{apex}."), "A".into(), "185.199.108.153".into())));
+
+    // With --replace-dns: the CNAME goes in the same batch as the aliases.
+    let (replace, relay) = provision(
+        &site,
+        Some(refuse_a_beside_cname(www.clone())),
+        &with(&["--replace-dns"]),
+    );
+    replace.success();
+    let batches: Vec<_> = bodies(&relay, "/rrset")
+        .iter()
+        .map(|b| changes(b))
+        .collect();
+    assert!(
+        batches.iter().any(|b| {
+            b.contains(&("DELETE".into(), www.clone(), "CNAME".into()))
+                && b.contains(&("UPSERT".into(), www.clone(), "A".into()))
+        }),
+        "{batches:?}"
+    );
+    let after = records(&zone_id);
+    assert!(
+        !after
+            .iter()
+            .any(|r| r.1 == "CNAME" && r.0 == format!("{www}.")),
+        "{after:?}"
+    );
+    for name in [&apex, &www] {
+        let a = after
+            .iter()
+            .find(|r| r.0 == format!("{name}.") && r.1 == "A");
+        assert!(
+            a.is_some_and(|r| r.2.ends_with("cloudfront.net.")),
+            "{after:?}"
+        );
+    }
+}
