@@ -61,8 +61,10 @@ pub async fn observe(clients: &Clients, desired: &Desired, root: &Path) -> Resul
     })
 }
 
-/// Ours when ListBuckets (this account only) has it; taken when it answers
-/// HEAD from elsewhere; missing on a 404.
+/// Ours when ListBuckets (this account only, every region) has it; taken
+/// when it answers HEAD from elsewhere — 403 from another account, or 301
+/// (PermanentRedirect, with `x-amz-bucket-region`) for a bucket in another
+/// region, which ListBuckets would have listed were it ours; missing on a 404.
 async fn bucket(clients: &Clients, names: &Names) -> Result<BucketState> {
     let s3 = &clients.s3;
     let name = names.bucket.as_str();
@@ -85,7 +87,7 @@ async fn bucket(clients: &Clients, names: &Names) -> Result<BucketState> {
         return match s3.head_bucket().bucket(name).send().await {
             Ok(_) => Ok(BucketState::Taken),
             Err(e) if status(&e) == Some(404) => Ok(BucketState::Missing),
-            Err(e) if status(&e) == Some(403) => Ok(BucketState::Taken),
+            Err(e) if matches!(status(&e), Some(301 | 403)) => Ok(BucketState::Taken),
             Err(e) => Err(failed(&format!("looking up bucket {name}"), &e)),
         };
     }

@@ -196,3 +196,41 @@ fn another_hosts_www_cname_and_apex_a_are_named_and_replaced_only_when_asked() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// S3: a bucket name another account holds in another region
+
+/// S3's answer to HeadBucket for a bucket in another region: 301 with the
+/// bucket's region in `x-amz-bucket-region` (a HEAD answer has no body).
+fn bucket_elsewhere(bucket: String) -> Answer {
+    Box::new(move |request: &Request| {
+        (request.method == "HEAD" && request.path.trim_end_matches('/') == format!("/{bucket}"))
+            .then(|| {
+                Message::reply(
+                    "301 Moved Permanently",
+                    &[("x-amz-bucket-region", "ap-southeast-2")],
+                    "",
+                )
+            })
+    })
+}
+
+#[test]
+fn a_bucket_name_taken_in_another_region_says_use_bucket() {
+    let site = site();
+    let bucket = unique("taken-elsewhere");
+    let args: Vec<String> = ["provision", "--bucket", &bucket, "--region", "eu-west-1"]
+        .map(String::from)
+        .to_vec();
+    let (result, relay) = provision(&site, Some(bucket_elsewhere(bucket.clone())), &args);
+    result.failure_in_one_line(&format!("\"{bucket}\" is taken"));
+    assert!(result.stderr.contains("--bucket"), "{}", result.stderr);
+    let writes: Vec<String> = relay
+        .seen()
+        .iter()
+        // The account lookup (STS) posts to "/"; anything else would be a create.
+        .filter(|r| r.changes() && r.path != "/")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+}
