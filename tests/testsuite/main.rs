@@ -3,6 +3,7 @@
 
 mod support;
 
+mod aws_credentials;
 mod bad_input;
 mod browser;
 mod build_cache;
