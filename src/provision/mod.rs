@@ -16,6 +16,7 @@ pub mod converge;
 pub mod destroy;
 pub mod distribution;
 pub mod dns_takeover;
+pub mod lifecycle;
 pub mod model;
 pub mod names;
 pub mod observe;

@@ -62,6 +62,8 @@ pub struct Bucket {
     pub ownership: Option<String>,
     pub encryption: Option<String>,
     pub policy: Option<String>,
+    /// Days after which a lifecycle rule aborts incomplete uploads, if one does.
+    pub abort_incomplete_uploads_after: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

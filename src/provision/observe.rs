@@ -13,7 +13,7 @@ use super::model::{
     Zone,
 };
 use super::names::{Names, TAG_KEY};
-use super::{config_file, policy, workflow};
+use super::{config_file, lifecycle, policy, workflow};
 
 /// The account the credentials belong to; also the first call, so missing
 /// or wrong credentials fail here with one clear line.
@@ -160,6 +160,7 @@ async fn bucket_settings(clients: &Clients, name: &str) -> Result<Bucket> {
         ownership,
         encryption,
         policy,
+        abort_incomplete_uploads_after: lifecycle::abort_after(s3, name).await?,
     })
 }
 

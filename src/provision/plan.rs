@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::distribution::{attach_domains, distribution_problems};
 use super::dns_takeover::takeovers;
 use super::model::{
-    BucketState, Ci, Desired, Observed, Record, alias_records, has_record, zone_for,
+    Bucket, BucketState, Ci, Desired, Observed, Record, alias_records, has_record, zone_for,
 };
 use super::names::CLOUDFRONT_ZONE_ID;
 use super::policy;
@@ -34,6 +34,7 @@ pub enum Resource {
     PublicAccessBlock,
     ObjectOwnership,
     Encryption,
+    Lifecycle,
     OriginAccessControl,
     Certificate,
     ValidationRecords,
@@ -55,6 +56,7 @@ impl Resource {
             Resource::PublicAccessBlock => "block public access",
             Resource::ObjectOwnership => "object ownership",
             Resource::Encryption => "default encryption",
+            Resource::Lifecycle => "lifecycle rule",
             Resource::OriginAccessControl => "origin access control",
             Resource::Certificate => "certificate",
             Resource::ValidationRecords => "validation records",
@@ -178,6 +180,7 @@ fn bucket_steps(desired: &Desired, observed: &Observed) -> Vec<Step> {
             created(Resource::PublicAccessBlock, "with the new bucket"),
             created(Resource::ObjectOwnership, "with the new bucket"),
             created(Resource::Encryption, "with the new bucket"),
+            created(Resource::Lifecycle, "with the new bucket"),
         ];
     };
     let mut tag = Vec::new();
@@ -219,7 +222,18 @@ fn bucket_steps(desired: &Desired, observed: &Observed) -> Vec<Step> {
         Step::exists_or_change(Resource::PublicAccessBlock, name, public),
         Step::exists_or_change(Resource::ObjectOwnership, name, ownership),
         Step::exists_or_change(Resource::Encryption, name, encryption),
+        Step::exists_or_change(Resource::Lifecycle, name, lifecycle_problems(bucket)),
     ]
+}
+
+fn lifecycle_problems(bucket: &Bucket) -> Vec<String> {
+    match bucket.abort_incomplete_uploads_after {
+        Some(_) => Vec::new(),
+        None => vec![
+            "no rule removes incomplete multipart uploads: their parts are billed until aborted"
+                .into(),
+        ],
+    }
 }
 
 fn oac_step(desired: &Desired, observed: &Observed) -> Step {
@@ -546,7 +560,7 @@ fn config_step(desired: &Desired, observed: &Observed) -> Step {
 mod tests {
     use super::*;
     use crate::provision::distribution::{Settings, new_config};
-    use crate::provision::model::{Bucket, Certificate, CiObserved, ConfigKeys, Oac, Zone};
+    use crate::provision::model::{Certificate, CiObserved, ConfigKeys, Oac, Zone};
     use crate::provision::names::Names;
     use crate::provision::observe::view;
 
@@ -608,6 +622,7 @@ mod tests {
                 ownership: Some("BucketOwnerEnforced".into()),
                 encryption: Some("AES256".into()),
                 policy: Some(policy::bucket_policy("site", &distribution.arn).to_string()),
+                abort_incomplete_uploads_after: Some(7),
             }),
             oac: Some(Oac {
                 id: "OAC".into(),

@@ -360,16 +360,24 @@ impl Cloud {
         match result {
             Ok(etag) => Ok(etag),
             Err(e) => {
-                // Leave no half-uploaded parts behind to be billed for.
-                let _ = self
+                // Leave no half-uploaded parts behind to be billed for; when
+                // that fails too (a role without s3:AbortMultipartUpload),
+                // say so, since the parts are invisible to a listing.
+                match self
                     .s3
                     .abort_multipart_upload()
                     .bucket(&self.bucket)
                     .key(&object.key)
                     .upload_id(&upload_id)
                     .send()
-                    .await;
-                Err(e)
+                    .await
+                {
+                    Ok(_) => Err(e),
+                    Err(abort) => Err(anyhow!(
+                        "{e}; aborting the upload failed too ({}): its parts stay in the bucket, billed, until aborted (`ssg provision` adds a lifecycle rule that removes them)",
+                        describe(&abort)
+                    )),
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 mod support;
 
 mod aws_credentials;
+mod aws_rules;
 mod bad_input;
 mod browser;
 mod build_cache;
@@ -24,7 +25,6 @@ mod output_safety;
 mod pagination;
 mod peer_keys;
 mod provision;
-mod provision_aws_rules;
 mod publish;
 mod publish_lease;
 mod publish_scale;

@@ -1,13 +1,15 @@
-//! `ssg provision` where real AWS enforces a rule moto does not: the
-//! recording relay answers those requests as AWS documents them (Route 53
-//! refusing an A record beside a CNAME of the same name, …) and the tests
-//! assert on what ssg sends and prints.
+//! `ssg provision` and `ssg publish` where real AWS enforces a rule moto
+//! does not: the recording relay answers those requests as AWS documents
+//! them (Route 53 refusing an A record beside a CNAME of the same name, S3
+//! answering 301 for a bucket in another region, IAM refusing an action a
+//! role lacks) and the tests assert on what ssg sends and prints.
 
 use std::process::Command;
 
 use crate::support::account::{records, unique, zone};
+use crate::support::bucket::Bucket;
 use crate::support::command::run;
-use crate::support::moto::{block, moto, route53};
+use crate::support::moto::{block, iam, moto, route53, s3};
 use crate::support::relay::{Answer, Message, Relay, Request, Rules};
 use crate::support::text::between;
 use crate::support::{Run, Site};
@@ -233,4 +235,154 @@ fn a_bucket_name_taken_in_another_region_says_use_bucket() {
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
     assert!(writes.is_empty(), "{writes:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Incomplete multipart uploads: billed until aborted
+
+fn lifecycle_rules(bucket: &str) -> Vec<aws_sdk_s3::types::LifecycleRule> {
+    block(
+        s3().get_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .send(),
+    )
+    .map(|out| out.rules().to_vec())
+    .unwrap_or_default()
+}
+
+#[test]
+fn provision_removes_incomplete_uploads_and_lets_ci_abort_them() {
+    let site = site();
+    let bucket = unique("uploads");
+    let args: Vec<String> = [
+        "provision",
+        "--bucket",
+        &bucket,
+        "--ci",
+        "github",
+        "--repo",
+        "octo/site",
+        "--ssg-git",
+        "https://git.example.org/me/ssg.git",
+    ]
+    .map(String::from)
+    .to_vec();
+    provision(&site, None, &args).0.success();
+    let rules = lifecycle_rules(&bucket);
+    let aborts = |rules: &[aws_sdk_s3::types::LifecycleRule]| {
+        rules.iter().any(|r| {
+            r.abort_incomplete_multipart_upload()
+                .and_then(|a| a.days_after_initiation())
+                .is_some()
+        })
+    };
+    assert!(aborts(&rules), "{rules:?}");
+    let policy = block(
+        iam()
+            .get_role_policy()
+            .role_name(format!("ssg-publish-{bucket}"))
+            .policy_name("ssg-publish")
+            .send(),
+    )
+    .expect("role policy");
+    let document = percent_encoding::percent_decode_str(policy.policy_document())
+        .decode_utf8_lossy()
+        .into_owned();
+    assert!(document.contains("s3:AbortMultipartUpload"), "{document}");
+
+    // The user's own rules stay when ssg puts its rule back.
+    use aws_sdk_s3::types::{
+        BucketLifecycleConfiguration, ExpirationStatus, LifecycleExpiration, LifecycleRule,
+        LifecycleRuleFilter,
+    };
+    let theirs = LifecycleRule::builder()
+        .id("expire-tmp")
+        .status(ExpirationStatus::Enabled)
+        .filter(LifecycleRuleFilter::builder().prefix("tmp/").build())
+        .expiration(LifecycleExpiration::builder().days(1).build())
+        .build()
+        .unwrap();
+    block(
+        s3().put_bucket_lifecycle_configuration()
+            .bucket(&bucket)
+            .lifecycle_configuration(
+                BucketLifecycleConfiguration::builder()
+                    .rules(theirs)
+                    .build()
+                    .unwrap(),
+            )
+            .send(),
+    )
+    .expect("put lifecycle");
+    let (check, _) = provision(&site, None, &["provision".to_string(), "--check".into()]);
+    assert!(
+        check.stdout.contains("incomplete multipart uploads"),
+        "{}",
+        check.stdout
+    );
+    provision(&site, None, &args).0.success();
+    let rules = lifecycle_rules(&bucket);
+    assert!(aborts(&rules), "{rules:?}");
+    assert!(
+        rules.iter().any(|r| r.id() == Some("expire-tmp")),
+        "{rules:?}"
+    );
+}
+
+/// S3's answers for a role without s3:AbortMultipartUpload whose upload
+/// of a large file fails: the part refused (a dropped connection would do
+/// the same), then the abort denied.
+fn abort_denied() -> Answer {
+    Box::new(|request: &Request| {
+        if !request.query.contains("uploadId=") {
+            return None;
+        }
+        if request.method == "PUT" {
+            return Some(Message::reply(
+                "503 Slow Down",
+                &[],
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>relay</RequestId></Error>",
+            ));
+        }
+        (request.method == "DELETE").then(|| {
+            Message::reply(
+                "403 Forbidden",
+                &[],
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>User is not authorized to perform: s3:AbortMultipartUpload because no identity-based policy allows the s3:AbortMultipartUpload action</Message><RequestId>relay</RequestId></Error>",
+            )
+        })
+    })
+}
+
+#[test]
+fn a_failed_large_upload_is_aborted_and_a_refused_abort_is_reported() {
+    let bucket = Bucket::new();
+    let relay = Relay::start(
+        moto(),
+        Rules {
+            answer: Some(abort_denied()),
+            ..Rules::default()
+        },
+    );
+    let site = Site::with_config(&format!(
+        "{}multipart_threshold = 1\n",
+        bucket.config(&relay.url)
+    ))
+    .file("content/about.md", "---\ntitle: About\n---\nAbout.\n");
+    site.write("static/big.bin", &vec![7u8; 9 << 20]);
+    site.run(&["build"]).success();
+    let result = site.run(&["publish"]);
+    result.failure();
+    let aborts = relay
+        .seen()
+        .iter()
+        .filter(|r| r.method == "DELETE" && r.query.contains("uploadId="))
+        .count();
+    assert_eq!(aborts, 1, "the failed upload was not aborted");
+    assert!(
+        result.stderr.contains("aborting the upload failed too")
+            && result.stderr.contains("AccessDenied"),
+        "{}",
+        result.stderr
+    );
 }
