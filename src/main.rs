@@ -179,7 +179,7 @@ struct ProvisionArgs {
     /// Set up publishing from CI (github)
     #[arg(long, value_name = "PROVIDER")]
     ci: Option<String>,
-    /// The GitHub repository allowed to publish, OWNER/NAME
+    /// The GitHub repository allowed to publish, OWNER/NAME (default: the git remote's, whose letter case wins)
     #[arg(long, requires = "ci")]
     repo: Option<String>,
     /// The branch allowed to publish

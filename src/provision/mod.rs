@@ -16,6 +16,7 @@ pub mod converge;
 pub mod destroy;
 pub mod distribution;
 pub mod dns_takeover;
+pub mod git_remote;
 pub mod lifecycle;
 pub mod model;
 pub mod names;
@@ -48,7 +49,7 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
         .iter()
         .map(|d| names::check_domain(d))
         .collect::<Result<Vec<_>>>()?;
-    let ci = ci_settings(opts)?;
+    let ci = ci_settings(opts, root)?;
     let publish = config.publish.as_ref();
     let bucket = match (&opts.bucket, publish) {
         (Some(b), _) => b.clone(),
@@ -107,14 +108,18 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
     })
 }
 
-fn ci_settings(opts: &ProvisionOptions) -> Result<Option<Ci>> {
+fn ci_settings(opts: &ProvisionOptions, root: &Path) -> Result<Option<Ci>> {
     match opts.ci.as_deref() {
         None => Ok(None),
         Some("github") => {
-            let repo = opts
-                .repo
-                .clone()
-                .context("--ci github needs --repo OWNER/NAME")?;
+            let remote = git_remote::github_repo(root);
+            let (repo, warning) = git_remote::choose(opts.repo.as_deref(), remote.as_deref());
+            if let Some(warning) = warning {
+                log::warn(&warning);
+            }
+            let repo = repo.context(
+                "--ci github needs --repo OWNER/NAME (the site's git repository has no GitHub remote to take it from)",
+            )?;
             names::check_repo(&repo)?;
             names::check_branch(&opts.branch)?;
             let ssg_git = opts.ssg_git.clone().context(

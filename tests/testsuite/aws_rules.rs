@@ -386,3 +386,56 @@ fn a_failed_large_upload_is_aborted_and_a_refused_abort_is_reported() {
         result.stderr
     );
 }
+
+// ---------------------------------------------------------------------------
+// IAM: GitHub's OIDC subject is matched case-sensitively
+
+#[test]
+fn the_ci_role_trusts_the_repository_as_its_git_remote_spells_it() {
+    let site = site();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(site.root())
+            .status()
+            .expect("git");
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["remote", "add", "origin", "git@github.com:Octo/Site.git"]);
+    let bucket = unique("case");
+    let args: Vec<String> = [
+        "provision",
+        "--bucket",
+        &bucket,
+        "--ci",
+        "github",
+        "--repo",
+        "octo/site",
+        "--ssg-git",
+        "https://git.example.org/me/ssg.git",
+    ]
+    .map(String::from)
+    .to_vec();
+    let (result, _) = provision(&site, None, &args);
+    result.success();
+    assert!(result.stderr.contains("letter case"), "{}", result.stderr);
+    let role = block(
+        iam()
+            .get_role()
+            .role_name(format!("ssg-publish-{bucket}"))
+            .send(),
+    )
+    .expect("role");
+    let trust = percent_encoding::percent_decode_str(
+        role.role()
+            .and_then(|r| r.assume_role_policy_document())
+            .unwrap_or(""),
+    )
+    .decode_utf8_lossy()
+    .into_owned();
+    assert!(
+        trust.contains("repo:Octo/Site:ref:refs/heads/main"),
+        "{trust}"
+    );
+}
