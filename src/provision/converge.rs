@@ -34,6 +34,8 @@ pub struct Converge<'a> {
     pub clients: &'a Clients,
     pub desired: &'a Desired,
     pub root: &'a Path,
+    /// When this provision run started (milliseconds since the epoch).
+    pub started: i64,
 }
 
 impl Converge<'_> {
@@ -362,7 +364,7 @@ impl Converge<'_> {
             .filter(|c| c.status == "ISSUED")
             .map(|c| (self.desired.domains.clone(), c.arn.clone()));
         let settings = Settings {
-            caller_reference: names.caller_reference(),
+            caller_reference: names.caller_reference(self.started),
             comment: names.comment(),
             origin_domain: names.origin_domain(&self.desired.region),
             oac_id,
@@ -371,18 +373,27 @@ impl Converge<'_> {
         match (&live.distribution, step.action) {
             (Some((id, _, _)), Action::Change) => self.update_distribution(id, &settings).await,
             _ => {
-                self.create_distribution(&settings).await?;
-                let found = observe::distribution(self.clients, names, None).await?;
-                live.distribution = found.map(|d| (d.id, d.arn, d.domain_name));
-                live.distribution
-                    .as_ref()
-                    .map(|_| ())
-                    .context("the new distribution is not listed")
+                live.distribution = match self.create_distribution(&settings).await? {
+                    Some(made) => Some(made),
+                    // Refused as a duplicate: an earlier attempt of this run made it.
+                    None => observe::distribution(self.clients, names, None)
+                        .await?
+                        .map(|d| (d.id, d.arn, d.domain_name)),
+                };
+                live.distribution.as_ref().map(|_| ()).context(
+                    "CloudFront refused the new distribution as a duplicate, and none is listed for this bucket",
+                )
             }
         }
     }
 
-    async fn create_distribution(&self, settings: &Settings) -> Result<()> {
+    /// Creates the distribution; its (id, ARN, domain name) from the
+    /// create's answer (a listing may not show it yet), or `None` when
+    /// CloudFront refused the CallerReference as already used.
+    async fn create_distribution(
+        &self,
+        settings: &Settings,
+    ) -> Result<Option<(String, String, String)>> {
         use aws_sdk_cloudfront::types::{DistributionConfigWithTags, Tag, Tags};
         let tags = Tags::builder()
             .items(
@@ -404,9 +415,17 @@ impl Converge<'_> {
             .send()
             .await
         {
-            Ok(_) => Ok(()),
-            // Same CallerReference: an earlier, interrupted run made it.
-            Err(e) if code(&e) == Some("DistributionAlreadyExists") => Ok(()),
+            Ok(out) => {
+                let d = out
+                    .distribution()
+                    .context("CloudFront returned no distribution")?;
+                Ok(Some((
+                    d.id().to_string(),
+                    d.arn().to_string(),
+                    d.domain_name().to_string(),
+                )))
+            }
+            Err(e) if code(&e) == Some("DistributionAlreadyExists") => Ok(None),
             Err(e) => Err(failed("creating the CloudFront distribution", &e)),
         }
     }

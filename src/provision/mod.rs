@@ -235,6 +235,7 @@ async fn up(
         clients,
         desired,
         root,
+        started: chrono::Utc::now().timestamp_millis(),
     };
     let mut outcome = report::Outcome {
         bucket: desired.names.bucket.clone(),

@@ -9,7 +9,8 @@ use serde::Serialize;
 use super::distribution::{attach_domains, distribution_problems};
 use super::dns_takeover::takeovers;
 use super::model::{
-    Bucket, BucketState, Ci, Desired, Observed, Record, alias_records, has_record, zone_for,
+    Bucket, BucketState, Ci, Desired, Observed, Record, alias_records, has_record,
+    two_zones_of_one_name, zone_for,
 };
 use super::names::CLOUDFRONT_ZONE_ID;
 use super::policy;
@@ -152,6 +153,9 @@ pub fn plan(desired: &Desired, observed: &Observed) -> anyhow::Result<Plan> {
             desired.region,
             bucket.region
         );
+    }
+    if let Some(message) = two_zones_of_one_name(&observed.zones) {
+        anyhow::bail!(message);
     }
     let mut steps = bucket_steps(desired, observed);
     steps.push(oac_step(desired, observed));
@@ -592,7 +596,7 @@ mod tests {
             }],
         });
         let settings = Settings {
-            caller_reference: names.caller_reference(),
+            caller_reference: names.caller_reference(0),
             comment: names.comment(),
             origin_domain: names.origin_domain(&desired.region),
             oac_id: "OAC".into(),

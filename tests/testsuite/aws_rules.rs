@@ -4,7 +4,9 @@
 //! answering 301 for a bucket in another region, IAM refusing an action a
 //! role lacks) and the tests assert on what ssg sends and prints.
 
+use std::collections::HashSet;
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 use crate::support::account::{records, unique, zone};
 use crate::support::bucket::Bucket;
@@ -438,4 +440,121 @@ fn the_ci_role_trusts_the_repository_as_its_git_remote_spells_it() {
         trust.contains("repo:Octo/Site:ref:refs/heads/main"),
         "{trust}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// CloudFront: a listing that lags, a CallerReference used before
+
+/// CloudFront's listing before a new distribution shows up in it: empty.
+fn listing_lags() -> Answer {
+    Box::new(|request: &Request| {
+        (request.method == "GET" && request.path == "/2020-05-31/distribution").then(|| {
+            Message::reply(
+                "200 OK",
+                &[],
+                "<?xml version=\"1.0\"?>\n<DistributionList xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Marker></Marker><MaxItems>100</MaxItems><IsTruncated>false</IsTruncated><Quantity>0</Quantity></DistributionList>",
+            )
+        })
+    })
+}
+
+fn caller_reference(request: &Request) -> Option<String> {
+    let body = String::from_utf8_lossy(&request.body);
+    between(&body, "<CallerReference>", "</CallerReference>").map(String::from)
+}
+
+/// CloudFront refusing a create whose CallerReference it has seen before
+/// (`used`, shared by every run of a test) with another config.
+fn reference_used_before(used: Arc<Mutex<HashSet<String>>>) -> Answer {
+    Box::new(move |request: &Request| {
+        if request.method != "POST" || request.path != "/2020-05-31/distribution" {
+            return None;
+        }
+        let reference = caller_reference(request)?;
+        if used.lock().expect("used").insert(reference) {
+            return None;
+        }
+        Some(Message::reply(
+            "409 Conflict",
+            &[],
+            "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Error><Type>Sender</Type><Code>DistributionAlreadyExists</Code><Message>The caller reference that you are using to create a distribution is associated with another distribution.</Message></Error><RequestId>relay</RequestId></ErrorResponse>",
+        ))
+    })
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|a| a.to_string()).collect()
+}
+
+#[test]
+fn a_new_distribution_is_taken_from_its_create_answer_at_the_lower_price_class() {
+    let site = site();
+    let bucket = unique("lagging");
+    let (result, relay) = provision(
+        &site,
+        Some(listing_lags()),
+        &args(&["provision", "--bucket", &bucket]),
+    );
+    result.success();
+    let creates = bodies(&relay, "/2020-05-31/distribution")
+        .into_iter()
+        .filter(|b| b.contains("<CallerReference>"))
+        .collect::<Vec<_>>();
+    assert_eq!(creates.len(), 1, "{creates:?}");
+    assert!(
+        creates[0].contains("<PriceClass>PriceClass_100</PriceClass>"),
+        "{}",
+        creates[0]
+    );
+    assert!(
+        site.read("ssg.toml").contains("distribution_id = \""),
+        "{}",
+        site.read("ssg.toml")
+    );
+}
+
+#[test]
+fn a_provision_after_destroy_sends_a_caller_reference_of_its_own() {
+    let site = site();
+    let bucket = unique("again");
+    let used = Arc::new(Mutex::new(HashSet::new()));
+    let up = args(&["provision", "--bucket", &bucket]);
+    let (first, relay) = provision(&site, Some(reference_used_before(used.clone())), &up);
+    first.success();
+    let first_reference = relay.seen().iter().find_map(caller_reference);
+    provision(&site, None, &args(&["provision", "--destroy", "--yes"]))
+        .0
+        .success();
+    let (second, relay) = provision(&site, Some(reference_used_before(used.clone())), &up);
+    second.success();
+    let second_reference = relay.seen().iter().find_map(caller_reference);
+    assert!(first_reference.is_some() && second_reference.is_some());
+    assert_ne!(first_reference, second_reference);
+}
+
+// ---------------------------------------------------------------------------
+// Route 53: two hosted zones of one name
+
+#[test]
+fn two_hosted_zones_of_one_name_are_named_and_nothing_is_created() {
+    let site = site();
+    let domain = format!("{}.example.org", unique("twice"));
+    let ids = [zone(&domain), zone(&domain)];
+    let bucket = unique("twice");
+    let (result, relay) = provision(
+        &site,
+        None,
+        &args(&["provision", "--bucket", &bucket, "--domain", &domain]),
+    );
+    result.failure_in_one_line(&format!("2 hosted zones named {domain}"));
+    for id in &ids {
+        assert!(result.stderr.contains(id.as_str()), "{}", result.stderr);
+    }
+    let writes: Vec<String> = relay
+        .seen()
+        .iter()
+        .filter(|r| r.changes() && r.path != "/")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
 }
