@@ -33,6 +33,7 @@ pub mod plan;
 mod report;
 pub mod rules;
 pub mod shards;
+mod slashless;
 mod survey;
 mod upload;
 
