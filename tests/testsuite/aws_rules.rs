@@ -50,6 +50,18 @@ fn bodies(relay: &Relay, part: &str) -> Vec<String> {
         .collect()
 }
 
+/// The relay saw no write but the account lookup (STS posts to "/").
+#[track_caller]
+fn assert_created_nothing(relay: &Relay) {
+    let writes: Vec<String> = relay
+        .seen()
+        .iter()
+        .filter(|r| r.changes() && r.path != "/")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+}
+
 // ---------------------------------------------------------------------------
 // Route 53: another host's records at the site's names
 
@@ -229,14 +241,7 @@ fn a_bucket_name_taken_in_another_region_says_use_bucket() {
     let (result, relay) = provision(&site, Some(bucket_elsewhere(bucket.clone())), &args);
     result.failure_in_one_line(&format!("\"{bucket}\" is taken"));
     assert!(result.stderr.contains("--bucket"), "{}", result.stderr);
-    let writes: Vec<String> = relay
-        .seen()
-        .iter()
-        // The account lookup (STS) posts to "/"; anything else would be a create.
-        .filter(|r| r.changes() && r.path != "/")
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect();
-    assert!(writes.is_empty(), "{writes:?}");
+    assert_created_nothing(&relay);
 }
 
 // ---------------------------------------------------------------------------
@@ -252,14 +257,12 @@ fn lifecycle_rules(bucket: &str) -> Vec<aws_sdk_s3::types::LifecycleRule> {
     .unwrap_or_default()
 }
 
-#[test]
-fn provision_removes_incomplete_uploads_and_lets_ci_abort_them() {
-    let site = site();
-    let bucket = unique("uploads");
-    let args: Vec<String> = [
+/// `ssg provision` of `bucket` with a CI role for GitHub's octo/site.
+fn with_ci(bucket: &str) -> Vec<String> {
+    [
         "provision",
         "--bucket",
-        &bucket,
+        bucket,
         "--ci",
         "github",
         "--repo",
@@ -268,7 +271,14 @@ fn provision_removes_incomplete_uploads_and_lets_ci_abort_them() {
         "https://git.example.org/me/ssg.git",
     ]
     .map(String::from)
-    .to_vec();
+    .to_vec()
+}
+
+#[test]
+fn provision_removes_incomplete_uploads_and_lets_ci_abort_them() {
+    let site = site();
+    let bucket = unique("uploads");
+    let args = with_ci(&bucket);
     provision(&site, None, &args).0.success();
     let rules = lifecycle_rules(&bucket);
     let aborts = |rules: &[aws_sdk_s3::types::LifecycleRule]| {
@@ -406,19 +416,7 @@ fn the_ci_role_trusts_the_repository_as_its_git_remote_spells_it() {
     git(&["init", "-q"]);
     git(&["remote", "add", "origin", "git@github.com:Octo/Site.git"]);
     let bucket = unique("case");
-    let args: Vec<String> = [
-        "provision",
-        "--bucket",
-        &bucket,
-        "--ci",
-        "github",
-        "--repo",
-        "octo/site",
-        "--ssg-git",
-        "https://git.example.org/me/ssg.git",
-    ]
-    .map(String::from)
-    .to_vec();
+    let args = with_ci(&bucket);
     let (result, _) = provision(&site, None, &args);
     result.success();
     assert!(result.stderr.contains("letter case"), "{}", result.stderr);
@@ -550,11 +548,5 @@ fn two_hosted_zones_of_one_name_are_named_and_nothing_is_created() {
     for id in &ids {
         assert!(result.stderr.contains(id.as_str()), "{}", result.stderr);
     }
-    let writes: Vec<String> = relay
-        .seen()
-        .iter()
-        .filter(|r| r.changes() && r.path != "/")
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect();
-    assert!(writes.is_empty(), "{writes:?}");
+    assert_created_nothing(&relay);
 }
