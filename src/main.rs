@@ -173,10 +173,13 @@ struct ProvisionArgs {
     /// Do not wait for certificate validation or deployment; rerun later to finish
     #[arg(long)]
     no_wait: bool,
+    /// Replace records another host has at the site's names (a www CNAME, an apex A record) in Route 53
+    #[arg(long)]
+    replace_dns: bool,
     /// Set up publishing from CI (github)
     #[arg(long, value_name = "PROVIDER")]
     ci: Option<String>,
-    /// The GitHub repository allowed to publish, OWNER/NAME
+    /// The GitHub repository allowed to publish, OWNER/NAME (default: the git remote's, whose letter case wins)
     #[arg(long, requires = "ci")]
     repo: Option<String>,
     /// The branch allowed to publish
@@ -203,6 +206,7 @@ fn cmd_provision(root: &Path, args: ProvisionArgs) -> Result<bool> {
             destroy: args.destroy,
             yes: args.yes,
             no_wait: args.no_wait,
+            replace_dns: args.replace_dns,
             ci: args.ci,
             repo: args.repo,
             branch: args.branch,

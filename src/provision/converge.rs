@@ -10,13 +10,14 @@ use anyhow::{Context as _, Result, bail};
 
 use super::aws::{Clients, code, failed};
 use super::distribution::{self, Settings};
+use super::dns_takeover::takeovers;
 use super::model::{
     BucketState, Certificate, Desired, Observed, Record, Zone, alias_records, zone_for,
 };
 use super::names::{CLOUDFRONT_ZONE_ID, GITHUB_AUDIENCE, GITHUB_OIDC_HOST, TAG_KEY};
 use super::observe::{self, ROLE_POLICY};
 use super::plan::{Action, Plan, Resource, Step};
-use super::{config_file, policy, wait, workflow};
+use super::{config_file, lifecycle, policy, wait, workflow};
 use crate::log;
 
 /// What the earlier steps of this run created, for the later ones.
@@ -33,6 +34,8 @@ pub struct Converge<'a> {
     pub clients: &'a Clients,
     pub desired: &'a Desired,
     pub root: &'a Path,
+    /// When this provision run started (milliseconds since the epoch).
+    pub started: i64,
 }
 
 impl Converge<'_> {
@@ -68,6 +71,7 @@ impl Converge<'_> {
             Resource::PublicAccessBlock => self.public_access_block().await,
             Resource::ObjectOwnership => self.ownership().await,
             Resource::Encryption => self.encryption().await,
+            Resource::Lifecycle => lifecycle::put(&self.clients.s3, self.bucket_name()).await,
             Resource::OriginAccessControl => self.oac(step, live).await,
             Resource::Certificate => self.certificate(live).await,
             Resource::ValidationRecords => self.validation_records(live).await,
@@ -286,11 +290,19 @@ impl Converge<'_> {
             return Ok(());
         };
         let records: Vec<Record> = cert.validation.clone();
-        self.upsert(&live.zones, &records, cname).await
+        self.upsert(&live.zones, &records, cname, &[]).await
     }
 
-    /// UPSERTs `records` into the zones covering them, one batch per zone.
-    async fn upsert<F>(&self, zones: &[Zone], records: &[Record], make: F) -> Result<()>
+    /// UPSERTs `records` into the zones covering them, one batch per zone,
+    /// after deleting the record sets of `deletes` (zone id, set) in the
+    /// same batch, so a CNAME and the alias replacing it change at once.
+    async fn upsert<F>(
+        &self,
+        zones: &[Zone],
+        records: &[Record],
+        make: F,
+        deletes: &[(String, aws_sdk_route53::types::ResourceRecordSet)],
+    ) -> Result<()>
     where
         F: Fn(&Record) -> Result<aws_sdk_route53::types::ResourceRecordSet>,
     {
@@ -305,15 +317,24 @@ impl Converge<'_> {
             if mine.is_empty() {
                 continue;
             }
-            let changes = mine
+            let mut changes = deletes
                 .iter()
-                .map(|r| {
+                .filter(|(id, _)| *id == zone.id)
+                .map(|(_, set)| {
                     Ok(Change::builder()
-                        .action(ChangeAction::Upsert)
-                        .resource_record_set(make(r)?)
+                        .action(ChangeAction::Delete)
+                        .resource_record_set(set.clone())
                         .build()?)
                 })
                 .collect::<Result<Vec<_>>>()?;
+            for r in &mine {
+                changes.push(
+                    Change::builder()
+                        .action(ChangeAction::Upsert)
+                        .resource_record_set(make(r)?)
+                        .build()?,
+                );
+            }
             self.clients
                 .route53
                 .change_resource_record_sets()
@@ -343,7 +364,7 @@ impl Converge<'_> {
             .filter(|c| c.status == "ISSUED")
             .map(|c| (self.desired.domains.clone(), c.arn.clone()));
         let settings = Settings {
-            caller_reference: names.caller_reference(),
+            caller_reference: names.caller_reference(self.started),
             comment: names.comment(),
             origin_domain: names.origin_domain(&self.desired.region),
             oac_id,
@@ -352,18 +373,27 @@ impl Converge<'_> {
         match (&live.distribution, step.action) {
             (Some((id, _, _)), Action::Change) => self.update_distribution(id, &settings).await,
             _ => {
-                self.create_distribution(&settings).await?;
-                let found = observe::distribution(self.clients, names, None).await?;
-                live.distribution = found.map(|d| (d.id, d.arn, d.domain_name));
-                live.distribution
-                    .as_ref()
-                    .map(|_| ())
-                    .context("the new distribution is not listed")
+                live.distribution = match self.create_distribution(&settings).await? {
+                    Some(made) => Some(made),
+                    // Refused as a duplicate: an earlier attempt of this run made it.
+                    None => observe::distribution(self.clients, names, None)
+                        .await?
+                        .map(|d| (d.id, d.arn, d.domain_name)),
+                };
+                live.distribution.as_ref().map(|_| ()).context(
+                    "CloudFront refused the new distribution as a duplicate, and none is listed for this bucket",
+                )
             }
         }
     }
 
-    async fn create_distribution(&self, settings: &Settings) -> Result<()> {
+    /// Creates the distribution; its (id, ARN, domain name) from the
+    /// create's answer (a listing may not show it yet), or `None` when
+    /// CloudFront refused the CallerReference as already used.
+    async fn create_distribution(
+        &self,
+        settings: &Settings,
+    ) -> Result<Option<(String, String, String)>> {
         use aws_sdk_cloudfront::types::{DistributionConfigWithTags, Tag, Tags};
         let tags = Tags::builder()
             .items(
@@ -385,9 +415,17 @@ impl Converge<'_> {
             .send()
             .await
         {
-            Ok(_) => Ok(()),
-            // Same CallerReference: an earlier, interrupted run made it.
-            Err(e) if code(&e) == Some("DistributionAlreadyExists") => Ok(()),
+            Ok(out) => {
+                let d = out
+                    .distribution()
+                    .context("CloudFront returned no distribution")?;
+                Ok(Some((
+                    d.id().to_string(),
+                    d.arn().to_string(),
+                    d.domain_name().to_string(),
+                )))
+            }
+            Err(e) if code(&e) == Some("DistributionAlreadyExists") => Ok(None),
             Err(e) => Err(failed("creating the CloudFront distribution", &e)),
         }
     }
@@ -438,7 +476,54 @@ impl Converge<'_> {
             .as_ref()
             .context("no distribution to point DNS at")?;
         let records = alias_records(self.desired, domain);
-        self.upsert(&live.zones, &records, alias).await
+        let mut deletes = Vec::new();
+        // The plan makes this step a write over another host's records
+        // only with --replace-dns; a CNAME must go in the alias's batch.
+        for takeover in takeovers(&live.zones, &records) {
+            if !takeover.needs_delete() {
+                continue;
+            }
+            let name = takeover.existing.name.trim_end_matches('.');
+            let Some(zone) = zone_for(&live.zones, name) else {
+                continue;
+            };
+            if let Some(set) = self.record_set(&zone.id, &takeover.existing).await? {
+                deletes.push((zone.id.clone(), set));
+            }
+        }
+        self.upsert(&live.zones, &records, alias, &deletes).await
+    }
+
+    /// The record set holding `record`, exactly as Route 53 has it: a
+    /// DELETE must repeat its TTL and every value.
+    async fn record_set(
+        &self,
+        zone: &str,
+        record: &Record,
+    ) -> Result<Option<aws_sdk_route53::types::ResourceRecordSet>> {
+        use aws_sdk_route53::types::RrType;
+        let kind = RrType::from(record.kind.as_str());
+        let page = self
+            .clients
+            .route53
+            .list_resource_record_sets()
+            .hosted_zone_id(zone)
+            .start_record_name(&record.name)
+            .start_record_type(kind.clone())
+            .max_items(1)
+            .send()
+            .await
+            .map_err(|e| failed(&format!("reading {} {}", record.name, record.kind), &e))?;
+        Ok(page
+            .resource_record_sets()
+            .iter()
+            .find(|s| {
+                *s.r#type() == kind
+                    && s.name()
+                        .trim_end_matches('.')
+                        .eq_ignore_ascii_case(record.name.trim_end_matches('.'))
+            })
+            .cloned())
     }
 
     async fn oidc_provider(&self) -> Result<()> {

@@ -65,6 +65,10 @@ pub fn new_config(settings: &Settings) -> Result<DistributionConfig> {
         )
         .build()?;
     apply(&mut config, settings)?;
+    // North America, Europe and Israel: the lowest price per GB, where
+    // CloudFront's default serves (and bills) every edge location. Set at
+    // creation only; a class chosen later in the console is left alone.
+    config.price_class = Some(aws_sdk_cloudfront::types::PriceClass::PriceClass100);
     Ok(config)
 }
 
@@ -319,7 +323,7 @@ mod tests {
     fn settings(domains: Option<(Vec<String>, String)>) -> Settings {
         let names = Names::new("b");
         Settings {
-            caller_reference: names.caller_reference(),
+            caller_reference: names.caller_reference(0),
             comment: names.comment(),
             origin_domain: names.origin_domain("eu-west-1"),
             oac_id: "OAC1".into(),
@@ -334,6 +338,7 @@ mod tests {
             domains: Vec::new(),
             ci: None,
             account: "1".into(),
+            replace_dns: false,
         }
     }
 

@@ -15,6 +15,9 @@ pub mod config_file;
 pub mod converge;
 pub mod destroy;
 pub mod distribution;
+pub mod dns_takeover;
+pub mod git_remote;
+pub mod lifecycle;
 pub mod model;
 pub mod names;
 pub mod observe;
@@ -46,7 +49,7 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
         .iter()
         .map(|d| names::check_domain(d))
         .collect::<Result<Vec<_>>>()?;
-    let ci = ci_settings(opts)?;
+    let ci = ci_settings(opts, root)?;
     let publish = config.publish.as_ref();
     let bucket = match (&opts.bucket, publish) {
         (Some(b), _) => b.clone(),
@@ -91,6 +94,7 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
             domains,
             ci,
             account,
+            replace_dns: opts.replace_dns,
         };
         if opts.destroy {
             destroy::destroy(&clients, &desired, root, opts)
@@ -104,14 +108,18 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
     })
 }
 
-fn ci_settings(opts: &ProvisionOptions) -> Result<Option<Ci>> {
+fn ci_settings(opts: &ProvisionOptions, root: &Path) -> Result<Option<Ci>> {
     match opts.ci.as_deref() {
         None => Ok(None),
         Some("github") => {
-            let repo = opts
-                .repo
-                .clone()
-                .context("--ci github needs --repo OWNER/NAME")?;
+            let remote = git_remote::github_repo(root);
+            let (repo, warning) = git_remote::choose(opts.repo.as_deref(), remote.as_deref());
+            if let Some(warning) = warning {
+                log::warn(&warning);
+            }
+            let repo = repo.context(
+                "--ci github needs --repo OWNER/NAME (the site's git repository has no GitHub remote to take it from)",
+            )?;
             names::check_repo(&repo)?;
             names::check_branch(&opts.branch)?;
             let ssg_git = opts.ssg_git.clone().context(
@@ -227,6 +235,7 @@ async fn up(
         clients,
         desired,
         root,
+        started: chrono::Utc::now().timestamp_millis(),
     };
     let mut outcome = report::Outcome {
         bucket: desired.names.bucket.clone(),

@@ -16,6 +16,8 @@ pub struct Desired {
     pub domains: Vec<String>,
     pub ci: Option<Ci>,
     pub account: String,
+    /// Replace other hosts' records at the site's names (`--replace-dns`).
+    pub replace_dns: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +62,8 @@ pub struct Bucket {
     pub ownership: Option<String>,
     pub encryption: Option<String>,
     pub policy: Option<String>,
+    /// Days after which a lifecycle rule aborts incomplete uploads, if one does.
+    pub abort_incomplete_uploads_after: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,6 +153,26 @@ pub fn zone_for<'a>(zones: &'a [Zone], domain: &str) -> Option<&'a Zone> {
         .iter()
         .filter(|z| fqdn == z.name || fqdn.ends_with(&format!(".{}", z.name)))
         .max_by_key(|z| z.name.len())
+}
+
+/// Two public hosted zones of one name (one left from an earlier setup):
+/// only the one the registrar delegates to answers, and ssg cannot tell
+/// which, so records written to the other would be waited on for ever.
+pub fn two_zones_of_one_name(zones: &[Zone]) -> Option<String> {
+    let first = zones
+        .iter()
+        .find(|z| zones.iter().filter(|o| o.name == z.name).count() > 1)?;
+    let ids: Vec<&str> = zones
+        .iter()
+        .filter(|z| z.name == first.name)
+        .map(|z| z.id.as_str())
+        .collect();
+    Some(format!(
+        "Route 53 has {} hosted zones named {} ({}): only the one your registrar's name servers point at answers; delete the other (`aws route53 delete-hosted-zone --id ID`), then run `ssg provision` again",
+        ids.len(),
+        first.name.trim_end_matches('.'),
+        ids.join(", ")
+    ))
 }
 
 /// `record` is in the zone covering its name (names and values compared

@@ -77,10 +77,14 @@ impl Names {
         }
     }
 
-    /// CloudFront's CallerReference: the same site always sends the same
-    /// one, so CloudFront itself refuses a second distribution.
-    pub fn caller_reference(&self) -> String {
-        format!("ssg-{}", self.bucket)
+    /// CloudFront's CallerReference for a create in the run that started
+    /// at `started` (milliseconds since the epoch): one per run, so a create
+    /// retried within the run gets the first one's answer back, and a new
+    /// one per run, since CloudFront keeps refusing (or answering with the
+    /// deleted distribution) a reference it saw before, even after
+    /// `--destroy`. A later run finds the distribution by comment and tag.
+    pub fn caller_reference(&self, started: i64) -> String {
+        format!("ssg-{}-{started}", self.bucket)
     }
 
     /// The distribution's comment (shown in the console and in listings,

@@ -13,7 +13,7 @@ use super::model::{
     Zone,
 };
 use super::names::{Names, TAG_KEY};
-use super::{config_file, policy, workflow};
+use super::{config_file, lifecycle, policy, workflow};
 
 /// The account the credentials belong to; also the first call, so missing
 /// or wrong credentials fail here with one clear line.
@@ -61,8 +61,10 @@ pub async fn observe(clients: &Clients, desired: &Desired, root: &Path) -> Resul
     })
 }
 
-/// Ours when ListBuckets (this account only) has it; taken when it answers
-/// HEAD from elsewhere; missing on a 404.
+/// Ours when ListBuckets (this account only, every region) has it; taken
+/// when it answers HEAD from elsewhere — 403 from another account, or 301
+/// (PermanentRedirect, with `x-amz-bucket-region`) for a bucket in another
+/// region, which ListBuckets would have listed were it ours; missing on a 404.
 async fn bucket(clients: &Clients, names: &Names) -> Result<BucketState> {
     let s3 = &clients.s3;
     let name = names.bucket.as_str();
@@ -85,7 +87,7 @@ async fn bucket(clients: &Clients, names: &Names) -> Result<BucketState> {
         return match s3.head_bucket().bucket(name).send().await {
             Ok(_) => Ok(BucketState::Taken),
             Err(e) if status(&e) == Some(404) => Ok(BucketState::Missing),
-            Err(e) if status(&e) == Some(403) => Ok(BucketState::Taken),
+            Err(e) if matches!(status(&e), Some(301 | 403)) => Ok(BucketState::Taken),
             Err(e) => Err(failed(&format!("looking up bucket {name}"), &e)),
         };
     }
@@ -158,6 +160,7 @@ async fn bucket_settings(clients: &Clients, name: &str) -> Result<Bucket> {
         ownership,
         encryption,
         policy,
+        abort_incomplete_uploads_after: lifecycle::abort_after(s3, name).await?,
     })
 }
 
@@ -202,17 +205,31 @@ pub async fn oac(clients: &Clients, names: &Names) -> Result<Option<Oac>> {
     }
 }
 
-/// The distribution `ssg.toml` names, else the one whose comment names this
-/// bucket (what ssg writes on every distribution it creates).
+/// The distribution `ssg.toml` names (read by id: a listing can lag behind
+/// a create), else the one whose comment names this bucket (what ssg
+/// writes on every distribution it creates).
 pub async fn distribution(
     clients: &Clients,
     names: &Names,
     configured: Option<&str>,
 ) -> Result<Option<Distribution>> {
-    let comment = names.comment();
-    let configured = configured.filter(|id| !id.is_empty());
+    let found = match configured.filter(|id| !id.is_empty()) {
+        Some(id) => Some(id.to_string()),
+        None => listed_distribution(clients, &names.comment()).await?,
+    };
+    let Some(id) = found else { return Ok(None) };
+    let out = match clients.cloudfront.get_distribution().id(&id).send().await {
+        Ok(out) => out,
+        Err(e) if code(&e) == Some("NoSuchDistribution") => return Ok(None),
+        Err(e) => return Err(failed(&format!("reading distribution {id}"), &e)),
+    };
+    distribution_view(clients, names, out).await
+}
+
+/// The id of the distribution whose comment is `comment`, from the listing.
+async fn listed_distribution(clients: &Clients, comment: &str) -> Result<Option<String>> {
     let mut marker = None;
-    let found = loop {
+    loop {
         let out = clients
             .cloudfront
             .list_distributions()
@@ -221,27 +238,24 @@ pub async fn distribution(
             .await
             .map_err(|e| failed("listing CloudFront distributions", &e))?;
         let Some(list) = out.distribution_list() else {
-            break None;
+            return Ok(None);
         };
-        let hit = list.items().iter().find(|d| {
-            configured == Some(d.id()) || (configured.is_none() && d.comment() == comment)
-        });
-        if let Some(hit) = hit {
-            break Some(hit.id().to_string());
+        if let Some(hit) = list.items().iter().find(|d| d.comment() == comment) {
+            return Ok(Some(hit.id().to_string()));
         }
         marker = next_marker(marker.as_deref(), list.next_marker());
         if !list.is_truncated() || marker.is_none() {
-            break None;
+            return Ok(None);
         }
-    };
-    let Some(id) = found else { return Ok(None) };
-    let out = clients
-        .cloudfront
-        .get_distribution()
-        .id(&id)
-        .send()
-        .await
-        .map_err(|e| failed(&format!("reading distribution {id}"), &e))?;
+    }
+}
+
+/// Finishes reading the distribution `out` holds: its tags and settings.
+async fn distribution_view(
+    clients: &Clients,
+    names: &Names,
+    out: aws_sdk_cloudfront::operation::get_distribution::GetDistributionOutput,
+) -> Result<Option<Distribution>> {
     let d = out
         .distribution()
         .context("CloudFront returned no distribution")?;
@@ -251,7 +265,7 @@ pub async fn distribution(
         .resource(d.arn())
         .send()
         .await
-        .map_err(|e| failed(&format!("reading the tags of distribution {id}"), &e))?;
+        .map_err(|e| failed(&format!("reading the tags of distribution {}", d.id()), &e))?;
     let tagged = tags
         .tags()
         .map(|t| {

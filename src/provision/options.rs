@@ -13,6 +13,8 @@ pub struct ProvisionOptions {
     pub destroy: bool,
     pub yes: bool,
     pub no_wait: bool,
+    /// Replace another host's records at the site's names in Route 53.
+    pub replace_dns: bool,
     pub ci: Option<String>,
     pub repo: Option<String>,
     pub branch: String,

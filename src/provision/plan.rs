@@ -7,8 +7,10 @@
 use serde::Serialize;
 
 use super::distribution::{attach_domains, distribution_problems};
+use super::dns_takeover::takeovers;
 use super::model::{
-    BucketState, Ci, Desired, Observed, Record, alias_records, has_record, zone_for,
+    Bucket, BucketState, Ci, Desired, Observed, Record, alias_records, has_record,
+    two_zones_of_one_name, zone_for,
 };
 use super::names::CLOUDFRONT_ZONE_ID;
 use super::policy;
@@ -33,6 +35,7 @@ pub enum Resource {
     PublicAccessBlock,
     ObjectOwnership,
     Encryption,
+    Lifecycle,
     OriginAccessControl,
     Certificate,
     ValidationRecords,
@@ -54,6 +57,7 @@ impl Resource {
             Resource::PublicAccessBlock => "block public access",
             Resource::ObjectOwnership => "object ownership",
             Resource::Encryption => "default encryption",
+            Resource::Lifecycle => "lifecycle rule",
             Resource::OriginAccessControl => "origin access control",
             Resource::Certificate => "certificate",
             Resource::ValidationRecords => "validation records",
@@ -150,6 +154,9 @@ pub fn plan(desired: &Desired, observed: &Observed) -> anyhow::Result<Plan> {
             bucket.region
         );
     }
+    if let Some(message) = two_zones_of_one_name(&observed.zones) {
+        anyhow::bail!(message);
+    }
     let mut steps = bucket_steps(desired, observed);
     steps.push(oac_step(desired, observed));
     if !desired.domains.is_empty() {
@@ -177,6 +184,7 @@ fn bucket_steps(desired: &Desired, observed: &Observed) -> Vec<Step> {
             created(Resource::PublicAccessBlock, "with the new bucket"),
             created(Resource::ObjectOwnership, "with the new bucket"),
             created(Resource::Encryption, "with the new bucket"),
+            created(Resource::Lifecycle, "with the new bucket"),
         ];
     };
     let mut tag = Vec::new();
@@ -218,7 +226,18 @@ fn bucket_steps(desired: &Desired, observed: &Observed) -> Vec<Step> {
         Step::exists_or_change(Resource::PublicAccessBlock, name, public),
         Step::exists_or_change(Resource::ObjectOwnership, name, ownership),
         Step::exists_or_change(Resource::Encryption, name, encryption),
+        Step::exists_or_change(Resource::Lifecycle, name, lifecycle_problems(bucket)),
     ]
+}
+
+fn lifecycle_problems(bucket: &Bucket) -> Vec<String> {
+    match bucket.abort_incomplete_uploads_after {
+        Some(_) => Vec::new(),
+        None => vec![
+            "no rule removes incomplete multipart uploads: their parts are billed until aborted"
+                .into(),
+        ],
+    }
 }
 
 fn oac_step(desired: &Desired, observed: &Observed) -> Step {
@@ -377,6 +396,18 @@ fn bucket_policy_step(desired: &Desired, observed: &Observed) -> Step {
 
 fn alias_step(desired: &Desired, observed: &Observed) -> Step {
     let name = "DNS alias records";
+    let target = observed
+        .distribution
+        .as_ref()
+        .map_or("the new distribution", |d| d.domain_name.as_str());
+    let in_the_way = takeovers(&observed.zones, &alias_records(desired, target));
+    // Another host's records are named before anything is created, so a
+    // dry run shows them, and never replaced without --replace-dns.
+    let mut replacing: Vec<String> = in_the_way.iter().map(|t| t.describe()).collect();
+    if !replacing.is_empty() && !desired.replace_dns {
+        replacing.push("rerun with --replace-dns to replace them (or change them yourself)".into());
+        return Step::new(Resource::AliasRecords, name, Action::Manual, replacing);
+    }
     let all_in_route53 = desired
         .domains
         .iter()
@@ -389,20 +420,17 @@ fn alias_step(desired: &Desired, observed: &Observed) -> Step {
         } else {
             Action::Wait
         };
-        return Step::new(
-            Resource::AliasRecords,
-            name,
-            action,
-            vec!["once the distribution exists".into()],
-        );
+        let mut why = vec!["once the distribution exists".to_string()];
+        why.append(&mut replacing);
+        return Step::new(Resource::AliasRecords, name, action, why);
     };
     if !attach_domains(desired, observed) {
-        return Step::new(
-            Resource::AliasRecords,
-            name,
-            Action::Wait,
-            vec!["once the certificate is issued".into()],
-        );
+        let mut why = vec!["once the certificate is issued".to_string()];
+        why.append(&mut replacing);
+        return Step::new(Resource::AliasRecords, name, Action::Wait, why);
+    }
+    if !replacing.is_empty() {
+        return Step::new(Resource::AliasRecords, name, Action::Change, replacing);
     }
     let mut create = Vec::new();
     let mut manual = Vec::new();
@@ -536,7 +564,7 @@ fn config_step(desired: &Desired, observed: &Observed) -> Step {
 mod tests {
     use super::*;
     use crate::provision::distribution::{Settings, new_config};
-    use crate::provision::model::{Bucket, Certificate, CiObserved, ConfigKeys, Oac, Zone};
+    use crate::provision::model::{Certificate, CiObserved, ConfigKeys, Oac, Zone};
     use crate::provision::names::Names;
     use crate::provision::observe::view;
 
@@ -549,6 +577,7 @@ mod tests {
             domains: domains.iter().map(|d| d.to_string()).collect(),
             ci: None,
             account: "123456789012".into(),
+            replace_dns: false,
         }
     }
 
@@ -567,7 +596,7 @@ mod tests {
             }],
         });
         let settings = Settings {
-            caller_reference: names.caller_reference(),
+            caller_reference: names.caller_reference(0),
             comment: names.comment(),
             origin_domain: names.origin_domain(&desired.region),
             oac_id: "OAC".into(),
@@ -597,6 +626,7 @@ mod tests {
                 ownership: Some("BucketOwnerEnforced".into()),
                 encryption: Some("AES256".into()),
                 policy: Some(policy::bucket_policy("site", &distribution.arn).to_string()),
+                abort_incomplete_uploads_after: Some(7),
             }),
             oac: Some(Oac {
                 id: "OAC".into(),

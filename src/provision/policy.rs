@@ -132,7 +132,9 @@ pub fn publish_policy(bucket: &str, distribution_arn: &str) -> Value {
         "Version": "2012-10-17",
         "Statement": [
             { "Effect": "Allow", "Action": "s3:ListBucket", "Resource": format!("arn:aws:s3:::{bucket}") },
-            { "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            // AbortMultipartUpload: a failed upload of a large file must be
+            // able to remove its parts, which are billed until aborted.
+            { "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
               "Resource": format!("arn:aws:s3:::{bucket}/*") },
             { "Effect": "Allow", "Action": ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
               "Resource": distribution_arn }

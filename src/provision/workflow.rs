@@ -42,15 +42,20 @@ jobs:
         with:
           role-to-assume: {role_arn}
           aws-region: {region}
+      # The binary is cached under the revision it was built from, so a
+      # new commit to SSG_GIT is installed on the next run.
+      - name: Find ssg's revision
+        id: ssg-rev
+        run: echo "rev=$(git ls-remote "$SSG_GIT" HEAD | cut -f1)" >> "$GITHUB_OUTPUT"
       - name: Cache the ssg binary
         id: ssg-binary
         uses: actions/cache@v4
         with:
           path: ~/.cargo/bin/ssg
-          key: ssg-bin-${{{{ runner.os }}}}-${{{{ env.SSG_GIT }}}}
+          key: ssg-bin-${{{{ runner.os }}}}-${{{{ steps.ssg-rev.outputs.rev }}}}
       - name: Install ssg
         if: steps.ssg-binary.outputs.cache-hit != 'true'
-        run: cargo install --locked --git "$SSG_GIT" ssg
+        run: cargo install --locked --git "$SSG_GIT" --rev "${{{{ steps.ssg-rev.outputs.rev }}}}" ssg
       - name: Cache the build cache
         uses: actions/cache@v4
         with:
@@ -79,5 +84,63 @@ mod tests {
         assert!(text.contains("branches: [main]"));
         assert!(text.contains("${{ runner.os }}"));
         assert!(text.contains("ssg publish --json"));
+    }
+
+    /// The `run:` line of the step named `name`.
+    fn step_command(text: &str, name: &str) -> String {
+        let after = text
+            .split(&format!("- name: {name}\n"))
+            .nth(1)
+            .expect("step");
+        let run = after.lines().find_map(|l| l.trim().strip_prefix("run: "));
+        run.expect("run line").to_string()
+    }
+
+    fn git(dir: &std::path::Path, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Runs the workflow's revision step (as Actions runs it: bash, with
+    /// GITHUB_OUTPUT) against a local repository; its `rev=` output.
+    fn revision_step(text: &str, repo: &std::path::Path, output: &std::path::Path) -> String {
+        let status = std::process::Command::new("bash")
+            .args(["-e", "-c", &step_command(text, "Find ssg's revision")])
+            .env("SSG_GIT", repo)
+            .env("GITHUB_OUTPUT", output)
+            .status()
+            .expect("bash");
+        assert!(status.success());
+        let written = std::fs::read_to_string(output).expect("output");
+        let last = written.lines().last().unwrap_or("");
+        last.strip_prefix("rev=").unwrap_or("").to_string()
+    }
+
+    #[test]
+    fn the_binary_cache_key_changes_with_each_commit_of_ssg() {
+        let text = super::workflow("arn:aws:iam::1:role/r", "eu-west-1", "main", "URL");
+        assert!(
+            text.contains("key: ssg-bin-${{ runner.os }}-${{ steps.ssg-rev.outputs.rev }}"),
+            "{text}"
+        );
+        assert!(text.contains("--rev \"${{ steps.ssg-rev.outputs.rev }}\""));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = dir.path().join("ssg");
+        std::fs::create_dir(&repo).expect("mkdir");
+        git(&repo, &["init", "-q"]);
+        git(&repo, &["commit", "-q", "--allow-empty", "-m", "one"]);
+        let output = dir.path().join("output");
+        let first = revision_step(&text, &repo, &output);
+        assert_eq!(first, git(&repo, &["rev-parse", "HEAD"]));
+        git(&repo, &["commit", "-q", "--allow-empty", "-m", "two"]);
+        let second = revision_step(&text, &repo, &output);
+        assert_eq!(second, git(&repo, &["rev-parse", "HEAD"]));
+        assert_ne!(first, second);
     }
 }

@@ -45,10 +45,8 @@ pub fn describe<E: std::error::Error + 'static>(e: &E) -> String {
     }
     let all = parts.join(": ");
     let full = DisplayErrorContext(e).to_string();
-    if full.contains("CredentialsNotLoaded")
-        || all.contains("no providers in chain provided credentials")
-    {
-        return "no AWS credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE / --profile, or use SSO or an instance role)".into();
+    if let Some(problem) = credentials_problem(&full) {
+        return problem.into();
     }
     if full.contains("ConnectionRefused") || full.contains("Connection refused") {
         return "connection refused: is the endpoint right and the server up?".into();
@@ -72,6 +70,30 @@ pub fn describe<E: std::error::Error + 'static>(e: &E) -> String {
             .to_string();
     }
     all
+}
+
+/// What is wrong with the credentials and what to run next, as one line,
+/// when that is why a call failed. The SDK's own text is a chain a new
+/// user cannot act on ("dispatch failure: other: an error occurred while
+/// loading credentials: failed to load IMDS session token: …").
+fn credentials_problem(full: &str) -> Option<&'static str> {
+    if full.contains("SSO token has expired") || full.contains("SSO session has expired") {
+        return Some(
+            "the AWS SSO session has expired: run `aws sso login` (with --profile NAME for a named profile), then run ssg again",
+        );
+    }
+    // Temporary credentials (SSO, assumed roles) past their end.
+    if full.contains("ExpiredToken") || full.contains("RequestExpired") {
+        return Some(
+            "the AWS credentials have expired: renew them (`aws sso login`, or new keys with `aws configure`), then run ssg again",
+        );
+    }
+    let no_credentials = full.contains("CredentialsNotLoaded")
+        || full.contains("no providers in chain provided credentials")
+        || full.contains("while loading credentials");
+    no_credentials.then_some(
+        "no AWS credentials found: run `aws configure` (access keys) or `aws sso login --profile NAME`, then set AWS_PROFILE=NAME or pass --profile NAME",
+    )
 }
 
 /// The SDK settings every AWS client of ssg starts from (publish and
@@ -134,7 +156,7 @@ impl Cloud {
     fn access_error(&self, verb: &str, key: &str, text: &str) -> anyhow::Error {
         if text.contains("NoSuchBucket") {
             return anyhow!(
-                "bucket \"{}\" does not exist (or these credentials cannot see it)",
+                "bucket \"{}\" does not exist (or these credentials cannot see it): run `ssg provision` to create it, or fix [publish] bucket in ssg.toml",
                 self.bucket
             );
         }
@@ -338,16 +360,24 @@ impl Cloud {
         match result {
             Ok(etag) => Ok(etag),
             Err(e) => {
-                // Leave no half-uploaded parts behind to be billed for.
-                let _ = self
+                // Leave no half-uploaded parts behind to be billed for; when
+                // that fails too (a role without s3:AbortMultipartUpload),
+                // say so, since the parts are invisible to a listing.
+                match self
                     .s3
                     .abort_multipart_upload()
                     .bucket(&self.bucket)
                     .key(&object.key)
                     .upload_id(&upload_id)
                     .send()
-                    .await;
-                Err(e)
+                    .await
+                {
+                    Ok(_) => Err(e),
+                    Err(abort) => Err(anyhow!(
+                        "{e}; aborting the upload failed too ({}): its parts stay in the bucket, billed, until aborted (`ssg provision` adds a lifecycle rule that removes them)",
+                        describe(&abort)
+                    )),
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The output folder as a publish reads it: every file as an object to
 //! upload (key, headers, MD5, body left on disk), hashed only where the
 //! last publish's stamp no longer holds, plus the folder keys
-//! `directory_keys` asks for.
+//! `directory_keys` asks for and the redirect at each page's slashless key.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -15,6 +15,7 @@ use super::gzip;
 use super::last_publish::{Stamp, Stamps};
 use super::plan::{Body, Headers, LocalObject};
 use super::rules::Rules;
+use super::slashless;
 use crate::config::PublishRule;
 use crate::output::listing;
 use crate::{layout, log, urlpath};
@@ -134,7 +135,12 @@ pub fn read(
                 })
             })
             .collect();
+        let redirects: Vec<LocalObject> = objects
+            .iter()
+            .filter_map(|o| slashless::redirect_for(o, prefix))
+            .collect();
         objects.extend(copies);
+        objects.extend(redirects);
     }
     Ok(LocalSite {
         restamped: listed.changed || hashed > 0 || gone,

@@ -33,6 +33,7 @@ pub mod plan;
 mod report;
 pub mod rules;
 pub mod shards;
+mod slashless;
 mod survey;
 mod upload;
 
@@ -60,7 +61,9 @@ use survey::Survey;
 pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Outcome> {
     let started = Instant::now();
     let publish = config.publish.as_ref().ok_or_else(|| {
-        anyhow!("ssg.toml has no [publish] section; add one with at least `bucket = \"my-bucket\"`")
+        anyhow!(
+            "ssg.toml has no [publish] section: run `ssg provision` to create the bucket and CloudFront and write it (or add one with at least `bucket = \"my-bucket\"`)"
+        )
     })?;
     if publish.bucket.trim().is_empty() {
         bail!("[publish] bucket is empty in ssg.toml");

@@ -3,6 +3,8 @@
 
 mod support;
 
+mod aws_credentials;
+mod aws_rules;
 mod bad_input;
 mod browser;
 mod build_cache;

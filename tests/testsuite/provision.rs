@@ -12,12 +12,12 @@
 
 use std::collections::HashMap;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use aws_sdk_s3::config::Credentials;
 
+use crate::support::account::{records, unique, zone};
 use crate::support::command::run;
 use crate::support::moto::{
     acm, block, cloudfront, cloudfront_at, iam, moto, route53, s3, s3_as, sdk_config, start_moto,
@@ -160,15 +160,6 @@ fn restore_oac(response: Message) -> Message {
 // ---------------------------------------------------------------------------
 // Sites and runs
 
-fn unique(prefix: &str) -> String {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    format!(
-        "{prefix}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
 const COMMENTED: &str = "# The site's settings.\ntitle = \"TITLE\" # shown in the header\nbase_url = \"https://example.com\"\ntheme = \"default\"\n\n[build]\n# ten posts per page\npaginate_by = 10\n";
 
 /// A small blog whose title makes its bucket name unique in the shared moto.
@@ -297,50 +288,6 @@ fn certificates_for(domain: &str) -> Vec<String> {
 fn bucket_policy(bucket: &str) -> serde_json::Value {
     let out = block(s3().get_bucket_policy().bucket(bucket).send()).expect("policy");
     serde_json::from_str(out.policy().expect("policy text")).expect("policy json")
-}
-
-fn zone(domain: &str) -> String {
-    let out = block(
-        route53()
-            .create_hosted_zone()
-            .name(domain)
-            .caller_reference(unique("zone"))
-            .send(),
-    )
-    .expect("create zone");
-    out.hosted_zone()
-        .expect("zone")
-        .id()
-        .trim_start_matches("/hostedzone/")
-        .to_string()
-}
-
-/// (name, type, value or alias target) of every record in a zone.
-fn records(zone: &str) -> Vec<(String, String, String)> {
-    let out = block(
-        route53()
-            .list_resource_record_sets()
-            .hosted_zone_id(zone)
-            .send(),
-    )
-    .expect("records");
-    out.resource_record_sets()
-        .iter()
-        .flat_map(|s| {
-            let values: Vec<String> = match s.alias_target() {
-                Some(a) => vec![a.dns_name().to_string()],
-                None => s
-                    .resource_records()
-                    .iter()
-                    .map(|r| r.value().to_string())
-                    .collect(),
-            };
-            values
-                .into_iter()
-                .map(|v| (s.name().to_string(), s.r#type().as_str().to_string(), v))
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }
 
 // ---------------------------------------------------------------------------

@@ -639,6 +639,15 @@ fn directory_keys_serve_pretty_urls_from_a_private_bucket() {
     // CloudFront with OAC asks S3 for the key `blog/a/` when a reader opens /blog/a/.
     assert_eq!(stored["blog/a/"].body, stored["blog/a/index.html"].body);
     assert_eq!(stored["blog/a/"].content_type, "text/html; charset=utf-8");
+    // …and for the key `blog/a` when a reader opens /blog/a: a page that
+    // sends the browser on to the folder URL (relative, so a prefix works).
+    let slashless = String::from_utf8_lossy(&stored["blog/a"].body).into_owned();
+    assert!(
+        slashless.contains("http-equiv=\"refresh\" content=\"0; url=a/\"")
+            && slashless.contains("rel=\"canonical\" href=\"a/\""),
+        "{slashless}"
+    );
+    assert_eq!(stored["blog/a"].content_type, "text/html; charset=utf-8");
     assert!(
         !stored.contains_key(""),
         "the home page is the distribution's default root object"
@@ -651,7 +660,11 @@ fn directory_keys_serve_pretty_urls_from_a_private_bucket() {
     site.run(&["build"]).success();
     site.run(&["publish"]).success();
     let stored = remote.objects();
-    assert!(!stored.contains_key("about/") && !stored.contains_key("about/index.html"));
+    assert!(
+        !stored.contains_key("about/")
+            && !stored.contains_key("about")
+            && !stored.contains_key("about/index.html")
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! need: moto, a recording relay in front of it, `ssg serve`, chromium.
 //! README.md beside main.rs says what each starts and needs installed.
 
+pub mod account;
 pub mod bucket;
 pub mod cdp;
 pub mod command;

@@ -2,7 +2,9 @@
 //! keeps every request ssg made (head and body, as it reached the server)
 //! and, by its [`Rules`], can change a request on its way, refuse one (a
 //! network that fails), cut the run after its Nth write (a process killed
-//! before it heard the answer) and change an answer on its way back.
+//! before it heard the answer), change an answer on its way back, or answer
+//! a request itself as real AWS documents it where moto does not enforce
+//! the rule (a conflicting CNAME, a bucket in another region).
 //!
 //! It reads each whole message, forwards it on a connection of its own
 //! (`Connection: close`) and sends the answer back with its length and no
@@ -18,6 +20,25 @@ use std::time::{Duration, Instant};
 pub struct Message {
     pub head: String,
     pub body: Vec<u8>,
+}
+
+impl Message {
+    /// An answer as AWS would give it: `status` (`400 Bad Request`), the
+    /// headers, an XML body.
+    pub fn reply(status: &str, headers: &[(&str, &str)], body: &str) -> Message {
+        let mut head = format!("HTTP/1.1 {status}\r\n");
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        if !body.is_empty() {
+            head.push_str("Content-Type: application/xml\r\n");
+        }
+        head.push_str("\r\n");
+        Message {
+            head,
+            body: body.as_bytes().to_vec(),
+        }
+    }
 }
 
 /// One request ssg made, as it reached the server.
@@ -72,6 +93,10 @@ pub type Hook = Box<dyn Fn(usize, &Request) -> bool + Send + Sync>;
 /// forwarding it.
 pub type Refuse = Box<dyn Fn(&Request) -> bool + Send + Sync>;
 
+/// The answer to give in moto's place (recorded, never forwarded, not
+/// counted as a write), or `None` to forward the request.
+pub type Answer = Box<dyn Fn(&Request) -> Option<Message> + Send + Sync>;
+
 /// What the relay does besides forwarding and recording.
 pub struct Rules {
     /// Which requests are writes, counted for `after_write`.
@@ -79,6 +104,7 @@ pub struct Rules {
     /// Sees (and may change) each request before it is recorded and forwarded.
     pub on_request: Option<fn(&mut Message)>,
     pub refuse: Option<Refuse>,
+    pub answer: Option<Answer>,
     pub after_write: Option<Hook>,
     /// Changes each answer before it goes back.
     pub on_response: Option<fn(Message) -> Message>,
@@ -90,6 +116,7 @@ impl Default for Rules {
             is_write: Request::changes,
             on_request: None,
             refuse: None,
+            answer: None,
             after_write: None,
             on_response: None,
         }
@@ -187,6 +214,12 @@ fn serve(mut client: TcpStream, shared: &Shared) {
         shared.seen.lock().expect("seen").push(request.clone());
         if rules.refuse.as_ref().is_some_and(|refuse| refuse(&request)) {
             break;
+        }
+        if let Some(answer) = rules.answer.as_ref().and_then(|answer| answer(&request)) {
+            if client.write_all(&reframe(answer)).is_err() {
+                break;
+            }
+            continue;
         }
         shared.in_flight.fetch_add(1, Ordering::SeqCst);
         let response = forward(&shared.upstream, &message);
