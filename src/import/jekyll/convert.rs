@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::config::Settings;
 use super::dates::{self, split_dated_name};
 use super::document::{Doc, Format};
-use super::front_matter::{is_false, scalar, word_list};
+use super::front_matter::{is_false, scalar};
 use super::kramdown;
 use super::liquid::{self, Context, Target};
 use super::permalink;
@@ -141,13 +141,7 @@ fn front_matter(doc: &Doc, site: &Site, report: &mut Report) -> NewFrontMatter {
             Kind::Draft { .. } | Kind::Document { output: false, .. }
         ) || data.get("published").is_some_and(is_false)
             || future(doc, report),
-        aliases: data
-            .get("redirect_from")
-            .map(word_list)
-            .unwrap_or_default()
-            .iter()
-            .map(|a| format!("/{}", a.trim_start_matches('/')))
-            .collect(),
+        aliases: doc.aliases.clone(),
         extra: extra(data),
         ..Default::default()
     };

@@ -3,13 +3,14 @@
 //! `_config.yml` becomes `ssg.toml` ([`config`]); every file is classified
 //! the way Jekyll reads it ([`walk`]); posts, drafts, pages and collection
 //! documents are read with their dates and URLs ([`document`], [`dates`],
-//! [`permalink`]), placed in the new site ([`place`]) and converted
+//! [`permalink`]), placed in the new site with one owner per URL ([`place`], [`claims`]) and converted
 //! ([`convert`], [`liquid`], [`kramdown`]); static files are copied into
 //! `static/` at the same paths. Every page keeps Jekyll's URL through
 //! `path`; old pagination and archive pages and jekyll-feed's feed are
 //! aliased or redirected ([`archives`]).
 
 mod archives;
+mod claims;
 mod config;
 mod convert;
 mod dates;
@@ -60,6 +61,7 @@ pub fn read(src: &Path) -> Result<Plan> {
         pagers.as_ref().map(|(rel, _)| rel.as_str()),
         &mut report,
     );
+    claims::settle(&mut docs, &mut report);
     let base_url = plan.config.base_url.clone();
     let index = place::Index::new(&docs);
     let site = convert::Site {
