@@ -6,7 +6,8 @@
 //! [`permalink`]), placed in the new site with one owner per URL ([`place`], [`claims`]) and converted
 //! ([`convert`], [`liquid`], [`kramdown`]); static files are copied into
 //! `static/` at the same paths. Every page keeps Jekyll's URL through
-//! `path`; old pagination and archive pages and jekyll-feed's feed are
+//! `path`; `_data/` becomes `data/`, and includes and Liquid over data
+//! become shortcodes ([`shortcodes`], [`tera`]); old pagination and archive pages and jekyll-feed's feed are
 //! aliased or redirected ([`archives`]).
 
 mod archives;
@@ -20,6 +21,8 @@ mod kramdown;
 mod liquid;
 mod permalink;
 mod place;
+mod shortcodes;
+mod tera;
 mod walk;
 
 use std::path::Path;
@@ -64,17 +67,21 @@ pub fn read(src: &Path) -> Result<Plan> {
     claims::settle(&mut docs, &mut report);
     let base_url = plan.config.base_url.clone();
     let index = place::Index::new(&docs);
+    let shortcodes = shortcodes::Shortcodes::new(src, &plan.config.extra);
     let site = convert::Site {
         settings: &settings,
         base_url: &base_url,
         index: &index,
         statics: &statics,
+        shortcodes: &shortcodes,
     };
     for doc in &docs {
         if let Some(page) = convert::page(doc, &site, &mut report) {
             plan.pages.push(page);
         }
     }
+    plan.texts.extend(shortcodes.into_templates());
+    data_files(src, &mut plan.copies, &mut report);
     listing_aliases(&docs, &settings, pagers, &mut plan, &mut report);
     let feeds = settings.feed_path.iter().map(String::as_str);
     let feeds = feeds.chain(docs.iter().filter_map(convert::hand_written_feed));
@@ -126,6 +133,42 @@ fn static_copy(rel: &str, report: &mut Report) -> Option<CopyFile> {
         from: rel.into(),
         to,
     })
+}
+
+/// `_data/` → `data/`, every file ssg reads (`site.data.a.b` is `data.a.b`
+/// in ssg's templates and shortcodes); the others are reported.
+fn data_files(src: &Path, copies: &mut Vec<CopyFile>, report: &mut Report) {
+    let root = src.join("_data");
+    for entry in walkdir::WalkDir::new(&root)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&root) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        if matches!(
+            ext.as_deref(),
+            Some("yml" | "yaml" | "json" | "csv" | "toml")
+        ) {
+            copies.push(CopyFile {
+                from: format!("_data/{rel}").into(),
+                to: format!("data/{rel}"),
+            });
+        } else {
+            report.note(
+                format!("_data/{rel}"),
+                None,
+                "a data file ssg does not read (it reads toml, yaml, yml, json, csv); not copied",
+                "convert it, e.g. a .tsv to .csv",
+            );
+        }
+    }
 }
 
 /// Notes about the site as a whole: plugins, the time zone, the base path.
