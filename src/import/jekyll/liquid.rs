@@ -295,6 +295,20 @@ fn reads_as_call(inner: &str) -> bool {
     name_len > 0 && inner[name_len..].trim_start().starts_with('(')
 }
 
+/// Whether the end of `out` is inside fenced code or a code span, where
+/// Jekyll runs Liquid but ssg calls no shortcode.
+fn in_code(out: &str) -> bool {
+    let mut fenced = false;
+    for line in out.lines() {
+        let bare = line.trim_start();
+        if bare.starts_with("```") || bare.starts_with("~~~") {
+            fenced = !fenced;
+        }
+    }
+    let line = out.rsplit('\n').next().unwrap_or(out);
+    fenced || line.matches('`').count() % 2 == 1
+}
+
 /// `{% include FILE key="v" key=page.x %}` → `{{ FILE(key="v") }}`.
 fn include_call(tag: &Tag, cx: &Context) -> Result<String, String> {
     let words = split_words(tag.args());
@@ -340,6 +354,9 @@ fn local_block(
     };
     let made = match end {
         None => Err(format!("{{% {name} %}} without {{% end{name} %}}")),
+        Some(_) if name != "assign" && in_code(out) => {
+            Err("inside code, where ssg calls no shortcode".into())
+        }
         Some(end) => {
             let liquid = format!("{assigns}{}", &body[tag.start..end]);
             if name == "assign" {
@@ -485,7 +502,9 @@ fn output_tag(
     }
     let local = || {
         let liquid = format!("{assigns}{}", tag.text(body));
-        cx.shortcodes.local(cx.page_name, &liquid).ok()
+        (!in_code(out))
+            .then(|| cx.shortcodes.local(cx.page_name, &liquid).ok())
+            .flatten()
     };
     match value {
         Some(v) => out.push_str(&v),
@@ -610,6 +629,17 @@ mod tests {
         let (out, issues) = run("{{ t(1) }} {% x(2) %}");
         assert_eq!(out, "{{/* t(1) */}} {%/* x(2) */%}");
         assert_eq!(issues.len(), 2);
+    }
+
+    #[test]
+    fn liquid_in_code_is_reported_not_made_a_shortcode_ssg_would_not_call() {
+        let (out, issues) =
+            run("```\n{{ site.data.x }}\n```\n`{% for a in site.data.y %}{% endfor %}`");
+        assert_eq!(
+            out,
+            "```\n{{ site.data.x }}\n```\n`{% for a in site.data.y %}{% endfor %}`"
+        );
+        assert_eq!(issues.len(), 2, "{issues:?}");
     }
 
     #[test]

@@ -42,7 +42,10 @@ pub fn looks_like(src: &Path) -> bool {
 /// Reads the Jekyll site at `src`.
 pub fn read(src: &Path) -> Result<Plan> {
     let mut report = Report::default();
-    let (config, settings) = config::read(src, &mut report);
+    let (config, mut settings) = config::read(src, &mut report);
+    // `{{ site.data.x.y }}` of a scalar is its text, in code blocks too.
+    let data = data_values(src);
+    settings.site.entry("data").or_insert(data);
     note_site(&settings, &mut report);
     let mut plan = Plan::new(config);
     let mut docs = Vec::new();
@@ -167,6 +170,63 @@ fn data_files(src: &Path, copies: &mut Vec<CopyFile>, report: &mut Report) {
                 "a data file ssg does not read (it reads toml, yaml, yml, json, csv); not copied",
                 "convert it, e.g. a .tsv to .csv",
             );
+        }
+    }
+}
+
+/// The YAML and JSON files of `_data/` as `site.data` holds them; a file
+/// that does not parse is left out here (ssg's build names it).
+fn data_values(src: &Path) -> serde_json::Value {
+    let root = src.join("_data");
+    let mut data = serde_json::Map::new();
+    for entry in walkdir::WalkDir::new(&root)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        let path = entry.path();
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let value = match ext.as_deref() {
+            Some("yml" | "yaml") => crate::content::front_matter::yaml_to_json(&text).ok(),
+            Some("json") => serde_json::from_str(&text).ok(),
+            _ => None,
+        };
+        let (Some(value), Ok(rel)) = (value, path.strip_prefix(&root)) else {
+            continue;
+        };
+        let keys: Vec<String> = rel
+            .with_extension("")
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        insert_at(&mut data, &keys, value);
+    }
+    serde_json::Value::Object(data)
+}
+
+/// `_data/a/b.yml` is `site.data.a.b`.
+fn insert_at(
+    map: &mut serde_json::Map<String, serde_json::Value>,
+    keys: &[String],
+    value: serde_json::Value,
+) {
+    match keys {
+        [] => {}
+        [last] => {
+            map.insert(last.clone(), value);
+        }
+        [first, rest @ ..] => {
+            let slot = map
+                .entry(first.clone())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if let Some(inner) = slot.as_object_mut() {
+                insert_at(inner, rest, value);
+            }
         }
     }
 }
