@@ -6,11 +6,12 @@ use serde_json::{Map, Value};
 use super::config::Settings;
 use super::dates::{self, split_dated_name};
 use super::document::{Doc, Format};
-use super::front_matter::{is_false, scalar, word_list};
+use super::front_matter::{is_false, scalar};
 use super::kramdown;
 use super::liquid::{self, Context, Target};
 use super::permalink;
 use super::place;
+use super::shortcodes::Shortcodes;
 use super::walk::Kind;
 use crate::error::line_of_offset;
 use crate::import::{NewFrontMatter, NewPage, Report};
@@ -54,6 +55,7 @@ pub struct Site<'a> {
     pub index: &'a place::Index<'a>,
     /// Files copied as they are, relative to the site: `{% link %}` names them too.
     pub statics: &'a [String],
+    pub shortcodes: &'a Shortcodes<'a>,
 }
 
 /// A feed written by hand (an `.xml` page with `<feed` or `<rss`): ssg's
@@ -141,13 +143,7 @@ fn front_matter(doc: &Doc, site: &Site, report: &mut Report) -> NewFrontMatter {
             Kind::Draft { .. } | Kind::Document { output: false, .. }
         ) || data.get("published").is_some_and(is_false)
             || future(doc, report),
-        aliases: data
-            .get("redirect_from")
-            .map(word_list)
-            .unwrap_or_default()
-            .iter()
-            .map(|a| format!("/{}", a.trim_start_matches('/')))
-            .collect(),
+        aliases: doc.aliases.clone(),
         extra: extra(data),
         ..Default::default()
     };
@@ -293,12 +289,18 @@ fn body(doc: &Doc, site: &Site, report: &mut Report) -> String {
             })
         })
     };
+    let page_name = doc
+        .dest
+        .trim_start_matches("content/")
+        .trim_end_matches(".md");
     let cx = Context {
         site: &site.settings.site,
         page: &doc.data,
         base_url: site.base_url,
         post: &post,
         link: &link,
+        shortcodes: site.shortcodes,
+        page_name,
     };
     if lists_posts(doc) {
         report.note(
@@ -360,11 +362,13 @@ mod tests {
             .collect();
         place::one_document_per_url(&mut docs, &mut report);
         place::place(&mut docs, None, &mut report);
+        let shortcodes = Shortcodes::new(std::path::Path::new("/nonexistent"), &cfg.extra);
         let site = Site {
             settings: &settings,
             base_url: &cfg.base_url,
             index: &place::Index::new(&docs),
             statics: &[],
+            shortcodes: &shortcodes,
         };
         let pages = docs
             .iter()

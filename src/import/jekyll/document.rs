@@ -39,6 +39,8 @@ pub struct Doc {
     pub tags: Vec<String>,
     /// Jekyll's URL; `None` for drafts and documents Jekyll does not write.
     pub url: Option<String>,
+    /// `redirect_from` (jekyll-redirect-from) as rooted URL paths.
+    pub aliases: Vec<String>,
     /// Where it goes in the new site (`content/…md`), set by `place`.
     pub dest: String,
 }
@@ -150,11 +152,20 @@ pub fn from_text(
         categories: Vec::new(),
         tags: Vec::new(),
         url: None,
+        aliases: Vec::new(),
         dest: String::new(),
     };
     date_and_slug(&mut doc, settings, report)?;
     taxonomies(&mut doc);
     doc.url = url(&doc, settings, report);
+    doc.aliases = doc
+        .data
+        .get("redirect_from")
+        .map(word_list)
+        .unwrap_or_default()
+        .iter()
+        .map(|a| format!("/{}", a.trim_start_matches('/')))
+        .collect();
     Some(doc)
 }
 

@@ -12,12 +12,18 @@
 //!   `@/…` path inside a Markdown link, its URL path elsewhere (raw HTML);
 //! - `{{ site.baseurl }}`, `{{ site.url }}`, `relative_url`, `absolute_url`
 //!   and plain `site.*`/`page.*` values → their text;
-//! - anything else (`{% include %}`, loops, other filters) is reported with
-//!   its line and left in the text as it was, visible.
+//! - `{% include FILE k="v" %}` → a call of the shortcode the include file
+//!   becomes (`{{ FILE(k="v") }}`, see [`super::shortcodes`]);
+//! - `for`, `if`, `unless`, `assign` and outputs over `site.data` → a
+//!   page-local Markdown shortcode in Tera;
+//! - anything else is reported with its line and left in the text as it
+//!   was, visible (a leftover that reads as an ssg call is escaped).
 
 use serde_json::{Map, Value};
 
 use super::front_matter::scalar;
+use super::shortcodes::Shortcodes;
+use super::tera::split_words;
 
 /// Where an imported page lives, for links to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +44,10 @@ pub struct Context<'a> {
     pub post: &'a dyn Fn(&str) -> Option<Target>,
     /// `{% link PATH %}`, PATH relative to the site.
     pub link: &'a dyn Fn(&str) -> Option<Target>,
+    /// Where includes and page-local Liquid become shortcodes.
+    pub shortcodes: &'a Shortcodes<'a>,
+    /// The page's name for its own shortcodes.
+    pub page_name: &'a str,
 }
 
 /// Something left as it was; `offset` is the byte in the body.
@@ -53,6 +63,8 @@ pub fn convert(body: &str, cx: &Context) -> (String, Vec<Issue>) {
     let mut out = String::with_capacity(body.len());
     let mut issues = Vec::new();
     let mut pos = 0;
+    // The page's `assign`s so far, as Liquid: each local shortcode starts with them.
+    let mut assigns = String::new();
     while let Some(found) = next_tag(body, pos) {
         out.push_str(&body[pos..found]);
         let Some(tag) = Tag::at(body, found) else {
@@ -66,7 +78,9 @@ pub fn convert(body: &str, cx: &Context) -> (String, Vec<Issue>) {
             continue;
         };
         pos = if tag.is_output {
-            output_tag(body, &tag, cx, &mut out, &mut issues)
+            output_tag(body, &tag, cx, &mut out, &mut issues, &assigns)
+        } else if matches!(tag.name(), "for" | "if" | "unless" | "case" | "assign") {
+            local_block(body, &tag, cx, &mut out, &mut issues, &mut assigns)
         } else {
             block_tag(body, &tag, cx, &mut out, &mut issues)
         };
@@ -185,6 +199,20 @@ fn block_tag(
             }
             tag.end
         }
+        "include" => {
+            match include_call(tag, cx) {
+                Ok(call) => out.push_str(&call),
+                Err(why) => {
+                    issues.push(issue(
+                        tag.start,
+                        format!("Liquid tag {{% include %}} not converted: {why}"),
+                        "paste the included text, or write it as a shortcode",
+                    ));
+                    leave(out, tag.text(body));
+                }
+            }
+            tag.end
+        }
         // jekyll-gist writes the gist's embedding script.
         "gist" if !tag.args().is_empty() => {
             let mut args = tag
@@ -248,7 +276,135 @@ fn leave(out: &mut String, text: &str) {
     } else if let Some(at) = open_tag(out) {
         out.replace_range(at..at + 1, "&lt;");
     }
-    out.push_str(text);
+    match text.get(2..text.len().saturating_sub(2)) {
+        Some(inner) if reads_as_call(inner) => {
+            let close = if text.starts_with("{{") { "}}" } else { "%}" };
+            out.push_str(&format!("{}/*{inner}*/{close}", &text[..2]));
+        }
+        _ => out.push_str(text),
+    }
+}
+
+/// `name(` at the start of a tag's inner text: ssg would read it as a
+/// shortcode call (and stop at an unknown name).
+fn reads_as_call(inner: &str) -> bool {
+    let inner = inner.trim_start_matches('-').trim_start();
+    let name_len = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    name_len > 0 && inner[name_len..].trim_start().starts_with('(')
+}
+
+/// Whether the end of `out` is inside fenced code or a code span, where
+/// Jekyll runs Liquid but ssg calls no shortcode.
+fn in_code(out: &str) -> bool {
+    let mut fenced = false;
+    for line in out.lines() {
+        let bare = line.trim_start();
+        if bare.starts_with("```") || bare.starts_with("~~~") {
+            fenced = !fenced;
+        }
+    }
+    let line = out.rsplit('\n').next().unwrap_or(out);
+    fenced || line.matches('`').count() % 2 == 1
+}
+
+/// `{% include FILE key="v" key=page.x %}` → `{{ FILE(key="v") }}`.
+fn include_call(tag: &Tag, cx: &Context) -> Result<String, String> {
+    let words = split_words(tag.args());
+    let (file, params) = words.split_first().ok_or("no file named")?;
+    if file.contains("{{") {
+        return Err("the file is named by a variable".into());
+    }
+    let name = cx.shortcodes.include(file.trim_matches(['"', '\'']))?;
+    let mut args = Vec::new();
+    for param in params {
+        let (key, value) = param
+            .split_once('=')
+            .ok_or_else(|| format!("the argument {param}"))?;
+        let value = literal(value)
+            .or_else(|| variable(value, cx))
+            .or_else(|| value.parse::<f64>().is_ok().then(|| value.to_string()))
+            .ok_or_else(|| format!("the argument {param}, whose value is not known here"))?;
+        let quote = ['"', '\'', '`']
+            .into_iter()
+            .find(|q| !value.contains(*q))
+            .ok_or_else(|| format!("the argument {param}, which holds every quote"))?;
+        args.push(format!("{key}={quote}{value}{quote}"));
+    }
+    Ok(format!("{{{{ {name}({}) }}}}", args.join(", ")))
+}
+
+/// `{% for %}…{% endfor %}`, `{% if %}…`, `{% assign %}` over `site.data`:
+/// a page-local shortcode in Tera, called where the block was. An
+/// `assign` prints nothing; it opens every later local shortcode.
+fn local_block(
+    body: &str,
+    tag: &Tag,
+    cx: &Context,
+    out: &mut String,
+    issues: &mut Vec<Issue>,
+    assigns: &mut String,
+) -> usize {
+    let name = tag.name();
+    let end = if name == "assign" {
+        Some(tag.end)
+    } else {
+        nested_end(body, tag, &format!("end{name}"))
+    };
+    let made = match end {
+        None => Err(format!("{{% {name} %}} without {{% end{name} %}}")),
+        Some(_) if name != "assign" && in_code(out) => {
+            Err("inside code, where ssg calls no shortcode".into())
+        }
+        Some(end) => {
+            let liquid = format!("{assigns}{}", &body[tag.start..end]);
+            if name == "assign" {
+                cx.shortcodes.translates(&liquid).map(|n| (n, end))
+            } else {
+                cx.shortcodes.local(cx.page_name, &liquid).map(|n| (n, end))
+            }
+        }
+    };
+    match made {
+        Ok((_, end)) if name == "assign" => {
+            assigns.push_str(&body[tag.start..end]);
+            end
+        }
+        Ok((shortcode, end)) => {
+            out.push_str(&format!("{{{{ {shortcode}() }}}}"));
+            end
+        }
+        Err(why) => {
+            issues.push(issue(
+                tag.start,
+                format!("Liquid tag {{% {name} %}} not converted: {why}"),
+                "rewrite it by hand; it is shown as text",
+            ));
+            leave(out, tag.text(body));
+            tag.end
+        }
+    }
+}
+
+/// Where the block `tag` opens ends (after its end tag), nested blocks of
+/// the same name counted.
+fn nested_end(body: &str, tag: &Tag, end: &str) -> Option<usize> {
+    let mut depth = 0;
+    let mut pos = tag.end;
+    while let Some(at) = body[pos..].find("{%").map(|i| pos + i) {
+        let inner = Tag::at(body, at)?;
+        if inner.name() == tag.name() {
+            depth += 1;
+        } else if inner.name() == end {
+            if depth == 0 {
+                return Some(inner.end);
+            }
+            depth -= 1;
+        }
+        pos = inner.end;
+    }
+    None
 }
 
 /// Where the HTML tag still open at the end of `out` starts.
@@ -300,6 +456,7 @@ fn output_tag(
     cx: &Context,
     out: &mut String,
     issues: &mut Vec<Issue>,
+    assigns: &str,
 ) -> usize {
     let mut parts = tag.inner.split('|').map(str::trim);
     let base = parts.next().unwrap_or("");
@@ -343,8 +500,17 @@ fn output_tag(
             _ => None,
         });
     }
+    let local = || {
+        let liquid = format!("{assigns}{}", tag.text(body));
+        (!in_code(out))
+            .then(|| cx.shortcodes.local(cx.page_name, &liquid).ok())
+            .flatten()
+    };
     match value {
         Some(v) => out.push_str(&v),
+        None if let Some(name) = local() => {
+            out.push_str(&format!("{{{{ {name}() }}}}"));
+        }
         None => {
             issues.push(issue(
                 tag.start,
@@ -397,12 +563,16 @@ mod tests {
             })
         };
         let link = |_: &str| None;
+        let extra = toml::Table::new();
+        let shortcodes = Shortcodes::new(std::path::Path::new("/nonexistent"), &extra);
         let cx = Context {
             site: &site,
             page: &page,
             base_url: "https://example.org/blog",
             post: &post,
             link: &link,
+            shortcodes: &shortcodes,
+            page_name: "posts/x",
         };
         convert(body, &cx)
     }
@@ -452,6 +622,24 @@ mod tests {
             "https://example.org/blog/x /blog/a.png https://example.org/blog/b Hello — My blog by Ada"
         );
         assert!(issues.is_empty());
+    }
+
+    #[test]
+    fn a_leftover_that_reads_as_a_shortcode_call_is_escaped() {
+        let (out, issues) = run("{{ t(1) }} {% x(2) %}");
+        assert_eq!(out, "{{/* t(1) */}} {%/* x(2) */%}");
+        assert_eq!(issues.len(), 2);
+    }
+
+    #[test]
+    fn liquid_in_code_is_reported_not_made_a_shortcode_ssg_would_not_call() {
+        let (out, issues) =
+            run("```\n{{ site.data.x }}\n```\n`{% for a in site.data.y %}{% endfor %}`");
+        assert_eq!(
+            out,
+            "```\n{{ site.data.x }}\n```\n`{% for a in site.data.y %}{% endfor %}`"
+        );
+        assert_eq!(issues.len(), 2, "{issues:?}");
     }
 
     #[test]

@@ -3,13 +3,15 @@
 //! `_config.yml` becomes `ssg.toml` ([`config`]); every file is classified
 //! the way Jekyll reads it ([`walk`]); posts, drafts, pages and collection
 //! documents are read with their dates and URLs ([`document`], [`dates`],
-//! [`permalink`]), placed in the new site ([`place`]) and converted
+//! [`permalink`]), placed in the new site with one owner per URL ([`place`], [`claims`]) and converted
 //! ([`convert`], [`liquid`], [`kramdown`]); static files are copied into
 //! `static/` at the same paths. Every page keeps Jekyll's URL through
-//! `path`; old pagination and archive pages and jekyll-feed's feed are
+//! `path`; `_data/` becomes `data/`, and includes and Liquid over data
+//! become shortcodes ([`shortcodes`], [`tera`]); old pagination and archive pages and jekyll-feed's feed are
 //! aliased or redirected ([`archives`]).
 
 mod archives;
+mod claims;
 mod config;
 mod convert;
 mod dates;
@@ -19,6 +21,8 @@ mod kramdown;
 mod liquid;
 mod permalink;
 mod place;
+mod shortcodes;
+mod tera;
 mod walk;
 
 use std::path::Path;
@@ -38,7 +42,10 @@ pub fn looks_like(src: &Path) -> bool {
 /// Reads the Jekyll site at `src`.
 pub fn read(src: &Path) -> Result<Plan> {
     let mut report = Report::default();
-    let (config, settings) = config::read(src, &mut report);
+    let (config, mut settings) = config::read(src, &mut report);
+    // `{{ site.data.x.y }}` of a scalar is its text, in code blocks too.
+    let data = data_values(src);
+    settings.site.entry("data").or_insert(data);
     note_site(&settings, &mut report);
     let mut plan = Plan::new(config);
     let mut docs = Vec::new();
@@ -60,19 +67,24 @@ pub fn read(src: &Path) -> Result<Plan> {
         pagers.as_ref().map(|(rel, _)| rel.as_str()),
         &mut report,
     );
+    claims::settle(&mut docs, &mut report);
     let base_url = plan.config.base_url.clone();
     let index = place::Index::new(&docs);
+    let shortcodes = shortcodes::Shortcodes::new(src, &plan.config.extra);
     let site = convert::Site {
         settings: &settings,
         base_url: &base_url,
         index: &index,
         statics: &statics,
+        shortcodes: &shortcodes,
     };
     for doc in &docs {
         if let Some(page) = convert::page(doc, &site, &mut report) {
             plan.pages.push(page);
         }
     }
+    plan.texts.extend(shortcodes.into_templates());
+    data_files(src, &mut plan.copies, &mut report);
     listing_aliases(&docs, &settings, pagers, &mut plan, &mut report);
     let feeds = settings.feed_path.iter().map(String::as_str);
     let feeds = feeds.chain(docs.iter().filter_map(convert::hand_written_feed));
@@ -124,6 +136,99 @@ fn static_copy(rel: &str, report: &mut Report) -> Option<CopyFile> {
         from: rel.into(),
         to,
     })
+}
+
+/// `_data/` → `data/`, every file ssg reads (`site.data.a.b` is `data.a.b`
+/// in ssg's templates and shortcodes); the others are reported.
+fn data_files(src: &Path, copies: &mut Vec<CopyFile>, report: &mut Report) {
+    let root = src.join("_data");
+    for entry in walkdir::WalkDir::new(&root)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&root) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        if matches!(
+            ext.as_deref(),
+            Some("yml" | "yaml" | "json" | "csv" | "toml")
+        ) {
+            copies.push(CopyFile {
+                from: format!("_data/{rel}").into(),
+                to: format!("data/{rel}"),
+            });
+        } else {
+            report.note(
+                format!("_data/{rel}"),
+                None,
+                "a data file ssg does not read (it reads toml, yaml, yml, json, csv); not copied",
+                "convert it, e.g. a .tsv to .csv",
+            );
+        }
+    }
+}
+
+/// The YAML and JSON files of `_data/` as `site.data` holds them; a file
+/// that does not parse is left out here (ssg's build names it).
+fn data_values(src: &Path) -> serde_json::Value {
+    let root = src.join("_data");
+    let mut data = serde_json::Map::new();
+    for entry in walkdir::WalkDir::new(&root)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        let path = entry.path();
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let value = match ext.as_deref() {
+            Some("yml" | "yaml") => crate::content::front_matter::yaml_to_json(&text).ok(),
+            Some("json") => serde_json::from_str(&text).ok(),
+            _ => None,
+        };
+        let (Some(value), Ok(rel)) = (value, path.strip_prefix(&root)) else {
+            continue;
+        };
+        let keys: Vec<String> = rel
+            .with_extension("")
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        insert_at(&mut data, &keys, value);
+    }
+    serde_json::Value::Object(data)
+}
+
+/// `_data/a/b.yml` is `site.data.a.b`.
+fn insert_at(
+    map: &mut serde_json::Map<String, serde_json::Value>,
+    keys: &[String],
+    value: serde_json::Value,
+) {
+    match keys {
+        [] => {}
+        [last] => {
+            map.insert(last.clone(), value);
+        }
+        [first, rest @ ..] => {
+            let slot = map
+                .entry(first.clone())
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if let Some(inner) = slot.as_object_mut() {
+                insert_at(inner, rest, value);
+            }
+        }
+    }
 }
 
 /// Notes about the site as a whole: plugins, the time zone, the base path.

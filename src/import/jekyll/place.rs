@@ -106,20 +106,60 @@ pub fn one_document_per_url(docs: &mut [Doc], report: &mut Report) {
 }
 
 /// `docs/index.md` beside other pages of `docs/` is that section's
-/// `_index.md`: as a page bundle it would take the section's own URL.
+/// `_index.md` when its URL is the folder's: as a page bundle it would take
+/// the section's own URL. With a URL of its own (`permalink: /docs/home/`)
+/// it becomes a page named after that URL's last segment instead.
 fn index_pages_with_siblings(docs: &mut [Doc]) {
-    let dirs: BTreeSet<String> = docs
-        .iter()
-        .filter(|d| !d.dest.ends_with("/index.md"))
-        .filter_map(|d| d.dest.rsplit_once('/').map(|(dir, _)| dir.to_string()))
-        .collect();
+    let dirs = section_dirs(docs.iter().filter(|d| !d.dest.ends_with("/index.md")));
     for doc in docs.iter_mut() {
-        if let Some(dir) = doc.dest.strip_suffix("/index.md")
-            && dirs.contains(dir)
-        {
-            doc.dest = format!("{dir}/_index.md");
+        let Some(dir) = doc.dest.strip_suffix("/index.md").map(str::to_string) else {
+            continue;
+        };
+        if !dirs.contains(&dir) {
+            continue;
+        }
+        let folder_url = dir_url(&dir);
+        doc.dest = match doc.url.as_deref() {
+            Some(url) if output_file(url) != output_file(&folder_url) => {
+                let last = url.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+                let name = crate::slug::slugify(last.rsplit_once('.').map_or(last, |(s, _)| s));
+                let name = if name.is_empty() || name == "index" {
+                    "index-page".to_string()
+                } else {
+                    name
+                };
+                format!("{dir}/{name}.md")
+            }
+            _ => format!("{dir}/_index.md"),
+        };
+    }
+}
+
+/// Every folder under `content/` that holds a page at any depth: each is
+/// a section of the new site (`content` itself, the home page, too).
+pub fn section_dirs<'a>(docs: impl Iterator<Item = &'a Doc>) -> BTreeSet<String> {
+    let mut dirs = BTreeSet::new();
+    for doc in docs {
+        let mut dest = doc.dest.as_str();
+        while let Some((dir, _)) = dest.rsplit_once('/') {
+            if !dirs.insert(dir.to_string()) {
+                break;
+            }
+            dest = dir;
         }
     }
+    dirs
+}
+
+/// The URL ssg gives the section of a `content/…` folder.
+pub fn dir_url(dir: &str) -> String {
+    let rel = dir.strip_prefix("content").unwrap_or(dir);
+    crate::content::walk::dir_path(rel)
+}
+
+/// The file a URL path is written to: how two URLs are found to be one.
+pub fn output_file(url: &str) -> String {
+    crate::urlpath::output_file(&crate::urlpath::normalize(url))
 }
 
 /// The link target of a document.

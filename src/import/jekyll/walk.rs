@@ -242,7 +242,8 @@ fn note_skipped(skipped: &[String], report: &mut Report) {
         .map(String::as_str)
         .filter(|n| {
             let build_file = n.starts_with('_') || n.starts_with("Gemfile");
-            build_file && *n != "_site" && *n != super::config::CONFIG_NAME
+            // `_data/` is copied to `data/` (see `data_files`).
+            build_file && !matches!(*n, "_site" | "_data" | super::config::CONFIG_NAME)
         })
         .collect();
     if !templates.is_empty() {
