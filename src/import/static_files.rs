@@ -55,3 +55,21 @@ pub fn copy_tree(src: &Path, from: &str, to: &str, plan: &mut Plan) {
         });
     }
 }
+
+/// Adds the data files under `SRC/from` as copies into `DEST/data/`, and
+/// reports those of a format ssg does not read (it reads `data::FORMATS`).
+pub fn copy_data(src: &Path, from: &str, plan: &mut Plan) {
+    let before = plan.copies.len();
+    copy_tree(src, from, crate::layout::DATA, plan);
+    for copy in &plan.copies[before..] {
+        let ext = copy.from.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !crate::data::FORMATS.contains(&ext) {
+            plan.report.note(
+                &copy.from,
+                None,
+                format!("copied, but ssg reads no .{ext} data (only TOML, YAML, JSON and CSV)"),
+                "convert it to one of those if a template reads it",
+            );
+        }
+    }
+}

@@ -90,6 +90,7 @@ fn site_keys(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Repo
     }
     if let Some(base) = text(root, "baseurl") {
         ssg.base_url = crate::urlpath::trimmed_base_url(&base).to_string();
+        hugo.base_url = format!("{}/", ssg.base_url);
     }
     if let Some(d) = text(root, "params.description").or_else(|| text(root, "description")) {
         ssg.description = d;
@@ -112,6 +113,7 @@ fn site_keys(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Repo
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
+    hugo.params = extra.clone();
     extra.remove("description");
     extra.remove("author");
     if let Some(c) = text(root, "copyright") {
