@@ -85,7 +85,8 @@ pub fn convert(body: &str, ctx: &Context) -> Converted {
         };
         out.push_str(&body[pos..tag_start]);
         let line = line_of_offset(body, tag_start);
-        let inner = if PAIRED.contains(&tag.name.as_str()) && !tag.closing {
+        let paired_name = PAIRED.contains(&tag.name.as_str()) || ctx.shortcodes.wraps(&tag.name);
+        let inner = if paired_name && !tag.closing {
             closing_of(body, &tag)
         } else {
             None
@@ -290,7 +291,7 @@ fn paired(tag: &Tag, inner: &str, at: Place, ctx: &Context, notes: &mut Vec<Body
     let inner = inner.trim_end_matches(['\n', '\r']);
     match tag.name.as_str() {
         "highlight" => builtin_calls::highlight(tag, &unescape_literals(inner)),
-        _ => {
+        "details" => {
             let summary = tag.arg("summary", 0).unwrap_or("Details");
             let open = if tag.arg("open", 99).is_some_and(|v| v == "true") {
                 " open"
@@ -311,6 +312,26 @@ fn paired(tag: &Tag, inner: &str, at: Place, ctx: &Context, notes: &mut Vec<Body
                 escape(summary)
             )
         }
+        name => {
+            let converted = convert(inner, ctx);
+            notes.extend(
+                converted
+                    .notes
+                    .into_iter()
+                    .map(|(l, m, a)| (l + line, m, a)),
+            );
+            // `{{% %}}`: the inner text is Markdown, which ssg reads inside
+            // an HTML block only between blank lines.
+            let inner = if tag.markdown {
+                format!("\n\n{}\n\n", converted.body)
+            } else {
+                converted.body
+            };
+            let call = (tag.positional.as_slice(), tag.named.as_slice());
+            ctx.shortcodes
+                .print(name, call, &inner, ctx.site, &ctx.page)
+                .unwrap_or_default()
+        }
     }
 }
 
@@ -325,7 +346,27 @@ fn single(tag: &Tag, written: &str, at: Place, ctx: &Context, notes: &mut Vec<Bo
     if tag.closing {
         return written.to_string();
     }
-    let converted = match tag.name.as_str() {
+    if matches!(tag.name.as_str(), "ref" | "relref") {
+        let target = tag.arg("path", 0).unwrap_or("");
+        let resolved = (ctx.resolve)(target, at.in_attribute);
+        if resolved.is_none() {
+            notes.push((
+                line,
+                format!(
+                    "{} \"{target}\" names no page of the site; left as written",
+                    tag.name
+                ),
+                "link the page with its `@/` path".into(),
+            ));
+        }
+        return resolved.unwrap_or_else(|| written.to_string());
+    }
+    let call = (tag.positional.as_slice(), tag.named.as_slice());
+    // The site's own template of a name replaces Hugo's built-in one.
+    let printed = ctx
+        .shortcodes
+        .print(&tag.name, call, "", ctx.site, &ctx.page);
+    let converted = printed.or_else(|| match tag.name.as_str() {
         "figure" => builtin_calls::figure(tag),
         "youtube" => builtin_calls::youtube(tag),
         "vimeo" => builtin_calls::vimeo(tag),
@@ -333,26 +374,8 @@ fn single(tag: &Tag, written: &str, at: Place, ctx: &Context, notes: &mut Vec<Bo
         "x" | "tweet" | "twitter" => builtin_calls::post_on_x(tag),
         "instagram" => builtin_calls::instagram(tag),
         "param" => builtin_calls::param(tag, ctx.site, &ctx.page),
-        "ref" | "relref" => {
-            let target = tag.arg("path", 0).unwrap_or("");
-            let resolved = (ctx.resolve)(target, at.in_attribute);
-            if resolved.is_none() {
-                notes.push((
-                    line,
-                    format!(
-                        "{} \"{target}\" names no page of the site; left as written",
-                        tag.name
-                    ),
-                    "link the page with its `@/` path".into(),
-                ));
-                return written.to_string();
-            }
-            resolved
-        }
-        name => ctx
-            .shortcodes
-            .print(name, &tag.positional, &tag.named, ctx.site, &ctx.page),
-    };
+        _ => None,
+    });
     converted.unwrap_or_else(|| {
         let kind = if tag.markdown {
             "{{% … %}}"

@@ -20,6 +20,8 @@ enum Source {
     PageParam(Vec<String>),
     Positional(usize),
     Named(String),
+    /// `.Inner`: the text between the opening and closing tags.
+    Inner,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,16 +93,24 @@ impl SiteShortcodes {
         }
     }
 
-    /// The text shortcode `name` prints for these arguments, if it is a
-    /// printing one.
+    /// Whether shortcode `name` prints its inner text: it has a closing tag.
+    pub fn wraps(&self, name: &str) -> bool {
+        self.printing
+            .get(name)
+            .is_some_and(|parts| parts.contains(&Part::Value(Source::Inner)))
+    }
+
+    /// The text shortcode `name` prints for these arguments (and `inner`,
+    /// its inner text already converted), if it is a printing one.
     pub fn print(
         &self,
         name: &str,
-        positional: &[String],
-        named: &[(String, String)],
+        call: (&[String], &[(String, String)]),
+        inner: &str,
         site: &SiteValues,
         page: &PageValues,
     ) -> Option<String> {
+        let (positional, named) = call;
         let parts = self.printing.get(name)?;
         let mut out = String::new();
         for part in parts {
@@ -119,6 +129,7 @@ impl SiteShortcodes {
                             .find(|(n, _)| n == k)
                             .map(|(_, v)| v.clone())
                             .unwrap_or_default(),
+                        Source::Inner => inner.to_string(),
                     };
                     out.push_str(&value);
                 }
@@ -207,6 +218,7 @@ fn source_of(action: &str) -> Option<Source> {
     }
     let dotted = |p: &str| p.split('.').map(String::from).collect::<Vec<_>>();
     match value.as_str() {
+        ".Inner" => Some(Source::Inner),
         ".Site.BaseURL" | ".Site.Home.Permalink" => Some(Source::BaseUrl),
         ".Site.Title" => Some(Source::SiteTitle),
         ".Page.Title" | ".Title" => Some(Source::PageTitle),
@@ -263,9 +275,12 @@ mod tests {
         };
         let named = vec![("at".to_string(), "top".to_string())];
         assert_eq!(
-            shortcodes.print("x", &[], &named, &site, &page).as_deref(),
+            shortcodes
+                .print("x", (&[], &named), "", &site, &page)
+                .as_deref(),
             Some("https://e.org/gh/a#top")
         );
-        assert_eq!(shortcodes.print("y", &[], &[], &site, &page), None);
+        assert_eq!(shortcodes.print("y", (&[], &[]), "", &site, &page), None);
+        assert!(!shortcodes.wraps("x"));
     }
 }
