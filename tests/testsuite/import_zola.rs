@@ -238,3 +238,44 @@ fn a_folder_that_is_no_site_is_refused_and_an_empty_zola_site_fails() {
     assert!(run.stderr.contains("0 pages"), "{}", run.stderr);
     assert!(!work.path().join("out").exists());
 }
+
+/// The site's shortcodes work in the new site as they did in Zola: the
+/// calls stay, the templates are copied and rendered by ssg; one that calls
+/// a Zola function ssg lacks is reported with its line and its call shown
+/// as text (a build that fails on it would lose every page). Data files
+/// move to `data/`, and an alias ending in `.md` answers as a redirect
+/// page, a folder with `index.html` as Zola writes it.
+#[test]
+fn site_shortcodes_render_and_what_cannot_is_shown_and_reported() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let dest = work.path().join("site");
+    let run = import(work.path(), &fixture(), &dest, &[]);
+    run.success();
+    for note in [
+        "templates/shortcodes/chart.html:1: shortcode `chart` not copied",
+        "content/blog/shortcodes.md:15: shortcode `chart` has no template ssg can render",
+        "`load_data`",
+    ] {
+        assert!(run.stderr.contains(note), "lacks {note:?}:\n{}", run.stderr);
+    }
+    assert!(!dest.join("templates/shortcodes/chart.html").exists());
+    assert!(dest.join("data/team.toml").is_file());
+    run_in(&dest, &["build"]).success();
+    let public = dest.join("public");
+    let page = fs::read_to_string(public.join("blog/shortcodes/index.html")).expect("page");
+    assert!(
+        page.contains("<aside class=\"note warning\"><p>Mind the gap.</p>\n</aside>"),
+        "the site's note shortcode: {page}"
+    );
+    assert!(
+        page.contains("youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<p>{{ chart(src=\"sales.csv\") }}</p>"),
+        "{page}"
+    );
+    let alias = public.join("2026/03/20/shortcodes.md/index.html");
+    let redirect = fs::read_to_string(&alias).expect("alias folder");
+    assert!(redirect.contains("/blog/shortcodes/"), "{redirect}");
+}
