@@ -4,7 +4,7 @@
 //! in it is read as a call), a link for the embeds ssg has no shortcode for
 //! (`x`, `tweet`, `instagram`), and the value itself for `param`.
 
-use super::shortcodes::Tag;
+use super::shortcode_tag::Tag;
 use super::site_shortcodes::{PageValues, SiteValues, param_text};
 use crate::escape::escape;
 

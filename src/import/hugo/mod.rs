@@ -16,6 +16,7 @@ pub mod menu;
 pub mod moved;
 pub mod page;
 pub mod refs;
+pub mod shortcode_tag;
 pub mod shortcodes;
 pub mod site_shortcodes;
 pub mod urls;

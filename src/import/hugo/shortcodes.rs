@@ -10,6 +10,7 @@
 //! [`site_shortcodes`]: super::site_shortcodes
 
 use super::builtin_calls;
+use super::shortcode_tag::{Tag, parse_tag};
 use super::site_shortcodes::{PageValues, SiteShortcodes, SiteValues};
 use crate::error::line_of_offset;
 use crate::escape::escape;
@@ -21,31 +22,6 @@ pub type BodyNote = (usize, String, String);
 pub struct Converted {
     pub body: String,
     pub notes: Vec<BodyNote>,
-}
-
-/// One `{{< name args >}}` or `{{% name args %}}` tag.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Tag {
-    name: String,
-    closing: bool,
-    positional: Vec<String>,
-    named: Vec<(String, String)>,
-    /// Byte range of the whole tag in the body.
-    start: usize,
-    end: usize,
-    /// `%`: the inner text is Markdown.
-    markdown: bool,
-}
-
-impl Tag {
-    /// Argument `name`, or else the one at `position` (99: named only).
-    pub fn arg(&self, name: &str, position: usize) -> Option<&str> {
-        self.named
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .or_else(|| self.positional.get(position).map(String::as_str))
-    }
 }
 
 /// Shortcodes with an inner body and a closing tag.
@@ -181,77 +157,6 @@ fn next_tag(body: &str, from: usize) -> Option<Found> {
     }
 }
 
-fn parse_tag(inside: &str, start: usize, end: usize, markdown: bool) -> Tag {
-    let (closing, inside) = match inside.strip_prefix('/') {
-        Some(rest) => (true, rest.trim()),
-        None => (false, inside.trim_end_matches('/').trim()),
-    };
-    let mut words = split_args(inside).into_iter();
-    let name = words.next().unwrap_or_default();
-    let mut tag = Tag {
-        name,
-        closing,
-        positional: Vec::new(),
-        named: Vec::new(),
-        start,
-        end,
-        markdown,
-    };
-    for word in words {
-        match word.split_once('=') {
-            Some((k, v))
-                if !k.is_empty()
-                    && k.chars()
-                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-') =>
-            {
-                tag.named.push((k.to_string(), unquote(v)));
-            }
-            _ => tag.positional.push(unquote(&word)),
-        }
-    }
-    tag
-}
-
-/// Words separated by spaces; `"…"` and `` `…` `` hold spaces.
-fn split_args(s: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut quote = None;
-    for c in s.chars() {
-        match quote {
-            Some(q) if c == q => {
-                quote = None;
-                word.push(c);
-            }
-            Some(_) => word.push(c),
-            None if c == '"' || c == '`' => {
-                quote = Some(c);
-                word.push(c);
-            }
-            None if c.is_whitespace() => {
-                if !word.is_empty() {
-                    words.push(std::mem::take(&mut word));
-                }
-            }
-            None => word.push(c),
-        }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    words
-}
-
-fn unquote(s: &str) -> String {
-    let t = s.trim();
-    for q in ['"', '`'] {
-        if let Some(inner) = t.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
-            return inner.replace("\\\"", "\"");
-        }
-    }
-    t.to_string()
-}
-
 /// The closing tag of `open` (same name, nesting counted): where the inner
 /// text starts and the closing tag.
 fn closing_of(body: &str, open: &Tag) -> Option<(usize, Tag)> {
@@ -298,34 +203,20 @@ fn paired(tag: &Tag, inner: &str, at: Place, ctx: &Context, notes: &mut Vec<Body
             } else {
                 ""
             };
-            // The inner text starts on the line after the opening tag.
-            let converted = convert(inner, ctx);
-            notes.extend(
-                converted
-                    .notes
-                    .into_iter()
-                    .map(|(l, m, a)| (l + line, m, a)),
-            );
-            let inner = converted.body;
+            let inner = convert_inner(inner, line, ctx, notes);
             format!(
                 "<details{open}>\n<summary>{}</summary>\n\n{inner}\n\n</details>",
                 escape(summary)
             )
         }
         name => {
-            let converted = convert(inner, ctx);
-            notes.extend(
-                converted
-                    .notes
-                    .into_iter()
-                    .map(|(l, m, a)| (l + line, m, a)),
-            );
+            let converted = convert_inner(inner, line, ctx, notes);
             // `{{% %}}`: the inner text is Markdown, which ssg reads inside
             // an HTML block only between blank lines.
             let inner = if tag.markdown {
-                format!("\n\n{}\n\n", converted.body)
+                format!("\n\n{converted}\n\n")
             } else {
-                converted.body
+                converted
             };
             let call = (tag.positional.as_slice(), tag.named.as_slice());
             ctx.shortcodes
@@ -333,6 +224,20 @@ fn paired(tag: &Tag, inner: &str, at: Place, ctx: &Context, notes: &mut Vec<Body
                 .unwrap_or_default()
         }
     }
+}
+
+/// The inner text of a paired shortcode with its own shortcodes converted;
+/// their notes at file lines (the inner text starts on the line after the
+/// opening tag, `line`).
+fn convert_inner(inner: &str, line: usize, ctx: &Context, notes: &mut Vec<BodyNote>) -> String {
+    let converted = convert(inner, ctx);
+    notes.extend(
+        converted
+            .notes
+            .into_iter()
+            .map(|(l, m, a)| (l + line, m, a)),
+    );
+    converted.body
 }
 
 /// Where a tag is: its body line, and whether inside an HTML attribute.
