@@ -148,7 +148,19 @@ fn new_page(page: &HugoPage, site: &SiteForShortcodes, report: &mut Report) -> N
             params: &page.split.map,
         },
     };
-    let converted = shortcodes::convert(&page.split.body, &ctx);
+    // Before the shortcodes become ssg's calls: only the author's text is
+    // made literal.
+    let verbatim = shortcodes::highlighted(&page.split.body);
+    let (body, literal) = crate::import::literal_calls::made_literal(&page.split.body, &verbatim);
+    for line in literal {
+        report.note(
+            &page.source,
+            Some(line + page.split.body_line_offset),
+            "text that reads as an ssg shortcode call is kept as text (`{\\{`)",
+            "",
+        );
+    }
+    let converted = shortcodes::convert(&body, &ctx);
     for (line, message, action) in converted.notes {
         report.note(
             &page.source,

@@ -98,6 +98,29 @@ pub fn convert(body: &str, ctx: &Context) -> Converted {
     }
 }
 
+/// The byte ranges of `highlight` shortcodes with their code: code that
+/// Markdown does not see as code until they become fenced blocks.
+pub fn highlighted(body: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = next_tag(body, pos) {
+        pos = match found {
+            Found::Escaped { end, .. } => end,
+            Found::Tag(tag) if tag.name == "highlight" && !tag.closing => {
+                match closing_of(body, &tag) {
+                    Some((_, close)) => {
+                        ranges.push(tag.start..close.end);
+                        close.end
+                    }
+                    None => tag.end,
+                }
+            }
+            Found::Tag(tag) => tag.end,
+        };
+    }
+    ranges
+}
+
 /// `{{</* x */>}}` → `{{< x >}}`, Hugo's way to show a shortcode as text.
 fn unescape_literals(code: &str) -> String {
     code.replace("{{</*", "{{<")
