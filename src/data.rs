@@ -15,7 +15,7 @@ use crate::error::{BuildError, Diagnostic, line_of_offset};
 use crate::layout::{DATA, is_ignored_source};
 
 /// Extensions read as data, each with its parser.
-const FORMATS: &[&str] = &["toml", "yaml", "yml", "json", "csv"];
+pub const FORMATS: &[&str] = &["toml", "yaml", "yml", "json", "csv"];
 
 /// Every data file of a site, as one tree.
 #[derive(Debug, Clone)]

@@ -275,6 +275,14 @@ fn authoring_fingerprint(all: &BTreeMap<String, (PathBuf, String)>) -> u64 {
     crate::hash::of(&used)
 }
 
+/// A Tera with ssg's filters and functions and none of its templates: what
+/// a template must load in (Tera refuses unknown functions and filters).
+pub fn with_helpers(config: &Config) -> Tera {
+    let mut tera = Tera::new();
+    register_helpers(&mut tera, config);
+    tera
+}
+
 /// Filters and functions templates can call beyond Tera's own.
 fn register_helpers(tera: &mut Tera, config: &Config) {
     // `{{ page.date | date(format="%B %e, %Y") }}`: strftime over the date as written.

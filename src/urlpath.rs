@@ -122,6 +122,22 @@ pub fn normalize(written: &str) -> String {
     }
 }
 
+/// A redirect page's URL path from an alias as written: like
+/// [`normalize`], but a file only when its last segment ends in `.html` or
+/// `.htm`, as Zola and Hugo write aliases: `2026/03/20/x.md` is the folder
+/// `x.md/` with `index.html`, which any host serves as HTML (a file named
+/// `x.md` would be served as Markdown, and no browser follows it).
+pub fn redirect_path(written: &str) -> String {
+    let path = normalize(written);
+    let last = path.rsplit('/').next().unwrap_or("");
+    let lower = last.to_ascii_lowercase();
+    if path.ends_with('/') || lower.ends_with(".html") || lower.ends_with(".htm") {
+        path
+    } else {
+        format!("{path}/")
+    }
+}
+
 /// The folder whose page an output file is: `index.html` → `""`,
 /// `blog/x/index.html` → `blog/x`; `None` for any other file.
 pub fn page_dir(file: &str) -> Option<&str> {
@@ -196,6 +212,16 @@ mod tests {
             let path = normalize(written);
             assert_eq!(site_path(&output_file(&path)), path, "{written}");
         }
+    }
+
+    #[test]
+    fn a_redirect_is_a_file_only_when_named_as_html() {
+        assert_eq!(redirect_path("2026/03/20/x.md"), "/2026/03/20/x.md/");
+        assert_eq!(redirect_path("/old/feed.xml"), "/old/feed.xml/");
+        assert_eq!(redirect_path("/old/post.html"), "/old/post.html");
+        assert_eq!(redirect_path("/OLD.HTM"), "/OLD.HTM");
+        assert_eq!(redirect_path("releases/2.4.1"), "/releases/2.4.1/");
+        assert_eq!(output_file(&redirect_path("a/x.md")), "a/x.md/index.html");
     }
 
     /// Found by `proptests::paths`: alias `blog//x` wrote `blog/x/index.html`

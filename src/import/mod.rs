@@ -9,6 +9,7 @@
 
 pub mod hugo;
 pub mod jekyll;
+pub mod literal_calls;
 pub mod plan;
 pub mod report;
 pub mod static_files;

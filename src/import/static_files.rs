@@ -49,9 +49,45 @@ pub fn copy_tree(src: &Path, from: &str, to: &str, plan: &mut Plan) {
             );
             continue;
         }
+        if to == "static"
+            && let Some(text) = builtin_override(&inner, entry.path())
+        {
+            plan.texts.push((format!("templates/{inner}"), text));
+            continue;
+        }
         plan.copies.push(CopyFile {
             from: Path::new(from).join(&inner),
             to: format!("{to}/{inner}"),
         });
+    }
+}
+
+/// Files ssg writes itself at the site's root (`robots.txt`, `404.html`):
+/// a static copy would claim the same URL and stop the build, so the old
+/// site's file becomes the template that replaces ssg's own, its text kept
+/// as written (`{% raw %}`).
+fn builtin_override(inner: &str, path: &Path) -> Option<String> {
+    if !matches!(inner, "robots.txt" | "404.html") {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(format!("{{% raw %}}{text}{{% endraw %}}"))
+}
+
+/// Adds the data files under `SRC/from` as copies into `DEST/data/`, and
+/// reports those of a format ssg does not read (it reads `data::FORMATS`).
+pub fn copy_data(src: &Path, from: &str, plan: &mut Plan) {
+    let before = plan.copies.len();
+    copy_tree(src, from, crate::layout::DATA, plan);
+    for copy in &plan.copies[before..] {
+        let ext = copy.from.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !crate::data::FORMATS.contains(&ext) {
+            plan.report.note(
+                &copy.from,
+                None,
+                format!("copied, but ssg reads no .{ext} data (only TOML, YAML, JSON and CSV)"),
+                "convert it to one of those if a template reads it",
+            );
+        }
     }
 }

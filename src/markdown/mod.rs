@@ -186,7 +186,7 @@ pub fn render(body: &str, opts: MarkdownOptions, page: &PageLinks) -> Rendered {
 
 /// The byte ranges of a body's code spans and blocks, where shortcodes are
 /// not expanded.
-fn code_ranges(body: &str, opts: MarkdownOptions) -> Vec<Range<usize>> {
+pub fn code_ranges(body: &str, opts: MarkdownOptions) -> Vec<Range<usize>> {
     Parser::new_ext(body, parser_options(opts))
         .into_offset_iter()
         .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))

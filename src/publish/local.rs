@@ -150,6 +150,29 @@ pub fn read(
     })
 }
 
+/// Redirect pages written as files whose name says another type (a
+/// `[redirects]` key `tags/x/index.xml`, an old feed URL): served as HTML,
+/// or no browser follows them. `redirect_keys` are `[redirects]` keys as
+/// written in ssg.toml; the build writes each at the file
+/// `urlpath::output_file(urlpath::normalize(key))`.
+pub fn redirect_pages_as_html<'k>(
+    objects: &mut [LocalObject],
+    redirect_keys: impl Iterator<Item = &'k String>,
+) {
+    let files: FxHashSet<String> = redirect_keys
+        .map(|key| urlpath::output_file(&urlpath::normalize(key)))
+        .filter(|file| !crate::mime::content_type(file).starts_with("text/html"))
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    for object in objects.iter_mut().filter(|o| files.contains(&o.path)) {
+        let mut headers = (*object.headers).clone();
+        headers.content_type = crate::mime::content_type("x.html").to_string();
+        object.headers = Arc::new(headers);
+    }
+}
+
 /// The headers of each rule and content type, made once and shared: a
 /// site has a handful of distinct sets and up to hundreds of thousands of
 /// objects.

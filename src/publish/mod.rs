@@ -104,6 +104,7 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
         hashed,
         local.len()
     ));
+    local::redirect_pages_as_html(&mut local, config.redirects.keys());
     // A file at the manifest's or the lock's key would clobber ssg's own.
     local.retain(|o| !keys::is_reserved(&o.key, &prefix));
     if local.is_empty() {

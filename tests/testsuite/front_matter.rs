@@ -113,18 +113,27 @@ fn slug_weight_template_summary_and_aliases() {
     assert!(has_output(&built, "old.html"));
 }
 
-/// Only a real file extension makes an alias a file: `releases/2.4.1` and
-/// `docs/v1.2` are folders with an index.html (written as extensionless
-/// files they were served, and stored in S3, as downloads).
+/// Only `.html`/`.htm` makes an alias a file: `releases/2.4.1`, `docs/v1.2`
+/// and `x.md` are folders with an index.html (written as files they were
+/// served, and stored in S3, as downloads or as Markdown).
 #[test]
-fn aliases_with_dots_but_no_file_extension_are_pages() {
+fn aliases_not_named_as_html_are_folders() {
     let built = Site::new()
         .file(
             "content/r.md",
-            "---\ntitle: R\naliases: [releases/2.4.1, /docs/v1.2, feed.xml]\n---\nx\n",
+            "---\ntitle: R\naliases: [releases/2.4.1, /docs/v1.2, feed.xml, 2026/x.md, old.htm]\n---\nx\n",
         )
         .build();
-    for page in ["releases/2.4.1/index.html", "docs/v1.2/index.html"] {
+    // As Zola and Hugo write aliases: a file only when named `.html`/`.htm`,
+    // so every redirect page is served as HTML (old feed URLs keep their
+    // feed through `build.feed_aliases` instead).
+    for page in [
+        "releases/2.4.1/index.html",
+        "docs/v1.2/index.html",
+        "feed.xml/index.html",
+        "2026/x.md/index.html",
+        "old.htm",
+    ] {
         assert!(
             output(&built, page).contains("url=https://example.com/r/"),
             "{page}"
@@ -132,10 +141,7 @@ fn aliases_with_dots_but_no_file_extension_are_pages() {
     }
     assert!(!has_output(&built, "releases/2.4.1"));
     assert!(!has_output(&built, "docs/v1.2"));
-    assert!(
-        has_output(&built, "feed.xml"),
-        "a known extension stays a file"
-    );
+    assert!(!has_output(&built, "2026/x.md"));
 }
 
 #[test]

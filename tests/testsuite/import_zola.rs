@@ -92,7 +92,7 @@ fn every_url_zola_writes_answers_in_the_imported_site() {
 }
 
 #[test]
-fn front_matter_becomes_ssg_keys_and_shortcodes_html_or_a_note() {
+fn front_matter_becomes_ssg_keys_and_shortcodes_are_kept() {
     let work = tempfile::tempdir().expect("tempdir");
     let dest = work.path().join("site");
     let run = import(work.path(), &fixture(), &dest, &[]);
@@ -115,17 +115,21 @@ fn front_matter_becomes_ssg_keys_and_shortcodes_html_or_a_note() {
     let post = fs::read_to_string(dest.join("content/blog/2016-04-07-my-post.md")).expect("read");
     assert!(post.contains("path = \"/2016/04/07/My-Post/\""), "{post}");
     let shortcodes = fs::read_to_string(dest.join("content/blog/shortcodes.md")).expect("read");
+    // ssg reads Zola's shortcode syntax: calls stay as written, the site's
+    // own shortcode is copied, and the escaped form stays escaped.
     assert!(
-        shortcodes.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\"")
+        shortcodes.contains("{{ youtube(id=\"dQw4w9WgXcQ\") }}"),
+        "{shortcodes}"
     );
     assert!(
         shortcodes.contains("{% note(kind=\"warning\") %}"),
-        "left visible: {shortcodes}"
+        "{shortcodes}"
     );
     assert!(
-        shortcodes.contains("`{{ youtube(id=\"…\") }}`"),
-        "escaped form made literal"
+        shortcodes.contains("`{{/* youtube(id=\"…\") */}}`"),
+        "{shortcodes}"
     );
+    assert!(dest.join("templates/shortcodes/note.html").is_file());
     let config = fs::read_to_string(dest.join("ssg.toml")).expect("read");
     assert!(
         config.contains("base_url = \"https://example.org/blog\""),
@@ -141,7 +145,6 @@ fn front_matter_becomes_ssg_keys_and_shortcodes_html_or_a_note() {
         "{config}"
     );
     for note in [
-        "content/blog/shortcodes.md:8: shortcode `note` (the site's own",
         "content/blog/special.md: `template = \"special.html\"` is not carried over",
         "config.toml:8: `build_search_index` has no ssg equivalent",
         "content/blog/rust/_index.md: `transparent`",
@@ -234,4 +237,45 @@ fn a_folder_that_is_no_site_is_refused_and_an_empty_zola_site_fails() {
     run.failure();
     assert!(run.stderr.contains("0 pages"), "{}", run.stderr);
     assert!(!work.path().join("out").exists());
+}
+
+/// The site's shortcodes work in the new site as they did in Zola: the
+/// calls stay, the templates are copied and rendered by ssg; one that calls
+/// a Zola function ssg lacks is reported with its line and its call shown
+/// as text (a build that fails on it would lose every page). Data files
+/// move to `data/`, and an alias ending in `.md` answers as a redirect
+/// page, a folder with `index.html` as Zola writes it.
+#[test]
+fn site_shortcodes_render_and_what_cannot_is_shown_and_reported() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let dest = work.path().join("site");
+    let run = import(work.path(), &fixture(), &dest, &[]);
+    run.success();
+    for note in [
+        "templates/shortcodes/chart.html:1: shortcode `chart` not copied",
+        "content/blog/shortcodes.md:15: shortcode `chart` has no template ssg can render",
+        "`load_data`",
+    ] {
+        assert!(run.stderr.contains(note), "lacks {note:?}:\n{}", run.stderr);
+    }
+    assert!(!dest.join("templates/shortcodes/chart.html").exists());
+    assert!(dest.join("data/team.toml").is_file());
+    run_in(&dest, &["build"]).success();
+    let public = dest.join("public");
+    let page = fs::read_to_string(public.join("blog/shortcodes/index.html")).expect("page");
+    assert!(
+        page.contains("<aside class=\"note warning\"><p>Mind the gap.</p>\n</aside>"),
+        "the site's note shortcode: {page}"
+    );
+    assert!(
+        page.contains("youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<p>{{ chart(src=\"sales.csv\") }}</p>"),
+        "{page}"
+    );
+    let alias = public.join("2026/03/20/shortcodes.md/index.html");
+    let redirect = fs::read_to_string(&alias).expect("alias folder");
+    assert!(redirect.contains("/blog/shortcodes/"), "{redirect}");
 }

@@ -667,6 +667,28 @@ fn directory_keys_serve_pretty_urls_from_a_private_bucket() {
     );
 }
 
+/// A redirect page is served as HTML whatever its name: an alias is a
+/// folder unless named `.html` (Zola's `x.md` alias), and a `[redirects]`
+/// key kept as a file (an old feed URL) gets `Content-Type: text/html`.
+#[test]
+fn redirect_pages_are_served_as_html_whatever_their_name() {
+    let remote = Remote::new();
+    let site = blog(&remote, "\n[redirects]\n\"/old/index.xml\" = \"/blog/\"\n").file(
+        "content/moved.md",
+        "---\ntitle: Moved\naliases: [\"2026/03/20/x.md\", \"old.html\"]\n---\nHere.\n",
+    );
+    site.run(&["build"]).success();
+    site.run(&["publish"]).success();
+    let stored = remote.objects();
+    for key in ["old/index.xml", "2026/03/20/x.md/index.html", "old.html"] {
+        let object = stored
+            .get(key)
+            .unwrap_or_else(|| panic!("{key} not published"));
+        assert_eq!(object.content_type, "text/html; charset=utf-8", "{key}");
+    }
+    assert!(!stored.contains_key("2026/03/20/x.md"));
+}
+
 #[test]
 fn standard_endpoint_variables_work() {
     let remote = Remote::new();

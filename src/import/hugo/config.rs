@@ -36,6 +36,10 @@ pub struct HugoConfig {
     pub other_languages: Vec<String>,
     /// `sectionPagesMenu = "main"`: every top-level section is in the menu.
     pub section_pages_menu: bool,
+    /// `[params]` as written, for `.Site.Params` in shortcodes.
+    pub params: serde_json::Map<String, serde_json::Value>,
+    /// `baseURL` as Hugo prints it (`.Site.BaseURL`): with its trailing `/`.
+    pub base_url: String,
     pub ssg: Config,
 }
 
@@ -88,6 +92,8 @@ impl HugoConfig {
             menu: Vec::new(),
             other_languages: Vec::new(),
             section_pages_menu: false,
+            params: serde_json::Map::new(),
+            base_url: String::new(),
             ssg: default_ssg_config(),
         }
     }

@@ -44,6 +44,7 @@ pub fn apply(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Repo
     site_keys(hugo, root, report);
     pagination(hugo, root);
     highlight(hugo, root, report);
+    hugo.ssg.markdown.smart_punctuation = typographer(root);
     menus(hugo, root, report);
     front_matter_dates(hugo, root, report);
     permalinks(hugo, root, report);
@@ -90,6 +91,7 @@ fn site_keys(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Repo
     }
     if let Some(base) = text(root, "baseurl") {
         ssg.base_url = crate::urlpath::trimmed_base_url(&base).to_string();
+        hugo.base_url = format!("{}/", ssg.base_url);
     }
     if let Some(d) = text(root, "params.description").or_else(|| text(root, "description")) {
         ssg.description = d;
@@ -112,6 +114,7 @@ fn site_keys(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Repo
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
+    hugo.params = extra.clone();
     extra.remove("description");
     extra.remove("author");
     if let Some(c) = text(root, "copyright") {
@@ -144,6 +147,19 @@ fn pagination(hugo: &mut HugoConfig, root: &Map<String, Value>) {
         hugo.pager_size = size as usize;
     }
     hugo.ssg.build.paginate_by = hugo.pager_size;
+}
+
+/// Goldmark's typographer (curly quotes, dashes, ellipses), on in Hugo
+/// unless `markup.goldmark.extensions.typographer` is `false` or has
+/// `disable = true`: ssg's `smart_punctuation`, so the words read the same.
+fn typographer(root: &Map<String, Value>) -> bool {
+    match lookup(root, "markup.goldmark.extensions.typographer") {
+        Some(Value::Bool(on)) => *on,
+        Some(Value::Object(options)) => {
+            options.get("disable").and_then(Value::as_bool) != Some(true)
+        }
+        _ => true,
+    }
 }
 
 /// `markup.highlight.style` where bat has a theme of the same name.

@@ -5,6 +5,7 @@
 //! URL Hugo gave it: where ssg's own rule gives another, the page gets a
 //! `path`.
 
+pub mod builtin_calls;
 pub mod config;
 pub mod config_file;
 pub mod config_map;
@@ -15,7 +16,9 @@ pub mod menu;
 pub mod moved;
 pub mod page;
 pub mod refs;
+pub mod shortcode_tag;
 pub mod shortcodes;
+pub mod site_shortcodes;
 pub mod urls;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +30,14 @@ use config::HugoConfig;
 use content::Walked;
 use page::{HugoPage, PageKind};
 use refs::RefIndex;
+use site_shortcodes::{PageValues, SiteShortcodes, SiteValues};
+
+/// What every page's shortcodes read from the site.
+struct SiteForShortcodes {
+    refs: RefIndex,
+    values: SiteValues,
+    shortcodes: SiteShortcodes,
+}
 
 /// True when `src` holds files only a Hugo site has.
 pub fn looks_like(src: &Path) -> bool {
@@ -40,9 +51,17 @@ pub fn read(src: &Path) -> Result<Plan> {
     let mut walked = content::walk(src, &hugo, &mut report);
     same_url_as_another(&mut walked.pages, &mut report);
     let mut plan = Plan::new(hugo.ssg.clone());
-    let index = RefIndex::new(&walked.pages, &plan.config.base_url);
+    let site = SiteForShortcodes {
+        refs: RefIndex::new(&walked.pages, &plan.config.base_url),
+        values: SiteValues {
+            base_url: hugo.base_url.clone(),
+            title: hugo.ssg.title.clone(),
+            params: hugo.params.clone(),
+        },
+        shortcodes: SiteShortcodes::load(src),
+    };
     for page in &walked.pages {
-        plan.pages.push(new_page(page, &index, &mut report));
+        plan.pages.push(new_page(page, &site, &mut report));
     }
     copy_content_files(&walked, &hugo, &mut plan);
     copy_static(src, &hugo, &mut plan, &mut report);
@@ -110,7 +129,8 @@ fn same_url_as_another(pages: &mut [HugoPage], report: &mut Report) {
 
 /// The page with its body's shortcodes converted; what was not converted
 /// is reported at its file line.
-fn new_page(page: &HugoPage, index: &RefIndex, report: &mut Report) -> NewPage {
+fn new_page(page: &HugoPage, site: &SiteForShortcodes, report: &mut Report) -> NewPage {
+    let index = &site.refs;
     let resolve = |target: &str, in_attribute: bool| {
         let at = index.resolve(target, &page.rel)?;
         if in_attribute {
@@ -119,7 +139,28 @@ fn new_page(page: &HugoPage, index: &RefIndex, report: &mut Report) -> NewPage {
             Some(at)
         }
     };
-    let converted = shortcodes::convert(&page.split.body, &resolve);
+    let ctx = shortcodes::Context {
+        resolve: &resolve,
+        site: &site.values,
+        shortcodes: &site.shortcodes,
+        page: PageValues {
+            title: page.front_matter.title.as_deref().unwrap_or(""),
+            params: &page.split.map,
+        },
+    };
+    // Before the shortcodes become ssg's calls: only the author's text is
+    // made literal.
+    let verbatim = shortcodes::highlighted(&page.split.body);
+    let (body, literal) = crate::import::literal_calls::made_literal(&page.split.body, &verbatim);
+    for line in literal {
+        report.note(
+            &page.source,
+            Some(line + page.split.body_line_offset),
+            "text that reads as an ssg shortcode call is kept as text (`{\\{`)",
+            "",
+        );
+    }
+    let converted = shortcodes::convert(&body, &ctx);
     for (line, message, action) in converted.notes {
         report.note(
             &page.source,
@@ -177,6 +218,8 @@ fn copy_static(src: &Path, hugo: &HugoConfig, plan: &mut Plan, report: &mut Repo
     for dir in &hugo.static_dirs {
         static_files::copy_tree(src, dir, "static", plan);
     }
+    // `.Site.Data` is ssg's `data`, by the same paths.
+    static_files::copy_data(src, "data", plan);
     // This reader keeps its findings apart until the end.
     report.findings.append(&mut plan.report.findings);
 }
@@ -198,11 +241,6 @@ fn not_converted(src: &Path, report: &mut Report) {
             "assets",
             "Hugo Pipes assets not converted; the default theme is used",
             "put finished CSS, JS and images in static/",
-        ),
-        (
-            "data",
-            "data files not converted (ssg templates have no site data)",
-            "put the values you need in [extra] of ssg.toml",
         ),
         (
             "i18n",

@@ -1,9 +1,17 @@
-//! Hugo shortcodes in a page body, rewritten as Markdown or HTML ssg
-//! renders: `highlight` → a fenced block, `figure` → `<figure>`, `youtube`
-//! and `vimeo` → an iframe, `gist` → a link, `ref`/`relref` → the `@/`
-//! path of the imported page, `details` → `<details>`. Any other shortcode
-//! is left as written (so it stays visible) and reported with its line.
+//! Hugo shortcodes in a page body, rewritten as what ssg renders: the
+//! built-in ones as ssg's shortcode calls or Markdown ([`builtin_calls`]),
+//! `ref`/`relref` as the `@/` path of the imported page, `details` as
+//! `<details>`, and the site's own shortcodes that only print a value as
+//! that value ([`site_shortcodes`]). Any other shortcode is left as written
+//! (so it stays visible; ssg never reads `{{<` or `{{%` as a call) and
+//! reported with its line.
+//!
+//! [`builtin_calls`]: super::builtin_calls
+//! [`site_shortcodes`]: super::site_shortcodes
 
+use super::builtin_calls;
+use super::shortcode_tag::{Tag, parse_tag};
+use super::site_shortcodes::{PageValues, SiteShortcodes, SiteValues};
 use crate::error::line_of_offset;
 use crate::escape::escape;
 
@@ -16,30 +24,6 @@ pub struct Converted {
     pub notes: Vec<BodyNote>,
 }
 
-/// One `{{< name args >}}` or `{{% name args %}}` tag.
-#[derive(Debug, PartialEq, Eq)]
-struct Tag {
-    name: String,
-    closing: bool,
-    positional: Vec<String>,
-    named: Vec<(String, String)>,
-    /// Byte range of the whole tag in the body.
-    start: usize,
-    end: usize,
-    /// `%`: the inner text is Markdown.
-    markdown: bool,
-}
-
-impl Tag {
-    fn arg(&self, name: &str, position: usize) -> Option<&str> {
-        self.named
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .or_else(|| self.positional.get(position).map(String::as_str))
-    }
-}
-
 /// Shortcodes with an inner body and a closing tag.
 const PAIRED: &[&str] = &["highlight", "details"];
 
@@ -48,8 +32,16 @@ const PAIRED: &[&str] = &["highlight", "details"];
 /// not resolve `@/`) its URL.
 pub type Resolve<'a> = &'a dyn Fn(&str, bool) -> Option<String>;
 
+/// What the shortcodes of one page can read.
+pub struct Context<'a> {
+    pub resolve: Resolve<'a>,
+    pub site: &'a SiteValues,
+    pub shortcodes: &'a SiteShortcodes,
+    pub page: PageValues<'a>,
+}
+
 /// Rewrites the shortcodes of `body`.
-pub fn convert(body: &str, resolve: Resolve) -> Converted {
+pub fn convert(body: &str, ctx: &Context) -> Converted {
     let mut out = String::with_capacity(body.len());
     let mut notes = Vec::new();
     let mut pos = 0;
@@ -69,7 +61,8 @@ pub fn convert(body: &str, resolve: Resolve) -> Converted {
         };
         out.push_str(&body[pos..tag_start]);
         let line = line_of_offset(body, tag_start);
-        let inner = if PAIRED.contains(&tag.name.as_str()) && !tag.closing {
+        let paired_name = PAIRED.contains(&tag.name.as_str()) || ctx.shortcodes.wraps(&tag.name);
+        let inner = if paired_name && !tag.closing {
             closing_of(body, &tag)
         } else {
             None
@@ -81,13 +74,13 @@ pub fn convert(body: &str, resolve: Resolve) -> Converted {
                     line,
                     in_attribute: false,
                 };
-                (paired(&tag, inner, at, resolve, &mut notes), close.end)
+                (paired(&tag, inner, at, ctx, &mut notes), close.end)
             }
             None => (
                 {
                     let in_attribute = out.ends_with("=\"") || out.ends_with("='");
                     let at = Place { line, in_attribute };
-                    single(&tag, &body[tag.start..tag.end], at, resolve, &mut notes)
+                    single(&tag, &body[tag.start..tag.end], at, ctx, &mut notes)
                 },
                 tag.end,
             ),
@@ -103,6 +96,29 @@ pub fn convert(body: &str, resolve: Resolve) -> Converted {
         body: more_marker(&out),
         notes,
     }
+}
+
+/// The byte ranges of `highlight` shortcodes with their code: code that
+/// Markdown does not see as code until they become fenced blocks.
+pub fn highlighted(body: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut pos = 0;
+    while let Some(found) = next_tag(body, pos) {
+        pos = match found {
+            Found::Escaped { end, .. } => end,
+            Found::Tag(tag) if tag.name == "highlight" && !tag.closing => {
+                match closing_of(body, &tag) {
+                    Some((_, close)) => {
+                        ranges.push(tag.start..close.end);
+                        close.end
+                    }
+                    None => tag.end,
+                }
+            }
+            Found::Tag(tag) => tag.end,
+        };
+    }
+    ranges
 }
 
 /// `{{</* x */>}}` → `{{< x >}}`, Hugo's way to show a shortcode as text.
@@ -164,77 +180,6 @@ fn next_tag(body: &str, from: usize) -> Option<Found> {
     }
 }
 
-fn parse_tag(inside: &str, start: usize, end: usize, markdown: bool) -> Tag {
-    let (closing, inside) = match inside.strip_prefix('/') {
-        Some(rest) => (true, rest.trim()),
-        None => (false, inside.trim_end_matches('/').trim()),
-    };
-    let mut words = split_args(inside).into_iter();
-    let name = words.next().unwrap_or_default();
-    let mut tag = Tag {
-        name,
-        closing,
-        positional: Vec::new(),
-        named: Vec::new(),
-        start,
-        end,
-        markdown,
-    };
-    for word in words {
-        match word.split_once('=') {
-            Some((k, v))
-                if !k.is_empty()
-                    && k.chars()
-                        .all(|c| c.is_alphanumeric() || c == '_' || c == '-') =>
-            {
-                tag.named.push((k.to_string(), unquote(v)));
-            }
-            _ => tag.positional.push(unquote(&word)),
-        }
-    }
-    tag
-}
-
-/// Words separated by spaces; `"…"` and `` `…` `` hold spaces.
-fn split_args(s: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut quote = None;
-    for c in s.chars() {
-        match quote {
-            Some(q) if c == q => {
-                quote = None;
-                word.push(c);
-            }
-            Some(_) => word.push(c),
-            None if c == '"' || c == '`' => {
-                quote = Some(c);
-                word.push(c);
-            }
-            None if c.is_whitespace() => {
-                if !word.is_empty() {
-                    words.push(std::mem::take(&mut word));
-                }
-            }
-            None => word.push(c),
-        }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    words
-}
-
-fn unquote(s: &str) -> String {
-    let t = s.trim();
-    for q in ['"', '`'] {
-        if let Some(inner) = t.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
-            return inner.replace("\\\"", "\"");
-        }
-    }
-    t.to_string()
-}
-
 /// The closing tag of `open` (same name, nesting counted): where the inner
 /// text starts and the closing tag.
 fn closing_of(body: &str, open: &Tag) -> Option<(usize, Tag)> {
@@ -265,13 +210,7 @@ fn closing_of(body: &str, open: &Tag) -> Option<(usize, Tag)> {
 /// A shortcode with a body: `highlight`'s is code (kept as written, only
 /// Hugo's `{{</* */>}}` escapes undone); `details`' is Markdown, whose own
 /// shortcodes are converted too.
-fn paired(
-    tag: &Tag,
-    inner: &str,
-    at: Place,
-    resolve: Resolve,
-    notes: &mut Vec<BodyNote>,
-) -> String {
+fn paired(tag: &Tag, inner: &str, at: Place, ctx: &Context, notes: &mut Vec<BodyNote>) -> String {
     let line = at.line;
     let inner = inner
         .strip_prefix("\r\n")
@@ -279,37 +218,49 @@ fn paired(
         .unwrap_or(inner);
     let inner = inner.trim_end_matches(['\n', '\r']);
     match tag.name.as_str() {
-        "highlight" => {
-            if let Some(options) = tag.arg("options", 1).filter(|o| !o.is_empty()) {
-                notes.push((line, format!("highlight options \"{options}\" not converted (ssg shows no line numbers or marked lines)"), String::new()));
-            }
-            let lang = tag.arg("lang", 0).unwrap_or("");
-            let code = unescape_literals(inner);
-            let fence = if code.contains("```") { "````" } else { "```" };
-            format!("{fence}{lang}\n{code}\n{fence}")
-        }
-        _ => {
+        "highlight" => builtin_calls::highlight(tag, &unescape_literals(inner)),
+        "details" => {
             let summary = tag.arg("summary", 0).unwrap_or("Details");
             let open = if tag.arg("open", 99).is_some_and(|v| v == "true") {
                 " open"
             } else {
                 ""
             };
-            // The inner text starts on the line after the opening tag.
-            let converted = convert(inner, resolve);
-            notes.extend(
-                converted
-                    .notes
-                    .into_iter()
-                    .map(|(l, m, a)| (l + line, m, a)),
-            );
-            let inner = converted.body;
+            let inner = convert_inner(inner, line, ctx, notes);
             format!(
                 "<details{open}>\n<summary>{}</summary>\n\n{inner}\n\n</details>",
                 escape(summary)
             )
         }
+        name => {
+            let converted = convert_inner(inner, line, ctx, notes);
+            // `{{% %}}`: the inner text is Markdown, which ssg reads inside
+            // an HTML block only between blank lines.
+            let inner = if tag.markdown {
+                format!("\n\n{converted}\n\n")
+            } else {
+                converted
+            };
+            let call = (tag.positional.as_slice(), tag.named.as_slice());
+            ctx.shortcodes
+                .print(name, call, &inner, ctx.site, &ctx.page)
+                .unwrap_or_default()
+        }
     }
+}
+
+/// The inner text of a paired shortcode with its own shortcodes converted;
+/// their notes at file lines (the inner text starts on the line after the
+/// opening tag, `line`).
+fn convert_inner(inner: &str, line: usize, ctx: &Context, notes: &mut Vec<BodyNote>) -> String {
+    let converted = convert(inner, ctx);
+    notes.extend(
+        converted
+            .notes
+            .into_iter()
+            .map(|(l, m, a)| (l + line, m, a)),
+    );
+    converted.body
 }
 
 /// Where a tag is: its body line, and whether inside an HTML attribute.
@@ -318,129 +269,56 @@ struct Place {
     in_attribute: bool,
 }
 
-fn single(
-    tag: &Tag,
-    written: &str,
-    at: Place,
-    resolve: Resolve,
-    notes: &mut Vec<BodyNote>,
-) -> String {
+fn single(tag: &Tag, written: &str, at: Place, ctx: &Context, notes: &mut Vec<BodyNote>) -> String {
     let line = at.line;
-    let converted = match tag.name.as_str() {
-        "figure" if !tag.closing => figure(tag),
-        "youtube" if !tag.closing => tag.arg("id", 0).map(|id| {
-            video(
-                &format!("https://www.youtube.com/embed/{id}"),
-                "YouTube video",
-            )
-        }),
-        "vimeo" if !tag.closing => tag.arg("id", 0).map(|id| {
-            video(
-                &format!("https://player.vimeo.com/video/{id}"),
-                "Vimeo video",
-            )
-        }),
-        "gist" if !tag.closing => gist(tag),
-        "ref" | "relref" if !tag.closing => {
-            let target = tag.arg("path", 0).unwrap_or("");
-            let resolved = resolve(target, at.in_attribute);
-            if resolved.is_none() {
-                notes.push((
-                    line,
-                    format!(
-                        "{} \"{target}\" names no page of the site; left as written",
-                        tag.name
-                    ),
-                    "link the page with its `@/` path".into(),
-                ));
-                return written.to_string();
-            }
-            resolved
-        }
-        _ => None,
-    };
-    converted.unwrap_or_else(|| {
-        if !tag.closing {
-            let kind = if tag.markdown {
-                "{{% … %}}"
-            } else {
-                "{{< … >}}"
-            };
+    if tag.closing {
+        return written.to_string();
+    }
+    if matches!(tag.name.as_str(), "ref" | "relref") {
+        let target = tag.arg("path", 0).unwrap_or("");
+        let resolved = (ctx.resolve)(target, at.in_attribute);
+        if resolved.is_none() {
             notes.push((
                 line,
                 format!(
-                    "shortcode `{}` ({kind}) not converted; left as written",
+                    "{} \"{target}\" names no page of the site; left as written",
                     tag.name
                 ),
-                "replace it with Markdown or HTML".into(),
+                "link the page with its `@/` path".into(),
             ));
         }
+        return resolved.unwrap_or_else(|| written.to_string());
+    }
+    let call = (tag.positional.as_slice(), tag.named.as_slice());
+    // The site's own template of a name replaces Hugo's built-in one.
+    let printed = ctx
+        .shortcodes
+        .print(&tag.name, call, "", ctx.site, &ctx.page);
+    let converted = printed.or_else(|| match tag.name.as_str() {
+        "figure" => builtin_calls::figure(tag),
+        "youtube" => builtin_calls::youtube(tag),
+        "vimeo" => builtin_calls::vimeo(tag),
+        "gist" => builtin_calls::gist(tag),
+        "x" | "tweet" | "twitter" => builtin_calls::post_on_x(tag),
+        "instagram" => builtin_calls::instagram(tag),
+        "param" => builtin_calls::param(tag, ctx.site, &ctx.page),
+        _ => None,
+    });
+    converted.unwrap_or_else(|| {
+        let kind = if tag.markdown {
+            "{{% … %}}"
+        } else {
+            "{{< … >}}"
+        };
+        notes.push((
+            line,
+            format!(
+                "shortcode `{}` ({kind}) not converted; left as written",
+                tag.name
+            ),
+            "replace it with Markdown, HTML or an ssg shortcode".into(),
+        ));
         written.to_string()
-    })
-}
-
-fn figure(tag: &Tag) -> Option<String> {
-    let src = tag.arg("src", 99)?;
-    let attr = |name: &str| {
-        tag.arg(name, 99)
-            .map(|v| format!(" {name}=\"{}\"", escape(v)))
-            .unwrap_or_default()
-    };
-    let mut img = format!(
-        "<img src=\"{}\"{}{}{}{}>",
-        escape(src),
-        attr("alt"),
-        attr("width"),
-        attr("height"),
-        attr("loading")
-    );
-    if let Some(link) = tag.arg("link", 99) {
-        img = format!("<a href=\"{}\"{}>{img}</a>", escape(link), attr("target"));
-    }
-    let mut html = format!("<figure{}{}>{img}", attr("class"), attr("id"));
-    let title = tag.arg("title", 99);
-    let caption = tag.arg("caption", 99);
-    if title.is_some() || caption.is_some() {
-        html.push_str("<figcaption>");
-        if let Some(t) = title {
-            html.push_str(&format!("<h4>{}</h4>", escape(t)));
-        }
-        if let Some(c) = caption {
-            html.push_str(&inline_markdown(c));
-        }
-        html.push_str("</figcaption>");
-    }
-    html.push_str("</figure>");
-    Some(html)
-}
-
-/// A caption is Markdown in Hugo; raw HTML in ssg's Markdown is not read
-/// as Markdown, so it is rendered here.
-fn inline_markdown(text: &str) -> String {
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(text));
-    let trimmed = html.trim();
-    trimmed
-        .strip_prefix("<p>")
-        .and_then(|s| s.strip_suffix("</p>"))
-        .unwrap_or(trimmed)
-        .to_string()
-}
-
-fn video(src: &str, title: &str) -> String {
-    format!(
-        "<div class=\"video\"><iframe src=\"{}\" title=\"{title}\" loading=\"lazy\" allowfullscreen style=\"aspect-ratio: 16 / 9; width: 100%; border: 0\"></iframe></div>",
-        escape(src)
-    )
-}
-
-fn gist(tag: &Tag) -> Option<String> {
-    let user = tag.arg("user", 0)?;
-    let id = tag.arg("id", 1)?;
-    let url = format!("https://gist.github.com/{user}/{id}");
-    Some(match tag.arg("file", 2) {
-        Some(file) => format!("[{file} (gist {user}/{id})]({url})"),
-        None => format!("[gist {user}/{id}]({url})"),
     })
 }
 
@@ -449,52 +327,81 @@ mod tests {
     use super::*;
 
     fn run(body: &str) -> Converted {
-        convert(body, &|target, html| {
+        let resolve = |target: &str, html: bool| {
             let link = if html {
                 "https://x.org/posts/a/"
             } else {
                 "@/posts/a.md"
             };
             (target == "posts/a.md" || target == "a").then(|| link.to_string())
-        })
+        };
+        let mut params = serde_json::Map::new();
+        params.insert("author".into(), serde_json::json!({"name": "Ada"}));
+        let site = SiteValues {
+            base_url: "https://x.org/".into(),
+            title: "X".into(),
+            params,
+        };
+        let page_params = serde_json::Map::new();
+        let ctx = Context {
+            resolve: &resolve,
+            site: &site,
+            shortcodes: &SiteShortcodes::default(),
+            page: PageValues {
+                title: "A",
+                params: &page_params,
+            },
+        };
+        convert(body, &ctx)
     }
 
     #[test]
-    fn highlight_becomes_a_fence_and_reports_options() {
+    fn highlight_becomes_a_fence_with_its_options() {
         let c = run(
-            "Code:\n\n{{< highlight go \"linenos=table\" >}}\nfunc main() {}\n{{< /highlight >}}\nafter\n",
+            "Code:\n\n{{< highlight go \"linenos=table,hl_lines=2 4-5\" >}}\nfunc main() {}\n{{< /highlight >}}\nafter\n",
         );
-        assert_eq!(c.body, "Code:\n\n```go\nfunc main() {}\n```\nafter\n");
-        assert_eq!(c.notes.len(), 1);
-        assert_eq!(c.notes[0].0, 3);
+        assert_eq!(
+            c.body,
+            "Code:\n\n```go,linenos,hl_lines=2 4-5\nfunc main() {}\n```\nafter\n"
+        );
+        assert!(c.notes.is_empty());
         let inline = run("x {{% highlight rust %}}\nfn a() {}\n{{% /highlight %}}");
         assert_eq!(inline.body, "x \n```rust\nfn a() {}\n```");
     }
 
     #[test]
-    fn figure_video_and_gist() {
+    fn figure_video_and_gist_become_ssg_calls() {
         let c =
             run("{{< figure src=\"photo.jpg\" alt=\"A \\\"peak\\\"\" caption=\"Dawn, *two*\" >}}");
         assert_eq!(
             c.body,
             "<figure><img src=\"photo.jpg\" alt=\"A &quot;peak&quot;\"><figcaption>Dawn, <em>two</em></figcaption></figure>"
         );
-        let y = run("{{< youtube dQw4w9WgXcQ >}} {{< vimeo id=\"146022717\" >}}");
-        assert!(
-            y.body.contains("https://www.youtube.com/embed/dQw4w9WgXcQ"),
-            "{}",
-            y.body
+        let plain = run("{{< figure src=\"p.jpg\" caption=\"Dawn\" width=\"300\" >}}");
+        assert_eq!(
+            plain.body,
+            "{{ figure(src=\"p.jpg\", caption=\"Dawn\", width=300) }}"
         );
-        assert!(
-            y.body.contains("https://player.vimeo.com/video/146022717"),
-            "{}",
-            y.body
+        let y = run("{{< youtube dQw4w9WgXcQ >}} {{< vimeo id=\"146022717\" >}}");
+        assert_eq!(
+            y.body,
+            "{{ youtube(id=\"dQw4w9WgXcQ\") }} {{ vimeo(id=146022717) }}"
         );
         assert_eq!(
-            run("{{< gist spf13 7896402 >}}").body,
-            "[gist spf13/7896402](https://gist.github.com/spf13/7896402)"
+            run("{{< gist spf13 7896402 x.go >}}").body,
+            "{{ gist(url=\"https://gist.github.com/spf13/7896402\", file=\"x.go\") }}"
         );
-        assert!(run("{{< youtube dQw4w9WgXcQ >}}").notes.is_empty());
+        assert!(y.notes.is_empty());
+    }
+
+    #[test]
+    fn params_posts_and_printing_shortcodes_become_text() {
+        let c = run("By {{< param \"author.name\" >}}: {{< x user=\"a\" id=\"9\" >}}");
+        assert_eq!(
+            c.body,
+            "By Ada: [Post by @a on X](https://x.com/a/status/9)"
+        );
+        assert!(c.notes.is_empty());
     }
 
     #[test]
@@ -512,11 +419,11 @@ mod tests {
     #[test]
     fn unknown_shortcodes_stay_and_are_reported_at_their_line() {
         let c = run(
-            "one\n{{% notice warning %}}\n**Careful**\n{{% /notice %}}\n{{< tweet user=\"x\" id=\"1\" >}}\n",
+            "one\n{{% notice warning %}}\n**Careful**\n{{% /notice %}}\n{{< qr text=\"x\" >}}\n",
         );
         assert_eq!(
             c.body,
-            "one\n{{% notice warning %}}\n**Careful**\n{{% /notice %}}\n{{< tweet user=\"x\" id=\"1\" >}}\n"
+            "one\n{{% notice warning %}}\n**Careful**\n{{% /notice %}}\n{{< qr text=\"x\" >}}\n"
         );
         let lines: Vec<usize> = c.notes.iter().map(|n| n.0).collect();
         assert_eq!(lines, vec![2, 5]);
@@ -540,9 +447,10 @@ mod tests {
 
     #[test]
     fn shortcodes_inside_details_are_converted_or_reported() {
-        let c = run("x\n{{< details >}}\n{{< gist a 1 >}}\n{{< tweet 1 >}}\n{{< /details >}}");
+        let c = run("x\n{{< details >}}\n{{< gist a 1 >}}\n{{< qr 1 >}}\n{{< /details >}}");
         assert!(
-            c.body.contains("[gist a/1](https://gist.github.com/a/1)"),
+            c.body
+                .contains("{{ gist(url=\"https://gist.github.com/a/1\") }}"),
             "{}",
             c.body
         );

@@ -8,6 +8,7 @@
 
 mod config;
 mod pages;
+mod shortcode_files;
 mod shortcodes;
 
 use std::path::Path;
@@ -31,8 +32,10 @@ pub fn looks_like(src: &Path) -> bool {
 /// Reads the Zola site at `src`.
 pub fn read(src: &Path) -> Result<Plan> {
     let (settings, mut plan) = config::read(src);
-    pages::read_content(src, &settings, &mut plan);
+    let usable = shortcode_files::copy(src, settings.theme.as_deref(), &mut plan);
+    pages::read_content(src, &settings, &usable, &mut plan);
     static_files::copy_tree(src, "static", "static", &mut plan);
+    static_files::copy_data(src, "data", &mut plan);
     note_not_carried(src, &settings, &mut plan);
     Ok(plan)
 }
@@ -44,7 +47,7 @@ fn note_not_carried(src: &Path, settings: &config::Settings, plan: &mut Plan) {
         report.note(
             "templates",
             None,
-            "templates and the theme are not converted; the new site uses ssg's default theme",
+            "templates and the theme are not converted (only shortcodes are copied); the new site uses ssg's default theme",
             "restyle in templates/ of the new site (README: Templates) if you want the old look",
         );
     }

@@ -14,7 +14,13 @@ use crate::import::{CopyFile, NewFrontMatter, NewPage, Plan};
 use crate::layout;
 
 /// Every file of `content/`: Markdown converted, anything else copied.
-pub fn read_content(src: &Path, settings: &Settings, plan: &mut Plan) {
+/// `usable`: the site's shortcodes the new site has.
+pub fn read_content(
+    src: &Path,
+    settings: &Settings,
+    usable: &std::collections::BTreeSet<String>,
+    plan: &mut Plan,
+) {
     let content = src.join(layout::CONTENT);
     let walker = walkdir::WalkDir::new(&content)
         .sort_by_file_name()
@@ -28,7 +34,7 @@ pub fn read_content(src: &Path, settings: &Settings, plan: &mut Plan) {
         };
         let rel = inner.to_string_lossy().replace('\\', "/");
         if rel.ends_with(".md") {
-            convert_file(src, &rel, settings, plan);
+            convert_file(src, &rel, settings, usable, plan);
         } else if let Err(err) = std::fs::File::open(entry.path()) {
             plan.report.note(
                 shown(&rel),
@@ -50,7 +56,13 @@ fn shown(rel: &str) -> std::path::PathBuf {
     Path::new(layout::CONTENT).join(rel)
 }
 
-fn convert_file(src: &Path, rel: &str, settings: &Settings, plan: &mut Plan) {
+fn convert_file(
+    src: &Path,
+    rel: &str,
+    settings: &Settings,
+    usable: &std::collections::BTreeSet<String>,
+    plan: &mut Plan,
+) {
     let shown = shown(rel);
     let parsed = walk::read_text(&src.join(&shown), &shown).and_then(|text| {
         let split = front_matter::parse(&text, &shown)?;
@@ -77,7 +89,7 @@ fn convert_file(src: &Path, rel: &str, settings: &Settings, plan: &mut Plan) {
     } else {
         (page(rel, fm, settings, plan), body)
     };
-    let body = shortcodes::convert(src, &body, offset, &shown, &mut plan.report);
+    let body = shortcodes::convert(usable, &body, offset, &shown, &mut plan.report);
     plan.pages.push(NewPage {
         source: shown,
         dest: format!("{}/{rel}", layout::CONTENT),

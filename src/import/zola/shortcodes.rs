@@ -1,11 +1,12 @@
 //! Zola shortcodes in Markdown: `{{ name(args) }}` and
-//! `{% name(args) %}body{% end %}`. The ones Zola once had built in
-//! (youtube, vimeo, streamable, gist) become HTML unless the site defines
-//! its own; a site's own shortcodes are reported, not guessed, and stay
-//! visible as text. `{{/* … */}}`, Zola's way to show a shortcode
-//! literally, becomes the literal text.
+//! `{% name(args) %}body{% end %}`, which ssg reads with the same syntax.
+//! Calls to the site's own shortcodes (copied by `shortcode_files`) and to
+//! the ones ssg has built in (youtube, vimeo, gist) stay as written;
+//! `streamable`, which Zola once had built in, becomes its iframe. Any other
+//! call would stop ssg's build, so it is escaped (`{{/* … */}}`, shown as
+//! text) and reported. Escaped calls stay escaped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::error::line_of_offset;
@@ -13,7 +14,7 @@ use crate::import::Report;
 
 /// The body with built-in shortcodes replaced; every other shortcode noted.
 pub fn convert(
-    src: &Path,
+    usable: &BTreeSet<String>,
     body: &str,
     line_offset: usize,
     shown: &Path,
@@ -26,7 +27,7 @@ pub fn convert(
         let here = &rest[at..];
         let line = line_offset + line_of_offset(body, body.len() - here.len());
         let (consumed, replacement) = match call_at(here) {
-            Some(call) => (call.len, expand(src, &call, line, shown, report)),
+            Some(call) => (call.len, expand(usable, &call, here, line, shown, report)),
             None => (1, None),
         };
         match replacement {
@@ -50,6 +51,8 @@ struct Call<'a> {
     literal: Option<String>,
     /// Bytes the call spans.
     len: usize,
+    /// Bytes of its opening tag (`{{ name(…) }}` or `{% name(…) %}`).
+    head_len: usize,
 }
 
 fn call_at(text: &str) -> Option<Call<'_>> {
@@ -65,6 +68,7 @@ fn call_at(text: &str) -> Option<Call<'_>> {
                 body: None,
                 literal: Some(format!("{}{}{}", tag.0, &inner[..end], tag.1)),
                 len: open.len() + end + close.len(),
+                head_len: open.len() + end + close.len(),
             });
         }
     }
@@ -88,6 +92,7 @@ fn call_at(text: &str) -> Option<Call<'_>> {
         return None;
     }
     let mut len = args_start + args_len + 1 + gap + close.len();
+    let head_len = len;
     let args = parse_args(&text[args_start..args_start + args_len]);
     let body = if block {
         let (body, end_len) = block_body(&text[len..])?;
@@ -102,6 +107,7 @@ fn call_at(text: &str) -> Option<Call<'_>> {
         body,
         literal: None,
         len,
+        head_len,
     })
 }
 
@@ -167,60 +173,48 @@ fn parse_args(text: &str) -> BTreeMap<String, String> {
 }
 
 /// The replacement text of a call, or `None` to leave it as written.
+/// `text` starts with the call.
 fn expand(
-    src: &Path,
+    usable: &BTreeSet<String>,
     call: &Call,
+    text: &str,
     line: usize,
     shown: &Path,
     report: &mut Report,
 ) -> Option<String> {
-    if let Some(literal) = &call.literal {
-        return Some(literal.clone());
+    if call.literal.is_some() || usable.contains(call.name) {
+        return None;
     }
-    let own = ["html", "md"].iter().any(|ext| {
-        src.join(format!("templates/shortcodes/{}.{ext}", call.name))
-            .is_file()
-    });
-    let arg = |k: &str| call.args.get(k).map(|v| crate::escape::escape(v));
-    let html = match (own, call.name) {
-        (false, "youtube") => arg("id").map(|id| {
-            iframe(
-                &format!("https://www.youtube-nocookie.com/embed/{id}"),
-                "YouTube video",
-            )
-        }),
-        (false, "vimeo") => arg("id").map(|id| {
-            iframe(
-                &format!("https://player.vimeo.com/video/{id}"),
-                "Vimeo video",
-            )
-        }),
-        (false, "streamable") => arg("id").map(|id| {
-            iframe(
-                &format!("https://streamable.com/o/{id}"),
-                "Streamable video",
-            )
-        }),
-        (false, "gist") => arg("url").map(|url| format!("[Gist: {url}]({url})")),
-        _ => None,
-    };
-    if html.is_none() {
-        let whose = if own {
-            format!("the site's own, templates/shortcodes/{}.html", call.name)
-        } else {
-            "unknown".to_string()
-        };
-        report.note(
-            shown,
-            Some(line),
-            format!(
-                "shortcode `{}` ({whose}) is not converted; it shows as text",
-                call.name
-            ),
-            "replace it with Markdown or HTML",
-        );
+    match call.name {
+        "youtube" | "vimeo" | "gist" => return None,
+        "streamable" => {
+            if let Some(id) = call.args.get("id") {
+                return Some(iframe(
+                    &format!("https://streamable.com/o/{}", crate::escape::escape(id)),
+                    "Streamable video",
+                ));
+            }
+        }
+        _ => {}
     }
-    html
+    report.note(
+        shown,
+        Some(line),
+        format!(
+            "shortcode `{}` has no template ssg can render; the call is shown as text",
+            call.name
+        ),
+        "write templates/shortcodes/NAME.html (README: Shortcodes) and remove the `/* */` around the call",
+    );
+    // `{{ x() }}` → `{{/* x() */}}`; a block's body and `{% end %}` stay,
+    // which ssg shows as text.
+    let head = &text[..call.head_len];
+    let (open, close) = (&head[..2], &head[head.len() - 2..]);
+    let inner = &head[2..head.len() - 2];
+    Some(format!(
+        "{open}/*{inner}*/{close}{}",
+        &text[call.head_len..call.len]
+    ))
 }
 
 fn iframe(src: &str, title: &str) -> String {
@@ -235,13 +229,8 @@ mod tests {
 
     fn run(body: &str) -> (String, Vec<String>) {
         let mut report = Report::default();
-        let out = convert(
-            Path::new("/nonexistent"),
-            body,
-            3,
-            Path::new("content/a.md"),
-            &mut report,
-        );
+        let usable: BTreeSet<String> = ["own".to_string()].into();
+        let out = convert(&usable, body, 3, Path::new("content/a.md"), &mut report);
         let notes = report
             .findings
             .iter()
@@ -251,34 +240,34 @@ mod tests {
     }
 
     #[test]
-    fn built_in_shortcodes_become_html() {
-        let (out, notes) = run("Watch:\n\n{{ youtube(id=\"dQw4w9WgXcQ\", autoplay=true) }}\n");
-        assert!(
-            out.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\""),
-            "{out}"
-        );
-        assert!(notes.is_empty(), "{notes:?}");
-        let (out, _) = run("{{ gist(url=\"https://gist.github.com/a/1\") }}");
-        assert_eq!(
-            out,
-            "[Gist: https://gist.github.com/a/1](https://gist.github.com/a/1)"
-        );
-    }
-
-    #[test]
-    fn other_shortcodes_stay_visible_and_are_reported_with_their_line() {
-        let body = "a\n\n{% note(kind='warn') %}\nCareful {with} this.\n{% end %}\nb {{ figure(src=\"x.png\") }}\n";
+    fn calls_ssg_can_render_stay_as_written() {
+        let body =
+            "Watch:\n\n{{ youtube(id=\"dQw4w9WgXcQ\", autoplay=true) }}\n{% own(a=1) %}x{% end %}";
         let (out, notes) = run(body);
         assert_eq!(out, body);
-        assert_eq!(notes.len(), 2, "{notes:?}");
-        assert!(notes[0].starts_with("6:shortcode `note`"), "{notes:?}");
-        assert!(notes[1].starts_with("9:shortcode `figure`"), "{notes:?}");
+        assert!(notes.is_empty(), "{notes:?}");
+        let (out, _) = run("{{ streamable(id=\"abc\") }}");
+        assert!(out.contains("https://streamable.com/o/abc"), "{out}");
     }
 
     #[test]
-    fn escaped_shortcodes_become_their_literal_text() {
-        let (out, notes) = run("Write `{{/* youtube(id=\"x\") */}}` and {%/* note() */%}.");
-        assert_eq!(out, "Write `{{ youtube(id=\"x\") }}` and {% note() %}.");
+    fn other_shortcodes_are_escaped_and_reported_with_their_line() {
+        let body = "a\n\n{% tip(kind='warn') %}\nCareful {with} this.\n{% end %}\nb {{ chart(src=\"x.png\") }}\n";
+        let (out, notes) = run(body);
+        assert_eq!(
+            out,
+            "a\n\n{%/* tip(kind='warn') */%}\nCareful {with} this.\n{% end %}\nb {{/* chart(src=\"x.png\") */}}\n"
+        );
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].starts_with("6:shortcode `tip`"), "{notes:?}");
+        assert!(notes[1].starts_with("9:shortcode `chart`"), "{notes:?}");
+    }
+
+    #[test]
+    fn escaped_shortcodes_stay_escaped() {
+        let body = "Write `{{/* youtube(id=\"x\") */}}` and {%/* note() */%}.";
+        let (out, notes) = run(body);
+        assert_eq!(out, body);
         assert!(notes.is_empty());
     }
 

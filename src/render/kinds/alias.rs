@@ -67,7 +67,7 @@ fn redirects<'a>(sources: impl Iterator<Item = (&'a Vec<String>, &'a String, Str
     for (aliases, to, origin) in sources {
         for alias in aliases {
             let kind = Alias { to: to.clone() };
-            let path = crate::urlpath::normalize(alias);
+            let path = crate::urlpath::redirect_path(alias);
             jobs.push(Job::new(kind, "alias.html", path, origin.clone()));
         }
     }

