@@ -23,6 +23,8 @@ pub fn made_literal(body: &str, verbatim: &[Range<usize>]) -> (String, Vec<usize
         MarkdownOptions {
             highlight: false,
             smart_punctuation: false,
+            math: false,
+            math_warn_only: false,
         },
     );
     let in_code = |at: usize| {
