@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod data;
+pub mod edge;
 pub mod error;
 pub mod escape;
 pub mod fence;
