@@ -30,6 +30,7 @@ pub mod packed;
 pub mod provision;
 pub mod publish;
 pub mod rebase;
+pub mod redirects;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::Content;
-use crate::urlpath;
+use crate::{redirects, urlpath};
 
 /// The site as the function sees it. Maps to `1` rather than lists, so the
 /// function looks a URL up instead of searching.
@@ -66,33 +66,20 @@ impl SiteMap {
 /// comes back to itself is an error naming where it is written.
 pub fn redirects_of(config: &Config, content: &Content) -> Result<BTreeMap<String, String>> {
     let base = config.base_path();
-    let mut written: BTreeMap<String, (String, String)> = BTreeMap::new();
-    let pages = content.pages.iter().map(|p| {
-        (
-            &p.front_matter.aliases,
-            &p.path,
-            p.source.display().to_string(),
-        )
-    });
-    let sections = content.sections.iter().filter_map(|s| {
-        let origin = s.source.as_ref()?.display().to_string();
-        Some((&s.front_matter.aliases, &s.path, origin))
-    });
-    for (aliases, to, origin) in pages.chain(sections) {
-        for alias in aliases {
-            let from = format!("{base}{}", urlpath::normalize(alias));
-            written.insert(from, (format!("{base}{to}"), origin.clone()));
-        }
-    }
-    for (old, to) in &config.redirects {
-        let target = if to.contains("://") {
-            to.clone()
+    let within = |path: &str| {
+        if redirects::is_external(path) {
+            path.to_string()
         } else {
-            format!("{base}{}", urlpath::normalize(to))
-        };
-        let from = format!("{base}{}", urlpath::normalize(old));
-        written.insert(from, (target, "ssg.toml [redirects]".to_string()));
-    }
+            format!("{base}{path}")
+        }
+    };
+    // Two redirects at one path stop the build (its outputs conflict), so
+    // which one a map keeps never reaches the edge.
+    let written: BTreeMap<String, (String, String)> =
+        redirects::written(&content.pages, &content.sections, &config.redirects)
+            .into_iter()
+            .map(|r| (within(&r.from), (within(&r.to), r.origin)))
+            .collect();
     let mut resolved = BTreeMap::new();
     for from in written.keys() {
         resolved.insert(from.clone(), end_of(from, &written)?);
