@@ -12,7 +12,7 @@
 
 mod site_map;
 
-pub use site_map::{SiteMap, redirects_of};
+pub use site_map::{SiteMap, apex_of, redirects_of};
 
 use serde::Serialize;
 

@@ -28,6 +28,14 @@ pub struct SiteMap {
     pub apex: Option<String>,
 }
 
+/// The host of `base_url` that `www.` of it is sent to; `None` when the
+/// base URL has no host or is itself a `www.` one.
+pub fn apex_of(base_url: &str) -> Option<String> {
+    let after_scheme = base_url.split_once("://")?.1;
+    let host = after_scheme.split(['/', ':']).next()?.to_ascii_lowercase();
+    (!host.is_empty() && !host.starts_with("www.")).then_some(host)
+}
+
 impl SiteMap {
     /// The map for the output files `paths` (relative, `/`-separated) of a
     /// site served under `base_path`.
@@ -151,5 +159,19 @@ mod tests {
             map.dotted_pages.keys().collect::<Vec<_>>(),
             ["/releases/2.4.1"]
         );
+    }
+
+    #[test]
+    fn the_apex_is_the_base_urls_host_unless_it_is_www_already() {
+        assert_eq!(
+            apex_of("https://Example.com/blog").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            apex_of("https://example.com:8443").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(apex_of("https://www.example.com"), None);
+        assert_eq!(apex_of("/relative"), None);
     }
 }

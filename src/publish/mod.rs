@@ -301,7 +301,16 @@ fn edge_function(root: &Path, config: &Config, local: &[LocalObject]) -> Result<
     )?;
     let redirects = crate::edge::redirects_of(config, &content)?;
     let paths = local.iter().map(|o| o.path.as_str());
-    let map = SiteMap::new(redirects, config.base_path(), paths);
+    let mut map = SiteMap::new(redirects, config.base_path(), paths);
+    if config.publish.as_ref().is_some_and(|p| p.www_to_apex) {
+        map.apex = crate::edge::apex_of(&config.base_url);
+        if map.apex.is_none() {
+            log::warn(&format!(
+                "[publish] www_to_apex: base_url \"{}\" names no host other than www.; the edge function sends nothing on",
+                config.base_url
+            ));
+        }
+    }
     let function = EdgeFunction::of(&map);
     if let Some(note) = &function.note {
         log::warn(note);

@@ -118,6 +118,14 @@ impl Report<'_> {
             return self.json(None);
         }
         print_plan(self.plan, self.invalidation);
+        if let Some(function) = self.edge_function
+            && function.code.is_some()
+        {
+            println!(
+                "edge function: {} of {} bytes, {} redirect(s) (not deployed yet; --json shows its code)",
+                function.bytes, function.max_bytes, function.redirects
+            );
+        }
         println!("(dry run: nothing was changed)");
         Ok(())
     }

@@ -18,11 +18,19 @@ use crate::support::{Site, post};
 
 const QUERY: &str = "utm=x&a=1&a=2&flag";
 
+const REDIRECTS: &str = "\"old-feed\" = \"/blog/\"\n\"gone/\" = \"https://elsewhere.example/new?from=ssg#top\"\n\"chain-a\" = \"/chain-b/\"\n\"chain-b\" = \"/blog/a/\"\n";
+
 /// A site with aliases on a page and a section, nested sections, an
 /// extensionless static file and `[redirects]` (a chain and another host).
 fn site(bucket: &Bucket) -> Site {
+    site_with(bucket, "", REDIRECTS)
+}
+
+/// The fixture with `publish` added to its `[publish]` and `redirects` as
+/// its `[redirects]`.
+fn site_with(bucket: &Bucket, publish: &str, redirects: &str) -> Site {
     let config = format!(
-        "{}\n[redirects]\n\"old-feed\" = \"/blog/\"\n\"gone/\" = \"https://elsewhere.example/new?from=ssg#top\"\n\"chain-a\" = \"/chain-b/\"\n\"chain-b\" = \"/blog/a/\"\n",
+        "{}{publish}\n[redirects]\n{redirects}",
         bucket.config(moto())
     );
     Site::with_config(&config)
@@ -215,4 +223,62 @@ fn assets_and_extensionless_files_pass_through_unchanged() {
         assert_eq!(steps[0]["uri"], result["uri"], "{result}");
         assert_eq!(steps[0]["query"], QUERY, "{result}");
     }
+}
+
+#[test]
+fn www_goes_to_the_apex_only_when_asked() {
+    let bucket = Bucket::new();
+    let www = json!({"uri": "/blog/a/", "query": QUERY, "host": "www.example.com"});
+    let off = function_code(&site(&bucket));
+    let passed = &run_in_node(&off, std::slice::from_ref(&www))[0];
+    assert_eq!(steps(passed)[0]["uri"], "/blog/a/index.html", "{passed}");
+    let on = function_code(&site_with(&bucket, "www_to_apex = true\n", REDIRECTS));
+    let sent = &run_in_node(&on, &[www])[0];
+    assert_eq!(sent["steps"][0]["status"], 301, "{sent}");
+    assert_eq!(
+        sent["steps"][0]["location"],
+        format!("https://example.com/blog/a/?{QUERY}"),
+        "{sent}"
+    );
+}
+
+#[test]
+fn redirects_that_come_back_to_themselves_are_an_error_naming_the_file() {
+    let bucket = Bucket::new();
+    let circle = "\"a\" = \"/b/\"\n\"b\" = \"/a/\"\n";
+    let site = site_with(&bucket, "", circle);
+    site.run(&["build"]).success();
+    let run = site.run(&["publish", "--dry-run", "--json"]);
+    run.failure();
+    assert!(
+        run.stderr.contains("ssg.toml [redirects]") && run.stderr.contains("/a/ → /b/ → /a/"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_map_over_cloudfronts_size_limit_is_a_note_not_code() {
+    let bucket = Bucket::new();
+    let many: String = (0..300)
+        .map(|i| format!("\"old/posts/number-{i}\" = \"/blog/a/\"\n"))
+        .collect();
+    let site = site_with(&bucket, "", &many);
+    site.run(&["build"]).success();
+    let run = site.run(&["publish", "--dry-run", "--json"]);
+    run.success();
+    let report: Value = serde_json::from_str(&run.stdout).expect("json report");
+    let function = &report["edge_function"];
+    assert!(function["code"].is_null(), "{function}");
+    assert!(
+        function["bytes"].as_u64() > function["max_bytes"].as_u64(),
+        "{function}"
+    );
+    let note = function["note"].as_str().expect("note");
+    assert!(note.contains("KeyValueStore"), "{note}");
+    assert!(
+        run.stderr.contains("over CloudFront's limit"),
+        "{}",
+        run.stderr
+    );
 }
