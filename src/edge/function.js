@@ -20,7 +20,7 @@ function handler(event) {
     if (SITE.apex && host === 'www.' + SITE.apex) {
         return moved('https://' + SITE.apex + uri, request.querystring);
     }
-    var target = redirectOf(uri);
+    var target = redirectOf(decoded(uri));
     if (target !== null) {
         return moved(target, request.querystring);
     }
@@ -55,6 +55,16 @@ function isPage(uri) {
     }
     var last = uri.slice(uri.lastIndexOf('/') + 1);
     return last.indexOf('.') === -1 || has(SITE.dotted_pages, uri);
+}
+
+// The map holds paths as written (`/café/`); a browser asks for
+// `/caf%C3%A9/`.
+function decoded(uri) {
+    try {
+        return decodeURIComponent(uri);
+    } catch (e) {
+        return uri;
+    }
 }
 
 function has(map, key) {
