@@ -131,6 +131,10 @@ pub struct PublishConfig {
     /// (Origin Access Control) serves pretty URLs with no edge code.
     #[serde(default)]
     pub directory_keys: bool,
+    /// The edge function sends `www.` of the base URL's host to the host
+    /// itself (301), for a site reached under both names.
+    #[serde(default)]
+    pub www_to_apex: bool,
     /// Uploads in flight at once.
     #[serde(default = "default_concurrency")]
     pub concurrency: usize,

@@ -47,6 +47,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, anyhow, bail};
 
 use crate::config::{Config, PublishConfig};
+use crate::edge::{EdgeFunction, SiteMap};
 use crate::log;
 use cloud::Cloud;
 use job::Job;
@@ -126,7 +127,19 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
         stamps,
         restamped,
     };
-    let outcome = runtime.block_on(run(publish, &prefix, &local, opts, started, &cache));
+    let edge_function = opts
+        .dry_run
+        .then(|| edge_function(root, config, &local))
+        .transpose()?;
+    let outcome = runtime.block_on(run(
+        publish,
+        &prefix,
+        &local,
+        opts,
+        started,
+        &cache,
+        edge_function.as_ref(),
+    ));
     free_in_background((local, cache));
     outcome
 }
@@ -140,6 +153,7 @@ async fn run(
     opts: &PublishOptions,
     started: Instant,
     cache: &CacheEntry,
+    edge_function: Option<&EdgeFunction>,
 ) -> Result<Outcome> {
     let cloud = Arc::new(Cloud::connect(config, opts.profile.as_deref()).await);
     let lock_key = keys::lock_key(prefix);
@@ -158,7 +172,9 @@ async fn run(
             log::info(&note);
         }
         let survey = Survey::take(&job).await?;
-        survey.report(config, prefix).dry_run(opts.json)?;
+        let mut report = survey.report(config, prefix);
+        report.edge_function = edge_function;
+        report.dry_run(opts.json)?;
         return Ok(Outcome {
             unchanged: survey.plan.unchanged.len(),
             seconds: started.elapsed().as_secs_f64(),
@@ -272,6 +288,35 @@ async fn sync(job: &Job<'_>, lease: &Lease, from_last: Option<Survey>) -> Result
     survey.report(config, prefix).done(&outcome, opts.json)?;
     free_in_background((survey, next));
     Ok(outcome)
+}
+
+/// The CloudFront Function for the site under `root` as built in `local`:
+/// the redirects from its sources (what the build makes meta-refresh pages
+/// of), the pages and files from the output. Too large for CloudFront is
+/// a warning: the meta-refresh pages still work.
+fn edge_function(root: &Path, config: &Config, local: &[LocalObject]) -> Result<EdgeFunction> {
+    let content = crate::content::walk::load(
+        &root.join(crate::layout::CONTENT),
+        Path::new(crate::layout::CONTENT),
+        config.build.drafts,
+    )?;
+    let redirects = crate::edge::redirects_of(config, &content)?;
+    let paths = local.iter().map(|o| o.path.as_str());
+    let mut map = SiteMap::new(redirects, config.base_path(), paths);
+    if config.publish.as_ref().is_some_and(|p| p.www_to_apex) {
+        map.apex = crate::edge::apex_of(&config.base_url);
+        if map.apex.is_none() {
+            log::warn(&format!(
+                "[publish] www_to_apex: base_url \"{}\" names no host other than www.; the edge function sends nothing on",
+                config.base_url
+            ));
+        }
+    }
+    let function = EdgeFunction::of(&map);
+    if let Some(note) = &function.note {
+        log::warn(note);
+    }
+    Ok(function)
 }
 
 /// Resolves on Ctrl-C (never, where the signal cannot be watched).

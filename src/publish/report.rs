@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::plan::{Plan, Reason};
 use crate::config::PublishConfig;
+use crate::edge::EdgeFunction;
 use crate::log;
 
 /// What a publish did (on a dry run: what it found unchanged).
@@ -32,6 +33,9 @@ struct JsonReport<'a> {
     plan: &'a Plan,
     invalidation_paths: &'a [String],
     result: Option<&'a Outcome>,
+    /// The CloudFront Function the built site makes (on a dry run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edge_function: Option<&'a EdgeFunction>,
 }
 
 fn human_bytes(n: u64) -> String {
@@ -90,6 +94,7 @@ pub struct Report<'a> {
     pub listed: bool,
     pub plan: &'a Plan,
     pub invalidation: &'a [String],
+    pub edge_function: Option<&'a EdgeFunction>,
 }
 
 impl Report<'_> {
@@ -102,6 +107,7 @@ impl Report<'_> {
             plan: self.plan,
             invalidation_paths: self.invalidation,
             result,
+            edge_function: self.edge_function,
         };
         println!("{}", serde_json::to_string_pretty(&report)?);
         Ok(())
@@ -112,6 +118,14 @@ impl Report<'_> {
             return self.json(None);
         }
         print_plan(self.plan, self.invalidation);
+        if let Some(function) = self.edge_function
+            && function.code.is_some()
+        {
+            println!(
+                "edge function: {} of {} bytes, {} redirect(s) (not deployed yet; --json shows its code)",
+                function.bytes, function.max_bytes, function.redirects
+            );
+        }
         println!("(dry run: nothing was changed)");
         Ok(())
     }

@@ -312,6 +312,7 @@ impl Survey {
             listed: self.listed,
             plan: &self.plan,
             invalidation: &self.invalidation,
+            edge_function: None,
         }
     }
 }

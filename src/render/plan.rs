@@ -30,8 +30,6 @@ pub fn plan(input: &RenderInputs) -> Vec<Job> {
         jobs.push(feed::copy_job(path));
     }
     jobs.extend([sitemap::job(), fixed::robots(), fixed::not_found()]);
-    jobs.extend(alias::page_aliases(site));
-    jobs.extend(alias::section_aliases(site));
-    jobs.extend(alias::config_redirects(&input.config.redirects));
+    jobs.extend(alias::written(site, &input.config.redirects));
     jobs
 }

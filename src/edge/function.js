@@ -1,0 +1,104 @@
+// ssg's CloudFront Function (JavaScript runtime 2.0, viewer request),
+// written by ssg from the built site; `SITE` below is that site's map.
+//
+// A private bucket behind CloudFront (a REST origin) finds only exact
+// keys: this function gives the visitor what a web server would.
+// - an alias or a [redirects] entry answers 301 to its target;
+// - a page's URL without its slash answers 301 to the folder URL;
+// - a folder URL is served from its index.html;
+// - anything else (assets, feeds) passes through unchanged.
+// Redirects keep the query string. Every Location ends at a page, an
+// asset or another host, never at another redirect of this map, so no
+// request loops.
+
+var SITE = __SITE__;
+
+function handler(event) {
+    var request = event.request;
+    var uri = request.uri;
+    var host = request.headers.host ? request.headers.host.value : '';
+    if (SITE.apex && host === 'www.' + SITE.apex) {
+        return moved('https://' + SITE.apex + uri, request.querystring);
+    }
+    var target = redirectOf(decoded(uri));
+    if (target !== null) {
+        return moved(target, request.querystring);
+    }
+    if (uri.charAt(uri.length - 1) === '/') {
+        request.uri = uri + 'index.html';
+        return request;
+    }
+    if (isPage(uri)) {
+        return moved(uri + '/', request.querystring);
+    }
+    return request;
+}
+
+// The target of the redirect at `uri`, also asked without its slash or
+// as its index.html; null when there is none.
+function redirectOf(uri) {
+    var key = uri;
+    if (key.slice(-11) === '/index.html') {
+        key = key.slice(0, -10);
+    } else if (key.charAt(key.length - 1) !== '/' && has(SITE.redirects, key + '/')) {
+        key = key + '/';
+    }
+    return has(SITE.redirects, key) ? SITE.redirects[key] : null;
+}
+
+// Whether a slashless `uri` names a page's folder: its last segment has
+// no dot (or is a page whose name has one), and it is not a file of the
+// site that has no extension.
+function isPage(uri) {
+    if (has(SITE.files, uri)) {
+        return false;
+    }
+    var last = uri.slice(uri.lastIndexOf('/') + 1);
+    return last.indexOf('.') === -1 || has(SITE.dotted_pages, uri);
+}
+
+// The map holds paths as written (`/café/`); a browser asks for
+// `/caf%C3%A9/`.
+function decoded(uri) {
+    try {
+        return decodeURIComponent(uri);
+    } catch (e) {
+        return uri;
+    }
+}
+
+function has(map, key) {
+    return Object.prototype.hasOwnProperty.call(map, key);
+}
+
+// A 301 to `target` with the request's query string after its own.
+function moved(target, querystring) {
+    var query = queryText(querystring);
+    var location = target;
+    if (query !== '') {
+        var hash = target.indexOf('#');
+        var base = hash === -1 ? target : target.slice(0, hash);
+        var fragment = hash === -1 ? '' : target.slice(hash);
+        location = base + (base.indexOf('?') === -1 ? '?' : '&') + query + fragment;
+    }
+    return {
+        statusCode: 301,
+        statusDescription: 'Moved Permanently',
+        headers: { location: { value: location } }
+    };
+}
+
+// CloudFront hands the query string over as an object of names, each with
+// its value and, when repeated, all of them in `multiValue`.
+function queryText(querystring) {
+    var parts = [];
+    for (var name in querystring) {
+        var entry = querystring[name];
+        var values = entry.multiValue ? entry.multiValue : [entry];
+        for (var i = 0; i < values.length; i++) {
+            var value = values[i].value;
+            parts.push(value === '' ? name : name + '=' + value);
+        }
+    }
+    return parts.join('&');
+}

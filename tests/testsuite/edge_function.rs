@@ -1,0 +1,290 @@
+//! The CloudFront Function `ssg publish --dry-run --json` shows, run in
+//! Node against CloudFront's event shape (`tests/edge/run.js`) on a real
+//! built site: every alias and `[redirects]` entry answers 301 with its
+//! `Location` (query string kept), every page's folder URL is served from
+//! its `index.html` and its slashless URL is sent to the folder, assets
+//! pass through, and no request goes round more than three steps.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::support::Site;
+use crate::support::bucket::{Bucket, output_files};
+use crate::support::moto::moto;
+
+const QUERY: &str = "utm=x&a=1&a=2&flag";
+
+const REDIRECTS: &str = "\"old-feed\" = \"/blog/\"\n\"gone/\" = \"https://elsewhere.example/new?from=ssg#top\"\n\"chain-a\" = \"/chain-b/\"\n\"chain-b\" = \"/blog/a/\"\n";
+
+/// A site with aliases on a page and a section, nested sections, an
+/// extensionless static file and `[redirects]` (a chain and another host).
+fn site(bucket: &Bucket) -> Site {
+    site_with(bucket, "", REDIRECTS)
+}
+
+/// The fixture with `publish` added to its `[publish]` and `redirects` as
+/// its `[redirects]`.
+fn site_with(bucket: &Bucket, publish: &str, redirects: &str) -> Site {
+    let config = format!(
+        "{}{publish}\n[redirects]\n{redirects}",
+        bucket.config(moto())
+    );
+    Site::with_config(&config)
+        .file(
+            "content/blog/_index.md",
+            "+++\ntitle = \"Blog\"\naliases = [\"/posts/\"]\n+++\n",
+        )
+        .file(
+            "content/blog/a.md",
+            "+++\ntitle = \"A\"\ndate = 2024-01-01\naliases = [\"/2019/a/\", \"old/a.html\"]\n+++\nA.\n",
+        )
+        .file(
+            "content/blog/b.md",
+            "+++\ntitle = \"B\"\ndate = 2024-01-02\naliases = [\"/vieux/café/\"]\n+++\nB.\n",
+        )
+        .file("content/docs/_index.md", "+++\ntitle = \"Docs\"\n+++\n")
+        .file("content/docs/guide/_index.md", "+++\ntitle = \"Guide\"\n+++\n")
+        .file(
+            "content/docs/guide/install.md",
+            "+++\ntitle = \"Install\"\n+++\nSteps.\n",
+        )
+        .file("static/logo.svg", "<svg/>")
+        .file("static/CNAME", "example.com\n")
+}
+
+/// Where each redirect of the fixture must send a request with [`QUERY`].
+fn expected_redirects() -> BTreeMap<&'static str, String> {
+    let here = |path: &str| format!("{path}?{QUERY}");
+    BTreeMap::from([
+        ("/posts/", here("/blog/")),
+        ("/2019/a/", here("/blog/a/")),
+        ("/old/a.html", here("/blog/a/")),
+        ("/old-feed/", here("/blog/")),
+        ("/chain-a/", here("/blog/a/")),
+        ("/chain-b/", here("/blog/a/")),
+        // As a browser asks for `/vieux/café/`.
+        ("/vieux/caf%C3%A9/", here("/blog/b/")),
+        (
+            "/gone/",
+            format!("https://elsewhere.example/new?from=ssg&{QUERY}#top"),
+        ),
+    ])
+}
+
+/// The function's code from `ssg publish --dry-run --json`.
+fn function_code(site: &Site) -> String {
+    site.run(&["build"]).success();
+    let run = site.run(&["publish", "--dry-run", "--json"]);
+    run.success();
+    let report: Value = serde_json::from_str(&run.stdout).expect("json report");
+    let function = &report["edge_function"];
+    assert_eq!(function["redirects"], 8, "{function}");
+    assert!(function["note"].is_null(), "{function}");
+    let code = function["code"].as_str().expect("code").to_string();
+    assert!(code.contains("function handler(event)"), "{code}");
+    assert_eq!(function["bytes"], code.len());
+    code
+}
+
+/// Runs `requests` through the function in Node: each with its steps.
+fn run_in_node(code: &str, requests: &[Value]) -> Vec<Value> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("function.js");
+    std::fs::write(&file, code).expect("write function");
+    let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/edge/run.js");
+    let mut child = Command::new("node")
+        .arg(&harness)
+        .arg(&file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs (Debian's nodejs)");
+    let input = serde_json::to_vec(requests).expect("requests");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&input)
+        .expect("write requests");
+    let out = child.wait_with_output().expect("node finishes");
+    assert!(
+        out.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("harness json")
+}
+
+fn request(uri: &str) -> Value {
+    json!({"uri": uri, "query": QUERY})
+}
+
+/// A request's steps, after checking it ends at a request passed on
+/// (never a loop) within three steps.
+fn steps(result: &Value) -> &Vec<Value> {
+    let steps = result["steps"].as_array().expect("steps");
+    let last = steps.last().expect("a step");
+    let left = last["location"]
+        .as_str()
+        .is_some_and(|l| l.starts_with("https://elsewhere.example/"));
+    assert!(
+        steps.len() <= 3 && (last["uri"].is_string() || left),
+        "{} does not end within 3 steps: {result}",
+        result["uri"]
+    );
+    steps
+}
+
+#[test]
+fn every_redirect_answers_301_with_its_location_and_the_query_kept() {
+    let bucket = Bucket::new();
+    let site = site(&bucket);
+    let code = function_code(&site);
+    // Each redirect asked as written, without its slash and as its index.html.
+    let expected = expected_redirects();
+    let mut asked: Vec<(String, &String)> = Vec::new();
+    for (from, to) in &expected {
+        asked.push((from.to_string(), to));
+        if let Some(slashless) = from.strip_suffix('/') {
+            asked.push((slashless.to_string(), to));
+            asked.push((format!("{from}index.html"), to));
+        }
+    }
+    let requests: Vec<Value> = asked.iter().map(|(uri, _)| request(uri)).collect();
+    let results = run_in_node(&code, &requests);
+    assert_eq!(results.len(), asked.len());
+    for (result, (_, to)) in results.iter().zip(&asked) {
+        let first = &steps(result)[0];
+        assert_eq!(first["status"], 301, "{result}");
+        assert_eq!(first["location"], to.as_str(), "{result}");
+    }
+}
+
+#[test]
+fn pages_are_served_from_their_folder_and_sent_there_without_the_slash() {
+    let bucket = Bucket::new();
+    let site = site(&bucket);
+    let code = function_code(&site);
+    // Every folder with an index.html but the redirect pages (alias.html).
+    let pages: Vec<String> = output_files(&site)
+        .iter()
+        .filter(|(_, bytes)| !String::from_utf8_lossy(bytes).contains("http-equiv=\"refresh\""))
+        .filter_map(|(file, _)| file.strip_suffix("index.html"))
+        .map(|dir| format!("/{dir}"))
+        .collect();
+    assert!(!pages.iter().any(|p| p.starts_with("/vieux/")), "{pages:?}");
+    for page in [
+        "/",
+        "/blog/",
+        "/blog/a/",
+        "/docs/guide/",
+        "/docs/guide/install/",
+    ] {
+        assert!(pages.iter().any(|p| p == page), "{page} in {pages:?}");
+    }
+    let mut requests = Vec::new();
+    for page in &pages {
+        requests.push(request(page));
+        if page != "/" {
+            requests.push(request(page.trim_end_matches('/')));
+        }
+    }
+    for result in run_in_node(&code, &requests) {
+        let uri = result["uri"].as_str().expect("uri");
+        let steps = steps(&result);
+        let folder = if uri.ends_with('/') {
+            uri.to_string()
+        } else {
+            assert_eq!(steps[0]["status"], 301, "{result}");
+            assert_eq!(steps[0]["location"], format!("{uri}/?{QUERY}"), "{result}");
+            format!("{uri}/")
+        };
+        let served = steps.last().expect("step");
+        assert_eq!(served["uri"], format!("{folder}index.html"), "{result}");
+        assert_eq!(served["query"], QUERY, "{result}");
+    }
+}
+
+#[test]
+fn assets_and_extensionless_files_pass_through_unchanged() {
+    let bucket = Bucket::new();
+    let site = site(&bucket);
+    let code = function_code(&site);
+    let assets = [
+        "/logo.svg",
+        "/CNAME",
+        "/atom.xml",
+        "/sitemap.xml",
+        "/404.html",
+    ];
+    let requests: Vec<Value> = assets.iter().map(|a| request(a)).collect();
+    for result in run_in_node(&code, &requests) {
+        let steps = steps(&result);
+        assert_eq!(steps.len(), 1, "{result}");
+        assert_eq!(steps[0]["uri"], result["uri"], "{result}");
+        assert_eq!(steps[0]["query"], QUERY, "{result}");
+    }
+}
+
+#[test]
+fn www_goes_to_the_apex_only_when_asked() {
+    let bucket = Bucket::new();
+    let www = json!({"uri": "/blog/a/", "query": QUERY, "host": "www.example.com"});
+    let off = function_code(&site(&bucket));
+    let passed = &run_in_node(&off, std::slice::from_ref(&www))[0];
+    assert_eq!(steps(passed)[0]["uri"], "/blog/a/index.html", "{passed}");
+    let on = function_code(&site_with(&bucket, "www_to_apex = true\n", REDIRECTS));
+    let sent = &run_in_node(&on, &[www])[0];
+    assert_eq!(sent["steps"][0]["status"], 301, "{sent}");
+    assert_eq!(
+        sent["steps"][0]["location"],
+        format!("https://example.com/blog/a/?{QUERY}"),
+        "{sent}"
+    );
+}
+
+#[test]
+fn redirects_that_come_back_to_themselves_are_an_error_naming_the_file() {
+    let bucket = Bucket::new();
+    let circle = "\"a\" = \"/b/\"\n\"b\" = \"/a/\"\n";
+    let site = site_with(&bucket, "", circle);
+    site.run(&["build"]).success();
+    let run = site.run(&["publish", "--dry-run", "--json"]);
+    run.failure();
+    assert!(
+        run.stderr.contains("ssg.toml [redirects]") && run.stderr.contains("/a/ → /b/ → /a/"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_map_over_cloudfronts_size_limit_is_a_note_not_code() {
+    let bucket = Bucket::new();
+    let many: String = (0..300)
+        .map(|i| format!("\"old/posts/number-{i}\" = \"/blog/a/\"\n"))
+        .collect();
+    let site = site_with(&bucket, "", &many);
+    site.run(&["build"]).success();
+    let run = site.run(&["publish", "--dry-run", "--json"]);
+    run.success();
+    let report: Value = serde_json::from_str(&run.stdout).expect("json report");
+    let function = &report["edge_function"];
+    assert!(function["code"].is_null(), "{function}");
+    assert!(
+        function["bytes"].as_u64() > function["max_bytes"].as_u64(),
+        "{function}"
+    );
+    let note = function["note"].as_str().expect("note");
+    assert!(note.contains("KeyValueStore"), "{note}");
+    assert!(
+        run.stderr.contains("over CloudFront's limit"),
+        "{}",
+        run.stderr
+    );
+}
