@@ -17,6 +17,7 @@ pub mod destroy;
 pub mod distribution;
 pub mod model;
 pub mod names;
+pub mod oac;
 pub mod observe;
 mod options;
 pub mod plan;
