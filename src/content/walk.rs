@@ -37,12 +37,7 @@ fn list_files(content_dir: &Path) -> Result<Vec<String>, BuildError> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(content_dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = layout::name_under(content_dir, entry.path());
         files.push(rel);
     }
     Ok(files)
