@@ -79,8 +79,13 @@ impl fmt::Display for BuildError {
 
 /// 1-based line number of a byte offset in `text`.
 pub fn line_of_offset(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
+    line_of_byte(text.as_bytes(), offset)
+}
+
+/// 1-based line number of a byte offset in `bytes` not yet known to be
+/// UTF-8 (where a file stops being valid text).
+pub fn line_of_byte(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
         .iter()
         .filter(|&&b| b == b'\n')
         .count()

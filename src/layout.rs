@@ -5,6 +5,8 @@
 //! rules live side by side here, built from the same pieces, rather than
 //! drifting apart in the modules that walk those folders.
 
+use std::path::Path;
+
 /// The folders of a site (and of a theme, which has its own `static/` and
 /// `templates/`), by their names under the site root.
 pub const CONTENT: &str = "content";
@@ -25,6 +27,15 @@ pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkd"];
 pub fn markdown_stem(name: &str) -> Option<&str> {
     let (stem, ext) = name.rsplit_once('.')?;
     (!stem.is_empty() && MARKDOWN_EXTENSIONS.contains(&ext)).then_some(stem)
+}
+
+/// A file found under `dir` as the site names it: relative to `dir`, with
+/// `/` between folders on every OS (a path not under `dir` is kept whole).
+pub fn name_under(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// A page bundle's page file: `index.md` (or `index.markdown`…).

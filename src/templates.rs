@@ -20,7 +20,7 @@ use crate::content::walk::read_text;
 use crate::data::DataFiles;
 use crate::error::{BuildError, Diagnostic};
 use crate::layout::TEMPLATES;
-use crate::layout::is_ignored_source;
+use crate::layout::{is_ignored_source, name_under};
 use crate::slug::slugify;
 use crate::theme::{self, ThemeSource};
 
@@ -166,12 +166,7 @@ fn collect_dir(
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = name_under(dir, entry.path());
         let shown = shown_prefix.join(&rel);
         match read_text(entry.path(), &shown) {
             Ok(text) => {

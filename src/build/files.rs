@@ -7,7 +7,7 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 use crate::error::BuildError;
-use crate::layout::{CONTENT, STATIC};
+use crate::layout::{CONTENT, STATIC, name_under};
 use crate::output::Output;
 use crate::site::Site;
 use crate::theme::{self, ThemeSource};
@@ -91,12 +91,7 @@ fn copy_tree(
         {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = name_under(dir, entry.path());
         let origin = shown.join(&rel).display().to_string();
         into.insert(
             rel.clone(),

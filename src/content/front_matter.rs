@@ -13,7 +13,7 @@ use gray_matter::engine::{Engine, TOML, YAML};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, line_where};
 
 /// Keys with a meaning of their own; anything else lands in `extra`.
 pub const KNOWN_FIELDS: &[&str] = &[
@@ -324,14 +324,14 @@ struct KeyLines<'a> {
 
 impl KeyLines<'_> {
     fn line_of(&self, key: &str) -> Option<usize> {
-        self.block.lines().enumerate().find_map(|(i, line)| {
+        line_where(self.block, self.first_line, |line| {
             let rest = line.strip_prefix(key).or_else(|| {
                 // Bare headers are case-insensitive.
                 // `get`: the line may have a multi-byte character across `key.len()`.
                 (line.get(..key.len())?.eq_ignore_ascii_case(key)).then(|| &line[key.len()..])
-            })?;
-            let rest = rest.trim_start();
-            (rest.starts_with(':') || rest.starts_with('=')).then_some(i + self.first_line)
+            });
+            rest.map(str::trim_start)
+                .is_some_and(|rest| rest.starts_with(':') || rest.starts_with('='))
         })
     }
 

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::{Content, FrontMatter, Page, PageDate, Section, front_matter};
-use crate::error::{BuildError, Diagnostic};
+use crate::error::{BuildError, Diagnostic, line_of_byte};
 use crate::layout;
 use crate::packed::PackedText;
 use crate::slug::slugify;
@@ -37,12 +37,7 @@ fn list_files(content_dir: &Path) -> Result<Vec<String>, BuildError> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(content_dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = layout::name_under(content_dir, entry.path());
         files.push(rel);
     }
     Ok(files)
@@ -87,11 +82,9 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
         .map_err(|e| Diagnostic::new(shown, None, format!("cannot read: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        let bytes = e.as_bytes();
-        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
         Diagnostic::new(
             shown,
-            Some(line),
+            Some(line_of_byte(e.as_bytes(), valid)),
             format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
         )
     })

@@ -24,6 +24,10 @@ pub(super) fn level_number(level: HeadingLevel) -> u8 {
 pub(super) struct UsedIds {
     taken: HashSet<String>,
     next_suffix: HashMap<String, usize>,
+    /// Ids tried so far, the base and each suffix: the count a test holds
+    /// to one or two per heading.
+    #[cfg(test)]
+    pub(super) probes: usize,
 }
 
 impl UsedIds {
@@ -33,6 +37,10 @@ impl UsedIds {
 
     /// `base`, or else `base-N` with the smallest N not taken.
     pub(super) fn unique(&mut self, base: &str) -> String {
+        #[cfg(test)]
+        {
+            self.probes += 1;
+        }
         if self.taken.insert(base.to_string()) {
             return base.to_string();
         }
@@ -41,6 +49,10 @@ impl UsedIds {
         loop {
             let candidate = format!("{base}-{next}");
             *next += 1;
+            #[cfg(test)]
+            {
+                self.probes += 1;
+            }
             if self.taken.insert(candidate.clone()) {
                 return candidate;
             }

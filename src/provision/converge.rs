@@ -17,7 +17,7 @@ use super::model::{
 use super::names::{CLOUDFRONT_ZONE_ID, GITHUB_AUDIENCE, GITHUB_OIDC_HOST, TAG_KEY};
 use super::observe::{self, ROLE_POLICY};
 use super::plan::{Action, Plan, Resource, Step};
-use super::{config_file, lifecycle, policy, wait, workflow};
+use super::{config_file, lifecycle, oac, policy, wait, workflow};
 use crate::log;
 
 /// What the earlier steps of this run created, for the later ones.
@@ -197,18 +197,8 @@ impl Converge<'_> {
     }
 
     async fn oac(&self, step: &Step, live: &mut Live) -> Result<()> {
-        use aws_sdk_cloudfront::types::{
-            OriginAccessControlConfig, OriginAccessControlOriginTypes,
-            OriginAccessControlSigningBehaviors, OriginAccessControlSigningProtocols,
-        };
         let names = &self.desired.names;
-        let config = OriginAccessControlConfig::builder()
-            .name(names.oac())
-            .description(format!("ssg: CloudFront reads s3://{}", names.bucket))
-            .signing_protocol(OriginAccessControlSigningProtocols::Sigv4)
-            .signing_behavior(OriginAccessControlSigningBehaviors::Always)
-            .origin_access_control_origin_type(OriginAccessControlOriginTypes::S3)
-            .build()?;
+        let config = oac::config(names)?;
         let cf = &self.clients.cloudfront;
         if let (Action::Change, Some(id)) = (step.action, &live.oac_id) {
             let current = cf
@@ -277,7 +267,7 @@ impl Converge<'_> {
             "ACM to publish the certificate's validation records",
             || async {
                 let c = observe::describe_certificate(self.clients, &arn).await?;
-                Ok(!c.validation.is_empty() || c.status == "ISSUED")
+                Ok(!c.validation.is_empty() || c.is_issued())
             },
         )
         .await?;
@@ -361,7 +351,7 @@ impl Converge<'_> {
         let domains = live
             .certificate
             .as_ref()
-            .filter(|c| c.status == "ISSUED")
+            .filter(|c| c.is_issued())
             .map(|c| (self.desired.domains.clone(), c.arn.clone()));
         let settings = Settings {
             caller_reference: names.caller_reference(self.started),

@@ -11,7 +11,7 @@ use aws_sdk_cloudfront::types::{
     Origins, S3OriginConfig, SslSupportMethod, ViewerCertificate, ViewerProtocolPolicy,
 };
 
-use super::model::{Desired, Distribution, Observed};
+use super::model::{Certificate, Desired, Distribution, Observed};
 use super::names::{CACHING_OPTIMIZED, SECURITY_HEADERS};
 
 /// What ssg sets on the distribution.
@@ -107,7 +107,7 @@ pub fn attach_domains(desired: &Desired, observed: &Observed) -> bool {
         && observed
             .certificate
             .as_ref()
-            .is_some_and(|c| c.status == "ISSUED")
+            .is_some_and(Certificate::is_issued)
 }
 
 /// Each way the distribution read back differs from what `apply` sets, in

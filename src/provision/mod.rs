@@ -20,6 +20,7 @@ pub mod git_remote;
 pub mod lifecycle;
 pub mod model;
 pub mod names;
+pub mod oac;
 pub mod observe;
 mod options;
 pub mod plan;

@@ -4,6 +4,7 @@
 //! already there, the alias records a domain should have). `observe` fills
 //! it, `plan` compares it, `converge` and `destroy` act on it.
 
+use aws_sdk_acm::types::CertificateStatus;
 use serde::Serialize;
 
 use super::names::Names;
@@ -109,6 +110,18 @@ pub struct Certificate {
     pub domains: Vec<String>,
     pub not_after: Option<i64>,
     pub validation: Vec<Record>,
+}
+
+impl Certificate {
+    /// ACM issued it: CloudFront can serve it.
+    pub fn is_issued(&self) -> bool {
+        self.status == CertificateStatus::Issued.as_str()
+    }
+
+    /// ACM waits for its DNS validation records.
+    pub fn is_pending_validation(&self) -> bool {
+        self.status == CertificateStatus::PendingValidation.as_str()
+    }
 }
 
 /// A DNS record as ssg writes it: a CNAME, or an alias to CloudFront.

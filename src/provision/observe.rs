@@ -405,7 +405,7 @@ pub async fn certificate(
             have.sort();
             let mut want = domains.to_vec();
             want.sort();
-            let live = matches!(cert.status.as_str(), "ISSUED" | "PENDING_VALIDATION");
+            let live = cert.is_issued() || cert.is_pending_validation();
             if have == want && (best.is_none() || live) {
                 best = Some(cert);
             }

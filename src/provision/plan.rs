@@ -13,6 +13,7 @@ use super::model::{
     two_zones_of_one_name, zone_for,
 };
 use super::names::CLOUDFRONT_ZONE_ID;
+use super::oac::oac_problems;
 use super::policy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -250,17 +251,7 @@ fn oac_step(desired: &Desired, observed: &Observed) -> Step {
             vec!["none for this bucket".into()],
         );
     };
-    let mut why = Vec::new();
-    if oac.signing_protocol != "sigv4" || oac.signing_behavior != "always" {
-        why.push(format!(
-            "signs {}/{}, not sigv4/always",
-            oac.signing_protocol, oac.signing_behavior
-        ));
-    }
-    if oac.origin_type != "s3" {
-        why.push(format!("origin type is {}, not s3", oac.origin_type));
-    }
-    Step::exists_or_change(Resource::OriginAccessControl, name, why)
+    Step::exists_or_change(Resource::OriginAccessControl, name, oac_problems(oac))
 }
 
 fn certificate_step(desired: &Desired, observed: &Observed) -> Step {
@@ -273,24 +264,24 @@ fn certificate_step(desired: &Desired, observed: &Observed) -> Step {
             vec!["no certificate for these domains in us-east-1".into()],
         );
     };
-    match cert.status.as_str() {
-        "ISSUED" => {}
-        "PENDING_VALIDATION" => {
-            return Step::new(
-                Resource::Certificate,
-                name,
-                Action::Wait,
-                vec!["pending DNS validation".into()],
-            );
-        }
-        other => {
-            return Step::new(
-                Resource::Certificate,
-                name,
-                Action::Create,
-                vec![format!("the certificate is {other}: a new one is needed")],
-            );
-        }
+    if cert.is_pending_validation() {
+        return Step::new(
+            Resource::Certificate,
+            name,
+            Action::Wait,
+            vec!["pending DNS validation".into()],
+        );
+    }
+    if !cert.is_issued() {
+        return Step::new(
+            Resource::Certificate,
+            name,
+            Action::Create,
+            vec![format!(
+                "the certificate is {}: a new one is needed",
+                cert.status
+            )],
+        );
     }
     const DAY: i64 = 86_400;
     match cert.not_after {
@@ -341,7 +332,7 @@ fn validation_step(desired: &Desired, observed: &Observed) -> Step {
     let (ours, manual): (Vec<&Record>, Vec<&Record>) = missing
         .into_iter()
         .partition(|r| zone_for(&observed.zones, r.name.trim_end_matches('.')).is_some());
-    if !manual.is_empty() && cert.status != "ISSUED" {
+    if !manual.is_empty() && !cert.is_issued() {
         let why = manual
             .iter()
             .map(|r| {

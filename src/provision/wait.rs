@@ -86,14 +86,17 @@ pub async fn for_certificate(clients: &Clients, observed: &Observed) -> Result<(
     );
     until(&what, || async {
         let now = observe::describe_certificate(clients, &cert.arn).await?;
-        match now.status.as_str() {
-            "ISSUED" => Ok(true),
-            "PENDING_VALIDATION" => Ok(false),
-            other => bail!(
-                "the certificate for {} is {other}; run `ssg provision` again to request a new one",
-                cert.domains.join(", ")
-            ),
+        if now.is_issued() {
+            return Ok(true);
         }
+        if now.is_pending_validation() {
+            return Ok(false);
+        }
+        bail!(
+            "the certificate for {} is {}; run `ssg provision` again to request a new one",
+            cert.domains.join(", "),
+            now.status
+        )
     })
     .await
 }

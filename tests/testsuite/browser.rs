@@ -51,25 +51,7 @@ fn an_open_page_follows_edits_without_the_test_reloading_it() {
         "document.body.innerText.includes('Edited text.')",
         &json!(true),
     );
-    // The server logs it once the tab's new socket is open, which may be
-    // just after the page shows the text.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let log_text = std::fs::read_to_string(&log).expect("read the server log");
-        if log_text.contains("1 reloaded tab(s) back") {
-            // And `-v` tells the watcher's share of the save's way.
-            assert!(
-                log_text.contains("change: content/blog/live.md (written "),
-                "{log_text}"
-            );
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the server did not see the tab come back:\n{log_text}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    assert_server_saw_the_tab_come_back(&log);
     browser.wait_for("Math.round(window.scrollY)", &json!(600));
 
     // A title edit: the page reloads itself and keeps its scroll position.
@@ -105,7 +87,35 @@ fn an_open_page_follows_edits_without_the_test_reloading_it() {
         "the CSS change reloaded the page"
     );
 
-    // A broken save shows the error overlay; fixing it clears it.
+    a_broken_save_shows_the_overlay_until_fixed(&site, &mut browser);
+}
+
+/// The server logs the reloaded tab once its new socket is open, which may
+/// be just after the page shows the text.
+#[track_caller]
+fn assert_server_saw_the_tab_come_back(log: &std::path::Path) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let log_text = std::fs::read_to_string(log).expect("read the server log");
+        if log_text.contains("1 reloaded tab(s) back") {
+            // And `-v` tells the watcher's share of the save's way.
+            assert!(
+                log_text.contains("change: content/blog/live.md (written "),
+                "{log_text}"
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not see the tab come back:\n{log_text}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A broken save shows the error overlay, naming the file and line; fixing
+/// it clears it.
+fn a_broken_save_shows_the_overlay_until_fixed(site: &Site, browser: &mut Browser) {
     site.write("content/blog/live.md", b"---\ntitle: [unclosed\n---\n");
     browser.wait_for(
         "!!document.getElementById('ssg-error-overlay')",

@@ -3,11 +3,10 @@
 //! binary; the bucket is inspected with the AWS SDK.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::support::bucket::{is_ssg_own, output_files};
 use crate::support::command::run;
-use crate::support::moto::{cloudfront, moto, runtime, s3};
+use crate::support::moto::{cloudfront, moto, runtime, s3, unique_name};
 use crate::support::relay::{Relay, Rules};
 use crate::support::{Site, post};
 use aws_sdk_cloudfront::types::{
@@ -32,12 +31,7 @@ struct Remote {
 
 impl Remote {
     fn new() -> Remote {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let bucket = format!(
-            "ssg-test-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        );
+        let bucket = unique_name("ssg-test");
         let rt = runtime();
         rt.block_on(s3().create_bucket().bucket(&bucket).send())
             .expect("create bucket");

@@ -385,35 +385,11 @@ fn killed_run(
             site.write(&format!("public/{path}"), bytes);
         }
     };
-    // The kill counts writes from `base` on (never while it is usize::MAX).
-    let base = Arc::new(AtomicUsize::new(usize::MAX));
-    let pid = Arc::new(AtomicU32::new(0));
-    let fired = Arc::new(AtomicBool::new(false));
-    let hook: Option<Hook> = match kill {
-        Kill::AfterTime(_) => None,
-        Kill::AfterWrite(kill_at) => {
-            let (pid, fired, base) = (pid.clone(), fired.clone(), base.clone());
-            Some(Box::new(move |n, _| {
-                let from = base.load(Ordering::SeqCst);
-                if from == usize::MAX || n != from + kill_at {
-                    return false;
-                }
-                let deadline = Instant::now() + Duration::from_secs(5);
-                while pid.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
-                    std::thread::sleep(Duration::from_millis(5));
-                }
-                let _ = std::process::Command::new("kill")
-                    .args(["-KILL", &pid.load(Ordering::SeqCst).to_string()])
-                    .status();
-                fired.store(true, Ordering::SeqCst);
-                true
-            }))
-        }
-    };
+    let killer = Killer::default();
     let relay = Relay::start(
         moto(),
         Rules {
-            after_write: hook,
+            after_write: killer.hook(kill),
             ..Rules::default()
         },
     );
@@ -426,9 +402,9 @@ fn killed_run(
     // lease_timeout only bounds the test: the killed holder is found gone by its pid.
     publish_through(&site, &bucket, &relay.url, "lease_timeout = 60\n");
     let killed_from = relay.seen().len();
-    base.store(relay.writes(), Ordering::SeqCst);
+    killer.base.store(relay.writes(), Ordering::SeqCst);
     let mut child = spawn_publish(&site, &[]);
-    pid.store(child.id(), Ordering::SeqCst);
+    killer.pid.store(child.id(), Ordering::SeqCst);
     if let Kill::AfterTime(delay) = kill {
         std::thread::sleep(delay);
         // SIGKILL; the child is not reaped yet, so its pid is still its own.
@@ -436,12 +412,12 @@ fn killed_run(
     }
     let run = finish(child);
     relay.settle();
-    base.store(usize::MAX, Ordering::SeqCst);
+    killer.base.store(usize::MAX, Ordering::SeqCst);
     let killed = run.code == -1;
     if let Kill::AfterWrite(_) = kill {
         assert_eq!(
             killed,
-            fired.load(Ordering::SeqCst),
+            killer.fired.load(Ordering::SeqCst),
             "{kill:?}: {}",
             run.stderr
         );
@@ -452,35 +428,12 @@ fn killed_run(
         return false;
     }
 
-    // Deletes only after every upload succeeded, and after the manifest.
     let seen = relay.seen()[killed_from..].to_vec();
     assert!(
         !same_machine || !seen.iter().any(Request::list),
         "{kill:?}: the killed run listed instead of planning from its memory"
     );
-    if let Some(first_delete) = seen.iter().position(Request::batch_delete) {
-        let planned: BTreeSet<&String> = to
-            .iter()
-            .filter(|(k, b)| from.get(*k) != Some(b))
-            .map(|(k, _)| k)
-            .collect();
-        let before: BTreeSet<&str> = seen[..first_delete]
-            .iter()
-            .filter_map(Request::site_put)
-            .collect();
-        assert!(
-            planned.iter().all(|k| before.contains(k.as_str())),
-            "{kill:?}: a delete before every upload"
-        );
-        let last_upload = seen[..first_delete]
-            .iter()
-            .rposition(|r| r.site_put().is_some());
-        let last_root = seen[..first_delete].iter().rposition(Request::root_put);
-        assert!(
-            last_root > last_upload,
-            "{kill:?}: a delete before the manifest that records the uploads"
-        );
-    }
+    assert_deletes_came_last(kill, &seen, from, to);
     let left = bucket.site();
     let removed: Vec<&String> = from.keys().filter(|k| !to.contains_key(*k)).collect();
     if removed.iter().any(|k| !left.contains_key(*k)) {
@@ -493,13 +446,6 @@ fn killed_run(
         }
     }
 
-    // The rerun takes over the dead run's lease, uploads exactly what had
-    // not landed, and ends with the bucket and the manifest equal to the build.
-    let not_landed: BTreeSet<String> = to
-        .iter()
-        .filter(|(k, b)| left.get(*k) != Some(b))
-        .map(|(k, _)| k.clone())
-        .collect();
     let fresh;
     let relay = if same_machine {
         relay.revive();
@@ -509,8 +455,109 @@ fn killed_run(
         publish_through(&site, &bucket, &fresh.url, "lease_timeout = 60\n");
         &fresh
     };
+    assert_rerun_finishes(kill, &site, &bucket, relay, &left, to);
+    true
+}
+
+/// What a kill after a write shares with the relay's hook: the pid to kill,
+/// whether it was killed, and the write count the kill counts from (never
+/// while it is usize::MAX).
+struct Killer {
+    pid: Arc<AtomicU32>,
+    fired: Arc<AtomicBool>,
+    base: Arc<AtomicUsize>,
+}
+
+impl Default for Killer {
+    fn default() -> Killer {
+        Killer {
+            pid: Arc::new(AtomicU32::new(0)),
+            fired: Arc::new(AtomicBool::new(false)),
+            base: Arc::new(AtomicUsize::new(usize::MAX)),
+        }
+    }
+}
+
+impl Killer {
+    /// The relay's hook that SIGKILLs the run right after its Nth write
+    /// reached the server, for `Kill::AfterWrite(n)`; none for a timed kill.
+    fn hook(&self, kill: Kill) -> Option<Hook> {
+        let Kill::AfterWrite(kill_at) = kill else {
+            return None;
+        };
+        let (pid, fired, base) = (self.pid.clone(), self.fired.clone(), self.base.clone());
+        Some(Box::new(move |n, _| {
+            let from = base.load(Ordering::SeqCst);
+            if from == usize::MAX || n != from + kill_at {
+                return false;
+            }
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while pid.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.load(Ordering::SeqCst).to_string()])
+                .status();
+            fired.store(true, Ordering::SeqCst);
+            true
+        }))
+    }
+}
+
+/// In the killed run's requests (`seen`), deletes came only after every
+/// upload succeeded, and after the manifest that records them.
+#[track_caller]
+fn assert_deletes_came_last(
+    kill: Kill,
+    seen: &[Request],
+    from: &BTreeMap<String, Vec<u8>>,
+    to: &BTreeMap<String, Vec<u8>>,
+) {
+    let Some(first_delete) = seen.iter().position(Request::batch_delete) else {
+        return;
+    };
+    let planned: BTreeSet<&String> = to
+        .iter()
+        .filter(|(k, b)| from.get(*k) != Some(b))
+        .map(|(k, _)| k)
+        .collect();
+    let before: BTreeSet<&str> = seen[..first_delete]
+        .iter()
+        .filter_map(Request::site_put)
+        .collect();
+    assert!(
+        planned.iter().all(|k| before.contains(k.as_str())),
+        "{kill:?}: a delete before every upload"
+    );
+    let last_upload = seen[..first_delete]
+        .iter()
+        .rposition(|r| r.site_put().is_some());
+    let last_root = seen[..first_delete].iter().rposition(Request::root_put);
+    assert!(
+        last_root > last_upload,
+        "{kill:?}: a delete before the manifest that records the uploads"
+    );
+}
+
+/// The rerun through `relay` takes over the dead run's lease, uploads
+/// exactly what had not landed (what `left` lacks of `to`), and ends with
+/// the bucket and the manifest equal to the build.
+#[track_caller]
+fn assert_rerun_finishes(
+    kill: Kill,
+    site: &Site,
+    bucket: &Bucket,
+    relay: &Relay,
+    left: &BTreeMap<String, Vec<u8>>,
+    to: &BTreeMap<String, Vec<u8>>,
+) {
+    let not_landed: BTreeSet<String> = to
+        .iter()
+        .filter(|(k, b)| left.get(*k) != Some(b))
+        .map(|(k, _)| k.clone())
+        .collect();
     let rerun_from = relay.seen().len();
-    let rerun = publish(&site, &[]);
+    let rerun = publish(site, &[]);
     assert_eq!(rerun.code, 0, "{kill:?}: rerun failed: {}", rerun.stderr);
     // A rerun that waits for a lease says so once, then polls until the
     // lock is gone: the dead run's lease must be taken over at once.
@@ -520,8 +567,7 @@ fn killed_run(
         "{kill:?}: the rerun waited for the dead run's lease: {}",
         rerun.stderr
     );
-    let rerun_requests = relay.seen()[rerun_from..].to_vec();
-    let rerun_puts: BTreeSet<String> = rerun_requests
+    let rerun_puts: BTreeSet<String> = relay.seen()[rerun_from..]
         .iter()
         .filter_map(|r| r.site_put().map(String::from))
         .collect();
@@ -529,9 +575,8 @@ fn killed_run(
         rerun_puts, not_landed,
         "{kill:?}: the rerun uploaded something that had landed, or missed something"
     );
-    assert_holds(&bucket, to);
+    assert_holds(bucket, to);
     assert!(!bucket.objects().contains_key(LOCK));
-    true
 }
 
 /// Two builds of one blog: the second with edited posts, a removed page

@@ -2,19 +2,10 @@
 //! and read it back: names unique to one test (every test shares the
 //! server), hosted zones and the records in them.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use super::moto::{block, route53};
 
-/// `prefix` made unique to this test process and call.
-pub fn unique(prefix: &str) -> String {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    format!(
-        "{prefix}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
+/// A name no other test in the shared moto uses (one rule, in moto.rs).
+pub use super::moto::unique_name as unique;
 
 /// A new public hosted zone for `domain`; its id.
 pub fn zone(domain: &str) -> String {

@@ -4,10 +4,9 @@
 //! file, the batch delete, a listing, a manifest write).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::support::command::Run;
-use crate::support::moto::{runtime, s3};
+use crate::support::moto::{runtime, s3, unique_name};
 use crate::support::relay::Request;
 use crate::support::site::{Site, post, snapshot};
 
@@ -69,12 +68,7 @@ pub struct Bucket {
 
 impl Bucket {
     pub fn new() -> Bucket {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let name = format!(
-            "ssg-lease-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        );
+        let name = unique_name("ssg-lease");
         runtime()
             .block_on(s3().create_bucket().bucket(&name).send())
             .expect("create bucket");

@@ -10,6 +10,7 @@ pub mod cdp;
 pub mod command;
 pub mod import;
 pub mod moto;
+pub mod provision;
 pub mod relay;
 pub mod server;
 pub mod site;

@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region, SharedCredentialsProvider};
@@ -28,6 +29,17 @@ pub fn moto() -> &'static str {
         std::mem::forget(server);
         url
     })
+}
+
+/// A name no other test in the shared moto uses (buckets, zones and the
+/// like live for the whole run, beside every other test's).
+pub fn unique_name(prefix: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// A moto server this test process started; stopped when dropped (even

@@ -1,0 +1,160 @@
+//! `ssg provision --ci github`: the publish role trusts one branch of one
+//! repository, may touch only this site, and the workflow it writes
+//! publishes with it; `--check` keeps checking the role without the flags.
+
+use crate::support::moto::{block, iam};
+use crate::support::provision::{ApiCalls, SSG_GIT, blog, provision, the_distribution};
+
+/// `ssg provision --ci github` for octo/blog's branch `live`.
+const CI_LIVE: [&str; 9] = [
+    "provision",
+    "--ci",
+    "github",
+    "--repo",
+    "octo/blog",
+    "--branch",
+    "live",
+    "--ssg-git",
+    SSG_GIT,
+];
+
+#[test]
+fn ci_github_trusts_one_branch_of_one_repository_and_writes_the_workflow() {
+    let (site, bucket) = blog();
+    let (result, _) = provision(&site, &CI_LIVE);
+    result.success();
+    let role_arn = assert_role_trusts_live_and_touches_only(&bucket);
+    assert_workflow_publishes_from_live(&site.read(".github/workflows/publish.yml"), &role_arn);
+
+    let (again, relay) = provision(&site, &CI_LIVE);
+    again.success();
+    assert_eq!(relay.write_ops(), Vec::<String>::new());
+}
+
+/// The publish role trusts only octo/blog's `live` through GitHub's OIDC
+/// provider, and its policy names only this site's bucket and
+/// distribution. Returns the role's ARN.
+#[track_caller]
+fn assert_role_trusts_live_and_touches_only(bucket: &str) -> String {
+    let iam = iam();
+    let role = block(
+        iam.get_role()
+            .role_name(format!("ssg-publish-{bucket}"))
+            .send(),
+    )
+    .expect("role");
+    let role = role.role().expect("role");
+    let trust = ssg::provision::policy::parse_iam_document(
+        role.assume_role_policy_document().expect("trust"),
+    )
+    .expect("json");
+    let condition = &trust["Statement"][0]["Condition"]["StringEquals"];
+    assert_eq!(
+        condition["token.actions.githubusercontent.com:sub"],
+        "repo:octo/blog:ref:refs/heads/live"
+    );
+    assert_eq!(
+        condition["token.actions.githubusercontent.com:aud"],
+        "sts.amazonaws.com"
+    );
+    assert_eq!(trust["Statement"].as_array().map(Vec::len), Some(1));
+    let policy = block(
+        iam.get_role_policy()
+            .role_name(role.role_name())
+            .policy_name("ssg-publish")
+            .send(),
+    )
+    .expect("policy");
+    let policy =
+        ssg::provision::policy::parse_iam_document(policy.policy_document()).expect("json");
+    let d = the_distribution(bucket);
+    let resources: Vec<String> = policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .map(|s| s["Resource"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        resources,
+        [
+            format!("arn:aws:s3:::{bucket}"),
+            format!("arn:aws:s3:::{bucket}/*"),
+            d.arn().to_string()
+        ]
+    );
+    let providers = block(iam.list_open_id_connect_providers().send()).expect("providers");
+    assert!(providers.open_id_connect_provider_list().iter().any(|p| {
+        p.arn()
+            .is_some_and(|a| a.ends_with("oidc-provider/token.actions.githubusercontent.com"))
+    }));
+    role.arn().to_string()
+}
+
+/// The workflow runs on pushes to `live`, builds, publishes as the role
+/// and installs ssg from where `--ssg-git` said.
+#[track_caller]
+fn assert_workflow_publishes_from_live(text: &str, role_arn: &str) {
+    let docs = yaml_rust2::YamlLoader::load_from_str(text).expect("valid YAML");
+    let workflow = &docs[0];
+    assert_eq!(workflow["on"]["push"]["branches"][0].as_str(), Some("live"));
+    let steps = workflow["jobs"]["publish"]["steps"]
+        .as_vec()
+        .expect("steps");
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(runs.contains(&"ssg publish --json"), "{runs:?}");
+    assert!(runs.contains(&"ssg build"), "{runs:?}");
+    let assumed = steps
+        .iter()
+        .find_map(|s| s["with"]["role-to-assume"].as_str())
+        .expect("role step");
+    assert_eq!(assumed, role_arn);
+    assert!(text.contains("path: .ssg-cache"), "{text}");
+    assert_eq!(
+        workflow["env"]["SSG_GIT"].as_str(),
+        Some(SSG_GIT),
+        "CI installs ssg from where --ssg-git said"
+    );
+}
+
+#[test]
+fn check_without_ci_flags_still_checks_the_ci_role() {
+    let (site, bucket) = blog();
+    provision(
+        &site,
+        &[
+            "provision",
+            "--ci",
+            "github",
+            "--repo",
+            "octo/site",
+            "--ssg-git",
+            SSG_GIT,
+        ],
+    )
+    .0
+    .success();
+    provision(&site, &["provision", "--check"]).0.success();
+    // Someone widens the trust to every branch and every workflow.
+    let loose = ssg::provision::policy::trust_policy("123456789012", "octo/site", "main")
+        .to_string()
+        .replace("ref:refs/heads/main", "*");
+    block(
+        iam()
+            .update_assume_role_policy()
+            .role_name(format!("ssg-publish-{bucket}"))
+            .policy_document(loose)
+            .send(),
+    )
+    .expect("loosen trust");
+    let (check, _) = provision(&site, &["provision", "--check"]);
+    check.failure();
+    assert!(
+        check
+            .stdout
+            .contains("does not trust exactly octo/site on main"),
+        "{}",
+        check.stdout
+    );
+    provision(&site, &["provision"]).0.success();
+    provision(&site, &["provision", "--check"]).0.success();
+}
