@@ -19,6 +19,7 @@ mod highlight;
 mod markdown;
 mod paths;
 mod publish_plan;
+mod shortcodes;
 
 use proptest::test_runner::Config;
 
