@@ -353,15 +353,16 @@ impl<'a, 'p> Pass<'a, 'p> {
         let mut inner = Vec::new();
         let mut title = String::new();
         for (e, range) in rest.by_ref() {
-            match &e {
+            match e {
                 Event::End(TagEnd::Heading(_)) => break,
-                Event::Text(t) | Event::Code(t) => {
-                    title.push_str(t);
+                Event::Text(t) => self.heading_text(t, &mut title, &mut inner),
+                Event::Code(t) => {
+                    title.push_str(&t);
                     self.out.word_count += t.split_whitespace().count();
+                    inner.push(Event::Code(t));
                 }
-                _ => {}
+                e => inner.push(self.resolved(e, range.start)),
             }
-            inner.push(self.resolved(e, range.start));
         }
         let base = id
             .as_deref()
@@ -396,6 +397,29 @@ impl<'a, 'p> Pass<'a, 'p> {
         }));
         self.events.extend(inner);
         self.events.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// Text inside a heading: its words go into the title (for the id and
+    /// the table of contents), a shortcode's HTML held behind a placeholder
+    /// goes onto the page and not into the title.
+    fn heading_text(&mut self, text: CowStr<'a>, title: &mut String, inner: &mut Vec<Event<'a>>) {
+        let expanded = self.expanded;
+        let Some(parts) = expanded.and_then(|e| e.placeholders.split(&text)) else {
+            title.push_str(&text);
+            self.out.word_count += text.split_whitespace().count();
+            inner.push(Event::Text(text));
+            return;
+        };
+        for part in parts {
+            match part {
+                Part::Text(t) => {
+                    title.push_str(t);
+                    self.out.word_count += t.split_whitespace().count();
+                    inner.push(Event::Text(CowStr::from(t.to_string())));
+                }
+                Part::Html(html) => inner.push(Event::InlineHtml(CowStr::from(html.to_string()))),
+            }
+        }
     }
 
     /// A code block as highlighted HTML; one shown plain is a warning.

@@ -13,6 +13,7 @@
 //! seeds that replay only while a strategy keeps its exact shape, so a
 //! shrunk failure is written down as a readable test instead.
 
+mod authoring;
 mod config;
 mod front_matter;
 mod highlight;
