@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic benchmark corpus: the same N-post blog for ssg and for Hugo.
 
-    bench/gen_corpus.py [--code-heavy] N OUT_DIR
+    bench/gen_corpus.py [--code-heavy] [--authoring] [--no-highlight] N OUT_DIR
 
 Writes OUT_DIR/ssg (an ssg site) and OUT_DIR/hugo (a Hugo site) over the
 same Markdown: front matter (title, date, Zipf-distributed tags out of 100,
@@ -15,6 +15,15 @@ seeded.
 fenced blocks of about 17 lines each per post (~35 lines of code, ~5.7 KB
 of Markdown), the same ten languages. Highlighting is most of a cold build,
 so this corpus costs ssg relatively more than the prose one.
+
+--authoring gives the ssg site issue 26's authoring features (the Hugo
+site is left as it is): one shortcode call in every post, after its first
+paragraph (a site shortcode, `aside.html`, in even posts; the built-in
+`note` with a Markdown body in odd ones) and all four render hooks. The
+posts are otherwise the same bytes as without it. The code block hook
+replaces highlighting, so the build to hold it against is the plain one
+with --no-highlight (highlighting off in ssg.toml), which does the same
+work but for the shortcodes and hooks.
 """
 import datetime
 import hashlib
@@ -114,6 +123,26 @@ FIRST_DAY = datetime.date(2005, 1, 1)
 DAYS = 20 * 365
 
 
+# --authoring: the site's shortcode and the four hooks, written as a theme
+# author would (conditionals, filters, `page` and `config`).
+SSG_AUTHORING_TEMPLATES = {
+    "shortcodes/aside.html": "<aside class=\"aside aside-{{ kind }}\" data-n=\"{{ n }}\">{{ text }} "
+    "<a href=\"{{ config.base_url }}/\">{{ page.title }}</a></aside>\n",
+    "hooks/link.html": "<a class=\"link\" href=\"{{ url }}\"{% if title %} title=\"{{ title }}\"{% endif %}>{{ text | safe }}</a>",
+    "hooks/image.html": "<img src=\"{{ url }}\" alt=\"{{ alt }}\"{% if title %} title=\"{{ title }}\"{% endif %} loading=\"lazy\">",
+    "hooks/heading.html": "<h{{ level }} id=\"{{ id }}\"><a class=\"anchor\" href=\"#{{ id }}\">#</a> {{ text | safe }}</h{{ level }}>\n",
+    "hooks/codeblock.html": "<pre class=\"code\" data-lang=\"{{ lang }}\"><code>{{ code }}</code></pre>\n",
+}
+
+
+def shortcode_call(i):
+    """The one call an --authoring post makes (no randomness: the posts'
+    other bytes stay those of the plain corpus)."""
+    if i % 2 == 0:
+        return f"{{{{ aside(kind=\"tip\", n={i}, text=\"Post {i} in brief.\") }}}}"
+    return f"{{% note(title=\"Note {i}\") %}}\nA *short* note on post {i}, with [a link](../post-{i - 1:05d}/).\n{{% end %}}"
+
+
 def post(rng, i, n_posts, code_heavy=False):
     tags = sorted({zipf_tag(rng) for _ in range(rng.randint(1, 4))})
     # Spread over twenty years that end before today, whatever N: Hugo
@@ -155,7 +184,17 @@ def post(rng, i, n_posts, code_heavy=False):
         f"summary: \"{summary}\"\n"
         "---\n\n"
     )
-    return front + "\n\n".join(body) + "\n"
+    return front, body
+
+
+def post_texts(rng, i, n_posts, code_heavy, authoring):
+    """The post for ssg and for Hugo: the same but for an --authoring
+    post's call, which is ssg's syntax."""
+    front, body = post(rng, i, n_posts, code_heavy)
+    plain = front + "\n\n".join(body) + "\n"
+    if not authoring:
+        return plain, plain
+    return front + "\n\n".join(body[:1] + [shortcode_call(i)] + body[1:]) + "\n", plain
 
 
 SSG_CONFIG = """title = "Bench"
@@ -241,8 +280,11 @@ def write(path, text):
 
 def main():
     args = sys.argv[1:]
+    flags = {"--code-heavy", "--authoring", "--no-highlight"}
     code_heavy = "--code-heavy" in args
-    args = [a for a in args if a != "--code-heavy"]
+    authoring = "--authoring" in args
+    highlight = "--no-highlight" not in args
+    args = [a for a in args if a not in flags]
     if len(args) != 2:
         sys.exit(__doc__)
     n = int(args[0])
@@ -251,7 +293,7 @@ def main():
     # rewriting thousands of files right before a timed build slows that
     # build's file creation on some filesystems (see build_bench.sh).
     with open(__file__, "rb") as f:
-        stamp = f"{n} {code_heavy} {hashlib.sha256(f.read()).hexdigest()}\n"
+        stamp = f"{n} {code_heavy} {authoring} {highlight} {hashlib.sha256(f.read()).hexdigest()}\n"
     try:
         with open(f"{out}/.corpus", encoding="utf-8") as f:
             if f.read() == stamp:
@@ -261,16 +303,18 @@ def main():
         pass
     shutil.rmtree(out, ignore_errors=True)
     rng = random.Random(20261122)
-    write(f"{out}/ssg/ssg.toml", SSG_CONFIG)
-    for name, text in SSG_TEMPLATES.items():
+    config = SSG_CONFIG if highlight else SSG_CONFIG.replace("highlight = true", "highlight = false")
+    write(f"{out}/ssg/ssg.toml", config)
+    templates = dict(SSG_TEMPLATES, **(SSG_AUTHORING_TEMPLATES if authoring else {}))
+    for name, text in templates.items():
         write(f"{out}/ssg/templates/{name}", text)
     write(f"{out}/hugo/hugo.toml", HUGO_CONFIG)
     for name, text in HUGO_LAYOUTS.items():
         write(f"{out}/hugo/layouts/{name}", text)
     for i in range(n):
-        text = post(rng, i, n, code_heavy)
-        write(f"{out}/ssg/content/blog/post-{i:05d}.md", text)
-        write(f"{out}/hugo/content/posts/post-{i:05d}.md", text)
+        ssg_text, hugo_text = post_texts(rng, i, n, code_heavy, authoring)
+        write(f"{out}/ssg/content/blog/post-{i:05d}.md", ssg_text)
+        write(f"{out}/hugo/content/posts/post-{i:05d}.md", hugo_text)
     write(f"{out}/.corpus", stamp)
     print(f"wrote {n} posts to {out}/ssg and {out}/hugo")
 

@@ -45,12 +45,7 @@ fn main() {
         base_path: "",
         authoring: None,
     };
-    let options = MarkdownOptions {
-        highlight: false,
-        smart_punctuation: false,
-        math: false,
-        math_warn_only: false,
-    };
+    let options = MarkdownOptions::default();
     let mut times: Vec<(Duration, &str, usize)> = SHAPES
         .iter()
         .map(|shape| {

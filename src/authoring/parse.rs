@@ -88,6 +88,15 @@ enum Opening {
 }
 
 impl Opening {
+    /// The opening at `at`, where `next_opening` found one.
+    fn at(text: &str, at: usize) -> Opening {
+        if text.as_bytes()[at + 1] == b'{' {
+            Opening::Inline
+        } else {
+            Opening::Block
+        }
+    }
+
     fn close(self) -> &'static str {
         match self {
             Opening::Inline => "}}",
@@ -104,11 +113,7 @@ impl<'a> Scanner<'a, '_> {
                 pos = end.max(at + 1);
                 continue;
             }
-            let opening = if self.text.as_bytes()[at + 1] == b'{' {
-                Opening::Inline
-            } else {
-                Opening::Block
-            };
+            let opening = Opening::at(self.text, at);
             pos = match self.escaped(at, opening) {
                 Some(end) => end,
                 None => match self.call(at, opening)? {
@@ -131,19 +136,14 @@ impl<'a> Scanner<'a, '_> {
 
     /// `{{/* name(…) */}}` at `at`: the call as text; its end.
     fn escaped(&mut self, at: usize, opening: Opening) -> Option<usize> {
-        let inner_start = at + 4;
-        if !self.text[at + 2..].starts_with("/*") {
-            return None;
-        }
-        let closing = format!("*/{}", opening.close());
-        let inner_len = self.text[inner_start..].find(&closing)?;
-        let inner = &self.text[inner_start..inner_start + inner_len];
-        call_head(inner, 0)?;
+        let (inner, end) = escaped_call(self.text, at, opening)?;
         self.flush_text(at);
         let open = &self.text[at..at + 2];
-        self.pieces
-            .push(Piece::Literal(format!("{open}{inner}{}", opening.close())));
-        let end = inner_start + inner_len + closing.len();
+        self.pieces.push(Piece::Literal(format!(
+            "{open}{}{}",
+            &self.text[inner],
+            opening.close()
+        )));
         self.text_start = end;
         Some(end)
     }
@@ -208,8 +208,28 @@ impl<'a> Scanner<'a, '_> {
                 pos = end.max(at + 1);
                 continue;
             }
+            let opening = Opening::at(self.text, at);
+            // An escaped or real call inside the body is passed over whole:
+            // a `{% end %}` in one of its strings does not end the body.
+            if let Some((_, end)) = escaped_call(self.text, at, opening) {
+                pos = end;
+                continue;
+            }
             pos = at + 2;
-            if self.text.as_bytes()[at + 1] != b'%' {
+            if let Some((_, after_paren)) = call_head(self.text, at + 2) {
+                let mut args = Arguments {
+                    text: self.text,
+                    pos: after_paren,
+                };
+                if args.list().is_ok() {
+                    pos = args.pos;
+                }
+                if opening == Opening::Block {
+                    depth += 1;
+                }
+                continue;
+            }
+            if opening == Opening::Inline {
                 continue;
             }
             let inner = skip_space(self.text, at + 2);
@@ -223,11 +243,7 @@ impl<'a> Scanner<'a, '_> {
                         return Some((at, close + 2));
                     }
                     pos = close + 2;
-                    continue;
                 }
-            }
-            if call_head(self.text, at + 2).is_some() {
-                depth += 1;
             }
         }
         None
@@ -247,6 +263,20 @@ fn next_opening(text: &str, from: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// An escaped call (`{{/* name(…) */}}`) at `at`: the range of what is
+/// between the comment marks, and where the escape ends.
+fn escaped_call(text: &str, at: usize, opening: Opening) -> Option<(Range<usize>, usize)> {
+    let inner_start = at + 4;
+    if !text[at + 2..].starts_with("/*") {
+        return None;
+    }
+    let closing = format!("*/{}", opening.close());
+    let inner_len = text[inner_start..].find(&closing)?;
+    call_head(&text[inner_start..inner_start + inner_len], 0)?;
+    let inner_end = inner_start + inner_len;
+    Some((inner_start..inner_end, inner_end + closing.len()))
 }
 
 /// Where the code range holding `at` ends, if one does.
@@ -478,6 +508,20 @@ mod tests {
         };
         assert_eq!(call.body, Some("\nouter {% note() %}inner{% end %} tail\n"));
         assert_eq!(pieces[1], Piece::Text("\nafter"));
+    }
+
+    /// Found by `proptests::shortcodes`: a `{% end %}` inside a string of
+    /// a call in a body (or of an escaped one) ended the body there.
+    #[test]
+    fn an_end_inside_a_nested_call_s_string_does_not_end_the_body() {
+        let inner = "{{ b(x=[\"{% end %}\"]) }} {%/* c(y='{% end %}') */%}";
+        let text = format!("{{% a() %}}{inner}{{% end %}}!");
+        let pieces = calls(&text);
+        let Piece::Call(call) = &pieces[0] else {
+            panic!("{pieces:?}")
+        };
+        assert_eq!(call.body, Some(inner));
+        assert_eq!(pieces[1], Piece::Text("!"));
     }
 
     #[test]

@@ -226,7 +226,7 @@ pub enum Part<'a> {
 }
 
 impl Placeholders {
-    fn for_body(body: &str) -> Placeholders {
+    pub(crate) fn for_body(body: &str) -> Placeholders {
         let mut tag = crate::hash::of(body) as u32;
         let mut prefix = format!("ssgsc{tag:08x}n");
         while body.contains(&prefix) {
@@ -239,7 +239,7 @@ impl Placeholders {
         }
     }
 
-    fn hold(&mut self, html: String) -> String {
+    pub(crate) fn hold(&mut self, html: String) -> String {
         self.outputs.push(html);
         format!("{}{}z", self.prefix, self.outputs.len() - 1)
     }

@@ -18,15 +18,7 @@ pub fn made_literal(body: &str, verbatim: &[Range<usize>]) -> (String, Vec<usize
     if openings.is_empty() {
         return (body.to_string(), Vec::new());
     }
-    let code = code_ranges(
-        body,
-        MarkdownOptions {
-            highlight: false,
-            smart_punctuation: false,
-            math: false,
-            math_warn_only: false,
-        },
-    );
+    let code = code_ranges(body, MarkdownOptions::default());
     let in_code = |at: usize| {
         code.iter()
             .chain(verbatim)

@@ -22,7 +22,7 @@ use pass::Pass;
 
 pub const MORE_MARKER: &str = "<!-- more -->";
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct MarkdownOptions {
     pub highlight: bool,
     pub smart_punctuation: bool,
@@ -196,6 +196,8 @@ pub fn code_ranges(body: &str, opts: MarkdownOptions) -> Vec<Range<usize>> {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     const OPTS: MarkdownOptions = MarkdownOptions {
@@ -293,6 +295,56 @@ mod tests {
         let r = render_simple("# 1\n\nText[^1].\n\n[^1]: The note.\n");
         assert_eq!(r.heading_ids, ["1-1"]);
         assert!(r.html.text().contains("<h1 id=\"1-1\">"), "{}", r.html);
+    }
+
+    /// `body` rendered with a site whose templates are `files`
+    /// (`shortcodes/x.html`, `hooks/heading.html`, …).
+    fn render_with_templates(body: &str, files: &[(&str, &str)]) -> Rendered {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join("templates").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let config =
+            crate::config::Config::parse("title = \"T\"\n", Path::new("ssg.toml")).unwrap();
+        let templates =
+            crate::templates::load(dir.path(), &config, &crate::theme::ThemeSource::None).unwrap();
+        let config = crate::render::config_value(&config);
+        let authoring = Authoring {
+            templates: &templates,
+            config: &config,
+            page: tera::Value::from_serializable(&serde_json::json!({ "title": "P" })),
+        };
+        let resolve = |_: &str| None;
+        let page = PageLinks {
+            source: "p.md",
+            path: "/p/",
+            resolve: &resolve,
+            base_path: "",
+            authoring: Some(&authoring),
+        };
+        render(body, OPTS, &page)
+    }
+
+    /// Found by `proptests::authoring`: an HTML shortcode in a heading left
+    /// its placeholder word on the page and in the heading's id.
+    #[test]
+    fn an_html_shortcode_in_a_heading_reaches_the_page() {
+        let sc = ("shortcodes/sc.html", "<span class=\"sc\">!</span>");
+        let hook = (
+            "hooks/heading.html",
+            "<h{{ level }} id=\"{{ id }}\">{{ text | safe }}</h{{ level }}>",
+        );
+        for files in [&[sc][..], &[sc, hook][..]] {
+            let r = render_with_templates("## Go *{{ sc() }}* now\n", files);
+            assert_eq!(
+                r.html.text().trim_end(),
+                "<h2 id=\"go-now\">Go <em><span class=\"sc\">!</span></em> now</h2>",
+                "{files:?}"
+            );
+            assert_eq!(r.toc[0].title, "Go ! now");
+        }
     }
 
     #[test]

@@ -377,38 +377,16 @@ impl<'a, 'p> Pass<'a, 'p> {
         let mut inner = Vec::new();
         let mut title = String::new();
         for (e, range) in rest.by_ref() {
-            match &e {
+            match e {
                 Event::End(TagEnd::Heading(_)) => break,
-                Event::Text(t) => {
-                    if let Some(parts) = self.expanded.and_then(|x| x.placeholders.split(t)) {
-                        // A shortcode in a heading: its HTML in the heading,
-                        // its text in the title the table of contents shows.
-                        for part in parts {
-                            let (text, event) = match part {
-                                Part::Text(t) => {
-                                    (t.to_string(), Event::Text(CowStr::from(t.to_string())))
-                                }
-                                Part::Html(h) => (
-                                    strip_tags(h),
-                                    Event::InlineHtml(CowStr::from(h.to_string())),
-                                ),
-                            };
-                            title.push_str(&text);
-                            self.out.word_count += text.split_whitespace().count();
-                            inner.push(event);
-                        }
-                        continue;
-                    }
-                    title.push_str(t);
-                    self.out.word_count += t.split_whitespace().count();
-                }
+                Event::Text(t) => self.heading_text(t, &mut title, &mut inner),
                 Event::Code(t) => {
-                    title.push_str(t);
+                    title.push_str(&t);
                     self.out.word_count += t.split_whitespace().count();
+                    inner.push(Event::Code(t));
                 }
-                _ => {}
+                e => inner.push(self.resolved(e, range.start)),
             }
-            inner.push(self.resolved(e, range.start));
         }
         let base = id
             .as_deref()
@@ -443,6 +421,35 @@ impl<'a, 'p> Pass<'a, 'p> {
         }));
         self.events.extend(inner);
         self.events.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// Text inside a heading: its words go into the title (for the id and
+    /// the table of contents), a shortcode's HTML held behind a placeholder
+    /// goes onto the page and not into the title.
+    fn heading_text(&mut self, text: CowStr<'a>, title: &mut String, inner: &mut Vec<Event<'a>>) {
+        let expanded = self.expanded;
+        let Some(parts) = expanded.and_then(|e| e.placeholders.split(&text)) else {
+            title.push_str(&text);
+            self.out.word_count += text.split_whitespace().count();
+            inner.push(Event::Text(text));
+            return;
+        };
+        for part in parts {
+            match part {
+                Part::Text(t) => {
+                    title.push_str(t);
+                    self.out.word_count += t.split_whitespace().count();
+                    inner.push(Event::Text(CowStr::from(t.to_string())));
+                }
+                Part::Html(html) => {
+                    // Its text joins the title the table of contents shows.
+                    let text = strip_tags(html);
+                    title.push_str(&text);
+                    self.out.word_count += text.split_whitespace().count();
+                    inner.push(Event::InlineHtml(CowStr::from(html.to_string())));
+                }
+            }
+        }
     }
 
     /// A code block as highlighted HTML; one shown plain is a warning.

@@ -1,6 +1,7 @@
 //! Generated inputs for every parser (issue 12): front matter, Markdown,
 //! highlighting, slugs and URL paths, the preview's path resolver,
-//! `ssg.toml` and the publish planner. Each file states the invariants it
+//! `ssg.toml`, the publish planner, and (issue 26) the shortcode parser
+//! and Markdown with shortcodes and render hooks. Each file states the invariants it
 //! holds a parser to; a failure found here is fixed in the parser and kept
 //! as a named regression test beside the code it broke, with the minimal
 //! input proptest shrank it to.
@@ -13,12 +14,14 @@
 //! seeds that replay only while a strategy keeps its exact shape, so a
 //! shrunk failure is written down as a readable test instead.
 
+mod authoring;
 mod config;
 mod front_matter;
 mod highlight;
 mod markdown;
 mod paths;
 mod publish_plan;
+mod shortcodes;
 
 use proptest::test_runner::Config;
 
