@@ -138,7 +138,7 @@ pub fn decorate(block: &str, options: &LineOptions) -> String {
     // (or nothing): each line closes its own below.
     if lines
         .last()
-        .is_some_and(|tail| without_tags(tail).is_empty())
+        .is_some_and(|tail| crate::escape::html_text(tail).is_empty())
     {
         lines.pop();
     }
@@ -165,21 +165,6 @@ pub fn decorate(block: &str, options: &LineOptions) -> String {
     }
     out.push_str(&block[close..]);
     out
-}
-
-/// The text of a piece of HTML without its tags.
-fn without_tags(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
 }
 
 /// Follows the `<span …>` opened and closed in one line of highlighted HTML.

@@ -304,7 +304,7 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
         slugify(value)
     });
     tera.register_filter("striptags", |value: &str, _: Kwargs, _: &State| {
-        strip_tags(value)
+        crate::escape::html_text(value)
     });
     // `{{ body | markdown | safe }}`, as in Zola (shortcodes' bodies); with
     // `inline=true` a single paragraph loses its `<p>`.
@@ -342,25 +342,6 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
             Ok(format!("{base_url}/{path}"))
         },
     );
-}
-
-/// Text of an HTML fragment: tags dropped, the common entities decoded.
-pub fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Names `{% extends "x" %}` / `{% include "x" %}` refer to in a template.

@@ -14,10 +14,10 @@ use crate::authoring::Authoring;
 use crate::authoring::hooks::{self, HookSet};
 use crate::authoring::shortcodes::{Expanded, Part};
 use crate::error::line_of_offset;
+use crate::escape::html_text;
 use crate::fence::{self, LineOptions};
 use crate::highlight;
 use crate::slug::slugify;
-use crate::templates::strip_tags;
 
 /// Where the summary ends, as indexes into the rewritten events: at
 /// `<!-- more -->`, or else around the first top-level paragraph.
@@ -443,7 +443,7 @@ impl<'a, 'p> Pass<'a, 'p> {
                 }
                 Part::Html(html) => {
                     // Its text joins the title the table of contents shows.
-                    let text = strip_tags(html);
+                    let text = html_text(html);
                     title.push_str(&text);
                     self.out.word_count += text.split_whitespace().count();
                     inner.push(Event::InlineHtml(CowStr::from(html.to_string())));

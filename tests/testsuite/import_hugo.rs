@@ -11,6 +11,7 @@ use std::process::Command;
 
 use crate::support::import::{answers, copy_dir, files_under, import, unescape};
 use crate::support::text::between;
+use crate::support::text::words;
 use crate::support::{run_in, snapshot};
 
 fn fixture() -> PathBuf {
@@ -328,21 +329,6 @@ fn nothing_importable_exits_1_and_other_folders_are_not_hugo() {
     assert!(!ssg::import::hugo::looks_like(&zola));
     fs::write(zola.join("config.toml"), "baseURL = \"https://x.org\"\n").unwrap();
     assert!(ssg::import::hugo::looks_like(&zola));
-}
-
-/// The words of an HTML fragment: tags dropped, whitespace collapsed.
-fn words(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    unescape(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Each shape of shortcode the import translates (`fixtures/import/

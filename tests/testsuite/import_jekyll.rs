@@ -12,6 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::text::words;
 use crate::support::{self, Run, run_in, snapshot};
 
 fn fixture() -> PathBuf {
@@ -223,24 +224,6 @@ fn a_docs_site_whose_urls_would_collide_as_sections_builds_with_every_url() {
     assert!(built.contains("Plugins extend Gadget."), "{built}");
     let hooks = fs::read_to_string(dest.join("public/docs/plugins/hooks/index.html")).unwrap();
     assert!(hooks.contains("Hooks run at build time."), "{hooks}");
-}
-
-/// The words of an HTML fragment, tags dropped.
-fn words(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[test]
