@@ -55,6 +55,26 @@ pub fn write_escaped(text: &str, out: &mut dyn io::Write) -> io::Result<()> {
     pieces(text, |p| out.write_all(p.as_bytes()))
 }
 
+/// The text of an HTML fragment: tags dropped, the common entities decoded
+/// (the `striptags` filter, a heading's title for the table of contents).
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -77,24 +97,4 @@ mod tests {
             );
         }
     }
-}
-
-/// The text of an HTML fragment: tags dropped, the common entities decoded
-/// (the `striptags` filter, a heading's title for the table of contents).
-pub fn html_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
