@@ -231,8 +231,7 @@ impl Config {
 
     pub fn load(root: &Path) -> Result<Config, BuildError> {
         // As content files are read: a byte that is not UTF-8 is named by its line.
-        let text =
-            crate::content::walk::read_text(&root.join(CONFIG_FILE), Path::new(CONFIG_FILE))?;
+        let text = crate::error::read_text(&root.join(CONFIG_FILE), Path::new(CONFIG_FILE))?;
         Config::parse(&text, Path::new(CONFIG_FILE))
     }
 

@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 use walkdir::WalkDir;
 
-use crate::content::walk::read_text;
-use crate::error::{BuildError, Diagnostic, line_of_offset};
+use crate::error::{BuildError, Diagnostic, line_of_offset, read_text};
 use crate::layout::{DATA, is_ignored_source};
 
 /// Extensions read as data, each with its parser.

@@ -119,6 +119,20 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// Reads a file as UTF-8, naming the line of the first bad byte otherwise.
+pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::new(shown, None, format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        Diagnostic::new(
+            shown,
+            Some(line_of_byte(e.as_bytes(), valid)),
+            format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,11 +13,11 @@ use walkdir::WalkDir;
 use crate::assets::Fingerprints;
 use crate::authoring::hooks::HookSet;
 use crate::authoring::shortcodes::{Writes, shortcodes_in};
-use crate::authoring::{BUILTIN_SHORTCODES, HOOKS_DIR, SHORTCODES_DIR};
+use crate::authoring::{BUILTIN_SHORTCODES, Catalog, HOOKS_DIR, SHORTCODES_DIR};
 use crate::config::Config;
 use crate::content::PageDate;
-use crate::content::walk::read_text;
 use crate::data::DataFiles;
+use crate::error::read_text;
 use crate::error::{BuildError, Diagnostic};
 use crate::layout::TEMPLATES;
 use crate::layout::{is_ignored_source, name_under};
@@ -249,6 +249,33 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
     }
     templates.tera = tera;
     Ok(templates)
+}
+
+impl Catalog for Templates {
+    fn shortcode(&self, name: &str) -> Option<Writes> {
+        self.shortcodes.get(name).copied()
+    }
+
+    fn shortcode_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.shortcodes.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    fn hooks(&self) -> HookSet {
+        self.hooks
+    }
+
+    fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, String> {
+        self.tera.render(name, ctx).map_err(|e| {
+            let d = self.diagnostic(&e, "");
+            let message = d.message.trim_end_matches(" (rendering )");
+            match d.line {
+                Some(line) => format!("{}:{line}: {message}", d.path.display()),
+                None => format!("{}: {message}", d.path.display()),
+            }
+        })
+    }
 }
 
 /// Hash of the templates that shortcodes and hooks render, with all they

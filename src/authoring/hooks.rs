@@ -44,6 +44,7 @@ fn render(authoring: &Authoring, hook: &str, fields: &[(&str, Value)]) -> Result
         ctx.insert(key.to_string(), value);
     }
     authoring
+        .templates
         .render(&format!("{HOOKS_DIR}{hook}.html"), &ctx)
         .map_err(|m| format!("render hook `{hook}`: {m}"))
 }

@@ -14,7 +14,8 @@ pub mod shortcodes;
 
 use tera::{Context, Value};
 
-use crate::templates::Templates;
+use hooks::HookSet;
+use shortcodes::Writes;
 
 /// Built-in shortcodes; a theme's or the site's file of the same name
 /// replaces one.
@@ -42,9 +43,24 @@ pub const SHORTCODES_DIR: &str = "shortcodes/";
 /// The folder of render hooks inside `templates/`.
 pub const HOOKS_DIR: &str = "hooks/";
 
+/// The templates shortcodes and hooks render with: the site's loaded
+/// templates (`crate::templates::Templates`), seen from here only through
+/// what rendering Markdown needs of them.
+pub trait Catalog: Sync {
+    /// What shortcode `name` writes, if the site has it.
+    fn shortcode(&self, name: &str) -> Option<Writes>;
+    /// Every shortcode's name, sorted.
+    fn shortcode_names(&self) -> Vec<&str>;
+    /// The render hooks the site or its theme has.
+    fn hooks(&self) -> HookSet;
+    /// Renders template `name`; an error is one line naming the template
+    /// file and its line.
+    fn render(&self, name: &str, ctx: &Context) -> Result<String, String>;
+}
+
 /// What a page's shortcodes and hooks can read.
 pub struct Authoring<'a> {
-    pub templates: &'a Templates,
+    pub templates: &'a dyn Catalog,
     pub config: &'a Value,
     /// The page's front matter values (`title`, `date`, `extra`, …); not
     /// its content, which is what is being made.
@@ -58,18 +74,5 @@ impl Authoring<'_> {
         ctx.insert_value("page", self.page.clone());
         ctx.insert_value("config", self.config.clone());
         ctx
-    }
-
-    /// Renders template `name`; an error is one line naming the template
-    /// file and its line.
-    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, String> {
-        self.templates.tera.render(name, ctx).map_err(|e| {
-            let d = self.templates.diagnostic(&e, "");
-            let message = d.message.trim_end_matches(" (rendering )");
-            match d.line {
-                Some(line) => format!("{}:{line}: {message}", d.path.display()),
-                None => format!("{}: {message}", d.path.display()),
-            }
-        })
     }
 }

@@ -132,11 +132,10 @@ impl Expander<'_, '_> {
             offset: call.offset,
             message,
         };
-        let writes = *self
+        let writes = self
             .authoring
             .templates
-            .shortcodes
-            .get(call.name)
+            .shortcode(call.name)
             .ok_or_else(|| error(unknown(call.name, self.authoring)))?;
         let mut ctx: Context = self.authoring.context();
         for (key, value) in &call.args {
@@ -164,6 +163,7 @@ impl Expander<'_, '_> {
         let template = format!("{SHORTCODES_DIR}{}.{ext}", call.name);
         let out = self
             .authoring
+            .templates
             .render(&template, &ctx)
             .map_err(|m| error(format!("shortcode `{}`: {m}", call.name)))?;
         Ok(match writes {
@@ -197,13 +197,7 @@ impl Expander<'_, '_> {
 }
 
 fn unknown(name: &str, authoring: &Authoring) -> String {
-    let mut known: Vec<&str> = authoring
-        .templates
-        .shortcodes
-        .keys()
-        .map(String::as_str)
-        .collect();
-    known.sort_unstable();
+    let known = authoring.templates.shortcode_names();
     format!(
         "unknown shortcode `{name}`: add templates/shortcodes/{name}.html (or .md); known: {}",
         known.join(", ")

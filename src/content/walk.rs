@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::{Content, FrontMatter, Page, PageDate, Section, front_matter};
-use crate::error::{BuildError, Diagnostic, line_of_byte};
+use crate::error::{BuildError, Diagnostic, read_text};
 use crate::layout;
 use crate::packed::PackedText;
 use crate::slug::slugify;
@@ -73,20 +73,6 @@ fn date_in_path(path: &str) -> Option<PageDate> {
         (digits(w[0], 4) && digits(w[1], 2) && digits(w[2], 2))
             .then(|| PageDate::parse(&format!("{}-{}-{}", w[0], w[1], w[2])))
             .flatten()
-    })
-}
-
-/// Reads a file as UTF-8, naming the line of the first bad byte otherwise.
-pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::new(shown, None, format!("cannot read: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        Diagnostic::new(
-            shown,
-            Some(line_of_byte(e.as_bytes(), valid)),
-            format!("not valid UTF-8 (byte {valid}); save the file as UTF-8"),
-        )
     })
 }
 

@@ -150,7 +150,7 @@ pub fn render_inline(text: &str, opts: MarkdownOptions) -> String {
 
 pub fn render(body: &str, opts: MarkdownOptions, page: &PageLinks) -> Rendered {
     let expanded = match page.authoring {
-        Some(authoring) if may_have_calls(body) && !authoring.templates.shortcodes.is_empty() => {
+        Some(authoring) if may_have_calls(body) => {
             match shortcodes::expand(body, &code_ranges(body, opts), authoring) {
                 Ok(expanded) => Some(expanded),
                 Err(e) => {

@@ -136,7 +136,7 @@ impl<'a, 'p> Pass<'a, 'p> {
     fn hooks(&self) -> HookSet {
         self.page
             .authoring
-            .map_or(HookSet::default(), |a| a.templates.hooks)
+            .map_or(HookSet::default(), |a| a.templates.hooks())
     }
 
     /// Runs a hook; a failure is an error at `offset`'s line.

@@ -8,7 +8,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use proptest::prelude::*;
 
 use crate::content::front_matter::parse;
-use crate::content::walk::read_text;
+use crate::error::read_text;
 
 const FILE: &str = "content/blog/post.md";
 

@@ -169,7 +169,7 @@ fn read_one(
     report: &mut Report,
 ) -> Option<HugoPage> {
     let shown = PathBuf::from(&hugo.content_dir).join(rel);
-    let text = match crate::content::walk::read_text(&dir.join(rel), &shown) {
+    let text = match crate::error::read_text(&dir.join(rel), &shown) {
         Ok(text) => text,
         Err(d) => {
             report.note(

@@ -64,7 +64,7 @@ fn convert_file(
     plan: &mut Plan,
 ) {
     let shown = shown(rel);
-    let parsed = walk::read_text(&src.join(&shown), &shown).and_then(|text| {
+    let parsed = crate::error::read_text(&src.join(&shown), &shown).and_then(|text| {
         let split = front_matter::parse(&text, &shown)?;
         Ok((
             split.front_matter,
