@@ -12,6 +12,7 @@ pub mod import;
 pub mod moto;
 pub mod provision;
 pub mod relay;
+pub mod remote;
 pub mod server;
 pub mod site;
 pub mod text;
