@@ -64,14 +64,8 @@ for old in "$trash" "$work"/out-* "$work"/*/ssg/.ssg-cache; do
 done
 mkdir -p "$trash"
 rm -f "$work"/*.times
-sync
-if [ -f "$stamp" ]; then
-  wait_s=$(( $(cat "$stamp") + 361 - $(date +%s) ))
-  if [ "$wait_s" -gt 0 ]; then
-    echo "waiting ${wait_s}s: files were deleted here less than six minutes ago" >&2
-    sleep "$wait_s"
-  fi
-fi
+. "$(dirname "$0")/settle.sh"
+settle_after_deletes "$stamp"
 
 # label binary corpus: one cold build (no output folder, no cache),
 # its seconds appended to $work/label.times.

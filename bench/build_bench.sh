@@ -63,14 +63,8 @@ trash="$work/trash"
 for old in "$trash" "$work/out-ssg" "$work/out-hugo" "$work/hugo/resources" "$work/ssg/.ssg-cache"; do
   if [ -e "$old" ]; then rm -rf "$old"; date +%s > "$stamp"; fi
 done
-sync
-if [ -f "$stamp" ]; then
-  wait_s=$(( $(cat "$stamp") + 361 - $(date +%s) ))
-  if [ "$wait_s" -gt 0 ]; then
-    echo "waiting ${wait_s}s: files were deleted here less than six minutes ago" >&2
-    sleep "$wait_s"
-  fi
-fi
+. "$(dirname "$0")/settle.sh"
+settle_after_deletes "$stamp"
 mkdir -p "$trash"
 for i in $(seq "$runs"); do
   # Cold: no output folder and no build cache.
