@@ -487,6 +487,26 @@ fn analyse_reads(all: &BTreeMap<String, (PathBuf, String)>) -> HashMap<String, H
     out
 }
 
+/// For unit tests: the templates of a site whose `templates/` holds
+/// `files` (no theme), and `config` as templates see it.
+#[cfg(test)]
+pub(crate) fn from_files(files: &[(&str, &str)]) -> (Templates, tera::Value) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (name, text) in files {
+        let path = dir.path().join(TEMPLATES).join(name);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("folders");
+        std::fs::write(path, text).expect("a template");
+    }
+    let config = Config::parse(
+        "title = \"T\"\nbase_url = \"http://127.0.0.1\"\n",
+        Path::new("ssg.toml"),
+    )
+    .expect("the config");
+    let templates = load(dir.path(), &config, &ThemeSource::None)
+        .unwrap_or_else(|e| panic!("templates: {e:?}"));
+    (templates, crate::render::config_value(&config))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

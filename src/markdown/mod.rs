@@ -196,7 +196,6 @@ pub fn code_ranges(body: &str, opts: MarkdownOptions) -> Vec<Range<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
 
     use super::*;
 
@@ -300,17 +299,7 @@ mod tests {
     /// `body` rendered with a site whose templates are `files`
     /// (`shortcodes/x.html`, `hooks/heading.html`, …).
     fn render_with_templates(body: &str, files: &[(&str, &str)]) -> Rendered {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            let path = dir.path().join("templates").join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let config =
-            crate::config::Config::parse("title = \"T\"\n", Path::new("ssg.toml")).unwrap();
-        let templates =
-            crate::templates::load(dir.path(), &config, &crate::theme::ThemeSource::None).unwrap();
-        let config = crate::render::config_value(&config);
+        let (templates, config) = crate::templates::from_files(files);
         let authoring = Authoring {
             templates: &templates,
             config: &config,

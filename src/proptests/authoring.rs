@@ -4,16 +4,13 @@
 //! renders without error, with each HTML shortcode's output on the page
 //! once and no placeholder word left over.
 
-use std::path::Path;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
 
 use crate::authoring::Authoring;
-use crate::config::Config;
 use crate::markdown::{MarkdownOptions, PageLinks, Rendered, render};
-use crate::templates::{Templates, load};
-use crate::theme::ThemeSource;
+use crate::templates::Templates;
 
 /// The site's shortcode and hook templates: HTML and Markdown ones, with
 /// and without a body, and one whose template fails.
@@ -53,23 +50,8 @@ struct Site {
 fn site() -> &'static Site {
     static SITE: OnceLock<Site> = OnceLock::new();
     SITE.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        for (name, text) in TEMPLATES {
-            let path = dir.path().join("templates").join(name);
-            std::fs::create_dir_all(path.parent().expect("a folder")).expect("folders");
-            std::fs::write(path, text).expect("a template");
-        }
-        let config = Config::parse(
-            "title = \"T\"\nbase_url = \"http://127.0.0.1\"\n",
-            Path::new("ssg.toml"),
-        )
-        .expect("the config");
-        let templates = load(dir.path(), &config, &ThemeSource::None)
-            .unwrap_or_else(|e| panic!("templates: {e:?}"));
-        Site {
-            templates,
-            config: crate::render::config_value(&config),
-        }
+        let (templates, config) = crate::templates::from_files(TEMPLATES);
+        Site { templates, config }
     })
 }
 

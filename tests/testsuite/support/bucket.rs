@@ -85,21 +85,10 @@ impl Bucket {
 
     /// Every object: key → bytes.
     pub fn objects(&self) -> BTreeMap<String, Vec<u8>> {
-        let rt = runtime();
-        let client = s3();
-        let list = rt
-            .block_on(client.list_objects_v2().bucket(&self.name).send())
-            .expect("list");
-        let mut out = BTreeMap::new();
-        for object in list.contents() {
-            let key = object.key().unwrap_or_default().to_string();
-            let got = rt
-                .block_on(client.get_object().bucket(&self.name).key(&key).send())
-                .expect("get");
-            let body = rt.block_on(got.body.collect()).expect("body").into_bytes();
-            out.insert(key, body.to_vec());
-        }
-        out
+        stored_objects(&self.name)
+            .into_iter()
+            .map(|(key, stored)| (key, stored.body))
+            .collect()
     }
 
     /// The site files: every object but the manifest and the lock.
@@ -249,4 +238,41 @@ pub fn publish_args<'a>(args: &[&'a str]) -> Vec<&'a str> {
     let mut all = vec!["publish"];
     all.extend_from_slice(args);
     all
+}
+
+/// A stored object as the bucket serves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub body: Vec<u8>,
+    pub content_type: String,
+    pub cache_control: Option<String>,
+    pub content_encoding: Option<String>,
+}
+
+/// Every object of `bucket` with the headers it is served with.
+pub fn stored_objects(bucket: &str) -> BTreeMap<String, Stored> {
+    let rt = runtime();
+    let client = s3();
+    let list = rt
+        .block_on(client.list_objects_v2().bucket(bucket).send())
+        .expect("list");
+    let mut out = BTreeMap::new();
+    for object in list.contents() {
+        let key = object.key().unwrap_or_default().to_string();
+        let got = rt
+            .block_on(client.get_object().bucket(bucket).key(&key).send())
+            .expect("get");
+        let stored = Stored {
+            content_type: got.content_type().unwrap_or_default().to_string(),
+            cache_control: got.cache_control().map(String::from),
+            content_encoding: got.content_encoding().map(String::from),
+            body: rt
+                .block_on(got.body.collect())
+                .expect("body")
+                .into_bytes()
+                .to_vec(),
+        };
+        out.insert(key, stored);
+    }
+    out
 }

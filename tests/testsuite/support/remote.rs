@@ -10,18 +10,9 @@ use aws_sdk_cloudfront::types::{
     ViewerProtocolPolicy,
 };
 
-use super::bucket::{is_ssg_own, output_files};
+use super::bucket::{Stored, is_ssg_own, output_files, stored_objects};
 use super::moto::{cloudfront, moto, runtime, s3, unique_name};
 use super::{Site, post};
-
-/// A stored object as the bucket serves it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stored {
-    pub body: Vec<u8>,
-    pub content_type: String,
-    pub cache_control: Option<String>,
-    pub content_encoding: Option<String>,
-}
 
 /// A bucket of its own (and a distribution) for one test.
 pub struct Remote {
@@ -87,30 +78,7 @@ impl Remote {
     }
 
     pub fn objects(&self) -> BTreeMap<String, Stored> {
-        let rt = runtime();
-        let client = s3();
-        let list = rt
-            .block_on(client.list_objects_v2().bucket(&self.bucket).send())
-            .expect("list");
-        let mut out = BTreeMap::new();
-        for object in list.contents() {
-            let key = object.key().unwrap_or_default().to_string();
-            let got = rt
-                .block_on(client.get_object().bucket(&self.bucket).key(&key).send())
-                .expect("get");
-            let stored = Stored {
-                content_type: got.content_type().unwrap_or_default().to_string(),
-                cache_control: got.cache_control().map(String::from),
-                content_encoding: got.content_encoding().map(String::from),
-                body: rt
-                    .block_on(got.body.collect())
-                    .expect("body")
-                    .into_bytes()
-                    .to_vec(),
-            };
-            out.insert(key, stored);
-        }
-        out
+        stored_objects(&self.bucket)
     }
 
     pub fn put(&self, key: &str, body: &str) {
