@@ -2,7 +2,8 @@
 //! Zola's spelling (`rust,linenos,hl_lines=1 3-5,linenostart=10`) and
 //! Hugo's (`go {linenos=table hl_lines="2 4"}`), so imported posts keep
 //! theirs: line numbers and marked lines, written around each line of the
-//! block's HTML.
+//! block's HTML, and a file name shown above the block (`name=` as Zola
+//! spells it, `title=` as Hugo themes do).
 
 use std::ops::RangeInclusive;
 
@@ -45,6 +46,27 @@ impl LineOptions {
     fn is_marked(&self, shown: usize) -> bool {
         self.marked.iter().any(|r| r.contains(&shown))
     }
+}
+
+/// The file name a fence asks to show above its block (`name=mod.rs` or
+/// `title="main.go"`), if any.
+pub fn title(info: &str) -> Option<String> {
+    let attributes = attributes(info);
+    let title = ["name", "title"]
+        .iter()
+        .find_map(|key| attributes.get(*key)?.as_str())?;
+    (!title.trim().is_empty()).then(|| title.trim().to_string())
+}
+
+/// A highlighted block inside a `<figure>` whose caption is its file name.
+pub fn with_title(block: &str, title: &str) -> String {
+    let mut out = String::with_capacity(block.len() + title.len() + 96);
+    out.push_str("<figure class=\"code-block\"><figcaption class=\"code-title\">");
+    crate::escape::push_escaped(&mut out, title);
+    out.push_str("</figcaption>\n");
+    out.push_str(block.trim_end_matches('\n'));
+    out.push_str("\n</figure>\n");
+    out
 }
 
 /// `1 3-5` → 1, 3..=5; words that are not numbers are left out.
@@ -198,6 +220,22 @@ mod tests {
         assert_eq!(hugo.get("hl_lines"), Some(&json!("2 4")));
         assert_eq!(hugo.get("title"), Some(&json!("main.go")));
         assert!(attributes("python").is_empty());
+    }
+
+    #[test]
+    fn title_in_zola_and_hugo_spelling() {
+        assert_eq!(title("rust,name=mod.rs").as_deref(), Some("mod.rs"));
+        assert_eq!(
+            title("go {linenos=table title=\"cmd/main.go\"}").as_deref(),
+            Some("cmd/main.go")
+        );
+        assert_eq!(title("rust,linenos"), None);
+        assert_eq!(title("rust,name="), None);
+        let block = with_title("<pre><code>x</code></pre>\n", "a<b>.rs");
+        assert_eq!(
+            block,
+            "<figure class=\"code-block\"><figcaption class=\"code-title\">a&lt;b&gt;.rs</figcaption>\n<pre><code>x</code></pre>\n</figure>\n"
+        );
     }
 
     #[test]

@@ -74,6 +74,26 @@ pub fn join_path(folder: &str, relative: &str) -> String {
     segments.join("/")
 }
 
+/// The `src` of the first `<img>` in `html`, unescaped: what a social card
+/// shows for a page that names no image of its own.
+pub fn first_img_src(html: &str) -> Option<String> {
+    let mut rest = html;
+    while let Some(at) = rest.find("<img") {
+        let tag_end = rest[at..].find('>').map_or(rest.len(), |e| at + e);
+        let tag = &rest[at..tag_end];
+        rest = &rest[tag_end..];
+        let Some(src_at) = tag.find(" src=\"") else {
+            continue;
+        };
+        let value = &tag[src_at + 6..];
+        let value = &value[..value.find('"').unwrap_or(value.len())];
+        if !value.is_empty() {
+            return Some(value.replace("&amp;", "&"));
+        }
+    }
+    None
+}
+
 /// One candidate of a `srcset`: `b.png 2x` in `a.png 1x, b.png 2x`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SrcsetCandidate<'a> {
@@ -155,6 +175,14 @@ pub fn is_html_page(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_image_with_a_source() {
+        let html = "<p><img alt=\"x\"> <img src=\"\"><img alt=\"a\" src=\"cover.jpg?a=1&amp;b=2\" /></p><img src=\"b.png\">";
+        assert_eq!(first_img_src(html).as_deref(), Some("cover.jpg?a=1&b=2"));
+        assert_eq!(first_img_src("<p>no images</p>"), None);
+        assert_eq!(first_img_src("<img src=\"cut"), Some("cut".to_string()));
+    }
 
     /// Markdown took any `[a-z0-9+.-]+:` for a scheme; rebase and check
     /// wanted a letter first, as RFC 3986 and browsers do.

@@ -41,6 +41,7 @@ highlight_theme = "base16-ocean.dark"
 title: Hello, world
 date: 2026-01-01
 tags: [meta]
+math: true
 ---
 
 This is the first post. Posts live in `content/blog/`; make a new one with
@@ -59,6 +60,19 @@ This box is a shortcode: `{% note(title="…") %}…{% end %}`. ssg has
 `youtube`, `vimeo`, `figure`, `gist`, `note`, `warning` and `highlight`
 built in; add your own as `templates/shortcodes/NAME.html`.
 {% end %}
+
+Code blocks can name their file, number their lines and mark some; the
+copy button comes with the theme:
+
+```rust,linenos,hl_lines=2,name=src/main.rs
+fn main() {
+    println!("Hello, world!");
+}
+```
+
+With `math: true` in a page's front matter (or `math = true` under
+`[markdown]` in `ssg.toml`), TeX becomes MathML when the site is built, so
+readers load no script: $e^{i\pi} + 1 = 0$.
 "#,
     ),
     (".gitignore", "/public/\n/.ssg-cache/\n"),

@@ -37,6 +37,7 @@ const EMBEDDED: &[(&str, &[u8])] = &[
     theme_file!("templates/partials/page_list.html"),
     theme_file!("templates/partials/pager.html"),
     theme_file!("static/style.css"),
+    theme_file!("static/code.js"),
 ];
 
 /// Templates of the built-in theme: (name inside templates/, text).

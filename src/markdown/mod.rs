@@ -112,6 +112,10 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     pub heading_ids: Vec<String>,
     pub word_count: usize,
+    /// The `src` of the content's first image, as written in the HTML:
+    /// the page's social card when its front matter names no `image`.
+    #[serde(default)]
+    pub first_image: Option<String>,
     pub links: Vec<InternalLink>,
     /// Links to `.md` files that exist nowhere in `content/`.
     pub broken_content_links: Vec<InternalLink>,

@@ -483,6 +483,9 @@ impl<'a, 'p> Pass<'a, 'p> {
         if let Some(lines) = LineOptions::from_info(&info) {
             block.html = fence::decorate(&block.html, &lines);
         }
+        if let Some(title) = fence::title(&info) {
+            block.html = fence::with_title(&block.html, &title);
+        }
         if let Some(reason) = block.fell_back {
             self.out.volatile |= reason == highlight::TIMED_OUT;
             self.out.warnings.push(Warning {
@@ -545,6 +548,7 @@ impl<'a, 'p> Pass<'a, 'p> {
         }
         let mut html = String::with_capacity(self.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        self.out.first_image = crate::html_urls::first_img_src(&html);
         self.out.html = Html::new(html);
         self.out.toc = nest_toc(&self.flat_toc);
         self.out

@@ -47,6 +47,9 @@ pub struct PageValue<'a> {
     pub reading_time: usize,
     pub toc: &'a [TocEntry],
     extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// Absolute URL of the page's social card image: front matter `image`,
+    /// else the content's first image.
+    image: Option<String>,
     draft: bool,
     weight: Option<i64>,
     assets: Vec<String>,
@@ -85,6 +88,49 @@ fn page_ref<'a>(page: &'a Page, config: &Config) -> PageRef<'a> {
 
 fn reading_time(words: usize) -> usize {
     words.div_ceil(200)
+}
+
+/// The image a link preview shows for `page`, as an absolute URL.
+fn social_image(page: &Page, config: &Config) -> Option<String> {
+    let named = page
+        .front_matter
+        .extra
+        .get("image")
+        .and_then(|v| v.as_str());
+    let written = named.or(page.rendered.first_image.as_deref())?;
+    absolute_url(written.trim(), &page.path, config)
+}
+
+/// A URL written on the page at site path `page_path`, made absolute
+/// (`cover.jpg` → `https://example.org/blog/x/cover.jpg`); `None` for a
+/// `data:` URL, which no link preview fetches.
+fn absolute_url(written: &str, page_path: &str, config: &Config) -> Option<String> {
+    if written.is_empty() || crate::html_urls::scheme_of(written) == Some("data") {
+        return None;
+    }
+    if crate::html_urls::has_scheme(written) {
+        return Some(written.to_string());
+    }
+    if let Some(rest) = written.strip_prefix("//") {
+        return Some(format!("https://{rest}"));
+    }
+    let base = crate::urlpath::trimmed_base_url(&config.base_url);
+    let base_path = config.base_path();
+    if written.starts_with('/') {
+        // Links ssg writes already start with the base path; a front
+        // matter value is a site path.
+        let origin = &base[..base.len() - base_path.len()];
+        let under_base = !base_path.is_empty() && written.starts_with(&format!("{base_path}/"));
+        return Some(if under_base {
+            format!("{origin}{written}")
+        } else {
+            format!("{base}{written}")
+        });
+    }
+    Some(format!(
+        "{base}/{}",
+        crate::html_urls::join_path(page_path, written)
+    ))
 }
 
 /// The tags of a page that have a page of their own.
@@ -145,6 +191,7 @@ pub fn page_value<'a>(site: &'a Site, i: usize, config: &Config) -> PageValue<'a
         reading_time: reading_time(rendered.word_count),
         toc: &rendered.toc,
         extra: &fm.extra,
+        image: social_image(page, config),
         draft: fm.draft,
         weight: fm.weight,
         assets: page
@@ -251,4 +298,59 @@ pub fn config_value(config: &Config) -> Value {
         highlight: config.markdown.highlight,
         extra: &config.extra,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site_at(base_url: &str) -> Config {
+        Config {
+            base_url: base_url.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn social_images_become_absolute_urls() {
+        let root = site_at("https://example.org");
+        let under = site_at("https://example.org/docs");
+        let page = "/blog/x/";
+        let abs = |w: &str, c: &Config| absolute_url(w, page, c);
+        assert_eq!(
+            abs("cover.jpg", &root).unwrap(),
+            "https://example.org/blog/x/cover.jpg"
+        );
+        assert_eq!(
+            abs("../y/a.png", &root).unwrap(),
+            "https://example.org/blog/y/a.png"
+        );
+        assert_eq!(
+            abs("/img/a.png", &root).unwrap(),
+            "https://example.org/img/a.png"
+        );
+        // ssg writes root-relative links with the base path; front matter may not.
+        assert_eq!(
+            abs("/docs/img/a.png", &under).unwrap(),
+            "https://example.org/docs/img/a.png"
+        );
+        assert_eq!(
+            abs("/img/a.png", &under).unwrap(),
+            "https://example.org/docs/img/a.png"
+        );
+        assert_eq!(
+            abs("cover.jpg", &under).unwrap(),
+            "https://example.org/docs/blog/x/cover.jpg"
+        );
+        assert_eq!(
+            abs("https://cdn.example/a.png", &root).unwrap(),
+            "https://cdn.example/a.png"
+        );
+        assert_eq!(
+            abs("//cdn.example/a.png", &root).unwrap(),
+            "https://cdn.example/a.png"
+        );
+        assert_eq!(abs("data:image/png;base64,xx", &root), None);
+        assert_eq!(abs("", &root), None);
+    }
 }

@@ -142,3 +142,37 @@ fn a_broken_save_shows_the_overlay_until_fixed(site: &Site, browser: &mut Browse
         &json!(false),
     );
 }
+
+#[test]
+fn the_copy_button_copies_a_code_block_without_its_line_numbers() {
+    let site = Site::new().file(
+        "content/blog/code.md",
+        &post(
+            "Code",
+            "2024-01-01",
+            &[],
+            "Before.\n\n```rust,linenos,name=main.rs\nfn main() {\n    println!(\"hi\");\n}\n```\n",
+        ),
+    );
+    let server = Server::start(site.root(), &[]);
+    let mut browser = Browser::open(&server.url("/blog/code/"));
+    browser.wait_for(
+        "!!document.querySelector('pre button.copy-code')",
+        &json!(true),
+    );
+    assert_eq!(
+        browser.eval("document.querySelector('.code-title').textContent"),
+        json!("main.rs")
+    );
+    browser.call(
+        "Browser.grantPermissions",
+        json!({"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}),
+    );
+    browser.eval_as_user("document.querySelector('button.copy-code').click()");
+    browser.wait_for(
+        "document.querySelector('button.copy-code').textContent",
+        &json!("Copied"),
+    );
+    let copied = browser.eval_as_user("navigator.clipboard.readText()");
+    assert_eq!(copied, json!("fn main() {\n    println!(\"hi\");\n}"));
+}

@@ -170,3 +170,24 @@ fn linenos_and_hl_lines_in_zola_and_hugo_spelling() {
         "{html}"
     );
 }
+
+#[test]
+fn a_fence_names_its_file_in_zola_and_hugo_spelling() {
+    let zola = code_page("rust,linenos,name=src/main.rs", "fn main() {}");
+    assert!(
+        zola.starts_with(
+            "<figure class=\"code-block\"><figcaption class=\"code-title\">src&#x2F;main.rs</figcaption>\n<pre class=\"hl-code linenos\""
+        ) || zola.starts_with(
+            "<figure class=\"code-block\"><figcaption class=\"code-title\">src/main.rs</figcaption>\n<pre class=\"hl-code linenos\""
+        ),
+        "{zola}"
+    );
+    assert!(zola.trim_end().ends_with("</pre>\n</figure>"), "{zola}");
+    let hugo = code_page("go {title=\"main.go\"}", "package main");
+    assert!(
+        hugo.contains("<figcaption class=\"code-title\">main.go</figcaption>"),
+        "{hugo}"
+    );
+    let plain = code_page("rust", "fn main() {}");
+    assert!(!plain.contains("<figure"), "{plain}");
+}

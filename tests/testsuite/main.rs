@@ -36,5 +36,6 @@ mod sections;
 mod serve;
 mod serve_load;
 mod shortcodes;
+mod social_cards;
 mod taxonomies;
 mod templates;

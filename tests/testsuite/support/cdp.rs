@@ -112,9 +112,23 @@ impl Browser {
 
     /// Evaluates `expression` in the page and returns its value.
     pub fn eval(&mut self, expression: &str) -> Value {
+        let params = json!({"expression": expression, "returnByValue": true});
+        self.call("Runtime.evaluate", params)["result"]["value"].clone()
+    }
+
+    /// Evaluates `expression` as if the user had just clicked (so the page
+    /// may use the clipboard), waiting for the promise it returns.
+    pub fn eval_as_user(&mut self, expression: &str) -> Value {
+        let params = json!({"expression": expression, "returnByValue": true,
+            "userGesture": true, "awaitPromise": true});
+        self.call("Runtime.evaluate", params)["result"]["value"].clone()
+    }
+
+    /// Sends one DevTools command and returns its `result`.
+    pub fn call(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
-        let request = json!({"id": id, "method": "Runtime.evaluate", "params": {"expression": expression, "returnByValue": true}});
+        let request = json!({"id": id, "method": method, "params": params});
         self.socket
             .send(tungstenite::Message::Text(request.to_string().into()))
             .expect("send");
@@ -123,7 +137,8 @@ impl Browser {
             if let tungstenite::Message::Text(text) = msg {
                 let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
                 if v["id"] == id {
-                    return v["result"]["result"]["value"].clone();
+                    assert!(v["error"].is_null(), "{method} failed: {}", v["error"]);
+                    return v["result"].clone();
                 }
             }
         }
