@@ -92,12 +92,15 @@ pub fn heading(authoring: &Authoring, level: u8, id: &str, text: &str) -> Result
 /// A fenced or indented code block: `lang` (empty when none), `code` as
 /// written, `info` (the whole fence line after the backticks) and
 /// `attributes`, the fence's `key=value` words and flags
-/// (`rust,linenos,hl_lines=1 3` → `{linenos: true, hl_lines: "1 3"}`).
+/// (`rust,linenos,hl_lines=1 3` → `{linenos: true, hl_lines: "1 3"}`), and
+/// `highlighted`, the HTML ssg writes without the hook, so a hook that
+/// handles some languages itself (diagrams, say) passes the rest on.
 pub fn codeblock(
     authoring: &Authoring,
     lang: &str,
     code: &str,
     info: &str,
+    highlighted: &str,
 ) -> Result<String, String> {
     render(
         authoring,
@@ -107,6 +110,7 @@ pub fn codeblock(
             ("code", code.into()),
             ("info", info.into()),
             ("attributes", Value::Object(crate::fence::attributes(info))),
+            ("highlighted", highlighted.into()),
         ],
     )
 }

@@ -472,19 +472,22 @@ impl<'a, 'p> Pass<'a, 'p> {
             }
         }
         let lang = highlight::fence_language(&info);
-        if self.hooks().codeblock {
-            let lang = lang.unwrap_or("");
-            if let Some(html) = self.hooked(offset, |a| hooks::codeblock(a, lang, &code, &info)) {
-                self.events.push(Event::Html(CowStr::from(html)));
-                return;
-            }
-        }
         let mut block = highlight::code_block(&code, lang, self.opts.highlight);
         if let Some(lines) = LineOptions::from_info(&info) {
             block.html = fence::decorate(&block.html, &lines);
         }
         if let Some(title) = fence::title(&info) {
             block.html = fence::with_title(&block.html, &title);
+        }
+        if self.hooks().codeblock {
+            let lang = lang.unwrap_or("");
+            let hooked = self.hooked(offset, |a| {
+                hooks::codeblock(a, lang, &code, &info, &block.html)
+            });
+            if let Some(html) = hooked {
+                self.events.push(Event::Html(CowStr::from(html)));
+                return;
+            }
         }
         if let Some(reason) = block.fell_back {
             self.out.volatile |= reason == highlight::TIMED_OUT;

@@ -41,6 +41,30 @@ fn each_hook_replaces_its_rendering_with_what_markdown_knows() {
 }
 
 #[test]
+fn a_codeblock_hook_handles_one_language_and_passes_the_rest_on_highlighted() {
+    let site = Site::new()
+        .file(
+            "templates/hooks/codeblock.html",
+            "{% if lang == \"mermaid\" %}<pre class=\"mermaid\">{{ code }}</pre>{% else %}{{ highlighted | safe }}{% endif %}",
+        )
+        .file(
+            "content/p.md",
+            "---\ntitle: P\n---\n```mermaid\ngraph TD; A-->B\n```\n\n```rust,linenos,name=main.rs\nfn main() {}\n```\n",
+        )
+        .file("templates/page.html", "{{ page.content | safe }}");
+    let html = output(&site.build(), "p/index.html");
+    assert!(
+        html.contains("<pre class=\"mermaid\">graph TD; A--&gt;B\n</pre>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<figcaption class=\"code-title\">main.rs</figcaption>\n<pre class=\"hl-code linenos\" data-lang=\"rust\">"),
+        "{html}"
+    );
+    assert!(html.contains("<span class=\"hl-"), "{html}");
+}
+
+#[test]
 fn a_failing_hook_names_the_content_line() {
     let site = Site::new()
         .file("templates/hooks/image.html", "{{ nope.nothing }}")
