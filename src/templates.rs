@@ -236,7 +236,10 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
         reads: analyse_reads(&all),
         fingerprint: fingerprint(&all),
         shortcodes: shortcodes_in(all.keys().map(String::as_str)),
-        hooks: HookSet::in_names(all.keys().map(String::as_str)),
+        hooks: HookSet::in_templates(
+            all.iter()
+                .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+        ),
         authoring_fingerprint: authoring_fingerprint(&all),
         data_digest: 0,
         assets_digest: 0,

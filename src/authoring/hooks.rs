@@ -15,18 +15,25 @@ pub struct HookSet {
     pub image: bool,
     pub heading: bool,
     pub codeblock: bool,
+    /// The codeblock hook names `highlighted`: only then is a block
+    /// highlighted before the hook sees it, so a hook that draws every
+    /// block itself costs no highlighting.
+    pub codeblock_reads_highlighted: bool,
 }
 
 impl HookSet {
-    /// The hooks among a site's template names.
-    pub fn in_names<'n>(names: impl Iterator<Item = &'n str>) -> HookSet {
+    /// The hooks among a site's templates: (name, text).
+    pub fn in_templates<'n>(templates: impl Iterator<Item = (&'n str, &'n str)>) -> HookSet {
         let mut set = HookSet::default();
-        for name in names {
+        for (name, text) in templates {
             match name.strip_prefix(HOOKS_DIR) {
                 Some("link.html") => set.link = true,
                 Some("image.html") => set.image = true,
                 Some("heading.html") => set.heading = true,
-                Some("codeblock.html") => set.codeblock = true,
+                Some("codeblock.html") => {
+                    set.codeblock = true;
+                    set.codeblock_reads_highlighted = text.contains("highlighted");
+                }
                 _ => {}
             }
         }
@@ -121,8 +128,14 @@ mod tests {
 
     #[test]
     fn hooks_are_found_by_file_name() {
-        let set =
-            HookSet::in_names(["hooks/link.html", "hooks/other.html", "link.html"].into_iter());
+        let set = HookSet::in_templates(
+            [
+                ("hooks/link.html", ""),
+                ("hooks/other.html", ""),
+                ("link.html", ""),
+            ]
+            .into_iter(),
+        );
         assert_eq!(
             set,
             HookSet {
@@ -131,5 +144,11 @@ mod tests {
             }
         );
         assert!(set.any());
+        let code = HookSet::in_templates([("hooks/codeblock.html", "{{ code }}")].into_iter());
+        assert!(code.codeblock && !code.codeblock_reads_highlighted);
+        let passes_on = HookSet::in_templates(
+            [("hooks/codeblock.html", "{{ highlighted | safe }}")].into_iter(),
+        );
+        assert!(passes_on.codeblock_reads_highlighted);
     }
 }

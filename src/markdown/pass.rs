@@ -472,23 +472,23 @@ impl<'a, 'p> Pass<'a, 'p> {
             }
         }
         let lang = highlight::fence_language(&info);
-        let mut block = highlight::code_block(&code, lang, self.opts.highlight);
-        if let Some(lines) = LineOptions::from_info(&info) {
-            block.html = fence::decorate(&block.html, &lines);
-        }
-        if let Some(title) = fence::title(&info) {
-            block.html = fence::with_title(&block.html, &title);
-        }
-        if self.hooks().codeblock {
-            let lang = lang.unwrap_or("");
+        let hooks = self.hooks();
+        let block = (!hooks.codeblock || hooks.codeblock_reads_highlighted)
+            .then(|| self.highlighted_block(&code, lang, &info));
+        if hooks.codeblock {
+            let html = block.as_ref().map_or("", |b| b.html.as_str());
             let hooked = self.hooked(offset, |a| {
-                hooks::codeblock(a, lang, &code, &info, &block.html)
+                hooks::codeblock(a, lang.unwrap_or(""), &code, &info, html)
             });
             if let Some(html) = hooked {
                 self.events.push(Event::Html(CowStr::from(html)));
                 return;
             }
         }
+        let block = match block {
+            Some(block) => block,
+            None => self.highlighted_block(&code, lang, &info),
+        };
         if let Some(reason) = block.fell_back {
             self.out.volatile |= reason == highlight::TIMED_OUT;
             self.out.warnings.push(Warning {
@@ -501,6 +501,24 @@ impl<'a, 'p> Pass<'a, 'p> {
             });
         }
         self.events.push(Event::Html(CowStr::from(block.html)));
+    }
+
+    /// A code block as ssg writes it: highlighted, with the line numbers,
+    /// marked lines and file name its fence asks for.
+    fn highlighted_block(
+        &self,
+        code: &str,
+        lang: Option<&str>,
+        info: &str,
+    ) -> highlight::Highlighted {
+        let mut block = highlight::code_block(code, lang, self.opts.highlight);
+        if let Some(lines) = LineOptions::from_info(info) {
+            block.html = fence::decorate(&block.html, &lines);
+        }
+        if let Some(title) = fence::title(info) {
+            block.html = fence::with_title(&block.html, &title);
+        }
+        block
     }
 
     /// Text, with bare URLs outside links turned into links.
