@@ -36,6 +36,7 @@ pub enum Resource {
     PublicAccessBlock,
     ObjectOwnership,
     Encryption,
+    Versioning,
     Lifecycle,
     OriginAccessControl,
     Certificate,
@@ -58,6 +59,7 @@ impl Resource {
             Resource::PublicAccessBlock => "block public access",
             Resource::ObjectOwnership => "object ownership",
             Resource::Encryption => "default encryption",
+            Resource::Versioning => "versioning",
             Resource::Lifecycle => "lifecycle rule",
             Resource::OriginAccessControl => "origin access control",
             Resource::Certificate => "certificate",
@@ -185,6 +187,7 @@ fn bucket_steps(desired: &Desired, observed: &Observed) -> Vec<Step> {
             created(Resource::PublicAccessBlock, "with the new bucket"),
             created(Resource::ObjectOwnership, "with the new bucket"),
             created(Resource::Encryption, "with the new bucket"),
+            created(Resource::Versioning, "with the new bucket"),
             created(Resource::Lifecycle, "with the new bucket"),
         ];
     };
@@ -227,18 +230,36 @@ fn bucket_steps(desired: &Desired, observed: &Observed) -> Vec<Step> {
         Step::exists_or_change(Resource::PublicAccessBlock, name, public),
         Step::exists_or_change(Resource::ObjectOwnership, name, ownership),
         Step::exists_or_change(Resource::Encryption, name, encryption),
+        Step::exists_or_change(Resource::Versioning, name, versioning_problems(bucket)),
         Step::exists_or_change(Resource::Lifecycle, name, lifecycle_problems(bucket)),
     ]
 }
 
+fn versioning_problems(bucket: &Bucket) -> Vec<String> {
+    if bucket.versioning.as_deref() == Some("Enabled") {
+        return Vec::new();
+    }
+    vec![format!(
+        "versioning is {}: `ssg publish --rollback` has no earlier publish to restore",
+        bucket.versioning.as_deref().unwrap_or("off").to_lowercase()
+    )]
+}
+
 fn lifecycle_problems(bucket: &Bucket) -> Vec<String> {
-    match bucket.abort_incomplete_uploads_after {
-        Some(_) => Vec::new(),
-        None => vec![
+    let mut problems = Vec::new();
+    if bucket.abort_incomplete_uploads_after.is_none() {
+        problems.push(
             "no rule removes incomplete multipart uploads: their parts are billed until aborted"
                 .into(),
-        ],
+        );
     }
+    if bucket.old_versions_expire_after.is_none() {
+        problems.push(
+            "no rule expires noncurrent versions: every replaced file would be billed for ever"
+                .into(),
+        );
+    }
+    problems
 }
 
 fn oac_step(desired: &Desired, observed: &Observed) -> Step {
@@ -618,6 +639,8 @@ mod tests {
                 encryption: Some("AES256".into()),
                 policy: Some(policy::bucket_policy("site", &distribution.arn).to_string()),
                 abort_incomplete_uploads_after: Some(7),
+                versioning: Some("Enabled".into()),
+                old_versions_expire_after: Some(30),
             }),
             oac: Some(Oac {
                 id: "OAC".into(),
