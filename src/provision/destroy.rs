@@ -150,35 +150,13 @@ async fn list_objects(
     if !matches!(observed.bucket, BucketState::Ours(_)) {
         return Ok(Vec::new());
     }
-    let mut out = Vec::new();
-    let (mut key_marker, mut version_marker) = (None::<String>, None::<String>);
-    loop {
-        let page = clients
-            .s3
-            .list_object_versions()
-            .bucket(&desired.names.bucket)
-            .set_key_marker(key_marker.clone())
-            .set_version_id_marker(version_marker.clone())
-            .send()
-            .await
-            .map_err(|e| failed("listing the bucket's object versions", &e))?;
-        let versions = page.versions().iter().map(|v| (v.key(), v.version_id()));
-        let markers = page
-            .delete_markers()
-            .iter()
-            .map(|m| (m.key(), m.version_id()));
-        for (key, version_id) in versions.chain(markers) {
-            if let Some(key) = key {
-                out.push((key.to_string(), version_id.unwrap_or("null").to_string()));
-            }
-        }
-        let next = page.next_key_marker().map(String::from);
-        if page.is_truncated() != Some(true) || next.is_none() || next == key_marker {
-            return Ok(out);
-        }
-        key_marker = next;
-        version_marker = page.next_version_id_marker().map(String::from);
-    }
+    let versions = crate::publish::versions::each_version(&clients.s3, &desired.names.bucket, "")
+        .await
+        .context("listing the bucket's object versions")?;
+    Ok(versions
+        .into_iter()
+        .map(|v| (v.key, v.version_id))
+        .collect())
 }
 
 /// Deletes every version and delete marker, 1,000 per request. S3 answers

@@ -18,10 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use super::cloud::{Cloud, Condition, WriteError};
 use super::gzip;
-use super::keys::{HISTORY_DIR, is_reserved, is_rolled_back};
+use super::keys::{HISTORY_DIR, is_reserved};
 use super::lease::Holder;
-use super::versions::{self, VersionListing};
-use crate::log;
 
 /// One publish, as `--history` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +69,11 @@ pub struct Record {
     /// Key (under the prefix, without it) → version id: the site's files
     /// and the manifest's root and shards.
     pub versions: BTreeMap<String, String>,
+    /// The manifest root's ETag this publish left: while the root still
+    /// has it, nothing changed since, and the next publish starts from
+    /// these versions instead of listing them all (`record.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_etag: Option<String>,
 }
 
 impl Record {
@@ -137,12 +140,13 @@ pub struct NewEntry {
     pub rollback_to: Option<u64>,
     /// Key (without the prefix) → live version; `None` without versioning.
     pub versions: Option<BTreeMap<String, String>>,
+    /// The manifest root's ETag it left.
+    pub manifest_etag: Option<String>,
 }
 
-/// Adds a publish to the history: its record, then the index naming it,
-/// written over the version of the index read. Returns its number.
-pub async fn append(cloud: &Cloud, prefix: &str, new: NewEntry) -> Result<u64> {
-    let found = read_index(cloud, prefix).await?;
+/// Adds a publish to the history read as `found`: its record, then the
+/// index naming it, written over the version read. Returns its number.
+pub async fn append(cloud: &Cloud, prefix: &str, found: Found, new: NewEntry) -> Result<u64> {
     let number = found.index.next_number();
     let versioned = new.versions.is_some();
     if let Some(versions) = new.versions {
@@ -150,6 +154,7 @@ pub async fn append(cloud: &Cloud, prefix: &str, new: NewEntry) -> Result<u64> {
             version: 1,
             number,
             versions,
+            manifest_etag: new.manifest_etag,
         };
         let body = gzip::compress(&serde_json::to_vec(&record)?);
         (cloud.put_small(
@@ -193,53 +198,6 @@ pub async fn append(cloud: &Cloud, prefix: &str, new: NewEntry) -> Result<u64> {
             cloud.bucket
         ),
         Err(e) => Err(anyhow!("{e}")),
-    }
-}
-
-/// The live version of every key a publish is made of under `prefix`
-/// (site files, manifest), keys without the prefix; `None` where the
-/// bucket keeps no versions.
-pub async fn live_versions(
-    cloud: &Cloud,
-    prefix: &str,
-) -> Result<Option<BTreeMap<String, String>>> {
-    if !versions::enabled(cloud).await? {
-        return Ok(None);
-    }
-    let listing = versions::list(cloud, prefix).await?;
-    Ok(Some(of_listing(&listing, prefix)))
-}
-
-/// The live versions of a listing, keys without the prefix, the lock and
-/// the history left out.
-fn of_listing(listing: &VersionListing, prefix: &str) -> BTreeMap<String, String> {
-    (listing.live.iter())
-        .filter(|(key, _)| is_rolled_back(key, prefix))
-        .map(|(key, live)| (key[prefix.len()..].to_string(), live.version_id.clone()))
-        .collect()
-}
-
-/// After a publish: its entry in the history. A failure is a warning —
-/// the site is published; only `--rollback` to this publish is lost.
-pub async fn record_publish(cloud: &Cloud, prefix: &str, files: usize) {
-    let appended = async {
-        let versions = live_versions(cloud, prefix).await?;
-        append(
-            cloud,
-            prefix,
-            NewEntry {
-                files,
-                rollback_to: None,
-                versions,
-            },
-        )
-        .await
-    };
-    match appended.await {
-        Ok(number) => log::verbose_timed(&format!("publish: recorded as publish {number}")),
-        Err(e) => log::warn(&format!(
-            "this publish is not in the publish history ({e:#}): `ssg publish --rollback` cannot return to it"
-        )),
     }
 }
 
@@ -363,29 +321,14 @@ mod tests {
     }
 
     #[test]
-    fn records_count_site_files_and_leave_out_the_lock_and_history() {
-        let mut listing = VersionListing::default();
-        for key in [
-            "site/index.html",
-            "site/.ssg-manifest.json",
-            "site/.ssg-publish.lock",
-            "site/.ssg-history/index.json.gz",
-        ] {
-            let live = versions::LiveVersion {
-                version_id: format!("v-{key}"),
-                etag: String::new(),
-            };
-            listing.live.insert(key.into(), live);
-        }
-        let versions = of_listing(&listing, "site/");
-        assert_eq!(
-            versions.keys().collect::<Vec<_>>(),
-            [".ssg-manifest.json", "index.html"]
-        );
+    fn records_count_site_files_only() {
         let record = Record {
             version: 1,
             number: 1,
-            versions,
+            versions: [("index.html", "v1"), (".ssg-manifest.json", "v2")]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .into(),
+            manifest_etag: None,
         };
         assert_eq!(record.files("site/"), 1);
     }

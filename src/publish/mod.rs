@@ -15,7 +15,7 @@
 //! pages, feeds and the sitemap (`upload.rs`), then the manifest's changed
 //! shards and its root, only over the version read at the start
 //! (`commit.rs`, `shards.rs`), then deletes, then the publish is added to
-//! the history (`history.rs`, what `--rollback` goes back to,
+//! the history (`history.rs`, `record.rs`; what `--rollback` goes back to,
 //! `rollback.rs`), then the invalidation (`invalidate.rs`), then the
 //! lease is given back — so a visitor never
 //! gets a page whose assets are missing, and a failed or overtaken run
@@ -33,6 +33,7 @@ pub mod last_publish;
 pub mod lease;
 mod local;
 pub mod plan;
+mod record;
 mod report;
 pub mod rollback;
 pub mod rules;
@@ -267,6 +268,8 @@ async fn sync(job: &Job<'_>, lease: &Lease, from_last: Option<Survey>) -> Result
     };
     confirm_deletes(config, &survey.plan, prefix, opts, log::confirm)?;
     let run_id = lease::Holder::this_run().id;
+    // Before the "under way" mark changes it: what the history's last record is checked against.
+    let manifest_etag_before = survey.manifest.etag.clone();
     if !survey.plan.uploads.is_empty() {
         commit::announce(cloud, prefix, &mut survey.manifest, lease, &run_id).await?;
     }
@@ -302,9 +305,14 @@ async fn sync(job: &Job<'_>, lease: &Lease, from_last: Option<Survey>) -> Result
         cloud.delete(&doomed).await?;
         outcome.deleted = plan.deletes.len();
     }
-    if !plan.uploads.is_empty() || !plan.deletes.is_empty() {
-        history::record_publish(cloud, prefix, local.len()).await;
-    }
+    let published = record::Published {
+        plan,
+        manifest_etag_before: manifest_etag_before.as_deref(),
+        committed: &committed,
+        next: &next,
+        uploaded: &etags,
+    };
+    record::record_publish(cloud, prefix, published).await;
     // Every write of this run landed: the bucket is the manifest now.
     if lease.conditional()
         && let (Some(etag), Some(root)) = (&committed.etag, &committed.root)

@@ -31,7 +31,7 @@ use super::lease::{Holder, Lease};
 use super::plan::is_document;
 use super::shards::{self, Stored};
 use super::survey::RemoteManifest;
-use super::versions::{self, MAX_COPY_BYTES, VersionListing};
+use super::versions::{self, Copied, MAX_COPY_BYTES, VersionListing};
 use crate::config::PublishConfig;
 use crate::log;
 
@@ -182,10 +182,10 @@ pub async fn run(
     }
     if opts.dry_run {
         // A dry run writes nothing, so it takes no lease.
-        let Some((number, _, plan)) = prepare(&cloud, prefix, to).await? else {
+        let Some(prepared) = prepare(&cloud, prefix, to).await? else {
             return Ok(());
         };
-        return print_dry_run(number, &plan, prefix, opts.json);
+        return print_dry_run(prepared.number, &prepared.plan, prefix, opts.json);
     }
     let lease = Lease::acquire(
         &cloud,
@@ -199,13 +199,17 @@ pub async fn run(
     result
 }
 
-/// The publish to go to, its record and the plan; `None` (said) when it
-/// is live already.
-async fn prepare(
-    cloud: &Cloud,
-    prefix: &str,
-    to: Option<u64>,
-) -> Result<Option<(u64, Record, RollbackPlan)>> {
+/// A rollback planned: the publish to go to, its record, the plan, and
+/// the root's ETag now.
+struct Prepared {
+    number: u64,
+    record: Record,
+    plan: RollbackPlan,
+    root_etag: Option<String>,
+}
+
+/// The rollback planned; `None` (said) when the publish is live already.
+async fn prepare(cloud: &Cloud, prefix: &str, to: Option<u64>) -> Result<Option<Prepared>> {
     let index = history::read_index(cloud, prefix).await?.index;
     let Some(number) = choose(&index, to, &cloud.bucket)? else {
         log::info(&format!(
@@ -223,14 +227,16 @@ async fn prepare(
             )
         })?;
     let listing = versions::list(cloud, prefix).await?;
+    let root = listing.live.get(&manifest_key(prefix));
     let plan = plan(prefix, &record, &listing)
         .map_err(|e| anyhow!("{e}; nothing was changed"))?
-        .with_root_marked(
-            prefix,
-            &record,
-            listing.live.contains_key(&manifest_key(prefix)),
-        );
-    Ok(Some((number, record, plan)))
+        .with_root_marked(prefix, &record, root.is_some());
+    Ok(Some(Prepared {
+        number,
+        root_etag: root.map(|r| r.etag.clone()),
+        record,
+        plan,
+    }))
 }
 
 impl RollbackPlan {
@@ -261,20 +267,33 @@ async fn restore(
     to: Option<u64>,
     lease: &Lease,
 ) -> Result<()> {
-    let Some((number, record, plan)) = prepare(cloud, prefix, to).await? else {
+    let Some(Prepared {
+        number,
+        record,
+        plan,
+        mut root_etag,
+    }) = prepare(cloud, prefix, to).await?
+    else {
         return Ok(());
     };
     if !plan.is_empty() {
         mark_root_under_way(cloud, prefix, lease).await?;
     }
     let mut versions = record.versions.clone();
+    let root = manifest_key(prefix);
     for stage_number in 0..=3 {
         let group: Vec<&Restore> = (plan.restores.iter())
             .filter(|r| stage(&r.key, prefix) == stage_number)
             .collect();
-        for (key, version_id) in copy_all(cloud, config, &group).await? {
-            versions.insert(key[prefix.len()..].to_string(), version_id);
+        for (key, copied) in copy_all(cloud, config, &group).await? {
+            if key == root {
+                root_etag = Some(copied.etag);
+            }
+            versions.insert(key[prefix.len()..].to_string(), copied.version_id);
         }
+    }
+    if plan.deletes.contains(&root) {
+        root_etag = None;
     }
     if !plan.deletes.is_empty() {
         cloud.delete(&plan.deletes).await?;
@@ -291,8 +310,12 @@ async fn restore(
         files: record.files(prefix),
         rollback_to: Some(number),
         versions: Some(versions),
+        manifest_etag: root_etag,
     };
-    let recorded = history::append(cloud, prefix, new).await;
+    let recorded = match history::read_index(cloud, prefix).await {
+        Ok(found) => history::append(cloud, prefix, found, new).await,
+        Err(e) => Err(e),
+    };
     if let Err(e) = &recorded {
         log::warn(&format!(
             "the rollback is done but not in the publish history: {e:#}"
@@ -332,12 +355,12 @@ async fn mark_root_under_way(cloud: &Cloud, prefix: &str, lease: &Lease) -> Resu
 
 /// Copies every version of `group` back, `concurrency` at a time; the
 /// first failure fails the rollback before anything is deleted. Returns
-/// key → its new live version.
+/// key → what its copy made live.
 async fn copy_all(
     cloud: &Arc<Cloud>,
     config: &PublishConfig,
     group: &[&Restore],
-) -> Result<BTreeMap<String, String>> {
+) -> Result<BTreeMap<String, Copied>> {
     let semaphore = Arc::new(tokio::sync::Semaphore::new(config.concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for restore in group {
@@ -354,7 +377,7 @@ async fn copy_all(
     while let Some(joined) = tasks.join_next().await {
         match joined {
             Ok((key, Ok(copied))) => {
-                out.insert(key, copied.version_id);
+                out.insert(key, copied);
             }
             Ok((_, Err(e))) => failed = failed.or(Some(e)),
             Err(e) => failed = failed.or(Some(anyhow!("a copy stopped: {e}"))),
@@ -461,6 +484,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            manifest_etag: None,
         }
     }
 

@@ -60,15 +60,33 @@ pub async fn enabled(cloud: &Cloud) -> Result<bool> {
     Ok(out.status() == Some(&BucketVersioningStatus::Enabled))
 }
 
-/// Every version and delete marker under `prefix` (all pages).
-pub async fn list(cloud: &Cloud, prefix: &str) -> Result<VersionListing> {
-    let mut listing = VersionListing::default();
+/// One entry of ListObjectVersions: a version or a delete marker.
+#[derive(Debug, Clone)]
+pub struct StoredVersion {
+    pub key: String,
+    /// "null" for an object written while versioning was off.
+    pub version_id: String,
+    pub is_latest: bool,
+    /// A delete marker (no bytes) rather than a version.
+    pub delete_marker: bool,
+    /// Without quotes; empty for a delete marker.
+    pub etag: String,
+    pub size: u64,
+}
+
+/// Every version and delete marker under `prefix` (all pages), as the
+/// server lists them.
+pub async fn each_version(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Vec<StoredVersion>> {
+    let mut out = Vec::new();
     let (mut key_marker, mut version_marker) = (None::<String>, None::<String>);
     loop {
-        let page = cloud
-            .s3
+        let page = s3
             .list_object_versions()
-            .bucket(&cloud.bucket)
+            .bucket(bucket)
             .prefix(prefix)
             .set_key_marker(key_marker.clone())
             .set_version_id_marker(version_marker.clone())
@@ -76,36 +94,78 @@ pub async fn list(cloud: &Cloud, prefix: &str) -> Result<VersionListing> {
             .await
             .map_err(|e| {
                 anyhow!(
-                    "cannot list the versions in s3://{}/{prefix}: {}",
-                    cloud.bucket,
+                    "cannot list the versions in s3://{bucket}/{prefix}: {}",
                     describe(&e)
                 )
             })?;
-        for version in page.versions() {
-            let (Some(key), Some(id)) = (version.key(), version.version_id()) else {
-                continue;
+        for v in page.versions() {
+            out.push(StoredVersion {
+                key: v.key().unwrap_or_default().to_string(),
+                version_id: v.version_id().unwrap_or("null").to_string(),
+                is_latest: v.is_latest() == Some(true),
+                delete_marker: false,
+                etag: v.e_tag().unwrap_or("").trim_matches('"').to_string(),
+                size: v.size().unwrap_or(0).max(0) as u64,
+            });
+        }
+        for m in page.delete_markers() {
+            out.push(StoredVersion {
+                key: m.key().unwrap_or_default().to_string(),
+                version_id: m.version_id().unwrap_or("null").to_string(),
+                is_latest: m.is_latest() == Some(true),
+                delete_marker: true,
+                etag: String::new(),
+                size: 0,
+            });
+        }
+        let next = page.next_key_marker().map(String::from);
+        // A server that hands back the marker it was sent would loop for ever.
+        if page.is_truncated() != Some(true) || next.is_none() || next == key_marker {
+            return Ok(out);
+        }
+        key_marker = next;
+        version_marker = page.next_version_id_marker().map(String::from);
+    }
+}
+
+/// The versions under `prefix`: which is live for each key, and which
+/// are still stored.
+pub async fn list(cloud: &Cloud, prefix: &str) -> Result<VersionListing> {
+    let mut listing = VersionListing::default();
+    for version in each_version(&cloud.s3, &cloud.bucket, prefix).await? {
+        // Never anything outside the prefix, whatever the server says.
+        if version.delete_marker || !version.key.starts_with(prefix) {
+            continue;
+        }
+        if version.is_latest {
+            let live = LiveVersion {
+                version_id: version.version_id.clone(),
+                etag: version.etag,
             };
-            if !key.starts_with(prefix) {
-                continue;
-            }
-            let size = version.size().unwrap_or(0).max(0) as u64;
-            (listing.stored.entry(key.to_string()).or_default()).insert(id.to_string(), size);
-            if version.is_latest() == Some(true) {
-                let etag = version.e_tag().unwrap_or("").trim_matches('"').to_string();
-                let live = LiveVersion {
-                    version_id: id.to_string(),
-                    etag,
-                };
-                listing.live.insert(key.to_string(), live);
-            }
+            listing.live.insert(version.key.clone(), live);
         }
-        let next = (page.next_key_marker(), page.next_version_id_marker());
-        if page.is_truncated() != Some(true) || next.0.is_none() || next.0 == key_marker.as_deref()
-        {
-            return Ok(listing);
-        }
-        key_marker = next.0.map(String::from);
-        version_marker = next.1.map(String::from);
+        (listing.stored.entry(version.key).or_default()).insert(version.version_id, version.size);
+    }
+    Ok(listing)
+}
+
+/// The live version of `key` (one HEAD), `None` when there is no such object.
+pub async fn live_version(cloud: &Cloud, key: &str) -> Result<Option<String>> {
+    match cloud
+        .s3
+        .head_object()
+        .bucket(&cloud.bucket)
+        .key(key)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(Some(out.version_id().unwrap_or("null").to_string())),
+        Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 404) => Ok(None),
+        Err(e) => Err(anyhow!(
+            "cannot read s3://{}/{key}: {}",
+            cloud.bucket,
+            describe(&e)
+        )),
     }
 }
 

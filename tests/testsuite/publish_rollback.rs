@@ -10,10 +10,14 @@ use std::collections::BTreeMap;
 use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
 
 use crate::support::Site;
-use crate::support::bucket::{Stored, is_ssg_own, stored_objects};
+use crate::support::bucket::{
+    Bucket, Stored, blog as bucket_blog, is_ssg_own, output_files, publish as publish_to,
+    stored_objects,
+};
 use crate::support::command::run;
 use crate::support::moto::{block, cloudfront, moto, s3};
 use crate::support::provision::{blog, bucket_exists, provision, ssg_through, the_distribution};
+use crate::support::relay::Relay;
 use crate::support::remote::{RULES, Remote, blog as remote_blog};
 
 /// The site files the bucket serves (not ssg's own keys), with their headers.
@@ -211,6 +215,37 @@ fn rollback_n_goes_to_that_publish_and_a_bare_rollback_to_the_one_before_the_liv
     assert_eq!(history(&site, moto()).len(), 5);
     site.run(&["publish", "--rollback", "9"])
         .failure_in_one_line("no publish numbered 9");
+}
+
+#[test]
+fn a_small_publish_asks_for_the_versions_it_wrote_and_lists_none() {
+    let bucket = Bucket::new();
+    versioning_on(&bucket.name);
+    let relay = Relay::to(moto());
+    let site = bucket_blog(&bucket.config(&relay.url), "one", 40);
+    site.run(&["build"]).success();
+    publish_to(&site, &[]).success();
+    let first = output_files(&site);
+    // The first publish has no record to start from: it lists the versions.
+    let listed = |from: usize| {
+        (relay.seen()[from..].iter())
+            .filter(|r| r.method == "GET" && r.query.contains("versions"))
+            .count()
+    };
+    assert_eq!(listed(0), 1);
+
+    let seen = relay.seen().len();
+    site.write("static/img/one-0.txt", b"changed");
+    site.run(&["build"]).success();
+    publish_to(&site, &[]).success();
+    let second = output_files(&site);
+    assert_eq!(listed(seen), 0, "a one-file publish listed every version");
+
+    // Both records are right: back to the first, then to the second.
+    publish_to(&site, &["--rollback"]).success();
+    assert_eq!(bucket.site(), first);
+    publish_to(&site, &["--rollback"]).success();
+    assert_eq!(bucket.site(), second);
 }
 
 #[test]
