@@ -21,6 +21,7 @@ use aws_sdk_s3::types::{
 };
 
 use super::aws::{code, failed};
+use super::model::Bucket;
 
 /// The rule's id, so a rerun finds and replaces its own rule only.
 pub const RULE_ID: &str = "ssg-abort-incomplete-uploads";
@@ -152,4 +153,22 @@ fn versions_rule() -> Result<LifecycleRule> {
                 .build(),
         )
         .build()?)
+}
+
+/// What is missing from the bucket's rules, for the plan.
+pub fn problems(bucket: &Bucket) -> Vec<String> {
+    let mut problems = Vec::new();
+    if bucket.abort_incomplete_uploads_after.is_none() {
+        problems.push(
+            "no rule removes incomplete multipart uploads: their parts are billed until aborted"
+                .into(),
+        );
+    }
+    if bucket.old_versions_expire_after.is_none() {
+        problems.push(
+            "no rule expires noncurrent versions: every replaced file would be billed for ever"
+                .into(),
+        );
+    }
+    problems
 }

@@ -9,12 +9,12 @@ use serde::Serialize;
 use super::distribution::{attach_domains, distribution_problems};
 use super::dns_takeover::takeovers;
 use super::model::{
-    Bucket, BucketState, Ci, Desired, Observed, Record, alias_records, has_record,
-    two_zones_of_one_name, zone_for,
+    BucketState, Ci, Desired, Observed, Record, alias_records, has_record, two_zones_of_one_name,
+    zone_for,
 };
 use super::names::CLOUDFRONT_ZONE_ID;
 use super::oac::oac_problems;
-use super::policy;
+use super::{lifecycle, policy, versioning};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -230,36 +230,9 @@ fn bucket_steps(desired: &Desired, observed: &Observed) -> Vec<Step> {
         Step::exists_or_change(Resource::PublicAccessBlock, name, public),
         Step::exists_or_change(Resource::ObjectOwnership, name, ownership),
         Step::exists_or_change(Resource::Encryption, name, encryption),
-        Step::exists_or_change(Resource::Versioning, name, versioning_problems(bucket)),
-        Step::exists_or_change(Resource::Lifecycle, name, lifecycle_problems(bucket)),
+        Step::exists_or_change(Resource::Versioning, name, versioning::problems(bucket)),
+        Step::exists_or_change(Resource::Lifecycle, name, lifecycle::problems(bucket)),
     ]
-}
-
-fn versioning_problems(bucket: &Bucket) -> Vec<String> {
-    if bucket.versioning.as_deref() == Some("Enabled") {
-        return Vec::new();
-    }
-    vec![format!(
-        "versioning is {}: `ssg publish --rollback` has no earlier publish to restore",
-        bucket.versioning.as_deref().unwrap_or("off").to_lowercase()
-    )]
-}
-
-fn lifecycle_problems(bucket: &Bucket) -> Vec<String> {
-    let mut problems = Vec::new();
-    if bucket.abort_incomplete_uploads_after.is_none() {
-        problems.push(
-            "no rule removes incomplete multipart uploads: their parts are billed until aborted"
-                .into(),
-        );
-    }
-    if bucket.old_versions_expire_after.is_none() {
-        problems.push(
-            "no rule expires noncurrent versions: every replaced file would be billed for ever"
-                .into(),
-        );
-    }
-    problems
 }
 
 fn oac_step(desired: &Desired, observed: &Observed) -> Step {
@@ -576,7 +549,7 @@ fn config_step(desired: &Desired, observed: &Observed) -> Step {
 mod tests {
     use super::*;
     use crate::provision::distribution::{Settings, new_config};
-    use crate::provision::model::{Certificate, CiObserved, ConfigKeys, Oac, Zone};
+    use crate::provision::model::{Bucket, Certificate, CiObserved, ConfigKeys, Oac, Zone};
     use crate::provision::names::Names;
     use crate::provision::observe::view;
 
