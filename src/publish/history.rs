@@ -214,38 +214,36 @@ fn who() -> String {
 }
 
 /// `ssg publish --history`: one line per publish, the live one marked;
-/// or the same as JSON.
+/// or the same as JSON. A reader that stops early (`| head`) is no error.
 pub fn print(index: &Index, bucket: &str, json: bool) -> Result<()> {
-    let live = index.live().map(|e| e.number);
-    if json {
+    let text = if json {
         #[derive(Serialize)]
         struct Line<'a> {
             #[serde(flatten)]
             entry: &'a Entry,
             live: bool,
         }
+        let live = index.live().map(|e| e.number);
         let lines: Vec<Line> = (index.publishes.iter())
             .map(|entry| Line {
                 entry,
                 live: Some(entry.number) == live,
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({ "bucket": bucket, "publishes": lines })
-            )?
-        );
-        return Ok(());
+        let report = serde_json::json!({ "bucket": bucket, "publishes": lines });
+        serde_json::to_string_pretty(&report)? + "\n"
+    } else if index.publishes.is_empty() {
+        format!("no publishes recorded in s3://{bucket} yet\n")
+    } else {
+        lines(index)
+            .iter()
+            .map(|line| format!("{line}\n"))
+            .collect()
+    };
+    match std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
     }
-    if index.publishes.is_empty() {
-        println!("no publishes recorded in s3://{bucket} yet");
-        return Ok(());
-    }
-    for line in lines(index) {
-        println!("{line}");
-    }
-    Ok(())
 }
 
 /// The text lines of `--history`, oldest first.

@@ -107,9 +107,9 @@ pub fn plan(
             continue;
         }
         match listing.size_of(&key, version_id) {
-            None => gone.push(format!("s3://…/{key} version {version_id} is gone")),
+            None => gone.push(format!("{key} version {version_id} is gone")),
             Some(size) if size > MAX_COPY_BYTES => gone.push(format!(
-                "s3://…/{key} is over 5 GB, more than one S3 copy can restore"
+                "{key} is over 5 GB, more than one S3 copy can restore"
             )),
             Some(_) => out.restores.push(Restore {
                 key,
