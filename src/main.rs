@@ -100,6 +100,12 @@ enum Command {
         /// List the bucket even when its manifest is as this machine's last publish left it (finds and repairs changes made behind ssg's back)
         #[arg(long)]
         verify: bool,
+        /// Make the live site the previous publish again, or publish N of --history (needs bucket versioning, which `ssg provision` turns on)
+        #[arg(long, value_name = "N", num_args = 0..=1, conflicts_with_all = ["history", "verify", "force"])]
+        rollback: Option<Option<u64>>,
+        /// List the publishes recorded in the bucket: number, date, files, who, which is live
+        #[arg(long, conflicts_with_all = ["dry_run", "verify", "force", "no_invalidate", "wait"])]
+        history: bool,
         /// AWS profile to take credentials from (default: AWS_PROFILE or the default chain)
         #[arg(long, env = "AWS_PROFILE")]
         profile: Option<String>,
@@ -280,9 +286,24 @@ fn cmd_serve(root: &Path, opts: ssg::serve::ServeOptions) -> Result<bool> {
     Ok(true)
 }
 
-fn cmd_publish(root: &Path, opts: &ssg::publish::PublishOptions) -> Result<bool> {
+/// What `ssg publish` is asked to do.
+enum PublishCommand {
+    Sync,
+    Rollback(Option<u64>),
+    History,
+}
+
+fn cmd_publish(
+    root: &Path,
+    opts: &ssg::publish::PublishOptions,
+    command: PublishCommand,
+) -> Result<bool> {
     let config = build::load_config(root, &BuildOptions::default())?;
-    ssg::publish::publish(root, &config, opts)?;
+    match command {
+        PublishCommand::Sync => drop(ssg::publish::publish(root, &config, opts)?),
+        PublishCommand::Rollback(to) => ssg::publish::rollback(&config, opts, to)?,
+        PublishCommand::History => ssg::publish::history(&config, opts)?,
+    }
     Ok(true)
 }
 
@@ -378,8 +399,15 @@ fn run(cli: Cli) -> Result<bool> {
             wait,
             no_wait,
             verify,
+            rollback,
+            history,
             profile,
         } => {
+            let command = match (rollback, history) {
+                (Some(to), _) => PublishCommand::Rollback(to),
+                (None, true) => PublishCommand::History,
+                (None, false) => PublishCommand::Sync,
+            };
             let opts = ssg::publish::PublishOptions {
                 dry_run,
                 json,
@@ -390,7 +418,7 @@ fn run(cli: Cli) -> Result<bool> {
                 verify,
                 profile,
             };
-            cmd_publish(&find_root(cli.root.as_deref())?, &opts)
+            cmd_publish(&find_root(cli.root.as_deref())?, &opts, command)
         }
         Command::Provision(args) => cmd_provision(&find_root(cli.root.as_deref())?, args),
         Command::Check {

@@ -17,7 +17,7 @@ use super::model::{
 use super::names::{CLOUDFRONT_ZONE_ID, GITHUB_AUDIENCE, GITHUB_OIDC_HOST, TAG_KEY};
 use super::observe::{self, ROLE_POLICY};
 use super::plan::{Action, Plan, Resource, Step};
-use super::{config_file, lifecycle, oac, policy, wait, workflow};
+use super::{config_file, lifecycle, oac, policy, versioning, wait, workflow};
 use crate::log;
 
 /// What the earlier steps of this run created, for the later ones.
@@ -71,6 +71,7 @@ impl Converge<'_> {
             Resource::PublicAccessBlock => self.public_access_block().await,
             Resource::ObjectOwnership => self.ownership().await,
             Resource::Encryption => self.encryption().await,
+            Resource::Versioning => versioning::put(&self.clients.s3, self.bucket_name()).await,
             Resource::Lifecycle => lifecycle::put(&self.clients.s3, self.bucket_name()).await,
             Resource::OriginAccessControl => self.oac(step, live).await,
             Resource::Certificate => self.certificate(live).await,

@@ -1,5 +1,7 @@
 //! `ssg provision --destroy`: everything provisioning created, taken down
-//! in the order AWS allows — bucket emptied (after listing what goes),
+//! in the order AWS allows — bucket emptied (after listing what goes:
+//! every object version and delete marker, since S3 deletes only an
+//! empty bucket and versioning keeps what publishes replaced),
 //! DNS records ssg wrote removed, distribution disabled, deployed and
 //! deleted, then the OAC, the certificate (once detached), the CI role,
 //! the bucket, and the `[publish]` keys. Resources without ssg's tag were
@@ -93,7 +95,7 @@ fn inventory(desired: &Desired, observed: &Observed, objects: usize) -> Vec<Stri
     let mut out = Vec::new();
     if matches!(observed.bucket, BucketState::Ours(_)) {
         out.push(format!(
-            "bucket s3://{} and its {objects} object(s)",
+            "bucket s3://{} and its {objects} object version(s) and delete marker(s)",
             desired.names.bucket
         ));
     }
@@ -138,38 +140,69 @@ fn records_ours(desired: &Desired, observed: &Observed) -> Vec<Record> {
     out
 }
 
+/// Every object version and delete marker of the bucket: (key, version id).
+/// A bucket that never had versioning lists each object once, as "null".
 async fn list_objects(
     clients: &Clients,
     desired: &Desired,
     observed: &Observed,
-) -> Result<Vec<String>> {
+) -> Result<Vec<(String, String)>> {
     if !matches!(observed.bucket, BucketState::Ours(_)) {
         return Ok(Vec::new());
     }
-    let mut keys = Vec::new();
-    let mut pages = clients
-        .s3
-        .list_objects_v2()
-        .bucket(&desired.names.bucket)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| failed("listing the bucket", &e))?;
-        keys.extend(
-            page.contents()
-                .iter()
-                .filter_map(|o| o.key().map(String::from)),
-        );
-    }
-    Ok(keys)
+    let versions = crate::publish::versions::each_version(&clients.s3, &desired.names.bucket, "")
+        .await
+        .context("listing the bucket's object versions")?;
+    Ok(versions
+        .into_iter()
+        .map(|v| (v.key, v.version_id))
+        .collect())
 }
 
-async fn empty_bucket(clients: &Clients, desired: &Desired, keys: &[String]) -> Result<()> {
-    crate::publish::cloud::delete_keys(&clients.s3, &desired.names.bucket, keys)
-        .await
-        .context("emptying the bucket")?;
-    if !keys.is_empty() {
-        log::info(&format!("deleted {} object(s)", keys.len()));
+/// Deletes every version and delete marker, 1,000 per request. S3 answers
+/// a quiet batch delete with 200 and lists what it refused in the body.
+async fn empty_bucket(
+    clients: &Clients,
+    desired: &Desired,
+    versions: &[(String, String)],
+) -> Result<()> {
+    use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+    let bucket = &desired.names.bucket;
+    for batch in versions.chunks(1000) {
+        let ids = batch
+            .iter()
+            .map(|(key, version_id)| {
+                ObjectIdentifier::builder()
+                    .key(key)
+                    .version_id(version_id)
+                    .build()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let delete = Delete::builder()
+            .set_objects(Some(ids))
+            .quiet(true)
+            .build()?;
+        let out = clients
+            .s3
+            .delete_objects()
+            .bucket(bucket)
+            .delete(delete)
+            .send()
+            .await
+            .map_err(|e| failed("emptying the bucket", &e))?;
+        if let Some(err) = out.errors().first() {
+            bail!(
+                "emptying the bucket: deleting {} failed: {}",
+                err.key().unwrap_or("?"),
+                err.message().unwrap_or("unknown error")
+            );
+        }
+    }
+    if !versions.is_empty() {
+        log::info(&format!(
+            "deleted {} object version(s) and delete marker(s)",
+            versions.len()
+        ));
     }
     Ok(())
 }

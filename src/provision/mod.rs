@@ -26,6 +26,7 @@ mod options;
 pub mod plan;
 pub mod policy;
 pub mod report;
+pub mod versioning;
 pub mod wait;
 pub mod workflow;
 

@@ -65,6 +65,10 @@ pub struct Bucket {
     pub policy: Option<String>,
     /// Days after which a lifecycle rule aborts incomplete uploads, if one does.
     pub abort_incomplete_uploads_after: Option<i32>,
+    /// The versioning status ("Enabled", "Suspended"; `None`: never enabled).
+    pub versioning: Option<String>,
+    /// Days after which a lifecycle rule removes noncurrent versions, if one does.
+    pub old_versions_expire_after: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

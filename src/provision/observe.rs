@@ -153,6 +153,15 @@ async fn bucket_settings(clients: &Clients, name: &str) -> Result<Bucket> {
         Err(e) if code(&e) == Some("NoSuchBucketPolicy") => None,
         Err(e) => return Err(failed(&what("policy"), &e)),
     };
+    let versioning = s3
+        .get_bucket_versioning()
+        .bucket(name)
+        .send()
+        .await
+        .map_err(|e| failed(&what("versioning"), &e))?
+        .status()
+        .map(|s| s.as_str().to_string());
+    let expiry = lifecycle::expiry(s3, name).await?;
     Ok(Bucket {
         region,
         tagged,
@@ -160,7 +169,9 @@ async fn bucket_settings(clients: &Clients, name: &str) -> Result<Bucket> {
         ownership,
         encryption,
         policy,
-        abort_incomplete_uploads_after: lifecycle::abort_after(s3, name).await?,
+        abort_incomplete_uploads_after: expiry.abort_uploads_after,
+        versioning,
+        old_versions_expire_after: expiry.old_versions_after,
     })
 }
 

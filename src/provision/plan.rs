@@ -9,12 +9,12 @@ use serde::Serialize;
 use super::distribution::{attach_domains, distribution_problems};
 use super::dns_takeover::takeovers;
 use super::model::{
-    Bucket, BucketState, Ci, Desired, Observed, Record, alias_records, has_record,
-    two_zones_of_one_name, zone_for,
+    BucketState, Ci, Desired, Observed, Record, alias_records, has_record, two_zones_of_one_name,
+    zone_for,
 };
 use super::names::CLOUDFRONT_ZONE_ID;
 use super::oac::oac_problems;
-use super::policy;
+use super::{lifecycle, policy, versioning};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -36,6 +36,7 @@ pub enum Resource {
     PublicAccessBlock,
     ObjectOwnership,
     Encryption,
+    Versioning,
     Lifecycle,
     OriginAccessControl,
     Certificate,
@@ -58,6 +59,7 @@ impl Resource {
             Resource::PublicAccessBlock => "block public access",
             Resource::ObjectOwnership => "object ownership",
             Resource::Encryption => "default encryption",
+            Resource::Versioning => "versioning",
             Resource::Lifecycle => "lifecycle rule",
             Resource::OriginAccessControl => "origin access control",
             Resource::Certificate => "certificate",
@@ -185,6 +187,7 @@ fn bucket_steps(desired: &Desired, observed: &Observed) -> Vec<Step> {
             created(Resource::PublicAccessBlock, "with the new bucket"),
             created(Resource::ObjectOwnership, "with the new bucket"),
             created(Resource::Encryption, "with the new bucket"),
+            created(Resource::Versioning, "with the new bucket"),
             created(Resource::Lifecycle, "with the new bucket"),
         ];
     };
@@ -227,18 +230,9 @@ fn bucket_steps(desired: &Desired, observed: &Observed) -> Vec<Step> {
         Step::exists_or_change(Resource::PublicAccessBlock, name, public),
         Step::exists_or_change(Resource::ObjectOwnership, name, ownership),
         Step::exists_or_change(Resource::Encryption, name, encryption),
-        Step::exists_or_change(Resource::Lifecycle, name, lifecycle_problems(bucket)),
+        Step::exists_or_change(Resource::Versioning, name, versioning::problems(bucket)),
+        Step::exists_or_change(Resource::Lifecycle, name, lifecycle::problems(bucket)),
     ]
-}
-
-fn lifecycle_problems(bucket: &Bucket) -> Vec<String> {
-    match bucket.abort_incomplete_uploads_after {
-        Some(_) => Vec::new(),
-        None => vec![
-            "no rule removes incomplete multipart uploads: their parts are billed until aborted"
-                .into(),
-        ],
-    }
 }
 
 fn oac_step(desired: &Desired, observed: &Observed) -> Step {
@@ -555,7 +549,7 @@ fn config_step(desired: &Desired, observed: &Observed) -> Step {
 mod tests {
     use super::*;
     use crate::provision::distribution::{Settings, new_config};
-    use crate::provision::model::{Certificate, CiObserved, ConfigKeys, Oac, Zone};
+    use crate::provision::model::{Bucket, Certificate, CiObserved, ConfigKeys, Oac, Zone};
     use crate::provision::names::Names;
     use crate::provision::observe::view;
 
@@ -618,6 +612,8 @@ mod tests {
                 encryption: Some("AES256".into()),
                 policy: Some(policy::bucket_policy("site", &distribution.arn).to_string()),
                 abort_incomplete_uploads_after: Some(7),
+                versioning: Some("Enabled".into()),
+                old_versions_expire_after: Some(30),
             }),
             oac: Some(Oac {
                 id: "OAC".into(),

@@ -131,10 +131,13 @@ pub fn publish_policy(bucket: &str, distribution_arn: &str) -> Value {
     json!({
         "Version": "2012-10-17",
         "Statement": [
-            { "Effect": "Allow", "Action": "s3:ListBucket", "Resource": format!("arn:aws:s3:::{bucket}") },
+            // The versioning and the versions: the publish history records
+            // them, `--rollback` copies old ones back (GetObjectVersion).
+            { "Effect": "Allow", "Action": ["s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketVersioning"],
+              "Resource": format!("arn:aws:s3:::{bucket}") },
             // AbortMultipartUpload: a failed upload of a large file must be
             // able to remove its parts, which are billed until aborted.
-            { "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+            { "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
               "Resource": format!("arn:aws:s3:::{bucket}/*") },
             { "Effect": "Allow", "Action": ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
               "Resource": distribution_arn }

@@ -1,5 +1,5 @@
 //! The keys ssg keeps for itself under the prefix: the manifest's root,
-//! its shards, the publish lease. The plan must never upload, delete or
+//! its shards, the publish lease, the publish history. The plan must never upload, delete or
 //! invalidate them, the shards are named under them and the lease is taken
 //! at one of them, so they live here, where all of those can import them
 //! without importing each other.
@@ -13,13 +13,27 @@ pub const SHARD_DIR: &str = ".ssg-manifest/";
 /// The publish lease's key under the prefix (see `lease.rs`).
 pub const LOCK_NAME: &str = ".ssg-publish.lock";
 
+/// The folder of the publish history under the prefix (see `history.rs`).
+pub const HISTORY_DIR: &str = ".ssg-history/";
+
 /// Keys ssg keeps for itself under the prefix (the manifest's root, its
-/// shards, the lock): never a site file, never uploaded from the output
-/// folder, deleted or invalidated by a plan.
+/// shards, the lock, the history): never a site file, never uploaded from
+/// the output folder, deleted or invalidated by a plan.
 pub fn is_reserved(key: &str, prefix: &str) -> bool {
     key.strip_prefix(prefix).is_some_and(|name| {
-        name == MANIFEST_NAME || name == LOCK_NAME || name.starts_with(SHARD_DIR)
+        name == MANIFEST_NAME
+            || name == LOCK_NAME
+            || name.starts_with(SHARD_DIR)
+            || name.starts_with(HISTORY_DIR)
     })
+}
+
+/// Keys a publish's state is made of besides the site's files: the
+/// manifest's root and shards, which a rollback restores with the files.
+/// The lock and the history are never rolled back.
+pub fn is_rolled_back(key: &str, prefix: &str) -> bool {
+    key.strip_prefix(prefix)
+        .is_some_and(|name| name != LOCK_NAME && !name.starts_with(HISTORY_DIR))
 }
 
 /// The key of the manifest's root.

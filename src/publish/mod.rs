@@ -14,8 +14,10 @@
 //! manifest's root marked "under way", then new and changed assets, then
 //! pages, feeds and the sitemap (`upload.rs`), then the manifest's changed
 //! shards and its root, only over the version read at the start
-//! (`commit.rs`, `shards.rs`), then deletes, then the invalidation
-//! (`invalidate.rs`), then the lease is given back — so a visitor never
+//! (`commit.rs`, `shards.rs`), then deletes, then the publish is added to
+//! the history (`history.rs`, `record.rs`; what `--rollback` goes back to,
+//! `rollback.rs`), then the invalidation (`invalidate.rs`), then the
+//! lease is given back — so a visitor never
 //! gets a page whose assets are missing, and a failed or overtaken run
 //! deletes nothing.
 
@@ -23,6 +25,7 @@ pub mod checksum;
 pub mod cloud;
 mod commit;
 pub mod gzip;
+pub mod history;
 pub mod invalidate;
 mod job;
 pub mod keys;
@@ -30,12 +33,15 @@ pub mod last_publish;
 pub mod lease;
 mod local;
 pub mod plan;
+mod record;
 mod report;
+pub mod rollback;
 pub mod rules;
 pub mod shards;
 mod slashless;
 mod survey;
 mod upload;
+pub mod versions;
 
 pub use job::PublishOptions;
 pub use report::Outcome;
@@ -58,9 +64,8 @@ use plan::{LocalObject, Plan};
 use rules::Rules;
 use survey::Survey;
 
-/// Publishes the built site of `root`. Returns the outcome (also on a dry run).
-pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Outcome> {
-    let started = Instant::now();
+/// The `[publish]` settings and the key prefix, checked.
+fn publish_target(config: &Config) -> Result<(&PublishConfig, String)> {
     let publish = config.publish.as_ref().ok_or_else(|| {
         anyhow!(
             "ssg.toml has no [publish] section: run `ssg provision` to create the bucket and CloudFront and write it (or add one with at least `bucket = \"my-bucket\"`)"
@@ -69,7 +74,37 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
     if publish.bucket.trim().is_empty() {
         bail!("[publish] bucket is empty in ssg.toml");
     }
-    let prefix = normalize_prefix(&publish.prefix)?;
+    Ok((publish, normalize_prefix(&publish.prefix)?))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// `ssg publish --rollback [N]` (`rollback.rs`).
+pub fn rollback(config: &Config, opts: &PublishOptions, to: Option<u64>) -> Result<()> {
+    let (publish, prefix) = publish_target(config)?;
+    runtime()?.block_on(rollback::run(publish, &prefix, opts, to))
+}
+
+/// `ssg publish --history`: every publish recorded in the bucket.
+pub fn history(config: &Config, opts: &PublishOptions) -> Result<()> {
+    let (publish, prefix) = publish_target(config)?;
+    runtime()?.block_on(async {
+        let cloud = Cloud::connect(publish, opts.profile.as_deref()).await;
+        let found = history::read_index(&cloud, &prefix).await?;
+        history::print(&found.index, &cloud.bucket, opts.json)
+    })
+}
+
+/// Publishes the built site of `root`. Returns the outcome (also on a dry run).
+pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Outcome> {
+    let started = Instant::now();
+    let (publish, prefix) = publish_target(config)?;
     let rules = Rules::new(&publish.rules).map_err(|e| anyhow!("ssg.toml: {e}"))?;
     let out_dir = config.output_dir(root, None);
     let dir = root.join(crate::cache::DIR_NAME);
@@ -115,11 +150,7 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
         );
     }
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = runtime()?;
     let cache = CacheEntry {
         dir,
         target,
@@ -237,6 +268,8 @@ async fn sync(job: &Job<'_>, lease: &Lease, from_last: Option<Survey>) -> Result
     };
     confirm_deletes(config, &survey.plan, prefix, opts, log::confirm)?;
     let run_id = lease::Holder::this_run().id;
+    // Before the "under way" mark changes it: what the history's last record is checked against.
+    let manifest_etag_before = survey.manifest.etag.clone();
     if !survey.plan.uploads.is_empty() {
         commit::announce(cloud, prefix, &mut survey.manifest, lease, &run_id).await?;
     }
@@ -272,6 +305,14 @@ async fn sync(job: &Job<'_>, lease: &Lease, from_last: Option<Survey>) -> Result
         cloud.delete(&doomed).await?;
         outcome.deleted = plan.deletes.len();
     }
+    let published = record::Published {
+        plan,
+        manifest_etag_before: manifest_etag_before.as_deref(),
+        committed: &committed,
+        next: &next,
+        uploaded: &etags,
+    };
+    record::record_publish(cloud, prefix, published).await;
     // Every write of this run landed: the bucket is the manifest now.
     if lease.conditional()
         && let (Some(etag), Some(root)) = (&committed.etag, &committed.root)

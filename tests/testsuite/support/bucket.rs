@@ -19,9 +19,12 @@ pub const SHARDS: &str = ".ssg-manifest/";
 /// The publish lease.
 pub const LOCK: &str = ".ssg-publish.lock";
 
-/// A key ssg keeps for itself: the manifest's root, a shard, the lock.
+/// The folder of the publish history.
+pub const HISTORY: &str = ".ssg-history/";
+
+/// A key ssg keeps for itself: the manifest's root, a shard, the lock, the history.
 pub fn is_ssg_own(key: &str) -> bool {
-    key == MANIFEST || key == LOCK || key.starts_with(SHARDS)
+    key == MANIFEST || key == LOCK || key.starts_with(SHARDS) || key.starts_with(HISTORY)
 }
 
 /// What a request means to a publish. ssg addresses buckets by path
