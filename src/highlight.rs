@@ -213,6 +213,110 @@ mod tests {
         assert_eq!(fence_language(""), None);
     }
 
+    /// A few lines of each language the README promises, with tokens its
+    /// grammar colours (a keyword, a string, a comment…).
+    const SAMPLES: &[(&str, &str)] = &[
+        ("bash", "for f in *.md; do echo \"$f\"; done # count\n"),
+        ("c", "#include <stdio.h>\nint main(void) { return 0; }\n"),
+        (
+            "cpp",
+            "template <typename T> T twice(T x) { return x * 2; }\n",
+        ),
+        (
+            "csharp",
+            "public class A { static void Main() { var s = \"x\"; } }\n",
+        ),
+        ("css", "body { color: #333; margin: 0 auto; }\n"),
+        ("diff", "--- a/x\n+++ b/x\n-old\n+new\n"),
+        ("dockerfile", "FROM debian:13\nRUN apt-get update\n"),
+        ("elixir", "defmodule A do\n  def f(x), do: x * 2\nend\n"),
+        ("go", "package main\n\nfunc main() { println(\"hi\") }\n"),
+        (
+            "haskell",
+            "main :: IO ()\nmain = putStrLn \"hi\" -- greet\n",
+        ),
+        ("html", "<p class=\"x\">Hi <b>there</b></p>\n"),
+        (
+            "java",
+            "public class A { public static void main(String[] a) {} }\n",
+        ),
+        ("javascript", "const f = (x) => x * 2; // double\n"),
+        ("json", "{\"a\": [1, true, null]}\n"),
+        ("kotlin", "fun main() { val s = \"hi\"; println(s) }\n"),
+        ("lua", "local function f(x) return x * 2 end -- double\n"),
+        ("makefile", "all: build\n\tcargo build --release\n"),
+        ("markdown", "# Title\n\nSome *emphasis* and `code`.\n"),
+        ("php", "<?php\nfunction f($x) { return $x * 2; }\n"),
+        (
+            "powershell",
+            "Get-ChildItem -Path . | Where-Object { $_.Length -gt 0 }\n",
+        ),
+        ("python", "def f(x):\n    return x * 2  # double\n"),
+        ("ruby", "def f(x)\n  x * 2 # double\nend\n"),
+        ("rust", "fn main() { let v: Vec<u8> = vec![1]; }\n"),
+        ("scala", "object A { def f(x: Int): Int = x * 2 }\n"),
+        ("shell", "$ ls -la # list\n"),
+        ("sql", "SELECT id FROM posts WHERE draft = 0;\n"),
+        ("swift", "func f(_ x: Int) -> Int { return x * 2 }\n"),
+        ("toml", "[build]\ntitle = \"Blog\"\n"),
+        ("typescript", "const f = (x: number): number => x * 2;\n"),
+        ("xml", "<?xml version=\"1.0\"?>\n<a href=\"x\">t</a>\n"),
+        ("yaml", "title: Blog\ntags: [a, b] # two\n"),
+    ];
+
+    /// The fence words the README's Markdown section lists as highlighting.
+    fn readme_languages() -> Vec<&'static str> {
+        let readme = include_str!("../README.md");
+        let start = readme
+            .find("These fence words highlight")
+            .expect("the README's list of languages");
+        let list = &readme[start..];
+        let list = &list[..list.find("An unknown language").expect("end of the list")];
+        list.split('`').skip(1).step_by(2).collect()
+    }
+
+    // Issue 29: whatever engine highlights, no language the README
+    // promises may stop highlighting.
+    #[test]
+    fn every_language_the_readme_lists_highlights() {
+        let languages = readme_languages();
+        assert!(languages.len() >= 20, "{languages:?}");
+        for lang in languages {
+            let (_, code) = SAMPLES
+                .iter()
+                .find(|(l, _)| *l == lang)
+                .unwrap_or_else(|| panic!("no sample of {lang}: add one to SAMPLES"));
+            let block = code_block(code, Some(lang), true);
+            assert!(block.fell_back.is_none(), "{lang}: {:?}", block.fell_back);
+            assert!(
+                has_token_class(&block.html),
+                "{lang} has no coloured token:\n{}",
+                block.html
+            );
+        }
+    }
+
+    /// Whether `html` has a span of a token's scope (not only the scope
+    /// of the whole block, which every known language gets).
+    fn has_token_class(html: &str) -> bool {
+        [
+            "hl-keyword",
+            "hl-string",
+            "hl-comment",
+            "hl-entity",
+            "hl-storage",
+            "hl-constant",
+            "hl-markup",
+            "hl-support",
+            "hl-variable",
+        ]
+        .iter()
+        .any(|class| {
+            html.contains(&format!("class=\"{class} "))
+                || html.contains(&format!("class=\"{class}\""))
+        })
+    }
+
     #[test]
     fn aliases_resolve() {
         for lang in [

@@ -20,7 +20,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::{Cache, executable_fingerprint, write_atomic};
+use super::{Cache, renderer_fingerprint, write_atomic};
 use crate::markdown::{MarkdownOptions, Rendered};
 
 const PACK: &str = "markdown.pack";
@@ -34,7 +34,8 @@ pub type Lookup = (String, Option<String>);
 #[derive(Serialize, Deserialize)]
 struct IndexFile {
     format: u32,
-    executable: u64,
+    /// [`renderer_fingerprint`] of the build that wrote the cache.
+    renderer: u64,
     entries: Vec<IndexEntry>,
 }
 
@@ -194,8 +195,8 @@ pub fn key(
 }
 
 impl MarkdownStore {
-    /// Reads the pack and index; anything unreadable or written by another
-    /// ssg executable gives an empty store.
+    /// Reads the pack and index; anything unreadable or written by a build
+    /// of ssg with other rendering code gives an empty store.
     pub fn load(cache: &Cache) -> MarkdownStore {
         let empty = MarkdownStore {
             pack: None,
@@ -211,7 +212,7 @@ impl MarkdownStore {
         let Ok(index) = postcard::from_bytes::<IndexFile>(&index_bytes) else {
             return empty;
         };
-        if index.format != FORMAT || index.executable != executable_fingerprint() {
+        if index.format != FORMAT || index.renderer != renderer_fingerprint() {
             return empty;
         }
         let Ok(pack) = File::open(cache.path(PACK)) else {
@@ -335,7 +336,7 @@ impl MarkdownStore {
         }));
         let index = IndexFile {
             format: FORMAT,
-            executable: executable_fingerprint(),
+            renderer: renderer_fingerprint(),
             entries,
         };
         let bytes = postcard::to_allocvec(&index).map_err(std::io::Error::other)?;

@@ -4,11 +4,11 @@
 //! what `ssg publish` remembers of its last publish (`publish::last_publish`).
 //!
 //! The cache is an accelerator and never a source of truth: anything it
-//! cannot read, or that was written by another build of ssg, is ignored and
-//! recomputed, and a cache that cannot be written only costs speed. Entries
-//! are keyed by hashes of everything that goes into them, including the
-//! ssg executable itself, so a cached build produces the same bytes as an
-//! uncached one.
+//! cannot read, or that was written by a build of ssg that renders
+//! differently, is ignored and recomputed, and a cache that cannot be
+//! written only costs speed. Entries are keyed by hashes of everything that
+//! goes into them, including ssg's own rendering code, so a cached build
+//! produces the same bytes as an uncached one.
 
 pub mod markdown;
 pub mod pairs;
@@ -74,9 +74,23 @@ pub fn create_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Identifies this ssg executable: a cache written by another build of ssg
-/// (another version, or the same version compiled again) is not trusted,
-/// since what it stored may differ from what this one would produce.
+/// Identifies the code that renders a page's Markdown: ssg's rendering
+/// sources and its locked dependencies, highlighter and grammars among
+/// them (build.rs). Another build of the same code reuses the cache; a
+/// build whose rendering may differ does not trust it.
+pub fn renderer_fingerprint() -> u64 {
+    static RENDERER: OnceLock<u64> = OnceLock::new();
+    *RENDERER.get_or_init(|| match env!("SSG_RENDER_FINGERPRINT") {
+        "" => executable_fingerprint(),
+        sources => crate::hash::of(&(env!("CARGO_PKG_VERSION"), sources)),
+    })
+}
+
+/// Identifies this ssg executable: a record written by another build of
+/// ssg (another version, or the same version compiled again) is not
+/// trusted. The output ledger keys on it, and the Markdown cache does when
+/// ssg was built without a Cargo.lock (so with dependencies build.rs
+/// cannot name).
 pub fn executable_fingerprint() -> u64 {
     static FINGERPRINT: OnceLock<u64> = OnceLock::new();
     *FINGERPRINT.get_or_init(|| {

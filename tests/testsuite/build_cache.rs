@@ -7,6 +7,7 @@ use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
+use crate::support::command::{executable_command, run, ssg_bin};
 use crate::support::{Site, post, snapshot};
 
 fn sample() -> Site {
@@ -381,4 +382,32 @@ fn check_fills_the_cache_that_build_then_reads() {
         "{}",
         run.stderr
     );
+}
+
+/// How many pages a `-v` build says came from the Markdown cache.
+fn markdown_hits(stderr: &str) -> &str {
+    let line = (stderr.lines())
+        .find(|l| l.contains("pages from the cache"))
+        .unwrap_or_else(|| panic!("no Markdown cache line in:\n{stderr}"));
+    line.trim_start_matches(|c: char| !c.is_ascii_digit())
+}
+
+// Issue 29: the cache was keyed by the executable, so every new build of
+// ssg highlighted every page again. A copy of the executable stands for a
+// new build of the same code: another file, written at another time.
+#[test]
+fn another_build_of_the_same_ssg_reuses_the_rendered_markdown() {
+    let site = sample();
+    site.run(&["build"]).success();
+    let bin = tempfile::tempdir().unwrap();
+    let copy = bin.path().join("ssg");
+    fs::copy(ssg_bin(), &copy).unwrap();
+    let warm = run(executable_command(&copy, site.root(), &["-v", "build"]));
+    warm.success();
+    assert!(
+        markdown_hits(&warm.stderr).starts_with("4 of 4 pages"),
+        "{}",
+        warm.stderr
+    );
+    build_both_and_compare(&site, "another executable");
 }

@@ -63,7 +63,8 @@ impl Run {
     }
 }
 
-fn ssg_bin() -> PathBuf {
+/// The ssg executable under test.
+pub fn ssg_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_ssg"))
 }
 
@@ -72,7 +73,12 @@ fn ssg_bin() -> PathBuf {
 /// files, no region, no instance metadata), so a run against moto is the
 /// same on every machine and can never reach a real account.
 pub fn ssg_command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(ssg_bin());
+    executable_command(&ssg_bin(), dir, args)
+}
+
+/// [`ssg_command`] of another copy of the executable, `bin`.
+pub fn executable_command(bin: &Path, dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(bin);
     command
         .args(args)
         .current_dir(dir)
