@@ -40,6 +40,7 @@ pub enum Resource {
     OriginAccessControl,
     Certificate,
     ValidationRecords,
+    EdgeFunction,
     Distribution,
     BucketPolicy,
     AliasRecords,
@@ -62,6 +63,7 @@ impl Resource {
             Resource::OriginAccessControl => "origin access control",
             Resource::Certificate => "certificate",
             Resource::ValidationRecords => "validation records",
+            Resource::EdgeFunction => "edge function",
             Resource::Distribution => "distribution",
             Resource::BucketPolicy => "bucket policy",
             Resource::AliasRecords => "DNS aliases",
@@ -164,6 +166,7 @@ pub fn plan(desired: &Desired, observed: &Observed) -> anyhow::Result<Plan> {
         steps.push(certificate_step(desired, observed));
         steps.push(validation_step(desired, observed));
     }
+    steps.push(super::edge::step(desired, observed));
     steps.push(distribution_step(desired, observed));
     steps.push(bucket_policy_step(desired, observed));
     if !desired.domains.is_empty() {
@@ -555,6 +558,7 @@ fn config_step(desired: &Desired, observed: &Observed) -> Step {
 mod tests {
     use super::*;
     use crate::provision::distribution::{Settings, new_config};
+    use crate::provision::edge::published;
     use crate::provision::model::{Certificate, CiObserved, ConfigKeys, Oac, Zone};
     use crate::provision::names::Names;
     use crate::provision::observe::view;
@@ -594,6 +598,7 @@ mod tests {
             domains: certificate
                 .as_ref()
                 .map(|c| (desired.domains.clone(), c.arn.clone())),
+            function_arn: Some(published(names).arn),
         };
         let mut distribution = view(&new_config(&settings).unwrap(), names);
         distribution.id = "E1".into();
@@ -632,6 +637,7 @@ mod tests {
                 directory_keys: Some(true),
             },
             distribution: Some(distribution),
+            function: Some(published(names)),
             certificate,
             zones: vec![zone],
             ci: CiObserved::default(),
