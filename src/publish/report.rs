@@ -134,7 +134,7 @@ impl Report<'_> {
                 None if self.config.distribution_id.is_empty() => {
                     "not deployed: no distribution_id".to_string()
                 }
-                None => "the distribution runs it as it is, or runs none (ssg provision adds it)"
+                None => "no update (the distribution runs this code, or no function of ssg's: `ssg provision` adds it)"
                     .to_string(),
             };
             println!(

@@ -18,12 +18,17 @@ fn is_function_write(r: &Request) -> bool {
     r.path.starts_with(FUNCTIONS) && r.changes()
 }
 
-/// `ssg publish` through a relay answering CloudFront Functions; its requests.
-fn publish(site: &crate::support::Site) -> Vec<Request> {
+/// `ssg publish ARGS --json` through a relay answering CloudFront
+/// Functions; its requests and its report.
+fn publish(site: &crate::support::Site, args: &[&str]) -> (Vec<Request>, serde_json::Value) {
     let relay = Relay::start(moto(), functions::rules(None));
-    run(ssg_through(site, &relay.url, &["publish"])).success();
+    let args = [&["publish", "--json"], args].concat();
+    let result = run(ssg_through(site, &relay.url, &args));
+    result.success();
     relay.settle();
-    relay.seen()
+    let report =
+        serde_json::from_str(&result.stdout).unwrap_or_else(|e| panic!("{e}: {}", result.stdout));
+    (relay.seen(), report)
 }
 
 fn keys(bucket: &str) -> Vec<String> {
@@ -115,9 +120,15 @@ fn publish_keeps_the_function_in_step_and_drops_the_folder_keys_it_serves() {
         "{before:?}"
     );
 
+    // A dry run names the update and makes none.
+    let (seen, report) = publish(&site, &["--dry-run"]);
+    assert_eq!(report["edge_function_update"], function.as_str());
+    assert!(!seen.iter().any(is_function_write));
+
     // The distribution runs the function: the site's map goes in once,
     // after every upload, before the folder keys are deleted.
-    let seen = publish(&site);
+    let (seen, report) = publish(&site, &[]);
+    assert_eq!(report["result"]["edge_function_updated"], true);
     let writes: Vec<&Request> = seen.iter().filter(|r| is_function_write(r)).collect();
     assert_eq!(writes.len(), 2, "{writes:#?}");
     let updated = position(&seen, |r| {
@@ -151,8 +162,9 @@ fn publish_keeps_the_function_in_step_and_drops_the_folder_keys_it_serves() {
 
     // Nothing changed: no function write.
     site.run(&["build"]).success();
-    let seen = publish(&site);
+    let (seen, report) = publish(&site, &[]);
     assert!(!seen.iter().any(is_function_write));
+    assert_eq!(report["result"]["edge_function_updated"], false);
 
     // A new alias changes the map: one update, one publish, after the uploads.
     site.write(
@@ -160,7 +172,7 @@ fn publish_keeps_the_function_in_step_and_drops_the_folder_keys_it_serves() {
         b"---\ntitle: About\naliases: [\"/old-about/\", \"/me/\"]\n---\nAbout.\n",
     );
     site.run(&["build"]).success();
-    let seen = publish(&site);
+    let (seen, _) = publish(&site, &[]);
     let writes: Vec<String> = seen
         .iter()
         .filter(|r| is_function_write(r))
