@@ -36,7 +36,8 @@ pub async fn observe(clients: &Clients, name: &str) -> Result<Option<EdgeFunctio
     let summary = development
         .function_summary()
         .context("CloudFront returned no function summary")?;
-    // An unpublished function has no LIVE stage to describe.
+    // An unpublished function has no LIVE stage to describe; the answer
+    // naming its stage is checked too, should one come back regardless.
     let live = match cf
         .describe_function()
         .name(name)
@@ -44,7 +45,11 @@ pub async fn observe(clients: &Clients, name: &str) -> Result<Option<EdgeFunctio
         .send()
         .await
     {
-        Ok(_) => true,
+        Ok(out) => out
+            .function_summary()
+            .and_then(|s| s.function_metadata())
+            .and_then(|m| m.stage())
+            .is_some_and(|stage| *stage == FunctionStage::Live),
         Err(e) if code(&e) == Some("NoSuchFunctionExists") => false,
         Err(e) => return Err(failed(&format!("reading the LIVE stage of {name}"), &e)),
     };
