@@ -17,8 +17,7 @@ use aws_sdk_cloudfront::types::{
 };
 
 use super::aws::{Clients, code, failed};
-use super::model::{Desired, Distribution, EdgeFunction, Observed};
-use super::plan::{Action, Resource, Step};
+use super::model::{Desired, Distribution, EdgeFunction};
 use crate::edge::{self, SiteMap};
 use crate::log;
 
@@ -66,16 +65,13 @@ pub async fn observe(clients: &Clients, name: &str) -> Result<Option<EdgeFunctio
     }))
 }
 
-/// The plan's step for the function.
-pub fn step(desired: &Desired, observed: &Observed) -> Step {
-    let name = desired.names.function();
-    let Some(function) = &observed.function else {
-        return Step {
-            resource: Resource::EdgeFunction,
-            name,
-            action: Action::Create,
-            why: vec!["no CloudFront Function for the site's redirects and folder URLs".into()],
-        };
+/// What is wrong with the function found (`Ok`, empty when nothing), or
+/// why one must be made (`Err`: there is none).
+pub fn problems(found: Option<&EdgeFunction>) -> Result<Vec<String>, Vec<String>> {
+    let Some(function) = found else {
+        return Err(vec![
+            "no CloudFront Function for the site's redirects and folder URLs".into(),
+        ]);
     };
     let mut why = Vec::new();
     if function.runtime != RUNTIME.as_str() {
@@ -88,17 +84,7 @@ pub fn step(desired: &Desired, observed: &Observed) -> Step {
     if !function.live {
         why.push("not published (no LIVE stage): it cannot run".into());
     }
-    let action = if why.is_empty() {
-        Action::Exists
-    } else {
-        Action::Change
-    };
-    Step {
-        resource: Resource::EdgeFunction,
-        name,
-        action,
-        why,
-    }
+    Ok(why)
 }
 
 /// Why the distribution's association differs from what ssg sets (`None`:

@@ -166,7 +166,11 @@ pub fn plan(desired: &Desired, observed: &Observed) -> anyhow::Result<Plan> {
         steps.push(certificate_step(desired, observed));
         steps.push(validation_step(desired, observed));
     }
-    steps.push(super::edge::step(desired, observed));
+    let function = desired.names.function();
+    steps.push(match super::edge::problems(observed.function.as_ref()) {
+        Ok(why) => Step::exists_or_change(Resource::EdgeFunction, function, why),
+        Err(why) => Step::new(Resource::EdgeFunction, function, Action::Create, why),
+    });
     steps.push(distribution_step(desired, observed));
     steps.push(bucket_policy_step(desired, observed));
     if !desired.domains.is_empty() {
@@ -558,7 +562,6 @@ fn config_step(desired: &Desired, observed: &Observed) -> Step {
 mod tests {
     use super::*;
     use crate::provision::distribution::{Settings, new_config};
-    use crate::provision::edge::published;
     use crate::provision::model::{Certificate, CiObserved, ConfigKeys, Oac, Zone};
     use crate::provision::names::Names;
     use crate::provision::observe::view;
@@ -598,7 +601,7 @@ mod tests {
             domains: certificate
                 .as_ref()
                 .map(|c| (desired.domains.clone(), c.arn.clone())),
-            function_arn: Some(published(names).arn),
+            function_arn: Some(crate::provision::edge::published(names).arn),
         };
         let mut distribution = view(&new_config(&settings).unwrap(), names);
         distribution.id = "E1".into();
@@ -637,7 +640,7 @@ mod tests {
                 directory_keys: Some(true),
             },
             distribution: Some(distribution),
-            function: Some(published(names)),
+            function: Some(crate::provision::edge::published(names)),
             certificate,
             zones: vec![zone],
             ci: CiObserved::default(),
