@@ -240,3 +240,58 @@ pub async fn delete(clients: &Clients, name: &str) -> Result<()> {
     log::info(&format!("deleted function {name}"));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn association(arn: &str, event: EventType) -> FunctionAssociation {
+        FunctionAssociation::builder()
+            .function_arn(arn)
+            .event_type(event)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn associating_replaces_the_viewer_request_function_and_keeps_the_others() {
+        let mut behavior = DefaultCacheBehavior::builder()
+            .target_origin_id("o")
+            .viewer_protocol_policy(aws_sdk_cloudfront::types::ViewerProtocolPolicy::AllowAll)
+            .function_associations(
+                FunctionAssociations::builder()
+                    .quantity(2)
+                    .items(association("theirs-request", EventType::ViewerRequest))
+                    .items(association("theirs-response", EventType::ViewerResponse))
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        associate(&mut behavior, "arn:aws:cloudfront::1:function/ssg-b").unwrap();
+        let items = behavior.function_associations().unwrap();
+        assert_eq!(items.quantity(), 2);
+        assert_eq!(
+            viewer_request_function(&behavior),
+            "arn:aws:cloudfront::1:function/ssg-b"
+        );
+        assert!(
+            items
+                .items()
+                .iter()
+                .any(|a| a.function_arn() == "theirs-response")
+        );
+    }
+
+    #[test]
+    fn a_missing_unpublished_or_other_runtime_function_is_named() {
+        assert!(problems(None).is_err());
+        let names = super::super::names::Names::new("b");
+        let mut found = published(&names);
+        assert_eq!(problems(Some(&found)), Ok(Vec::new()));
+        found.live = false;
+        found.runtime = "cloudfront-js-1.0".into();
+        let why = problems(Some(&found)).unwrap();
+        assert!(why[0].contains("cloudfront-js-1.0") && why[1].contains("not published"));
+    }
+}
