@@ -18,17 +18,22 @@ fn is_function_write(r: &Request) -> bool {
     r.path.starts_with(FUNCTIONS) && r.changes()
 }
 
-/// `ssg publish ARGS --json` through a relay answering CloudFront
-/// Functions; its requests and its report.
-fn publish(site: &crate::support::Site, args: &[&str]) -> (Vec<Request>, serde_json::Value) {
-    let relay = Relay::start(moto(), functions::rules(None));
+/// `ssg publish ARGS --json` through `relay` (one relay for every publish
+/// of a test: the memory of the last publish is kept per endpoint); the
+/// requests it made and its report.
+fn publish(
+    site: &crate::support::Site,
+    relay: &Relay,
+    args: &[&str],
+) -> (Vec<Request>, serde_json::Value) {
+    let from = relay.seen().len();
     let args = [&["publish", "--json"], args].concat();
     let result = run(ssg_through(site, &relay.url, &args));
     result.success();
     relay.settle();
     let report =
         serde_json::from_str(&result.stdout).unwrap_or_else(|e| panic!("{e}: {}", result.stdout));
-    (relay.seen(), report)
+    (relay.seen()[from..].to_vec(), report)
 }
 
 fn keys(bucket: &str) -> Vec<String> {
@@ -121,13 +126,14 @@ fn publish_keeps_the_function_in_step_and_drops_the_folder_keys_it_serves() {
     );
 
     // A dry run names the update and makes none.
-    let (seen, report) = publish(&site, &["--dry-run"]);
+    let relay = Relay::start(moto(), functions::rules(None));
+    let (seen, report) = publish(&site, &relay, &["--dry-run"]);
     assert_eq!(report["edge_function_update"], function.as_str());
     assert!(!seen.iter().any(is_function_write));
 
     // The distribution runs the function: the site's map goes in once,
     // after every upload, before the folder keys are deleted.
-    let (seen, report) = publish(&site, &[]);
+    let (seen, report) = publish(&site, &relay, &[]);
     assert_eq!(report["result"]["edge_function_updated"], true);
     let writes: Vec<&Request> = seen.iter().filter(|r| is_function_write(r)).collect();
     assert_eq!(writes.len(), 2, "{writes:#?}");
@@ -160,10 +166,12 @@ fn publish_keeps_the_function_in_step_and_drops_the_folder_keys_it_serves() {
         "{after:?}"
     );
 
-    // Nothing changed: no function write.
+    // Nothing changed: no function write (and no listing: the memory of
+    // the last publish holds).
     site.run(&["build"]).success();
-    let (seen, report) = publish(&site, &[]);
+    let (seen, report) = publish(&site, &relay, &[]);
     assert!(!seen.iter().any(is_function_write));
+    assert_eq!(report["listed"], false);
     assert_eq!(report["result"]["edge_function_updated"], false);
 
     // A new alias changes the map: one update, one publish, after the uploads.
@@ -172,7 +180,7 @@ fn publish_keeps_the_function_in_step_and_drops_the_folder_keys_it_serves() {
         b"---\ntitle: About\naliases: [\"/old-about/\", \"/me/\"]\n---\nAbout.\n",
     );
     site.run(&["build"]).success();
-    let (seen, _) = publish(&site, &[]);
+    let (seen, _) = publish(&site, &relay, &[]);
     let writes: Vec<String> = seen
         .iter()
         .filter(|r| is_function_write(r))
@@ -197,6 +205,23 @@ fn publish_keeps_the_function_in_step_and_drops_the_folder_keys_it_serves() {
         functions::live_code(&function)
             .expect("LIVE")
             .contains(r#""/me/":"/about/""#)
+    );
+
+    // A change to the function alone (www → apex) uploads nothing and
+    // still updates it: a publish with nothing to upload is not done yet.
+    let config = site.read("ssg.toml");
+    site.write(
+        "ssg.toml",
+        format!("{config}www_to_apex = true\n").as_bytes(),
+    );
+    site.run(&["build"]).success();
+    let (seen, report) = publish(&site, &relay, &[]);
+    assert_eq!(report["result"]["uploaded"], 0, "{report}");
+    assert_eq!(seen.iter().filter(|r| is_function_write(r)).count(), 2);
+    assert!(
+        functions::live_code(&function)
+            .expect("LIVE")
+            .contains(r#""apex":"example.com""#)
     );
 }
 
