@@ -20,6 +20,10 @@ use serde::Serialize;
 /// 10 KB" in its quotas).
 pub const MAX_CODE_BYTES: usize = 10 * 1024;
 
+/// The comment ssg gives its function: `ssg publish` updates only a
+/// function that carries it, never one the user put on the distribution.
+pub const COMMENT: &str = "ssg: the site's redirects and folder URLs";
+
 const TEMPLATE: &str = include_str!("function.js");
 const PLACEHOLDER: &str = "__SITE__";
 

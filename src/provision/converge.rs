@@ -17,7 +17,7 @@ use super::model::{
 use super::names::{CLOUDFRONT_ZONE_ID, GITHUB_AUDIENCE, GITHUB_OIDC_HOST, TAG_KEY};
 use super::observe::{self, ROLE_POLICY};
 use super::plan::{Action, Plan, Resource, Step};
-use super::{config_file, lifecycle, oac, policy, versioning, wait, workflow};
+use super::{config_file, edge, lifecycle, oac, policy, versioning, wait, workflow};
 use crate::log;
 
 /// What the earlier steps of this run created, for the later ones.
@@ -28,6 +28,8 @@ struct Live {
     certificate: Option<Certificate>,
     zones: Vec<Zone>,
     bucket_missing: bool,
+    /// The ARN of the site's published function.
+    function_arn: Option<String>,
 }
 
 pub struct Converge<'a> {
@@ -50,10 +52,15 @@ impl Converge<'_> {
             certificate: observed.certificate.clone(),
             zones: observed.zones.clone(),
             bucket_missing: observed.bucket == BucketState::Missing,
+            function_arn: observed
+                .function
+                .as_ref()
+                .filter(|f| f.live)
+                .map(|f| f.arn.clone()),
         };
         let mut done = Vec::new();
         for step in plan.writes() {
-            self.step(step, &mut live).await?;
+            self.step(step, &mut live, observed).await?;
             let verb = if step.action == Action::Create {
                 "created"
             } else {
@@ -65,7 +72,7 @@ impl Converge<'_> {
         Ok(done)
     }
 
-    async fn step(&self, step: &Step, live: &mut Live) -> Result<()> {
+    async fn step(&self, step: &Step, live: &mut Live, observed: &Observed) -> Result<()> {
         match step.resource {
             Resource::Bucket => self.bucket(live).await,
             Resource::PublicAccessBlock => self.public_access_block().await,
@@ -76,6 +83,12 @@ impl Converge<'_> {
             Resource::OriginAccessControl => self.oac(step, live).await,
             Resource::Certificate => self.certificate(live).await,
             Resource::ValidationRecords => self.validation_records(live).await,
+            Resource::EdgeFunction => {
+                let name = self.desired.names.function();
+                let arn = edge::converge(self.clients, &name, observed.function.as_ref()).await?;
+                live.function_arn = Some(arn);
+                Ok(())
+            }
             Resource::Distribution => self.distribution(step, live).await,
             Resource::BucketPolicy => self.bucket_policy(live).await,
             Resource::AliasRecords => self.alias_records(live).await,
@@ -360,6 +373,7 @@ impl Converge<'_> {
             origin_domain: names.origin_domain(&self.desired.region),
             oac_id,
             domains,
+            function_arn: live.function_arn.clone(),
         };
         match (&live.distribution, step.action) {
             (Some((id, _, _)), Action::Change) => self.update_distribution(id, &settings).await,

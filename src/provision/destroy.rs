@@ -3,7 +3,7 @@
 //! every object version and delete marker, since S3 deletes only an
 //! empty bucket and versioning keeps what publishes replaced),
 //! DNS records ssg wrote removed, distribution disabled, deployed and
-//! deleted, then the OAC, the certificate (once detached), the CI role,
+//! deleted, then the edge function it ran, the OAC, the certificate (once detached), the CI role,
 //! the bucket, and the `[publish]` keys. Resources without ssg's tag were
 //! not made by ssg and are refused, untouched.
 
@@ -16,7 +16,7 @@ use super::model::{BucketState, Desired, Observed, Record, alias_records, zone_f
 use super::names::TAG_KEY;
 use super::observe::{self, ROLE_POLICY};
 use super::options::ProvisionOptions;
-use super::{config_file, converge, policy, wait, workflow};
+use super::{config_file, converge, edge, policy, wait, workflow};
 use crate::log;
 
 pub async fn destroy(
@@ -50,6 +50,10 @@ pub async fn destroy(
     empty_bucket(clients, desired, &objects).await?;
     delete_records(clients, desired, &observed).await?;
     delete_distribution(clients, &observed).await?;
+    // CloudFront refuses to delete a function a distribution still runs.
+    if observed.function.is_some() {
+        edge::delete(clients, &desired.names.function()).await?;
+    }
     delete_oac(clients, &observed).await?;
     delete_certificate(clients, &observed).await?;
     delete_ci(clients, desired, root).await?;
@@ -101,6 +105,9 @@ fn inventory(desired: &Desired, observed: &Observed, objects: usize) -> Vec<Stri
     }
     if let Some(d) = &observed.distribution {
         out.push(format!("distribution {} ({})", d.id, d.domain_name));
+    }
+    if observed.function.is_some() {
+        out.push(format!("function {}", desired.names.function()));
     }
     if let Some(o) = &observed.oac {
         out.push(format!("origin access control {}", o.id));

@@ -11,6 +11,7 @@ use aws_sdk_cloudfront::types::{
     Origins, S3OriginConfig, SslSupportMethod, ViewerCertificate, ViewerProtocolPolicy,
 };
 
+use super::edge;
 use super::model::{Certificate, Desired, Distribution, Observed};
 use super::names::{CACHING_OPTIMIZED, SECURITY_HEADERS};
 
@@ -23,6 +24,8 @@ pub struct Settings {
     pub oac_id: String,
     /// The domains and the ISSUED certificate for them, once there is one.
     pub domains: Option<(Vec<String>, String)>,
+    /// The site's published function, run on viewer requests.
+    pub function_arn: Option<String>,
 }
 
 // What `apply` writes and `distribution_problems` expects to read back,
@@ -81,6 +84,11 @@ pub fn apply(config: &mut DistributionConfig, settings: &Settings) -> Result<()>
     config.is_ipv6_enabled = Some(true);
     let origin_id = set_origin(config, settings)?;
     set_behavior(config, origin_id)?;
+    if let (Some(arn), Some(behavior)) =
+        (&settings.function_arn, &mut config.default_cache_behavior)
+    {
+        edge::associate(behavior, arn)?;
+    }
     set_error_responses(config)?;
     if let Some((domains, certificate)) = &settings.domains {
         config.aliases = Some(
@@ -178,6 +186,7 @@ pub fn distribution_problems(
         d.response_headers_policy == SECURITY_HEADERS,
         "the response headers policy is not the managed SecurityHeadersPolicy".into(),
     );
+    why.extend(edge::association_problem(desired, d));
     why.extend(domain_problems(desired, observed, d));
     why
 }
@@ -328,6 +337,7 @@ mod tests {
             origin_domain: names.origin_domain("eu-west-1"),
             oac_id: "OAC1".into(),
             domains,
+            function_arn: Some(crate::provision::edge::published(&names).arn),
         }
     }
 

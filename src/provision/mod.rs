@@ -16,6 +16,7 @@ pub mod converge;
 pub mod destroy;
 pub mod distribution;
 pub mod dns_takeover;
+pub mod edge;
 pub mod git_remote;
 pub mod lifecycle;
 pub mod model;

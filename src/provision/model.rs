@@ -35,6 +35,7 @@ pub struct Observed {
     pub bucket: BucketState,
     pub oac: Option<Oac>,
     pub distribution: Option<Distribution>,
+    pub function: Option<EdgeFunction>,
     pub certificate: Option<Certificate>,
     /// The hosted zone covering each domain, when the account has one.
     pub zones: Vec<Zone>,
@@ -105,6 +106,19 @@ pub struct Distribution {
     pub response_headers_policy: String,
     pub aliases: Vec<String>,
     pub certificate_arn: String,
+    /// The ARN of the function the default cache behavior runs on viewer
+    /// requests ("" when none).
+    pub viewer_request_function: String,
+}
+
+/// The site's CloudFront Function, as DescribeFunction finds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeFunction {
+    pub arn: String,
+    pub runtime: String,
+    /// Whether it has a LIVE stage: only a published function can be
+    /// associated with a distribution, and only its LIVE code runs.
+    pub live: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -98,6 +98,12 @@ impl Names {
         bounded(&format!("ssg-{}", self.bucket), 64)
     }
 
+    /// The site's CloudFront Function: at most 64 of `[a-zA-Z0-9-_]`, so a
+    /// bucket name's dots become dashes.
+    pub fn function(&self) -> String {
+        bounded(&format!("ssg-{}", self.bucket.replace('.', "-")), 64)
+    }
+
     /// IAM role names are at most 64 characters.
     pub fn role(&self) -> String {
         bounded(&format!("ssg-publish-{}", self.bucket), 64)

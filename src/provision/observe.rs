@@ -13,7 +13,7 @@ use super::model::{
     Zone,
 };
 use super::names::{Names, TAG_KEY};
-use super::{config_file, lifecycle, policy, workflow};
+use super::{config_file, edge, lifecycle, policy, workflow};
 
 /// The account the credentials belong to; also the first call, so missing
 /// or wrong credentials fail here with one clear line.
@@ -35,6 +35,7 @@ pub async fn observe(clients: &Clients, desired: &Desired, root: &Path) -> Resul
     let bucket = bucket(clients, names).await?;
     let oac = oac(clients, names).await?;
     let distribution = distribution(clients, names, config.distribution_id.as_deref()).await?;
+    let function = edge::observe(clients, &names.function()).await?;
     let certificate = if desired.domains.is_empty() {
         None
     } else {
@@ -53,6 +54,7 @@ pub async fn observe(clients: &Clients, desired: &Desired, root: &Path) -> Resul
         bucket,
         oac,
         distribution,
+        function,
         certificate,
         zones,
         ci,
@@ -366,6 +368,9 @@ pub fn view(c: &DistributionConfig, names: &Names) -> Distribution {
             .and_then(|v| v.acm_certificate_arn())
             .unwrap_or("")
             .to_string(),
+        viewer_request_function: behavior
+            .map(edge::viewer_request_function)
+            .unwrap_or_default(),
         ..Default::default()
     }
 }

@@ -41,6 +41,7 @@ pub enum Resource {
     OriginAccessControl,
     Certificate,
     ValidationRecords,
+    EdgeFunction,
     Distribution,
     BucketPolicy,
     AliasRecords,
@@ -64,6 +65,7 @@ impl Resource {
             Resource::OriginAccessControl => "origin access control",
             Resource::Certificate => "certificate",
             Resource::ValidationRecords => "validation records",
+            Resource::EdgeFunction => "edge function",
             Resource::Distribution => "distribution",
             Resource::BucketPolicy => "bucket policy",
             Resource::AliasRecords => "DNS aliases",
@@ -166,6 +168,11 @@ pub fn plan(desired: &Desired, observed: &Observed) -> anyhow::Result<Plan> {
         steps.push(certificate_step(desired, observed));
         steps.push(validation_step(desired, observed));
     }
+    let function = desired.names.function();
+    steps.push(match super::edge::problems(observed.function.as_ref()) {
+        Ok(why) => Step::exists_or_change(Resource::EdgeFunction, function, why),
+        Err(why) => Step::new(Resource::EdgeFunction, function, Action::Create, why),
+    });
     steps.push(distribution_step(desired, observed));
     steps.push(bucket_policy_step(desired, observed));
     if !desired.domains.is_empty() {
@@ -588,6 +595,7 @@ mod tests {
             domains: certificate
                 .as_ref()
                 .map(|c| (desired.domains.clone(), c.arn.clone())),
+            function_arn: Some(crate::provision::edge::published(names).arn),
         };
         let mut distribution = view(&new_config(&settings).unwrap(), names);
         distribution.id = "E1".into();
@@ -628,6 +636,7 @@ mod tests {
                 directory_keys: Some(true),
             },
             distribution: Some(distribution),
+            function: Some(crate::provision::edge::published(names)),
             certificate,
             zones: vec![zone],
             ci: CiObserved::default(),

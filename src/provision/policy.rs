@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::names::{GITHUB_AUDIENCE, GITHUB_OIDC_HOST};
+use super::names::{GITHUB_AUDIENCE, GITHUB_OIDC_HOST, Names};
 
 /// `s3:GetObject` to serve files, `s3:ListBucket` so a missing key is a 404
 /// and not a 403 — both to CloudFront only, and only on behalf of this
@@ -139,10 +139,22 @@ pub fn publish_policy(bucket: &str, distribution_arn: &str) -> Value {
             // able to remove its parts, which are billed until aborted.
             { "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
               "Resource": format!("arn:aws:s3:::{bucket}/*") },
-            { "Effect": "Allow", "Action": ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
-              "Resource": distribution_arn }
+            // GetDistributionConfig: publish reads which function the
+            // distribution runs, then keeps that function's code in step.
+            { "Effect": "Allow", "Action": ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation", "cloudfront:GetDistributionConfig"],
+              "Resource": distribution_arn },
+            { "Effect": "Allow", "Action": ["cloudfront:DescribeFunction", "cloudfront:GetFunction", "cloudfront:UpdateFunction", "cloudfront:PublishFunction"],
+              "Resource": function_arn(bucket, distribution_arn) }
         ]
     })
+}
+
+/// The ARN of the site's function, in the distribution's account.
+fn function_arn(bucket: &str, distribution_arn: &str) -> String {
+    let account_part = distribution_arn
+        .split_once(":distribution/")
+        .map_or(distribution_arn, |(before, _)| before);
+    format!("{account_part}:function/{}", Names::new(bucket).function())
 }
 
 /// A policy document as IAM returns it (percent-encoded JSON), parsed.

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::cloud::Cloud;
+use super::edge_deploy::FunctionUpdate;
 use super::last_publish::{CacheEntry, LastPublish};
 use super::plan::LocalObject;
 use crate::config::PublishConfig;
@@ -35,6 +36,8 @@ pub struct Job<'a> {
     pub opts: &'a PublishOptions,
     pub started: Instant,
     pub cache: &'a CacheEntry,
+    /// The edge function's new code, when CloudFront runs other code.
+    pub function_update: Option<&'a FunctionUpdate>,
 }
 
 impl Job<'_> {

@@ -1,7 +1,8 @@
 //! The output folder as a publish reads it: every file as an object to
 //! upload (key, headers, MD5, body left on disk), hashed only where the
-//! last publish's stamp no longer holds, plus the folder keys
-//! `directory_keys` asks for and the redirect at each page's slashless key.
+//! last publish's stamp no longer holds; and, where no edge function
+//! serves folder URLs, the folder keys `directory_keys` asks for and the
+//! redirect at each page's slashless key.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -54,7 +55,6 @@ pub fn read(
     out_dir: &Path,
     prefix: &str,
     rules: &Rules,
-    directory_keys: bool,
     last_stamps: Option<Stamps>,
 ) -> Result<LocalSite> {
     let mut stamps = last_stamps.unwrap_or_default();
@@ -123,31 +123,35 @@ pub fn read(
             .retain(|path, _| listed.contains(path.as_str()));
     }
     stamps.folders = listed.listing;
-    if directory_keys {
-        let copies: Vec<LocalObject> = objects
-            .iter()
-            .filter_map(|o| {
-                let dir = urlpath::directory_key(&o.path)?;
-                Some(LocalObject {
-                    key: format!("{prefix}{dir}"),
-                    path: dir,
-                    ..o.clone()
-                })
-            })
-            .collect();
-        let redirects: Vec<LocalObject> = objects
-            .iter()
-            .filter_map(|o| slashless::redirect_for(o, prefix))
-            .collect();
-        objects.extend(copies);
-        objects.extend(redirects);
-    }
     Ok(LocalSite {
         restamped: listed.changed || hashed > 0 || gone,
         hashed,
         objects,
         stamps,
     })
+}
+
+/// Adds what `directory_keys` asks for: each page also under its folder's
+/// key (`blog/x/`), and a redirect page at its slashless key (`blog/x`),
+/// for a distribution that runs no edge function to serve those URLs.
+pub fn add_directory_keys(objects: &mut Vec<LocalObject>, prefix: &str) {
+    let copies: Vec<LocalObject> = objects
+        .iter()
+        .filter_map(|o| {
+            let dir = urlpath::directory_key(&o.path)?;
+            Some(LocalObject {
+                key: format!("{prefix}{dir}"),
+                path: dir,
+                ..o.clone()
+            })
+        })
+        .collect();
+    let redirects: Vec<LocalObject> = objects
+        .iter()
+        .filter_map(|o| slashless::redirect_for(o, prefix))
+        .collect();
+    objects.extend(copies);
+    objects.extend(redirects);
 }
 
 /// Redirect pages written as files whose name says another type (a
@@ -254,7 +258,7 @@ mod tests {
         let all = ["", "post", "index.html", "post/index.html", "a.css"];
         age(&all.map(|p| out.join(p)));
         let rules = Rules::new(&[]).unwrap();
-        let first = read(out, "", &rules, false, None).unwrap();
+        let first = read(out, "", &rules, None).unwrap();
         assert_eq!(first.hashed, 3);
         let html: Vec<&Arc<Headers>> = (first.objects.iter())
             .filter(|o| o.path.ends_with(".html"))
@@ -262,14 +266,14 @@ mod tests {
             .collect();
         assert!(Arc::ptr_eq(html[0], html[1]), "one set of headers per kind");
 
-        let same = read(out, "", &rules, false, Some(first.stamps.clone())).unwrap();
+        let same = read(out, "", &rules, Some(first.stamps.clone())).unwrap();
         assert_eq!((same.hashed, same.restamped), (0, false));
         assert_eq!(same.stamps.files, first.stamps.files);
 
         std::fs::remove_file(out.join("a.css")).unwrap();
         std::fs::write(out.join("index.html"), "changed").unwrap();
         age(&[out.join(""), out.join("index.html")]);
-        let next = read(out, "", &rules, false, Some(same.stamps)).unwrap();
+        let next = read(out, "", &rules, Some(same.stamps)).unwrap();
         assert_eq!((next.hashed, next.restamped), (1, true));
         let mut stamped: Vec<&str> = next.stamps.files.keys().map(String::as_str).collect();
         stamped.sort_unstable();

@@ -14,7 +14,8 @@
 //! manifest's root marked "under way", then new and changed assets, then
 //! pages, feeds and the sitemap (`upload.rs`), then the manifest's changed
 //! shards and its root, only over the version read at the start
-//! (`commit.rs`, `shards.rs`), then deletes, then the publish is added to
+//! (`commit.rs`, `shards.rs`), then the edge function's new code, where it
+//! has some (`edge_deploy.rs`), then deletes, then the publish is added to
 //! the history (`history.rs`, `record.rs`; what `--rollback` goes back to,
 //! `rollback.rs`), then the invalidation (`invalidate.rs`), then the
 //! lease is given back — so a visitor never
@@ -24,6 +25,7 @@
 pub mod checksum;
 pub mod cloud;
 mod commit;
+mod edge_deploy;
 pub mod gzip;
 pub mod history;
 pub mod invalidate;
@@ -56,6 +58,7 @@ use crate::config::{Config, PublishConfig};
 use crate::edge::{EdgeFunction, SiteMap};
 use crate::log;
 use cloud::Cloud;
+use edge_deploy::FunctionUpdate;
 use job::Job;
 use last_publish::{CacheEntry, Target};
 use lease::Lease;
@@ -125,13 +128,7 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
         restamped,
         hashed,
     } = if out_dir.is_dir() {
-        local::read(
-            &out_dir,
-            &prefix,
-            &rules,
-            publish.directory_keys,
-            last_stamps,
-        )?
+        local::read(&out_dir, &prefix, &rules, last_stamps)?
     } else {
         LocalSite::missing()
     };
@@ -158,53 +155,59 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
         stamps,
         restamped,
     };
-    let edge_function = opts
-        .dry_run
+    let cloud = Arc::new(runtime.block_on(Cloud::connect(publish, opts.profile.as_deref())));
+    let live_function = runtime.block_on(edge_deploy::find(&cloud, publish))?;
+    let edge_function = (opts.dry_run || live_function.is_some())
         .then(|| edge_function(root, config, &local))
         .transpose()?;
-    let outcome = runtime.block_on(run(
-        publish,
-        &prefix,
-        &local,
+    let code = edge_function.as_ref().and_then(|f| f.code.as_deref());
+    // Folder URLs are the function's once it runs this site's code; one
+    // too large to deploy leaves them to the folder keys.
+    let function_serves = live_function.is_some() && code.is_some();
+    if publish.directory_keys && !function_serves {
+        local::add_directory_keys(&mut local, &prefix);
+    }
+    let function_update = live_function
+        .as_ref()
+        .zip(code)
+        .and_then(|(live, code)| FunctionUpdate::of(live, code));
+    let job = Job {
+        cloud: &cloud,
+        config: publish,
+        prefix: &prefix,
+        local: &local,
         opts,
         started,
-        &cache,
-        edge_function.as_ref(),
-    ));
+        cache: &cache,
+        function_update: function_update.as_ref(),
+    };
+    let outcome = runtime.block_on(run(&job, edge_function.as_ref()));
     free_in_background((local, cache));
     outcome
 }
 
 /// Surveys the bucket, and — unless this is a dry run or there is nothing
 /// to do — syncs it under the lease.
-async fn run(
-    config: &PublishConfig,
-    prefix: &str,
-    local: &[LocalObject],
-    opts: &PublishOptions,
-    started: Instant,
-    cache: &CacheEntry,
-    edge_function: Option<&EdgeFunction>,
-) -> Result<Outcome> {
-    let cloud = Arc::new(Cloud::connect(config, opts.profile.as_deref()).await);
-    let lock_key = keys::lock_key(prefix);
-    let job = Job {
-        cloud: &cloud,
+async fn run(job: &Job<'_>, edge_function: Option<&EdgeFunction>) -> Result<Outcome> {
+    let Job {
+        cloud,
         config,
         prefix,
-        local,
         opts,
         started,
         cache,
-    };
+        ..
+    } = *job;
+    let lock_key = keys::lock_key(prefix);
     if opts.dry_run {
         // A dry run writes nothing, so it takes no lease; it only tells.
-        if let Some(note) = lease::describe_holder(&cloud, &lock_key).await {
+        if let Some(note) = lease::describe_holder(cloud, &lock_key).await {
             log::info(&note);
         }
-        let survey = Survey::take(&job).await?;
+        let survey = Survey::take(job).await?;
         let mut report = survey.report(config, prefix);
         report.edge_function = edge_function;
+        report.function_update = job.function_update.map(|u| u.function.name.as_str());
         report.dry_run(opts.json)?;
         return Ok(Outcome {
             unchanged: survey.plan.unchanged.len(),
@@ -214,9 +217,10 @@ async fn run(
     }
     // The bucket as this machine left it and nothing to do: no lease, no
     // write, one HEAD in all.
-    let from_last = Survey::from_last_publish(&job).await?;
+    let from_last = Survey::from_last_publish(job).await?;
     if let Some(survey) = &from_last
         && survey.plan.is_empty()
+        && job.function_update.is_none()
     {
         if let Some(last) = job.last_publish()
             && cache.restamped
@@ -233,7 +237,7 @@ async fn run(
         return Ok(outcome);
     }
     let lease = Lease::acquire(
-        &cloud,
+        cloud,
         &lock_key,
         Duration::from_secs(config.lease_timeout),
         opts.no_wait,
@@ -241,12 +245,12 @@ async fn run(
     .await?;
     // Ctrl-C gives the lease back instead of leaving it to go stale.
     let result = tokio::select! {
-        result = sync(&job, &lease, from_last) => result,
+        result = sync(job, &lease, from_last) => result,
         () = interrupted() => Err(anyhow!(
             "interrupted (the lease was given back); run `ssg publish` again to finish"
         )),
     };
-    lease.release(&cloud).await;
+    lease.release(cloud).await;
     result
 }
 
@@ -297,6 +301,12 @@ async fn sync(job: &Job<'_>, lease: &Lease, from_last: Option<Survey>) -> Result
         );
     }
 
+    // Every object is up: the function's redirects may point at them, and
+    // the deletes below may remove what only the old function needed.
+    if let Some(update) = job.function_update {
+        update.deploy(cloud).await?;
+        outcome.edge_function_updated = true;
+    }
     let doomed = commit::doomed_keys(prefix, plan, found, &committed, lease);
     if !doomed.is_empty() {
         if !committed.wrote && lease.conditional() {

@@ -19,6 +19,8 @@ pub struct Outcome {
     pub failed: Vec<String>,
     pub invalidation_id: Option<String>,
     pub invalidation_paths: Vec<String>,
+    /// Whether the edge function got the built site's code.
+    pub edge_function_updated: bool,
     pub seconds: f64,
 }
 
@@ -36,6 +38,9 @@ struct JsonReport<'a> {
     /// The CloudFront Function the built site makes (on a dry run).
     #[serde(skip_serializing_if = "Option::is_none")]
     edge_function: Option<&'a EdgeFunction>,
+    /// The function a dry run would update and publish.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edge_function_update: Option<&'a str>,
 }
 
 fn human_bytes(n: u64) -> String {
@@ -95,6 +100,8 @@ pub struct Report<'a> {
     pub plan: &'a Plan,
     pub invalidation: &'a [String],
     pub edge_function: Option<&'a EdgeFunction>,
+    /// The name of the function whose code a publish would update.
+    pub function_update: Option<&'a str>,
 }
 
 impl Report<'_> {
@@ -108,6 +115,7 @@ impl Report<'_> {
             invalidation_paths: self.invalidation,
             result,
             edge_function: self.edge_function,
+            edge_function_update: self.function_update,
         };
         println!("{}", serde_json::to_string_pretty(&report)?);
         Ok(())
@@ -121,8 +129,16 @@ impl Report<'_> {
         if let Some(function) = self.edge_function
             && function.code.is_some()
         {
+            let deployment = match self.function_update {
+                Some(name) => format!("would update and publish function {name}"),
+                None if self.config.distribution_id.is_empty() => {
+                    "not deployed: no distribution_id".to_string()
+                }
+                None => "no update (the distribution runs this code, or no function of ssg's: `ssg provision` adds it)"
+                    .to_string(),
+            };
             println!(
-                "edge function: {} of {} bytes, {} redirect(s) (not deployed yet; --json shows its code)",
+                "edge function: {} of {} bytes, {} redirect(s); {deployment} (--json shows its code)",
                 function.bytes, function.max_bytes, function.redirects
             );
         }
@@ -142,8 +158,13 @@ impl Report<'_> {
             None if self.plan.is_empty() => "; nothing changed, no invalidation".to_string(),
             None => String::new(),
         };
+        let function_text = if outcome.edge_function_updated {
+            "; edge function updated"
+        } else {
+            ""
+        };
         log::info(&format!(
-            "Published to s3://{}/{}: uploaded {} ({}), deleted {}, unchanged {}{} in {:.1} s",
+            "Published to s3://{}/{}: uploaded {} ({}), deleted {}, unchanged {}{}{} in {:.1} s",
             self.config.bucket,
             self.prefix,
             outcome.uploaded,
@@ -151,6 +172,7 @@ impl Report<'_> {
             outcome.deleted,
             outcome.unchanged,
             invalidation_text,
+            function_text,
             outcome.seconds
         ));
         Ok(())

@@ -313,6 +313,7 @@ impl Survey {
             plan: &self.plan,
             invalidation: &self.invalidation,
             edge_function: None,
+            function_update: None,
         }
     }
 }

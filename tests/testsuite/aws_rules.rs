@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use crate::support::account::{records, unique, zone};
 use crate::support::bucket::Bucket;
 use crate::support::command::run;
+use crate::support::functions;
 use crate::support::moto::{block, iam, moto, route53, s3};
 use crate::support::relay::{Answer, Message, Relay, Request, Rules};
 use crate::support::text::between;
@@ -28,13 +29,7 @@ fn site() -> Site {
 /// `ssg ARGS` in `site`, its AWS calls sent through a relay with `answer`.
 fn provision(site: &Site, answer: Option<Answer>, args: &[String]) -> (Run, Relay) {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let relay = Relay::start(
-        moto(),
-        Rules {
-            answer,
-            ..Rules::default()
-        },
-    );
+    let relay = Relay::start(moto(), functions::rules(answer));
     let mut command: Command = site.command(&args);
     command.env("AWS_ENDPOINT_URL", &relay.url);
     (run(command), relay)

@@ -1,5 +1,5 @@
 //! `ssg provision --ci github`: the publish role trusts one branch of one
-//! repository, may touch only this site, and the workflow it writes
+//! repository, may touch only this site (its edge function included), and the workflow it writes
 //! publishes with it; `--check` keeps checking the role without the flags.
 
 use crate::support::moto::{block, iam};
@@ -79,7 +79,9 @@ fn assert_role_trusts_live_and_touches_only(bucket: &str) -> String {
         [
             format!("arn:aws:s3:::{bucket}"),
             format!("arn:aws:s3:::{bucket}/*"),
-            d.arn().to_string()
+            d.arn().to_string(),
+            // Publish keeps the site's edge function in step, that one only.
+            format!("arn:aws:cloudfront::123456789012:function/ssg-{bucket}"),
         ]
     );
     let providers = block(iam.list_open_id_connect_providers().send()).expect("providers");

@@ -6,13 +6,15 @@
 //! moto drops an origin's `OriginAccessControlId` when it stores a
 //! distribution; the relay puts the id ssg sent back into CloudFront's
 //! answers, as real CloudFront returns it, and the tests assert on the
-//! request bodies for that field.
+//! request bodies for that field. CloudFront Functions are answered by
+//! the relay itself (`functions.rs`), association included.
 
 use std::collections::HashMap;
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
 use crate::support::command::{Run, run};
+use crate::support::functions;
 use crate::support::moto::{acm, block, cloudfront, moto, s3, unique_name};
 use crate::support::relay::{Hook, Message, Relay, Request, Rules, header};
 use crate::support::site::{Site, post};
@@ -49,7 +51,11 @@ pub fn recording_relay(upstream: &str, fail_at: Option<usize>) -> Relay {
         upstream,
         Rules {
             is_write: |request| classify(request).write,
-            on_request: Some(|request| remember_oac(&String::from_utf8_lossy(&request.body))),
+            on_request: Some(|request| {
+                remember_oac(&String::from_utf8_lossy(&request.body));
+                functions::remember_association(request);
+            }),
+            answer: Some(Box::new(functions::answer)),
             after_write: fail_at.map(|at| -> Hook { Box::new(move |n, _| n == at) }),
             on_response: Some(restore_oac),
             ..Rules::default()
@@ -130,11 +136,19 @@ fn remember_oac(body: &str) {
     }
 }
 
-/// Puts back the OAC ids moto dropped, as real CloudFront returns them.
+/// Puts back the OAC ids and function associations moto dropped, as real
+/// CloudFront returns them.
 fn restore_oac(response: Message) -> Message {
     let mut body = String::from_utf8_lossy(&response.body).into_owned();
-    if !body.contains("<Origin>") || body.contains("<OriginAccessControlId>") {
+    if !body.contains("<Origin>") {
         return response;
+    }
+    body = functions::restore_association(body);
+    if body.contains("<OriginAccessControlId>") {
+        return Message {
+            head: response.head,
+            body: body.into_bytes(),
+        };
     }
     for (domain, id) in oac_sent().lock().expect("map").iter() {
         let tag = format!("<DomainName>{domain}</DomainName>");

@@ -93,8 +93,9 @@ pub type Hook = Box<dyn Fn(usize, &Request) -> bool + Send + Sync>;
 /// forwarding it.
 pub type Refuse = Box<dyn Fn(&Request) -> bool + Send + Sync>;
 
-/// The answer to give in moto's place (recorded, never forwarded, not
-/// counted as a write), or `None` to forward the request.
+/// The answer to give in moto's place (recorded, never forwarded; a
+/// success to a write counts as a write, an error does not), or `None` to
+/// forward the request.
 pub type Answer = Box<dyn Fn(&Request) -> Option<Message> + Send + Sync>;
 
 /// What the relay does besides forwarding and recording.
@@ -216,6 +217,18 @@ fn serve(mut client: TcpStream, shared: &Shared) {
             break;
         }
         if let Some(answer) = rules.answer.as_ref().and_then(|answer| answer(&request)) {
+            let success = answer.head.starts_with("HTTP/1.1 2");
+            if success && (rules.is_write)(&request) {
+                let n = shared.writes.fetch_add(1, Ordering::SeqCst) + 1;
+                if rules
+                    .after_write
+                    .as_ref()
+                    .is_some_and(|hook| hook(n, &request))
+                {
+                    shared.dead.store(true, Ordering::SeqCst);
+                    break;
+                }
+            }
             if client.write_all(&reframe(answer)).is_err() {
                 break;
             }
