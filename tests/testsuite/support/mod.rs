@@ -8,6 +8,7 @@ pub mod account;
 pub mod bucket;
 pub mod cdp;
 pub mod command;
+pub mod images;
 pub mod import;
 pub mod moto;
 pub mod provision;
