@@ -115,6 +115,18 @@ impl Templates {
         ));
     }
 
+    /// Whether a shortcode template of the site calls `resize_image` or
+    /// `image_meta`: Markdown that calls shortcodes is then not cached,
+    /// so the copies they ask for are asked for on every build.
+    pub fn shortcodes_read_images(&self) -> bool {
+        self.shortcodes.keys().any(|name| {
+            ["html", "md"].iter().any(|ext| {
+                let file = format!("{}{name}.{ext}", crate::authoring::SHORTCODES_DIR);
+                self.contains(&file) && self.reads(&file, Reads::Images)
+            })
+        })
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }

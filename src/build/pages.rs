@@ -141,6 +141,9 @@ pub fn render_page_markdown(page: &mut Page, stage: &MarkdownStage, store: Optio
     let body = page.body.text();
     let authoring = stage.authoring(page);
     let extra = stage.authoring_key(&authoring, &body);
+    // Copies a shortcode asks for are asked while rendering: never from the cache.
+    let store =
+        store.filter(|_| !(may_have_calls(&body) && stage.templates.shortcodes_read_images()));
     let key = store.map(|_| markdown_cache::key(md, &page.rel, &served_at, &body, extra));
     let used_at = |line: usize| UsedAt {
         file: page.source.clone(),

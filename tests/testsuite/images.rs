@@ -292,6 +292,27 @@ fn bad_image_files_are_reported_at_the_line_that_uses_them() {
 }
 
 #[test]
+fn a_shortcode_resizes_on_warm_builds_too() {
+    let site = trip_site()
+        .file(
+            "templates/shortcodes/thumb.html",
+            "{% set t = resize_image(path=src, width=40, height=40) %}<img class=\"thumb\" src=\"{{ t.url }}\">",
+        )
+        .file("content/t.md", "---\ntitle: T\n---\n{{ thumb(src=\"img/logo.png\") }}\n");
+    for round in ["cold", "warm"] {
+        site.run(&["build"]).success();
+        let html = site.read("public/t/index.html");
+        let thumb = between(&html, "<img class=\"thumb\"", ">").unwrap();
+        let (format, copy) = decoded(&output_at(&site, attribute(thumb, "src")));
+        assert_eq!(
+            (format, copy.dimensions()),
+            (ImageFormat::Png, (40, 40)),
+            "{round}"
+        );
+    }
+}
+
+#[test]
 fn a_bad_quality_or_width_is_a_config_error() {
     let site = Site::with_config(&format!("{CONFIG}\n[images]\nquality = 0\n"))
         .file("content/p.md", "---\ntitle: P\n---\n");
