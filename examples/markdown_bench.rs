@@ -44,6 +44,7 @@ fn main() {
         resolve: &|_| None,
         base_path: "",
         authoring: None,
+        pictures: None,
     };
     let options = MarkdownOptions::default();
     let mut times: Vec<(Duration, &str, usize)> = SHAPES

@@ -31,6 +31,8 @@ pub struct Config {
     #[serde(default)]
     pub markdown: MarkdownConfig,
     #[serde(default)]
+    pub images: ImagesConfig,
+    #[serde(default)]
     pub publish: Option<PublishConfig>,
     /// Old URL path → where it now is (a site path or a full URL): a
     /// redirect page at each old path, for URLs no page or section owns
@@ -100,6 +102,44 @@ impl Default for MarkdownConfig {
             smart_punctuation: false,
             math: false,
             math_errors: MathErrors::Error,
+        }
+    }
+}
+
+/// `[images]`: the resized copies a Markdown image of a local file gets
+/// (see `src/images/`).
+#[derive(Debug, Clone, Serialize, Deserialize, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// Widths of the resized copies in `srcset`; those not narrower than
+    /// the image are left out (never upscaled).
+    pub widths: Vec<u32>,
+    /// Formats offered besides the image's own, each in a `<source>`.
+    pub formats: Vec<ExtraImageFormat>,
+    /// Lossy encoding quality, 1–100 (JPEG and WebP).
+    pub quality: u8,
+    /// Images with more pixels than this are an error, found from the
+    /// file's header before anything is decoded: a 50,000 × 50,000 image
+    /// would take 10 GB to decode.
+    pub max_pixels: u64,
+}
+
+/// See [`ImagesConfig::formats`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExtraImageFormat {
+    Webp,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            // A phone column, a laptop column at 2x, a wide screen.
+            widths: vec![480, 960, 1600],
+            formats: vec![ExtraImageFormat::Webp],
+            quality: 80,
+            // 100 megapixels: above any phone or most cameras.
+            max_pixels: 100_000_000,
         }
     }
 }
@@ -176,6 +216,7 @@ impl Default for Config {
             theme: None,
             build: BuildConfig::default(),
             markdown: MarkdownConfig::default(),
+            images: ImagesConfig::default(),
             publish: None,
             redirects: Default::default(),
             extra: toml::Table::new(),
@@ -225,6 +266,16 @@ impl Config {
         config.base_url = crate::urlpath::trimmed_base_url(&config.base_url).to_string();
         if config.author.is_empty() {
             config.author = config.title.clone();
+        }
+        let images = &config.images;
+        if !(1..=100).contains(&images.quality) || images.widths.contains(&0) {
+            let line = text.find("[images]").map(|at| line_of_offset(text, at));
+            return Err(Diagnostic::new(
+                path,
+                line,
+                "[images]: `quality` must be 1 to 100 and every width above 0",
+            )
+            .into());
         }
         Ok(config)
     }

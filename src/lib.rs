@@ -19,6 +19,7 @@ pub mod file_stat;
 pub mod hash;
 pub mod highlight;
 pub mod html_urls;
+pub mod images;
 pub mod import;
 pub mod layout;
 pub mod ledger;

@@ -55,6 +55,13 @@ ssg new content/blog/my-next-post.md
 Preview while you write with `ssg serve`, and build the site into `public/`
 with `ssg build`.
 
+![A sunrise, drawn by ssg init](/img/sunrise.jpg)
+
+An image of a local file is published with its width and height and
+resized copies (in WebP too) for small screens: put photos beside a post
+(`content/blog/trip/index.md` and `content/blog/trip/photo.jpg`) or in
+`static/`, and link them as usual.
+
 {% note(title="Shortcodes") %}
 This box is a shortcode: `{% note(title="…") %}…{% end %}`. ssg has
 `youtube`, `vimeo`, `figure`, `gist`, `note`, `warning` and `highlight`
@@ -108,7 +115,44 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     for folder in [STATIC, TEMPLATES] {
         fs::create_dir_all(dir.join(folder))?;
     }
+    let picture = dir.join(STATIC).join(SUNRISE);
+    if !picture.exists() {
+        fs::create_dir_all(dir.join(STATIC).join("img"))?;
+        fs::write(&picture, sunrise_jpeg()?)
+            .with_context(|| format!("cannot write {}", picture.display()))?;
+        written.push(picture);
+    }
     Ok(written)
+}
+
+/// The example post's picture, under `static/`.
+const SUNRISE: &str = "img/sunrise.jpg";
+
+/// A sunrise drawn in code (sky gradient, sun, sea), 1200 × 600: an
+/// example photo that costs the repository no binary file and is wider
+/// than the smaller `srcset` widths, so the example shows resizing.
+fn sunrise_jpeg() -> Result<Vec<u8>> {
+    let (w, h) = (1200u32, 600u32);
+    let picture = image::RgbImage::from_fn(w, h, |x, y| {
+        let (fx, fy) = (f64::from(x), f64::from(y));
+        let horizon = f64::from(h) * 0.62;
+        let sun = ((fx - 600.0).powi(2) + (fy - horizon).powi(2)).sqrt();
+        let [r, g, b] = if sun < 90.0 && fy < horizon {
+            [255.0, 214.0, 120.0]
+        } else if fy < horizon {
+            let t = fy / horizon;
+            [40.0 + 215.0 * t, 60.0 + 100.0 * t, 120.0 - 20.0 * t]
+        } else {
+            let t = (fy - horizon) / (f64::from(h) - horizon);
+            [90.0 - 60.0 * t, 70.0 - 30.0 * t, 110.0 - 30.0 * t]
+        };
+        image::Rgb([r as u8, g as u8, b as u8])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .encode_image(&picture)
+        .context("cannot draw the example picture")?;
+    Ok(jpeg)
 }
 
 /// `my-first_post` → `My first post`.

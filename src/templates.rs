@@ -52,6 +52,10 @@ pub struct Templates {
     pub data_digest: u64,
     /// [`Fingerprints::digest`] of the names `asset_url` gives.
     pub assets_digest: u64,
+    /// New for every [`Templates::set_images`]: an output whose template
+    /// calls `resize_image` or `image_meta` is rendered on every build, so
+    /// the copies it asks for are asked for again (and come from the cache).
+    pub images_digest: u64,
 }
 
 fn fingerprint(all: &BTreeMap<String, (PathBuf, String)>) -> u64 {
@@ -76,6 +80,8 @@ pub enum Reads {
     Data,
     /// `asset_url`: the fingerprinted names of static files.
     Assets,
+    /// `resize_image` or `image_meta`: the site's images.
+    Images,
 }
 
 impl Templates {
@@ -97,6 +103,28 @@ impl Templates {
     pub fn set_fingerprints(&mut self, prints: &Fingerprints, config: &Config) {
         prints.clone().register(&mut self.tera, &config.base_url);
         self.assets_digest = prints.digest();
+    }
+
+    /// Makes `resize_image` and `image_meta` read `images`.
+    pub fn set_images(&mut self, images: &std::sync::Arc<crate::images::Images>) {
+        images.register_functions(&mut self.tera);
+        self.images_digest = crate::hash::of(&(
+            std::process::id(),
+            std::time::SystemTime::now(),
+            std::sync::Arc::as_ptr(images) as usize,
+        ));
+    }
+
+    /// Whether a shortcode template of the site calls `resize_image` or
+    /// `image_meta`: Markdown that calls shortcodes is then not cached,
+    /// so the copies they ask for are asked for on every build.
+    pub fn shortcodes_read_images(&self) -> bool {
+        self.shortcodes.keys().any(|name| {
+            ["html", "md"].iter().any(|ext| {
+                let file = format!("{}{name}.{ext}", crate::authoring::SHORTCODES_DIR);
+                self.contains(&file) && self.reads(&file, Reads::Images)
+            })
+        })
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -243,6 +271,7 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
         authoring_fingerprint: authoring_fingerprint(&all),
         data_digest: 0,
         assets_digest: 0,
+        images_digest: 0,
     };
     if let Err(e) = tera.add_raw_templates(
         all.iter()
@@ -359,6 +388,7 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
     // Known before the static files are read, so templates that call it
     // parse; `set_fingerprints` gives it the names.
     Fingerprints::default().register(tera, &config.base_url);
+    std::sync::Arc::new(crate::images::Images::none(&config.images)).register_functions(tera);
     let base_url = config.base_url.clone();
     // `{{ get_url(path="/style.css") }}`: an absolute URL on this site.
     tera.register_function(
@@ -445,6 +475,9 @@ fn mentions(text: &str) -> HashSet<Reads> {
         }
         if code.contains("asset_url") {
             found.insert(Reads::Assets);
+        }
+        if code.contains("resize_image") || code.contains("image_meta") {
+            found.insert(Reads::Images);
         }
         let without_pager = code.replace("paginator.pages", "");
         if reaches(&without_pager, "pages") {

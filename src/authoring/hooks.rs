@@ -70,17 +70,27 @@ pub fn link(authoring: &Authoring, url: &str, title: &str, text: &str) -> Result
     )
 }
 
-/// An image: `url`, `title`, and `alt` as plain text.
-pub fn image(authoring: &Authoring, url: &str, title: &str, alt: &str) -> Result<String, String> {
-    render(
-        authoring,
-        "image",
-        &[
-            ("url", url.into()),
-            ("title", title.into()),
-            ("alt", alt.into()),
-        ],
-    )
+/// An image: `url`, `title`, and `alt` as plain text; for a local image
+/// ssg resizes, also the fields of `picture` (`src`, `width`, `height`,
+/// `srcset`, `sizes`, `sources`, `lazy`).
+pub fn image(
+    authoring: &Authoring,
+    url: &str,
+    title: &str,
+    alt: &str,
+    picture: Value,
+) -> Result<String, String> {
+    let mut fields = vec![
+        ("url", url.into()),
+        ("title", title.into()),
+        ("alt", alt.into()),
+    ];
+    let picture = match picture {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    };
+    fields.extend(picture.iter().map(|(k, v)| (k.as_str(), v.clone())));
+    render(authoring, "image", &fields)
 }
 
 /// A heading: `level` (1–6), its unique `id`, and `text` as HTML.

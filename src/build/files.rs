@@ -6,14 +6,14 @@ use std::path::Path;
 
 use walkdir::WalkDir;
 
+use crate::content::{Page, Section};
 use crate::error::BuildError;
 use crate::layout::{CONTENT, STATIC, name_under};
 use crate::output::Output;
-use crate::site::Site;
 use crate::theme::{self, ThemeSource};
 
 /// Files beside a bundle's index.md, and non-Markdown files in section folders.
-pub fn asset_outputs(root: &Path, site: &Site) -> Vec<Output> {
+pub fn asset_outputs(root: &Path, pages: &[Page], sections: &[Section]) -> Vec<Output> {
     let content = Path::new(CONTENT);
     let mut out = Vec::new();
     let mut add = |base: &str, rel: &str| {
@@ -25,7 +25,7 @@ pub fn asset_outputs(root: &Path, site: &Site) -> Vec<Output> {
             shown.display().to_string(),
         ));
     };
-    for page in &site.pages {
+    for page in pages {
         for a in &page.assets {
             // Keep sub-folders of a bundle (`trip/img/a.jpg` → `/blog/trip/img/a.jpg`).
             let bundle_dir = page.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
@@ -43,7 +43,7 @@ pub fn asset_outputs(root: &Path, site: &Site) -> Vec<Output> {
             add(&base, a);
         }
     }
-    for section in &site.sections {
+    for section in sections {
         for a in &section.assets {
             add(&section.path, a);
         }

@@ -19,6 +19,7 @@ use crate::cache::markdown::{self as markdown_cache, MarkdownStore};
 use crate::config::Config;
 use crate::content::{Content, Page, Section};
 use crate::error::Diagnostic;
+use crate::images::{Images, Picture, Unreadable, UsedAt};
 use crate::markdown::{self, MarkdownOptions, PageLinks};
 use crate::templates::Templates;
 
@@ -52,6 +53,22 @@ pub struct MarkdownStage<'a> {
     pub config: &'a Config,
     /// `config` as templates see it.
     pub config_value: tera::Value,
+    /// The site's local images, which Markdown images are resized from.
+    pub images: &'a Images,
+}
+
+/// A lookup of a picture, kept among a cached render's link lookups so
+/// the render is reused only while the picture is the same: NUL, which no
+/// content path holds, then `LINE:SITE_PATH`.
+const PICTURE_LOOKUP: &str = "\0picture:";
+
+/// What a picture lookup records: a hash of the picture, `None` for no
+/// picture (a remote image, a GIF).
+fn picture_token(found: &Option<Result<Picture, Unreadable>>) -> Option<String> {
+    match found {
+        Some(Ok(picture)) => Some(format!("{:016x}", crate::hash::of(picture))),
+        _ => None,
+    }
 }
 
 /// A page as its shortcodes and hooks see it: its front matter values and
@@ -124,10 +141,25 @@ pub fn render_page_markdown(page: &mut Page, stage: &MarkdownStage, store: Optio
     let body = page.body.text();
     let authoring = stage.authoring(page);
     let extra = stage.authoring_key(&authoring, &body);
+    // Copies a shortcode asks for are asked while rendering: never from the cache.
+    let store =
+        store.filter(|_| !(may_have_calls(&body) && stage.templates.shortcodes_read_images()));
     let key = store.map(|_| markdown_cache::key(md, &page.rel, &served_at, &body, extra));
+    let used_at = |line: usize| UsedAt {
+        file: page.source.clone(),
+        line: Some(line + page.body_line_offset),
+    };
+    let lookup = |rel: &str| match rel.strip_prefix(PICTURE_LOOKUP) {
+        Some(picture) => {
+            let (line, site) = picture.split_once(':')?;
+            let line = line.parse().ok()?;
+            picture_token(&stage.images.picture(site, &used_at(line)))
+        }
+        None => urls.get(rel).cloned(),
+    };
     let cached = store
         .zip(key)
-        .and_then(|(store, key)| store.get(&page.rel, key, |rel| urls.get(rel).cloned()));
+        .and_then(|(store, key)| store.get(&page.rel, key, lookup));
     if let Some(rendered) = cached {
         page.rendered = rendered;
     } else {
@@ -143,6 +175,16 @@ pub fn render_page_markdown(page: &mut Page, stage: &MarkdownStage, store: Optio
             }
             found
         };
+        let pictures = |site: &str, line: usize| {
+            let found = stage.images.picture(site, &used_at(line));
+            if store.is_some()
+                && let Ok(mut l) = lookups.lock()
+            {
+                let rel = format!("{PICTURE_LOOKUP}{line}:{site}");
+                l.push((rel, picture_token(&found)));
+            }
+            found
+        };
         page.rendered = markdown::render(
             &body,
             md,
@@ -152,6 +194,7 @@ pub fn render_page_markdown(page: &mut Page, stage: &MarkdownStage, store: Optio
                 resolve: &resolve,
                 base_path,
                 authoring: Some(&authoring),
+                pictures: Some(&pictures),
             },
         );
         if let Some((store, key)) = store.zip(key)
@@ -200,6 +243,13 @@ pub fn render_content(
             config: &stage.config_value,
             page: section_fields(section, stage.config),
         };
+        let pictures = |site: &str, line: usize| {
+            let used_at = UsedAt {
+                file: section.source.clone().unwrap_or_else(|| "content".into()),
+                line: Some(line + section.body_line_offset),
+            };
+            stage.images.picture(site, &used_at)
+        };
         section.rendered = markdown::render(
             &section.body,
             stage.md.for_page(&section.front_matter.extra),
@@ -209,6 +259,7 @@ pub fn render_content(
                 resolve: &resolve,
                 base_path: stage.base_path,
                 authoring: Some(&authoring),
+                pictures: Some(&pictures),
             },
         );
     });

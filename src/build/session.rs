@@ -21,6 +21,7 @@ use crate::content::{Page, walk};
 use crate::data;
 use crate::error::{BuildError, Diagnostic};
 use crate::highlight;
+use crate::images::Images;
 use crate::layout;
 use crate::layout::CONTENT;
 use crate::ledger::Ledger;
@@ -51,6 +52,8 @@ pub struct Session {
     static_files: Vec<Output>,
     /// The names of their fingerprinted copies (`asset_url`).
     fingerprints: Fingerprints,
+    /// The site's local images and the resized copies asked of them.
+    images: Arc<Images>,
     /// The build cache, held while this session may still write to it.
     disk_cache: Option<Arc<Cache>>,
     /// Saving rendered Markdown into the cache, in the background.
@@ -140,6 +143,15 @@ impl Session {
         let urls = url_map(&content.pages, &content.sections);
         let md = MarkdownOptions::of(&config);
         let content_warnings = std::mem::take(&mut content.warnings);
+        let mut static_files = static_outputs(root, &theme)?;
+        static_files.extend(highlight_css);
+        let assets = asset_outputs(root, &content.pages, &content.sections);
+        let images = Arc::new(Images::new(
+            &config.images,
+            config.base_path(),
+            static_files.iter().chain(&assets),
+        ));
+        templates.set_images(&images);
         let stage = MarkdownStage {
             md,
             base_path: config.base_path(),
@@ -147,6 +159,7 @@ impl Session {
             templates: &templates,
             config: &config,
             config_value: render::config_value(&config),
+            images: &images,
         };
         let markdown_saver = render_content(&mut content, &stage, disk_cache.as_ref());
         crate::log::verbose(&format!(
@@ -154,8 +167,6 @@ impl Session {
             started.elapsed(),
             crate::log::peak_memory()
         ));
-        let mut static_files = static_outputs(root, &theme)?;
-        static_files.extend(highlight_css);
         let fingerprints = fingerprints_of(&static_files, opts);
         templates.set_fingerprints(&fingerprints, &config);
         Ok(Session {
@@ -171,6 +182,7 @@ impl Session {
             content_warnings,
             static_files,
             fingerprints,
+            images,
             disk_cache,
             markdown_saver,
         })
@@ -357,6 +369,7 @@ impl Session {
             templates: &self.templates,
             config: &self.config,
             config_value: render::config_value(&self.config),
+            images: &self.images,
         };
         self.site.pages.par_iter_mut().for_each(|page| {
             let rendered = &page.rendered;
@@ -405,7 +418,13 @@ impl Session {
             outputs.len(),
             crate::log::peak_memory()
         ));
-        outputs.extend(asset_outputs(&self.root, &self.site));
+        outputs.extend(asset_outputs(
+            &self.root,
+            &self.site.pages,
+            &self.site.sections,
+        ));
+        let resized = self.images.outputs(self.disk_cache.as_deref());
+        outputs.extend(resized.map_err(BuildError::from)?);
         outputs.extend(self.static_files.iter().cloned());
         outputs.extend(self.fingerprints.outputs(&self.static_files));
         output::check_conflicts(&mut outputs).map_err(BuildError::from)?;

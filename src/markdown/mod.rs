@@ -67,7 +67,16 @@ pub struct PageLinks<'a> {
     /// The site's shortcodes and render hooks, with what they read; `None`
     /// renders plain Markdown.
     pub authoring: Option<&'a Authoring<'a>>,
+    /// The resized copies of the local image at a site path, used at a
+    /// line of the body; `None` when it is no image ssg resizes (or images
+    /// are not processed at all).
+    pub pictures: Option<&'a Pictures<'a>>,
 }
+
+/// See [`PageLinks::pictures`].
+pub type Pictures<'a> = dyn Fn(&str, usize) -> Option<Result<crate::images::Picture, crate::images::Unreadable>>
+    + Sync
+    + 'a;
 
 /// A heading in the table of contents.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -225,6 +234,7 @@ mod tests {
                 resolve: &resolve,
                 base_path: "",
                 authoring: None,
+                pictures: None,
             },
         )
     }
@@ -316,6 +326,7 @@ mod tests {
             resolve: &resolve,
             base_path: "",
             authoring: Some(&authoring),
+            pictures: None,
         };
         render(body, OPTS, &page)
     }

@@ -94,6 +94,10 @@ pub(super) struct Pass<'a, 'p> {
     hooked_starts: Vec<usize>,
     /// Where held shortcode HTML was put in `events`.
     held_at: Vec<usize>,
+    /// The site path of each open image that leads to a file of the site.
+    image_sites: Vec<Option<String>>,
+    /// Images met so far: all but the first load lazily.
+    images_met: usize,
 }
 
 impl<'a, 'p> Pass<'a, 'p> {
@@ -118,6 +122,8 @@ impl<'a, 'p> Pass<'a, 'p> {
             in_link: 0,
             hooked_starts: Vec::new(),
             held_at: Vec::new(),
+            image_sites: Vec::new(),
+            images_met: 0,
         }
     }
 
@@ -186,17 +192,28 @@ impl<'a, 'p> Pass<'a, 'p> {
                 }
             }
             Event::Start(Tag::Image { .. }) => {
+                let links_before = self.out.links.len();
                 let image = self.resolved(event, offset);
-                if self.hooks().image {
+                // A local image was recorded as a link with its site path.
+                let site = match self.out.links[links_before..] {
+                    [ref link] if link.fragment.is_none() && !link.path.is_empty() => {
+                        Some(link.path.clone())
+                    }
+                    _ => None,
+                };
+                self.image_sites.push(site);
+                if self.hooks().image || self.page.pictures.is_some() {
                     self.hooked_starts.push(self.events.len());
                 }
                 self.events.push(image);
             }
             Event::End(TagEnd::Image) => {
                 self.events.push(Event::End(TagEnd::Image));
-                if self.hooks().image {
-                    self.image_hook(offset);
+                let site = self.image_sites.pop().flatten();
+                if self.hooks().image || self.page.pictures.is_some() {
+                    self.image_end(offset, site);
                 }
+                self.images_met += 1;
             }
             Event::End(TagEnd::Paragraph) if self.only_held_html_since_paragraph() => {
                 // A shortcode alone in its paragraph is a block of its own.
@@ -268,9 +285,29 @@ impl<'a, 'p> Pass<'a, 'p> {
         }
     }
 
-    /// The image that just ended, through the image hook; its alt text is
-    /// the plain text of its events.
-    fn image_hook(&mut self, offset: usize) {
+    /// The resized copies of the local image at `site`, used at `offset`.
+    /// A file that cannot be used (broken, cut short, over the pixel
+    /// limit, no image at all) is a warning at its line and shown as
+    /// written: sites moved from Hugo or Zola hold such files, which those
+    /// publish untouched, and must still build.
+    fn picture(&mut self, site: &str, offset: usize) -> Option<crate::images::Picture> {
+        let line = self.line(offset);
+        match (self.page.pictures?)(site, line)? {
+            Ok(picture) => Some(picture),
+            Err(unreadable) => {
+                self.out.warnings.push(Warning {
+                    line,
+                    message: format!("{}; shown as written, not resized", unreadable.message),
+                });
+                None
+            }
+        }
+    }
+
+    /// The image that just ended, through the image hook, or as a
+    /// `<picture>` of its resized copies; its alt text is the plain text
+    /// of its events.
+    fn image_end(&mut self, offset: usize, site: Option<String>) {
         let Some(start) = self.hooked_starts.pop() else {
             return;
         };
@@ -290,7 +327,25 @@ impl<'a, 'p> Pass<'a, 'p> {
                 _ => None,
             })
             .collect();
-        match self.hooked(offset, |a| hooks::image(a, &url, &title, &alt)) {
+        let picture = site.and_then(|site| self.picture(&site, offset));
+        let lazy = self.images_met > 0;
+        if !self.hooks().image {
+            match picture {
+                Some(p) => self.events.push(Event::InlineHtml(CowStr::from(
+                    crate::images::picture_html(&p, &alt, &title, lazy),
+                ))),
+                None => self.events.extend(inner),
+            }
+            return;
+        }
+        let fields = picture.map_or(serde_json::Value::Null, |p| {
+            let mut fields = serde_json::to_value(&p).unwrap_or_default();
+            if let Some(map) = fields.as_object_mut() {
+                map.insert("lazy".into(), lazy.into());
+            }
+            fields
+        });
+        match self.hooked(offset, |a| hooks::image(a, &url, &title, &alt, fields)) {
             Some(html) => self.events.push(Event::InlineHtml(CowStr::from(html))),
             None => self.events.extend(inner),
         }

@@ -69,6 +69,7 @@ fn render_with_authoring(body: &str, highlight: bool) -> Rendered {
         resolve: &resolve,
         base_path: "",
         authoring: Some(&authoring),
+        pictures: None,
     };
     let opts = MarkdownOptions {
         highlight,

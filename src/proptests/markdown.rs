@@ -229,6 +229,7 @@ fn render_page(text: &str, highlight: bool, smart_punctuation: bool) -> Rendered
         resolve: &resolve,
         base_path: "",
         authoring: None,
+        pictures: None,
     };
     let opts = MarkdownOptions {
         highlight,

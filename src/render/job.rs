@@ -55,12 +55,16 @@ impl Job {
         let assets = input
             .reads(&self.template, Reads::Assets)
             .then_some(input.templates.assets_digest);
+        let images = input
+            .reads(&self.template, Reads::Images)
+            .then_some(input.templates.images_digest);
         crate::hash::of(&(
             self.template.as_str(),
             self.path.as_str(),
             inputs,
             data,
             assets,
+            images,
         ))
     }
 

@@ -340,16 +340,19 @@ fn a_site_served_below_a_path_links_under_it_and_root_links_outside_it_are_broke
     )
     .file(
         "content/blog/trip/index.md",
-        &post("Trip", "2024-01-04", &[], "![view](view.png)\n\nMore.\n"),
+        &post("Trip", "2024-01-04", &[], "![view](view.svg)\n\nMore.\n"),
     )
-    .file("content/blog/trip/view.png", "png");
+    .file(
+        "content/blog/trip/view.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     site.run(&["build"]).success();
     let a = site.read("public/blog/a/index.html");
     assert!(a.contains("href=\"/docs/blog/b/\""), "{a}");
     assert!(a.contains("href=\"/docs/blog/c/#part\""), "{a}");
     let listing = site.read("public/blog/index.html");
     assert!(
-        listing.contains("src=\"/docs/blog/trip/view.png\""),
+        listing.contains("src=\"/docs/blog/trip/view.svg\""),
         "summary: {listing}"
     );
     let run = site.run(&["check"]);

@@ -60,6 +60,11 @@ fn init_gives_a_site_that_builds_and_checks_clean() {
         post.contains("<code>{% note(title=\"…\") %}…{% end %}</code>"),
         "{post}"
     );
+    assert!(
+        post.contains("<picture><source type=\"image/webp\"")
+            && post.contains("width=\"1200\" height=\"600\""),
+        "the example post shows a resized picture: {post}"
+    );
     run_in(&site, &["check"]).success();
     // A second init must not clobber the site.
     run_in(dir.path(), &["init", "blog"]).failure();

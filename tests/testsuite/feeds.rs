@@ -149,10 +149,10 @@ fn urls_in(html: &str) -> Vec<String> {
 /// A bundle post whose body links the ways authors do: a picture beside
 /// it, an in-page anchor, a root-relative page, raw HTML, a footnote.
 fn bundle_post() -> Site {
-    site().file("content/blog/trip/diagram.png", "png").file(
+    site().file("content/blog/trip/diagram.svg", "<svg/>").file(
         "content/blog/trip/index.md",
         "---\ntitle: Trip\ndate: 2024-05-01\ntags: [x]\n---\n\
-         See [how to opt out](#how-to-opt-out), the note[^n] and ![d](diagram.png).\n\n\
+         See [how to opt out](#how-to-opt-out), the note[^n] and ![d](diagram.svg).\n\n\
          More: [about](/about/), <img src=\"raw.png\" srcset=\"raw.png 1x, /big.png 2x\">, \
          [up](../a/) and <a href=\"mailto:me@example.com\">mail</a>.\n\n\
          ## How to opt out\n\nText.\n\n[^n]: The note.\n",
@@ -175,7 +175,7 @@ fn feed_entries_carry_only_absolute_urls() {
         let urls = urls_in(content);
         for expected in [
             "https://example.com/blog/trip/#how-to-opt-out",
-            "https://example.com/blog/trip/diagram.png",
+            "https://example.com/blog/trip/diagram.svg",
             "https://example.com/about/",
             "https://example.com/blog/trip/raw.png",
             "https://example.com/big.png",
@@ -216,10 +216,10 @@ fn summaries_on_listings_link_into_the_post() {
         home.contains("href=\"/blog/trip/#how-to-opt-out\""),
         "{home}"
     );
-    assert!(home.contains("src=\"/blog/trip/diagram.png\""), "{home}");
+    assert!(home.contains("src=\"/blog/trip/diagram.svg\""), "{home}");
     assert!(!home.contains("footnote-reference"), "{home}");
     // The post itself keeps its own links as written.
     let page = output(&built, "blog/trip/index.html");
     assert!(page.contains("href=\"#how-to-opt-out\""), "{page}");
-    assert!(has_output(&built, "blog/trip/diagram.png"));
+    assert!(has_output(&built, "blog/trip/diagram.svg"));
 }

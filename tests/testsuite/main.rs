@@ -17,6 +17,7 @@ mod feeds;
 mod front_matter;
 mod highlighting;
 mod hooks_and_data;
+mod images;
 mod import_hugo;
 mod import_jekyll;
 mod import_zola;

@@ -18,9 +18,9 @@ fn path_keeps_a_url_verbatim_capitals_and_file_names_included() {
         )
         .file(
             "content/trip/index.md",
-            "---\ntitle: Trip\npath: /Travel/Trip.html\n---\n![p](photo.jpg)\n",
+            "---\ntitle: Trip\npath: /Travel/Trip.html\n---\n![p](photo.svg)\n",
         )
-        .file("content/trip/photo.jpg", "jpg");
+        .file("content/trip/photo.svg", "<svg/>");
     let built = site.build();
     let post = output(&built, "2016/04/07/My-Post/index.html");
     assert!(post.contains("<h1>Mine</h1>"), "{post}");
@@ -33,7 +33,7 @@ fn path_keeps_a_url_verbatim_capitals_and_file_names_included() {
     // A bundle whose page is a file keeps its assets in that file's folder,
     // where the page's relative links lead.
     assert!(has_output(&built, "Travel/Trip.html"));
-    assert!(has_output(&built, "Travel/photo.jpg"));
+    assert!(has_output(&built, "Travel/photo.svg"));
     assert!(built.broken_links.is_empty(), "{:?}", built.broken_links);
     let home = output(&built, "index.html");
     assert!(

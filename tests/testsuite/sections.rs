@@ -35,7 +35,7 @@ fn page_bundle_assets_sit_beside_the_page() {
     let site = Site::new()
         .file(
             "content/blog/trip/index.md",
-            "---\ntitle: Trip\n---\n![p](photo.jpg)\n",
+            "---\ntitle: Trip\n---\n[p](photo.jpg)\n",
         )
         .file("content/blog/trip/photo.jpg", "JPEGDATA")
         .file("content/blog/trip/img/small.png", "PNG")

@@ -9,6 +9,7 @@ pub mod bucket;
 pub mod cdp;
 pub mod command;
 pub mod functions;
+pub mod images;
 pub mod import;
 pub mod moto;
 pub mod provision;

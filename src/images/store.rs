@@ -1,0 +1,111 @@
+//! Making the resized copies a build asked for: each source decoded once,
+//! sources and copies in parallel, and every copy kept in
+//! `.ssg-cache/images/` under its content-addressed name, so the next
+//! build copies it from there instead of decoding anything.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::UsedAt;
+use super::encode;
+use super::variant::Variant;
+use crate::error::Diagnostic;
+use crate::output::Output;
+
+/// The cache's folder of copies, under `.ssg-cache/`.
+pub const CACHE_FOLDER: &str = "images";
+
+/// The copies of one source image.
+pub struct SourceJob {
+    pub file: PathBuf,
+    pub shown: String,
+    /// The first use of the source, where an error about it is reported.
+    pub used_at: UsedAt,
+    /// Output path and what it holds.
+    pub copies: Vec<(String, Variant)>,
+}
+
+/// The outputs of `jobs`, from the cache folder `cache` (when there is
+/// one) or made now.
+pub fn outputs(
+    jobs: Vec<SourceJob>,
+    cache: Option<&Path>,
+    max_pixels: u64,
+) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    if let Some(dir) = cache
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        crate::log::verbose(&format!("image cache off: {}: {e}", dir.display()));
+    }
+    let made: Vec<Result<Vec<Output>, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| outputs_of(job, cache, max_pixels))
+        .collect();
+    let (mut outputs, mut errors) = (Vec::new(), Vec::new());
+    for result in made {
+        match result {
+            Ok(o) => outputs.extend(o),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(outputs)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The copies of one source: those in the cache as copies of the cached
+/// file, the rest decoded, resized and encoded.
+fn outputs_of(
+    job: &SourceJob,
+    cache: Option<&Path>,
+    max_pixels: u64,
+) -> Result<Vec<Output>, Diagnostic> {
+    let cached_file = |path: &str| {
+        let dir = cache?;
+        let file = dir.join(path.rsplit('/').next().unwrap_or(path));
+        file.is_file().then_some(file)
+    };
+    let origin = format!("{} (resized)", job.shown);
+    let mut outputs = Vec::new();
+    let mut missing = Vec::new();
+    for (path, variant) in &job.copies {
+        match cached_file(path) {
+            Some(file) => outputs.push(Output::copy(path.clone(), file, origin.clone())),
+            None => missing.push((path, variant)),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(outputs);
+    }
+    let failed = |message: String| {
+        Diagnostic::new(
+            &job.used_at.file,
+            job.used_at.line,
+            format!("image {}: {message}", job.shown),
+        )
+    };
+    let bytes = std::fs::read(&job.file).map_err(|e| failed(format!("cannot read: {e}")))?;
+    let picture = encode::decode(&bytes, max_pixels).map_err(failed)?;
+    drop(bytes);
+    let made: Vec<Result<Output, Diagnostic>> = missing
+        .par_iter()
+        .map(|(path, variant)| {
+            let resized = encode::resize(&picture, variant).map_err(failed)?;
+            let encoded =
+                encode::encode(&resized, variant.format, variant.quality).map_err(failed)?;
+            if let Some(dir) = cache {
+                // A copy that cannot be cached only costs the next build time.
+                let file = dir.join(path.rsplit('/').next().unwrap_or(path));
+                let _ = crate::cache::write_atomic(&file, &encoded);
+            }
+            Ok(Output::bytes((*path).clone(), encoded, origin.clone()))
+        })
+        .collect();
+    for output in made {
+        outputs.push(output?);
+    }
+    Ok(outputs)
+}
