@@ -24,6 +24,11 @@ paginate_by = 10
 [markdown]
 highlight = true
 highlight_theme = "base16-ocean.dark"
+
+# A search box in the header, and /search/: the index is built with the
+# site into public/pagefind/ and searched in the browser, no server.
+[search]
+enabled = true
 "#,
     ),
     (
@@ -53,6 +58,9 @@ ssg new content/blog/my-next-post.md
 
 Preview while you write with `ssg serve`, and build the site into `public/`
 with `ssg build`.
+
+Every page is in the site's search index: try the box at the top. A page
+that should not turn up in search says `search: false` in its front matter.
 
 {% note(title="Shortcodes") %}
 This box is a shortcode: `{% note(title="…") %}…{% end %}`. ssg has

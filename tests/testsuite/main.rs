@@ -32,6 +32,7 @@ mod provision_domain;
 mod publish;
 mod publish_lease;
 mod publish_scale;
+mod search;
 mod sections;
 mod serve;
 mod serve_load;
