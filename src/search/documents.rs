@@ -7,7 +7,6 @@
 
 use std::path::Path;
 
-use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::config::Config;
@@ -113,21 +112,20 @@ pub fn key(indexed: &[Indexed], config: &Config) -> u64 {
     ))
 }
 
-/// Each indexed page as an HTML document (unpacking the pages' HTML in parallel).
-pub fn of(indexed: &[Indexed], config: &Config) -> Vec<Document> {
-    let lang = crate::escape::escape(&config.language);
-    indexed
-        .par_iter()
-        .map(|i| {
-            let title = crate::escape::escape(&i.title);
-            let html = format!(
-                "<html lang=\"{lang}\"><head><title>{title}</title></head><body><h1>{title}</h1>{}</body></html>",
-                i.html.text()
-            );
-            Document {
-                url: i.url.to_string(),
-                html,
-            }
-        })
-        .collect()
+impl Indexed<'_> {
+    /// The page as an HTML document in the site's language. Made one at a
+    /// time as Pagefind reads them: all of them at once would hold the
+    /// whole site's text again (80 MB at 10,000 posts).
+    pub fn document(&self, config: &Config) -> Document {
+        let lang = crate::escape::escape(&config.language);
+        let title = crate::escape::escape(&self.title);
+        let html = format!(
+            "<html lang=\"{lang}\"><head><title>{title}</title></head><body><h1>{title}</h1>{}</body></html>",
+            self.html.text()
+        );
+        Document {
+            url: self.url.to_string(),
+            html,
+        }
+    }
 }

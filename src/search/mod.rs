@@ -13,8 +13,10 @@
 //! footers never turn up as results, whatever the theme.
 //!
 //! The whole index is made again when any indexed page's text changes
-//! (Pagefind builds it in one go); when none did — a template edit, a warm
-//! `ssg build` — the last index is reused through the ledger ([`reuse`]).
+//! (Pagefind builds it in one go), or the config or templates (the ledger
+//! trusts remembered outputs only under the same ones); when none did — a
+//! warm `ssg build` with nothing edited — the last index is reused through
+//! the ledger ([`reuse`]).
 
 mod documents;
 mod pagefind_bundle;
@@ -58,8 +60,8 @@ pub fn outputs(
         return Ok(kept);
     }
     let started = std::time::Instant::now();
-    let docs = documents::of(&indexed, config);
-    let files = pagefind_bundle::build(docs).map_err(|e| {
+    let docs = indexed.iter().map(|page| page.document(config));
+    let files = pagefind_bundle::build(indexed.len(), docs).map_err(|e| {
         BuildError::one(
             "ssg.toml",
             None,

@@ -14,7 +14,10 @@ use pagefind::options::PagefindServiceConfig;
 use super::documents::Document;
 
 /// The bundle's files (path inside the bundle folder, bytes), sorted by path.
-pub fn build(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn build(
+    count: usize,
+    documents: impl Iterator<Item = Document>,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("cannot start the indexer's runtime")?;
@@ -23,7 +26,6 @@ pub fn build(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>> {
         let options = PagefindServiceConfig::builder().build();
         let mut index = PagefindIndex::new(Some(options))?;
         let started = std::time::Instant::now();
-        let count = documents.len();
         for doc in documents {
             let url = doc.url.clone();
             index
