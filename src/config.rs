@@ -33,6 +33,8 @@ pub struct Config {
     #[serde(default)]
     pub images: ImagesConfig,
     #[serde(default)]
+    pub search: SearchConfig,
+    #[serde(default)]
     pub publish: Option<PublishConfig>,
     /// Old URL path → where it now is (a site path or a full URL): a
     /// redirect page at each old path, for URLs no page or section owns
@@ -83,6 +85,16 @@ pub struct MarkdownConfig {
     /// What invalid TeX does: `"error"` stops the build, `"warn"` shows the
     /// formula as code with a warning.
     pub math_errors: MathErrors,
+}
+
+/// `[search]`: a search index of every page, built with the site and
+/// read by the browser (see `crate::search`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Off unless asked for, as in Zola: the index is files a site that
+    /// does not show a search box should not have to publish.
+    pub enabled: bool,
 }
 
 /// See [`MarkdownConfig::math_errors`].
@@ -217,6 +229,7 @@ impl Default for Config {
             build: BuildConfig::default(),
             markdown: MarkdownConfig::default(),
             images: ImagesConfig::default(),
+            search: SearchConfig::default(),
             publish: None,
             redirects: Default::default(),
             extra: toml::Table::new(),

@@ -34,6 +34,7 @@ pub mod rebase;
 pub mod redirects;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

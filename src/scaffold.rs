@@ -24,6 +24,11 @@ paginate_by = 10
 [markdown]
 highlight = true
 highlight_theme = "base16-ocean.dark"
+
+# A search box in the header, and /search/: the index is built with the
+# site into public/pagefind/ and searched in the browser, no server.
+[search]
+enabled = true
 "#,
     ),
     (
@@ -61,6 +66,9 @@ An image of a local file is published with its width and height and
 resized copies (in WebP too) for small screens: put photos beside a post
 (`content/blog/trip/index.md` and `content/blog/trip/photo.jpg`) or in
 `static/`, and link them as usual.
+
+Every page is in the site's search index: try the box at the top. A page
+that should not turn up in search says `search: false` in its front matter.
 
 {% note(title="Shortcodes") %}
 This box is a shortcode: `{% note(title="…") %}…{% end %}`. ssg has

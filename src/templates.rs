@@ -30,6 +30,7 @@ const BUILTINS: &[(&str, &str)] = &[
     ("sitemap.xml", include_str!("builtin/sitemap.xml")),
     ("robots.txt", include_str!("builtin/robots.txt")),
     ("alias.html", include_str!("builtin/alias.html")),
+    ("search.html", include_str!("builtin/search.html")),
 ];
 
 pub struct Templates {

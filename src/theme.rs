@@ -36,8 +36,10 @@ const EMBEDDED: &[(&str, &[u8])] = &[
     theme_file!("templates/404.html"),
     theme_file!("templates/partials/page_list.html"),
     theme_file!("templates/partials/pager.html"),
+    theme_file!("templates/search.html"),
     theme_file!("static/style.css"),
     theme_file!("static/code.js"),
+    theme_file!("static/search.js"),
 ];
 
 /// Templates of the built-in theme: (name inside templates/, text).

@@ -28,6 +28,7 @@ use crate::ledger::Ledger;
 use crate::markdown::MarkdownOptions;
 use crate::output::{self, Output};
 use crate::render::{self, PageMemory};
+use crate::search;
 use crate::site::Site;
 use crate::templates::{self, Templates};
 use crate::theme;
@@ -58,6 +59,8 @@ pub struct Session {
     disk_cache: Option<Arc<Cache>>,
     /// Saving rendered Markdown into the cache, in the background.
     markdown_saver: Option<JoinHandle<()>>,
+    /// What the last search index was made from, so an unchanged one is reused.
+    search_index: search::IndexMemory,
 }
 
 /// Whether two versions of a page sort, group and link up identically.
@@ -185,6 +188,7 @@ impl Session {
             images,
             disk_cache,
             markdown_saver,
+            search_index: search::IndexMemory::default(),
         })
     }
 
@@ -194,6 +198,7 @@ impl Session {
     pub fn reload(&mut self) -> Result<(), BuildError> {
         let mut fresh = Session::load(&self.root, &self.opts)?;
         fresh.ledger = std::mem::take(&mut self.ledger);
+        fresh.search_index = std::mem::take(&mut self.search_index);
         *self = fresh;
         Ok(())
     }
@@ -402,15 +407,37 @@ impl Session {
             return Err(errors.into());
         }
         self.ledger.begin(self.site_inputs());
-        let rendered = render::render_site(
-            &self.site,
-            &self.config,
-            &self.templates,
-            &mut self.page_memory,
-            &self.ledger,
-        )
-        .map_err(BuildError::from)?;
+        // The search index is made beside the templates: most of Pagefind's
+        // indexing runs on one thread, which this way overlaps the render.
+        let (rendered, search_outputs) = std::thread::scope(|scope| {
+            let search = scope.spawn(|| {
+                search::outputs(
+                    &self.site,
+                    &self.config,
+                    &self.root,
+                    &self.ledger,
+                    &mut self.search_index,
+                    self.disk_cache.as_deref(),
+                )
+            });
+            let rendered = render::render_site(
+                &self.site,
+                &self.config,
+                &self.templates,
+                &mut self.page_memory,
+                &self.ledger,
+            );
+            (rendered, search.join())
+        });
+        let rendered = rendered.map_err(BuildError::from)?;
         let mut outputs = rendered.outputs;
+        outputs.extend(search_outputs.unwrap_or_else(|_| {
+            Err(BuildError::one(
+                "ssg.toml",
+                None,
+                "[search]: the search indexer failed",
+            ))
+        })?);
         crate::log::verbose(&format!(
             "rendered templates: {:?} ({} of {} outputs re-rendered){}",
             started.elapsed(),

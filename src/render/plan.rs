@@ -30,6 +30,9 @@ pub fn plan(input: &RenderInputs) -> Vec<Job> {
         jobs.push(feed::copy_job(path));
     }
     jobs.extend([sitemap::job(), fixed::robots(), fixed::not_found()]);
+    if input.config.search.enabled {
+        jobs.push(fixed::search_results());
+    }
     jobs.extend(alias::written(site, &input.config.redirects));
     jobs
 }

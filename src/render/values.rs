@@ -284,6 +284,9 @@ struct ConfigValue<'a> {
     author: &'a str,
     /// Whether `/highlight.css` exists, so themes link it only then.
     highlight: bool,
+    /// Whether the site has a search index and `/search/`, so themes show
+    /// their search box only then.
+    search: bool,
     extra: &'a toml::Table,
 }
 
@@ -296,6 +299,7 @@ pub fn config_value(config: &Config) -> Value {
         language: &config.language,
         author: &config.author,
         highlight: config.markdown.highlight,
+        search: config.search.enabled,
         extra: &config.extra,
     })
 }

@@ -35,6 +35,7 @@ mod publish;
 mod publish_lease;
 mod publish_rollback;
 mod publish_scale;
+mod search;
 mod sections;
 mod serve;
 mod serve_load;

@@ -1,5 +1,6 @@
-//! Outputs that read nothing of the site but `config`: `robots.txt` and
-//! the `404.html` page.
+//! Outputs that read nothing of the site but `config`: `robots.txt`, the
+//! `404.html` page and, with `[search]` on, the `/search/` results page
+//! (which finds its results in the browser, from `?q=`).
 
 use tera::Context;
 
@@ -14,6 +15,10 @@ pub fn robots() -> Job {
 
 pub fn not_found() -> Job {
     Job::new(ConfigOnly, "404.html", "/404.html", "/404.html")
+}
+
+pub fn search_results() -> Job {
+    Job::new(ConfigOnly, "search.html", "/search/", "/search/")
 }
 
 impl OutputKind for ConfigOnly {

@@ -17,6 +17,7 @@ pub mod relay;
 pub mod remote;
 pub mod server;
 pub mod site;
+pub mod static_host;
 pub mod text;
 
 pub use command::{Run, run_in};

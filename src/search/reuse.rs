@@ -1,0 +1,77 @@
+//! What the last search index was made from and which files it is, so an
+//! index whose pages did not change is taken from the ledger instead of
+//! being built again: `ssg serve` keeps this in memory, `ssg build` in the
+//! build cache (the index's files are named by their content, so the
+//! ledger alone cannot tell which of them make one index).
+
+use serde::{Deserialize, Serialize};
+
+use crate::cache::Cache;
+use crate::ledger::Ledger;
+use crate::output::Output;
+
+/// File in the build cache.
+const CACHE_FILE: &str = "search-index.json";
+
+/// See the module documentation.
+#[derive(Default)]
+pub struct IndexMemory {
+    last: Option<LastIndex>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct LastIndex {
+    /// [`super::documents::key`] of its pages.
+    key: u64,
+    /// Its outputs' paths.
+    paths: Vec<String>,
+}
+
+impl IndexMemory {
+    /// The last index's outputs, when it was made from `key` and the ledger
+    /// still has every one of its files as it was.
+    pub fn reuse(
+        &mut self,
+        key: u64,
+        ledger: &Ledger,
+        cache: Option<&Cache>,
+    ) -> Option<Vec<Output>> {
+        if self.last.is_none() {
+            self.last = cache.and_then(load);
+        }
+        let last = self.last.as_ref().filter(|l| l.key == key)?;
+        last.paths
+            .iter()
+            .map(|path| {
+                let data = ledger.reuse(path, key)?;
+                Some(Output {
+                    path: path.clone(),
+                    data,
+                    origin: super::ORIGIN.to_string(),
+                    signature: Some(key),
+                })
+            })
+            .collect()
+    }
+
+    /// Remembers the index just made (and saves that in `cache`).
+    pub fn remember(&mut self, key: u64, outputs: &[Output], cache: Option<&Cache>) {
+        let last = LastIndex {
+            key,
+            paths: outputs.iter().map(|o| o.path.clone()).collect(),
+        };
+        if let Some(cache) = cache
+            && let Ok(json) = serde_json::to_vec(&last)
+            && let Err(e) = crate::cache::write_atomic(&cache.path(CACHE_FILE), &json)
+        {
+            // The cache only saves time: without it the next build indexes again.
+            crate::log::verbose(&format!("cannot save {CACHE_FILE} in the build cache: {e}"));
+        }
+        self.last = Some(last);
+    }
+}
+
+fn load(cache: &Cache) -> Option<LastIndex> {
+    let bytes = std::fs::read(cache.path(CACHE_FILE)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
