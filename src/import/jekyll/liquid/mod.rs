@@ -19,44 +19,16 @@
 //! - anything else is reported with its line and left in the text as it
 //!   was, visible (a leftover that reads as an ssg call is escaped).
 
-use serde_json::{Map, Value};
+mod context;
+mod placement;
+mod tag;
 
-use super::front_matter::scalar;
-use super::shortcodes::Shortcodes;
-use super::tera::split_words;
-
-/// Where an imported page lives, for links to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    /// `@/posts/2019-03-02-x.md`: what a Markdown link resolves.
-    pub content: String,
-    /// `/2019/03/02/x.html`: the page's URL path from the site root.
-    pub url: String,
-}
-
-/// What a file's Liquid can see and link to.
-pub struct Context<'a> {
-    pub site: &'a Map<String, Value>,
-    pub page: &'a Map<String, Value>,
-    /// ssg's `base_url` (Jekyll's `url` + `baseurl`).
-    pub base_url: &'a str,
-    /// `{% post_url NAME %}`.
-    pub post: &'a dyn Fn(&str) -> Option<Target>,
-    /// `{% link PATH %}`, PATH relative to the site.
-    pub link: &'a dyn Fn(&str) -> Option<Target>,
-    /// Where includes and page-local Liquid become shortcodes.
-    pub shortcodes: &'a Shortcodes<'a>,
-    /// The page's name for its own shortcodes.
-    pub page_name: &'a str,
-}
-
-/// Something left as it was; `offset` is the byte in the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Issue {
-    pub offset: usize,
-    pub message: String,
-    pub action: String,
-}
+use crate::import::jekyll::front_matter::scalar;
+use crate::import::jekyll::tera::split_words;
+use context::issue;
+pub use context::{Context, Issue, Target};
+use placement::{in_code, in_markdown_link, leave};
+use tag::{Tag, find_end, nested_end, next_tag};
 
 /// The body with its Liquid converted, and what could not be.
 pub fn convert(body: &str, cx: &Context) -> (String, Vec<Issue>) {
@@ -87,63 +59,6 @@ pub fn convert(body: &str, cx: &Context) -> (String, Vec<Issue>) {
     }
     out.push_str(&body[pos..]);
     (out, issues)
-}
-
-fn next_tag(body: &str, from: usize) -> Option<usize> {
-    let rest = &body[from..];
-    let a = rest.find("{%");
-    let b = rest.find("{{");
-    let first = match (a, b) {
-        (Some(a), Some(b)) => a.min(b),
-        (Some(x), None) | (None, Some(x)) => x,
-        (None, None) => return None,
-    };
-    Some(from + first)
-}
-
-/// One `{% … %}` or `{{ … }}` with its inner text (whitespace control `-` removed).
-struct Tag<'a> {
-    start: usize,
-    end: usize,
-    inner: &'a str,
-    is_output: bool,
-}
-
-impl<'a> Tag<'a> {
-    fn at(body: &'a str, start: usize) -> Option<Tag<'a>> {
-        let is_output = body[start..].starts_with("{{");
-        let close = if is_output { "}}" } else { "%}" };
-        let len = body[start + 2..].find(close)?;
-        let inner = &body[start + 2..start + 2 + len];
-        let inner = inner.strip_prefix('-').unwrap_or(inner);
-        let inner = inner.strip_suffix('-').unwrap_or(inner).trim();
-        Some(Tag {
-            start,
-            end: start + 2 + len + 2,
-            inner,
-            is_output,
-        })
-    }
-
-    fn name(&self) -> &'a str {
-        self.inner.split_whitespace().next().unwrap_or("")
-    }
-
-    fn args(&self) -> &'a str {
-        self.inner[self.name().len()..].trim()
-    }
-
-    fn text<'b>(&self, body: &'b str) -> &'b str {
-        &body[self.start..self.end]
-    }
-}
-
-fn issue(offset: usize, message: impl Into<String>, action: impl Into<String>) -> Issue {
-    Issue {
-        offset,
-        message: message.into(),
-        action: action.into(),
-    }
 }
 
 /// `{% name %}`: returns where the text continues.
@@ -249,66 +164,6 @@ fn block_tag(
     }
 }
 
-/// The end of the block closed by `{% end %}`: (where its text ends, where
-/// the text after the closing tag starts).
-fn find_end(body: &str, from: usize, end: &str) -> Option<(usize, usize)> {
-    let mut pos = from;
-    while let Some(at) = body[pos..].find("{%").map(|i| pos + i) {
-        let tag = Tag::at(body, at)?;
-        if tag.name() == end {
-            return Some((at, tag.end));
-        }
-        pos = at + 2;
-    }
-    None
-}
-
-/// Leaves a construct as it was, visible. Where it would be a link's
-/// target it is taken out of the link, so the page shows it as text and
-/// `ssg check` does not report a link to `{{ … }}`: a Markdown link's `](`
-/// becomes `]\(` (shown as written), an HTML tag's `<` becomes `&lt;`.
-fn leave(out: &mut String, text: &str) {
-    let destination = out
-        .rfind("](")
-        .filter(|at| !out[at + 2..].contains([')', ' ', '\n']));
-    if let Some(at) = destination {
-        out.insert(at + 1, '\\');
-    } else if let Some(at) = open_tag(out) {
-        out.replace_range(at..at + 1, "&lt;");
-    }
-    match text.get(2..text.len().saturating_sub(2)) {
-        Some(inner) if reads_as_call(inner) => {
-            let close = if text.starts_with("{{") { "}}" } else { "%}" };
-            out.push_str(&format!("{}/*{inner}*/{close}", &text[..2]));
-        }
-        _ => out.push_str(text),
-    }
-}
-
-/// `name(` at the start of a tag's inner text: ssg would read it as a
-/// shortcode call (and stop at an unknown name).
-fn reads_as_call(inner: &str) -> bool {
-    let inner = inner.trim_start_matches('-').trim_start();
-    let name_len = inner
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(inner.len());
-    name_len > 0 && inner[name_len..].trim_start().starts_with('(')
-}
-
-/// Whether the end of `out` is inside fenced code or a code span, where
-/// Jekyll runs Liquid but ssg calls no shortcode.
-fn in_code(out: &str) -> bool {
-    let mut fenced = false;
-    for line in out.lines() {
-        let bare = line.trim_start();
-        if bare.starts_with("```") || bare.starts_with("~~~") {
-            fenced = !fenced;
-        }
-    }
-    let line = out.rsplit('\n').next().unwrap_or(out);
-    fenced || line.matches('`').count() % 2 == 1
-}
-
 /// `{% include FILE key="v" key=page.x %}` → `{{ FILE(key="v") }}`.
 fn include_call(tag: &Tag, cx: &Context) -> Result<String, String> {
     let words = split_words(tag.args());
@@ -385,38 +240,6 @@ fn local_block(
             tag.end
         }
     }
-}
-
-/// Where the block `tag` opens ends (after its end tag), nested blocks of
-/// the same name counted.
-fn nested_end(body: &str, tag: &Tag, end: &str) -> Option<usize> {
-    let mut depth = 0;
-    let mut pos = tag.end;
-    while let Some(at) = body[pos..].find("{%").map(|i| pos + i) {
-        let inner = Tag::at(body, at)?;
-        if inner.name() == tag.name() {
-            depth += 1;
-        } else if inner.name() == end {
-            if depth == 0 {
-                return Some(inner.end);
-            }
-            depth -= 1;
-        }
-        pos = inner.end;
-    }
-    None
-}
-
-/// Where the HTML tag still open at the end of `out` starts.
-fn open_tag(out: &str) -> Option<usize> {
-    let at = out.rfind('<')?;
-    let opens_tag = out[at + 1..].starts_with(|c: char| c.is_ascii_alphabetic());
-    (opens_tag && !out[at..].contains('>')).then_some(at)
-}
-
-fn in_markdown_link(out: &str) -> bool {
-    let tail = out.trim_end_matches(' ');
-    out.ends_with("](") || out.ends_with("](<") || tail.ends_with("]:")
 }
 
 /// `{% highlight lang [linenos] %}` → a fence on its own lines, longer than
@@ -548,6 +371,8 @@ fn variable(name: &str, cx: &Context) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::jekyll::shortcodes::Shortcodes;
+    use serde_json::Map;
 
     fn run(body: &str) -> (String, Vec<Issue>) {
         let mut site = Map::new();
