@@ -2,6 +2,8 @@
 //! front matter, links to other pages, the shortcodes includes become) and
 //! what it reports when something is left as it was.
 
+use std::path::Path;
+
 use serde_json::{Map, Value};
 
 use crate::import::jekyll::shortcodes::Shortcodes;
@@ -29,6 +31,10 @@ pub struct Context<'a> {
     pub shortcodes: &'a Shortcodes<'a>,
     /// The page's name for its own shortcodes.
     pub page_name: &'a str,
+    /// The site's folder: includes are read from it.
+    pub src: &'a Path,
+    /// The page's folder, relative to the site (`include_relative`).
+    pub page_dir: &'a str,
 }
 
 /// Something left as it was; `offset` is the byte in the body.

@@ -20,14 +20,20 @@
 //!   was, visible (a leftover that reads as an ssg call is escaped).
 
 mod context;
+mod eval;
+mod expr;
+mod filters;
+mod parse;
 mod placement;
 mod tag;
+mod values;
 
 use crate::import::jekyll::front_matter::scalar;
 use crate::import::jekyll::tera::split_words;
 use context::issue;
 pub use context::{Context, Issue, Target};
-use placement::{in_code, in_markdown_link, leave};
+use eval::Evaluator;
+use placement::{fence, in_code, in_markdown_link, leave};
 use tag::{Tag, find_end, nested_end, next_tag};
 
 /// The body with its Liquid converted, and what could not be.
@@ -37,6 +43,8 @@ pub fn convert(body: &str, cx: &Context) -> (String, Vec<Issue>) {
     let mut pos = 0;
     // The page's `assign`s so far, as Liquid: each local shortcode starts with them.
     let mut assigns = String::new();
+    // What has no Tera form is run here, with the page's assigns so far.
+    let mut evaluator = Evaluator::new(cx);
     while let Some(found) = next_tag(body, pos) {
         out.push_str(&body[pos..found]);
         let Some(tag) = Tag::at(body, found) else {
@@ -50,11 +58,22 @@ pub fn convert(body: &str, cx: &Context) -> (String, Vec<Issue>) {
             continue;
         };
         pos = if tag.is_output {
-            output_tag(body, &tag, cx, &mut out, &mut issues, &assigns)
-        } else if matches!(tag.name(), "for" | "if" | "unless" | "case" | "assign") {
-            local_block(body, &tag, cx, &mut out, &mut issues, &mut assigns)
+            let local = Local {
+                assigns: &assigns,
+                evaluator: &mut evaluator,
+            };
+            output_tag(body, &tag, cx, &mut out, &mut issues, local)
+        } else if matches!(
+            tag.name(),
+            "for" | "if" | "unless" | "case" | "assign" | "capture"
+        ) {
+            let local = LocalMut {
+                assigns: &mut assigns,
+                evaluator: &mut evaluator,
+            };
+            local_block(body, &tag, cx, &mut out, &mut issues, local)
         } else {
-            block_tag(body, &tag, cx, &mut out, &mut issues)
+            block_tag(body, &tag, cx, &mut out, &mut issues, &mut evaluator)
         };
     }
     out.push_str(&body[pos..]);
@@ -68,6 +87,7 @@ fn block_tag(
     cx: &Context,
     out: &mut String,
     issues: &mut Vec<Issue>,
+    evaluator: &mut Evaluator,
 ) -> usize {
     let name = tag.name();
     match name {
@@ -114,13 +134,19 @@ fn block_tag(
             }
             tag.end
         }
-        "include" => {
-            match include_call(tag, cx) {
-                Ok(call) => out.push_str(&call),
+        "include" | "include_relative" => {
+            // In code ssg calls no shortcode: the include's text goes there.
+            let call = if name == "include" && !in_code(out) {
+                include_call(tag, cx)
+            } else {
+                Err(String::new())
+            };
+            match call.or_else(|_| evaluator.run(tag.text(body))) {
+                Ok(text) => out.push_str(&text),
                 Err(why) => {
                     issues.push(issue(
                         tag.start,
-                        format!("Liquid tag {{% include %}} not converted: {why}"),
+                        format!("Liquid tag {{% {name} %}} not converted: {why}"),
                         "paste the included text, or write it as a shortcode",
                     ));
                     leave(out, tag.text(body));
@@ -146,16 +172,10 @@ fn block_tag(
         }
         _ => {
             if !name.starts_with("end") && !matches!(name, "else" | "elsif" | "when") {
-                let action = match name {
-                    "include" | "include_relative" => {
-                        "paste the included text, or write it as a template"
-                    }
-                    _ => "rewrite it by hand; it is shown as text",
-                };
                 issues.push(issue(
                     tag.start,
                     format!("Liquid tag {{% {name} %}} not converted"),
-                    action,
+                    "rewrite it by hand; it is shown as text",
                 ));
             }
             leave(out, tag.text(body));
@@ -199,8 +219,9 @@ fn local_block(
     cx: &Context,
     out: &mut String,
     issues: &mut Vec<Issue>,
-    assigns: &mut String,
+    local: LocalMut,
 ) -> usize {
+    let LocalMut { assigns, evaluator } = local;
     let name = tag.name();
     let end = if name == "assign" {
         Some(tag.end)
@@ -209,6 +230,7 @@ fn local_block(
     };
     let made = match end {
         None => Err(format!("{{% {name} %}} without {{% end{name} %}}")),
+        Some(_) if name == "capture" => Err("no Tera form".into()),
         Some(_) if name != "assign" && in_code(out) => {
             Err("inside code, where ssg calls no shortcode".into())
         }
@@ -221,16 +243,36 @@ fn local_block(
             }
         }
     };
-    match made {
-        Ok((_, end)) if name == "assign" => {
+    // An assign or capture is run here too: a block run here later reads it.
+    let run_here = match end {
+        Some(end) if matches!(name, "assign" | "capture") || made.is_err() => {
+            Some(evaluator.run(&body[tag.start..end]).map(|text| (text, end)))
+        }
+        _ => None,
+    };
+    if matches!(name, "assign" | "capture")
+        && let Some(Err(_)) = &run_here
+    {
+        evaluator.forget(assigned_name(tag.args()));
+    }
+    match (made, run_here) {
+        (Ok((_, end)), _) if name == "assign" => {
             assigns.push_str(&body[tag.start..end]);
             end
         }
-        Ok((shortcode, end)) => {
+        (Ok((shortcode, end)), _) => {
             out.push_str(&format!("{{{{ {shortcode}() }}}}"));
             end
         }
-        Err(why) => {
+        (Err(_), Some(Ok((text, end)))) => {
+            out.push_str(&text);
+            end
+        }
+        (Err(why), run_here) => {
+            let why = match run_here {
+                Some(Err(here)) => here,
+                _ => why,
+            };
             issues.push(issue(
                 tag.start,
                 format!("Liquid tag {{% {name} %}} not converted: {why}"),
@@ -240,6 +282,25 @@ fn local_block(
             tag.end
         }
     }
+}
+
+/// The variable an `assign` or `capture` sets.
+fn assigned_name(args: &str) -> &str {
+    let name = args.split(['=', ' ']).next().unwrap_or("");
+    name.trim().trim_matches(['"', '\''])
+}
+
+/// A page's Liquid state, read by an output.
+struct Local<'a, 'c> {
+    /// The page's assigns so far (each local shortcode starts with them).
+    assigns: &'a str,
+    evaluator: &'a mut Evaluator<'c>,
+}
+
+/// A page's Liquid state, which an assign or capture changes.
+struct LocalMut<'a, 'c> {
+    assigns: &'a mut String,
+    evaluator: &'a mut Evaluator<'c>,
 }
 
 /// `{% highlight lang [linenos] %}` → a fence on its own lines, longer than
@@ -254,22 +315,7 @@ fn highlight(tag: &Tag, code: &str, out: &mut String, issues: &mut Vec<Issue>) {
             "",
         ));
     }
-    let mut longest = 0;
-    let mut run = 0;
-    for c in code.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    let fence = "`".repeat((longest + 1).max(3));
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
-    }
-    let code = code
-        .strip_prefix("\r\n")
-        .or_else(|| code.strip_prefix('\n'))
-        .unwrap_or(code);
-    let code = code.trim_end_matches([' ', '\t', '\r', '\n']);
-    out.push_str(&format!("{fence}{lang}\n{code}\n{fence}"));
+    fence(lang, code, out);
 }
 
 /// `{{ … }}`: a value with filters.
@@ -279,8 +325,9 @@ fn output_tag(
     cx: &Context,
     out: &mut String,
     issues: &mut Vec<Issue>,
-    assigns: &str,
+    local: Local,
 ) -> usize {
+    let Local { assigns, evaluator } = local;
     let mut parts = tag.inner.split('|').map(str::trim);
     let base = parts.next().unwrap_or("");
     let mut end = tag.end;
@@ -334,6 +381,7 @@ fn output_tag(
         None if let Some(name) = local() => {
             out.push_str(&format!("{{{{ {name}() }}}}"));
         }
+        None if let Ok(text) = evaluator.run(tag.text(body)) => out.push_str(&text),
         None => {
             issues.push(issue(
                 tag.start,
@@ -398,6 +446,8 @@ mod tests {
             link: &link,
             shortcodes: &shortcodes,
             page_name: "posts/x",
+            src: std::path::Path::new("/nonexistent"),
+            page_dir: "_posts",
         };
         convert(body, &cx)
     }
@@ -458,11 +508,10 @@ mod tests {
 
     #[test]
     fn liquid_in_code_is_reported_not_made_a_shortcode_ssg_would_not_call() {
-        let (out, issues) =
-            run("```\n{{ site.data.x }}\n```\n`{% for a in site.data.y %}{% endfor %}`");
+        let (out, issues) = run("```\n{{ x.y }}\n```\n`{% for a in site.posts %}{% endfor %}`");
         assert_eq!(
             out,
-            "```\n{{ site.data.x }}\n```\n`{% for a in site.data.y %}{% endfor %}`"
+            "```\n{{ x.y }}\n```\n`{% for a in site.posts %}{% endfor %}`"
         );
         assert_eq!(issues.len(), 2, "{issues:?}");
     }
@@ -480,11 +529,11 @@ mod tests {
     #[test]
     fn what_is_left_is_no_link() {
         let (out, _) = run(
-            "<li><a href=\"{{ post.url | relative_url }}\">{{ post.title }}</a></li> [x]({{ page.nope }})",
+            "<li><a href=\"{{ post.url | relative_url }}\">{{ post.title }}</a></li> [x]({{ nope }})",
         );
         assert_eq!(
             out,
-            "<li>&lt;a href=\"{{ post.url | relative_url }}\">{{ post.title }}</a></li> [x]\\({{ page.nope }})"
+            "<li>&lt;a href=\"{{ post.url | relative_url }}\">{{ post.title }}</a></li> [x]\\({{ nope }})"
         );
     }
 

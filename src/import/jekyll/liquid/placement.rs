@@ -58,3 +58,24 @@ pub fn in_markdown_link(out: &str) -> bool {
     let tail = out.trim_end_matches(' ');
     out.ends_with("](") || out.ends_with("](<") || tail.ends_with("]:")
 }
+
+/// Code as a fence on its own lines, longer than any run of backticks in
+/// the code (a `{% highlight %}` block).
+pub fn fence(lang: &str, code: &str, out: &mut String) {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in code.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    let code = code
+        .strip_prefix("\r\n")
+        .or_else(|| code.strip_prefix('\n'))
+        .unwrap_or(code);
+    let code = code.trim_end_matches([' ', '\t', '\r', '\n']);
+    out.push_str(&format!("{fence}{lang}\n{code}\n{fence}"));
+}
