@@ -16,6 +16,10 @@
 //!   becomes (`{{ FILE(k="v") }}`, see [`super::shortcodes`]);
 //! - `for`, `if`, `unless`, `assign` and outputs over `site.data` → a
 //!   page-local Markdown shortcode in Tera;
+//! - what has no Tera form (`capture`, `case`, an include given a loop's
+//!   item, `include_relative`, `where_exp`…, or Liquid inside code) is run
+//!   here ([`eval`]) when all it reads is known at import time, and its
+//!   text written in the page;
 //! - anything else is reported with its line and left in the text as it
 //!   was, visible (a leftover that reads as an ssg call is escaped).
 
