@@ -226,6 +226,18 @@ fn a_docs_site_whose_urls_would_collide_as_sections_builds_with_every_url() {
     assert!(hooks.contains("Hooks run at build time."), "{hooks}");
 }
 
+/// The words of a page's body in Jekyll's build, asserted equal to those
+/// of the content block of ssg's build of the import.
+fn same_words(jekyll_out: &Path, dest: &Path, page: &str) -> String {
+    let theirs = fs::read_to_string(jekyll_out.join(page)).unwrap();
+    let theirs = words(&theirs[theirs.find("<body>").unwrap()..]);
+    let ours = fs::read_to_string(dest.join("public").join(page)).unwrap();
+    let start = ours.find("<div class=\"content\">").expect("content block");
+    let end = start + ours[start..].find("</article>").expect("article end");
+    assert_eq!(words(&ours[start..end]), theirs);
+    theirs
+}
+
 #[test]
 fn includes_data_and_liquid_over_data_say_what_jekyll_said() {
     let fixture = fixture_named("jekyll-docs");
@@ -251,12 +263,7 @@ fn includes_data_and_liquid_over_data_say_what_jekyll_said() {
     run_in(&dest, &["build"]).success();
 
     // The page's text, Jekyll's body against ssg's content block.
-    let theirs = fs::read_to_string(jekyll_out.join("docs/team/index.html")).unwrap();
-    let theirs = words(&theirs[theirs.find("<body>").unwrap()..]);
-    let ours = fs::read_to_string(dest.join("public/docs/team/index.html")).unwrap();
-    let start = ours.find("<div class=\"content\">").expect("content block");
-    let end = start + ours[start..].find("</article>").expect("article end");
-    assert_eq!(words(&ours[start..end]), theirs);
+    let theirs = same_words(&jekyll_out, &dest, "docs/team/index.html");
     assert!(
         theirs.contains("Maintained by volunteers. (Gadget docs) Led by Ada."),
         "{theirs}"
@@ -483,12 +490,7 @@ fn liquid_with_no_tera_form_is_run_at_import_and_says_what_jekyll_said() {
     let report = format!("{}{}", run.stdout, run.stderr);
     assert!(!report.contains("liquid-shapes.md"), "{report}");
     run_in(&dest, &["build"]).success();
-    let theirs = fs::read_to_string(jekyll_out.join("docs/liquid-shapes/index.html")).unwrap();
-    let theirs = words(&theirs[theirs.find("<body>").unwrap()..]);
-    let ours = fs::read_to_string(dest.join("public/docs/liquid-shapes/index.html")).unwrap();
-    let start = ours.find("<div class=\"content\">").expect("content block");
-    let end = start + ours[start..].find("</article>").expect("article end");
-    assert_eq!(words(&ours[start..end]), theirs);
+    let theirs = same_words(&jekyll_out, &dest, "docs/liquid-shapes/index.html");
     for said in [
         ":YEAR Year from the post's filename 3.8",
         "The lead is Ada; docs by Brook.",
