@@ -187,11 +187,11 @@ fn a_custom_site_permalink_a_base_path_and_a_paginated_blog_page_keep_their_urls
 fn a_docs_site_whose_urls_would_collide_as_sections_builds_with_every_url() {
     let fixture = fixture_named("jekyll-docs");
     let (urls, pages, redirects) = oracle(&fixture, "https://docs.example.org");
-    // 14 documents, the post and the home page; jekyll-redirect-from's
+    // 15 documents, the post and the home page; jekyll-redirect-from's
     // /conduct/, /docs/hooks-v1/ and the two over folders
     // (/docs/step-by-step/, /tutorials/), which ssg's section pages answer.
-    assert_eq!(urls.len(), 19, "Jekyll's output changed: {urls:#?}");
-    assert_eq!((pages, redirects), (17, 2), "{urls:#?}");
+    assert_eq!(urls.len(), 20, "Jekyll's output changed: {urls:#?}");
+    assert_eq!((pages, redirects), (18, 2), "{urls:#?}");
 
     let work = tempfile::tempdir().unwrap();
     let dest = work.path().join("imported");
@@ -226,6 +226,18 @@ fn a_docs_site_whose_urls_would_collide_as_sections_builds_with_every_url() {
     assert!(hooks.contains("Hooks run at build time."), "{hooks}");
 }
 
+/// The words of a page's body in Jekyll's build, asserted equal to those
+/// of the content block of ssg's build of the import.
+fn same_words(jekyll_out: &Path, dest: &Path, page: &str) -> String {
+    let theirs = fs::read_to_string(jekyll_out.join(page)).unwrap();
+    let theirs = words(&theirs[theirs.find("<body>").unwrap()..]);
+    let ours = fs::read_to_string(dest.join("public").join(page)).unwrap();
+    let start = ours.find("<div class=\"content\">").expect("content block");
+    let end = start + ours[start..].find("</article>").expect("article end");
+    assert_eq!(words(&ours[start..end]), theirs);
+    theirs
+}
+
 #[test]
 fn includes_data_and_liquid_over_data_say_what_jekyll_said() {
     let fixture = fixture_named("jekyll-docs");
@@ -251,12 +263,7 @@ fn includes_data_and_liquid_over_data_say_what_jekyll_said() {
     run_in(&dest, &["build"]).success();
 
     // The page's text, Jekyll's body against ssg's content block.
-    let theirs = fs::read_to_string(jekyll_out.join("docs/team/index.html")).unwrap();
-    let theirs = words(&theirs[theirs.find("<body>").unwrap()..]);
-    let ours = fs::read_to_string(dest.join("public/docs/team/index.html")).unwrap();
-    let start = ours.find("<div class=\"content\">").expect("content block");
-    let end = start + ours[start..].find("</article>").expect("article end");
-    assert_eq!(words(&ours[start..end]), theirs);
+    let theirs = same_words(&jekyll_out, &dest, "docs/team/index.html");
     assert!(
         theirs.contains("Maintained by volunteers. (Gadget docs) Led by Ada."),
         "{theirs}"
@@ -465,4 +472,32 @@ fn a_folder_that_is_no_site_is_refused_and_nothing_importable_exits_1() {
         "{}",
         run.stderr
     );
+}
+
+/// The shapes of the Jekyll docs' own pages that have no Tera form — an
+/// include inside a loop given the loop's item (`key = value` spelled with
+/// spaces), `capture`, `case`/`when`, `where`/`where_exp`/`map`,
+/// `include_relative`, `raw` inside a diff fence — are run at import time
+/// and say what Jekyll said, with no Liquid left showing.
+#[test]
+fn liquid_with_no_tera_form_is_run_at_import_and_says_what_jekyll_said() {
+    let fixture = fixture_named("jekyll-docs");
+    let work = tempfile::tempdir().unwrap();
+    let jekyll_out = jekyll_build(&fixture, work.path());
+    let dest = work.path().join("imported");
+    let run = import(&fixture, &dest);
+    run.success();
+    let report = format!("{}{}", run.stdout, run.stderr);
+    assert!(!report.contains("liquid-shapes.md"), "{report}");
+    run_in(&dest, &["build"]).success();
+    let theirs = same_words(&jekyll_out, &dest, "docs/liquid-shapes/index.html");
+    for said in [
+        ":YEAR Year from the post's filename 3.8",
+        "The lead is Ada; docs by Brook.",
+        "A few placeholders (3).",
+        "Hello from a file beside the page, in Gadget docs.",
+        "- {{ page.old }}",
+    ] {
+        assert!(theirs.contains(said), "{said} in {theirs}");
+    }
 }

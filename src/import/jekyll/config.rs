@@ -287,6 +287,22 @@ fn defaults(value: Option<&Value>) -> Vec<Default> {
         .collect()
 }
 
+/// kramdown, Jekyll's Markdown unless `markdown` names another, curls
+/// quotes and writes `--`, `...` as a dash and an ellipsis; unless its
+/// `smart_quotes` are the straight ones.
+fn kramdown_typography(site: &Map<String, Value>) -> bool {
+    let kramdown = site
+        .get("markdown")
+        .and_then(scalar)
+        .is_none_or(|m| m.eq_ignore_ascii_case("kramdown"));
+    let straight = site
+        .get("kramdown")
+        .and_then(|k| k.get("smart_quotes"))
+        .and_then(scalar)
+        .is_some_and(|q| q.replace(' ', "") == "apos,apos,quot,quot");
+    kramdown && !straight
+}
+
 /// The new `ssg.toml`, with a note for every key left behind.
 fn new_config(
     site: &Map<String, Value>,
@@ -324,6 +340,7 @@ fn new_config(
     if let Some(n) = settings.paginate {
         config.build.paginate_by = n;
     }
+    config.markdown.smart_punctuation = kramdown_typography(site);
     for (key, value) in site {
         let line = key_line(text, key);
         if USED.contains(&key.as_str()) {

@@ -50,6 +50,8 @@ pub const SSG_OWNED: &[&str] = &[
 ];
 
 pub struct Site<'a> {
+    /// The Jekyll site's folder.
+    pub src: &'a std::path::Path,
     pub settings: &'a Settings,
     pub base_url: &'a str,
     pub index: &'a place::Index<'a>,
@@ -293,14 +295,25 @@ fn body(doc: &Doc, site: &Site, report: &mut Report) -> String {
         .dest
         .trim_start_matches("content/")
         .trim_end_matches(".md");
+    // Jekyll's `page` is the front matter and what Jekyll adds to it.
+    let mut page = doc.data.clone();
+    if let Some(url) = &doc.url {
+        page.entry("url")
+            .or_insert_with(|| Value::String(url.clone()));
+    }
+    page.entry("path")
+        .or_insert_with(|| Value::String(doc.rel.clone()));
+    let page_dir = doc.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
     let cx = Context {
         site: &site.settings.site,
-        page: &doc.data,
+        page: &page,
         base_url: site.base_url,
         post: &post,
         link: &link,
         shortcodes: site.shortcodes,
         page_name,
+        src: site.src,
+        page_dir,
     };
     if lists_posts(doc) {
         report.note(
@@ -364,6 +377,7 @@ mod tests {
         place::place(&mut docs, None, &mut report);
         let shortcodes = Shortcodes::new(std::path::Path::new("/nonexistent"), &cfg.extra);
         let site = Site {
+            src: std::path::Path::new("/nonexistent"),
             settings: &settings,
             base_url: &cfg.base_url,
             index: &place::Index::new(&docs),

@@ -72,6 +72,7 @@ pub fn read(src: &Path) -> Result<Plan> {
     let index = place::Index::new(&docs);
     let shortcodes = shortcodes::Shortcodes::new(src, &plan.config.extra);
     let site = convert::Site {
+        src,
         settings: &settings,
         base_url: &base_url,
         index: &index,

@@ -16,47 +16,29 @@
 //!   becomes (`{{ FILE(k="v") }}`, see [`super::shortcodes`]);
 //! - `for`, `if`, `unless`, `assign` and outputs over `site.data` → a
 //!   page-local Markdown shortcode in Tera;
+//! - what has no Tera form (`capture`, `case`, an include given a loop's
+//!   item, `include_relative`, `where_exp`…, or Liquid inside code) is run
+//!   here ([`eval`]) when all it reads is known at import time, and its
+//!   text written in the page;
 //! - anything else is reported with its line and left in the text as it
 //!   was, visible (a leftover that reads as an ssg call is escaped).
 
-use serde_json::{Map, Value};
+mod context;
+mod eval;
+mod expr;
+mod filters;
+mod parse;
+mod placement;
+mod tag;
+mod values;
 
-use super::front_matter::scalar;
-use super::shortcodes::Shortcodes;
-use super::tera::split_words;
-
-/// Where an imported page lives, for links to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    /// `@/posts/2019-03-02-x.md`: what a Markdown link resolves.
-    pub content: String,
-    /// `/2019/03/02/x.html`: the page's URL path from the site root.
-    pub url: String,
-}
-
-/// What a file's Liquid can see and link to.
-pub struct Context<'a> {
-    pub site: &'a Map<String, Value>,
-    pub page: &'a Map<String, Value>,
-    /// ssg's `base_url` (Jekyll's `url` + `baseurl`).
-    pub base_url: &'a str,
-    /// `{% post_url NAME %}`.
-    pub post: &'a dyn Fn(&str) -> Option<Target>,
-    /// `{% link PATH %}`, PATH relative to the site.
-    pub link: &'a dyn Fn(&str) -> Option<Target>,
-    /// Where includes and page-local Liquid become shortcodes.
-    pub shortcodes: &'a Shortcodes<'a>,
-    /// The page's name for its own shortcodes.
-    pub page_name: &'a str,
-}
-
-/// Something left as it was; `offset` is the byte in the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Issue {
-    pub offset: usize,
-    pub message: String,
-    pub action: String,
-}
+use crate::import::jekyll::front_matter::scalar;
+use crate::import::jekyll::tera::split_words;
+use context::issue;
+pub use context::{Context, Issue, Target};
+use eval::Evaluator;
+use placement::{fence, in_code, in_markdown_link, leave};
+use tag::{Tag, find_end, nested_end, next_tag};
 
 /// The body with its Liquid converted, and what could not be.
 pub fn convert(body: &str, cx: &Context) -> (String, Vec<Issue>) {
@@ -65,6 +47,8 @@ pub fn convert(body: &str, cx: &Context) -> (String, Vec<Issue>) {
     let mut pos = 0;
     // The page's `assign`s so far, as Liquid: each local shortcode starts with them.
     let mut assigns = String::new();
+    // What has no Tera form is run here, with the page's assigns so far.
+    let mut evaluator = Evaluator::new(cx);
     while let Some(found) = next_tag(body, pos) {
         out.push_str(&body[pos..found]);
         let Some(tag) = Tag::at(body, found) else {
@@ -78,72 +62,26 @@ pub fn convert(body: &str, cx: &Context) -> (String, Vec<Issue>) {
             continue;
         };
         pos = if tag.is_output {
-            output_tag(body, &tag, cx, &mut out, &mut issues, &assigns)
-        } else if matches!(tag.name(), "for" | "if" | "unless" | "case" | "assign") {
-            local_block(body, &tag, cx, &mut out, &mut issues, &mut assigns)
+            let local = Local {
+                assigns: &assigns,
+                evaluator: &mut evaluator,
+            };
+            output_tag(body, &tag, cx, &mut out, &mut issues, local)
+        } else if matches!(
+            tag.name(),
+            "for" | "if" | "unless" | "case" | "assign" | "capture"
+        ) {
+            let local = LocalMut {
+                assigns: &mut assigns,
+                evaluator: &mut evaluator,
+            };
+            local_block(body, &tag, cx, &mut out, &mut issues, local)
         } else {
-            block_tag(body, &tag, cx, &mut out, &mut issues)
+            block_tag(body, &tag, cx, &mut out, &mut issues, &mut evaluator)
         };
     }
     out.push_str(&body[pos..]);
     (out, issues)
-}
-
-fn next_tag(body: &str, from: usize) -> Option<usize> {
-    let rest = &body[from..];
-    let a = rest.find("{%");
-    let b = rest.find("{{");
-    let first = match (a, b) {
-        (Some(a), Some(b)) => a.min(b),
-        (Some(x), None) | (None, Some(x)) => x,
-        (None, None) => return None,
-    };
-    Some(from + first)
-}
-
-/// One `{% … %}` or `{{ … }}` with its inner text (whitespace control `-` removed).
-struct Tag<'a> {
-    start: usize,
-    end: usize,
-    inner: &'a str,
-    is_output: bool,
-}
-
-impl<'a> Tag<'a> {
-    fn at(body: &'a str, start: usize) -> Option<Tag<'a>> {
-        let is_output = body[start..].starts_with("{{");
-        let close = if is_output { "}}" } else { "%}" };
-        let len = body[start + 2..].find(close)?;
-        let inner = &body[start + 2..start + 2 + len];
-        let inner = inner.strip_prefix('-').unwrap_or(inner);
-        let inner = inner.strip_suffix('-').unwrap_or(inner).trim();
-        Some(Tag {
-            start,
-            end: start + 2 + len + 2,
-            inner,
-            is_output,
-        })
-    }
-
-    fn name(&self) -> &'a str {
-        self.inner.split_whitespace().next().unwrap_or("")
-    }
-
-    fn args(&self) -> &'a str {
-        self.inner[self.name().len()..].trim()
-    }
-
-    fn text<'b>(&self, body: &'b str) -> &'b str {
-        &body[self.start..self.end]
-    }
-}
-
-fn issue(offset: usize, message: impl Into<String>, action: impl Into<String>) -> Issue {
-    Issue {
-        offset,
-        message: message.into(),
-        action: action.into(),
-    }
 }
 
 /// `{% name %}`: returns where the text continues.
@@ -153,6 +91,7 @@ fn block_tag(
     cx: &Context,
     out: &mut String,
     issues: &mut Vec<Issue>,
+    evaluator: &mut Evaluator,
 ) -> usize {
     let name = tag.name();
     match name {
@@ -199,13 +138,19 @@ fn block_tag(
             }
             tag.end
         }
-        "include" => {
-            match include_call(tag, cx) {
-                Ok(call) => out.push_str(&call),
+        "include" | "include_relative" => {
+            // In code ssg calls no shortcode: the include's text goes there.
+            let call = if name == "include" && !in_code(out) {
+                include_call(tag, cx)
+            } else {
+                Err(String::new())
+            };
+            match call.or_else(|_| evaluator.run(tag.text(body))) {
+                Ok(text) => out.push_str(&text),
                 Err(why) => {
                     issues.push(issue(
                         tag.start,
-                        format!("Liquid tag {{% include %}} not converted: {why}"),
+                        format!("Liquid tag {{% {name} %}} not converted: {why}"),
                         "paste the included text, or write it as a shortcode",
                     ));
                     leave(out, tag.text(body));
@@ -231,82 +176,16 @@ fn block_tag(
         }
         _ => {
             if !name.starts_with("end") && !matches!(name, "else" | "elsif" | "when") {
-                let action = match name {
-                    "include" | "include_relative" => {
-                        "paste the included text, or write it as a template"
-                    }
-                    _ => "rewrite it by hand; it is shown as text",
-                };
                 issues.push(issue(
                     tag.start,
                     format!("Liquid tag {{% {name} %}} not converted"),
-                    action,
+                    "rewrite it by hand; it is shown as text",
                 ));
             }
             leave(out, tag.text(body));
             tag.end
         }
     }
-}
-
-/// The end of the block closed by `{% end %}`: (where its text ends, where
-/// the text after the closing tag starts).
-fn find_end(body: &str, from: usize, end: &str) -> Option<(usize, usize)> {
-    let mut pos = from;
-    while let Some(at) = body[pos..].find("{%").map(|i| pos + i) {
-        let tag = Tag::at(body, at)?;
-        if tag.name() == end {
-            return Some((at, tag.end));
-        }
-        pos = at + 2;
-    }
-    None
-}
-
-/// Leaves a construct as it was, visible. Where it would be a link's
-/// target it is taken out of the link, so the page shows it as text and
-/// `ssg check` does not report a link to `{{ … }}`: a Markdown link's `](`
-/// becomes `]\(` (shown as written), an HTML tag's `<` becomes `&lt;`.
-fn leave(out: &mut String, text: &str) {
-    let destination = out
-        .rfind("](")
-        .filter(|at| !out[at + 2..].contains([')', ' ', '\n']));
-    if let Some(at) = destination {
-        out.insert(at + 1, '\\');
-    } else if let Some(at) = open_tag(out) {
-        out.replace_range(at..at + 1, "&lt;");
-    }
-    match text.get(2..text.len().saturating_sub(2)) {
-        Some(inner) if reads_as_call(inner) => {
-            let close = if text.starts_with("{{") { "}}" } else { "%}" };
-            out.push_str(&format!("{}/*{inner}*/{close}", &text[..2]));
-        }
-        _ => out.push_str(text),
-    }
-}
-
-/// `name(` at the start of a tag's inner text: ssg would read it as a
-/// shortcode call (and stop at an unknown name).
-fn reads_as_call(inner: &str) -> bool {
-    let inner = inner.trim_start_matches('-').trim_start();
-    let name_len = inner
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(inner.len());
-    name_len > 0 && inner[name_len..].trim_start().starts_with('(')
-}
-
-/// Whether the end of `out` is inside fenced code or a code span, where
-/// Jekyll runs Liquid but ssg calls no shortcode.
-fn in_code(out: &str) -> bool {
-    let mut fenced = false;
-    for line in out.lines() {
-        let bare = line.trim_start();
-        if bare.starts_with("```") || bare.starts_with("~~~") {
-            fenced = !fenced;
-        }
-    }
-    let line = out.rsplit('\n').next().unwrap_or(out);
-    fenced || line.matches('`').count() % 2 == 1
 }
 
 /// `{% include FILE key="v" key=page.x %}` → `{{ FILE(key="v") }}`.
@@ -344,8 +223,9 @@ fn local_block(
     cx: &Context,
     out: &mut String,
     issues: &mut Vec<Issue>,
-    assigns: &mut String,
+    local: LocalMut,
 ) -> usize {
+    let LocalMut { assigns, evaluator } = local;
     let name = tag.name();
     let end = if name == "assign" {
         Some(tag.end)
@@ -354,6 +234,7 @@ fn local_block(
     };
     let made = match end {
         None => Err(format!("{{% {name} %}} without {{% end{name} %}}")),
+        Some(_) if name == "capture" => Err("no Tera form".into()),
         Some(_) if name != "assign" && in_code(out) => {
             Err("inside code, where ssg calls no shortcode".into())
         }
@@ -366,16 +247,36 @@ fn local_block(
             }
         }
     };
-    match made {
-        Ok((_, end)) if name == "assign" => {
+    // An assign or capture is run here too: a block run here later reads it.
+    let run_here = match end {
+        Some(end) if matches!(name, "assign" | "capture") || made.is_err() => {
+            Some(evaluator.run(&body[tag.start..end]).map(|text| (text, end)))
+        }
+        _ => None,
+    };
+    if matches!(name, "assign" | "capture")
+        && let Some(Err(_)) = &run_here
+    {
+        evaluator.forget(assigned_name(tag.args()));
+    }
+    match (made, run_here) {
+        (Ok((_, end)), _) if name == "assign" => {
             assigns.push_str(&body[tag.start..end]);
             end
         }
-        Ok((shortcode, end)) => {
+        (Ok((shortcode, end)), _) => {
             out.push_str(&format!("{{{{ {shortcode}() }}}}"));
             end
         }
-        Err(why) => {
+        (Err(_), Some(Ok((text, end)))) => {
+            out.push_str(&text);
+            end
+        }
+        (Err(why), run_here) => {
+            let why = match run_here {
+                Some(Err(here)) => here,
+                _ => why,
+            };
             issues.push(issue(
                 tag.start,
                 format!("Liquid tag {{% {name} %}} not converted: {why}"),
@@ -387,36 +288,23 @@ fn local_block(
     }
 }
 
-/// Where the block `tag` opens ends (after its end tag), nested blocks of
-/// the same name counted.
-fn nested_end(body: &str, tag: &Tag, end: &str) -> Option<usize> {
-    let mut depth = 0;
-    let mut pos = tag.end;
-    while let Some(at) = body[pos..].find("{%").map(|i| pos + i) {
-        let inner = Tag::at(body, at)?;
-        if inner.name() == tag.name() {
-            depth += 1;
-        } else if inner.name() == end {
-            if depth == 0 {
-                return Some(inner.end);
-            }
-            depth -= 1;
-        }
-        pos = inner.end;
-    }
-    None
+/// The variable an `assign` or `capture` sets.
+fn assigned_name(args: &str) -> &str {
+    let name = args.split(['=', ' ']).next().unwrap_or("");
+    name.trim().trim_matches(['"', '\''])
 }
 
-/// Where the HTML tag still open at the end of `out` starts.
-fn open_tag(out: &str) -> Option<usize> {
-    let at = out.rfind('<')?;
-    let opens_tag = out[at + 1..].starts_with(|c: char| c.is_ascii_alphabetic());
-    (opens_tag && !out[at..].contains('>')).then_some(at)
+/// A page's Liquid state, read by an output.
+struct Local<'a, 'c> {
+    /// The page's assigns so far (each local shortcode starts with them).
+    assigns: &'a str,
+    evaluator: &'a mut Evaluator<'c>,
 }
 
-fn in_markdown_link(out: &str) -> bool {
-    let tail = out.trim_end_matches(' ');
-    out.ends_with("](") || out.ends_with("](<") || tail.ends_with("]:")
+/// A page's Liquid state, which an assign or capture changes.
+struct LocalMut<'a, 'c> {
+    assigns: &'a mut String,
+    evaluator: &'a mut Evaluator<'c>,
 }
 
 /// `{% highlight lang [linenos] %}` → a fence on its own lines, longer than
@@ -431,22 +319,7 @@ fn highlight(tag: &Tag, code: &str, out: &mut String, issues: &mut Vec<Issue>) {
             "",
         ));
     }
-    let mut longest = 0;
-    let mut run = 0;
-    for c in code.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    let fence = "`".repeat((longest + 1).max(3));
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
-    }
-    let code = code
-        .strip_prefix("\r\n")
-        .or_else(|| code.strip_prefix('\n'))
-        .unwrap_or(code);
-    let code = code.trim_end_matches([' ', '\t', '\r', '\n']);
-    out.push_str(&format!("{fence}{lang}\n{code}\n{fence}"));
+    fence(lang, code, out);
 }
 
 /// `{{ … }}`: a value with filters.
@@ -456,8 +329,9 @@ fn output_tag(
     cx: &Context,
     out: &mut String,
     issues: &mut Vec<Issue>,
-    assigns: &str,
+    local: Local,
 ) -> usize {
+    let Local { assigns, evaluator } = local;
     let mut parts = tag.inner.split('|').map(str::trim);
     let base = parts.next().unwrap_or("");
     let mut end = tag.end;
@@ -511,6 +385,7 @@ fn output_tag(
         None if let Some(name) = local() => {
             out.push_str(&format!("{{{{ {name}() }}}}"));
         }
+        None if let Ok(text) = evaluator.run(tag.text(body)) => out.push_str(&text),
         None => {
             issues.push(issue(
                 tag.start,
@@ -548,6 +423,8 @@ fn variable(name: &str, cx: &Context) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::jekyll::shortcodes::Shortcodes;
+    use serde_json::Map;
 
     fn run(body: &str) -> (String, Vec<Issue>) {
         let mut site = Map::new();
@@ -573,6 +450,8 @@ mod tests {
             link: &link,
             shortcodes: &shortcodes,
             page_name: "posts/x",
+            src: std::path::Path::new("/nonexistent"),
+            page_dir: "_posts",
         };
         convert(body, &cx)
     }
@@ -633,11 +512,10 @@ mod tests {
 
     #[test]
     fn liquid_in_code_is_reported_not_made_a_shortcode_ssg_would_not_call() {
-        let (out, issues) =
-            run("```\n{{ site.data.x }}\n```\n`{% for a in site.data.y %}{% endfor %}`");
+        let (out, issues) = run("```\n{{ x.y }}\n```\n`{% for a in site.posts %}{% endfor %}`");
         assert_eq!(
             out,
-            "```\n{{ site.data.x }}\n```\n`{% for a in site.data.y %}{% endfor %}`"
+            "```\n{{ x.y }}\n```\n`{% for a in site.posts %}{% endfor %}`"
         );
         assert_eq!(issues.len(), 2, "{issues:?}");
     }
@@ -655,11 +533,11 @@ mod tests {
     #[test]
     fn what_is_left_is_no_link() {
         let (out, _) = run(
-            "<li><a href=\"{{ post.url | relative_url }}\">{{ post.title }}</a></li> [x]({{ page.nope }})",
+            "<li><a href=\"{{ post.url | relative_url }}\">{{ post.title }}</a></li> [x]({{ nope }})",
         );
         assert_eq!(
             out,
-            "<li>&lt;a href=\"{{ post.url | relative_url }}\">{{ post.title }}</a></li> [x]\\({{ page.nope }})"
+            "<li>&lt;a href=\"{{ post.url | relative_url }}\">{{ post.title }}</a></li> [x]\\({{ nope }})"
         );
     }
 
