@@ -17,7 +17,8 @@ use ssg::{log, scaffold};
 #[derive(Parser)]
 #[command(
     name = "ssg",
-    version,
+    // The version and the commit it was built from (build.rs).
+    version = env!("SSG_LONG_VERSION"),
     about = "Markdown in, a fast static site out — built, previewed and published to S3/CloudFront"
 )]
 struct Cli {
