@@ -186,7 +186,7 @@ struct ProvisionArgs {
     /// The branch allowed to publish
     #[arg(long, default_value = "main", requires = "ci")]
     branch: String,
-    /// The git repository CI installs ssg from (cargo install --git URL)
+    /// The git repository whose releases CI installs ssg from (its GitHub releases page)
     #[arg(long, value_name = "URL", requires = "ci")]
     ssg_git: Option<String>,
     /// AWS profile to take credentials from (default: AWS_PROFILE or the default chain)

@@ -3,8 +3,8 @@
 //! and .sha256, PyPI wheel, npm package); the wheel and the npm package
 //! install into fresh places and run `ssg` with no cargo on PATH; the
 //! installer downloads from a release served on 127.0.0.1 and refuses a
-//! bad checksum; and the release workflow and installers pass their
-//! linters.
+//! bad checksum; the CI workflow `ssg provision` writes installs the pinned
+//! release; and the release workflow and installers pass their linters.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -328,6 +328,52 @@ fn the_installer_takes_this_machines_archive_and_refuses_a_bad_checksum() {
         refused.stderr
     );
     assert!(!refused_home.path().join("bin/ssg").exists());
+}
+
+#[test]
+fn the_ci_workflow_installs_the_release_of_the_ssg_that_wrote_it() {
+    let dist = dist();
+    let target = archive_target(dist);
+    let release = Release::serve(dist);
+    let ssg_git = release.url.replace("/releases", ".git");
+    let text =
+        ssg::provision::workflow::workflow("arn:aws:iam::1:role/r", "eu-west-1", "main", &ssg_git);
+    let docs = yaml_rust2::YamlLoader::load_from_str(&text).expect("valid YAML");
+    let env = &docs[0]["env"];
+    assert_eq!(env["SSG_VERSION"].as_str(), Some(VERSION));
+    let step = docs[0]["jobs"]["publish"]["steps"]
+        .as_vec()
+        .expect("steps")
+        .iter()
+        .find(|s| s["name"].as_str() == Some("Install ssg"))
+        .and_then(|s| s["run"].as_str())
+        .expect("an Install ssg step")
+        .to_string();
+
+    // As Actions runs a step: bash -e, with the workflow's env, RUNNER_TEMP
+    // and GITHUB_PATH (this machine's build for the runner's musl one).
+    let home = tempfile::tempdir().expect("tempdir");
+    let github_path = home.path().join("github_path");
+    let mut bash = bare(Path::new("bash"), Path::new("/nonexistent"), home.path());
+    bash.args(["-e", "-c", &step])
+        .env("RUNNER_TEMP", home.path())
+        .env("GITHUB_PATH", &github_path)
+        .env("SSG_TARGET", &target);
+    for name in ["SSG_VERSION", "SSG_GIT", "SSG_RELEASES"] {
+        bash.env(name, env[name].as_str().expect(name));
+    }
+    run(bash).success();
+    let bin = home.path().join(".local/bin");
+    let added = std::fs::read_to_string(&github_path).expect("GITHUB_PATH");
+    assert_eq!(added.trim(), bin.display().to_string());
+    let mut version = bare(&bin.join("ssg"), &bin, home.path());
+    version.arg("--version");
+    assert_version_line(&run(version).success().stdout);
+
+    let written = home.path().join(".github/workflows/publish.yml");
+    std::fs::create_dir_all(written.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&written, &text).expect("write");
+    lint(&["actionlint"], &written);
 }
 
 /// Runs the linter `command` (from the project's .venv) on `file`; fails
