@@ -54,9 +54,16 @@ if [ -n "$installers_url" ]; then
   exit 0
 fi
 
-# Windows runners' Git Bash has `python`, the others `python3`.
-python="$(command -v python3 || command -v python || true)"
-[ -n "$python" ] || { echo "dist.sh: Python 3 is needed to write the archive and the wheel" >&2; exit 1; }
+# Windows runners' Git Bash has `python` (and maybe a `python3` that only
+# opens the Store), the others `python3`: the first that runs Python 3.
+python=""
+for candidate in "${PYTHON:-}" python3 python; do
+  if [ -n "$candidate" ] && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then
+    python="$candidate"
+    break
+  fi
+done
+[ -n "$python" ] || { echo "dist.sh: Python 3.9 or newer is needed to write the archive and the wheel" >&2; exit 1; }
 command -v npm >/dev/null || { echo "dist.sh: npm is needed to pack the npm packages" >&2; exit 1; }
 
 if [ -z "$target" ]; then
