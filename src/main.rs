@@ -17,7 +17,8 @@ use ssg::{log, scaffold};
 #[derive(Parser)]
 #[command(
     name = "ssg",
-    version,
+    // The version and the commit it was built from (build.rs).
+    version = env!("SSG_LONG_VERSION"),
     about = "Markdown in, a fast static site out — built, previewed and published to S3/CloudFront"
 )]
 struct Cli {
@@ -191,7 +192,7 @@ struct ProvisionArgs {
     /// The branch allowed to publish
     #[arg(long, default_value = "main", requires = "ci")]
     branch: String,
-    /// The git repository CI installs ssg from (cargo install --git URL)
+    /// The git repository whose releases CI installs ssg from (its GitHub releases page)
     #[arg(long, value_name = "URL", requires = "ci")]
     ssg_git: Option<String>,
     /// AWS profile to take credentials from (default: AWS_PROFILE or the default chain)

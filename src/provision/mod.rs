@@ -126,7 +126,7 @@ fn ci_settings(opts: &ProvisionOptions, root: &Path) -> Result<Option<Ci>> {
             names::check_repo(&repo)?;
             names::check_branch(&opts.branch)?;
             let ssg_git = opts.ssg_git.clone().context(
-                "--ci github needs --ssg-git URL: the git repository CI installs ssg from (cargo install --git URL ssg)",
+                "--ci github needs --ssg-git URL: the git repository whose releases CI installs ssg from (https://github.com/OWNER/ssg.git)",
             )?;
             names::check_git_url(&ssg_git)?;
             Ok(Some(Ci {

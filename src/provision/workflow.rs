@@ -1,20 +1,53 @@
 //! The GitHub Actions workflow `ssg provision --ci github` writes: publish
 //! on every push to the branch, signed in by OIDC as the role provisioning
-//! made (no stored keys), with the ssg binary and the build cache kept
-//! between runs so a CI publish is a warm build.
+//! made (no stored keys), with the build cache kept between runs so a CI
+//! publish is a warm build. ssg itself comes from its release, not a
+//! compile: the release's installer downloads the runner's archive and
+//! checks its sha256, in seconds where `cargo install` took minutes.
 
 /// Where the workflow goes, relative to the site root.
 pub const PATH: &str = ".github/workflows/publish.yml";
 
-/// The `SSG_GIT` a workflow written by [`workflow`] installs ssg from.
+/// The ssg release CI installs: this ssg's own version, so CI builds the
+/// site with the ssg that last provisioned it. After an upgrade, `ssg
+/// provision` finds the workflow differs and writes the new version.
+pub const PINNED_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The `SSG_GIT` a workflow written by [`workflow`] names.
 pub fn ssg_git_of(text: &str) -> Option<String> {
     text.lines()
         .find_map(|l| l.trim().strip_prefix("SSG_GIT: "))
         .map(|v| v.trim().to_string())
 }
 
-/// The workflow text for `role_arn` in `region`, on pushes to `branch`.
+/// The releases page of the repository at `ssg_git` (a URL
+/// `names::check_git_url` accepted), where GitHub (and Gitea, Forgejo)
+/// serve `download/vVERSION/FILE`: `https://HOST/OWNER/ssg/releases` for
+/// `https://HOST/OWNER/ssg.git`, `git@HOST:OWNER/ssg.git` and
+/// `ssh://git@HOST/OWNER/ssg.git` alike.
+pub fn releases_url(ssg_git: &str) -> String {
+    let (host, path) = if let Some(rest) = ssg_git.strip_prefix("git@") {
+        rest.split_once(':').unwrap_or((rest, ""))
+    } else if let Some(rest) = ssg_git.strip_prefix("ssh://") {
+        let rest = rest.split_once('@').map_or(rest, |(_, after)| after);
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        // An ssh port is not the web server's.
+        (host.split(':').next().unwrap_or(host), path)
+    } else {
+        let (scheme, rest) = ssg_git.split_once("://").unwrap_or(("https", ssg_git));
+        let path = rest.trim_end_matches('/');
+        let path = path.strip_suffix(".git").unwrap_or(path);
+        return format!("{scheme}://{path}/releases");
+    };
+    let path = path.trim_matches('/');
+    let path = path.strip_suffix(".git").unwrap_or(path);
+    format!("https://{host}/{path}/releases")
+}
+
+/// The workflow text for `role_arn` in `region`, on pushes to `branch`,
+/// installing ssg [`PINNED_VERSION`] from the releases of `ssg_git`.
 pub fn workflow(role_arn: &str, region: &str, branch: &str, ssg_git: &str) -> String {
+    let releases = releases_url(ssg_git);
     format!(
         r#"# Written by `ssg provision --ci github`: publishes the site on every push
 # to {branch}. It signs in to AWS as {role_arn}
@@ -31,33 +64,30 @@ concurrency:
   group: publish
   cancel-in-progress: false
 env:
-  # Where `cargo install` takes ssg from (`ssg provision --ssg-git`).
+  # The ssg release CI builds with: the version of the ssg that wrote this
+  # file (`ssg provision --ci github` rewrites it after an upgrade).
+  SSG_VERSION: {PINNED_VERSION}
+  # Where ssg comes from (`ssg provision --ssg-git`) and its releases.
   SSG_GIT: {ssg_git}
+  SSG_RELEASES: {releases}
 jobs:
   publish:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: aws-actions/configure-aws-credentials@v4
+      - uses: actions/checkout@v5
+      - uses: aws-actions/configure-aws-credentials@v5
         with:
           role-to-assume: {role_arn}
           aws-region: {region}
-      # The binary is cached under the revision it was built from, so a
-      # new commit to SSG_GIT is installed on the next run.
-      - name: Find ssg's revision
-        id: ssg-rev
-        run: echo "rev=$(git ls-remote "$SSG_GIT" HEAD | cut -f1)" >> "$GITHUB_OUTPUT"
-      - name: Cache the ssg binary
-        id: ssg-binary
-        uses: actions/cache@v4
-        with:
-          path: ~/.cargo/bin/ssg
-          key: ssg-bin-${{{{ runner.os }}}}-${{{{ steps.ssg-rev.outputs.rev }}}}
+      # The release's installer picks the runner's archive and refuses it
+      # unless its sha256 matches the release's .sha256 file.
       - name: Install ssg
-        if: steps.ssg-binary.outputs.cache-hit != 'true'
-        run: cargo install --locked --git "$SSG_GIT" --rev "${{{{ steps.ssg-rev.outputs.rev }}}}" ssg
+        run: |
+          curl -fsSL --retry 3 -o "$RUNNER_TEMP/ssg-installer.sh" "$SSG_RELEASES/download/v$SSG_VERSION/ssg-installer.sh"
+          SSG_DOWNLOAD_URL="$SSG_RELEASES" SSG_INSTALL_DIR="$HOME/.local/bin" sh "$RUNNER_TEMP/ssg-installer.sh"
+          echo "$HOME/.local/bin" >> "$GITHUB_PATH"
       - name: Cache the build cache
-        uses: actions/cache@v4
+        uses: actions/cache@v5
         with:
           path: .ssg-cache
           key: ssg-cache-${{{{ runner.os }}}}-${{{{ github.sha }}}}
@@ -71,76 +101,50 @@ jobs:
 #[cfg(test)]
 mod tests {
     #[test]
-    fn names_the_role_region_and_branch() {
+    fn names_the_role_region_branch_and_the_pinned_release() {
         let text = super::workflow(
             "arn:aws:iam::1:role/r",
             "eu-west-1",
             "main",
-            "https://git.example.org/ssg.git",
+            "https://git.example.org/me/ssg.git",
         );
-        assert!(text.contains("SSG_GIT: https://git.example.org/ssg.git"));
+        assert!(text.contains("SSG_GIT: https://git.example.org/me/ssg.git"));
+        assert!(text.contains("SSG_RELEASES: https://git.example.org/me/ssg/releases"));
+        assert!(text.contains(&format!("SSG_VERSION: {}\n", env!("CARGO_PKG_VERSION"))));
         assert!(text.contains("role-to-assume: arn:aws:iam::1:role/r"));
         assert!(text.contains("aws-region: eu-west-1"));
         assert!(text.contains("branches: [main]"));
-        assert!(text.contains("${{ runner.os }}"));
+        assert!(text.contains("key: ssg-cache-${{ runner.os }}-${{ github.sha }}"));
         assert!(text.contains("ssg publish --json"));
-    }
-
-    /// The `run:` line of the step named `name`.
-    fn step_command(text: &str, name: &str) -> String {
-        let after = text
-            .split(&format!("- name: {name}\n"))
-            .nth(1)
-            .expect("step");
-        let run = after.lines().find_map(|l| l.trim().strip_prefix("run: "));
-        run.expect("run line").to_string()
-    }
-
-    fn git(dir: &std::path::Path, args: &[&str]) -> String {
-        let out = std::process::Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .expect("git");
-        assert!(out.status.success(), "{out:?}");
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    /// Runs the workflow's revision step (as Actions runs it: bash, with
-    /// GITHUB_OUTPUT) against a local repository; its `rev=` output.
-    fn revision_step(text: &str, repo: &std::path::Path, output: &std::path::Path) -> String {
-        let status = std::process::Command::new("bash")
-            .args(["-e", "-c", &step_command(text, "Find ssg's revision")])
-            .env("SSG_GIT", repo)
-            .env("GITHUB_OUTPUT", output)
-            .status()
-            .expect("bash");
-        assert!(status.success());
-        let written = std::fs::read_to_string(output).expect("output");
-        let last = written.lines().last().unwrap_or("");
-        last.strip_prefix("rev=").unwrap_or("").to_string()
+        assert!(
+            !text.contains("cargo"),
+            "CI installs the release, never compiles"
+        );
+        assert_eq!(
+            super::ssg_git_of(&text).as_deref(),
+            Some("https://git.example.org/me/ssg.git")
+        );
     }
 
     #[test]
-    fn the_binary_cache_key_changes_with_each_commit_of_ssg() {
-        let text = super::workflow("arn:aws:iam::1:role/r", "eu-west-1", "main", "URL");
-        assert!(
-            text.contains("key: ssg-bin-${{ runner.os }}-${{ steps.ssg-rev.outputs.rev }}"),
-            "{text}"
+    fn every_git_url_form_names_the_same_releases_page() {
+        for url in [
+            "https://github.com/me/ssg.git",
+            "https://github.com/me/ssg",
+            "https://github.com/me/ssg/",
+            "git@github.com:me/ssg.git",
+            "ssh://git@github.com/me/ssg.git",
+            "ssh://git@github.com:22/me/ssg.git",
+        ] {
+            assert_eq!(
+                super::releases_url(url),
+                "https://github.com/me/ssg/releases",
+                "{url}"
+            );
+        }
+        assert_eq!(
+            super::releases_url("http://127.0.0.1:8080/me/ssg.git"),
+            "http://127.0.0.1:8080/me/ssg/releases"
         );
-        assert!(text.contains("--rev \"${{ steps.ssg-rev.outputs.rev }}\""));
-        let dir = tempfile::tempdir().expect("tempdir");
-        let repo = dir.path().join("ssg");
-        std::fs::create_dir(&repo).expect("mkdir");
-        git(&repo, &["init", "-q"]);
-        git(&repo, &["commit", "-q", "--allow-empty", "-m", "one"]);
-        let output = dir.path().join("output");
-        let first = revision_step(&text, &repo, &output);
-        assert_eq!(first, git(&repo, &["rev-parse", "HEAD"]));
-        git(&repo, &["commit", "-q", "--allow-empty", "-m", "two"]);
-        let second = revision_step(&text, &repo, &output);
-        assert_eq!(second, git(&repo, &["rev-parse", "HEAD"]));
-        assert_ne!(first, second);
     }
 }

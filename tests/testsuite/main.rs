@@ -22,6 +22,7 @@ mod import_hugo;
 mod import_jekyll;
 mod import_zola;
 mod incremental;
+mod install;
 mod kill;
 mod markdown;
 mod output_safety;

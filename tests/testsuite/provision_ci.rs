@@ -93,7 +93,9 @@ fn assert_role_trusts_live_and_touches_only(bucket: &str) -> String {
 }
 
 /// The workflow runs on pushes to `live`, builds, publishes as the role
-/// and installs ssg from where `--ssg-git` said.
+/// and installs the release of this very ssg from where `--ssg-git` said,
+/// through the release's installer (which checks the archive's sha256),
+/// never compiling it.
 #[track_caller]
 fn assert_workflow_publishes_from_live(text: &str, role_arn: &str) {
     let docs = yaml_rust2::YamlLoader::load_from_str(text).expect("valid YAML");
@@ -115,6 +117,28 @@ fn assert_workflow_publishes_from_live(text: &str, role_arn: &str) {
         workflow["env"]["SSG_GIT"].as_str(),
         Some(SSG_GIT),
         "CI installs ssg from where --ssg-git said"
+    );
+    assert_eq!(
+        workflow["env"]["SSG_RELEASES"].as_str(),
+        Some("https://git.example.org/me/ssg/releases")
+    );
+    assert_eq!(
+        workflow["env"]["SSG_VERSION"].as_str(),
+        Some(env!("CARGO_PKG_VERSION")),
+        "CI builds with the ssg that wrote the workflow"
+    );
+    let install = steps
+        .iter()
+        .find(|s| s["name"].as_str() == Some("Install ssg"))
+        .and_then(|s| s["run"].as_str())
+        .expect("an Install ssg step");
+    assert!(
+        install.contains("$SSG_RELEASES/download/v$SSG_VERSION/ssg-installer.sh"),
+        "{install}"
+    );
+    assert!(
+        runs.iter().all(|run| !run.contains("cargo")),
+        "CI installs the release binary, it does not compile: {runs:?}"
     );
 }
 
