@@ -117,6 +117,21 @@ def content_length(node, memo):
 # Class names themes give the element that holds a post's body.
 BODY_CLASSES = {"content", "post-content", "entry-content", "article-content",
                 "post-body", "article-body", "e-content", "markdown", "prose"}
+# The same in BEM's spelling (`documentation__content`, `docs__body`), which
+# documentation themes use for the column beside their sidebar.
+BODY_CLASS_BEM = re.compile(r"__(content|body)$")
+
+
+def is_body(node):
+    return bool(node.classes & BODY_CLASSES) or any(BODY_CLASS_BEM.search(c) for c in node.classes)
+
+
+def is_inside(node, ancestor):
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False
 
 
 def main_node(root):
@@ -128,11 +143,18 @@ def main_node(root):
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.classes & BODY_CLASSES:
+        if is_body(node):
             marked.append(node)
         stack.extend(node.children)
     if marked:
         best = max(marked, key=lambda n: (content_length(n, memo), count(n, "img")))
+        # A marked element inside it that holds most of its writing is the
+        # body; the outer one also holds a sidebar (`content` around
+        # `documentation__content`).
+        inner = [n for n in marked if n is not best and is_inside(n, best)
+                 and content_length(n, memo) >= 0.05 * content_length(best, memo)]
+        if inner:
+            best = min(inner, key=lambda n: content_length(n, memo))
         writes = content_length(best, memo)
         if (total and writes >= 0.3 * total) or (not writes and count(best, "img")):
             return best

@@ -62,10 +62,19 @@ pub fn register(images: Arc<Images>, tera: &mut tera::Tera) {
         "resize_image",
         move |kwargs: Kwargs, _: &State| -> TeraResult<tera::Value> {
             let path: &str = kwargs.must_get("path")?;
-            let width: Option<u32> = kwargs.get("width")?;
-            let height: Option<u32> = kwargs.get("height")?;
-            let op =
-                Op::parse(kwargs.get("op")?.unwrap_or("fill")).map_err(tera::Error::message)?;
+            // Zola's calls pass 0 for the side an op does not use.
+            let width = kwargs.get::<u32>("width")?.filter(|w| *w > 0);
+            let height = kwargs.get::<u32>("height")?.filter(|h| *h > 0);
+            let (op, width, height) = match kwargs.get("op")?.unwrap_or("fill") {
+                // Zola's: exactly this wide (or high), proportions kept.
+                "fit_width" => (Op::Scale, width, None),
+                "fit_height" => (Op::Scale, None, height),
+                name => (
+                    Op::parse(name).map_err(tera::Error::message)?,
+                    width,
+                    height,
+                ),
+            };
             let quality: u8 = kwargs.get("quality")?.unwrap_or(images.default_quality());
             if !(1..=100).contains(&quality) {
                 return Err(tera::Error::message("`quality` must be 1 to 100"));

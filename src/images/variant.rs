@@ -29,10 +29,10 @@ impl Op {
     pub fn parse(name: &str) -> Result<Op, String> {
         match name {
             "scale" => Ok(Op::Scale),
-            "fit" | "fit_width" | "fit_height" => Ok(Op::Fit),
+            "fit" => Ok(Op::Fit),
             "fill" => Ok(Op::Fill),
             other => Err(format!(
-                "unknown resize op `{other}`: use \"fit\", \"fill\" or \"scale\""
+                "unknown resize op `{other}`: use \"fit\", \"fill\", \"scale\", \"fit_width\" or \"fit_height\""
             )),
         }
     }

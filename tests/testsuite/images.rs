@@ -208,7 +208,9 @@ fn templates_resize_and_measure_images() {
         "{% set r = resize_image(path=\"/img/logo.png\", width=50, height=40, op=\"fill\", format=\"webp\") %}\
          <img id=\"r\" src=\"{{ r.url }}\" width=\"{{ r.width }}\" height=\"{{ r.height }}\" data-orig=\"{{ r.orig_width }}\">\
          {% set f = resize_image(path=\"blog/trip/view.jpg\", width=90, op=\"fit\") %}<img id=\"f\" src=\"{{ f.url }}\">\
-         {% set m = image_meta(path=\"img/logo.png\") %}<p id=\"m\">{{ m.width }}x{{ m.height }} {{ m.format }}</p>",
+         {% set m = image_meta(path=\"img/logo.png\") %}<p id=\"m\">{{ m.width }}x{{ m.height }} {{ m.format }}</p>\
+         {% set w = resize_image(path=\"img/logo.png\", width=600, height=0, op=\"fit_width\") %}<p id=\"w\">{{ w.width }}x{{ w.height }}</p>\
+         {% set h = resize_image(path=\"img/logo.png\", width=0, height=30, op=\"fit_height\") %}<p id=\"h\">{{ h.width }}x{{ h.height }}</p>",
     );
     for round in ["cold", "warm"] {
         site.run(&["build"]).success();
@@ -233,6 +235,9 @@ fn templates_resize_and_measure_images() {
             "{round}"
         );
         assert!(html.contains("<p id=\"m\">300x150 png</p>"), "{html}");
+        // Zola's spelling: the side an op does not use is 0 or absent.
+        assert!(html.contains("<p id=\"w\">600x300</p>"), "{html}");
+        assert!(html.contains("<p id=\"h\">60x30</p>"), "{html}");
     }
 }
 
