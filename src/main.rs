@@ -462,8 +462,34 @@ fn run(cli: Cli) -> Result<bool> {
     }
 }
 
+/// A command whose output ends in a reader that stops early (`ssg build
+/// -v | head`) ends quietly, as other command-line tools do, instead of
+/// panicking on the broken pipe. Only for commands that talk to no
+/// network: the preview server and the AWS clients write to sockets,
+/// where the default action of SIGPIPE would end the process on a
+/// reader's hang-up.
+#[cfg(unix)]
+fn end_quietly_on_a_closed_pipe(command: &Command) {
+    let offline = matches!(
+        command,
+        Command::Init { .. }
+            | Command::New { .. }
+            | Command::Build { .. }
+            | Command::Import { .. }
+            | Command::Completions { .. }
+    );
+    if offline {
+        // SAFETY: called before any thread starts; SIG_DFL is always valid.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    #[cfg(unix)]
+    end_quietly_on_a_closed_pipe(&cli.command);
     log::set_level(if cli.quiet {
         0
     } else if cli.verbose {

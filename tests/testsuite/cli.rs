@@ -160,6 +160,27 @@ fn quiet_prints_nothing_on_success_and_verbose_prints_stages() {
     );
 }
 
+/// `ssg build -v 2>&1 | head -1`: the reader goes away before ssg is done
+/// writing. ssg ends as other tools do (by SIGPIPE, nothing printed), not
+/// with a panic about a broken pipe.
+#[cfg(unix)]
+#[test]
+fn a_reader_that_stops_early_ends_the_build_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let site = Site::new().file("content/a.md", "---\ntitle: A\n---\n");
+    let mut child = site
+        .command(&["build", "-v"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start ssg");
+    // The reading end closes before ssg writes its first stage line.
+    drop(child.stderr.take());
+    let status = child.wait().expect("wait for ssg");
+    assert_eq!(status.signal(), Some(libc::SIGPIPE), "{status:?}");
+}
+
 #[test]
 fn completions_for_bash() {
     let dir = tempfile::tempdir().unwrap();
