@@ -90,18 +90,38 @@ fn outputs_of(
     let bytes = std::fs::read(&job.file).map_err(|e| failed(format!("cannot read: {e}")))?;
     let picture = encode::decode(&bytes, max_pixels).map_err(failed)?;
     drop(bytes);
-    let made: Vec<Result<Output, Diagnostic>> = missing
+    // Copies that differ only in format share one resize: resizing a
+    // camera-sized photo costs more than encoding the small result.
+    let mut sizes: Vec<Vec<(&String, &Variant)>> = Vec::new();
+    for (path, variant) in missing {
+        let same =
+            |v: &Variant| (v.width, v.height, v.op) == (variant.width, variant.height, variant.op);
+        match sizes.iter_mut().find(|group| same(group[0].1)) {
+            Some(group) => group.push((path, variant)),
+            None => sizes.push(vec![(path, variant)]),
+        }
+    }
+    let made: Vec<Result<Output, Diagnostic>> = sizes
         .par_iter()
-        .map(|(path, variant)| {
-            let resized = encode::resize(&picture, variant).map_err(failed)?;
-            let encoded =
-                encode::encode(&resized, variant.format, variant.quality).map_err(failed)?;
-            if let Some(dir) = cache {
-                // A copy that cannot be cached only costs the next build time.
-                let file = dir.join(path.rsplit('/').next().unwrap_or(path));
-                let _ = crate::cache::write_atomic(&file, &encoded);
-            }
-            Ok(Output::bytes((*path).clone(), encoded, origin.clone()))
+        .map(|group| {
+            let resized = encode::resize(&picture, group[0].1).map_err(failed)?;
+            let encode_one = |(path, variant): &(&String, &Variant)| {
+                let encoded =
+                    encode::encode(&resized, variant.format, variant.quality).map_err(failed)?;
+                if let Some(dir) = cache {
+                    // A copy that cannot be cached only costs the next build time.
+                    let file = dir.join(path.rsplit('/').next().unwrap_or(path));
+                    let _ = crate::cache::write_atomic(&file, &encoded);
+                }
+                Ok(Output::bytes((*path).clone(), encoded, origin.clone()))
+            };
+            group.iter().map(encode_one).collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flat_map(|group| match group {
+            Ok(outputs) => outputs.into_iter().map(Ok).collect(),
+            Err(e) => vec![Err(e)],
         })
         .collect();
     for output in made {
