@@ -83,7 +83,8 @@ exe=ssg
 
 if [ -z "$binary" ]; then
   (cd "$root" && cargo build --release --locked --target "$target")
-  binary="$root/target/$target/release/$exe"
+  # Where cargo put it: CARGO_TARGET_DIR when set (a shared or cached target dir), else target/.
+  binary="${CARGO_TARGET_DIR:-$root/target}/$target/release/$exe"
 fi
 [ -f "$binary" ] || { echo "dist.sh: no binary at $binary" >&2; exit 1; }
 
