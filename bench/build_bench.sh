@@ -39,17 +39,7 @@ if python3 bench/gen_corpus.py $flavour "$posts" "$work" | grep -q '^wrote' && [
   date +%s > "$stamp"
 fi
 
-measure() { # label command... → appends "seconds kilobytes" to $work/$label.times
-  local label=$1; shift
-  # The previous run's writes go to disk first, so neither tool pays for them.
-  sync
-  # GNU time for peak memory; the clock in milliseconds (time's own %e has
-  # a resolution of 10 ms, a fifth of a warm rebuild).
-  local start=$EPOCHREALTIME
-  /usr/bin/time -f "%M" -o "$work/$label.one" "$@" >/dev/null 2>&1
-  local end=$EPOCHREALTIME
-  echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') $(cat "$work/$label.one")" >> "$work/$label.times"
-}
+. "$(dirname "$0")/measure.sh"
 rm -f "$work"/*.times
 # Nothing is deleted near the corpus while builds are timed. On an ext4
 # without a journal (this machine's: /sys/fs/ext4/*/journal_task says

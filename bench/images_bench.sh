@@ -88,14 +88,7 @@ PY
   touch "$work/ready"
 fi
 
-measure() { # label command... → appends "seconds kilobytes" to $work/$label.times
-  local label=$1; shift
-  sync
-  local start=$EPOCHREALTIME
-  /usr/bin/time -f "%M" -o "$work/$label.one" "$@" >/dev/null 2>&1
-  local end=$EPOCHREALTIME
-  echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') $(cat "$work/$label.one")" >> "$work/$label.times"
-}
+. "$(dirname "$0")/measure.sh"
 rm -f "$work"/*.times
 for i in $(seq "$runs"); do
   rm -rf "$work/out-ssg" "$work/out-hugo" "$work/ssg/.ssg-cache" "$work/hugo/resources"
