@@ -88,10 +88,10 @@ struct PageFields<'a> {
 }
 
 impl<'a> MarkdownStage<'a> {
-    /// What page `page`'s shortcodes and hooks read.
-    fn authoring(&self, page: &Page) -> Authoring<'_> {
+    /// Page `page`'s values as its shortcodes and hooks read them.
+    fn page_fields<'p>(&self, page: &'p Page) -> PageFields<'p> {
         let fm = &page.front_matter;
-        let fields = PageFields {
+        PageFields {
             title: page.title(),
             date: fm.date.as_ref().map(|d| d.to_text()),
             updated: fm.updated.as_ref().map(|d| d.to_text()),
@@ -102,24 +102,31 @@ impl<'a> MarkdownStage<'a> {
             slug: &page.slug,
             draft: fm.draft,
             weight: fm.weight,
-        };
+        }
+    }
+
+    /// What page `page`'s shortcodes and hooks read.
+    fn authoring(&self, page: &Page) -> Authoring<'_> {
         Authoring {
             templates: self.templates,
             config: &self.config_value,
-            page: tera::Value::from_serializable(&fields),
+            page: tera::Value::from_serializable(&self.page_fields(page)),
         }
     }
 
     /// What the cached render of `body` depends on besides the body, its
     /// source and its path: the shortcode and hook templates, `data`,
     /// `config` and the page's own values, where the page can use them.
-    fn authoring_key(&self, authoring: &Authoring, body: &str) -> Option<u64> {
+    fn authoring_key(&self, page: &Page, body: &str) -> Option<u64> {
         let calls = may_have_calls(body);
         if !calls && !self.templates.hooks.any() {
             return None;
         }
         let config = serde_json::to_vec(self.config).unwrap_or_default();
-        let page = calls.then(|| format!("{:?}", authoring.page));
+        // The page's values as JSON, in field order: the template value's
+        // own form (`{:?}` of its map) comes in a different order in each
+        // process, which kept every page with a shortcode out of the cache.
+        let page = calls.then(|| serde_json::to_vec(&self.page_fields(page)).unwrap_or_default());
         Some(crate::hash::of(&(
             self.templates.authoring_fingerprint,
             self.templates.data_digest,
@@ -140,7 +147,7 @@ pub fn render_page_markdown(page: &mut Page, stage: &MarkdownStage, store: Optio
     let served_at = format!("{base_path}{}", page.path);
     let body = page.body.text();
     let authoring = stage.authoring(page);
-    let extra = stage.authoring_key(&authoring, &body);
+    let extra = stage.authoring_key(page, &body);
     // Copies a shortcode asks for are asked while rendering: never from the cache.
     let store =
         store.filter(|_| !(may_have_calls(&body) && stage.templates.shortcodes_read_images()));

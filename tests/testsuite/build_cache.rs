@@ -411,3 +411,46 @@ fn another_build_of_the_same_ssg_reuses_the_rendered_markdown() {
     );
     build_both_and_compare(&site, "another executable");
 }
+
+/// A page that calls shortcodes is read from the cache like any other
+/// while nothing it reads changed, and rendered again when its own values
+/// (which its shortcodes see as `page`) change.
+#[test]
+fn pages_with_shortcodes_come_from_the_cache_until_their_values_change() {
+    let site = Site::new()
+        .file(
+            "templates/shortcodes/whose.html",
+            "<span>{{ page.title }} by {{ who }}</span>",
+        )
+        .file(
+            "content/blog/a.md",
+            "---\ntitle: A\n---\n{{ whose(who=\"me\") }}\n\n{% note(title=\"N\") %}\nA note.\n{% end %}\n",
+        )
+        .file("content/blog/b.md", "---\ntitle: B\n---\nNo calls.\n");
+    let run = |args: &[&str]| {
+        let run = site.run(args);
+        run.success();
+        run.stderr
+    };
+    let first = run(&["-v", "build"]);
+    assert!(
+        first.contains("Markdown of 0 of 2 pages from the cache"),
+        "{first}"
+    );
+    let again = run(&["-v", "build"]);
+    assert!(
+        again.contains("Markdown of 2 of 2 pages from the cache"),
+        "{again}"
+    );
+    edit(&site, "content/blog/a.md", "title: A", "title: A renamed");
+    let renamed = run(&["-v", "build"]);
+    assert!(
+        renamed.contains("Markdown of 1 of 2 pages from the cache"),
+        "{renamed}"
+    );
+    assert!(
+        site.read("public/blog/a/index.html")
+            .contains("<span>A renamed by me</span>"),
+        "the shortcode saw the old title"
+    );
+}
