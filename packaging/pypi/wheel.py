@@ -16,13 +16,14 @@ import base64
 import hashlib
 import re
 import sys
-import zipfile
 from pathlib import Path
+
+# The zip writer with fixed dates and modes is the release archive's own.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from archive import write_zip  # noqa: E402
 
 NAME = "ssg-bin"
 SUMMARY = "ssg, a static site generator with a built-in S3/CloudFront publisher (the binary)"
-# Entries get one fixed date so the same binary makes the same wheel.
-FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def platform_tags(target: str, binary: bytes) -> list[str]:
@@ -77,12 +78,7 @@ def write_wheel(binary_path: Path, target: str, version: str, readme: str, out_d
     record = "".join(record_line(path, data) + "\n" for path, data, _ in entries)
     record += f"{dist}.dist-info/RECORD,,\n"
     entries.append((f"{dist}.dist-info/RECORD", record.encode(), 0o644))
-    with zipfile.ZipFile(wheel_file, "w", zipfile.ZIP_DEFLATED) as wheel:
-        for path, data, mode in entries:
-            info = zipfile.ZipInfo(path, FIXED_DATE)
-            info.external_attr = (0o100000 | mode) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            wheel.writestr(info, data)
+    write_zip(wheel_file, entries)
     return wheel_file
 
 

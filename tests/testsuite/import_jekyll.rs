@@ -55,6 +55,14 @@ fn import(src: &Path, dest: &Path) -> Run {
     support::import::import(dest.parent().expect("parent"), src, dest, &[])
 }
 
+/// Imports `src` into `dest`, which must succeed, and returns what the
+/// import printed (its report).
+fn imported_report(src: &Path, dest: &Path) -> String {
+    let run = import(src, dest);
+    run.success();
+    format!("{}{}", run.stdout, run.stderr)
+}
+
 /// The `<title>` of an HTML page, without the site's name after it.
 fn title(html: &str) -> String {
     let start = html.find("<title>").map_or(0, |i| i + 7);
@@ -195,9 +203,7 @@ fn a_docs_site_whose_urls_would_collide_as_sections_builds_with_every_url() {
 
     let work = tempfile::tempdir().unwrap();
     let dest = work.path().join("imported");
-    let run = import(&fixture, &dest);
-    run.success();
-    let report = format!("{}{}", run.stdout, run.stderr);
+    let report = imported_report(&fixture, &dest);
     for line in [
         "_docs/plugins.md: its URL /docs/plugins/ is its folder's: written as content/docs/plugins/_index.md",
         "_docs/community/community.md: its URL /docs/community/ is its folder's",
@@ -244,9 +250,7 @@ fn includes_data_and_liquid_over_data_say_what_jekyll_said() {
     let work = tempfile::tempdir().unwrap();
     let jekyll_out = jekyll_build(&fixture, work.path());
     let dest = work.path().join("imported");
-    let run = import(&fixture, &dest);
-    run.success();
-    let report = format!("{}{}", run.stdout, run.stderr);
+    let report = imported_report(&fixture, &dest);
     assert!(
         report.contains("_data/links.tsv: a data file ssg does not read"),
         "{report}"
@@ -274,9 +278,7 @@ fn includes_data_and_liquid_over_data_say_what_jekyll_said() {
 fn the_report_names_every_construct_left_behind() {
     let work = tempfile::tempdir().unwrap();
     let dest = work.path().join("imported");
-    let run = import(&fixture(), &dest);
-    run.success();
-    let report = format!("{}{}", run.stdout, run.stderr);
+    let report = imported_report(&fixture(), &dest);
     for line in [
         "_posts/2019-05-01-with-include.md:3: layout `fancy` dropped",
         "_posts/2019-03-02-welcome-to-jekyll.markdown:4: categories jekyll, update became tags",
@@ -427,9 +429,7 @@ fn bad_input_is_reported_by_file_and_the_rest_imported() {
     )
     .unwrap();
     let dest = work.path().join("out");
-    let run = import(&src, &dest);
-    run.success();
-    let report = format!("{}{}", run.stdout, run.stderr);
+    let report = imported_report(&src, &dest);
     for line in [
         "_posts/2020-01-02-broken.md:2: invalid YAML front matter",
         "_posts/2020-01-03-bad-date.md:3: unparseable date \"the day after\"; the file name's date is used",
@@ -485,9 +485,7 @@ fn liquid_with_no_tera_form_is_run_at_import_and_says_what_jekyll_said() {
     let work = tempfile::tempdir().unwrap();
     let jekyll_out = jekyll_build(&fixture, work.path());
     let dest = work.path().join("imported");
-    let run = import(&fixture, &dest);
-    run.success();
-    let report = format!("{}{}", run.stdout, run.stderr);
+    let report = imported_report(&fixture, &dest);
     assert!(!report.contains("liquid-shapes.md"), "{report}");
     run_in(&dest, &["build"]).success();
     let theirs = same_words(&jekyll_out, &dest, "docs/liquid-shapes/index.html");
