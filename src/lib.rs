@@ -28,6 +28,7 @@ pub mod markdown;
 pub mod mime;
 pub mod output;
 pub mod packed;
+pub mod preview;
 pub mod provision;
 pub mod publish;
 pub mod rebase;

@@ -107,6 +107,15 @@ enum Command {
         /// List the publishes recorded in the bucket: number, date, files, who, which is live
         #[arg(long, conflicts_with_all = ["dry_run", "verify", "force", "no_invalidate", "wait"])]
         history: bool,
+        /// Publish the build as preview NAME, served at https://NAME.preview.DOMAIN/ and never indexed (a branch name is made a DNS label: `feature/X_y` is `feature-x-y`)
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["rollback", "history"])]
+        preview: Option<String>,
+        /// With --preview: delete that preview
+        #[arg(long, requires = "preview", conflicts_with_all = ["verify", "force"])]
+        delete: bool,
+        /// List the previews in the bucket
+        #[arg(long, conflicts_with_all = ["preview", "rollback", "history", "dry_run", "verify", "force", "no_invalidate", "wait"])]
+        previews: bool,
         /// AWS profile to take credentials from (default: AWS_PROFILE or the default chain)
         #[arg(long, env = "AWS_PROFILE")]
         profile: Option<String>,
@@ -292,6 +301,9 @@ enum PublishCommand {
     Sync,
     Rollback(Option<u64>),
     History,
+    Preview(String),
+    DeletePreview(String),
+    ListPreviews,
 }
 
 fn cmd_publish(
@@ -304,6 +316,9 @@ fn cmd_publish(
         PublishCommand::Sync => drop(ssg::publish::publish(root, &config, opts)?),
         PublishCommand::Rollback(to) => ssg::publish::rollback(&config, opts, to)?,
         PublishCommand::History => ssg::publish::history(&config, opts)?,
+        PublishCommand::Preview(name) => drop(ssg::publish::preview(root, &config, opts, &name)?),
+        PublishCommand::DeletePreview(name) => ssg::publish::delete_preview(&config, opts, &name)?,
+        PublishCommand::ListPreviews => ssg::publish::list_previews(&config, opts)?,
     }
     Ok(true)
 }
@@ -402,12 +417,18 @@ fn run(cli: Cli) -> Result<bool> {
             verify,
             rollback,
             history,
+            preview,
+            delete,
+            previews,
             profile,
         } => {
-            let command = match (rollback, history) {
-                (Some(to), _) => PublishCommand::Rollback(to),
-                (None, true) => PublishCommand::History,
-                (None, false) => PublishCommand::Sync,
+            let command = match (rollback, history, preview) {
+                (Some(to), _, _) => PublishCommand::Rollback(to),
+                (None, true, _) => PublishCommand::History,
+                (None, false, Some(name)) if delete => PublishCommand::DeletePreview(name),
+                (None, false, Some(name)) => PublishCommand::Preview(name),
+                (None, false, None) if previews => PublishCommand::ListPreviews,
+                (None, false, None) => PublishCommand::Sync,
             };
             let opts = ssg::publish::PublishOptions {
                 dry_run,

@@ -10,14 +10,39 @@
 // Redirects keep the query string. Every Location ends at a page, an
 // asset or another host, never at another redirect of this map, so no
 // request loops.
+//
+// Previews: a request to NAME.preview.DOMAIN (`SITE.preview` is
+// `preview.DOMAIN`) gets the same answers, its URI then put under
+// /_previews/NAME, where `ssg publish --preview NAME` keeps its objects;
+// redirects are paths, so they stay on the preview's host. The live host
+// answers 404 under /_previews. The same function runs on viewer
+// responses (CloudFront allows one function per event type, and the
+// event says which) to mark every preview response `noindex`.
 
 var SITE = __SITE__;
+var PREVIEWS = '/_previews';
 
 function handler(event) {
     var request = event.request;
-    var uri = request.uri;
     var host = request.headers.host ? request.headers.host.value : '';
-    if (SITE.apex && host === 'www.' + SITE.apex) {
+    var preview = previewOf(host);
+    if (event.context.eventType === 'viewer-response') {
+        return marked(event.response, preview);
+    }
+    if (preview === null && isUnderPreviews(request.uri)) {
+        return { statusCode: 404, statusDescription: 'Not Found' };
+    }
+    var answer = served(request, host, preview === null);
+    if (preview !== null && answer.statusCode === undefined) {
+        answer.uri = PREVIEWS + '/' + preview + answer.uri;
+    }
+    return answer;
+}
+
+// The live site's answer to `request`: a 301, or the request to pass on.
+function served(request, host, live) {
+    var uri = request.uri;
+    if (live && SITE.apex && host === 'www.' + SITE.apex) {
         return moved('https://' + SITE.apex + uri, request.querystring);
     }
     var target = redirectOf(decoded(uri));
@@ -32,6 +57,33 @@ function handler(event) {
         return moved(uri + '/', request.querystring);
     }
     return request;
+}
+
+// The preview `host` names (`NAME.preview.DOMAIN`), or null.
+function previewOf(host) {
+    if (!SITE.preview) {
+        return null;
+    }
+    var suffix = '.' + SITE.preview;
+    var lower = host.toLowerCase();
+    if (lower.length <= suffix.length || lower.slice(-suffix.length) !== suffix) {
+        return null;
+    }
+    var name = lower.slice(0, -suffix.length);
+    return /^[a-z0-9-]+$/.test(name) ? name : null;
+}
+
+function isUnderPreviews(uri) {
+    var path = decoded(uri);
+    return path === PREVIEWS || path.slice(0, PREVIEWS.length + 1) === PREVIEWS + '/';
+}
+
+// A preview's response, kept out of search engines.
+function marked(response, preview) {
+    if (preview !== null) {
+        response.headers['x-robots-tag'] = { value: 'noindex' };
+    }
+    return response;
 }
 
 // The target of the redirect at `uri`, also asked without its slash or

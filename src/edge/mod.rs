@@ -3,7 +3,9 @@
 //! URL for a page asked without its slash, a folder URL served from its
 //! `index.html`. Hugo and Zola leave moved URLs to meta-refresh pages;
 //! ssg knows every redirect at build time and owns the CDN, so it can
-//! answer them at the edge.
+//! answer them at the edge. The same function serves the previews'
+//! hosts from their own folders and marks them `noindex`
+//! (`crate::preview`).
 //!
 //! The function's code is `function.js`, readable and testable alone; the
 //! site's map is put in it as a JSON literal. CloudFront refuses a
@@ -64,6 +66,13 @@ fn too_large(bytes: usize, redirects: usize) -> String {
     )
 }
 
+/// Whether `code` (as `code_of` makes it) serves the previews under
+/// `domain`: its map names that domain.
+pub fn serves_previews_of(code: &str, domain: &str) -> bool {
+    let named = serde_json::to_string(domain).unwrap_or_default();
+    code.contains(&format!("\"preview\":{named}"))
+}
+
 /// The source with `map` in it. Comment lines are left out: they explain
 /// the file in the repository, and every byte counts against the limit.
 pub fn code_of(map: &SiteMap) -> String {
@@ -109,6 +118,19 @@ mod tests {
         );
         assert_eq!(function.bytes, code.len());
         assert!(function.note.is_none());
+    }
+
+    #[test]
+    fn the_preview_domain_is_in_the_code() {
+        let mut with = map(1);
+        with.preview = Some("preview.example.com".into());
+        let code = code_of(&with);
+        assert!(serves_previews_of(&code, "preview.example.com"));
+        assert!(!serves_previews_of(&code, "preview.example.org"));
+        assert!(!serves_previews_of(
+            &code_of(&map(1)),
+            "preview.example.com"
+        ));
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub struct SiteMap {
     pub dotted_pages: BTreeMap<String, u8>,
     /// With `www` → apex on: the apex host, whose `www.` is sent to it.
     pub apex: Option<String>,
+    /// The domain preview hosts end with (`preview.example.com`), when
+    /// the site has a domain of its own (`crate::preview`).
+    pub preview: Option<String>,
 }
 
 /// The host of `base_url` that `www.` of it is sent to; `None` when the

@@ -38,6 +38,11 @@ impl LiveFunction {
     pub fn differs_from(&self, code: &str) -> bool {
         self.code != code.as_bytes()
     }
+
+    /// Whether its code maps the hosts under `domain` to previews.
+    pub fn serves_previews_of(&self, domain: &str) -> bool {
+        edge::serves_previews_of(&String::from_utf8_lossy(&self.code), domain)
+    }
 }
 
 /// The function ssg made that the distribution runs on viewer requests, or

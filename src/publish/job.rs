@@ -10,6 +10,7 @@ use super::cloud::Cloud;
 use super::edge_deploy::FunctionUpdate;
 use super::last_publish::{CacheEntry, LastPublish};
 use super::plan::LocalObject;
+use super::previews::Preview;
 use crate::config::PublishConfig;
 
 /// The options of `ssg publish`.
@@ -38,6 +39,8 @@ pub struct Job<'a> {
     pub cache: &'a CacheEntry,
     /// The edge function's new code, when CloudFront runs other code.
     pub function_update: Option<&'a FunctionUpdate>,
+    /// The preview this publish makes (`None`: the live site).
+    pub preview: Option<&'a Preview>,
 }
 
 impl Job<'_> {
@@ -45,5 +48,14 @@ impl Job<'_> {
     /// `--verify` too: the shards it holds are named by their hash).
     pub fn last_publish(&self) -> Option<&LastPublish> {
         self.cache.last.as_ref()
+    }
+
+    /// The invalidation paths of the site's `paths`, as CloudFront caches
+    /// them (a preview's behind its URL path).
+    pub fn cached_paths(&self, paths: Vec<String>) -> Vec<String> {
+        match self.preview {
+            None => paths,
+            Some(preview) => paths.iter().map(|p| preview.invalidation_path(p)).collect(),
+        }
     }
 }

@@ -20,7 +20,8 @@
 //! `rollback.rs`), then the invalidation (`invalidate.rs`), then the
 //! lease is given back — so a visitor never
 //! gets a page whose assets are missing, and a failed or overtaken run
-//! deletes nothing.
+//! deletes nothing. `--preview NAME` is the same publish under the
+//! preview's own prefix (`previews.rs`).
 
 pub mod checksum;
 pub mod cloud;
@@ -35,6 +36,7 @@ pub mod last_publish;
 pub mod lease;
 mod local;
 pub mod plan;
+pub mod previews;
 mod record;
 mod report;
 pub mod rollback;
@@ -64,6 +66,7 @@ use last_publish::{CacheEntry, Target};
 use lease::Lease;
 use local::LocalSite;
 use plan::{LocalObject, Plan};
+use previews::Preview;
 use rules::Rules;
 use survey::Survey;
 
@@ -106,8 +109,52 @@ pub fn history(config: &Config, opts: &PublishOptions) -> Result<()> {
 
 /// Publishes the built site of `root`. Returns the outcome (also on a dry run).
 pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Outcome> {
-    let started = Instant::now();
+    publish_to(root, config, opts, None)
+}
+
+/// `ssg publish --preview NAME`: the built site of `root` as preview
+/// `name` (`previews.rs`); prints its address.
+pub fn preview(root: &Path, config: &Config, opts: &PublishOptions, name: &str) -> Result<Outcome> {
+    let preview = Preview::new(config, name)?;
+    let outcome = publish_to(root, config, opts, Some(&preview))?;
+    if !opts.dry_run && !opts.json {
+        println!("{}", preview.url());
+    }
+    Ok(outcome)
+}
+
+/// `ssg publish --preview NAME --delete`.
+pub fn delete_preview(config: &Config, opts: &PublishOptions, name: &str) -> Result<()> {
     let (publish, prefix) = publish_target(config)?;
+    let preview = Preview::new(config, name)?;
+    runtime()?.block_on(async {
+        let cloud = Cloud::connect(publish, opts.profile.as_deref()).await;
+        previews::delete(&cloud, publish, &prefix, &preview, opts).await
+    })
+}
+
+/// `ssg publish --previews`: the previews in the bucket.
+pub fn list_previews(config: &Config, opts: &PublishOptions) -> Result<()> {
+    let (publish, prefix) = publish_target(config)?;
+    runtime()?.block_on(async {
+        let cloud = Cloud::connect(publish, opts.profile.as_deref()).await;
+        previews::list(&cloud, config, &prefix, opts.json).await
+    })
+}
+
+/// Publishes the built site of `root` live, or as `preview`.
+fn publish_to(
+    root: &Path,
+    config: &Config,
+    opts: &PublishOptions,
+    preview: Option<&Preview>,
+) -> Result<Outcome> {
+    let started = Instant::now();
+    let (publish, live_prefix) = publish_target(config)?;
+    let prefix = match preview {
+        Some(p) => p.key_prefix(&live_prefix),
+        None => live_prefix,
+    };
     let rules = Rules::new(&publish.rules).map_err(|e| anyhow!("ssg.toml: {e}"))?;
     let out_dir = config.output_dir(root, None);
     let dir = root.join(crate::cache::DIR_NAME);
@@ -157,20 +204,10 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
     };
     let cloud = Arc::new(runtime.block_on(Cloud::connect(publish, opts.profile.as_deref())));
     let live_function = runtime.block_on(edge_deploy::find(&cloud, publish))?;
-    let edge_function = (opts.dry_run || live_function.is_some())
-        .then(|| edge_function(root, config, &local))
-        .transpose()?;
-    let code = edge_function.as_ref().and_then(|f| f.code.as_deref());
-    // Folder URLs are the function's once it runs this site's code; one
-    // too large to deploy leaves them to the folder keys.
-    let function_serves = live_function.is_some() && code.is_some();
-    if publish.directory_keys && !function_serves {
+    let edge = edge_plan(root, config, opts, &local, live_function.as_ref(), preview)?;
+    if publish.directory_keys && !edge.function_serves {
         local::add_directory_keys(&mut local, &prefix);
     }
-    let function_update = live_function
-        .as_ref()
-        .zip(code)
-        .and_then(|(live, code)| FunctionUpdate::of(live, code));
     let job = Job {
         cloud: &cloud,
         config: publish,
@@ -179,11 +216,58 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
         opts,
         started,
         cache: &cache,
-        function_update: function_update.as_ref(),
+        function_update: edge.update.as_ref(),
+        preview,
     };
-    let outcome = runtime.block_on(run(&job, edge_function.as_ref()));
+    let outcome = runtime.block_on(run(&job, edge.function.as_ref()));
     free_in_background((local, cache));
     outcome
+}
+
+/// What a publish does with the edge function.
+struct EdgePlan {
+    /// The function the built site makes (where one runs, or on a dry run).
+    function: Option<EdgeFunction>,
+    /// Its code to deploy, when CloudFront runs other code.
+    update: Option<FunctionUpdate>,
+    /// Whether the function serves folder URLs, so folder keys are not needed.
+    function_serves: bool,
+}
+
+/// The live site's function: made from the built site and deployed when
+/// it differs. A preview never writes it (it is the live site's), only
+/// warns when the one running does not serve previews.
+fn edge_plan(
+    root: &Path,
+    config: &Config,
+    opts: &PublishOptions,
+    local: &[LocalObject],
+    live_function: Option<&edge_deploy::LiveFunction>,
+    preview: Option<&Preview>,
+) -> Result<EdgePlan> {
+    if let Some(preview) = preview {
+        preview.check_function(live_function);
+        return Ok(EdgePlan {
+            function: None,
+            update: None,
+            function_serves: live_function.is_some(),
+        });
+    }
+    let function = (opts.dry_run || live_function.is_some())
+        .then(|| edge_function(root, config, local))
+        .transpose()?;
+    let code = function.as_ref().and_then(|f| f.code.as_deref());
+    // Folder URLs are the function's once it runs this site's code; one
+    // too large to deploy leaves them to the folder keys.
+    let function_serves = live_function.is_some() && code.is_some();
+    let update = live_function
+        .zip(code)
+        .and_then(|(live, code)| FunctionUpdate::of(live, code));
+    Ok(EdgePlan {
+        function,
+        update,
+        function_serves,
+    })
 }
 
 /// Surveys the bucket, and — unless this is a dry run or there is nothing
@@ -322,7 +406,10 @@ async fn sync(job: &Job<'_>, lease: &Lease, from_last: Option<Survey>) -> Result
         next: &next,
         uploaded: &etags,
     };
-    record::record_publish(cloud, prefix, published).await;
+    // A preview is no publish of the live site: nothing to roll back to.
+    if job.preview.is_none() {
+        record::record_publish(cloud, prefix, published).await;
+    }
     // Every write of this run landed: the bucket is the manifest now.
     if lease.conditional()
         && let (Some(etag), Some(root)) = (&committed.etag, &committed.root)
@@ -363,6 +450,8 @@ fn edge_function(root: &Path, config: &Config, local: &[LocalObject]) -> Result<
             ));
         }
     }
+    map.preview =
+        crate::preview::site_host(&config.base_url).map(|h| crate::preview::domain_of(&h));
     let function = EdgeFunction::of(&map);
     if let Some(note) = &function.note {
         log::warn(note);

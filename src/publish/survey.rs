@@ -290,7 +290,13 @@ impl Survey {
             &manifest.content,
             prefix,
         );
-        let invalidation = invalidate::paths_for_plan(config, opts, &plan, prefix, local.len());
+        let invalidation = job.cached_paths(invalidate::paths_for_plan(
+            config,
+            opts,
+            &plan,
+            prefix,
+            local.len(),
+        ));
         Survey {
             listing,
             manifest,

@@ -7,8 +7,9 @@
 // redirect it leads to on this host (followed up to 5 times):
 // [{"uri": "/x", "steps": [{"status": 301, "location": "/x/?a=1&a=2&b"},
 //                          {"uri": "/x/index.html", "query": "a=1&a=2&b"}]}]
-// A step that is a request passed on has `uri` (and `query`); a 301 has
-// `status` and `location`.
+// A step that is a request passed on has `uri` (and `query`); a 301 or
+// a 404 has `status` (and `location`). `robots` is the X-Robots-Tag the
+// function puts on a response to the host (on viewer responses), or null.
 'use strict';
 const fs = require('fs');
 
@@ -71,9 +72,19 @@ function event(uri, query, host) {
 function step(uri, query, host) {
     const answer = handler(event(uri, query, host));
     if (answer.statusCode !== undefined) {
-        return { status: answer.statusCode, location: answer.headers.location.value };
+        const location = answer.headers && answer.headers.location;
+        return { status: answer.statusCode, location: location ? location.value : null };
     }
     return { uri: answer.uri, query: querystringText(answer.querystring) };
+}
+
+// The viewer-response event of a 200 for `uri` on `host`.
+function robots(uri, host) {
+    const answer = event(uri, '', host);
+    answer.context.eventType = 'viewer-response';
+    answer.response = { statusCode: 200, statusDescription: 'OK', headers: {}, cookies: {} };
+    const header = handler(answer).headers['x-robots-tag'];
+    return header ? header.value : null;
 }
 
 const results = requests.map((request) => {
@@ -81,7 +92,7 @@ const results = requests.map((request) => {
     const steps = [step(request.uri, request.query || '', host)];
     while (steps.length <= 5) {
         const last = steps[steps.length - 1];
-        if (last.status === undefined) {
+        if (last.status === undefined || last.location === null) {
             break;
         }
         const url = new URL(last.location, 'https://' + host);
@@ -90,6 +101,6 @@ const results = requests.map((request) => {
         }
         steps.push(step(url.pathname, url.search.slice(1), host));
     }
-    return { uri: request.uri, query: request.query || '', steps: steps };
+    return { uri: request.uri, query: request.query || '', steps: steps, robots: robots(request.uri, host) };
 });
 process.stdout.write(JSON.stringify(results));

@@ -3,7 +3,9 @@
 //! built site: every alias and `[redirects]` entry answers 301 with its
 //! `Location` (query string kept), every page's folder URL is served from
 //! its `index.html` and its slashless URL is sent to the folder, assets
-//! pass through, and no request goes round more than three steps.
+//! pass through, and no request goes round more than three steps. A
+//! preview host (`NAME.preview.DOMAIN`) gets the same answers from the
+//! preview's folder and `noindex`; the live host never reaches that folder.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -287,4 +289,96 @@ fn a_map_over_cloudfronts_size_limit_is_a_note_not_code() {
         "{}",
         run.stderr
     );
+}
+
+/// A request to `uri` on `host`.
+fn on_host(uri: &str, host: &str) -> Value {
+    json!({"uri": uri, "query": QUERY, "host": host})
+}
+
+#[test]
+fn a_preview_host_is_served_from_its_folder_with_the_sites_rules_and_noindex() {
+    let bucket = Bucket::new();
+    let code = function_code(&site(&bucket));
+    let host = "pr-7.preview.example.com";
+    let requests = [
+        on_host("/", host),
+        on_host("/blog/a/", host),
+        on_host("/docs/guide/install", host),
+        on_host("/logo.svg", host),
+        on_host("/CNAME", host),
+        on_host("/posts/", host),
+        on_host("/blog/a/", "PR-7.Preview.Example.com"),
+    ];
+    let results = run_in_node(&code, &requests);
+    let served = |r: &Value| steps(r).last().expect("step")["uri"].clone();
+    assert_eq!(served(&results[0]), "/_previews/pr-7/index.html");
+    assert_eq!(served(&results[1]), "/_previews/pr-7/blog/a/index.html");
+    // The slashless URL is sent to the folder on the preview's own host.
+    let install = steps(&results[2]);
+    assert_eq!(
+        install[0]["location"],
+        format!("/docs/guide/install/?{QUERY}")
+    );
+    assert_eq!(
+        install[1]["uri"],
+        "/_previews/pr-7/docs/guide/install/index.html"
+    );
+    assert_eq!(served(&results[3]), "/_previews/pr-7/logo.svg");
+    assert_eq!(served(&results[4]), "/_previews/pr-7/CNAME");
+    // An alias redirects to a path, which stays on the preview's host.
+    let alias = steps(&results[5]);
+    assert_eq!(alias[0]["location"], format!("/blog/?{QUERY}"), "{alias:?}");
+    assert_eq!(alias[1]["uri"], "/_previews/pr-7/blog/index.html");
+    assert_eq!(served(&results[6]), "/_previews/pr-7/blog/a/index.html");
+    for result in &results {
+        assert_eq!(result["robots"], "noindex", "{result}");
+    }
+}
+
+#[test]
+fn the_live_host_is_untouched_by_previews_and_cannot_reach_them() {
+    let bucket = Bucket::new();
+    let code = function_code(&site(&bucket));
+    let live = [
+        on_host("/blog/a/", "example.com"),
+        on_host("/_previews/pr-7/index.html", "example.com"),
+        on_host("/_previews", "example.com"),
+        on_host("/%5Fpreviews/pr-7/", "example.com"),
+        // Not a preview host: another domain's, or a name with a dot.
+        on_host("/blog/a/", "pr-7.preview.example.org"),
+        on_host("/blog/a/", "a.b.preview.example.com"),
+        on_host("/blog/a/", "preview.example.com"),
+    ];
+    let results = run_in_node(&code, &live);
+    assert_eq!(steps(&results[0])[0]["uri"], "/blog/a/index.html");
+    for hidden in &results[1..4] {
+        assert_eq!(hidden["steps"][0]["status"], 404, "{hidden}");
+    }
+    for other in &results[4..] {
+        assert_eq!(steps(other)[0]["uri"], "/blog/a/index.html", "{other}");
+    }
+    for result in &results {
+        assert!(result["robots"].is_null(), "{result}");
+    }
+}
+
+#[test]
+fn a_site_without_a_domain_of_its_own_has_no_preview_hosts() {
+    let bucket = Bucket::new();
+    let config = bucket.config(moto()).replace(
+        "https://example.com",
+        "https://d111111abcdef8.cloudfront.net",
+    );
+    let site = Site::with_config(&config).file("content/a.md", "+++\ntitle = \"A\"\n+++\nA.\n");
+    site.run(&["build"]).success();
+    let run = site.run(&["publish", "--dry-run", "--json"]);
+    run.success();
+    let report: Value = serde_json::from_str(&run.stdout).expect("json report");
+    let code = report["edge_function"]["code"].as_str().expect("code");
+    assert!(code.contains("\"preview\":null"), "{code}");
+    let host = "pr-1.preview.d111111abcdef8.cloudfront.net";
+    let result = &run_in_node(code, &[on_host("/a/", host)])[0];
+    assert_eq!(steps(result)[0]["uri"], "/a/index.html", "{result}");
+    assert!(result["robots"].is_null(), "{result}");
 }

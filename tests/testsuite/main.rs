@@ -34,6 +34,7 @@ mod provision_destroy;
 mod provision_domain;
 mod publish;
 mod publish_lease;
+mod publish_preview;
 mod publish_rollback;
 mod publish_scale;
 mod search;
