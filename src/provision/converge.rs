@@ -85,7 +85,9 @@ impl Converge<'_> {
             Resource::ValidationRecords => self.validation_records(live).await,
             Resource::EdgeFunction => {
                 let name = self.desired.names.function();
-                let arn = edge::converge(self.clients, &name, observed.function.as_ref()).await?;
+                let previews = super::previews::domain(self.desired);
+                let found = observed.function.as_ref();
+                let arn = edge::converge(self.clients, &name, found, previews).await?;
                 live.function_arn = Some(arn);
                 Ok(())
             }
@@ -374,6 +376,7 @@ impl Converge<'_> {
             oac_id,
             domains,
             function_arn: live.function_arn.clone(),
+            function_on_responses: super::previews::are_on(self.desired),
         };
         match (&live.distribution, step.action) {
             (Some((id, _, _)), Action::Change) => self.update_distribution(id, &settings).await,
@@ -562,7 +565,9 @@ impl Converge<'_> {
 
     async fn role(&self, step: &Step) -> Result<()> {
         let ci = self.desired.ci.as_ref().context("no CI settings")?;
-        let trust = policy::trust_policy(&self.desired.account, &ci.repo, &ci.branch).to_string();
+        let previews = super::previews::are_on(self.desired);
+        let trust =
+            policy::trust_policy(&self.desired.account, &ci.repo, &ci.branch, previews).to_string();
         let name = self.desired.names.role();
         let iam = &self.clients.iam;
         if step.action == Action::Change {
@@ -624,7 +629,13 @@ impl Converge<'_> {
         }
         std::fs::write(
             &path,
-            workflow::workflow(&role, &self.desired.region, &ci.branch, &ci.ssg_git),
+            workflow::workflow(
+                &role,
+                &self.desired.region,
+                &ci.branch,
+                &ci.ssg_git,
+                super::previews::domain(self.desired).as_deref(),
+            ),
         )
         .with_context(|| format!("cannot write {}", path.display()))
     }

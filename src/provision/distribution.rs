@@ -26,6 +26,8 @@ pub struct Settings {
     pub domains: Option<(Vec<String>, String)>,
     /// The site's published function, run on viewer requests.
     pub function_arn: Option<String>,
+    /// Whether it also runs on viewer responses (previews' `noindex`).
+    pub function_on_responses: bool,
 }
 
 // What `apply` writes and `distribution_problems` expects to read back,
@@ -87,7 +89,7 @@ pub fn apply(config: &mut DistributionConfig, settings: &Settings) -> Result<()>
     if let (Some(arn), Some(behavior)) =
         (&settings.function_arn, &mut config.default_cache_behavior)
     {
-        edge::associate(behavior, arn)?;
+        edge::associate(behavior, arn, settings.function_on_responses)?;
     }
     set_error_responses(config)?;
     if let Some((domains, certificate)) = &settings.domains {
@@ -186,7 +188,7 @@ pub fn distribution_problems(
         d.response_headers_policy == SECURITY_HEADERS,
         "the response headers policy is not the managed SecurityHeadersPolicy".into(),
     );
-    why.extend(edge::association_problem(desired, d));
+    why.extend(edge::association_problems(desired, d));
     why.extend(domain_problems(desired, observed, d));
     why
 }
@@ -338,6 +340,7 @@ mod tests {
             oac_id: "OAC1".into(),
             domains,
             function_arn: Some(crate::provision::edge::published(&names).arn),
+            function_on_responses: false,
         }
     }
 

@@ -18,6 +18,7 @@ use aws_sdk_cloudfront::types::{
 
 use super::aws::{Clients, code, failed};
 use super::model::{Desired, Distribution, EdgeFunction};
+use super::previews;
 use crate::edge::{self, SiteMap};
 use crate::log;
 
@@ -87,35 +88,57 @@ pub fn problems(found: Option<&EdgeFunction>) -> Result<Vec<String>, Vec<String>
     Ok(why)
 }
 
-/// Why the distribution's association differs from what ssg sets (`None`:
-/// its default cache behavior runs the site's function on viewer requests).
-pub fn association_problem(desired: &Desired, d: &Distribution) -> Option<String> {
-    let wanted = format!(":function/{}", desired.names.function());
-    (!d.viewer_request_function.ends_with(&wanted)).then(|| {
-        format!(
-            "viewer requests do not run the function {}",
-            desired.names.function()
-        )
-    })
+/// Why the distribution's association differs from what ssg sets (empty:
+/// its default cache behavior runs the site's function on viewer requests
+/// and, with previews, on viewer responses unless the user put a function
+/// of their own there).
+pub fn association_problems(desired: &Desired, d: &Distribution) -> Vec<String> {
+    let name = desired.names.function();
+    let wanted = format!(":function/{name}");
+    let mut why = Vec::new();
+    if !d.viewer_request_function.ends_with(&wanted) {
+        why.push(format!("viewer requests do not run the function {name}"));
+    }
+    if previews::are_on(desired) && d.viewer_response_function.is_empty() {
+        why.push(format!(
+            "viewer responses do not run the function {name} (it marks previews noindex)"
+        ));
+    }
+    why
 }
 
-/// Sets `function_arn` as the viewer-request function of `behavior`,
-/// keeping the functions the user put on the other events.
-pub fn associate(behavior: &mut DefaultCacheBehavior, function_arn: &str) -> Result<()> {
-    let mut items: Vec<FunctionAssociation> = behavior
+/// Sets `function_arn` as the viewer-request function of `behavior` and,
+/// with `on_responses`, as its viewer-response function where the user
+/// has none there; the functions the user put on the events are kept.
+pub fn associate(
+    behavior: &mut DefaultCacheBehavior,
+    function_arn: &str,
+    on_responses: bool,
+) -> Result<()> {
+    let found: Vec<FunctionAssociation> = behavior
         .function_associations
         .take()
         .and_then(|a| a.items)
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let users_response = found
+        .iter()
+        .any(|a| a.event_type == EventType::ViewerResponse && a.function_arn != function_arn);
+    let mut events = vec![EventType::ViewerRequest];
+    if on_responses && !users_response {
+        events.push(EventType::ViewerResponse);
+    }
+    let mut items: Vec<FunctionAssociation> = found
         .into_iter()
-        .filter(|a| a.event_type != EventType::ViewerRequest)
+        .filter(|a| !events.contains(&a.event_type))
         .collect();
-    items.push(
-        FunctionAssociation::builder()
-            .function_arn(function_arn)
-            .event_type(EventType::ViewerRequest)
-            .build()?,
-    );
+    for event in events {
+        items.push(
+            FunctionAssociation::builder()
+                .function_arn(function_arn)
+                .event_type(event)
+                .build()?,
+        );
+    }
     behavior.function_associations = Some(
         FunctionAssociations::builder()
             .quantity(items.len() as i32)
@@ -125,14 +148,14 @@ pub fn associate(behavior: &mut DefaultCacheBehavior, function_arn: &str) -> Res
     Ok(())
 }
 
-/// The ARN of the viewer-request function of `behavior` ("" when none).
-pub fn viewer_request_function(behavior: &DefaultCacheBehavior) -> String {
+/// The ARN of the function `behavior` runs on `event` ("" when none).
+pub fn function_on(behavior: &DefaultCacheBehavior, event: EventType) -> String {
     behavior
         .function_associations()
         .map(|a| a.items())
         .unwrap_or_default()
         .iter()
-        .find(|a| a.event_type == EventType::ViewerRequest)
+        .find(|a| a.event_type == event)
         .map(|a| a.function_arn().to_string())
         .unwrap_or_default()
 }
@@ -150,10 +173,11 @@ pub async fn converge(
     clients: &Clients,
     name: &str,
     found: Option<&EdgeFunction>,
+    preview_domain: Option<String>,
 ) -> Result<String> {
     let cf = &clients.cloudfront;
     let etag = match found {
-        None => create(clients, name).await?,
+        None => create(clients, name, preview_domain).await?,
         Some(f) if f.runtime != RUNTIME.as_str() => {
             let current = cf
                 .get_function()
@@ -197,10 +221,18 @@ pub async fn converge(
 }
 
 /// Creates the function with the code of a site with no redirects (folder
-/// URLs only): `ssg publish` puts the built site's map in. Returns the
-/// ETag of its DEVELOPMENT stage.
-async fn create(clients: &Clients, name: &str) -> Result<Option<String>> {
-    let code = edge::code_of(&SiteMap::default());
+/// URLs and previews only): `ssg publish` puts the built site's map in.
+/// Returns the ETag of its DEVELOPMENT stage.
+async fn create(
+    clients: &Clients,
+    name: &str,
+    preview_domain: Option<String>,
+) -> Result<Option<String>> {
+    let map = SiteMap {
+        preview: preview_domain,
+        ..SiteMap::default()
+    };
+    let code = edge::code_of(&map);
     let out = clients
         .cloudfront
         .create_function()
@@ -268,19 +300,32 @@ mod tests {
             )
             .build()
             .unwrap();
-        associate(&mut behavior, "arn:aws:cloudfront::1:function/ssg-b").unwrap();
+        let ours = "arn:aws:cloudfront::1:function/ssg-b";
+        associate(&mut behavior, ours, true).unwrap();
         let items = behavior.function_associations().unwrap();
         assert_eq!(items.quantity(), 2);
+        assert_eq!(function_on(&behavior, EventType::ViewerRequest), ours);
+        // The user's function on responses stays, previews or not.
         assert_eq!(
-            viewer_request_function(&behavior),
-            "arn:aws:cloudfront::1:function/ssg-b"
+            function_on(&behavior, EventType::ViewerResponse),
+            "theirs-response"
         );
-        assert!(
-            items
-                .items()
-                .iter()
-                .any(|a| a.function_arn() == "theirs-response")
-        );
+    }
+
+    #[test]
+    fn with_previews_the_function_also_runs_on_responses_where_free() {
+        let mut behavior = DefaultCacheBehavior::builder()
+            .target_origin_id("o")
+            .viewer_protocol_policy(aws_sdk_cloudfront::types::ViewerProtocolPolicy::AllowAll)
+            .build()
+            .unwrap();
+        let ours = "arn:aws:cloudfront::1:function/ssg-b";
+        associate(&mut behavior, ours, false).unwrap();
+        assert_eq!(function_on(&behavior, EventType::ViewerResponse), "");
+        associate(&mut behavior, ours, true).unwrap();
+        assert_eq!(function_on(&behavior, EventType::ViewerRequest), ours);
+        assert_eq!(function_on(&behavior, EventType::ViewerResponse), ours);
+        assert_eq!(behavior.function_associations().unwrap().quantity(), 2);
     }
 
     #[test]

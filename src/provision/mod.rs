@@ -26,6 +26,7 @@ pub mod observe;
 mod options;
 pub mod plan;
 pub mod policy;
+pub mod previews;
 pub mod report;
 pub mod versioning;
 pub mod wait;
@@ -82,11 +83,11 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
         let clients = aws::connect(&region, opts.profile.as_deref(), &endpoints).await;
         let account = observe::account(&clients).await?;
         let names = names::Names::new(&bucket);
-        let domains = if domains.is_empty() {
+        let domains = previews::with_previews(if domains.is_empty() {
             domains_in_use(&clients, &names, publish).await?
         } else {
             domains
-        };
+        });
         let ci = match ci {
             Some(ci) => Some(ci),
             None => ci_in_use(&clients, &names, root).await?,
@@ -167,14 +168,17 @@ async fn ci_in_use(clients: &Clients, names: &names::Names, root: &Path) -> Resu
         .and_then(|r| r.assume_role_policy_document())
         .and_then(policy::parse_iam_document);
     let Some(trust) = trust else { return Ok(None) };
-    let subject = trust["Statement"][0]["Condition"]["StringEquals"]
-        [format!("{}:sub", names::GITHUB_OIDC_HOST)]
-    .as_str()
-    .or_else(|| {
-        trust["Statement"][0]["Condition"]["StringLike"][format!("{}:sub", names::GITHUB_OIDC_HOST)]
+    let key = format!("{}:sub", names::GITHUB_OIDC_HOST);
+    let equals = &trust["Statement"][0]["Condition"]["StringEquals"][&key];
+    // With previews, the push subject is listed first, the pull requests' after.
+    let subject = (equals.as_str())
+        .or_else(|| equals[0].as_str())
+        .or_else(|| {
+            trust["Statement"][0]["Condition"]["StringLike"]
+                [format!("{}:sub", names::GITHUB_OIDC_HOST)]
             .as_str()
-    })
-    .unwrap_or("");
+        })
+        .unwrap_or("");
     // Where CI installs ssg from is in the workflow the last run wrote
     // (empty when it is gone: the plan then asks for --ssg-git again).
     let ssg_git = std::fs::read_to_string(root.join(workflow::PATH))

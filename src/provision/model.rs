@@ -109,6 +109,8 @@ pub struct Distribution {
     /// The ARN of the function the default cache behavior runs on viewer
     /// requests ("" when none).
     pub viewer_request_function: String,
+    /// The ARN of the function it runs on viewer responses ("" when none).
+    pub viewer_response_function: String,
 }
 
 /// The site's CloudFront Function, as DescribeFunction finds it.

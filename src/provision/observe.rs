@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
-use aws_sdk_cloudfront::types::DistributionConfig;
+use aws_sdk_cloudfront::types::{DistributionConfig, EventType};
 
 use super::aws::{Clients, code, failed, status};
 use super::model::{
@@ -369,7 +369,10 @@ pub fn view(c: &DistributionConfig, names: &Names) -> Distribution {
             .unwrap_or("")
             .to_string(),
         viewer_request_function: behavior
-            .map(edge::viewer_request_function)
+            .map(|b| edge::function_on(b, EventType::ViewerRequest))
+            .unwrap_or_default(),
+        viewer_response_function: behavior
+            .map(|b| edge::function_on(b, EventType::ViewerResponse))
             .unwrap_or_default(),
         ..Default::default()
     }
@@ -537,7 +540,8 @@ async fn records(clients: &Clients, zone: &str) -> Result<Vec<Record>> {
             };
             for value in values {
                 out.push(Record {
-                    name: set.name().to_string(),
+                    // Route 53 lists `*` in a name as its octal escape.
+                    name: set.name().replace("\\052", "*"),
                     kind: kind.clone(),
                     value,
                 });

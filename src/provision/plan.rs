@@ -466,7 +466,8 @@ fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
     };
     steps.push(provider);
     let role = desired.names.role();
-    let trust = policy::trust_policy(&desired.account, &ci.repo, &ci.branch);
+    let previews = super::previews::are_on(desired);
+    let trust = policy::trust_policy(&desired.account, &ci.repo, &ci.branch, previews);
     steps.push(match (&seen.role_arn, &seen.trust) {
         (None, _) => Step::new(
             Resource::CiRole,
@@ -501,6 +502,7 @@ fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
         &desired.region,
         &ci.branch,
         &ci.ssg_git,
+        super::previews::domain(desired).as_deref(),
     );
     steps.push(match &seen.workflow {
         None if ci.ssg_git.is_empty() => Step::new(
@@ -596,6 +598,7 @@ mod tests {
                 .as_ref()
                 .map(|c| (desired.domains.clone(), c.arn.clone())),
             function_arn: Some(crate::provision::edge::published(names).arn),
+            function_on_responses: super::super::previews::are_on(desired),
         };
         let mut distribution = view(&new_config(&settings).unwrap(), names);
         distribution.id = "E1".into();

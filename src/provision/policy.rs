@@ -108,9 +108,22 @@ pub fn oidc_provider_arn(account: &str) -> String {
     format!("arn:aws:iam::{account}:oidc-provider/{GITHUB_OIDC_HOST}")
 }
 
-/// Only workflows of `repo` running on `branch` may assume the role: both
-/// the audience and the exact subject are required (no wildcards).
-pub fn trust_policy(account: &str, repo: &str, branch: &str) -> Value {
+/// The subject GitHub puts in its tokens for pull-request workflows (of
+/// the repository's own branches: a fork's pull request gets no token).
+pub fn pull_request_subject(repo: &str) -> String {
+    format!("repo:{repo}:pull_request")
+}
+
+/// Only workflows of `repo` running on `branch` (and, with `previews`, on
+/// its pull requests, which publish previews) may assume the role: both
+/// the audience and the exact subjects are required (no wildcards).
+pub fn trust_policy(account: &str, repo: &str, branch: &str, previews: bool) -> Value {
+    let push = github_subject(repo, branch);
+    let subject = if previews {
+        json!([push, pull_request_subject(repo)])
+    } else {
+        json!(push)
+    };
     json!({
         "Version": "2012-10-17",
         "Statement": [{
@@ -119,7 +132,7 @@ pub fn trust_policy(account: &str, repo: &str, branch: &str) -> Value {
             "Action": "sts:AssumeRoleWithWebIdentity",
             "Condition": { "StringEquals": {
                 format!("{GITHUB_OIDC_HOST}:aud"): GITHUB_AUDIENCE,
-                format!("{GITHUB_OIDC_HOST}:sub"): github_subject(repo, branch)
+                format!("{GITHUB_OIDC_HOST}:sub"): subject
             } }
         }]
     })
@@ -214,7 +227,7 @@ mod tests {
 
     #[test]
     fn iam_documents_are_decoded() {
-        let doc = trust_policy("1", "o/r", "main");
+        let doc = trust_policy("1", "o/r", "main", true);
         let encoded: String = percent_encoding::utf8_percent_encode(
             &doc.to_string(),
             percent_encoding::NON_ALPHANUMERIC,

@@ -4,6 +4,9 @@
 //! publish is a warm build. ssg itself comes from its release, not a
 //! compile: the release's installer downloads the runner's archive and
 //! checks its sha256, in seconds where `cargo install` took minutes.
+//! A site with a domain also gets previews of its pull requests (built
+//! for the preview's address, commented on the pull request, deleted when
+//! it closes).
 
 /// Where the workflow goes, relative to the site root.
 pub const PATH: &str = ".github/workflows/publish.yml";
@@ -45,9 +48,28 @@ pub fn releases_url(ssg_git: &str) -> String {
 }
 
 /// The workflow text for `role_arn` in `region`, on pushes to `branch`,
-/// installing ssg [`PINNED_VERSION`] from the releases of `ssg_git`.
-pub fn workflow(role_arn: &str, region: &str, branch: &str, ssg_git: &str) -> String {
+/// installing ssg [`PINNED_VERSION`] from the releases of `ssg_git`. With
+/// `preview_domain` (`preview.example.com`), each pull request is also
+/// published as preview `pr-N` at `https://pr-N.PREVIEW_DOMAIN/`, its
+/// address commented on the pull request (one comment, edited on each
+/// push), and deleted when the pull request is closed.
+pub fn workflow(
+    role_arn: &str,
+    region: &str,
+    branch: &str,
+    ssg_git: &str,
+    preview_domain: Option<&str>,
+) -> String {
     let releases = releases_url(ssg_git);
+    let setup = setup_steps(role_arn, region);
+    let (on_pull_requests, live_only, previews) = match preview_domain {
+        Some(domain) => (
+            "  pull_request:\n    types: [opened, synchronize, reopened, closed]\n",
+            "    if: github.event_name != 'pull_request'\n",
+            preview_jobs(domain, &setup),
+        ),
+        None => ("", "", String::new()),
+    };
     format!(
         r#"# Written by `ssg provision --ci github`: publishes the site on every push
 # to {branch}. It signs in to AWS as {role_arn}
@@ -56,12 +78,12 @@ name: publish
 on:
   push:
     branches: [{branch}]
-  workflow_dispatch:
+{on_pull_requests}  workflow_dispatch:
 permissions:
   id-token: write
   contents: read
 concurrency:
-  group: publish
+  group: publish-${{{{ github.event.pull_request.number || 'live' }}}}
   cancel-in-progress: false
 env:
   # The ssg release CI builds with: the version of the ssg that wrote this
@@ -72,9 +94,19 @@ env:
   SSG_RELEASES: {releases}
 jobs:
   publish:
-    runs-on: ubuntu-latest
+{live_only}    runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v5
+{setup}      - run: ssg build
+      - run: ssg publish --json
+{previews}"#
+    )
+}
+
+/// The steps every job starts with: the checkout, AWS credentials by
+/// OIDC, ssg from its release, the build cache.
+fn setup_steps(role_arn: &str, region: &str) -> String {
+    format!(
+        r#"      - uses: actions/checkout@v5
       - uses: aws-actions/configure-aws-credentials@v5
         with:
           role-to-assume: {role_arn}
@@ -92,8 +124,41 @@ jobs:
           path: .ssg-cache
           key: ssg-cache-${{{{ runner.os }}}}-${{{{ github.sha }}}}
           restore-keys: ssg-cache-${{{{ runner.os }}}}-
-      - run: ssg build
-      - run: ssg publish --json
+"#
+    )
+}
+
+/// The pull-request jobs: the preview built for its own address and
+/// published, its address commented (`gh pr comment --edit-last` keeps
+/// one comment per pull request), and the preview deleted on close.
+fn preview_jobs(domain: &str, setup: &str) -> String {
+    format!(
+        r#"  preview:
+    if: github.event_name == 'pull_request' && github.event.action != 'closed'
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+      contents: read
+      pull-requests: write
+    env:
+      PREVIEW: pr-${{{{ github.event.number }}}}
+      PREVIEW_URL: https://pr-${{{{ github.event.number }}}}.{domain}/
+      PR: ${{{{ github.event.number }}}}
+      GH_TOKEN: ${{{{ github.token }}}}
+    steps:
+{setup}      - run: ssg build --base-url "$PREVIEW_URL"
+      - run: ssg publish --preview "$PREVIEW"
+      - name: Comment the preview's address
+        run: |
+          body="Preview of this pull request: $PREVIEW_URL (updated for $GITHUB_SHA)"
+          gh pr comment "$PR" --repo "$GITHUB_REPOSITORY" --edit-last --body "$body"             || gh pr comment "$PR" --repo "$GITHUB_REPOSITORY" --body "$body"
+  preview-delete:
+    if: github.event_name == 'pull_request' && github.event.action == 'closed'
+    runs-on: ubuntu-latest
+    env:
+      PREVIEW: pr-${{{{ github.event.number }}}}
+    steps:
+{setup}      - run: ssg publish --preview "$PREVIEW" --delete
 "#
     )
 }
@@ -107,6 +172,7 @@ mod tests {
             "eu-west-1",
             "main",
             "https://git.example.org/me/ssg.git",
+            None,
         );
         assert!(text.contains("SSG_GIT: https://git.example.org/me/ssg.git"));
         assert!(text.contains("SSG_RELEASES: https://git.example.org/me/ssg/releases"));
@@ -124,6 +190,42 @@ mod tests {
             super::ssg_git_of(&text).as_deref(),
             Some("https://git.example.org/me/ssg.git")
         );
+    }
+
+    #[test]
+    fn with_a_domain_pull_requests_get_a_preview_a_comment_and_a_delete() {
+        let without = super::workflow(
+            "arn:aws:iam::1:role/r",
+            "eu-west-1",
+            "main",
+            "https://g/me/ssg.git",
+            None,
+        );
+        assert!(
+            !without.contains("pull_request:") && !without.contains("--preview"),
+            "{without}"
+        );
+        let text = super::workflow(
+            "arn:aws:iam::1:role/r",
+            "eu-west-1",
+            "main",
+            "https://g/me/ssg.git",
+            Some("preview.example.com"),
+        );
+        assert!(text.contains("types: [opened, synchronize, reopened, closed]"));
+        assert!(
+            text.contains(
+                "PREVIEW_URL: https://pr-${{ github.event.number }}.preview.example.com/"
+            )
+        );
+        assert!(text.contains("ssg build --base-url \"$PREVIEW_URL\""));
+        assert!(text.contains("ssg publish --preview \"$PREVIEW\"\n"));
+        assert!(text.contains("ssg publish --preview \"$PREVIEW\" --delete"));
+        assert!(text.contains("pull-requests: write"));
+        assert!(text.contains("--edit-last"));
+        // The live publish runs on pushes only, once.
+        assert!(text.contains("  publish:\n    if: github.event_name != 'pull_request'\n"));
+        assert_eq!(text.matches("ssg publish --json").count(), 1);
     }
 
     #[test]

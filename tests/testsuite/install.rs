@@ -336,8 +336,13 @@ fn the_ci_workflow_installs_the_release_of_the_ssg_that_wrote_it() {
     let target = archive_target(dist);
     let release = Release::serve(dist);
     let ssg_git = release.url.replace("/releases", ".git");
-    let text =
-        ssg::provision::workflow::workflow("arn:aws:iam::1:role/r", "eu-west-1", "main", &ssg_git);
+    let text = ssg::provision::workflow::workflow(
+        "arn:aws:iam::1:role/r",
+        "eu-west-1",
+        "main",
+        &ssg_git,
+        Some("preview.example.com"),
+    );
     let docs = yaml_rust2::YamlLoader::load_from_str(&text).expect("valid YAML");
     let env = &docs[0]["env"];
     assert_eq!(env["SSG_VERSION"].as_str(), Some(VERSION));

@@ -1,9 +1,11 @@
 //! `ssg provision --ci github`: the publish role trusts one branch of one
 //! repository, may touch only this site (its edge function included), and the workflow it writes
 //! publishes with it; `--check` keeps checking the role without the flags.
+//! With a domain, pull requests get a preview job, a comment and a delete,
+//! and the role also trusts the repository's pull requests.
 
-use crate::support::moto::{block, iam};
-use crate::support::provision::{ApiCalls, SSG_GIT, blog, provision, the_distribution};
+use crate::support::moto::{block, iam, unique_name};
+use crate::support::provision::{ApiCalls, SSG_GIT, blog, provision, the_distribution, zone};
 
 /// `ssg provision --ci github` for octo/blog's branch `live`.
 const CI_LIVE: [&str; 9] = [
@@ -161,7 +163,7 @@ fn check_without_ci_flags_still_checks_the_ci_role() {
     .success();
     provision(&site, &["provision", "--check"]).0.success();
     // Someone widens the trust to every branch and every workflow.
-    let loose = ssg::provision::policy::trust_policy("123456789012", "octo/site", "main")
+    let loose = ssg::provision::policy::trust_policy("123456789012", "octo/site", "main", false)
         .to_string()
         .replace("ref:refs/heads/main", "*");
     block(
@@ -183,4 +185,61 @@ fn check_without_ci_flags_still_checks_the_ci_role() {
     );
     provision(&site, &["provision"]).0.success();
     provision(&site, &["provision", "--check"]).0.success();
+}
+
+#[test]
+fn with_a_domain_pull_requests_get_previews_from_the_same_role() {
+    let (site, _) = blog();
+    let domain = format!("{}.example.org", unique_name("prs"));
+    let bucket = domain.replace('.', "-");
+    zone(&domain);
+    let mut args = CI_LIVE.to_vec();
+    args.extend(["--domain", &domain]);
+    provision(&site, &args).0.success();
+    let text = site.read(".github/workflows/publish.yml");
+    let docs = yaml_rust2::YamlLoader::load_from_str(&text).expect("valid YAML");
+    let jobs = &docs[0]["jobs"];
+    assert_eq!(
+        jobs["preview"]["env"]["PREVIEW_URL"].as_str(),
+        Some(format!("https://pr-${{{{ github.event.number }}}}.preview.{domain}/").as_str())
+    );
+    assert_eq!(
+        jobs["preview"]["permissions"]["pull-requests"].as_str(),
+        Some("write")
+    );
+    let deletes: Vec<&str> = (jobs["preview-delete"]["steps"]
+        .as_vec()
+        .expect("steps")
+        .iter())
+    .filter_map(|s| s["run"].as_str())
+    .collect();
+    assert_eq!(
+        deletes.last(),
+        Some(&"ssg publish --preview \"$PREVIEW\" --delete")
+    );
+
+    let role = block(
+        iam()
+            .get_role()
+            .role_name(format!("ssg-publish-{bucket}"))
+            .send(),
+    )
+    .expect("role");
+    let trust = ssg::provision::policy::parse_iam_document(
+        role.role()
+            .and_then(|r| r.assume_role_policy_document())
+            .expect("trust"),
+    )
+    .expect("json");
+    assert_eq!(
+        trust["Statement"][0]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"],
+        serde_json::json!([
+            "repo:octo/blog:ref:refs/heads/live",
+            "repo:octo/blog:pull_request"
+        ])
+    );
+    // A rerun (which reads the CI settings back from the role) is settled.
+    let (again, relay) = provision(&site, &["provision"]);
+    again.success();
+    assert_eq!(relay.write_ops(), Vec::<String>::new());
 }

@@ -1,11 +1,14 @@
 //! `ssg provision --domain`: a domain whose zone is in Route 53 gets its
 //! certificate, validation and alias records; one elsewhere gets the
 //! records to add printed, and a rerun (or one after Ctrl-C) resumes.
+//! Both also get the previews' wildcard name (`*.preview.DOMAIN`) on the
+//! certificate, the distribution and in DNS.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::support::command::run;
+use crate::support::functions;
 use crate::support::moto::{acm, block, cloudfront_at, start_moto, unique_name};
 use crate::support::provision::{
     ApiCalls, all_distributions, blog, certificates_for, provision, recording_relay, records,
@@ -48,11 +51,16 @@ fn a_domain_in_route53_gets_its_certificate_validation_and_alias_records() {
     assert_eq!(relay.bodies("RequestCertificate").len(), 1);
     assert!(relay.bodies("RequestCertificate")[0].contains("\"ValidationMethod\":\"DNS\""));
 
+    let previews = format!("*.preview.{domain}");
+    let mut names = cert.subject_alternative_names().to_vec();
+    names.sort();
+    assert_eq!(names, [previews.clone(), domain.clone()]);
+
     let d = the_distribution(&bucket);
     let config = d.distribution_config().expect("config");
     assert_eq!(
         config.aliases().map(|a| a.items().to_vec()),
-        Some(vec![domain.clone()])
+        Some(vec![domain.clone(), previews.clone()])
     );
     assert_eq!(
         config
@@ -78,16 +86,36 @@ fn a_domain_in_route53_gets_its_certificate_validation_and_alias_records() {
         )),
         "{records:?}"
     );
-    for kind in ["A", "AAAA"] {
+    for (name, kind) in [
+        (&domain, "A"),
+        (&domain, "AAAA"),
+        (&previews, "A"),
+        (&previews, "AAAA"),
+    ] {
+        // Route 53 lists a `*` as its octal escape.
+        let escaped = name.replace('*', "\\052");
         assert!(
-            records.contains(&(
-                format!("{domain}."),
-                kind.into(),
-                format!("{}.", d.domain_name())
-            )),
-            "{kind} alias missing: {records:?}"
+            records.iter().any(|(n, k, v)| {
+                (*n == format!("{name}.") || *n == format!("{escaped}."))
+                    && k == kind
+                    && *v == format!("{}.", d.domain_name())
+            }),
+            "{name} {kind} alias missing: {records:?}"
         );
     }
+    // The site's function runs on responses too, and serves the previews.
+    assert!(
+        updates
+            .iter()
+            .any(|b| b.contains("<EventType>viewer-response</EventType>")),
+        "{updates:?}"
+    );
+    let function = format!("ssg-{bucket}");
+    let code = functions::live_code(&function).expect("the function's LIVE code");
+    assert!(
+        code.contains(&format!("\"preview\":\"preview.{domain}\"")),
+        "{code}"
+    );
     let (check, _) = provision(&site, &["provision", "--check"]);
     check.success();
 }
@@ -137,7 +165,14 @@ fn a_domain_elsewhere_prints_the_records_and_a_rerun_resumes() {
         .expect("distribution");
     assert_eq!(
         d.aliases().map(|a| a.items().to_vec()),
-        Some(vec![domain.clone()])
+        Some(vec![domain.clone(), format!("*.preview.{domain}")])
+    );
+    assert!(
+        second
+            .stdout
+            .contains(&format!("point *.preview.{domain} at ")),
+        "{}",
+        second.stdout
     );
 }
 
