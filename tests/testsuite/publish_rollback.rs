@@ -3,7 +3,8 @@
 //! earlier publish byte for byte, headers and all, with one invalidation
 //! of exactly what changed; the history lists every publish; a rollback
 //! that cannot be done whole (versioning off, a version gone) changes
-//! nothing; and `--destroy` removes every version a site's publishes made.
+//! nothing; a rollback leaves the previews as they are; and `--destroy`
+//! removes every version a site's publishes and previews made.
 
 use std::collections::BTreeMap;
 
@@ -20,10 +21,20 @@ use crate::support::provision::{blog, bucket_exists, provision, ssg_through, the
 use crate::support::relay::Relay;
 use crate::support::remote::{RULES, Remote, blog as remote_blog};
 
-/// The site files the bucket serves (not ssg's own keys), with their headers.
+/// The site files the bucket serves (not ssg's own keys, not previews),
+/// with their headers.
 fn live_site(bucket: &str) -> BTreeMap<String, Stored> {
     let mut objects = stored_objects(bucket);
-    objects.retain(|k, _| !is_ssg_own(k));
+    objects.retain(|k, _| !is_ssg_own(k) && !k.starts_with(PREVIEWS));
+    objects
+}
+
+/// The objects of the previews.
+const PREVIEWS: &str = "_previews/";
+
+fn previews(bucket: &str) -> BTreeMap<String, Stored> {
+    let mut objects = stored_objects(bucket);
+    objects.retain(|k, _| k.starts_with(PREVIEWS));
     objects
 }
 
@@ -122,6 +133,14 @@ fn rollback_after_provision_serves_the_previous_publish_byte_for_byte() {
     publish(&["publish"]).success();
     let b = live_site(&bucket);
     assert_ne!(a, b);
+    // A preview of B: never rolled back to, and a rollback leaves it be.
+    publish(&["publish", "--preview", "pr-1"]).success();
+    let preview = previews(&bucket);
+    assert!(
+        preview.contains_key("_previews/pr-1/only-b.txt"),
+        "{preview:?}"
+    );
+    assert_eq!(live_site(&bucket), b);
     let sent_before = invalidations(&distribution);
 
     // A dry run tells and changes nothing.
@@ -134,6 +153,7 @@ fn rollback_after_provision_serves_the_previous_publish_byte_for_byte() {
     publish(&["publish", "--rollback"]).success();
     // Every file A had, with A's bytes and headers; nothing of B's left live.
     assert_eq!(live_site(&bucket), a);
+    assert_eq!(previews(&bucket), preview);
     // One invalidation: the path replaced and the path deleted (only-a.txt
     // comes back where nothing was cached).
     let mut sent = invalidations(&distribution);
@@ -334,7 +354,9 @@ fn destroy_removes_every_version_and_delete_marker() {
         static_build(&site, name, name);
         publish(&["build"]).success();
         publish(&["publish"]).success();
+        publish(&["publish", "--preview", name]).success();
     }
+    assert!(!previews(&bucket).is_empty());
     // Old versions and delete markers are there to remove.
     let versions = block(s3().list_object_versions().bucket(&bucket).send()).expect("versions");
     assert!(
