@@ -2,7 +2,8 @@
 //! certificate, validation and alias records; one elsewhere gets the
 //! records to add printed, and a rerun (or one after Ctrl-C) resumes.
 //! Both also get the previews' wildcard name (`*.preview.DOMAIN`) on the
-//! certificate, the distribution and in DNS.
+//! certificate, the distribution and in DNS; a site provisioned before
+//! previews gets them on its next run, the plan showing a new certificate.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -234,4 +235,100 @@ fn ctrl_c_while_waiting_for_validation_stops_cleanly_and_a_rerun_picks_up() {
         "{}",
         rerun.stdout
     );
+}
+
+/// Gives the site's distribution `domain` as a run before previews left
+/// it: a certificate for `domain` alone (requested and tagged as ssg
+/// does) and `domain` as its only alias. Returns the certificate's ARN.
+fn as_before_previews(bucket: &str, domain: &str) -> String {
+    use aws_sdk_acm::types::{Tag, ValidationMethod};
+    use aws_sdk_cloudfront::types::{Aliases, ViewerCertificate};
+    let old = block(
+        acm()
+            .request_certificate()
+            .domain_name(domain)
+            .subject_alternative_names(domain)
+            .validation_method(ValidationMethod::Dns)
+            .tags(
+                Tag::builder()
+                    .key("ssg:site")
+                    .value(bucket)
+                    .build()
+                    .expect("tag"),
+            )
+            .send(),
+    )
+    .expect("old certificate");
+    let old = old.certificate_arn().expect("arn").to_string();
+    let id = the_distribution(bucket).id().to_string();
+    let cf = cloudfront_at(crate::support::moto::moto());
+    let found = block(cf.get_distribution_config().id(&id).send()).expect("config");
+    let mut config = found.distribution_config().expect("config").clone();
+    config.aliases = Some(
+        Aliases::builder()
+            .quantity(1)
+            .items(domain)
+            .build()
+            .expect("aliases"),
+    );
+    config.viewer_certificate = Some(
+        ViewerCertificate::builder()
+            .acm_certificate_arn(&old)
+            .ssl_support_method(aws_sdk_cloudfront::types::SslSupportMethod::SniOnly)
+            .build(),
+    );
+    block(
+        cf.update_distribution()
+            .id(&id)
+            .set_if_match(found.e_tag().map(String::from))
+            .distribution_config(config)
+            .send(),
+    )
+    .expect("update");
+    old
+}
+
+#[test]
+fn a_site_provisioned_before_previews_gets_them_on_its_next_run() {
+    let (site, bucket) = blog();
+    let domain = format!("{}.example.org", unique_name("old"));
+    zone(&domain);
+    provision(&site, &["provision"]).0.success();
+    let old = as_before_previews(&bucket, &domain);
+
+    // Without --domain, as a rerun is: the domains come from the distribution.
+    let (dry, relay) = provision(&site, &["provision", "--dry-run", "--json"]);
+    dry.success();
+    assert_eq!(relay.write_ops(), Vec::<String>::new());
+    let report: serde_json::Value = serde_json::from_str(&dry.stdout).expect("json");
+    let step = |resource: &str| {
+        (report["plan"]["steps"].as_array().expect("steps").iter())
+            .find(|s| s["resource"] == resource)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {resource} step in {report}"))
+    };
+    let previews = format!("*.preview.{domain}");
+    assert_eq!(step("certificate")["action"], "create", "{report}");
+    // The aliases (and the distribution's) follow once it is issued.
+    assert_eq!(step("alias_records")["action"], "wait", "{report}");
+    assert!(
+        step("certificate")["name"]
+            .as_str()
+            .is_some_and(|n| n.contains(&previews)),
+        "{report}"
+    );
+
+    provision(&site, &["provision"]).0.success();
+    let d = the_distribution(&bucket);
+    let config = d.distribution_config().expect("config");
+    assert_eq!(
+        config.aliases().map(|a| a.items().to_vec()),
+        Some(vec![domain.clone(), previews.clone()])
+    );
+    let now = config
+        .viewer_certificate()
+        .and_then(|v| v.acm_certificate_arn())
+        .expect("a certificate");
+    assert_ne!(now, old);
+    provision(&site, &["provision", "--check"]).0.success();
 }
