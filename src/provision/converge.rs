@@ -17,7 +17,9 @@ use super::model::{
 use super::names::{CLOUDFRONT_ZONE_ID, GITHUB_AUDIENCE, GITHUB_OIDC_HOST, TAG_KEY};
 use super::observe::{self, ROLE_POLICY};
 use super::plan::{Action, Plan, Resource, Step};
-use super::{config_file, edge, lifecycle, oac, policy, versioning, wait, workflow};
+use super::{
+    config_file, edge, lifecycle, oac, policy, replaced_certificates, versioning, wait, workflow,
+};
 use crate::log;
 
 /// What the earlier steps of this run created, for the later ones.
@@ -94,6 +96,9 @@ impl Converge<'_> {
             Resource::Distribution => self.distribution(step, live).await,
             Resource::BucketPolicy => self.bucket_policy(live).await,
             Resource::AliasRecords => self.alias_records(live).await,
+            Resource::ReplacedCertificates => {
+                replaced_certificates::delete(self.clients, observed).await
+            }
             Resource::OidcProvider => self.oidc_provider().await,
             Resource::CiRole => self.role(step).await,
             Resource::CiRolePolicy => self.role_policy(live).await,

@@ -27,6 +27,7 @@ mod options;
 pub mod plan;
 pub mod policy;
 pub mod previews;
+pub mod replaced_certificates;
 pub mod report;
 pub mod versioning;
 pub mod wait;

@@ -37,6 +37,9 @@ pub struct Observed {
     pub distribution: Option<Distribution>,
     pub function: Option<EdgeFunction>,
     pub certificate: Option<Certificate>,
+    /// The site's certificates for other domain sets, which a change of
+    /// its domains replaced (`replaced_certificates.rs`).
+    pub replaced_certificates: Vec<String>,
     /// The hosted zone covering each domain, when the account has one.
     pub zones: Vec<Zone>,
     pub ci: CiObserved,

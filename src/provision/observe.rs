@@ -36,8 +36,8 @@ pub async fn observe(clients: &Clients, desired: &Desired, root: &Path) -> Resul
     let oac = oac(clients, names).await?;
     let distribution = distribution(clients, names, config.distribution_id.as_deref()).await?;
     let function = edge::observe(clients, &names.function()).await?;
-    let certificate = if desired.domains.is_empty() {
-        None
+    let (certificate, replaced_certificates) = if desired.domains.is_empty() {
+        (None, Vec::new())
     } else {
         certificate(clients, names, &desired.domains).await?
     };
@@ -56,6 +56,7 @@ pub async fn observe(clients: &Clients, desired: &Desired, root: &Path) -> Resul
         distribution,
         function,
         certificate,
+        replaced_certificates,
         zones,
         ci,
         config,
@@ -381,14 +382,17 @@ pub fn view(c: &DistributionConfig, names: &Names) -> Distribution {
 /// The certificate for exactly these domains that carries this site's tag
 /// (ssg tags it in the request itself, so even an interrupted run's
 /// certificate is found). Failed or expired ones are passed over for a
-/// live one when there is one.
+/// live one when there is one. Also the ARNs of the site's certificates
+/// for the same first domain and other names: those a change of the
+/// domains (the previews' name added) replaced.
 pub async fn certificate(
     clients: &Clients,
     names: &Names,
     domains: &[String],
-) -> Result<Option<Certificate>> {
+) -> Result<(Option<Certificate>, Vec<String>)> {
     let mut token = None;
     let mut best: Option<Certificate> = None;
+    let mut replaced = Vec::new();
     loop {
         let page = clients
             .acm
@@ -425,13 +429,15 @@ pub async fn certificate(
             let mut want = domains.to_vec();
             want.sort();
             let live = cert.is_issued() || cert.is_pending_validation();
-            if have == want && (best.is_none() || live) {
+            if have != want {
+                replaced.push(cert.arn);
+            } else if best.is_none() || live {
                 best = Some(cert);
             }
         }
         token = page.next_token().map(String::from);
         if token.is_none() {
-            return Ok(best);
+            return Ok((best, replaced));
         }
     }
 }

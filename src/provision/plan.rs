@@ -45,6 +45,7 @@ pub enum Resource {
     Distribution,
     BucketPolicy,
     AliasRecords,
+    ReplacedCertificates,
     OidcProvider,
     CiRole,
     CiRolePolicy,
@@ -69,6 +70,7 @@ impl Resource {
             Resource::Distribution => "distribution",
             Resource::BucketPolicy => "bucket policy",
             Resource::AliasRecords => "DNS aliases",
+            Resource::ReplacedCertificates => "replaced certificates",
             Resource::OidcProvider => "OIDC provider",
             Resource::CiRole => "CI role",
             Resource::CiRolePolicy => "CI role policy",
@@ -177,6 +179,7 @@ pub fn plan(desired: &Desired, observed: &Observed) -> anyhow::Result<Plan> {
     steps.push(bucket_policy_step(desired, observed));
     if !desired.domains.is_empty() {
         steps.push(alias_step(desired, observed));
+        steps.extend(super::replaced_certificates::step(observed));
     }
     if let Some(ci) = &desired.ci {
         steps.extend(ci_steps(desired, ci, observed));
@@ -644,6 +647,7 @@ mod tests {
             zones: vec![zone],
             ci: CiObserved::default(),
             now: 0,
+            ..Observed::default()
         }
     }
 

@@ -3,7 +3,8 @@
 //! records to add printed, and a rerun (or one after Ctrl-C) resumes.
 //! Both also get the previews' wildcard name (`*.preview.DOMAIN`) on the
 //! certificate, the distribution and in DNS; a site provisioned before
-//! previews gets them on its next run, the plan showing a new certificate.
+//! previews gets them on its next run, the plan showing a new certificate,
+//! and the certificate it replaced is deleted.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -330,5 +331,7 @@ fn a_site_provisioned_before_previews_gets_them_on_its_next_run() {
         .and_then(|v| v.acm_certificate_arn())
         .expect("a certificate");
     assert_ne!(now, old);
+    // The replaced certificate is deleted once the distribution lets go.
+    assert_eq!(certificates_for(&domain), [now.to_string()]);
     provision(&site, &["provision", "--check"]).0.success();
 }
