@@ -402,9 +402,11 @@ pub fn normalize_prefix(prefix: &str) -> Result<String> {
     Ok(format!("{trimmed}/"))
 }
 
-/// Asks before deleting more than `max_deletes` objects: so many usually
-/// means the wrong folder or prefix, not a smaller site. `confirm` asks
-/// (`log::confirm`: a terminal's yes, else no).
+/// Asks before deleting more than `max_deletes` pages and files: so many
+/// usually means the wrong folder or prefix, not a smaller site. The
+/// directory keys of pages that stay (the first publish the edge function
+/// serves deletes about two per page) are ssg's own and not counted.
+/// `confirm` asks (`log::confirm`: a terminal's yes, else no).
 pub(crate) fn confirm_deletes(
     config: &PublishConfig,
     plan: &Plan,
@@ -412,19 +414,17 @@ pub(crate) fn confirm_deletes(
     opts: &PublishOptions,
     confirm: impl FnOnce(&str) -> bool,
 ) -> Result<()> {
-    if plan.deletes.len() <= config.max_deletes || opts.force {
+    let counted = plan.content_deletes();
+    if counted <= config.max_deletes || opts.force {
         return Ok(());
     }
     let question = format!(
-        "This publish deletes {} objects from s3://{}/{prefix} (max_deletes = {}). Go on?",
-        plan.deletes.len(),
-        config.bucket,
-        config.max_deletes
+        "This publish deletes {counted} pages and files from s3://{}/{prefix} (max_deletes = {}). Go on?",
+        config.bucket, config.max_deletes
     );
     if !confirm(&question) {
         bail!(
-            "refusing to delete {} objects (more than max_deletes = {}); nothing was changed. Check the output folder, or pass --force",
-            plan.deletes.len(),
+            "refusing to delete {counted} pages and files (more than max_deletes = {}); nothing was changed. Check the output folder, or pass --force",
             config.max_deletes
         );
     }

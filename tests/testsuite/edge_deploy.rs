@@ -250,3 +250,62 @@ fn destroy_deletes_the_function_after_the_distribution() {
     assert!(distribution < deleted, "{ops:#?}");
     assert!(!functions::exists(&function));
 }
+
+/// The first publish the function serves deletes every page's folder-key
+/// copy and slashless redirect: about twice the pages, past a small
+/// `max_deletes`. Those are ssg's own keys, not content: the publish goes
+/// through without `--force`, the plan counting them apart; a publish
+/// that drops real pages past the limit is still refused.
+#[test]
+fn max_deletes_counts_pages_not_the_folder_keys_the_function_makes_needless() {
+    let (site, bucket) = blog();
+    for n in 0..4 {
+        site.write(
+            &format!("content/blog/extra-{n}.md"),
+            format!(
+                "---\ntitle: Extra {n}\ndate: 2024-02-0{}\n---\nMore.\n",
+                n + 1
+            )
+            .as_bytes(),
+        );
+    }
+    provision(&site, &["provision"]).0.success();
+    let config = site.read("ssg.toml");
+    site.write("ssg.toml", format!("{config}max_deletes = 3\n").as_bytes());
+    site.run(&["build"]).success();
+    run(ssg_through(&site, moto(), &["publish"])).success();
+    assert!(keys(&bucket).contains(&"blog/extra-0".to_string()));
+
+    let relay = Relay::start(moto(), functions::rules(None));
+    let (_, dry) = publish(&site, &relay, &["--dry-run"]);
+    let deletes = dry["plan"]["deletes"].as_array().expect("deletes");
+    assert!(deletes.len() > 3, "{dry}");
+    assert!(
+        deletes.iter().all(|d| d["directory_key"] == true),
+        "{deletes:#?}"
+    );
+    let (_, report) = publish(&site, &relay, &[]);
+    assert_eq!(report["result"]["deleted"], deletes.len(), "{report}");
+    let after = keys(&bucket);
+    assert!(
+        !after.contains(&"blog/extra-0".to_string())
+            && after.contains(&"blog/extra-0/index.html".to_string()),
+        "{after:?}"
+    );
+
+    for n in 0..4 {
+        std::fs::remove_file(site.root().join(format!("content/blog/extra-{n}.md")))
+            .expect("remove post");
+    }
+    site.run(&["build"]).success();
+    let refused = run(ssg_through(&site, &relay.url, &["publish"]));
+    refused.failure();
+    assert!(
+        refused
+            .stderr
+            .contains("refusing to delete 4 pages and files"),
+        "{}",
+        refused.stderr
+    );
+    assert!(keys(&bucket).contains(&"blog/extra-0/index.html".to_string()));
+}
