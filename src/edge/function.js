@@ -10,17 +10,24 @@
 // Redirects keep the query string. Every Location ends at a page, an
 // asset or another host, never at another redirect of this map, so no
 // request loops.
+//
+// A map too large to embed (CloudFront's 10 KB limit on the code) has its
+// redirects in the KeyValueStore associated with the function instead:
+// `SITE.store` then names that map's version, and each lookup is a get.
+
+import cf from 'cloudfront';
 
 var SITE = __SITE__;
+var STORE = SITE.store ? cf.kvs() : null;
 
-function handler(event) {
+async function handler(event) {
     var request = event.request;
     var uri = request.uri;
     var host = request.headers.host ? request.headers.host.value : '';
     if (SITE.apex && host === 'www.' + SITE.apex) {
         return moved('https://' + SITE.apex + uri, request.querystring);
     }
-    var target = redirectOf(decoded(uri));
+    var target = await redirectOf(decoded(uri));
     if (target !== null) {
         return moved(target, request.querystring);
     }
@@ -36,14 +43,30 @@ function handler(event) {
 
 // The target of the redirect at `uri`, also asked without its slash or
 // as its index.html; null when there is none.
-function redirectOf(uri) {
-    var key = uri;
-    if (key.slice(-11) === '/index.html') {
-        key = key.slice(0, -10);
-    } else if (key.charAt(key.length - 1) !== '/' && has(SITE.redirects, key + '/')) {
-        key = key + '/';
+async function redirectOf(uri) {
+    if (uri.slice(-11) === '/index.html') {
+        return redirectAt(uri.slice(0, -10));
     }
-    return has(SITE.redirects, key) ? SITE.redirects[key] : null;
+    if (uri.charAt(uri.length - 1) !== '/') {
+        var folder = await redirectAt(uri + '/');
+        if (folder !== null) {
+            return folder;
+        }
+    }
+    return redirectAt(uri);
+}
+
+// The redirect stored at `key`, or null. The store's get throws for a key
+// it does not hold.
+async function redirectAt(key) {
+    if (STORE === null) {
+        return has(SITE.redirects, key) ? SITE.redirects[key] : null;
+    }
+    try {
+        return await STORE.get(key);
+    } catch (e) {
+        return null;
+    }
 }
 
 // Whether a slashless `uri` names a page's folder: its last segment has

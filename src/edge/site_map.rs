@@ -26,6 +26,10 @@ pub struct SiteMap {
     pub dotted_pages: BTreeMap<String, u8>,
     /// With `www` → apex on: the apex host, whose `www.` is sent to it.
     pub apex: Option<String>,
+    /// With the redirects in the KeyValueStore (none above): the version
+    /// of the entries the function expects there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
 }
 
 /// The host of `base_url` that `www.` of it is sent to; `None` when the

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::cloud::Cloud;
-use super::edge_deploy::FunctionUpdate;
+use super::edge_deploy::{EdgeState, FunctionUpdate};
 use super::last_publish::{CacheEntry, LastPublish};
 use super::plan::LocalObject;
 use crate::config::PublishConfig;
@@ -38,6 +38,9 @@ pub struct Job<'a> {
     pub cache: &'a CacheEntry,
     /// The edge function's new code, when CloudFront runs other code.
     pub function_update: Option<&'a FunctionUpdate>,
+    /// What the edge runs after this publish, where ssg's function runs
+    /// this site's code: kept in the history for a rollback.
+    pub edge_state: Option<&'a EdgeState>,
 }
 
 impl Job<'_> {

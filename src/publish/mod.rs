@@ -30,6 +30,7 @@ pub mod gzip;
 pub mod history;
 pub mod invalidate;
 mod job;
+pub mod key_value_store;
 pub mod keys;
 pub mod last_publish;
 pub mod lease;
@@ -58,7 +59,7 @@ use crate::config::{Config, PublishConfig};
 use crate::edge::{EdgeFunction, SiteMap};
 use crate::log;
 use cloud::Cloud;
-use edge_deploy::FunctionUpdate;
+use edge_deploy::{EdgeState, FunctionUpdate};
 use job::Job;
 use last_publish::{CacheEntry, Target};
 use lease::Lease;
@@ -160,17 +161,17 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
     let edge_function = (opts.dry_run || live_function.is_some())
         .then(|| edge_function(root, config, &local))
         .transpose()?;
-    let code = edge_function.as_ref().and_then(|f| f.code.as_deref());
+    let edge_state = (live_function.as_ref())
+        .zip(edge_function.as_ref())
+        .and_then(|(live, function)| EdgeState::deployable(live, function));
     // Folder URLs are the function's once it runs this site's code; one
-    // too large to deploy leaves them to the folder keys.
-    let function_serves = live_function.is_some() && code.is_some();
-    if publish.directory_keys && !function_serves {
+    // that cannot be deployed leaves them to the folder keys.
+    if publish.directory_keys && edge_state.is_none() {
         local::add_directory_keys(&mut local, &prefix);
     }
-    let function_update = live_function
-        .as_ref()
-        .zip(code)
-        .and_then(|(live, code)| FunctionUpdate::of(live, code));
+    let function_update = (live_function.as_ref())
+        .zip(edge_state.as_ref())
+        .and_then(|(live, state)| FunctionUpdate::of(live, state));
     let job = Job {
         cloud: &cloud,
         config: publish,
@@ -180,6 +181,7 @@ pub fn publish(root: &Path, config: &Config, opts: &PublishOptions) -> Result<Ou
         started,
         cache: &cache,
         function_update: function_update.as_ref(),
+        edge_state: edge_state.as_ref(),
     };
     let outcome = runtime.block_on(run(&job, edge_function.as_ref()));
     free_in_background((local, cache));
@@ -303,8 +305,9 @@ async fn sync(job: &Job<'_>, lease: &Lease, from_last: Option<Survey>) -> Result
 
     // Every object is up: the function's redirects may point at them, and
     // the deletes below may remove what only the old function needed.
+    let mut stale_store_keys = None;
     if let Some(update) = job.function_update {
-        update.deploy(cloud).await?;
+        stale_store_keys = update.deploy(cloud).await?;
         outcome.edge_function_updated = true;
     }
     let doomed = commit::doomed_keys(prefix, plan, found, &committed, lease);
@@ -315,12 +318,17 @@ async fn sync(job: &Job<'_>, lease: &Lease, from_last: Option<Survey>) -> Result
         cloud.delete(&doomed).await?;
         outcome.deleted = plan.deletes.len();
     }
+    if let Some(pending) = stale_store_keys {
+        key_value_store::finish(&cloud.key_value_store, pending).await?;
+    }
     let published = record::Published {
         plan,
         manifest_etag_before: manifest_etag_before.as_deref(),
         committed: &committed,
         next: &next,
         uploaded: &etags,
+        edge: job.edge_state,
+        edge_changed: job.function_update.is_some(),
     };
     record::record_publish(cloud, prefix, published).await;
     // Every write of this run landed: the bucket is the manifest now.

@@ -8,53 +8,16 @@
 
 use crate::support::command::run;
 use crate::support::functions;
-use crate::support::moto::{block, moto, s3};
-use crate::support::provision::{ApiCalls, blog, provision, ssg_through};
+use crate::support::moto::moto;
+use crate::support::provision::{
+    ApiCalls, blog, keys, position, provision, publish_through as publish, ssg_through,
+};
 use crate::support::relay::{Relay, Request};
 
 const FUNCTIONS: &str = "/2020-05-31/function";
 
 fn is_function_write(r: &Request) -> bool {
     r.path.starts_with(FUNCTIONS) && r.changes()
-}
-
-/// `ssg publish ARGS --json` through `relay` (one relay for every publish
-/// of a test: the memory of the last publish is kept per endpoint); the
-/// requests it made and its report.
-fn publish(
-    site: &crate::support::Site,
-    relay: &Relay,
-    args: &[&str],
-) -> (Vec<Request>, serde_json::Value) {
-    let from = relay.seen().len();
-    let args = [&["publish", "--json"], args].concat();
-    let result = run(ssg_through(site, &relay.url, &args));
-    result.success();
-    relay.settle();
-    let report =
-        serde_json::from_str(&result.stdout).unwrap_or_else(|e| panic!("{e}: {}", result.stdout));
-    (relay.seen()[from..].to_vec(), report)
-}
-
-fn keys(bucket: &str) -> Vec<String> {
-    let listed = block(s3().list_objects_v2().bucket(bucket).send()).expect("list");
-    listed
-        .contents()
-        .iter()
-        .filter_map(|o| o.key().map(String::from))
-        .collect()
-}
-
-/// Where the first request matching `wanted` is, panicking with the list.
-#[track_caller]
-fn position(requests: &[Request], wanted: impl Fn(&Request) -> bool) -> usize {
-    requests.iter().position(wanted).unwrap_or_else(|| {
-        let seen: Vec<String> = requests
-            .iter()
-            .map(|r| format!("{} {}", r.method, r.target()))
-            .collect();
-        panic!("no such request in {seen:#?}")
-    })
 }
 
 #[test]
