@@ -162,6 +162,46 @@ fn redirects_too_many_to_embed_are_kept_in_the_key_value_store_and_all_answer_30
     assert_every_alias_answers(&live, &stored, &moved);
 }
 
+/// A function made by an ssg from before KeyValueStores: a large map is a
+/// warning (the folder keys kept, the code left as it is) until `ssg
+/// provision` runs again, which makes the store and associates it.
+#[test]
+fn provision_gives_an_older_function_its_store() {
+    let (site, bucket) = blog();
+    let name = format!("ssg-{bucket}");
+    let aliases = write_aliased_posts(&site, 60, 5, "old");
+    provision(&site, &["provision"]).0.success();
+    functions::forget_store(&name);
+    key_value_stores::forget(&name);
+    let (check, _) = provision(&site, &["provision", "--check"]);
+    let said = format!("{}{}", check.stdout, check.stderr);
+    assert!(said.contains("no KeyValueStore"), "{said}");
+
+    site.run(&["build"]).success();
+    let relay = Relay::start(moto(), functions::rules(None));
+    let publish = run(ssg_through(&site, &relay.url, &["publish"]));
+    publish.success();
+    assert!(
+        publish.stderr.contains("run `ssg provision` again"),
+        "{}",
+        publish.stderr
+    );
+    assert!(!relay.seen().iter().any(is_store_data));
+
+    let (again, relay) = provision(&site, &["provision"]);
+    again.success();
+    let ops = relay.write_ops();
+    assert!(
+        ops.iter()
+            .any(|o| o.starts_with("POST /2020-05-31/key-value-store")),
+        "{ops:#?}"
+    );
+    assert!(ops.contains(&format!("PUT {FUNCTIONS}/{name}")), "{ops:#?}");
+    let relay = Relay::start(moto(), functions::rules(None));
+    publish_through(&site, &relay, &[]);
+    assert_eq!(key_value_stores::entries(&name), Some(aliases));
+}
+
 #[test]
 fn a_map_that_fits_in_the_code_makes_no_key_value_store_call() {
     let (site, _) = blog();

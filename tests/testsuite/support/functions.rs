@@ -93,6 +93,21 @@ pub fn live_config(name: &str) -> Option<String> {
     state().functions.get(name).map(|f| f.config.clone())
 }
 
+/// The function `name` as an ssg from before KeyValueStores left it: its
+/// config names no store.
+pub fn forget_store(name: &str) {
+    if let Some(function) = state().functions.get_mut(name)
+        && let Some(named) = between(
+            &function.config,
+            "<KeyValueStoreAssociations>",
+            "</KeyValueStoreAssociations>",
+        )
+    {
+        let whole = format!("<KeyValueStoreAssociations>{named}</KeyValueStoreAssociations>");
+        function.config = function.config.replace(&whole, "");
+    }
+}
+
 /// Whether a function's config names the KeyValueStore `arn`.
 pub fn names_store(arn: &str) -> bool {
     let named = format!("<KeyValueStoreARN>{arn}</KeyValueStoreARN>");

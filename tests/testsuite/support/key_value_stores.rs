@@ -65,6 +65,11 @@ pub fn exists(name: &str) -> bool {
     state().contains_key(name)
 }
 
+/// Removes the store `name`, as if it was never made.
+pub fn forget(name: &str) {
+    state().remove(name);
+}
+
 /// Changes the store `name` behind ssg's back (another writer): its ETag
 /// moves on.
 pub fn put_behind_the_back(name: &str, key: &str, value: &str) {
