@@ -18,11 +18,18 @@
 // answers 404 under /_previews. The same function runs on viewer
 // responses (CloudFront allows one function per event type, and the
 // event says which) to mark every preview response `noindex`.
+//
+// A map too large to embed (CloudFront's 10 KB limit on the code) has its
+// redirects in the KeyValueStore associated with the function instead:
+// `SITE.store` then names that map's version, and each lookup is a get.
+
+import cf from 'cloudfront';
 
 var SITE = __SITE__;
 var PREVIEWS = '/_previews';
+var STORE = SITE.store ? cf.kvs() : null;
 
-function handler(event) {
+async function handler(event) {
     var request = event.request;
     var host = request.headers.host ? request.headers.host.value : '';
     var preview = previewOf(host);
@@ -32,7 +39,7 @@ function handler(event) {
     if (preview === null && isUnderPreviews(request.uri)) {
         return { statusCode: 404, statusDescription: 'Not Found' };
     }
-    var answer = served(request, host, preview === null);
+    var answer = await served(request, host, preview === null);
     if (preview !== null && answer.statusCode === undefined) {
         answer.uri = PREVIEWS + '/' + preview + answer.uri;
     }
@@ -40,12 +47,12 @@ function handler(event) {
 }
 
 // The live site's answer to `request`: a 301, or the request to pass on.
-function served(request, host, live) {
+async function served(request, host, live) {
     var uri = request.uri;
     if (live && SITE.apex && host === 'www.' + SITE.apex) {
         return moved('https://' + SITE.apex + uri, request.querystring);
     }
-    var target = redirectOf(decoded(uri));
+    var target = await redirectOf(decoded(uri));
     if (target !== null) {
         return moved(target, request.querystring);
     }
@@ -88,14 +95,30 @@ function marked(response, preview) {
 
 // The target of the redirect at `uri`, also asked without its slash or
 // as its index.html; null when there is none.
-function redirectOf(uri) {
-    var key = uri;
-    if (key.slice(-11) === '/index.html') {
-        key = key.slice(0, -10);
-    } else if (key.charAt(key.length - 1) !== '/' && has(SITE.redirects, key + '/')) {
-        key = key + '/';
+async function redirectOf(uri) {
+    if (uri.slice(-11) === '/index.html') {
+        return redirectAt(uri.slice(0, -10));
     }
-    return has(SITE.redirects, key) ? SITE.redirects[key] : null;
+    if (uri.charAt(uri.length - 1) !== '/') {
+        var folder = await redirectAt(uri + '/');
+        if (folder !== null) {
+            return folder;
+        }
+    }
+    return redirectAt(uri);
+}
+
+// The redirect stored at `key`, or null. The store's get throws for a key
+// it does not hold.
+async function redirectAt(key) {
+    if (STORE === null) {
+        return has(SITE.redirects, key) ? SITE.redirects[key] : null;
+    }
+    try {
+        return await STORE.get(key);
+    } catch (e) {
+        return null;
+    }
 }
 
 // Whether a slashless `uri` names a page's folder: its last segment has

@@ -29,6 +29,10 @@ pub struct SiteMap {
     /// The domain preview hosts end with (`preview.example.com`), when
     /// the site has a domain of its own (`crate::preview`).
     pub preview: Option<String>,
+    /// With the redirects in the KeyValueStore (none above): the version
+    /// of the entries the function expects there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
 }
 
 /// The host of `base_url` that `www.` of it is sent to; `None` when the

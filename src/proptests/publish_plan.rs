@@ -235,7 +235,7 @@ proptest! {
         let opts = PublishOptions { force: world.force, ..Default::default() };
         // Nobody at a terminal to say yes.
         let allowed = confirm_deletes(&config, &p, PREFIX, &opts, |_| false).is_ok();
-        prop_assert_eq!(allowed, world.force || p.deletes.len() <= world.max_deletes);
+        prop_assert_eq!(allowed, world.force || p.content_deletes() <= world.max_deletes);
         if !allowed {
             return Ok(());
         }

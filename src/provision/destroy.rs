@@ -50,7 +50,8 @@ pub async fn destroy(
     empty_bucket(clients, desired, &objects).await?;
     delete_records(clients, desired, &observed).await?;
     delete_distribution(clients, &observed).await?;
-    // CloudFront refuses to delete a function a distribution still runs.
+    // CloudFront refuses to delete a function a distribution still runs,
+    // and a KeyValueStore a function still names (deleted after it).
     if observed.function.is_some() {
         edge::delete(clients, &desired.names.function()).await?;
     }
@@ -106,8 +107,11 @@ fn inventory(desired: &Desired, observed: &Observed, objects: usize) -> Vec<Stri
     if let Some(d) = &observed.distribution {
         out.push(format!("distribution {} ({})", d.id, d.domain_name));
     }
-    if observed.function.is_some() {
+    if let Some(function) = &observed.function {
         out.push(format!("function {}", desired.names.function()));
+        if function.store.is_some() {
+            out.push(format!("KeyValueStore {}", desired.names.function()));
+        }
     }
     if let Some(o) = &observed.oac {
         out.push(format!("origin access control {}", o.id));

@@ -5,15 +5,21 @@
 //! `cloudfront-js-2.0`, is live and is associated; `ssg publish` owns its
 //! code (the built site's map), so a rerun never rewrites the code.
 //!
+//! Beside it, a CloudFront KeyValueStore of the same name, associated with
+//! the function: where publish keeps the redirects of a site with too many
+//! to embed in the code. An empty store costs nothing; a site whose map
+//! fits in the code never writes or reads it.
+//!
 //! CloudFront's order is fixed: a function must be published (have a LIVE
 //! stage) before a cache behavior can name it, and cannot be deleted while
-//! a distribution still does.
+//! a distribution still does; a store cannot be deleted while a function
+//! names it.
 
 use anyhow::{Context as _, Result};
 use aws_sdk_cloudfront::primitives::Blob;
 use aws_sdk_cloudfront::types::{
     DefaultCacheBehavior, EventType, FunctionAssociation, FunctionAssociations, FunctionConfig,
-    FunctionRuntime, FunctionStage,
+    FunctionRuntime, FunctionStage, KeyValueStoreAssociation, KeyValueStoreAssociations,
 };
 
 use super::aws::{Clients, code, failed};
@@ -53,17 +59,82 @@ pub async fn observe(clients: &Clients, name: &str) -> Result<Option<EdgeFunctio
         Err(e) if code(&e) == Some("NoSuchFunctionExists") => false,
         Err(e) => return Err(failed(&format!("reading the LIVE stage of {name}"), &e)),
     };
+    let config = summary.function_config();
     Ok(Some(EdgeFunction {
         arn: summary
             .function_metadata()
             .map(|m| m.function_arn().to_string())
             .unwrap_or_default(),
-        runtime: summary
-            .function_config()
+        runtime: config
             .map(|c| c.runtime().as_str().to_string())
             .unwrap_or_default(),
         live,
+        store: find_store(clients, name).await?.map(|(arn, _)| arn),
+        associated_store: (config.and_then(|c| c.key_value_store_associations()))
+            .and_then(|a| a.items().first())
+            .map(|a| a.key_value_store_arn().to_string()),
     }))
+}
+
+/// The KeyValueStore named `name`: its ARN and ETag.
+async fn find_store(clients: &Clients, name: &str) -> Result<Option<(String, Option<String>)>> {
+    match clients
+        .cloudfront
+        .describe_key_value_store()
+        .name(name)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out
+            .key_value_store()
+            .map(|s| (s.arn().to_string(), out.e_tag().map(String::from)))),
+        Err(e) if code(&e) == Some("EntityNotFound") => Ok(None),
+        Err(e) => Err(failed(&format!("reading KeyValueStore {name}"), &e)),
+    }
+}
+
+/// The site's KeyValueStore, made when missing and ready to associate.
+/// Returns its ARN.
+async fn ensure_store(clients: &Clients, name: &str) -> Result<String> {
+    if let Some((arn, _)) = find_store(clients, name).await? {
+        return Ok(arn);
+    }
+    let created = clients
+        .cloudfront
+        .create_key_value_store()
+        .name(name)
+        .comment(edge::COMMENT)
+        .send()
+        .await
+        .map_err(|e| failed(&format!("creating KeyValueStore {name}"), &e))?;
+    let store = created
+        .key_value_store()
+        .context("CloudFront returned no KeyValueStore")?;
+    log::info(&format!("created KeyValueStore {name}"));
+    // A new store is PROVISIONING for a moment; a function can name it
+    // only once it is READY.
+    let mut status = store.status().unwrap_or("READY").to_string();
+    for _ in 0..60 {
+        if status != "PROVISIONING" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        status = (clients
+            .cloudfront
+            .describe_key_value_store()
+            .name(name)
+            .send())
+        .await
+        .map_err(|e| failed(&format!("reading KeyValueStore {name}"), &e))?
+        .key_value_store()
+        .and_then(|s| s.status())
+        .unwrap_or("READY")
+        .to_string();
+    }
+    if status != "READY" {
+        anyhow::bail!("KeyValueStore {name} is {status}, not READY: run `ssg provision` again");
+    }
+    Ok(store.arn().to_string())
 }
 
 /// What is wrong with the function found (`Ok`, empty when nothing), or
@@ -84,6 +155,11 @@ pub fn problems(found: Option<&EdgeFunction>) -> Result<Vec<String>, Vec<String>
     }
     if !function.live {
         why.push("not published (no LIVE stage): it cannot run".into());
+    }
+    match (&function.store, &function.associated_store) {
+        (None, _) => why.push("no KeyValueStore for redirects too many to embed".into()),
+        (Some(store), Some(named)) if store == named => {}
+        (Some(_), _) => why.push("not associated with the site's KeyValueStore".into()),
     }
     Ok(why)
 }
@@ -160,11 +236,21 @@ pub fn function_on(behavior: &DefaultCacheBehavior, event: EventType) -> String 
         .unwrap_or_default()
 }
 
-/// The function's config as ssg writes it (create and publish alike).
-pub fn config() -> Result<FunctionConfig> {
+/// The function's config as ssg writes it (create and publish alike),
+/// with the site's KeyValueStore associated.
+pub fn config(store_arn: &str) -> Result<FunctionConfig> {
+    let association = KeyValueStoreAssociation::builder()
+        .key_value_store_arn(store_arn)
+        .build()?;
     Ok(FunctionConfig::builder()
         .comment(edge::COMMENT)
         .runtime(RUNTIME)
+        .key_value_store_associations(
+            KeyValueStoreAssociations::builder()
+                .quantity(1)
+                .items(association)
+                .build()?,
+        )
         .build()?)
 }
 
@@ -176,9 +262,13 @@ pub async fn converge(
     preview_domain: Option<String>,
 ) -> Result<String> {
     let cf = &clients.cloudfront;
+    let store_arn = ensure_store(clients, name).await?;
     let etag = match found {
-        None => create(clients, name, preview_domain).await?,
-        Some(f) if f.runtime != RUNTIME.as_str() => {
+        None => create(clients, name, &store_arn, preview_domain).await?,
+        Some(f)
+            if f.runtime != RUNTIME.as_str()
+                || f.associated_store.as_deref() != Some(store_arn.as_str()) =>
+        {
             let current = cf
                 .get_function()
                 .name(name)
@@ -189,7 +279,7 @@ pub async fn converge(
             cf.update_function()
                 .name(name)
                 .set_if_match(current.e_tag().map(String::from))
-                .function_config(config()?)
+                .function_config(config(&store_arn)?)
                 .function_code(code)
                 .send()
                 .await
@@ -226,6 +316,7 @@ pub async fn converge(
 async fn create(
     clients: &Clients,
     name: &str,
+    store_arn: &str,
     preview_domain: Option<String>,
 ) -> Result<Option<String>> {
     let map = SiteMap {
@@ -237,7 +328,7 @@ async fn create(
         .cloudfront
         .create_function()
         .name(name)
-        .function_config(config()?)
+        .function_config(config(store_arn)?)
         .function_code(Blob::new(code))
         .send()
         .await
@@ -252,7 +343,14 @@ pub fn published(names: &super::names::Names) -> EdgeFunction {
         arn: format!("arn:aws:cloudfront::1:function/{}", names.function()),
         runtime: RUNTIME.as_str().to_string(),
         live: true,
+        store: Some(store_arn(names)),
+        associated_store: Some(store_arn(names)),
     }
+}
+
+#[cfg(test)]
+fn store_arn(names: &super::names::Names) -> String {
+    format!("arn:aws:cloudfront::1:key-value-store/{}", names.function())
 }
 
 /// Deletes the function; the distribution naming it must be gone first.
@@ -270,6 +368,20 @@ pub async fn delete(clients: &Clients, name: &str) -> Result<()> {
         .await
         .map_err(|e| failed(&format!("deleting function {name}"), &e))?;
     log::info(&format!("deleted function {name}"));
+    delete_store(clients, name).await
+}
+
+/// Deletes the KeyValueStore; the function naming it must be gone first.
+async fn delete_store(clients: &Clients, name: &str) -> Result<()> {
+    let Some((_, etag)) = find_store(clients, name).await? else {
+        return Ok(());
+    };
+    (clients.cloudfront.delete_key_value_store().name(name))
+        .set_if_match(etag)
+        .send()
+        .await
+        .map_err(|e| failed(&format!("deleting KeyValueStore {name}"), &e))?;
+    log::info(&format!("deleted KeyValueStore {name}"));
     Ok(())
 }
 
@@ -336,7 +448,11 @@ mod tests {
         assert_eq!(problems(Some(&found)), Ok(Vec::new()));
         found.live = false;
         found.runtime = "cloudfront-js-1.0".into();
+        found.associated_store = None;
         let why = problems(Some(&found)).unwrap();
         assert!(why[0].contains("cloudfront-js-1.0") && why[1].contains("not published"));
+        assert!(why[2].contains("not associated"), "{why:?}");
+        found.store = None;
+        assert!(problems(Some(&found)).unwrap()[2].contains("no KeyValueStore"));
     }
 }

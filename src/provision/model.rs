@@ -124,6 +124,10 @@ pub struct EdgeFunction {
     /// Whether it has a LIVE stage: only a published function can be
     /// associated with a distribution, and only its LIVE code runs.
     pub live: bool,
+    /// The ARN of the KeyValueStore named for the site, if there is one.
+    pub store: Option<String>,
+    /// The ARN of the KeyValueStore the function's config names, if any.
+    pub associated_store: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -157,17 +157,29 @@ pub fn publish_policy(bucket: &str, distribution_arn: &str) -> Value {
             { "Effect": "Allow", "Action": ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation", "cloudfront:GetDistributionConfig"],
               "Resource": distribution_arn },
             { "Effect": "Allow", "Action": ["cloudfront:DescribeFunction", "cloudfront:GetFunction", "cloudfront:UpdateFunction", "cloudfront:PublishFunction"],
-              "Resource": function_arn(bucket, distribution_arn) }
+              "Resource": function_arn(bucket, distribution_arn) },
+            // The redirects of a site with too many to embed in the code
+            // (the store's ARN ends in an id only provision learns).
+            { "Effect": "Allow", "Action": ["cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:ListKeys", "cloudfront-keyvaluestore:UpdateKeys"],
+              "Resource": format!("{}:key-value-store/*", account_part(distribution_arn)) }
         ]
     })
 }
 
 /// The ARN of the site's function, in the distribution's account.
 fn function_arn(bucket: &str, distribution_arn: &str) -> String {
-    let account_part = distribution_arn
+    format!(
+        "{}:function/{}",
+        account_part(distribution_arn),
+        Names::new(bucket).function()
+    )
+}
+
+/// `arn:aws:cloudfront::ACCOUNT` of a distribution's ARN.
+fn account_part(distribution_arn: &str) -> &str {
+    distribution_arn
         .split_once(":distribution/")
-        .map_or(distribution_arn, |(before, _)| before);
-    format!("{account_part}:function/{}", Names::new(bucket).function())
+        .map_or(distribution_arn, |(before, _)| before)
 }
 
 /// A policy document as IAM returns it (percent-encoded JSON), parsed.

@@ -26,6 +26,8 @@ const PART_SIZE: usize = 8 * 1024 * 1024;
 pub struct Cloud {
     pub s3: aws_sdk_s3::Client,
     pub cloudfront: aws_sdk_cloudfront::Client,
+    /// The KeyValueStore's data plane (`key_value_store.rs`).
+    pub key_value_store: aws_sdk_cloudfrontkeyvaluestore::Client,
     pub bucket: String,
     /// Shown in errors, so a wrong endpoint is visible.
     endpoint: String,
@@ -147,6 +149,7 @@ impl Cloud {
         Cloud {
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
             cloudfront: aws_sdk_cloudfront::Client::from_conf(cf.build()),
+            key_value_store: super::key_value_store::client(&shared, &config.cloudfront_endpoint),
             bucket: config.bucket.clone(),
             endpoint: config.endpoint.clone(),
         }

@@ -7,18 +7,28 @@
 //! and before the deletes. A function needs no invalidation: CloudFront
 //! runs the LIVE code on the next request.
 //!
+//! With the redirects in the KeyValueStore (a map too large to embed), the
+//! store's new and changed entries are written before the code that reads
+//! them is published, its stale ones deleted after (`key_value_store.rs`);
+//! the code names the version of the entries, so it differs whenever they
+//! do. A map small enough to embed makes no KeyValueStore call at all.
+//!
 //! While the function runs, the folder-key copies and slashless redirect
 //! pages of `directory_keys` have nothing left to do (the function serves
 //! `/x/` from `x/index.html` and sends `/x` on with a 301), so a publish
 //! stops uploading them and deletes those a publish before left.
 
-use anyhow::{Result, anyhow};
+use std::collections::BTreeMap;
+
+use anyhow::{Result, anyhow, bail};
 use aws_sdk_cloudfront::primitives::Blob;
 use aws_sdk_cloudfront::types::{EventType, FunctionConfig, FunctionStage};
+use serde::{Deserialize, Serialize};
 
 use super::cloud::{Cloud, describe};
+use super::key_value_store::{self, PendingDeletes};
 use crate::config::PublishConfig;
-use crate::edge;
+use crate::edge::{self, EdgeFunction};
 use crate::log;
 
 /// The function the site's distribution runs, as a publish found it.
@@ -42,6 +52,49 @@ impl LiveFunction {
     /// Whether its code maps the hosts under `domain` to previews.
     pub fn serves_previews_of(&self, domain: &str) -> bool {
         edge::serves_previews_of(&String::from_utf8_lossy(&self.code), domain)
+    }
+
+    /// The KeyValueStore associated with the function (`ssg provision`
+    /// makes it), by ARN.
+    fn store_arn(&self) -> Option<&str> {
+        (self.config.key_value_store_associations())
+            .and_then(|a| a.items().first())
+            .map(|a| a.key_value_store_arn())
+    }
+
+    /// Whether the LIVE code reads its redirects from the store.
+    fn reads_the_store(&self) -> bool {
+        String::from_utf8_lossy(&self.code).contains(edge::STORE_MARK)
+    }
+}
+
+/// What the edge runs after a publish: its code and, with the redirects
+/// in the KeyValueStore, the entries. Kept in the publish's history record,
+/// so a rollback puts the redirects back with the pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EdgeState {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<BTreeMap<String, String>>,
+}
+
+impl EdgeState {
+    /// The state `function` deploys, when `live` can run it: one whose
+    /// redirects are in the store needs a function with a store associated
+    /// (made by `ssg provision` from this version on), else it is a warning.
+    pub fn deployable(live: &LiveFunction, function: &EdgeFunction) -> Option<EdgeState> {
+        let code = function.code.clone()?;
+        if function.store.is_some() && live.store_arn().is_none() {
+            log::warn(&format!(
+                "the site's {} redirects are too many to embed in the edge function and function {} has no KeyValueStore to hold them: run `ssg provision` again to make one (the meta-refresh pages still redirect)",
+                function.redirects, live.name
+            ));
+            return None;
+        }
+        Some(EdgeState {
+            code,
+            store: function.store.clone(),
+        })
     }
 }
 
@@ -167,24 +220,45 @@ pub async fn deploy(cloud: &Cloud, function: &LiveFunction, code: &str) -> Resul
     Ok(())
 }
 
-/// The code a publish puts in the function: the built site's, where
+/// What a publish (or a rollback) puts at the edge: the new state, where
 /// CloudFront runs other code.
 #[derive(Debug)]
 pub struct FunctionUpdate {
     pub function: LiveFunction,
-    pub code: String,
+    pub state: EdgeState,
 }
 
 impl FunctionUpdate {
-    /// The update `live` needs to run `code`; `None` when it runs it already.
-    pub fn of(live: &LiveFunction, code: &str) -> Option<FunctionUpdate> {
-        live.differs_from(code).then(|| FunctionUpdate {
+    /// The update `live` needs to run `state`; `None` when it runs it already.
+    pub fn of(live: &LiveFunction, state: &EdgeState) -> Option<FunctionUpdate> {
+        live.differs_from(&state.code).then(|| FunctionUpdate {
             function: live.clone(),
-            code: code.to_string(),
+            state: state.clone(),
         })
     }
 
-    pub async fn deploy(&self, cloud: &Cloud) -> Result<()> {
-        deploy(cloud, &self.function, &self.code).await
+    /// The store's new entries, then the code. Returns the store's stale
+    /// keys, for [`key_value_store::finish`] once the old code is gone.
+    pub async fn deploy(&self, cloud: &Cloud) -> Result<Option<PendingDeletes>> {
+        // Where the old code read the store and the new one does not, the
+        // store is emptied after; a site that never used it is never asked.
+        let empty = BTreeMap::new();
+        let wanted = match &self.state.store {
+            Some(entries) => Some(entries),
+            None if self.function.reads_the_store() => Some(&empty),
+            None => None,
+        };
+        let pending = match (wanted, self.function.store_arn()) {
+            (Some(entries), Some(arn)) => {
+                Some(key_value_store::write_new(&cloud.key_value_store, arn, entries).await?)
+            }
+            (Some(_), None) if self.state.store.is_some() => bail!(
+                "function {} has no KeyValueStore for its redirects: run `ssg provision` again to make one",
+                self.function.name
+            ),
+            _ => None,
+        };
+        deploy(cloud, &self.function, &self.state.code).await?;
+        Ok(pending)
     }
 }

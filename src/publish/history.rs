@@ -17,6 +17,7 @@ use anyhow::{Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
 use super::cloud::{Cloud, Condition, WriteError};
+use super::edge_deploy::EdgeState;
 use super::gzip;
 use super::keys::{HISTORY_DIR, is_reserved};
 use super::lease::Holder;
@@ -74,6 +75,11 @@ pub struct Record {
     /// these versions instead of listing them all (`record.rs`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_etag: Option<String>,
+    /// The edge function's code (and KeyValueStore entries) this publish
+    /// left live: what a rollback to it puts back. `None` from a publish
+    /// without ssg's function, or from before ssg kept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edge: Option<EdgeState>,
 }
 
 impl Record {
@@ -142,6 +148,8 @@ pub struct NewEntry {
     pub versions: Option<BTreeMap<String, String>>,
     /// The manifest root's ETag it left.
     pub manifest_etag: Option<String>,
+    /// What the edge runs after it.
+    pub edge: Option<EdgeState>,
 }
 
 /// Adds a publish to the history read as `found`: its record, then the
@@ -155,6 +163,7 @@ pub async fn append(cloud: &Cloud, prefix: &str, found: Found, new: NewEntry) ->
             number,
             versions,
             manifest_etag: new.manifest_etag,
+            edge: new.edge,
         };
         let body = gzip::compress(&serde_json::to_vec(&record)?);
         (cloud.put_small(
@@ -327,6 +336,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .into(),
             manifest_etag: None,
+            edge: None,
         };
         assert_eq!(record.files("site/"), 1);
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::cloud::Cloud;
-use super::edge_deploy::FunctionUpdate;
+use super::edge_deploy::{EdgeState, FunctionUpdate};
 use super::last_publish::{CacheEntry, LastPublish};
 use super::plan::LocalObject;
 use super::previews::Preview;
@@ -41,6 +41,9 @@ pub struct Job<'a> {
     pub function_update: Option<&'a FunctionUpdate>,
     /// The preview this publish makes (`None`: the live site).
     pub preview: Option<&'a Preview>,
+    /// What the edge runs after this publish, where ssg's function runs
+    /// this site's code: kept in the history for a rollback.
+    pub edge_state: Option<&'a EdgeState>,
 }
 
 impl Job<'_> {

@@ -31,6 +31,7 @@ pub mod gzip;
 pub mod history;
 pub mod invalidate;
 mod job;
+pub mod key_value_store;
 pub mod keys;
 pub mod last_publish;
 pub mod lease;
@@ -60,7 +61,7 @@ use crate::config::{Config, PublishConfig};
 use crate::edge::{EdgeFunction, SiteMap};
 use crate::log;
 use cloud::Cloud;
-use edge_deploy::FunctionUpdate;
+use edge_deploy::{EdgeState, FunctionUpdate};
 use job::Job;
 use last_publish::{CacheEntry, Target};
 use lease::Lease;
@@ -217,6 +218,7 @@ fn publish_to(
         started,
         cache: &cache,
         function_update: edge.update.as_ref(),
+        edge_state: edge.state.as_ref(),
         preview,
     };
     let outcome = runtime.block_on(run(&job, edge.function.as_ref()));
@@ -228,7 +230,10 @@ fn publish_to(
 struct EdgePlan {
     /// The function the built site makes (where one runs, or on a dry run).
     function: Option<EdgeFunction>,
-    /// Its code to deploy, when CloudFront runs other code.
+    /// What the edge runs after this publish, where ssg's function runs
+    /// this site's code: kept in the history for a rollback.
+    state: Option<EdgeState>,
+    /// Its code (and store entries) to deploy, when CloudFront runs other code.
     update: Option<FunctionUpdate>,
     /// Whether the function serves folder URLs, so folder keys are not needed.
     function_serves: bool,
@@ -249,6 +254,7 @@ fn edge_plan(
         preview.check_function(live_function);
         return Ok(EdgePlan {
             function: None,
+            state: None,
             update: None,
             function_serves: live_function.is_some(),
         });
@@ -256,15 +262,18 @@ fn edge_plan(
     let function = (opts.dry_run || live_function.is_some())
         .then(|| edge_function(root, config, local))
         .transpose()?;
-    let code = function.as_ref().and_then(|f| f.code.as_deref());
+    let state = live_function
+        .zip(function.as_ref())
+        .and_then(|(live, function)| EdgeState::deployable(live, function));
     // Folder URLs are the function's once it runs this site's code; one
-    // too large to deploy leaves them to the folder keys.
-    let function_serves = live_function.is_some() && code.is_some();
+    // that cannot be deployed leaves them to the folder keys.
+    let function_serves = state.is_some();
     let update = live_function
-        .zip(code)
-        .and_then(|(live, code)| FunctionUpdate::of(live, code));
+        .zip(state.as_ref())
+        .and_then(|(live, state)| FunctionUpdate::of(live, state));
     Ok(EdgePlan {
         function,
+        state,
         update,
         function_serves,
     })
@@ -387,8 +396,9 @@ async fn sync(job: &Job<'_>, lease: &Lease, from_last: Option<Survey>) -> Result
 
     // Every object is up: the function's redirects may point at them, and
     // the deletes below may remove what only the old function needed.
+    let mut stale_store_keys = None;
     if let Some(update) = job.function_update {
-        update.deploy(cloud).await?;
+        stale_store_keys = update.deploy(cloud).await?;
         outcome.edge_function_updated = true;
     }
     let doomed = commit::doomed_keys(prefix, plan, found, &committed, lease);
@@ -399,12 +409,17 @@ async fn sync(job: &Job<'_>, lease: &Lease, from_last: Option<Survey>) -> Result
         cloud.delete(&doomed).await?;
         outcome.deleted = plan.deletes.len();
     }
+    if let Some(pending) = stale_store_keys {
+        key_value_store::finish(&cloud.key_value_store, pending).await?;
+    }
     let published = record::Published {
         plan,
         manifest_etag_before: manifest_etag_before.as_deref(),
         committed: &committed,
         next: &next,
         uploaded: &etags,
+        edge: job.edge_state,
+        edge_changed: job.function_update.is_some(),
     };
     // A preview is no publish of the live site: nothing to roll back to.
     if job.preview.is_none() {
@@ -491,9 +506,11 @@ pub fn normalize_prefix(prefix: &str) -> Result<String> {
     Ok(format!("{trimmed}/"))
 }
 
-/// Asks before deleting more than `max_deletes` objects: so many usually
-/// means the wrong folder or prefix, not a smaller site. `confirm` asks
-/// (`log::confirm`: a terminal's yes, else no).
+/// Asks before deleting more than `max_deletes` pages and files: so many
+/// usually means the wrong folder or prefix, not a smaller site. The
+/// directory keys of pages that stay (the first publish the edge function
+/// serves deletes about two per page) are ssg's own and not counted.
+/// `confirm` asks (`log::confirm`: a terminal's yes, else no).
 pub(crate) fn confirm_deletes(
     config: &PublishConfig,
     plan: &Plan,
@@ -501,19 +518,17 @@ pub(crate) fn confirm_deletes(
     opts: &PublishOptions,
     confirm: impl FnOnce(&str) -> bool,
 ) -> Result<()> {
-    if plan.deletes.len() <= config.max_deletes || opts.force {
+    let counted = plan.content_deletes();
+    if counted <= config.max_deletes || opts.force {
         return Ok(());
     }
     let question = format!(
-        "This publish deletes {} objects from s3://{}/{prefix} (max_deletes = {}). Go on?",
-        plan.deletes.len(),
-        config.bucket,
-        config.max_deletes
+        "This publish deletes {counted} pages and files from s3://{}/{prefix} (max_deletes = {}). Go on?",
+        config.bucket, config.max_deletes
     );
     if !confirm(&question) {
         bail!(
-            "refusing to delete {} objects (more than max_deletes = {}); nothing was changed. Check the output folder, or pass --force",
-            plan.deletes.len(),
+            "refusing to delete {counted} pages and files (more than max_deletes = {}); nothing was changed. Check the output folder, or pass --force",
             config.max_deletes
         );
     }

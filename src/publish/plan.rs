@@ -208,6 +208,11 @@ impl Upload {
 pub struct Delete {
     pub key: String,
     pub size: u64,
+    /// A page's folder-key copy (`blog/x/`) or slashless redirect
+    /// (`blog/x`) while the page itself stays: ssg's own key, deleted
+    /// because the edge function now serves those URLs, not content lost.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub directory_key: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -421,14 +426,35 @@ pub fn plan_against(
         }
     }
     plan.uploads = in_upload_order(uploads);
+    let local_keys: FxHashSet<&str> = local.iter().map(|o| o.key.as_str()).collect();
     plan.deletes = (paired.missing.into_iter())
         .filter(|(key, _)| !is_reserved(key, prefix))
         .map(|(key, size)| Delete {
             key: key.to_string(),
             size,
+            directory_key: is_directory_key_of_a_page(key, &local_keys),
         })
         .collect();
     plan
+}
+
+/// Whether `key` is the folder-key copy (`x/`) or slashless redirect (`x`)
+/// of a page the local tree still has (`x/index.html`).
+fn is_directory_key_of_a_page(key: &str, local_keys: &FxHashSet<&str>) -> bool {
+    let page = if key.ends_with('/') {
+        format!("{key}index.html")
+    } else {
+        format!("{key}/index.html")
+    };
+    local_keys.contains(page.as_str())
+}
+
+impl Plan {
+    /// The deletes `max_deletes` counts: content, not the directory keys
+    /// of pages that stay.
+    pub fn content_deletes(&self) -> usize {
+        self.deletes.iter().filter(|d| !d.directory_key).count()
+    }
 }
 
 #[cfg(test)]

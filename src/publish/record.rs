@@ -17,6 +17,7 @@ use anyhow::Result;
 
 use super::cloud::Cloud;
 use super::commit::Committed;
+use super::edge_deploy::EdgeState;
 use super::history::{self, Found, NewEntry};
 use super::keys::{MANIFEST_NAME, is_rolled_back};
 use super::plan::{Manifest, Plan};
@@ -37,13 +38,20 @@ pub struct Published<'a> {
     pub next: &'a Manifest,
     /// The keys it uploaded.
     pub uploaded: &'a HashMap<String, Result<String, String>>,
+    /// What the edge runs after it, where ssg's function runs the site.
+    pub edge: Option<&'a EdgeState>,
+    /// Whether it changed the edge function (and nothing else, perhaps).
+    pub edge_changed: bool,
 }
 
 /// After a publish that changed something: its entry in the history. A
 /// failure is a warning — the site is published; only `--rollback` to
 /// this publish is lost.
 pub async fn record_publish(cloud: &Arc<Cloud>, prefix: &str, published: Published<'_>) {
-    if published.plan.uploads.is_empty() && published.plan.deletes.is_empty() {
+    if published.plan.uploads.is_empty()
+        && published.plan.deletes.is_empty()
+        && !published.edge_changed
+    {
         return;
     }
     let appended = async {
@@ -57,6 +65,7 @@ pub async fn record_publish(cloud: &Arc<Cloud>, prefix: &str, published: Publish
             rollback_to: None,
             versions,
             manifest_etag: published.committed.etag.clone(),
+            edge: published.edge.cloned(),
         };
         history::append(cloud, prefix, found, new).await
     };

@@ -70,13 +70,21 @@ fn print_plan(plan: &Plan, invalidation: &[String]) {
     for d in &plan.deletes {
         println!(
             "delete  {:<8} {:>10}  {}",
-            "removed",
+            if d.directory_key { "folder" } else { "removed" },
             human_bytes(d.size),
             d.key
         );
     }
+    let directory_keys = plan.deletes.len() - plan.content_deletes();
+    let of_which = if directory_keys > 0 {
+        format!(
+            " ({directory_keys} of them folder keys the edge function serves instead, not counted by max_deletes)"
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "{} to upload ({}), {} to delete, {} unchanged",
+        "{} to upload ({}), {} to delete{of_which}, {} unchanged",
         plan.uploads.len(),
         human_bytes(plan.upload_bytes()),
         plan.deletes.len(),

@@ -23,9 +23,11 @@ use serde::Serialize;
 
 use super::cloud::Cloud;
 use super::commit;
+use super::edge_deploy::{self, FunctionUpdate};
 use super::history::{self, Index, NewEntry, Record};
 use super::invalidate;
 use super::job::PublishOptions;
+use super::key_value_store;
 use super::keys::{MANIFEST_NAME, SHARD_DIR, is_reserved, lock_key, manifest_key};
 use super::lease::{Holder, Lease};
 use super::plan::is_document;
@@ -295,8 +297,19 @@ async fn restore(
     if plan.deletes.contains(&root) {
         root_etag = None;
     }
+    // As in a publish: the redirects go back once the pages they point at
+    // are, and before the deletes.
+    let live_function = edge_deploy::find(cloud, config).await?;
+    let edge_update = edge_update(number, &record, live_function.as_ref());
+    let mut stale_store_keys = None;
+    if let Some(update) = &edge_update {
+        stale_store_keys = update.deploy(cloud).await?;
+    }
     if !plan.deletes.is_empty() {
         cloud.delete(&plan.deletes).await?;
+    }
+    if let Some(pending) = stale_store_keys {
+        key_value_store::finish(&cloud.key_value_store, pending).await?;
     }
     let changed = plan.changed_paths(prefix);
     let mut invalidation = None;
@@ -311,6 +324,7 @@ async fn restore(
         rollback_to: Some(number),
         versions: Some(versions),
         manifest_etag: root_etag,
+        edge: live_function.and(record.edge.clone()),
     };
     let recorded = match history::read_index(cloud, prefix).await {
         Ok(found) => history::append(cloud, prefix, found, new).await,
@@ -326,10 +340,29 @@ async fn restore(
         publish: recorded.ok(),
         restored: plan.restores.len(),
         deleted: plan.deletes.len(),
+        edge_function_restored: edge_update.is_some(),
         invalidation_id: invalidation.as_ref().map(|(id, _)| id.clone()),
         invalidation_paths: invalidation.map(|(_, p)| p).unwrap_or_default(),
     };
     done.print(opts.json)
+}
+
+/// What the edge function needs to answer as it did after publish
+/// `number`: its code and store back, where ssg's function runs other code
+/// now; `None` where it runs that already, or nothing was recorded.
+fn edge_update(
+    number: u64,
+    record: &Record,
+    live: Option<&edge_deploy::LiveFunction>,
+) -> Option<FunctionUpdate> {
+    let live = live?;
+    let Some(state) = &record.edge else {
+        log::warn(&format!(
+            "publish {number} has no record of the edge function (made before ssg kept one, or without the function): it keeps the redirects it has"
+        ));
+        return None;
+    };
+    FunctionUpdate::of(live, state)
 }
 
 /// Before the first copy: the manifest's root rewritten with "under way"
@@ -399,6 +432,8 @@ struct Done {
     publish: Option<u64>,
     restored: usize,
     deleted: usize,
+    /// Whether the edge function's code (and store) went back too.
+    edge_function_restored: bool,
     invalidation_id: Option<String>,
     invalidation_paths: Vec<String>,
 }
@@ -420,8 +455,13 @@ impl Done {
             .publish
             .map(|n| format!(" (recorded as publish {n})"))
             .unwrap_or_default();
+        let edge = if self.edge_function_restored {
+            ", the edge function's redirects put back"
+        } else {
+            ""
+        };
         log::info(&format!(
-            "rolled back to publish {}: {} object(s) restored, {} deleted{invalidated}{recorded}",
+            "rolled back to publish {}: {} object(s) restored, {} deleted{edge}{invalidated}{recorded}",
             self.rollback_to, self.restored, self.deleted
         ));
         Ok(())
@@ -485,6 +525,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             manifest_etag: None,
+            edge: None,
         }
     }
 

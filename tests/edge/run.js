@@ -1,6 +1,9 @@
 // Runs ssg's CloudFront Function in Node against CloudFront's event shape.
 //
-//   node run.js FUNCTION.js < requests.json
+//   node run.js FUNCTION.js [STORE.json] < requests.json
+//
+// STORE.json: the KeyValueStore's entries as publish wrote them ({key:
+// value}), for a function whose redirects live there.
 //
 // requests.json: [{"uri": "/x", "query": "a=1&a=2&b", "host": "example.org"}]
 // Prints, for each request, the answer of the function and of every
@@ -13,8 +16,35 @@
 'use strict';
 const fs = require('fs');
 
+// The one stand-in: CloudFront's runtime gives the function a module
+// `cloudfront` whose `kvs()` reads the associated KeyValueStore, and Node
+// has no such module. Here `kvs()` reads the entries publish wrote to the
+// store (the relay's copy), and a get of a missing key throws as
+// CloudFront's does; without a store, `kvs()` itself throws, so a function
+// with its map embedded that reached for the store would fail.
+const IMPORT = "import cf from 'cloudfront';";
+const storePath = process.argv[3];
+const store = storePath ? JSON.parse(fs.readFileSync(storePath, 'utf8')) : null;
+const cloudfront = {
+    kvs() {
+        if (store === null) {
+            throw new Error('no KeyValueStore is associated with this function');
+        }
+        return {
+            async get(key) {
+                if (!Object.prototype.hasOwnProperty.call(store, key)) {
+                    throw new Error('key not found: ' + key);
+                }
+                return store[key];
+            },
+        };
+    },
+};
 const code = fs.readFileSync(process.argv[2], 'utf8');
-const handler = new Function(code + '\nreturn handler;')();
+if (!code.includes(IMPORT)) {
+    throw new Error('the function does not import cloudfront as CloudFront documents it');
+}
+const handler = new Function('cf', code.replace(IMPORT, '') + '\nreturn handler;')(cloudfront);
 const requests = JSON.parse(fs.readFileSync(0, 'utf8'));
 
 // CloudFront's form of a query string: each name once, with its first
@@ -69,8 +99,8 @@ function event(uri, query, host) {
     };
 }
 
-function step(uri, query, host) {
-    const answer = handler(event(uri, query, host));
+async function step(uri, query, host) {
+    const answer = await handler(event(uri, query, host));
     if (answer.statusCode !== undefined) {
         const location = answer.headers && answer.headers.location;
         return { status: answer.statusCode, location: location ? location.value : null };
@@ -79,17 +109,17 @@ function step(uri, query, host) {
 }
 
 // The viewer-response event of a 200 for `uri` on `host`.
-function robots(uri, host) {
+async function robots(uri, host) {
     const answer = event(uri, '', host);
     answer.context.eventType = 'viewer-response';
     answer.response = { statusCode: 200, statusDescription: 'OK', headers: {}, cookies: {} };
-    const header = handler(answer).headers['x-robots-tag'];
+    const header = (await handler(answer)).headers['x-robots-tag'];
     return header ? header.value : null;
 }
 
-const results = requests.map((request) => {
+async function follow(request) {
     const host = request.host || 'example.org';
-    const steps = [step(request.uri, request.query || '', host)];
+    const steps = [await step(request.uri, request.query || '', host)];
     while (steps.length <= 5) {
         const last = steps[steps.length - 1];
         if (last.status === undefined || last.location === null) {
@@ -99,8 +129,23 @@ const results = requests.map((request) => {
         if (url.host !== host) {
             break;
         }
-        steps.push(step(url.pathname, url.search.slice(1), host));
+        steps.push(await step(url.pathname, url.search.slice(1), host));
     }
-    return { uri: request.uri, query: request.query || '', steps: steps, robots: robots(request.uri, host) };
+    return {
+        uri: request.uri,
+        query: request.query || '',
+        steps: steps,
+        robots: await robots(request.uri, host),
+    };
+}
+
+(async () => {
+    const results = [];
+    for (const request of requests) {
+        results.push(await follow(request));
+    }
+    process.stdout.write(JSON.stringify(results));
+})().catch((e) => {
+    process.stderr.write(String(e.stack || e));
+    process.exit(1);
 });
-process.stdout.write(JSON.stringify(results));

@@ -8,53 +8,16 @@
 
 use crate::support::command::run;
 use crate::support::functions;
-use crate::support::moto::{block, moto, s3};
-use crate::support::provision::{ApiCalls, blog, provision, ssg_through};
+use crate::support::moto::moto;
+use crate::support::provision::{
+    ApiCalls, blog, keys, position, provision, publish_through as publish, ssg_through,
+};
 use crate::support::relay::{Relay, Request};
 
 const FUNCTIONS: &str = "/2020-05-31/function";
 
 fn is_function_write(r: &Request) -> bool {
     r.path.starts_with(FUNCTIONS) && r.changes()
-}
-
-/// `ssg publish ARGS --json` through `relay` (one relay for every publish
-/// of a test: the memory of the last publish is kept per endpoint); the
-/// requests it made and its report.
-fn publish(
-    site: &crate::support::Site,
-    relay: &Relay,
-    args: &[&str],
-) -> (Vec<Request>, serde_json::Value) {
-    let from = relay.seen().len();
-    let args = [&["publish", "--json"], args].concat();
-    let result = run(ssg_through(site, &relay.url, &args));
-    result.success();
-    relay.settle();
-    let report =
-        serde_json::from_str(&result.stdout).unwrap_or_else(|e| panic!("{e}: {}", result.stdout));
-    (relay.seen()[from..].to_vec(), report)
-}
-
-fn keys(bucket: &str) -> Vec<String> {
-    let listed = block(s3().list_objects_v2().bucket(bucket).send()).expect("list");
-    listed
-        .contents()
-        .iter()
-        .filter_map(|o| o.key().map(String::from))
-        .collect()
-}
-
-/// Where the first request matching `wanted` is, panicking with the list.
-#[track_caller]
-fn position(requests: &[Request], wanted: impl Fn(&Request) -> bool) -> usize {
-    requests.iter().position(wanted).unwrap_or_else(|| {
-        let seen: Vec<String> = requests
-            .iter()
-            .map(|r| format!("{} {}", r.method, r.target()))
-            .collect();
-        panic!("no such request in {seen:#?}")
-    })
 }
 
 #[test]
@@ -249,4 +212,63 @@ fn destroy_deletes_the_function_after_the_distribution() {
         .unwrap_or_else(|| panic!("{ops:#?}"));
     assert!(distribution < deleted, "{ops:#?}");
     assert!(!functions::exists(&function));
+}
+
+/// The first publish the function serves deletes every page's folder-key
+/// copy and slashless redirect: about twice the pages, past a small
+/// `max_deletes`. Those are ssg's own keys, not content: the publish goes
+/// through without `--force`, the plan counting them apart; a publish
+/// that drops real pages past the limit is still refused.
+#[test]
+fn max_deletes_counts_pages_not_the_folder_keys_the_function_makes_needless() {
+    let (site, bucket) = blog();
+    for n in 0..4 {
+        site.write(
+            &format!("content/blog/extra-{n}.md"),
+            format!(
+                "---\ntitle: Extra {n}\ndate: 2024-02-0{}\n---\nMore.\n",
+                n + 1
+            )
+            .as_bytes(),
+        );
+    }
+    provision(&site, &["provision"]).0.success();
+    let config = site.read("ssg.toml");
+    site.write("ssg.toml", format!("{config}max_deletes = 3\n").as_bytes());
+    site.run(&["build"]).success();
+    run(ssg_through(&site, moto(), &["publish"])).success();
+    assert!(keys(&bucket).contains(&"blog/extra-0".to_string()));
+
+    let relay = Relay::start(moto(), functions::rules(None));
+    let (_, dry) = publish(&site, &relay, &["--dry-run"]);
+    let deletes = dry["plan"]["deletes"].as_array().expect("deletes");
+    assert!(deletes.len() > 3, "{dry}");
+    assert!(
+        deletes.iter().all(|d| d["directory_key"] == true),
+        "{deletes:#?}"
+    );
+    let (_, report) = publish(&site, &relay, &[]);
+    assert_eq!(report["result"]["deleted"], deletes.len(), "{report}");
+    let after = keys(&bucket);
+    assert!(
+        !after.contains(&"blog/extra-0".to_string())
+            && after.contains(&"blog/extra-0/index.html".to_string()),
+        "{after:?}"
+    );
+
+    for n in 0..4 {
+        std::fs::remove_file(site.root().join(format!("content/blog/extra-{n}.md")))
+            .expect("remove post");
+    }
+    site.run(&["build"]).success();
+    let refused = run(ssg_through(&site, &relay.url, &["publish"]));
+    refused.failure();
+    assert!(
+        refused
+            .stderr
+            .contains("refusing to delete 4 pages and files"),
+        "{}",
+        refused.stderr
+    );
+    assert!(keys(&bucket).contains(&"blog/extra-0/index.html".to_string()));
 }

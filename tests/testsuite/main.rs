@@ -13,6 +13,7 @@ mod check;
 mod cli;
 mod edge_deploy;
 mod edge_function;
+mod edge_store;
 mod feeds;
 mod front_matter;
 mod highlighting;

@@ -84,6 +84,9 @@ fn assert_role_trusts_live_and_touches_only(bucket: &str) -> String {
             d.arn().to_string(),
             // Publish keeps the site's edge function in step, that one only.
             format!("arn:aws:cloudfront::123456789012:function/ssg-{bucket}"),
+            // And the redirects of a map too large to embed, in the
+            // account's KeyValueStores (their ARNs end in an id).
+            "arn:aws:cloudfront::123456789012:key-value-store/*".to_string(),
         ]
     );
     let providers = block(iam.list_open_id_connect_providers().send()).expect("providers");

@@ -157,7 +157,7 @@ fn more_deletes_than_allowed_changes_nothing_without_force() {
     let run = site.run(&["publish"]);
     run.failure();
     assert!(
-        run.stderr.contains("refusing to delete 5 objects"),
+        run.stderr.contains("refusing to delete 5 pages and files"),
         "{}",
         run.stderr
     );

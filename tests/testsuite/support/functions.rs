@@ -16,6 +16,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use base64::Engine as _;
 
+use crate::support::key_value_stores;
 use crate::support::relay::{Answer, Message, Request, Rules};
 use crate::support::text::between;
 
@@ -87,6 +88,35 @@ pub fn live_code(name: &str) -> Option<String> {
     Some(String::from_utf8_lossy(live).into_owned())
 }
 
+/// The config of the function `name`, as ssg last sent it.
+pub fn live_config(name: &str) -> Option<String> {
+    state().functions.get(name).map(|f| f.config.clone())
+}
+
+/// The function `name` as an ssg from before KeyValueStores left it: its
+/// config names no store.
+pub fn forget_store(name: &str) {
+    if let Some(function) = state().functions.get_mut(name)
+        && let Some(named) = between(
+            &function.config,
+            "<KeyValueStoreAssociations>",
+            "</KeyValueStoreAssociations>",
+        )
+    {
+        let whole = format!("<KeyValueStoreAssociations>{named}</KeyValueStoreAssociations>");
+        function.config = function.config.replace(&whole, "");
+    }
+}
+
+/// Whether a function's config names the KeyValueStore `arn`.
+pub fn names_store(arn: &str) -> bool {
+    let named = format!("<KeyValueStoreARN>{arn}</KeyValueStoreARN>");
+    state()
+        .functions
+        .values()
+        .any(|f| f.config.contains(&named))
+}
+
 /// Whether the function `name` exists (in any stage).
 pub fn exists(name: &str) -> bool {
     state().functions.contains_key(name)
@@ -122,6 +152,9 @@ fn summary(name: &str, function: &Function, stage: &str) -> String {
 /// The answer to a request for a CloudFront Function, or to a
 /// distribution write naming an unpublished one; `None` for the rest.
 pub fn answer(request: &Request) -> Option<Message> {
+    if let Some(reply) = key_value_stores::answer(request) {
+        return Some(reply);
+    }
     let path = request.path.as_str();
     if path.starts_with("/2020-05-31/distribution") && request.changes() {
         return unpublished_association(request);

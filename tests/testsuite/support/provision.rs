@@ -188,6 +188,46 @@ pub fn ssg_through(site: &Site, endpoint: &str, args: &[&str]) -> Command {
     command
 }
 
+/// `ssg publish --json ARGS` through `relay` (one relay for every publish
+/// of a test: the memory of the last publish is kept per endpoint); the
+/// requests it made and its report.
+pub fn publish_through(
+    site: &Site,
+    relay: &Relay,
+    args: &[&str],
+) -> (Vec<Request>, serde_json::Value) {
+    let from = relay.seen().len();
+    let args = [&["publish", "--json"], args].concat();
+    let result = run(ssg_through(site, &relay.url, &args));
+    result.success();
+    relay.settle();
+    let report =
+        serde_json::from_str(&result.stdout).unwrap_or_else(|e| panic!("{e}: {}", result.stdout));
+    (relay.seen()[from..].to_vec(), report)
+}
+
+/// The keys of `bucket`, as moto lists them.
+pub fn keys(bucket: &str) -> Vec<String> {
+    let listed = block(s3().list_objects_v2().bucket(bucket).send()).expect("list");
+    listed
+        .contents()
+        .iter()
+        .filter_map(|o| o.key().map(String::from))
+        .collect()
+}
+
+/// Where the first request matching `wanted` is, panicking with the list.
+#[track_caller]
+pub fn position(requests: &[Request], wanted: impl Fn(&Request) -> bool) -> usize {
+    requests.iter().position(wanted).unwrap_or_else(|| {
+        let seen: Vec<String> = requests
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.target()))
+            .collect();
+        panic!("no such request in {seen:#?}")
+    })
+}
+
 /// `ssg ARGS` through a new relay to moto; returns the run and the relay.
 pub fn provision(site: &Site, args: &[&str]) -> (Run, Relay) {
     let relay = recording_relay(moto(), None);
