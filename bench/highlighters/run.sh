@@ -3,7 +3,9 @@
 # never part of ssg's build), then measures every engine on
 #   1. the code of the code-heavy corpus (bench/gen_corpus.py --code-heavy),
 #   2. sample/ (code written for this benchmark, a file per language),
-#   3. any folders given, e.g. real code from real repositories.
+#   3. any folders given, e.g. real code from real repositories;
+# then, per fence word, how many characters syntaxmate (as ssg writes it)
+# colours as syntect does under bat's themes (src/agree.rs).
 # Usage: bench/highlighters/run.sh [--secs S] [FOLDER...]
 # Writes out/html/ENGINE-LANG.html pages for the screenshots in docs/.
 set -euo pipefail
@@ -29,3 +31,5 @@ for folder in "$@"; do
   echo "## $folder"
   "$bin" --secs "$secs" --warm sample "$folder"
 done
+echo "## agreement with syntect (characters alike; --agree N lists differences)"
+"$bin" --agree 0 out/code-heavy/ssg/content sample "$@"

@@ -73,6 +73,27 @@ fn language_of_extension(ext: &str) -> Option<&'static str> {
         "yml" | "yaml" => "yaml",
         "toml" => "toml",
         "sql" => "sql",
+        // The rest of the README's fence words, for real code of each.
+        "cpp" | "cc" | "hpp" => "cpp",
+        "cs" => "csharp",
+        "css" => "css",
+        "diff" | "patch" => "diff",
+        "dockerfile" => "dockerfile",
+        "ex" | "exs" => "elixir",
+        "hs" => "haskell",
+        "html" => "html",
+        "kt" => "kotlin",
+        "lua" => "lua",
+        "mk" => "makefile",
+        // `.md` files give their fenced blocks; this names a Markdown sample.
+        "markdown" => "markdown",
+        "php" => "php",
+        "ps1" => "powershell",
+        "rb" => "ruby",
+        "scala" => "scala",
+        "console" => "shell",
+        "swift" => "swift",
+        "xml" => "xml",
         _ => return None,
     })
 }

@@ -16,6 +16,9 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use crate::highlight::fence_words::syntect_alias;
+use crate::highlight::{adopted, scope_spans::push_scope_spans};
+
 pub trait Engine {
     fn highlight(&self, lang: &str, code: &str) -> Option<String>;
     /// The CSS the HTML of [`Engine::highlight`] needs, in the Dracula theme
@@ -34,15 +37,15 @@ pub const NAMES: [&str; 5] = [
 /// Loads the engine's grammar set: the start-up a build or `ssg serve` pays.
 pub fn load(name: &str) -> Box<dyn Engine> {
     match name {
-        "syntect" => Box::new(Syntect {
-            set: two_face::syntax::extra_newlines(),
-        }),
+        "syntect" => Box::new(Syntect::load()),
         "syntaxmate" => Box::new(Syntaxmate {
             highlighter: syntaxmate::Highlighter::bundled().expect("bundled syntaxmate grammars"),
+            catalog: syntaxmate::Catalog::bundled(),
             own_html: false,
         }),
         "syntaxmate-html" => Box::new(Syntaxmate {
             highlighter: syntaxmate::Highlighter::bundled().expect("bundled syntaxmate grammars"),
+            catalog: syntaxmate::Catalog::bundled(),
             own_html: true,
         }),
         "giallo" => {
@@ -54,7 +57,7 @@ pub fn load(name: &str) -> Box<dyn Engine> {
     }
 }
 
-const HL: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+pub const HL: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 fn syntect_dracula_css() -> String {
     let themes = two_face::theme::extra();
@@ -62,23 +65,25 @@ fn syntect_dracula_css() -> String {
         .expect("Dracula's CSS")
 }
 
-struct Syntect {
+pub struct Syntect {
     set: SyntaxSet,
 }
 
-/// The fence words ssg maps before asking syntect (src/highlight.rs `alias`).
-fn syntect_token(lang: &str) -> &str {
-    match lang {
-        "javascript" => "js",
-        "typescript" => "ts",
-        "shell" | "console" => "bash",
-        other => other,
+impl Syntect {
+    pub fn load() -> Syntect {
+        Syntect {
+            set: two_face::syntax::extra_newlines(),
+        }
     }
 }
 
 impl Engine for Syntect {
     fn highlight(&self, lang: &str, code: &str) -> Option<String> {
-        let syntax = self.set.find_syntax_by_token(syntect_token(lang))?;
+        // Looked up as src/highlight/syntect_engine.rs does.
+        let lower = lang.to_ascii_lowercase();
+        let syntax = (self.set.find_syntax_by_token(syntect_alias(&lower)))
+            .or_else(|| self.set.find_syntax_by_name(lang))
+            .or_else(|| self.set.find_syntax_by_token(lang))?;
         let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &self.set, HL);
         for line in LinesWithEndings::from(code) {
             generator
@@ -97,7 +102,14 @@ impl Engine for Syntect {
 
 struct Syntaxmate {
     highlighter: syntaxmate::Highlighter,
+    catalog: syntaxmate::Catalog,
     own_html: bool,
+}
+
+impl Syntaxmate {
+    fn highlighter_language(&self, lang: &str) -> Option<&str> {
+        self.catalog.canonical_language(lang)
+    }
 }
 
 impl Engine for Syntaxmate {
@@ -109,39 +121,11 @@ impl Engine for Syntaxmate {
                 .ok()?;
             return Some(html.as_str().to_string());
         }
-        let doc = self.highlighter.tokenize(lang, code).ok()?;
+        let language = self.highlighter_language(lang)?;
+        let doc = self.highlighter.tokenize(language, code).ok()?;
         let mut html = String::with_capacity(code.len() * 3);
         html.push_str("<pre class=\"hl-code\"><code>");
-        // The scopes open at this point of the HTML: like syntect, a span
-        // opens where a scope starts and closes where it ends, across lines.
-        let mut open: Vec<&str> = Vec::new();
-        for (text, line) in code.lines().zip(doc.lines()) {
-            let mut at = 0;
-            for token in line.tokens() {
-                let range = token.range();
-                escape_into(&mut html, &text[at..range.start]);
-                let scopes: Vec<&str> = token.scopes().collect();
-                let kept = open.iter().zip(&scopes).take_while(|(a, b)| a == b).count();
-                for _ in kept..open.len() {
-                    html.push_str("</span>");
-                }
-                open.truncate(kept);
-                for scope in &scopes[kept..] {
-                    html.push_str("<span class=\"");
-                    for (i, atom) in scope.split('.').enumerate() {
-                        html.push_str(if i == 0 { "hl-" } else { " hl-" });
-                        html.push_str(atom);
-                    }
-                    html.push_str("\">");
-                    open.push(scope);
-                }
-                escape_into(&mut html, &text[range.clone()]);
-                at = range.end;
-            }
-            escape_into(&mut html, &text[at..]);
-            html.push('\n');
-        }
-        html.push_str(&"</span>".repeat(open.len()));
+        push_scope_spans(&mut html, code, &doc, adopted::renames_for(language))?;
         html.push_str("</code></pre>");
         Some(html)
     }
@@ -150,18 +134,6 @@ impl Engine for Syntaxmate {
             String::new()
         } else {
             syntect_dracula_css()
-        }
-    }
-}
-
-pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
         }
     }
 }

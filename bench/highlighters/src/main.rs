@@ -13,10 +13,19 @@
 //! least S seconds (an engine's caches of text it has seen then count). Times are this thread's CPU time, not wall time, so other work
 //! on a shared machine does not count against an engine. With `--html`, one page per engine and language shows the
 //! first block of that language, for the side-by-side screenshots.
+//! With `--agree N`, no timing: per fence word, the share of characters
+//! syntect and syntaxmate colour alike under bat's themes (src/agree.rs),
+//! with the N most frequent differences.
 
+mod agree;
 mod corpus;
 mod cpu_clock;
 mod engines;
+
+#[allow(dead_code)]
+#[path = "../../../src/escape.rs"]
+mod escape;
+mod highlight;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -32,6 +41,7 @@ struct Args {
     html: Option<PathBuf>,
     only: Option<String>,
     warm: Vec<PathBuf>,
+    agree: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -41,6 +51,7 @@ fn parse_args() -> Result<Args, String> {
         html: None,
         only: None,
         warm: Vec::new(),
+        agree: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -52,6 +63,16 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| format!("--secs {value}: not a number"))?;
             }
             "--html" => args.html = Some(it.next().ok_or("--html needs a folder")?.into()),
+            "--agree" => {
+                let value = it
+                    .next()
+                    .ok_or("--agree needs how many differences to list")?;
+                args.agree = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("--agree {value}: not a number"))?,
+                );
+            }
             "--only" => args.only = Some(it.next().ok_or("--only needs an engine name")?),
             "--warm" => args
                 .warm
@@ -61,7 +82,7 @@ fn parse_args() -> Result<Args, String> {
     }
     if args.folders.is_empty() {
         return Err(
-            "usage: highlighters [--secs S] [--html OUT] [--only ENGINE] [--warm FOLDER] FOLDER..."
+            "usage: highlighters [--agree N] [--secs S] [--html OUT] [--only ENGINE] [--warm FOLDER] FOLDER..."
                 .into(),
         );
     }
@@ -83,6 +104,10 @@ fn main() {
         })
     };
     let blocks = read(&args.folders);
+    if let Some(verbose) = args.agree {
+        agree::run(&blocks, verbose);
+        return;
+    }
     let warm = read(&args.warm);
     let lines: usize = blocks.iter().map(|b| b.code.lines().count()).sum();
     let bytes: usize = blocks.iter().map(|b| b.code.len()).sum();
