@@ -73,6 +73,18 @@ pub struct FrontMatter {
     pub extra: Map<String, Value>,
     /// [`PEER_KEYS`] present, with the line each was written on.
     pub peer_keys: Vec<(&'static str, Option<usize>)>,
+    /// Terms of taxonomies other than `tags` as written (`categories`,
+    /// `taxonomies = { series = [...] }`), with the line of their key; the
+    /// site's `[taxonomies]` decides what they become (`crate::taxonomy`).
+    pub written_terms: Vec<WrittenTerms>,
+}
+
+/// See [`FrontMatter::written_terms`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenTerms {
+    pub taxonomy: String,
+    pub terms: Vec<String>,
+    pub line: Option<usize>,
 }
 
 /// A date as written by the author, with the instant it stands for.
@@ -335,6 +347,21 @@ impl KeyLines<'_> {
         })
     }
 
+    /// The line of `key` inside the top-level map `parent` (a TOML table,
+    /// an indented YAML map or an inline one), else of `parent` itself.
+    fn nested_line_of(&self, parent: &str, key: &str) -> Option<usize> {
+        let nested = line_where(self.block, self.first_line, |line| {
+            line.trim_start()
+                .strip_prefix(key)
+                .map(str::trim_start)
+                .is_some_and(|rest| rest.starts_with(':') || rest.starts_with('='))
+        });
+        nested.or_else(|| self.line_of(parent)).or_else(|| {
+            let header = format!("[{parent}]");
+            line_where(self.block, self.first_line, |line| line.trim() == header)
+        })
+    }
+
     fn error(&self, key: &str, message: String) -> Diagnostic {
         Diagnostic::new(
             self.path,
@@ -405,11 +432,25 @@ fn from_map(
             "lastmod" => lastmod = Some(field.date()?),
             // Kept in `extra` as well, for templates written against them.
             "categories" => {
-                more_tags.extend(field.list()?);
+                fm.written_terms.push(WrittenTerms {
+                    taxonomy: name.clone(),
+                    terms: field.list()?,
+                    line: lines.line_of(&key),
+                });
                 fm.extra.insert(name, value);
             }
             "taxonomies" => {
-                more_tags.extend(field.taxonomy_tags()?);
+                for (taxonomy, terms) in field.taxonomy_lists()? {
+                    if taxonomy == "tags" {
+                        more_tags.extend(terms);
+                    } else {
+                        fm.written_terms.push(WrittenTerms {
+                            line: lines.nested_line_of(&key, &taxonomy),
+                            taxonomy,
+                            terms,
+                        });
+                    }
+                }
                 fm.extra.insert(name, value);
             }
             "extra" => match value {
@@ -493,8 +534,8 @@ impl Field<'_> {
         })
     }
 
-    /// Zola's `[taxonomies]`: its `tags` and `categories` lists, as tags.
-    fn taxonomy_tags(&self) -> Result<Vec<String>, Diagnostic> {
+    /// Zola's `[taxonomies]`: every taxonomy's list of terms, by name.
+    fn taxonomy_lists(&self) -> Result<Vec<(String, Vec<String>)>, Diagnostic> {
         let Value::Object(map) = self.value else {
             return Err(self.error(format!(
                 "`{}` must be a map of lists like `tags = [\"rust\"]`, found {}",
@@ -502,19 +543,18 @@ impl Field<'_> {
                 kind_name(self.value)
             )));
         };
-        let mut tags = Vec::new();
-        for name in ["tags", "categories"] {
-            if let Some(value) = map.get(name) {
-                tags.extend(list_of_strings(value).ok_or_else(|| {
-                    self.error(format!(
-                        "`{}.{name}` must be a list, found {}",
-                        self.name,
-                        kind_name(value)
-                    ))
-                })?);
-            }
+        let mut lists = Vec::new();
+        for (name, value) in map {
+            let terms = list_of_strings(value).ok_or_else(|| {
+                self.error(format!(
+                    "`{}.{name}` must be a list, found {}",
+                    self.name,
+                    kind_name(value)
+                ))
+            })?;
+            lists.push((name.clone(), terms));
         }
-        Ok(tags)
+        Ok(lists)
     }
 
     /// A boolean, or the words people write for one in a plain-text header.
