@@ -155,6 +155,9 @@ pub struct Split<'a> {
 /// Splits and parses the front matter of `text`; `path` names the file in errors.
 pub fn parse<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(split) = toml_after_blank_lines(text, path) {
+        return split;
+    }
     let first_line = text.lines().next().unwrap_or("").trim_end();
     match first_line {
         "---" => fenced(text, "---", Syntax::Yaml, path),
@@ -168,6 +171,40 @@ pub fn parse<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
             }),
         },
     }
+}
+
+/// Zola reads a `+++` block after blank lines (its pattern allows leading
+/// whitespace; Zola's own documentation has 170 such pages); `None` when
+/// `text` does not start with blank lines and then `+++`.
+fn toml_after_blank_lines<'a>(text: &'a str, path: &Path) -> Option<Result<Split<'a>, Diagnostic>> {
+    let mut skipped = 0;
+    let mut rest = text;
+    while let Some((line, after)) = rest.split_once('\n') {
+        if !line.trim().is_empty() {
+            break;
+        }
+        skipped += 1;
+        rest = after;
+    }
+    let opens = rest.lines().next().is_some_and(|l| l.trim_end() == "+++");
+    if skipped == 0 || !opens {
+        return None;
+    }
+    let shift = |line: &mut Option<usize>| *line = line.map(|l| l + skipped);
+    Some(
+        fenced(rest, "+++", Syntax::Toml, path)
+            .map(|mut split| {
+                split.body_line_offset += skipped;
+                let fm = &mut split.front_matter;
+                fm.peer_keys.iter_mut().for_each(|(_, line)| shift(line));
+                fm.written_terms.iter_mut().for_each(|w| shift(&mut w.line));
+                split
+            })
+            .map_err(|mut d| {
+                shift(&mut d.line);
+                d
+            }),
+    )
 }
 
 #[derive(Clone, Copy)]

@@ -129,13 +129,14 @@ fn templates_go_from_the_taxonomy_s_own_to_zola_s_shared_ones_to_the_tag_ones() 
 fn undeclared_taxonomies_warn_with_file_and_line_and_categories_stay_tags() {
     let site = Site::new().file(
         "content/a.md",
-        "+++\ntitle = \"A\"\ndate = 2024-01-01\n[taxonomies]\ncategories = [\"Go\"]\nauthors = [\"Ann\"]\n+++\n",
+        // After a blank line, as Zola allows (its documentation's theme pages).
+        "\n+++\ntitle = \"A\"\ndate = 2024-01-01\n[taxonomies]\ncategories = [\"Go\"]\nauthors = [\"Ann\"]\n+++\n",
     );
     let run = site.run(&["build"]);
     run.success();
     assert!(
         run.stderr
-            .contains("content/a.md:6: taxonomy `authors` is not declared"),
+            .contains("content/a.md:7: taxonomy `authors` is not declared"),
         "{}",
         run.stderr
     );
