@@ -83,6 +83,12 @@ fn every_url_zola_writes_answers_in_the_imported_site() {
         )
         .collect();
     assert!(failures.is_empty(), "{failures:#?}");
+    // A taxonomy of Zola's is one of the new site, not a redirect to tags.
+    let notes = fs::read_to_string(public.join("categories/notes/index.html")).expect("read");
+    assert!(
+        notes.contains("Rust tips") && !notes.contains("http-equiv"),
+        "{notes}"
+    );
     assert!(
         !public.join("blog/wip/index.html").exists(),
         "a draft was published"
