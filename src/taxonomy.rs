@@ -8,7 +8,7 @@
 //! not declare it stay tags, as they were before taxonomies existed.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::config::Config;
 use crate::content::FrontMatter;
@@ -134,33 +134,18 @@ pub fn undeclared_warnings<'a>(
     pages: impl Iterator<Item = (&'a Path, &'a FrontMatter)>,
     names: &[String],
 ) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<&str, (PathBuf, Option<usize>, usize)> = BTreeMap::new();
-    for (source, fm) in pages {
-        for w in &fm.written_terms {
-            if w.taxonomy == "categories" || names.contains(&w.taxonomy) {
-                continue;
-            }
-            seen.entry(&w.taxonomy)
-                .and_modify(|(_, _, count)| *count += 1)
-                .or_insert((source.to_path_buf(), w.line, 1));
-        }
-    }
-    seen.into_iter()
-        .map(|(name, (source, line, count))| {
-            let elsewhere = match count {
-                1 => String::new(),
-                n => format!(" (and in {} more files)", n - 1),
-            };
-            Diagnostic::new(
-                source,
-                line,
-                format!(
-                    "taxonomy `{name}` is not declared{elsewhere}, so its terms get no pages: \
-                     add `{name} = {{}}` under `[taxonomies]` in ssg.toml"
-                ),
-            )
-        })
-        .collect()
+    let found = pages.flat_map(|(source, fm)| {
+        fm.written_terms
+            .iter()
+            .filter(|w| w.taxonomy != "categories" && !names.contains(&w.taxonomy))
+            .map(move |w| (w.taxonomy.as_str(), source, w.line))
+    });
+    crate::error::once_per_key(found, |name, elsewhere| {
+        format!(
+            "taxonomy `{name}` is not declared{elsewhere}, so its terms get no pages: \
+             add `{name} = {{}}` under `[taxonomies]` in ssg.toml"
+        )
+    })
 }
 
 /// A term of a taxonomy, with the pages that have it.

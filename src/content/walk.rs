@@ -427,7 +427,6 @@ pub fn load(content_dir: &Path, shown_dir: &Path, rules: PageRules) -> Result<Co
 /// One warning per [`front_matter::PEER_KEYS`] key found anywhere: where it
 /// is first written, how many files have it, what to use instead.
 fn peer_key_warnings(pages: &[Page], sections: &[Section]) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<&str, (&Path, Option<usize>, usize)> = BTreeMap::new();
     let sources = pages
         .iter()
         .map(|p| (p.source.as_path(), &p.front_matter))
@@ -436,32 +435,20 @@ fn peer_key_warnings(pages: &[Page], sections: &[Section]) -> Vec<Diagnostic> {
                 .iter()
                 .filter_map(|s| Some((s.source.as_deref()?, &s.front_matter))),
         );
-    for (source, fm) in sources {
-        for (key, line) in &fm.peer_keys {
-            seen.entry(key)
-                .and_modify(|(_, _, count)| *count += 1)
-                .or_insert((source, *line, 1));
-        }
-    }
-    seen.into_iter()
-        .map(|(key, (source, line, count))| {
-            let meaning = front_matter::PEER_KEYS
-                .iter()
-                .find_map(|(k, m)| (*k == key).then_some(*m))
-                .unwrap_or_default();
-            let elsewhere = match count {
-                1 => String::new(),
-                n => format!(" (and in {} more files)", n - 1),
-            };
-            Diagnostic::new(
-                source,
-                line,
-                format!(
-                    "`{key}` is ignored{elsewhere}: it {meaning}. `ssg import` converts a whole Hugo, Zola or Jekyll site"
-                ),
-            )
-        })
-        .collect()
+    let found = sources.flat_map(|(source, fm)| {
+        fm.peer_keys
+            .iter()
+            .map(move |(key, line)| (*key, source, *line))
+    });
+    crate::error::once_per_key(found, |key, elsewhere| {
+        let meaning = front_matter::PEER_KEYS
+            .iter()
+            .find_map(|(k, m)| (*k == key).then_some(*m))
+            .unwrap_or_default();
+        format!(
+            "`{key}` is ignored{elsewhere}: it {meaning}. `ssg import` converts a whole Hugo, Zola or Jekyll site"
+        )
+    })
 }
 
 #[cfg(test)]
