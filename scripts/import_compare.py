@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -225,14 +226,22 @@ def listing_paths(site):
     return folders
 
 
-def is_post(rel, sections):
+def taxonomy_names(site):
+    """The imported site's taxonomies (`[taxonomies]` in its ssg.toml) and
+    the usual names: their term pages are listings, not posts."""
+    with open(site / "ssg.toml", "rb") as f:
+        declared = tomllib.load(f).get("taxonomies", {})
+    return {"tags", "categories", "series", "authors", *declared}
+
+
+def is_post(rel, sections, taxonomies):
     folder = rel[: -len("index.html")] if rel.endswith("index.html") else None
     if rel == "404.html" or folder == "":
         return False
     if folder is not None and folder.lower() in sections:
         return False
     parts = rel.split("/")
-    if "page" in parts[:-1] or parts[0] in {"tags", "categories", "series", "authors"}:
+    if "page" in parts[:-1] or parts[0] in taxonomies:
         return False
     return rel.endswith(".html")
 
@@ -251,11 +260,11 @@ def text_ratio(a, b):
     return 2.0 * matched / (len(a) + len(b))
 
 
-def compare(orig_dir, ssg_dir, sections):
+def compare(orig_dir, ssg_dir, sections, taxonomies):
     rows = []
     for path in sorted(orig_dir.rglob("*.html")):
         rel = path.relative_to(orig_dir).as_posix()
-        if not is_post(rel, sections):
+        if not is_post(rel, sections, taxonomies):
             continue
         before = read_page(path)
         if before["refresh"] or (len(before["text"]) < 20 and not before["images"]):
@@ -329,7 +338,7 @@ def main():
     report = json.loads(imported.stdout)
     run([args.ssg, "build"], cwd=site)
 
-    rows = compare(orig, site / "public", listing_paths(site))
+    rows = compare(orig, site / "public", listing_paths(site), taxonomy_names(site))
     redirected = [r for r in rows if r.get("redirected")]
     rows = [r for r in rows if not r.get("redirected")]
     ratios = [r["ratio"] for r in rows]

@@ -36,6 +36,10 @@ pub struct Config {
     pub search: SearchConfig,
     #[serde(default)]
     pub publish: Option<PublishConfig>,
+    /// `[taxonomies]`: taxonomy name → its settings. `tags` is always a
+    /// taxonomy; naming it here only changes its settings.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub taxonomies: std::collections::BTreeMap<String, TaxonomySettings>,
     /// Old URL path → where it now is (a site path or a full URL): a
     /// redirect page at each old path, for URLs no page or section owns
     /// (a moved site's category pages, say).
@@ -95,6 +99,26 @@ pub struct SearchConfig {
     /// Off unless asked for, as in Zola: the index is files a site that
     /// does not show a search box should not have to publish.
     pub enabled: bool,
+}
+
+/// One taxonomy's settings in `[taxonomies]` (`categories = {}`,
+/// `series = { feed = false, paginate_by = 5 }`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TaxonomySettings {
+    /// Whether each term has an Atom feed (`/NAME/TERM/atom.xml`), as tags do.
+    pub feed: bool,
+    /// Pages per pager of a term; `build.paginate_by` when not given.
+    pub paginate_by: Option<usize>,
+}
+
+impl Default for TaxonomySettings {
+    fn default() -> Self {
+        TaxonomySettings {
+            feed: true,
+            paginate_by: None,
+        }
+    }
 }
 
 /// See [`MarkdownConfig::math_errors`].
@@ -231,6 +255,7 @@ impl Default for Config {
             images: ImagesConfig::default(),
             search: SearchConfig::default(),
             publish: None,
+            taxonomies: Default::default(),
             redirects: Default::default(),
             extra: toml::Table::new(),
         }
@@ -287,6 +312,23 @@ impl Config {
                 path,
                 line,
                 "[images]: `quality` must be 1 to 100 and every width above 0",
+            )
+            .into());
+        }
+        if let Some(bad) = config
+            .taxonomies
+            .keys()
+            .find(|name| crate::slug::slugify(name) != **name || name.as_str() == "taxonomies")
+        {
+            let line = text.find("[taxonomies]").map(|at| line_of_offset(text, at));
+            return Err(Diagnostic::new(
+                path,
+                line,
+                format!(
+                    "[taxonomies]: `{bad}` cannot name a taxonomy: its name is its URL \
+                     (`/{bad}/`), so use lower-case letters, digits and `-`, like `{}`",
+                    crate::slug::slugify(bad)
+                ),
             )
             .into());
         }

@@ -78,6 +78,31 @@ impl fmt::Display for BuildError {
 }
 
 /// 1-based line number of a byte offset in `text`.
+/// One warning per key (a front matter key, a taxonomy name) however many
+/// files write it: `found` gives each (key, file, line); `message` makes
+/// the warning's text from the key and `elsewhere` (" (and in 3 more
+/// files)", or nothing), placed where the key is first written.
+pub fn once_per_key<'a, K: Ord + Copy>(
+    found: impl Iterator<Item = (K, &'a Path, Option<usize>)>,
+    message: impl Fn(K, &str) -> String,
+) -> Vec<Diagnostic> {
+    let mut seen: std::collections::BTreeMap<K, (&Path, Option<usize>, usize)> = Default::default();
+    for (key, source, line) in found {
+        seen.entry(key)
+            .and_modify(|(_, _, count)| *count += 1)
+            .or_insert((source, line, 1));
+    }
+    seen.into_iter()
+        .map(|(key, (source, line, count))| {
+            let elsewhere = match count {
+                1 => String::new(),
+                n => format!(" (and in {} more files)", n - 1),
+            };
+            Diagnostic::new(source, line, message(key, &elsewhere))
+        })
+        .collect()
+}
+
 pub fn line_of_offset(text: &str, offset: usize) -> usize {
     line_of_byte(text.as_bytes(), offset)
 }

@@ -1,21 +1,11 @@
 //! The in-memory site: pages ordered within sections, the home listing,
-//! tags, neighbours and pagination. Pure data; no I/O, no templates.
+//! taxonomy terms, neighbours and pagination. Pure data; no I/O, no templates.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use crate::content::{Content, Page, Section};
-
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// As the author wrote it (the alphabetically first spelling when several slug alike).
-    pub name: String,
-    pub slug: String,
-    /// `/tags/SLUG/`.
-    pub path: String,
-    /// Indices into `Site::pages`, newest first.
-    pub pages: Vec<usize>,
-}
+use crate::taxonomy::{Taxonomy, Term, collect_terms};
 
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -27,8 +17,10 @@ pub struct Site {
     pub subsections: Vec<Vec<usize>>,
     /// Every dated page, newest first: the home listing and the site feed.
     pub dated: Vec<usize>,
-    /// Sorted by slug.
-    pub tags: Vec<Tag>,
+    /// `tags` first, then the declared taxonomies (`crate::taxonomy::declared`).
+    pub taxonomies: Vec<Taxonomy>,
+    /// Every term of every taxonomy, by taxonomy then slug.
+    pub terms: Vec<Term>,
     /// Per page: the next older / next newer dated page in the same section.
     pub earlier: Vec<Option<usize>>,
     pub later: Vec<Option<usize>>,
@@ -54,7 +46,7 @@ pub fn listing_order(a: &Page, b: &Page) -> Ordering {
 }
 
 impl Site {
-    pub fn new(content: Content) -> Site {
+    pub fn new(content: Content, taxonomies: Vec<Taxonomy>) -> Site {
         // The warnings were the caller's to show when the content was read.
         let Content {
             pages,
@@ -67,7 +59,8 @@ impl Site {
             section_pages: Vec::new(),
             subsections: Vec::new(),
             dated: Vec::new(),
-            tags: Vec::new(),
+            taxonomies,
+            terms: Vec::new(),
             earlier: Vec::new(),
             later: Vec::new(),
         };
@@ -137,7 +130,12 @@ impl Site {
             }
         }
 
-        self.tags = collect_tags(pages);
+        self.terms = collect_terms(
+            &self.taxonomies,
+            pages.len(),
+            |i| &pages[i].terms,
+            |&a, &b| listing_order(&pages[a], &pages[b]),
+        );
         self.section_pages = section_pages;
         self.subsections = subsections;
         self.dated = dated;
@@ -148,37 +146,14 @@ impl Site {
     pub fn root_section(&self) -> Option<usize> {
         self.sections.iter().position(|s| s.dir.is_empty())
     }
-}
 
-fn collect_tags(pages: &[Page]) -> Vec<Tag> {
-    let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
-    for (i, page) in pages.iter().enumerate() {
-        for (name, slug) in page.front_matter.tags.iter().zip(&page.tag_slugs) {
-            if slug.is_empty() {
-                continue;
-            }
-            let slug = slug.clone();
-            let tag = by_slug.entry(slug.clone()).or_insert_with(|| Tag {
-                name: name.clone(),
-                path: format!("/tags/{slug}/"),
-                slug,
-                pages: Vec::new(),
-            });
-            if name < &tag.name {
-                tag.name = name.clone();
-            }
-            if tag.pages.last() != Some(&i) {
-                tag.pages.push(i);
-            }
-        }
+    /// The terms of taxonomy `t`, by slug.
+    pub fn terms_of(&self, t: usize) -> impl Iterator<Item = (usize, &Term)> {
+        self.terms
+            .iter()
+            .enumerate()
+            .filter(move |(_, term)| term.taxonomy == t)
     }
-    let mut tags: Vec<Tag> = by_slug.into_values().collect();
-    for tag in &mut tags {
-        tag.pages
-            .sort_by(|&a, &b| listing_order(&pages[a], &pages[b]));
-        tag.pages.dedup();
-    }
-    tags
 }
 
 /// One page of a paginated listing.

@@ -72,7 +72,7 @@ pub enum Reads {
     Body,
     /// `section.pages`: every page of the section, not just the pager's.
     SectionPages,
-    /// `tag.pages`: every page of the tag.
+    /// `term.pages` (or `tag.pages`): every page of a taxonomy term.
     TagPages,
     /// `paginator`: a listing template that pages; one that does not gets
     /// a single page listing everything.

@@ -30,6 +30,7 @@ use crate::output::{self, Output};
 use crate::render::{self, PageMemory};
 use crate::search;
 use crate::site::Site;
+use crate::taxonomy;
 use crate::templates::{self, Templates};
 use crate::theme;
 
@@ -71,7 +72,7 @@ fn same_place(a: &Page, b: &Page) -> bool {
         && a.title() == b.title()
         && fa.date == fb.date
         && fa.weight == fb.weight
-        && fa.tags == fb.tags
+        && a.terms == b.terms
 }
 
 /// How far a batch of page edits reaches.
@@ -132,9 +133,14 @@ impl Session {
         };
         let theme = theme::resolve(root, &config)?;
         let highlight_css = highlight_css(&config)?;
+        let taxonomy_names = taxonomy::declared_names(&config);
+        let rules = walk::PageRules {
+            drafts: config.build.drafts,
+            taxonomies: &taxonomy_names,
+        };
         let ((templates, data), content) = rayon::join(
             || (templates::load(root, &config, &theme), data::load(root)),
-            || walk::load(&root.join(CONTENT), Path::new(CONTENT), config.build.drafts),
+            || walk::load(&root.join(CONTENT), Path::new(CONTENT), rules),
         );
         let (mut templates, mut content) = (templates?, content?);
         templates.set_data(&data?);
@@ -172,13 +178,14 @@ impl Session {
         ));
         let fingerprints = fingerprints_of(&static_files, opts);
         templates.set_fingerprints(&fingerprints, &config);
+        let taxonomies = taxonomy::declared(&config);
         Ok(Session {
             root: root.to_path_buf(),
             opts: opts.clone(),
             config,
             templates,
             md,
-            site: Site::new(content),
+            site: Site::new(content, taxonomies),
             urls,
             page_memory: PageMemory::default(),
             ledger,
@@ -307,14 +314,18 @@ impl Session {
     /// The pages at `rels` as they are now on disk (`None`: gone).
     fn read_pages(&self, rels: &[String]) -> Result<Vec<(String, Option<Page>)>, BuildError> {
         let content_dir = self.root.join(CONTENT);
-        let drafts = self.config.build.drafts;
+        let taxonomy_names = taxonomy::declared_names(&self.config);
+        let rules = walk::PageRules {
+            drafts: self.config.build.drafts,
+            taxonomies: &taxonomy_names,
+        };
         let (read, errors): (Vec<_>, Vec<_>) = rels
             .par_iter()
             .map(|rel| {
                 if !content_dir.join(rel).is_file() {
                     return Ok((rel.clone(), None));
                 }
-                walk::load_page(&content_dir, Path::new(CONTENT), rel, drafts, Vec::new())
+                walk::load_page(&content_dir, Path::new(CONTENT), rel, rules, Vec::new())
                     .map(|p| (rel.clone(), p))
             })
             .partition(Result::is_ok);
@@ -469,7 +480,7 @@ impl Session {
         let stats = Stats {
             pages: self.site.pages.len(),
             sections: self.site.sections.len(),
-            tags: self.site.tags.len(),
+            tags: self.site.terms.iter().filter(|t| t.taxonomy == 0).count(),
             files: outputs.len(),
             rendered: rendered.rendered.len(),
             rendered_paths: rendered.rendered,

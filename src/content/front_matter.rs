@@ -73,6 +73,18 @@ pub struct FrontMatter {
     pub extra: Map<String, Value>,
     /// [`PEER_KEYS`] present, with the line each was written on.
     pub peer_keys: Vec<(&'static str, Option<usize>)>,
+    /// Terms of taxonomies other than `tags` as written (`categories`,
+    /// `taxonomies = { series = [...] }`), with the line of their key; the
+    /// site's `[taxonomies]` decides what they become (`crate::taxonomy`).
+    pub written_terms: Vec<WrittenTerms>,
+}
+
+/// See [`FrontMatter::written_terms`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenTerms {
+    pub taxonomy: String,
+    pub terms: Vec<String>,
+    pub line: Option<usize>,
 }
 
 /// A date as written by the author, with the instant it stands for.
@@ -143,6 +155,9 @@ pub struct Split<'a> {
 /// Splits and parses the front matter of `text`; `path` names the file in errors.
 pub fn parse<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(split) = toml_after_blank_lines(text, path) {
+        return split;
+    }
     let first_line = text.lines().next().unwrap_or("").trim_end();
     match first_line {
         "---" => fenced(text, "---", Syntax::Yaml, path),
@@ -156,6 +171,40 @@ pub fn parse<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
             }),
         },
     }
+}
+
+/// Zola reads a `+++` block after blank lines (its pattern allows leading
+/// whitespace; Zola's own documentation has 170 such pages); `None` when
+/// `text` does not start with blank lines and then `+++`.
+fn toml_after_blank_lines<'a>(text: &'a str, path: &Path) -> Option<Result<Split<'a>, Diagnostic>> {
+    let mut skipped = 0;
+    let mut rest = text;
+    while let Some((line, after)) = rest.split_once('\n') {
+        if !line.trim().is_empty() {
+            break;
+        }
+        skipped += 1;
+        rest = after;
+    }
+    let opens = rest.lines().next().is_some_and(|l| l.trim_end() == "+++");
+    if skipped == 0 || !opens {
+        return None;
+    }
+    let shift = |line: &mut Option<usize>| *line = line.map(|l| l + skipped);
+    Some(
+        fenced(rest, "+++", Syntax::Toml, path)
+            .map(|mut split| {
+                split.body_line_offset += skipped;
+                let fm = &mut split.front_matter;
+                fm.peer_keys.iter_mut().for_each(|(_, line)| shift(line));
+                fm.written_terms.iter_mut().for_each(|w| shift(&mut w.line));
+                split
+            })
+            .map_err(|mut d| {
+                shift(&mut d.line);
+                d
+            }),
+    )
 }
 
 #[derive(Clone, Copy)]
@@ -335,6 +384,21 @@ impl KeyLines<'_> {
         })
     }
 
+    /// The line of `key` inside the top-level map `parent` (a TOML table,
+    /// an indented YAML map or an inline one), else of `parent` itself.
+    fn nested_line_of(&self, parent: &str, key: &str) -> Option<usize> {
+        let nested = line_where(self.block, self.first_line, |line| {
+            line.trim_start()
+                .strip_prefix(key)
+                .map(str::trim_start)
+                .is_some_and(|rest| rest.starts_with(':') || rest.starts_with('='))
+        });
+        nested.or_else(|| self.line_of(parent)).or_else(|| {
+            let header = format!("[{parent}]");
+            line_where(self.block, self.first_line, |line| line.trim() == header)
+        })
+    }
+
     fn error(&self, key: &str, message: String) -> Diagnostic {
         Diagnostic::new(
             self.path,
@@ -405,11 +469,25 @@ fn from_map(
             "lastmod" => lastmod = Some(field.date()?),
             // Kept in `extra` as well, for templates written against them.
             "categories" => {
-                more_tags.extend(field.list()?);
+                fm.written_terms.push(WrittenTerms {
+                    taxonomy: name.clone(),
+                    terms: field.list()?,
+                    line: lines.line_of(&key),
+                });
                 fm.extra.insert(name, value);
             }
             "taxonomies" => {
-                more_tags.extend(field.taxonomy_tags()?);
+                for (taxonomy, terms) in field.taxonomy_lists()? {
+                    if taxonomy == "tags" {
+                        more_tags.extend(terms);
+                    } else {
+                        fm.written_terms.push(WrittenTerms {
+                            line: lines.nested_line_of(&key, &taxonomy),
+                            taxonomy,
+                            terms,
+                        });
+                    }
+                }
                 fm.extra.insert(name, value);
             }
             "extra" => match value {
@@ -493,8 +571,8 @@ impl Field<'_> {
         })
     }
 
-    /// Zola's `[taxonomies]`: its `tags` and `categories` lists, as tags.
-    fn taxonomy_tags(&self) -> Result<Vec<String>, Diagnostic> {
+    /// Zola's `[taxonomies]`: every taxonomy's list of terms, by name.
+    fn taxonomy_lists(&self) -> Result<Vec<(String, Vec<String>)>, Diagnostic> {
         let Value::Object(map) = self.value else {
             return Err(self.error(format!(
                 "`{}` must be a map of lists like `tags = [\"rust\"]`, found {}",
@@ -502,19 +580,18 @@ impl Field<'_> {
                 kind_name(self.value)
             )));
         };
-        let mut tags = Vec::new();
-        for name in ["tags", "categories"] {
-            if let Some(value) = map.get(name) {
-                tags.extend(list_of_strings(value).ok_or_else(|| {
-                    self.error(format!(
-                        "`{}.{name}` must be a list, found {}",
-                        self.name,
-                        kind_name(value)
-                    ))
-                })?);
-            }
+        let mut lists = Vec::new();
+        for (name, value) in map {
+            let terms = list_of_strings(value).ok_or_else(|| {
+                self.error(format!(
+                    "`{}.{name}` must be a list, found {}",
+                    self.name,
+                    kind_name(value)
+                ))
+            })?;
+            lists.push((name.clone(), terms));
         }
-        Ok(tags)
+        Ok(lists)
     }
 
     /// A boolean, or the words people write for one in a plain-text header.

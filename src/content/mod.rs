@@ -32,8 +32,8 @@ pub struct Page {
     /// Content-relative paths of files that sit beside a bundle's `index.md`.
     pub assets: Vec<String>,
     pub rendered: Rendered,
-    /// Slug of each of `front_matter.tags`, in order (empty for a tag with no letters or digits).
-    pub tag_slugs: Vec<String>,
+    /// Its terms per taxonomy of the site, tags first (`crate::taxonomy::page_terms`).
+    pub terms: Vec<Vec<crate::taxonomy::PageTerm>>,
     /// Unique per reading of the file: lets caches tell a re-read page from an unchanged one.
     pub generation: u64,
 }

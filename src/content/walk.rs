@@ -158,15 +158,25 @@ impl PagePlace {
     }
 }
 
+/// What the site's config decides about each page it reads.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRules<'a> {
+    /// Whether drafts are pages (else they are left out).
+    pub drafts: bool,
+    /// The site's taxonomy names, `tags` first (`crate::taxonomy::declared_names`).
+    pub taxonomies: &'a [String],
+}
+
 /// A page from its parsed file; `None` for a draft left out.
 fn make_page(
     shown_dir: &Path,
     rel: String,
     p: Parsed,
-    drafts: bool,
+    rules: PageRules,
     assets: Vec<String>,
 ) -> Result<Option<Page>, Diagnostic> {
     let mut fm = p.front_matter;
+    let drafts = rules.drafts;
     if fm.draft && !drafts {
         return Ok(None);
     }
@@ -186,10 +196,10 @@ fn make_page(
         None => place.default_path(),
     };
     let PagePlace { section, slug, .. } = place;
-    let tag_slugs = fm.tags.iter().map(|t| slugify(t)).collect();
+    let terms = crate::taxonomy::page_terms(&mut fm, rules.taxonomies);
     Ok(Some(Page {
         source: shown_dir.join(&rel),
-        tag_slugs,
+        terms,
         assets,
         rel,
         section,
@@ -208,11 +218,11 @@ pub fn load_page(
     content_dir: &Path,
     shown_dir: &Path,
     rel: &str,
-    drafts: bool,
+    rules: PageRules,
     assets: Vec<String>,
 ) -> Result<Option<Page>, Diagnostic> {
     let parsed = read_and_parse(content_dir, shown_dir, rel)?;
-    make_page(shown_dir, rel.to_string(), parsed, drafts, assets)
+    make_page(shown_dir, rel.to_string(), parsed, rules, assets)
 }
 
 /// The files of `content/` sorted by what each becomes, before any is read.
@@ -354,7 +364,7 @@ fn load_pages(
     content_dir: &Path,
     shown_dir: &Path,
     sorted: &Sorted,
-    drafts: bool,
+    rules: PageRules,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<Page> {
     let parsed: Vec<Result<(&str, Parsed), Diagnostic>> = sorted
@@ -380,7 +390,7 @@ fn load_pages(
         } else {
             Vec::new()
         };
-        match make_page(shown_dir, rel.to_string(), p, drafts, assets) {
+        match make_page(shown_dir, rel.to_string(), p, rules, assets) {
             Ok(Some(page)) => pages.push(page),
             Ok(None) => {}
             Err(d) => errors.push(d),
@@ -392,17 +402,21 @@ fn load_pages(
 /// Reads `content/` into pages and sections with their URLs, and the
 /// warnings for the caller to show. `shown_dir` is how the content folder
 /// is named in messages (`content`).
-pub fn load(content_dir: &Path, shown_dir: &Path, drafts: bool) -> Result<Content, BuildError> {
+pub fn load(content_dir: &Path, shown_dir: &Path, rules: PageRules) -> Result<Content, BuildError> {
     let files = list_files(content_dir)?;
     let mut sorted = Sorted::new(&files, shown_dir);
     let mut errors = Vec::new();
     let sections = load_sections(content_dir, shown_dir, &mut sorted, &mut errors);
-    let pages = load_pages(content_dir, shown_dir, &sorted, drafts, &mut errors);
+    let pages = load_pages(content_dir, shown_dir, &sorted, rules, &mut errors);
     if !errors.is_empty() {
         return Err(errors.into());
     }
     let mut warnings = sorted.warnings;
     warnings.extend(peer_key_warnings(&pages, &sections));
+    warnings.extend(crate::taxonomy::undeclared_warnings(
+        pages.iter().map(|p| (p.source.as_path(), &p.front_matter)),
+        rules.taxonomies,
+    ));
     Ok(Content {
         pages,
         sections,
@@ -413,7 +427,6 @@ pub fn load(content_dir: &Path, shown_dir: &Path, drafts: bool) -> Result<Conten
 /// One warning per [`front_matter::PEER_KEYS`] key found anywhere: where it
 /// is first written, how many files have it, what to use instead.
 fn peer_key_warnings(pages: &[Page], sections: &[Section]) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<&str, (&Path, Option<usize>, usize)> = BTreeMap::new();
     let sources = pages
         .iter()
         .map(|p| (p.source.as_path(), &p.front_matter))
@@ -422,32 +435,20 @@ fn peer_key_warnings(pages: &[Page], sections: &[Section]) -> Vec<Diagnostic> {
                 .iter()
                 .filter_map(|s| Some((s.source.as_deref()?, &s.front_matter))),
         );
-    for (source, fm) in sources {
-        for (key, line) in &fm.peer_keys {
-            seen.entry(key)
-                .and_modify(|(_, _, count)| *count += 1)
-                .or_insert((source, *line, 1));
-        }
-    }
-    seen.into_iter()
-        .map(|(key, (source, line, count))| {
-            let meaning = front_matter::PEER_KEYS
-                .iter()
-                .find_map(|(k, m)| (*k == key).then_some(*m))
-                .unwrap_or_default();
-            let elsewhere = match count {
-                1 => String::new(),
-                n => format!(" (and in {} more files)", n - 1),
-            };
-            Diagnostic::new(
-                source,
-                line,
-                format!(
-                    "`{key}` is ignored{elsewhere}: it {meaning}. `ssg import` converts a whole Hugo, Zola or Jekyll site"
-                ),
-            )
-        })
-        .collect()
+    let found = sources.flat_map(|(source, fm)| {
+        fm.peer_keys
+            .iter()
+            .map(move |(key, line)| (*key, source, *line))
+    });
+    crate::error::once_per_key(found, |key, elsewhere| {
+        let meaning = front_matter::PEER_KEYS
+            .iter()
+            .find_map(|(k, m)| (*k == key).then_some(*m))
+            .unwrap_or_default();
+        format!(
+            "`{key}` is ignored{elsewhere}: it {meaning}. `ssg import` converts a whole Hugo, Zola or Jekyll site"
+        )
+    })
 }
 
 #[cfg(test)]

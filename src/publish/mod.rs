@@ -448,10 +448,15 @@ async fn sync(job: &Job<'_>, lease: &Lease, from_last: Option<Survey>) -> Result
 /// of), the pages and files from the output. Too large for CloudFront is
 /// a warning: the meta-refresh pages still work.
 fn edge_function(root: &Path, config: &Config, local: &[LocalObject]) -> Result<EdgeFunction> {
+    let taxonomies = crate::taxonomy::declared_names(config);
+    let rules = crate::content::walk::PageRules {
+        drafts: config.build.drafts,
+        taxonomies: &taxonomies,
+    };
     let content = crate::content::walk::load(
         &root.join(crate::layout::CONTENT),
         Path::new(crate::layout::CONTENT),
-        config.build.drafts,
+        rules,
     )?;
     let redirects = crate::edge::redirects_of(config, &content)?;
     let paths = local.iter().map(|o| o.path.as_str());

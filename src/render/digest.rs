@@ -1,6 +1,6 @@
 //! Digests of what outputs are rendered from, for their signatures: each
 //! page's hash as listings see it and as its own page sees it, and per
-//! section and tag the hashes of their listed pages. Page digests are
+//! section and term the hashes of their listed pages. Page digests are
 //! remembered between renders of one site, so a rebuild after a one-post
 //! edit digests one page.
 
@@ -92,14 +92,14 @@ impl PageMemory {
 pub struct SiteDigest {
     /// Per section: (listed, whole) hashes of its pages.
     pub section_pages: Vec<(u64, u64)>,
-    /// Per tag: (listed, whole) hashes of its pages.
-    pub tag_pages: Vec<(u64, u64)>,
+    /// Per term: (listed, whole) hashes of its pages.
+    pub term_pages: Vec<(u64, u64)>,
     /// Per section: its own title, body, extra and subsections.
     pub section_own: Vec<u64>,
     /// Every page as listings see it.
     pub all_pages: u64,
-    /// Every tag's name, slug and size.
-    pub tag_names: u64,
+    /// Per taxonomy: every term's name, slug and size.
+    pub term_names: Vec<u64>,
 }
 
 /// Hash of the digests of `list`: listed or whole.
@@ -123,18 +123,21 @@ impl SiteDigest {
         let all: Vec<usize> = (0..site.pages.len()).collect();
         SiteDigest {
             section_pages: site.section_pages.iter().map(|l| both(l)).collect(),
-            tag_pages: site.tags.iter().map(|t| both(&t.pages)).collect(),
+            term_pages: site.terms.iter().map(|t| both(&t.pages)).collect(),
             section_own: (0..site.sections.len())
                 .map(|s| section_own(site, s))
                 .collect(),
             all_pages: aggregate(pages, &all, false),
-            tag_names: crate::hash::of(
-                &site
-                    .tags
-                    .iter()
-                    .map(|t| (&t.name, &t.slug, t.pages.len()))
-                    .collect::<Vec<_>>(),
-            ),
+            term_names: (0..site.taxonomies.len())
+                .map(|t| {
+                    crate::hash::of(
+                        &site
+                            .terms_of(t)
+                            .map(|(_, term)| (&term.name, &term.slug, term.pages.len()))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect(),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Everything one render of the site reads, shared by every output kind:
 //! the site, its digests, its pagers, and template values built once on
-//! first use (every pager of a section or tag shares its value; cloning a
+//! first use (every pager of a section or term shares its value; cloning a
 //! value is a reference count).
 
 use std::sync::OnceLock;
@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use tera::Value;
 
 use super::digest::{PageDigest, SiteDigest};
-use super::pager_templates;
+use super::pager_templates::{self, TaxonomyTemplates};
 use super::values;
 use crate::config::Config;
 use crate::packed::PackedText;
@@ -22,19 +22,22 @@ pub struct RenderInputs<'a> {
     pub pages: Vec<&'a PageDigest>,
     pub digest: SiteDigest,
     pub section_pagers: Vec<Vec<Pager>>,
-    pub tag_pagers: Vec<Vec<Pager>>,
+    /// Per taxonomy of `site.taxonomies`: the templates it renders with.
+    pub taxonomy_templates: Vec<TaxonomyTemplates>,
+    /// Per term of `site.terms`: its pagers.
+    pub term_pagers: Vec<Vec<Pager>>,
     pub config_value: Value,
-    /// Per section and tag: its value without its pages, with them, and
+    /// Per section and term: its value without its pages, with them, and
     /// with their bodies too (see [`variant`]).
     section_values: Vec<[OnceLock<Value>; 3]>,
-    tag_values: Vec<[OnceLock<Value>; 3]>,
+    term_values: Vec<[OnceLock<Value>; 3]>,
     /// Per page: its content and summary as feeds show them.
     feed_html: Vec<OnceLock<FeedHtml>>,
 }
 
 /// A page's HTML with every URL absolute, for feed readers, which resolve
 /// relative ones against the feed's URL. Held packed: pages in a feed are
-/// as many as `feed_limit` times the number of tags.
+/// as many as `feed_limit` times the number of terms.
 pub struct FeedHtml {
     pub content: PackedText,
     pub summary: Option<String>,
@@ -58,6 +61,22 @@ impl<'a> RenderInputs<'a> {
                 listed.max(1)
             }
         };
+        let taxonomy_templates: Vec<TaxonomyTemplates> = site
+            .taxonomies
+            .iter()
+            .map(|t| pager_templates::taxonomy(templates, &t.name))
+            .collect();
+        let term_pagers = site
+            .terms
+            .iter()
+            .map(|term| {
+                let taxonomy = &site.taxonomies[term.taxonomy];
+                let configured = taxonomy.paginate_by.unwrap_or(config.build.paginate_by);
+                let listed = term.pages.len();
+                let template = &taxonomy_templates[term.taxonomy].single;
+                paginate(&term.path, listed, per_pager(template, configured, listed))
+            })
+            .collect();
         let mut inputs = RenderInputs {
             site,
             config,
@@ -65,20 +84,13 @@ impl<'a> RenderInputs<'a> {
             pages,
             digest,
             section_pagers: Vec::new(),
-            tag_pagers: site
-                .tags
-                .iter()
-                .map(|t| {
-                    let listed = t.pages.len();
-                    let size = per_pager(pager_templates::TAG, config.build.paginate_by, listed);
-                    paginate(&t.path, listed, size)
-                })
-                .collect(),
+            taxonomy_templates,
+            term_pagers,
             config_value: values::config_value(config),
             section_values: (0..site.sections.len())
                 .map(|_| Default::default())
                 .collect(),
-            tag_values: site.tags.iter().map(|_| Default::default()).collect(),
+            term_values: site.terms.iter().map(|_| Default::default()).collect(),
             feed_html: site.pages.iter().map(|_| OnceLock::new()).collect(),
         };
         inputs.section_pagers = (0..site.sections.len())
@@ -152,12 +164,12 @@ impl<'a> RenderInputs<'a> {
             .clone()
     }
 
-    /// The `tag` value of tag `t`, with `tag.pages` as [`Self::section_value`].
-    pub fn tag_value(&self, t: usize, all: bool, body: bool) -> Value {
-        self.tag_values[t][variant(all, body)]
+    /// The `term` value of term `t`, with `term.pages` as [`Self::section_value`].
+    pub fn term_value(&self, t: usize, all: bool, body: bool) -> Value {
+        self.term_values[t][variant(all, body)]
             .get_or_init(|| {
-                let pages = all.then(|| self.page_values(&self.site.tags[t].pages, body));
-                values::tag_value(self.site, t, self.config, pages)
+                let pages = all.then(|| self.page_values(&self.site.terms[t].pages, body));
+                values::term_value(self.site, t, self.config, pages)
             })
             .clone()
     }
@@ -195,7 +207,7 @@ impl<'a> RenderInputs<'a> {
     }
 }
 
-/// Which of a section's or tag's values a template needs: listing every
+/// Which of a section's or term's values a template needs: listing every
 /// page copies each page's value (they are built per use, not kept), so
 /// only a template that reads the whole list gets it.
 fn variant(all: bool, body: bool) -> usize {

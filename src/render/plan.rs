@@ -5,7 +5,7 @@
 
 use super::inputs::RenderInputs;
 use super::job::Job;
-use super::kinds::{alias, feed, fixed, page, section, sitemap, tag};
+use super::kinds::{alias, feed, fixed, page, section, sitemap, taxonomy};
 
 /// Every templated output of the site, in a stable order.
 pub fn plan(input: &RenderInputs) -> Vec<Job> {
@@ -15,15 +15,14 @@ pub fn plan(input: &RenderInputs) -> Vec<Job> {
         jobs.extend(section::jobs(input, s));
         jobs.extend(alias::first_pager(&site.sections[s].path, pagers.len()));
     }
-    // Themes link `/tags/` from every page (the default one does): it
-    // exists whenever it can be rendered, tags or not yet.
-    if !site.tags.is_empty() || input.templates.contains(tag::INDEX_TEMPLATE) {
-        jobs.push(tag::index_job());
-    }
-    for (t, pagers) in input.tag_pagers.iter().enumerate() {
-        jobs.extend(tag::jobs(input, t));
-        jobs.push(feed::job(site, Some(t)));
-        jobs.extend(alias::first_pager(&site.tags[t].path, pagers.len()));
+    jobs.extend((0..site.taxonomies.len()).filter_map(|t| taxonomy::list_job(input, t)));
+    for (t, pagers) in input.term_pagers.iter().enumerate() {
+        let term = &site.terms[t];
+        jobs.extend(taxonomy::jobs(input, t));
+        if site.taxonomies[term.taxonomy].feed {
+            jobs.push(feed::job(site, Some(t)));
+        }
+        jobs.extend(alias::first_pager(&term.path, pagers.len()));
     }
     jobs.push(feed::job(site, None));
     for path in &input.config.build.feed_aliases {

@@ -1,6 +1,8 @@
-//! What templates see: the `page`, `section`, `tag`, `paginator` and
+//! What templates see: the `page`, `section`, `term`, `paginator` and
 //! `config` values, built from the site. Tera values share their data, so a
 //! page listed on fifty pagers is serialised once.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tera::Value;
@@ -32,6 +34,8 @@ pub struct PageValue<'a> {
     date: Option<String>,
     updated: Option<String>,
     tags: Vec<TagRef<'a>>,
+    /// Taxonomy name → the page's terms in it (`tags` included).
+    taxonomies: BTreeMap<&'a str, Vec<TagRef<'a>>>,
     summary: Option<&'a str>,
     /// The summary is shorter than the content: show a "read more" link.
     has_more: bool,
@@ -133,17 +137,19 @@ fn absolute_url(written: &str, page_path: &str, config: &Config) -> Option<Strin
     ))
 }
 
-/// The tags of a page that have a page of their own.
-fn tag_refs<'a>(page: &'a Page, config: &Config) -> Vec<TagRef<'a>> {
-    page.front_matter
-        .tags
+/// The terms of a page in taxonomy `t` that have a page of their own.
+fn term_refs<'a>(site: &'a Site, page: &'a Page, t: usize, config: &Config) -> Vec<TagRef<'a>> {
+    let name = &site.taxonomies[t].name;
+    page.terms
+        .get(t)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
         .iter()
-        .zip(&page.tag_slugs)
-        .filter(|(_, slug)| !slug.is_empty())
-        .map(|(name, slug)| TagRef {
-            name,
-            permalink: config.permalink(&format!("/tags/{slug}/")),
-            slug: slug.clone(),
+        .filter(|term| !term.slug.is_empty())
+        .map(|term| TagRef {
+            name: &term.name,
+            permalink: config.permalink(&format!("/{name}/{}/", term.slug)),
+            slug: term.slug.clone(),
         })
         .collect()
 }
@@ -179,7 +185,13 @@ pub fn page_value<'a>(site: &'a Site, i: usize, config: &Config) -> PageValue<'a
         title: page.title(),
         date: fm.date.as_ref().map(|d| d.to_text()),
         updated: fm.updated.as_ref().map(|d| d.to_text()),
-        tags: tag_refs(page, config),
+        tags: term_refs(site, page, 0, config),
+        taxonomies: (0..site.taxonomies.len())
+            .map(|t| {
+                let name = site.taxonomies[t].name.as_str();
+                (name, term_refs(site, page, t, config))
+            })
+            .collect(),
         summary,
         has_more: summary.is_some_and(|s| s.len() < rendered.html.len()),
         content_hash: rendered.html.hash(),
@@ -235,16 +247,34 @@ pub fn section_value(site: &Site, s: usize, config: &Config, pages: Option<Vec<V
     Value::from(map)
 }
 
-/// The `tag` value of tag `t`, with `pages` if given.
-pub fn tag_value(site: &Site, t: usize, config: &Config, pages: Option<Vec<Value>>) -> Value {
-    let tag = &site.tags[t];
+/// The `term` value of term `t`, with `pages` if given.
+pub fn term_value(site: &Site, t: usize, config: &Config, pages: Option<Vec<Value>>) -> Value {
+    let term = &site.terms[t];
     let mut map = tera::Map::new();
-    map.insert("name".into(), Value::from(tag.name.as_str()));
-    map.insert("slug".into(), Value::from(tag.slug.as_str()));
-    map.insert("permalink".into(), Value::from(config.permalink(&tag.path)));
+    map.insert("name".into(), Value::from(term.name.as_str()));
+    map.insert("slug".into(), Value::from(term.slug.as_str()));
+    map.insert(
+        "permalink".into(),
+        Value::from(config.permalink(&term.path)),
+    );
+    map.insert("page_count".into(), Value::from(term.pages.len()));
     if let Some(pages) = pages {
         map.insert("pages".into(), Value::from(pages));
     }
+    Value::from(map)
+}
+
+/// The `taxonomy` value of taxonomy `t`: its name, a heading for it and its list page.
+pub fn taxonomy_value(site: &Site, t: usize, config: &Config) -> Value {
+    let taxonomy = &site.taxonomies[t];
+    let mut map = tera::Map::new();
+    map.insert("name".into(), Value::from(taxonomy.name.as_str()));
+    map.insert("title".into(), Value::from(taxonomy.title()));
+    map.insert(
+        "permalink".into(),
+        Value::from(config.permalink(&taxonomy.path())),
+    );
+    map.insert("feed".into(), Value::from(taxonomy.feed));
     Value::from(map)
 }
 
@@ -287,7 +317,18 @@ struct ConfigValue<'a> {
     /// Whether the site has a search index and `/search/`, so themes show
     /// their search box only then.
     search: bool,
+    /// The site's taxonomies, `tags` first: a list, so templates can walk
+    /// them in a stable order (template maps have none).
+    taxonomies: Vec<TaxonomyEntry>,
     extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+struct TaxonomyEntry {
+    name: String,
+    title: String,
+    feed: bool,
+    paginate_by: Option<usize>,
 }
 
 /// The `config` value.
@@ -300,6 +341,15 @@ pub fn config_value(config: &Config) -> Value {
         author: &config.author,
         highlight: config.markdown.highlight,
         search: config.search.enabled,
+        taxonomies: crate::taxonomy::declared(config)
+            .into_iter()
+            .map(|t| TaxonomyEntry {
+                title: t.title(),
+                name: t.name,
+                feed: t.feed,
+                paginate_by: t.paginate_by,
+            })
+            .collect(),
         extra: &config.extra,
     })
 }

@@ -11,6 +11,7 @@ mod build_cache;
 mod cache_corruption;
 mod check;
 mod cli;
+mod custom_taxonomies;
 mod edge_deploy;
 mod edge_function;
 mod edge_store;

@@ -25,6 +25,9 @@ pub struct HugoConfig {
     pub date_sources: Vec<String>,
     /// Plural taxonomy names (`tags`, `categories`, …).
     pub taxonomies: Vec<String>,
+    /// Those the new site has as taxonomies of their own (the others'
+    /// terms become tags): see `config_map::keep_taxonomies`.
+    pub kept_taxonomies: Vec<String>,
     pub content_dir: String,
     pub static_dirs: Vec<String>,
     /// Hugo's pager size (its default is 10).
@@ -86,6 +89,7 @@ impl HugoConfig {
             permalinks: BTreeMap::new(),
             date_sources: default_date_sources(),
             taxonomies: vec!["tags".into(), "categories".into()],
+            kept_taxonomies: Vec::new(),
             content_dir: "content".into(),
             static_dirs: vec!["static".into()],
             pager_size: 10,

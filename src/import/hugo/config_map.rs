@@ -324,10 +324,29 @@ fn paths(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Report) 
             .collect();
         hugo.taxonomies.sort();
     }
+}
+
+/// Hugo's taxonomies stay taxonomies of the new site, with a feed per term
+/// as Hugo has and Hugo's pager size (`build.paginate_by`), unless the name is not its own URL
+/// segment in ssg or a section's folder has it (`content/NAME/`): then
+/// their terms become tags and their URLs redirect to the tag pages.
+pub fn keep_taxonomies(hugo: &mut HugoConfig, content: &std::path::Path, report: &mut Report) {
     for plural in hugo.taxonomies.clone() {
-        if plural != "tags" && plural != "categories" {
+        if plural == "tags" {
+            continue;
+        }
+        let own_url =
+            crate::slug::slugify(&plural) == plural && hugo.rules.sanitize(&plural) == plural;
+        if own_url && !content.join(&plural).is_dir() {
+            // Feeds and pager size as Hugo's defaults are ssg's.
+            hugo.ssg
+                .taxonomies
+                .insert(plural.clone(), Default::default());
+            hugo.kept_taxonomies.push(plural);
+        } else {
             hugo.note(report, &plural,
-                format!("taxonomy `{plural}`: its terms became tags (and stay in each page's `extra.{plural}`); its URLs redirect to the tag pages"), "");
+                format!("taxonomy `{plural}`: its terms became tags (and stay in each page's `extra.{plural}`); its URLs redirect to the tag pages"),
+                "its name is not a URL segment ssg keeps, or a section has that folder");
         }
     }
 }

@@ -47,7 +47,9 @@ pub fn looks_like(src: &Path) -> bool {
 /// Reads the Hugo site at `src`.
 pub fn read(src: &Path) -> Result<Plan> {
     let mut report = Report::default();
-    let hugo = config_file::load(src, &mut report);
+    let mut hugo = config_file::load(src, &mut report);
+    let content_dir = src.join(&hugo.content_dir);
+    config_map::keep_taxonomies(&mut hugo, &content_dir, &mut report);
     let mut walked = content::walk(src, &hugo, &mut report);
     same_url_as_another(&mut walked.pages, &mut report);
     let mut plan = Plan::new(hugo.ssg.clone());
@@ -72,7 +74,7 @@ pub fn read(src: &Path) -> Result<Plan> {
         moved::term_redirects(&walked.pages, &hugo, &mut plan);
         let redirects = plan.config.redirects.len();
         report.note(&hugo.file, None,
-            format!("{redirects} old taxonomy URLs (term pages, their pagers and feeds) redirect to ssg's tag pages (`[redirects]` in ssg.toml)"), "");
+            format!("{redirects} old taxonomy URLs (term pages, their pagers and feeds) redirect to ssg's term pages (`[redirects]` in ssg.toml)"), "");
     }
     let menu = menu::main_menu(&hugo, &walked.pages);
     if !menu.is_empty() {
@@ -81,15 +83,6 @@ pub fn read(src: &Path) -> Result<Plan> {
             .insert("menu".into(), toml::Value::Array(menu));
     }
     not_converted(src, &mut report);
-    let categories = walked
-        .pages
-        .iter()
-        .flat_map(|p| &p.terms)
-        .any(|(t, _)| t == "categories");
-    if categories {
-        report.note(&hugo.file, hugo.line_of("taxonomies"),
-            "categories became tags (ssg has one taxonomy); /categories/ URLs redirect to the tag pages", "");
-    }
     plan.pages.sort_by(|a, b| a.dest.cmp(&b.dest));
     plan.copies.sort();
     plan.copies.dedup();

@@ -137,13 +137,19 @@ pub fn feed_aliases(pages: &[HugoPage], hugo: &HugoConfig, plan: &mut Plan, repo
 }
 
 /// `[redirects]` for taxonomy URLs: each term's page, pagers and feed
-/// where ssg's tag URL differs (its feed always: ssg's is `atom.xml`),
-/// Hugo's first pager of a tag ssg lists on one page, and each taxonomy's
-/// list (`/categories/`) → `/tags/`.
+/// where ssg's term URL differs (its feed always: ssg's is `atom.xml`),
+/// Hugo's first pager of a term ssg lists on one page, and the list of
+/// each taxonomy whose terms became tags (`/series/`) → `/tags/`.
 pub fn term_redirects(pages: &[HugoPage], hugo: &HugoConfig, plan: &mut Plan) {
     let rules = &hugo.rules;
     let mut hugo_terms: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
-    let mut ssg_tags: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
+    let kept = |taxonomy: &str| hugo.kept_taxonomies.iter().any(|k| k == taxonomy);
+    // The new site's term URL of a Hugo term.
+    let ssg_dir = |taxonomy: &str, term: &str| {
+        let to = if kept(taxonomy) { taxonomy } else { "tags" };
+        format!("/{to}/{}/", slugify(term))
+    };
+    let mut ssg_terms: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for page in pages.iter().filter(|p| p.published) {
         for (taxonomy, term) in &page.terms {
             let dir = rules.term_dir(taxonomy, term);
@@ -151,19 +157,21 @@ pub fn term_redirects(pages: &[HugoPage], hugo: &HugoConfig, plan: &mut Plan) {
                 .entry(dir)
                 .or_insert_with(|| (taxonomy.clone(), term.clone(), 0))
                 .2 += 1;
-            ssg_tags.entry(slugify(term)).or_default().insert(&page.rel);
+            ssg_terms
+                .entry(ssg_dir(taxonomy, term))
+                .or_default()
+                .insert(&page.rel);
         }
     }
     let per_page = plan.config.build.paginate_by;
     let redirects = &mut plan.config.redirects;
     for (old_dir, (taxonomy, term, count)) in hugo_terms {
-        let slug = slugify(&term);
-        let new = format!("/tags/{slug}/");
+        let new = ssg_dir(&taxonomy, &term);
         redirects.insert(format!("{old_dir}index.xml"), format!("{new}atom.xml"));
         let old = rules.term_url(&taxonomy, &term);
         if old == new {
             let one_pager =
-                per_page == 0 || ssg_tags.get(&slug).map_or(0, BTreeSet::len) <= per_page;
+                per_page == 0 || ssg_terms.get(&new).map_or(0, BTreeSet::len) <= per_page;
             if one_pager {
                 redirects.insert(rules.term_pager(&old_dir, 1), new);
             }
@@ -179,7 +187,7 @@ pub fn term_redirects(pages: &[HugoPage], hugo: &HugoConfig, plan: &mut Plan) {
             redirects.insert(rules.term_pager(&old_dir, n), to);
         }
     }
-    for taxonomy in hugo.taxonomies.iter().filter(|t| *t != "tags") {
+    for taxonomy in hugo.taxonomies.iter().filter(|t| *t != "tags" && !kept(t)) {
         redirects.insert(format!("/{}/", rules.sanitize(taxonomy)), "/tags/".into());
     }
 }

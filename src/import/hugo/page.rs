@@ -236,12 +236,19 @@ fn map_keys(hugo: &HugoConfig, page: &mut HugoPage, map: Map<String, Value>, rep
             }
         }
     }
-    // ssg has one taxonomy: every term is a tag, tags first, then
-    // categories, then the others, each in written order; the terms of
-    // taxonomies other than tags stay in `extra` for templates too.
+    // Terms of a kept taxonomy stay its own; the others become tags, tags
+    // first, then categories, each in written order, and stay in `extra`
+    // for templates too.
     page.terms
         .sort_by_key(|(t, _)| (t != "tags", t != "categories"));
     for (taxonomy, term) in &page.terms {
+        if hugo.kept_taxonomies.contains(taxonomy) {
+            let list = fm.taxonomies.entry(taxonomy.clone()).or_default();
+            if !list.contains(term) {
+                list.push(term.clone());
+            }
+            continue;
+        }
         if !fm.tags.contains(term) {
             fm.tags.push(term.clone());
         }

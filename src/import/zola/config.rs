@@ -28,6 +28,10 @@ pub enum Slugify {
 pub struct Taxonomy {
     pub name: String,
     pub feed: bool,
+    /// Whether the new site has it as a taxonomy of its own (else its
+    /// terms become tags): not for `tags`, a name that is not its own URL
+    /// segment, or one a section's folder already has.
+    pub kept: bool,
 }
 
 /// What the rest of the import needs from the config.
@@ -81,12 +85,12 @@ pub fn read(src: &Path) -> (Settings, Plan) {
             Table::new()
         }
     };
-    let settings = settings(&table);
+    let settings = settings(&table, src);
     convert(&table, &text, &settings, &mut plan);
     (settings, plan)
 }
 
-fn settings(table: &Table) -> Settings {
+fn settings(table: &Table, src: &Path) -> Settings {
     let slugify = match table
         .get("slugify")
         .and_then(|s| s.get("paths"))
@@ -102,13 +106,18 @@ fn settings(table: &Table) -> Settings {
         .map(|list| {
             list.iter()
                 .filter_map(|t| {
+                    let name = t.get("name")?.as_str()?.to_string();
+                    let kept = name != "tags"
+                        && crate::slug::slugify(&name) == name
+                        && !src.join("content").join(&name).is_dir();
                     Some(Taxonomy {
-                        name: t.get("name")?.as_str()?.to_string(),
                         feed: t
                             .get("feed")
                             .or_else(|| t.get("rss"))
                             .and_then(Value::as_bool)
                             .unwrap_or(false),
+                        kept,
+                        name,
                     })
                 })
                 .collect()
@@ -212,8 +221,34 @@ fn convert(table: &Table, text: &str, settings: &Settings, plan: &mut Plan) {
     if let Some(extra) = table.get("extra").and_then(Value::as_table) {
         config.extra = extra.clone();
     }
+    convert_taxonomies(table, settings, config);
     convert_highlighting(table, text, plan);
     note_unconverted(table, text, settings, &mut plan.report);
+}
+
+/// Kept taxonomies as `[taxonomies]` with Zola's settings: a feed only
+/// where Zola made one, and one page per term unless Zola paginated it
+/// (so no pager URL appears that Zola did not have).
+fn convert_taxonomies(table: &Table, settings: &Settings, config: &mut Config) {
+    let listed = table.get("taxonomies").and_then(Value::as_array);
+    for taxonomy in settings.taxonomies.iter().filter(|t| t.kept) {
+        let paginate_by = listed
+            .and_then(|list| {
+                list.iter()
+                    .find(|t| t.get("name").and_then(Value::as_str) == Some(&taxonomy.name))
+            })
+            .and_then(|t| t.get("paginate_by"))
+            .and_then(Value::as_integer)
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(0);
+        config.taxonomies.insert(
+            taxonomy.name.clone(),
+            crate::config::TaxonomySettings {
+                feed: taxonomy.feed,
+                paginate_by: Some(paginate_by),
+            },
+        );
+    }
 }
 
 /// `highlight_code` and `highlight_theme`, top-level (older Zola) or in `[markdown]`.

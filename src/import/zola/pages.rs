@@ -1,6 +1,6 @@
 //! Zola's `content/`: pages and sections with their front matter mapped to
 //! ssg's keys, a `path` wherever ssg would put a page elsewhere, redirects
-//! for taxonomy pages that become tag pages, and assets copied beside.
+//! for taxonomy pages whose URL changes, and assets copied beside.
 
 use std::path::Path;
 
@@ -118,9 +118,8 @@ fn page(rel: &str, mut fm: FrontMatter, settings: &Settings, plan: &mut Plan) ->
     new.slug = fm.slug.clone();
     new.summary = take_string(&mut extra, "description");
     new.tags = fm.tags.clone();
-    if let Some(Value::Object(taxonomies)) = extra.remove("taxonomies") {
-        taxonomy_terms(&taxonomies, settings, &mut new.tags, plan);
-    }
+    extra.remove("taxonomies");
+    taxonomy_terms(&fm, settings, &mut new, plan);
     extra.remove("in_search_index");
     if let Some(template) = &fm.template {
         plan.report.note(
@@ -198,45 +197,56 @@ fn date_prefix_removed(stem: &str) -> &str {
     if dated { &stem[11..] } else { stem }
 }
 
-/// Terms of taxonomies other than `tags` and `categories` (which ssg's
-/// reader already made tags) become tags too; every configured taxonomy's
-/// term page whose URL moves gets a redirect to its tag page.
+/// Each taxonomy's terms: those of a kept taxonomy stay its own, the
+/// others become tags; a term page whose URL changes (a taxonomy folded
+/// into tags, or Zola's `safe`/`off` slugs) gets a redirect.
 fn taxonomy_terms(
-    taxonomies: &Map<String, Value>,
+    fm: &FrontMatter,
     settings: &Settings,
-    tags: &mut Vec<String>,
+    new: &mut NewFrontMatter,
     plan: &mut Plan,
 ) {
-    for (name, terms) in taxonomies {
-        let Some(terms) = terms.as_array() else {
-            continue;
-        };
-        let taxonomy = settings.taxonomies.iter().find(|t| &t.name == name);
-        let configured = taxonomy.is_some();
+    let mut written = vec![("tags", fm.tags.as_slice())];
+    written.extend(
+        fm.written_terms
+            .iter()
+            .map(|w| (w.taxonomy.as_str(), w.terms.as_slice())),
+    );
+    for (name, terms) in written {
+        let taxonomy = settings.taxonomies.iter().find(|t| t.name == name);
+        let kept = taxonomy.is_some_and(|t| t.kept);
+        let to = if kept { name } else { "tags" };
         let feeds_move = taxonomy.is_some_and(|t| t.feed)
-            && (name != "tags" || settings.feed_files.iter().any(|f| f != "atom.xml"));
+            && (!kept && name != "tags" || settings.feed_files.iter().any(|f| f != "atom.xml"));
         if feeds_move {
             plan.report.note(
                 "config.toml",
                 None,
-                format!("the feeds of `{name}` terms move to /tags/TERM/atom.xml"),
+                format!("the feeds of `{name}` terms move to /{to}/TERM/atom.xml"),
                 "tell subscribers of those feeds",
             );
         }
-        for term in terms.iter().filter_map(Value::as_str) {
-            if !tags.iter().any(|t| t == term) {
-                tags.push(term.to_string());
+        for term in terms {
+            let list = if kept {
+                new.taxonomies.entry(name.to_string()).or_default()
+            } else {
+                &mut new.tags
+            };
+            if !list.contains(term) {
+                list.push(term.clone());
             }
-            if !configured {
+            if taxonomy.is_none() {
                 continue;
             }
             let old = format!("/{}/{}/", settings.slug(name), settings.slug(term));
-            let new = format!("/tags/{}/", crate::slug::slugify(term));
-            if old != new {
-                plan.config.redirects.insert(old, new);
-                plan.config
-                    .redirects
-                    .insert(format!("/{}/", settings.slug(name)), "/tags/".into());
+            let new_url = format!("/{to}/{}/", crate::slug::slugify(term));
+            if old != new_url {
+                plan.config.redirects.insert(old, new_url);
+                if !kept {
+                    plan.config
+                        .redirects
+                        .insert(format!("/{}/", settings.slug(name)), "/tags/".into());
+                }
             }
         }
     }

@@ -1,5 +1,5 @@
-//! Atom feeds: the site's newest pages at `/atom.xml`, and each tag's at
-//! `/tags/<slug>/atom.xml`, `build.feed_limit` entries each.
+//! Atom feeds: the site's newest pages at `/atom.xml`, and each taxonomy
+//! term's at `/NAME/<slug>/atom.xml`, `build.feed_limit` entries each.
 
 use serde::Serialize;
 use tera::Context;
@@ -9,9 +9,9 @@ use crate::render::job::{Job, OutputKind};
 use crate::site::Site;
 use crate::templates::Reads;
 
-/// The site's feed (`tag: None`) or a tag's.
+/// The site's feed (`term: None`) or a term's.
 pub struct Feed {
-    tag: Option<usize>,
+    term: Option<usize>,
     /// The feed's own URL path.
     path: String,
 }
@@ -38,13 +38,13 @@ struct FeedEntry<'a> {
     tags: Vec<&'a str>,
 }
 
-pub fn job(site: &Site, tag: Option<usize>) -> Job {
-    let path = match tag {
-        Some(t) => format!("{}atom.xml", site.tags[t].path),
+pub fn job(site: &Site, term: Option<usize>) -> Job {
+    let path = match term {
+        Some(t) => format!("{}atom.xml", site.terms[t].path),
         None => "/atom.xml".to_string(),
     };
     let kind = Feed {
-        tag,
+        term,
         path: path.clone(),
     };
     Job::new(kind, "atom.xml", path.clone(), path)
@@ -55,7 +55,7 @@ pub fn job(site: &Site, tag: Option<usize>) -> Job {
 /// link stays `/atom.xml`, which tells readers where the feed now lives.
 pub fn copy_job(written: &str) -> Job {
     let kind = Feed {
-        tag: None,
+        term: None,
         path: "/atom.xml".to_string(),
     };
     Job::new(
@@ -70,11 +70,11 @@ impl Feed {
     /// The pages the feed lists, newest first, and its title and page.
     fn listing<'a>(&self, input: &RenderInputs<'a>) -> (&'a [usize], String, String) {
         let site = input.site;
-        match self.tag {
+        match self.term {
             Some(t) => {
-                let tag = &site.tags[t];
-                let title = format!("{} – {}", input.config.title, tag.name);
-                (&tag.pages, title, tag.path.clone())
+                let term = &site.terms[t];
+                let title = format!("{} – {}", input.config.title, term.name);
+                (&term.pages, title, term.path.clone())
             }
             None => (&site.dated, input.config.title.clone(), "/".to_string()),
         }
@@ -95,7 +95,7 @@ impl Feed {
 impl OutputKind for Feed {
     fn inputs(&self, input: &RenderInputs, template: &str) -> u64 {
         let body = input.reads(template, Reads::Body);
-        let name = self.tag.map_or("", |t| input.site.tags[t].name.as_str());
+        let name = self.term.map_or("", |t| input.site.terms[t].name.as_str());
         let shown: Vec<u64> = self
             .entries(input)
             .map(|i| input.page_hash(i, body))

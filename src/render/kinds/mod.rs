@@ -7,4 +7,4 @@ pub mod fixed;
 pub mod page;
 pub mod section;
 pub mod sitemap;
-pub mod tag;
+pub mod taxonomy;

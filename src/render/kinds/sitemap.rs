@@ -1,4 +1,4 @@
-//! `sitemap.xml`: every section, page and tag page, with its last change.
+//! `sitemap.xml`: every section, page and taxonomy page, with its last change.
 
 use serde::Serialize;
 use tera::Context;
@@ -21,7 +21,7 @@ pub fn job() -> Job {
 impl OutputKind for Sitemap {
     fn inputs(&self, input: &RenderInputs, _template: &str) -> u64 {
         let digest = &input.digest;
-        crate::hash::of(&(digest.all_pages, digest.tag_names, &digest.section_own))
+        crate::hash::of(&(digest.all_pages, &digest.term_names, &digest.section_own))
     }
 
     fn context(&self, input: &RenderInputs, _template: &str, ctx: &mut Context) {
@@ -55,11 +55,13 @@ fn entries(input: &RenderInputs) -> Vec<SitemapEntry> {
     for (i, page) in site.pages.iter().enumerate() {
         entries.push(entry(&page.path, page_lastmod(i)));
     }
-    if !site.tags.is_empty() {
-        entries.push(entry("/tags/", None));
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        if site.terms_of(t).next().is_some() {
+            entries.push(entry(&taxonomy.path(), None));
+        }
     }
-    for tag in &site.tags {
-        entries.push(entry(&tag.path, None));
+    for term in &site.terms {
+        entries.push(entry(&term.path, None));
     }
     entries.sort_by(|a, b| a.permalink.cmp(&b.permalink));
     entries
