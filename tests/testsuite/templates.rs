@@ -169,3 +169,29 @@ fn asset_url_names_stylesheets_by_their_bytes_and_follows_an_edit() {
         "the old copy is gone"
     );
 }
+
+/// Hugo's `range` and Zola's Tera 1 both walk a map in key order; a hash
+/// map's order would differ from one process to the next, so the same
+/// site would build to other bytes and publish would re-upload it.
+#[test]
+fn a_loop_over_a_map_walks_it_in_key_order_every_build() {
+    let keys = [
+        "delta", "alpha", "kilo", "echo", "bravo", "juliet", "charlie", "golf", "hotel", "foxtrot",
+    ];
+    let extra: String = keys.iter().map(|k| format!("{k} = 1\n")).collect();
+    let data: String = keys.iter().map(|k| format!("{k}: 1\n")).collect();
+    let site = Site::new()
+        .file("content/p.md", &format!("+++\ntitle = \"P\"\n[extra]\n{extra}+++\n"))
+        .file("data/team.yaml", &data)
+        .file(
+            "templates/page.html",
+            "{% for k, v in page.extra %}{{ k }} {% endfor %}|{% for k, v in data.team %}{{ k }} {% endfor %}",
+        );
+    let mut sorted = keys.to_vec();
+    sorted.sort_unstable();
+    let walk = format!("{} ", sorted.join(" "));
+    let expected = format!("{walk}|{walk}");
+    for _ in 0..3 {
+        assert_eq!(output(&site.build(), "p/index.html"), expected);
+    }
+}
