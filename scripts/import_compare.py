@@ -37,7 +37,8 @@ REPO = Path(__file__).resolve().parent.parent
 # Elements whose text is the writing, not the theme's chrome.
 TEXT_TAGS = {"p", "pre", "li", "h2", "h3", "h4", "h5", "h6", "blockquote",
              "td", "th", "figcaption", "dt", "dd"}
-SKIP_TAGS = {"script", "style", "nav", "header", "footer", "noscript", "template"}
+# `aside`: a theme's sidebar (the docs and news menus of Jekyll's own site).
+SKIP_TAGS = {"script", "style", "nav", "header", "footer", "noscript", "template", "aside"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input",
              "link", "meta", "source", "track", "wbr"}
 TEMPLATE_SYNTAX = re.compile(r"\{\{<|\{\{%|\{%|\{\{\s*[A-Za-z.$]")
@@ -246,6 +247,11 @@ def is_post(rel, sections, taxonomies):
     return rel.endswith(".html")
 
 
+# Characters of two differing middles past which pages are compared word
+# by word.
+LONG_MIDDLE = 40_000
+
+
 def text_ratio(a, b):
     """difflib's ratio, with the common start and end matched first: the
     same number for pages that differ in a few places, in a fraction of
@@ -254,8 +260,16 @@ def text_ratio(a, b):
         return 1.0
     head = len(os.path.commonprefix([a, b]))
     tail = len(os.path.commonprefix([a[head:][::-1], b[head:][::-1]]))
-    middle = difflib.SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail],
-                                     autojunk=False)
+    a_mid, b_mid = a[head:len(a) - tail], b[head:len(b) - tail]
+    if len(a_mid) + len(b_mid) > LONG_MIDDLE:
+        # Word by word, counting the characters of the words matched:
+        # character by character, difflib does not finish on a changelog.
+        a_words, b_words = a_mid.split(" "), b_mid.split(" ")
+        middle = difflib.SequenceMatcher(None, a_words, b_words, autojunk=False)
+        matched = sum(len(" ".join(a_words[m.a:m.a + m.size])) + (m.size > 0)
+                      for m in middle.get_matching_blocks())
+        return min(1.0, 2.0 * (head + tail + matched) / (len(a) + len(b)))
+    middle = difflib.SequenceMatcher(None, a_mid, b_mid, autojunk=False)
     matched = head + tail + sum(m.size for m in middle.get_matching_blocks())
     return 2.0 * matched / (len(a) + len(b))
 

@@ -405,3 +405,57 @@ fn shortcodes_say_in_ssg_what_they_said_in_hugo() {
         "{markdown}"
     );
 }
+
+/// Shortcodes that show another page (`with .Site.GetPage (.Get 0)` …
+/// `.Content`) or the page's table of contents (fixture
+/// `hugo-pages-in-pages`): the other page's words and code are in ssg's
+/// page as in Hugo's, the contents are left to ssg's page template, no
+/// shortcode is left showing, and each is reported.
+#[test]
+fn shortcodes_showing_other_pages_keep_their_text() {
+    let work = tempfile::tempdir().unwrap();
+    let src = fixture_named("hugo-pages-in-pages");
+    let hugo_out = hugo_build(&src, work.path());
+    let site = work.path().join("site");
+    let run = import(work.path(), &src, &site, &[]);
+    run.success();
+    let report = format!("{}{}", run.stdout, run.stderr);
+    for said in [
+        "table-guide.md:5: shortcode `table_of_contents` shows the table of contents: left out",
+        "table-guide.md:11: shortcode `evergreen` shows another page",
+        "table-guide.md:17: shortcode `content` shows another page",
+    ] {
+        assert!(report.contains(said), "{said} in {report}");
+    }
+    run_in(&site, &["build"]).success();
+    let page = |root: &Path| fs::read_to_string(root.join("posts/table-guide/index.html")).unwrap();
+    let (hugo, ssg) = (page(&hugo_out), page(&site.join("public")));
+    let (hugo_words, ssg_words) = (words(&hugo), words(&ssg));
+    for text in [
+        "The shortcode starts from the site",
+        "{{- $data := .Site.Data -}}",
+        "Then it reads the file: Take the file the call names:",
+        "{{- $src := .Get \"src\" -}}",
+        "That is all.",
+    ] {
+        let plain = |w: &str| w.replace(['’', '‘'], "'").replace("**", "");
+        assert!(
+            plain(&hugo_words).contains(text),
+            "Hugo lacks {text}:\n{hugo_words}"
+        );
+        assert!(
+            plain(&ssg_words).contains(text),
+            "ssg lacks {text}:\n{ssg_words}"
+        );
+    }
+    assert!(
+        ssg.contains("href=\"https://example.org/snippets/store-data/\""),
+        "{ssg}"
+    );
+    assert!(!ssg.contains("{{<") && !ssg.contains("{{%"), "{ssg}");
+    // ssg's page template shows the contents, from the page's headings.
+    assert!(
+        ssg.contains("<a href=\"#reading-the-file\">Reading the file</a>"),
+        "{ssg}"
+    );
+}

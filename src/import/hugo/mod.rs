@@ -30,10 +30,12 @@ use config::HugoConfig;
 use content::Walked;
 use page::{HugoPage, PageKind};
 use refs::RefIndex;
-use site_shortcodes::{PageValues, SiteShortcodes, SiteValues};
+use site_shortcodes::{OtherPage, PageValues, SiteShortcodes, SiteValues};
 
 /// What every page's shortcodes read from the site.
-struct SiteForShortcodes {
+struct SiteForShortcodes<'a> {
+    /// Every page: `.Site.GetPage` shows one's text in another.
+    pages: &'a [HugoPage],
     refs: RefIndex,
     values: SiteValues,
     shortcodes: SiteShortcodes,
@@ -54,6 +56,7 @@ pub fn read(src: &Path) -> Result<Plan> {
     same_url_as_another(&mut walked.pages, &mut report);
     let mut plan = Plan::new(hugo.ssg.clone());
     let site = SiteForShortcodes {
+        pages: &walked.pages,
         refs: RefIndex::new(&walked.pages, &plan.config.base_url),
         values: SiteValues {
             base_url: hugo.base_url.clone(),
@@ -120,27 +123,13 @@ fn same_url_as_another(pages: &mut [HugoPage], report: &mut Report) {
     }
 }
 
+/// Pages shown inside pages (`.Site.GetPage` in a shortcode) deeper than
+/// this are a loop.
+const MAX_SHOWN_DEPTH: usize = 4;
+
 /// The page with its body's shortcodes converted; what was not converted
 /// is reported at its file line.
 fn new_page(page: &HugoPage, site: &SiteForShortcodes, report: &mut Report) -> NewPage {
-    let index = &site.refs;
-    let resolve = |target: &str, in_attribute: bool| {
-        let at = index.resolve(target, &page.rel)?;
-        if in_attribute {
-            index.absolute(&at)
-        } else {
-            Some(at)
-        }
-    };
-    let ctx = shortcodes::Context {
-        resolve: &resolve,
-        site: &site.values,
-        shortcodes: &site.shortcodes,
-        page: PageValues {
-            title: page.front_matter.title.as_deref().unwrap_or(""),
-            params: &page.split.map,
-        },
-    };
     // Before the shortcodes become ssg's calls: only the author's text is
     // made literal.
     let verbatim = shortcodes::highlighted(&page.split.body);
@@ -153,7 +142,7 @@ fn new_page(page: &HugoPage, site: &SiteForShortcodes, report: &mut Report) -> N
             "",
         );
     }
-    let converted = shortcodes::convert(&body, &ctx);
+    let converted = converted_body(page, &body, site, 0);
     for (line, message, action) in converted.notes {
         report.note(
             &page.source,
@@ -171,6 +160,58 @@ fn new_page(page: &HugoPage, site: &SiteForShortcodes, report: &mut Report) -> N
         front_matter: page.front_matter.clone(),
         body: converted.body,
     }
+}
+
+/// `body` (of `page`) with its shortcodes converted; a shortcode that
+/// shows another page gets that page's body, converted the same way.
+fn converted_body(
+    page: &HugoPage,
+    body: &str,
+    site: &SiteForShortcodes,
+    depth: usize,
+) -> shortcodes::Converted {
+    let index = &site.refs;
+    let resolve = |target: &str, in_attribute: bool| {
+        let at = index.resolve(target, &page.rel)?;
+        if in_attribute {
+            index.absolute(&at)
+        } else {
+            Some(at)
+        }
+    };
+    let get_page = |target: &str| -> Option<OtherPage> {
+        let at = index.resolve(target, &page.rel)?;
+        let permalink = index.absolute(&at)?;
+        let dest = crate::urlpath::decode_lossy(at.strip_prefix("@/")?);
+        let other = site
+            .pages
+            .iter()
+            .find(|p| p.dest.strip_prefix("content/") == Some(dest.as_str()))?;
+        let body = if depth < MAX_SHOWN_DEPTH {
+            converted_body(other, &other.split.body, site, depth + 1).body
+        } else {
+            String::new()
+        };
+        // Its summary marker would end the summary of the page showing it.
+        let body = body.replace(crate::markdown::MORE_MARKER, "");
+        Some(OtherPage {
+            permalink,
+            url: other.url.clone(),
+            title: other.front_matter.title.clone().unwrap_or_default(),
+            body,
+        })
+    };
+    let ctx = shortcodes::Context {
+        resolve: &resolve,
+        site: &site.values,
+        shortcodes: &site.shortcodes,
+        page: PageValues {
+            title: page.front_matter.title.as_deref().unwrap_or(""),
+            params: &page.split.map,
+            get_page: &get_page,
+        },
+    };
+    shortcodes::convert(body, &ctx)
 }
 
 /// Bundle files and section files go beside their page. A headless

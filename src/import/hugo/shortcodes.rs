@@ -289,7 +289,22 @@ fn single(tag: &Tag, written: &str, at: Place, ctx: &Context, notes: &mut Vec<Bo
         }
         return resolved.unwrap_or_else(|| written.to_string());
     }
+    if ctx.shortcodes.shows_contents(&tag.name) {
+        notes.push((
+            line,
+            format!("shortcode `{}` shows the table of contents: left out, as ssg's page template shows the page's (`page.toc`)", tag.name),
+            "place `page.toc` in templates/page.html where it should be".into(),
+        ));
+        return String::new();
+    }
     let call = (tag.positional.as_slice(), tag.named.as_slice());
+    if ctx.shortcodes.shows_another_page(&tag.name) {
+        notes.push((
+            line,
+            format!("shortcode `{}` shows another page: its text is written here as it was at import time", tag.name),
+            "an edit of that page does not show here; copy it again, or link to it".into(),
+        ));
+    }
     // The site's own template of a name replaces Hugo's built-in one.
     let printed = ctx
         .shortcodes
@@ -350,6 +365,7 @@ mod tests {
             page: PageValues {
                 title: "A",
                 params: &page_params,
+                get_page: &|_| None,
             },
         };
         convert(body, &ctx)

@@ -2,8 +2,11 @@
 //! URL, its title, a site or page param, one of the call's arguments —
 //! such as `layouts/shortcodes/baseurl.html` holding
 //! `{{ .Page.Site.BaseURL }}`. Those are read here so the import can write
-//! the printed text in the page; a template doing anything more (a range,
-//! an if, a partial) is not evaluated, and its calls are reported.
+//! the printed text in the page. A template that shows another page
+//! (`with .Site.GetPage (.Get 0)` … `.Content` … `end`) is read too: ssg's
+//! shortcodes see no other page, so that page's text is written in at
+//! import time. A template doing anything more (a range, an if, a partial)
+//! is not evaluated, and its calls are reported.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -22,13 +25,42 @@ enum Source {
     Named(String),
     /// `.Inner`: the text between the opening and closing tags.
     Inner,
+    /// `"<!-- x -->" | safeHTML`.
+    Literal(String),
+    /// Inside `with .Site.GetPage …`: that page's values.
+    Other(OtherValue),
+}
+
+/// What a template prints of the page `.Site.GetPage` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OtherValue {
+    Permalink,
+    RelPermalink,
+    Title,
+    Content,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
     Text(String),
     Value(Source),
+    /// `with .Site.GetPage TARGET` … `end`: printed when the page exists.
+    WithPage(Source, Vec<Part>),
 }
+
+/// The page a `.Site.GetPage` call names, as the import wrote it.
+pub struct OtherPage {
+    /// Its absolute URL.
+    pub permalink: String,
+    /// Its URL path from the site's root.
+    pub url: String,
+    pub title: String,
+    /// Its body, converted (Markdown, ssg's shortcode calls).
+    pub body: String,
+}
+
+/// Finds the page `.Site.GetPage` names (a content path).
+pub type GetPage<'a> = &'a dyn Fn(&str) -> Option<OtherPage>;
 
 /// The site values a printing template can read.
 #[derive(Debug, Default)]
@@ -44,12 +76,16 @@ pub struct PageValues<'a> {
     pub title: &'a str,
     /// Front matter, lower-cased keys (Hugo's `.Params`).
     pub params: &'a Map<String, Value>,
+    /// `.Site.GetPage`, from this page.
+    pub get_page: GetPage<'a>,
 }
 
 /// The printing shortcodes of a site (and its themes), by name.
 #[derive(Debug, Default)]
 pub struct SiteShortcodes {
     printing: BTreeMap<String, Vec<Part>>,
+    /// Templates that show the page's table of contents, and no more.
+    contents: std::collections::BTreeSet<String>,
 }
 
 impl SiteShortcodes {
@@ -84,11 +120,16 @@ impl SiteShortcodes {
             else {
                 continue;
             };
-            if self.printing.contains_key(name) {
+            if self.printing.contains_key(name) || self.contents.contains(name) {
                 continue;
             }
-            if let Some(parts) = std::fs::read_to_string(&path).ok().and_then(|t| parse(&t)) {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            if let Some(parts) = parse(&text) {
                 self.printing.insert(name.to_string(), parts);
+            } else if shows_only_contents(&text) {
+                self.contents.insert(name.to_string());
             }
         }
     }
@@ -110,34 +151,90 @@ impl SiteShortcodes {
         site: &SiteValues,
         page: &PageValues,
     ) -> Option<String> {
-        let (positional, named) = call;
         let parts = self.printing.get(name)?;
         let mut out = String::new();
-        for part in parts {
-            match part {
-                Part::Text(t) => out.push_str(t),
-                Part::Value(source) => {
-                    let value = match source {
-                        Source::BaseUrl => site.base_url.clone(),
-                        Source::SiteTitle => site.title.clone(),
-                        Source::SiteParam(path) => param_text(&site.params, path)?,
-                        Source::PageTitle => page.title.to_string(),
-                        Source::PageParam(path) => param_text(page.params, path)?,
-                        Source::Positional(i) => positional.get(*i).cloned().unwrap_or_default(),
-                        Source::Named(k) => named
-                            .iter()
-                            .find(|(n, _)| n == k)
-                            .map(|(_, v)| v.clone())
-                            .unwrap_or_default(),
-                        Source::Inner => inner.to_string(),
-                    };
-                    out.push_str(&value);
-                }
-            }
-        }
+        let values = Values {
+            call,
+            inner,
+            site,
+            page,
+        };
+        print_parts(parts, &values, None, &mut out)?;
         // A template file's last newline would end a link written around it.
         Some(out.trim().to_string())
     }
+
+    /// Whether shortcode `name` shows the page's table of contents, which
+    /// ssg's page template shows (`page.toc`).
+    pub fn shows_contents(&self, name: &str) -> bool {
+        self.contents.contains(name)
+    }
+
+    /// Whether shortcode `name` shows another page (`.Site.GetPage`).
+    pub fn shows_another_page(&self, name: &str) -> bool {
+        self.printing
+            .get(name)
+            .is_some_and(|parts| parts.iter().any(|p| matches!(p, Part::WithPage(..))))
+    }
+}
+
+/// What one call's values come from.
+struct Values<'a> {
+    call: (&'a [String], &'a [(String, String)]),
+    inner: &'a str,
+    site: &'a SiteValues,
+    page: &'a PageValues<'a>,
+}
+
+fn print_parts(
+    parts: &[Part],
+    values: &Values,
+    other: Option<&OtherPage>,
+    out: &mut String,
+) -> Option<()> {
+    for part in parts {
+        match part {
+            Part::Text(t) => out.push_str(t),
+            Part::Value(source) => out.push_str(&value_of(source, values, other)?),
+            Part::WithPage(target, inner) => {
+                let target = value_of(target, values, other)?;
+                if let Some(found) = (values.page.get_page)(&target) {
+                    print_parts(inner, values, Some(&found), out)?;
+                }
+            }
+        }
+    }
+    Some(())
+}
+
+fn value_of(source: &Source, values: &Values, other: Option<&OtherPage>) -> Option<String> {
+    let (positional, named) = values.call;
+    let (site, page) = (values.site, values.page);
+    Some(match source {
+        Source::BaseUrl => site.base_url.clone(),
+        Source::SiteTitle => site.title.clone(),
+        Source::SiteParam(path) => param_text(&site.params, path)?,
+        Source::PageTitle => page.title.to_string(),
+        Source::PageParam(path) => param_text(page.params, path)?,
+        Source::Positional(i) => positional.get(*i).cloned().unwrap_or_default(),
+        Source::Named(k) => named
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default(),
+        Source::Inner => values.inner.to_string(),
+        Source::Literal(text) => text.clone(),
+        Source::Other(value) => {
+            let other = other?;
+            match value {
+                OtherValue::Permalink => other.permalink.clone(),
+                OtherValue::RelPermalink => other.url.clone(),
+                OtherValue::Title => other.title.clone(),
+                // Markdown inside HTML is read only between blank lines.
+                OtherValue::Content => format!("\n\n{}\n\n", other.body.trim()),
+            }
+        }
+    })
 }
 
 /// A scalar under `path` (keys matched case-insensitively, as Hugo does) as text.
@@ -162,14 +259,16 @@ pub fn param_text(params: &Map<String, Value>, path: &[String]) -> Option<String
     }
 }
 
-/// The parts of a template made only of text and printed values; `None`
-/// for any other template.
+/// The parts of a template made only of text, printed values, variables
+/// set to them and `with .Site.GetPage` blocks; `None` for any other.
 fn parse(template: &str) -> Option<Vec<Part>> {
-    let mut parts = Vec::new();
+    // The parts of each open `with` block, outermost first, and its target.
+    let mut open: Vec<(Option<Source>, Vec<Part>)> = vec![(None, Vec::new())];
+    let mut vars: Vec<(String, Source)> = Vec::new();
     let mut rest = template;
-    while let Some(open) = rest.find("{{") {
-        let mut text = &rest[..open];
-        let after = &rest[open + 2..];
+    while let Some(at) = rest.find("{{") {
+        let mut text = &rest[..at];
+        let after = &rest[at + 2..];
         let close = after.find("}}")?;
         let mut action = &after[..close];
         if let Some(trimmed) = action.strip_prefix('-') {
@@ -178,30 +277,109 @@ fn parse(template: &str) -> Option<Vec<Part>> {
         }
         let trim_after = action.ends_with('-');
         action = action.trim_end_matches('-').trim();
+        let inside_with = open.len() > 1;
         if !text.is_empty() {
-            parts.push(Part::Text(text.to_string()));
+            open.last_mut()?.1.push(Part::Text(text.to_string()));
         }
-        if !(action.starts_with("/*") && action.ends_with("*/")) {
-            parts.push(Part::Value(source_of(action)?));
+        let comment = action.starts_with("/*") && action.ends_with("*/");
+        if comment {
+            // Prints nothing.
+        } else if let Some((var, value)) = action.split_once(":=") {
+            vars.push((
+                var.trim().to_string(),
+                source_of(value, &vars, inside_with)?,
+            ));
+        } else if let Some(target) = get_page_target(action) {
+            open.push((Some(source_of(target, &vars, false)?), Vec::new()));
+        } else if action == "end" {
+            let (target, inner) = open.pop()?;
+            open.last_mut()?.1.push(Part::WithPage(target?, inner));
+        } else {
+            let value = source_of(action, &vars, inside_with)?;
+            open.last_mut()?.1.push(Part::Value(value));
         }
         rest = &after[close + 2..];
         if trim_after {
             rest = rest.trim_start();
         }
     }
+    let (_, mut parts) = open.pop().filter(|_| open.is_empty())?;
     if !rest.is_empty() {
         parts.push(Part::Text(rest.to_string()));
     }
     Some(parts)
 }
 
-/// What one `{{ … }}` action prints, when it is a plain value.
-fn source_of(action: &str) -> Option<Source> {
-    // Pipes that only mark a value safe print it unchanged.
+/// A template whose only value is `.TableOfContents` (a heading or a
+/// wrapper around it is the theme's, as ssg's page template has its own).
+fn shows_only_contents(template: &str) -> bool {
+    let actions: Vec<&str> = template
+        .split("{{")
+        .skip(1)
+        .filter_map(|a| {
+            a.split_once("}}")
+                .map(|(inside, _)| inside.trim_matches('-').trim())
+        })
+        .filter(|a| !(a.starts_with("/*") && a.ends_with("*/")))
+        .collect();
+    !actions.is_empty()
+        && actions.iter().all(|a| {
+            matches!(
+                *a,
+                ".TableOfContents" | ".Page.TableOfContents" | "$.Page.TableOfContents"
+            )
+        })
+}
+
+/// `with .Site.GetPage X` (or `site.GetPage`): X.
+fn get_page_target(action: &str) -> Option<&str> {
+    let call = action.strip_prefix("with ")?.trim();
+    let target = [
+        "$.Site.GetPage ",
+        ".Page.Site.GetPage ",
+        ".Site.GetPage ",
+        "site.GetPage ",
+    ]
+    .iter()
+    .find_map(|prefix| call.strip_prefix(prefix))?;
+    let target = target.trim();
+    Some(
+        target
+            .strip_prefix('(')
+            .and_then(|t| t.strip_suffix(')'))
+            .unwrap_or(target)
+            .trim(),
+    )
+}
+
+/// What one `{{ … }}` action prints, when it is a plain value (`vars`:
+/// the template's variables so far; `of_other`: inside `with .Site.GetPage`,
+/// where `.` is that page).
+fn source_of(action: &str, vars: &[(String, Source)], of_other: bool) -> Option<Source> {
+    // Pipes that only mark a value safe print it unchanged; the content
+    // of a page is HTML already, which `markdownify` leaves as it is.
     let mut pieces = action.split('|').map(str::trim);
-    let value = pieces.next()?;
-    if !pieces.all(|p| matches!(p, "safeURL" | "safeHTML" | "htmlUnescape")) {
+    let value = pieces.next()?.trim();
+    if !pieces.all(|p| matches!(p, "safeURL" | "safeHTML" | "htmlUnescape" | "markdownify")) {
         return None;
+    }
+    if let Some((_, source)) = vars.iter().rev().find(|(name, _)| name == value) {
+        return Some(source.clone());
+    }
+    if let Some(literal) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        return (!literal.contains(['"', '\\'])).then(|| Source::Literal(literal.to_string()));
+    }
+    if of_other {
+        let other = match value {
+            ".Permalink" => Some(OtherValue::Permalink),
+            ".RelPermalink" => Some(OtherValue::RelPermalink),
+            ".Title" => Some(OtherValue::Title),
+            ".Content" => Some(OtherValue::Content),
+            _ => None,
+        };
+        if let Some(other) = other {
+            return Some(Source::Other(other));
+        }
     }
     let value = value
         .strip_prefix("$.")
@@ -272,6 +450,7 @@ mod tests {
         let page = PageValues {
             title: "T",
             params: &Map::new(),
+            get_page: &|_| None,
         };
         let named = vec![("at".to_string(), "top".to_string())];
         assert_eq!(
@@ -282,5 +461,54 @@ mod tests {
         );
         assert_eq!(shortcodes.print("y", (&[], &[]), "", &site, &page), None);
         assert!(!shortcodes.wraps("x"));
+    }
+
+    #[test]
+    fn a_template_showing_another_page_prints_its_text() {
+        let parts = parse(
+            "{{- \"<!-- BEGIN -->\" | safeHTML -}}\n{{- $file := .Get 0 -}}\n{{- with .Site.GetPage $file -}}\n<a href=\"{{ .Permalink }}\">{{ .Content -}}</a>\n{{- end -}}",
+        )
+        .expect("a page-showing template");
+        let mut shortcodes = SiteShortcodes::default();
+        shortcodes.printing.insert("evergreen".into(), parts);
+        assert!(shortcodes.shows_another_page("evergreen"));
+        let get_page = |target: &str| {
+            (target == "/snippets/a.md").then(|| OtherPage {
+                permalink: "https://e.org/snippets/a/".into(),
+                url: "/snippets/a/".into(),
+                title: "A".into(),
+                body: "```go\nx := 1\n```\n".into(),
+            })
+        };
+        let page = PageValues {
+            title: "T",
+            params: &Map::new(),
+            get_page: &get_page,
+        };
+        let site = SiteValues::default();
+        let found = ["/snippets/a.md".to_string()];
+        assert_eq!(
+            shortcodes
+                .print("evergreen", (&found, &[]), "", &site, &page)
+                .as_deref(),
+            Some(
+                "<!-- BEGIN --><a href=\"https://e.org/snippets/a/\">\n\n```go\nx := 1\n```\n\n</a>"
+            )
+        );
+        let missing = ["/nowhere.md".to_string()];
+        assert_eq!(
+            shortcodes
+                .print("evergreen", (&missing, &[]), "", &site, &page)
+                .as_deref(),
+            Some("<!-- BEGIN -->")
+        );
+        assert!(shows_only_contents(
+            "<aside>\n{{ .Page.TableOfContents }}\n</aside>"
+        ));
+        assert!(!shows_only_contents("{{ .TableOfContents }}{{ .Title }}"));
+        assert_eq!(
+            parse("{{ with .Site.GetPage (.Get 0) }}{{ .Content }}"),
+            None
+        );
     }
 }

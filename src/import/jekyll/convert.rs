@@ -7,6 +7,7 @@ use super::config::Settings;
 use super::dates::{self, split_dated_name};
 use super::document::{Doc, Format};
 use super::front_matter::{is_false, scalar};
+use super::html_blocks;
 use super::kramdown;
 use super::liquid::{self, Context, Target};
 use super::permalink;
@@ -229,48 +230,6 @@ fn extra(data: &Map<String, Value>) -> Map<String, Value> {
         .collect()
 }
 
-/// An HTML page's body made safe to read as Markdown, which Jekyll never
-/// did to it: a blank line ends an HTML block and an indented line after it
-/// becomes a code block, so outside `<pre>` (where whitespace matters)
-/// lines lose their indentation and blank lines go. Fenced code from
-/// `{% highlight %}` keeps its lines, with a blank line on each side.
-fn html_as_blocks(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut fence: Option<String> = None;
-    let mut in_pre = false;
-    for line in body.lines() {
-        let bare = line.trim_start();
-        if let Some(open) = &fence {
-            out.push_str(line);
-            out.push('\n');
-            if bare.trim_end() == open {
-                fence = None;
-                out.push('\n');
-            }
-            continue;
-        }
-        if in_pre {
-            out.push_str(line);
-            out.push('\n');
-            in_pre = !line.to_ascii_lowercase().contains("</pre>");
-            continue;
-        }
-        if bare.starts_with("```") {
-            fence = Some(bare.chars().take_while(|c| *c == '`').collect());
-            if !out.is_empty() && !out.ends_with("\n\n") {
-                out.push('\n');
-            }
-        } else if bare.is_empty() {
-            continue;
-        }
-        let lower = bare.to_ascii_lowercase();
-        in_pre = lower.contains("<pre") && !lower.contains("</pre>");
-        out.push_str(if fence.is_some() { line } else { bare });
-        out.push('\n');
-    }
-    out
-}
-
 /// A section page (the paginated blog page, or the home page) whose body
 /// is the Liquid loop over the posts that ssg's listing replaces.
 fn lists_posts(doc: &Doc) -> bool {
@@ -330,8 +289,9 @@ fn body(doc: &Doc, site: &Site, report: &mut Report) -> String {
         report.note(&doc.rel, Some(line), issue.message, issue.action);
     }
     if doc.format == Format::Html {
-        body = html_as_blocks(&body);
+        body = html_blocks::flatten(&body);
     } else {
+        body = html_blocks::kramdown_elements(&body);
         for found in kramdown::find(&doc.body) {
             report.note(
                 &doc.rel,
@@ -450,15 +410,6 @@ mod tests {
             report.findings[0]
                 .message
                 .contains("has the URL /same/, as a.md does")
-        );
-    }
-
-    #[test]
-    fn html_bodies_stay_one_html_block() {
-        let body = "<div>\n  <p>One</p>\n\n    <p>Two</p>\n  <pre>\n  keep\n\n  this\n  </pre>\n</div>\n```ruby\n  x = 1\n```\n<p>After</p>\n";
-        assert_eq!(
-            html_as_blocks(body),
-            "<div>\n<p>One</p>\n<p>Two</p>\n<pre>\n  keep\n\n  this\n  </pre>\n</div>\n\n```ruby\n  x = 1\n```\n\n<p>After</p>\n"
         );
     }
 

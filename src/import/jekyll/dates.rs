@@ -157,8 +157,19 @@ pub fn parse(text: &str, zone: &Zone) -> Option<LocalDate> {
         let local = date.and_hms_opt(0, 0, 0)?;
         return Some(in_zone(local, zone, false));
     }
-    let (stamp, offset) = split_offset(text)?;
-    let stamp = stamp.trim_end().replacen('T', " ", 1);
+    let (stamp, mut offset) = split_offset(text)?;
+    let mut stamp = stamp.trim_end().replacen('T', " ", 1);
+    // `2023-01-29 18:30:22 2023 -0800` (a year typed twice): Ruby's
+    // Time.parse, which Jekyll calls, reads the date and time, drops the
+    // rest, offset too, and takes the time in the site's zone.
+    if let Some((first, year)) = stamp.rsplit_once(' ')
+        && first.contains(':')
+        && year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+    {
+        stamp = first.to_string();
+        offset = None;
+    }
     let naive = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"]
         .iter()
         .find_map(|fmt| NaiveDateTime::parse_from_str(&stamp, fmt).ok())?;
@@ -239,6 +250,12 @@ pub fn split_dated_name(basename: &str) -> Option<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_year_typed_twice_is_read_as_ruby_reads_it() {
+        let date = parse("2023-01-29 18:30:22 2023 -0800", &Zone::utc()).unwrap();
+        assert_eq!(date.to_ssg(), "2023-01-29T18:30:22+00:00");
+    }
 
     #[test]
     fn dated_names() {

@@ -17,11 +17,13 @@ mod convert;
 mod dates;
 mod document;
 mod front_matter;
+mod html_blocks;
 mod kramdown;
 mod liquid;
 mod permalink;
 mod place;
 mod shortcodes;
+mod site_lists;
 mod tera;
 mod walk;
 
@@ -71,6 +73,31 @@ pub fn read(src: &Path) -> Result<Plan> {
     let base_url = plan.config.base_url.clone();
     let index = place::Index::new(&docs);
     let shortcodes = shortcodes::Shortcodes::new(src, &plan.config.extra);
+    // Posts first: a page's Liquid may list them (`site.posts`), with their text.
+    let mut posts = Vec::new();
+    {
+        let site = convert::Site {
+            src,
+            settings: &settings,
+            base_url: &base_url,
+            index: &index,
+            statics: &statics,
+            shortcodes: &shortcodes,
+        };
+        for doc in docs.iter().filter(|d| d.is_post()) {
+            if let Some(page) = convert::page(doc, &site, &mut report) {
+                posts.push((doc, page));
+            }
+        }
+    }
+    let listed: Vec<_> = posts.iter().map(|(doc, page)| (*doc, page)).collect();
+    let markdown = crate::markdown::MarkdownOptions::of(&plan.config);
+    site_lists::add(
+        &mut settings.site,
+        &listed,
+        markdown,
+        chrono::Local::now().fixed_offset(),
+    );
     let site = convert::Site {
         src,
         settings: &settings,
@@ -79,7 +106,8 @@ pub fn read(src: &Path) -> Result<Plan> {
         statics: &statics,
         shortcodes: &shortcodes,
     };
-    for doc in &docs {
+    plan.pages.extend(posts.into_iter().map(|(_, page)| page));
+    for doc in docs.iter().filter(|d| !d.is_post()) {
         if let Some(page) = convert::page(doc, &site, &mut report) {
             plan.pages.push(page);
         }

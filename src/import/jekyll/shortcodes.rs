@@ -89,6 +89,11 @@ impl<'a> Shortcodes<'a> {
             .map(|n| format!("{base}_{n}"))
             .find(|n| !templates.contains_key(&format!("templates/shortcodes/{n}.md")))
             .unwrap_or(base);
+        let tera = if writes_html(liquid) {
+            without_blank_lines(&tera)
+        } else {
+            tera
+        };
         templates.insert(format!("templates/shortcodes/{name}.md"), tera);
         Ok(name)
     }
@@ -97,6 +102,59 @@ impl<'a> Shortcodes<'a> {
     pub fn into_templates(self) -> Vec<(String, String)> {
         self.templates.into_inner().into_iter().collect()
     }
+}
+
+/// Whether Liquid writes HTML (its first text is a tag, as a loop over
+/// table rows), whose blank lines would end the HTML block it sits in.
+fn writes_html(liquid: &str) -> bool {
+    let mut rest = liquid;
+    loop {
+        rest = rest.trim_start();
+        let Some(tag) = rest.strip_prefix("{%").or_else(|| rest.strip_prefix("{{")) else {
+            break;
+        };
+        let close = if rest.starts_with("{%") { "%}" } else { "}}" };
+        match tag.find(close) {
+            Some(end) if rest.starts_with("{%") => rest = &tag[end + 2..],
+            _ => return false,
+        }
+    }
+    rest.starts_with('<') && !rest.starts_with("<!--")
+}
+
+/// HTML written into Markdown stays one HTML block only without a blank
+/// line, which a tag alone on its line leaves, or a loop's body starting
+/// on the line after it (at the call, too): each tag eats the whitespace
+/// before it, and a `for` the whitespace after it. (A blank line in a
+/// `<pre>` the Liquid writes goes as well.)
+fn without_blank_lines(tera: &str) -> String {
+    let mut out = String::with_capacity(tera.len());
+    let mut rest = tera;
+    // The template's own blank lines go too.
+    let push_text = |out: &mut String, text: &str| {
+        let mut lines = text.split('\n');
+        out.push_str(lines.next().unwrap_or_default());
+        for line in lines.filter(|l| !l.trim().is_empty()) {
+            out.push('\n');
+            out.push_str(line);
+        }
+    };
+    while let Some(at) = rest.find("{%") {
+        push_text(&mut out, &rest[..at]);
+        let tag = &rest[at + 2..];
+        let Some(end) = tag.find("%}") else {
+            break;
+        };
+        let inner = tag[..end]
+            .trim_start_matches('-')
+            .trim_end_matches('-')
+            .trim();
+        let right = if inner.starts_with("for ") { "-" } else { "" };
+        out.push_str(&format!("{{%- {inner} {right}%}}"));
+        rest = &tag[end + 2..];
+    }
+    push_text(&mut out, rest);
+    out
 }
 
 /// A shortcode name from a file path: `docs/option-list` → `docs_option_list`.
@@ -167,6 +225,26 @@ mod tests {
                         .to_string()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn liquid_writing_html_leaves_no_blank_line() {
+        assert!(writes_html(
+            "{% for s in site.data.x %}\n  <tr><td>{{ s }}</td></tr>\n{% endfor %}"
+        ));
+        assert!(!writes_html(
+            "{% for s in site.data.x %}\n- {{ s }}\n{% endfor %}"
+        ));
+        assert!(!writes_html("{{ x }}<b>"));
+        let extra = toml::Table::new();
+        let shortcodes = Shortcodes::new(Path::new("/nonexistent"), &extra);
+        let liquid = "{% for s in site.data.x %}\n  <tr>\n    {% if s %}<td>{{ s }}</td>{% endif %}\n  </tr>\n{% endfor %}";
+        assert_eq!(shortcodes.local("a", liquid).unwrap(), "a_liquid_1");
+        let templates = shortcodes.into_templates();
+        assert_eq!(
+            templates[0].1,
+            "{%- for s in data?.x | default(value=[]) -%}\n  <tr>{%- if s %}<td>{{ s | default(value=\"\") | safe }}</td>{%- endif %}\n  </tr>{%- endfor %}"
         );
     }
 }

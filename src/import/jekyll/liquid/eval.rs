@@ -428,7 +428,9 @@ impl<'a> Evaluator<'a> {
             return Ok(walk(start, &resolved));
         }
         let next = resolved.first().and_then(Value::as_str);
-        let build_time = |keys: &[&str]| next.is_some_and(|n| keys.contains(&n));
+        // What the import filled in (the posts, the time) is known here.
+        let filled = |n: &str| root == "site" && self.cx.site.contains_key(n);
+        let build_time = |keys: &[&str]| next.is_some_and(|n| keys.contains(&n) && !filled(n));
         let map: &Map<String, Value> = match root.as_str() {
             "site" if build_time(BUILD_TIME_SITE) => {
                 return Err(format!(

@@ -347,7 +347,8 @@ fn date(name: &str, input: &Value, format: &str) -> Result<Value, String> {
     let at = parsed.local;
     let spec = match name {
         "date" if format.is_empty() => return Ok(input.clone()),
-        "date" => format,
+        // Ruby's nanoseconds and milliseconds, in chrono's spelling.
+        "date" => &format.replace("%N", "%f").replace("%L", "%3f"),
         "date_to_string" => "%d %b %Y",
         "date_to_long_string" => "%d %B %Y",
         "date_to_xmlschema" => "%Y-%m-%dT%H:%M:%S%:z",

@@ -113,7 +113,7 @@ fn block_tag(
                     out.push_str(&inner.replace("--", "- -"));
                     out.push_str("-->");
                 }
-                _ => highlight(tag, inner, out, issues),
+                _ => highlight(tag, &unraw(inner), out, issues),
             }
             after
         }
@@ -269,6 +269,7 @@ fn local_block(
             end
         }
         (Err(_), Some(Ok((text, end)))) => {
+            note_build_time_lists(&body[tag.start..end], tag.start, issues);
             out.push_str(&text);
             end
         }
@@ -285,6 +286,22 @@ fn local_block(
             leave(out, tag.text(body));
             tag.end
         }
+    }
+}
+
+/// Liquid run here that read the site's posts or the build's time: its
+/// text is the list as it was at import time, which a later post will not
+/// join (ssg's shortcodes see no other page).
+fn note_build_time_lists(liquid: &str, offset: usize, issues: &mut Vec<Issue>) {
+    let read = ["site.posts", "site.categories", "site.tags", "site.time"]
+        .into_iter()
+        .find(|name| liquid.contains(name));
+    if let Some(name) = read {
+        issues.push(issue(
+            offset,
+            format!("Liquid over {name} written out as it was at import time"),
+            "a post added later is not listed here; list it by hand, or make this page a section",
+        ));
     }
 }
 
@@ -305,6 +322,31 @@ struct Local<'a, 'c> {
 struct LocalMut<'a, 'c> {
     assigns: &'a mut String,
     evaluator: &'a mut Evaluator<'c>,
+}
+
+/// Code with its `{% raw %}` blocks opened: Jekyll runs the Liquid in a
+/// `{% highlight %}` block, where `raw` is how a page shows Liquid as code.
+fn unraw(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut pos = 0;
+    while let Some(at) = code[pos..].find("{%").map(|i| pos + i) {
+        let raw = Tag::at(code, at)
+            .filter(|t| t.name() == "raw")
+            .and_then(|t| find_end(code, t.end, "endraw").map(|(end, after)| (t.end, end, after)));
+        match raw {
+            Some((start, end, after)) => {
+                out.push_str(&code[pos..at]);
+                out.push_str(&code[start..end]);
+                pos = after;
+            }
+            None => {
+                out.push_str(&code[pos..at + 2]);
+                pos = at + 2;
+            }
+        }
+    }
+    out.push_str(&code[pos..]);
+    out
 }
 
 /// `{% highlight lang [linenos] %}` → a fence on its own lines, longer than
@@ -385,7 +427,10 @@ fn output_tag(
         None if let Some(name) = local() => {
             out.push_str(&format!("{{{{ {name}() }}}}"));
         }
-        None if let Ok(text) = evaluator.run(tag.text(body)) => out.push_str(&text),
+        None if let Ok(text) = evaluator.run(tag.text(body)) => {
+            note_build_time_lists(tag.text(body), tag.start, issues);
+            out.push_str(&text);
+        }
         None => {
             issues.push(issue(
                 tag.start,
