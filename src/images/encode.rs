@@ -102,10 +102,10 @@ pub fn encode(
     Ok(out)
 }
 
-/// rav1e's speed for AVIF copies, 1 (slowest, smallest) to 10: at 8 a
-/// 1600-pixel copy of a photo takes about a second of one core without
-/// rav1e's assembly (docs/perf.md), where 4 takes several times that for
-/// a file a few per cent smaller.
+/// rav1e's speed for AVIF copies, 1 (slowest, smallest) to 10. Without
+/// rav1e's assembly even 8 costs far more than a JPEG or WebP copy
+/// (docs/perf.md has the one measurement so far); lower speeds cost
+/// more again for files a little smaller.
 const AVIF_SPEED: u8 = 8;
 
 /// `picture` as AVIF by ravif (10 bits inside, ravif's choice even for
