@@ -158,6 +158,9 @@ pub struct ImagesConfig {
     /// file's header before anything is decoded: a 50,000 × 50,000 image
     /// would take 10 GB to decode.
     pub max_pixels: u64,
+    /// Publish page assets and the images Markdown shows without their
+    /// EXIF, XMP and text metadata (the orientation kept), pixels untouched.
+    pub strip_metadata: bool,
 }
 
 /// See [`ImagesConfig::formats`].
@@ -165,6 +168,7 @@ pub struct ImagesConfig {
 #[serde(rename_all = "lowercase")]
 pub enum ExtraImageFormat {
     Webp,
+    Avif,
 }
 
 impl Default for ImagesConfig {
@@ -176,6 +180,7 @@ impl Default for ImagesConfig {
             quality: 80,
             // 100 megapixels: above any phone or most cameras.
             max_pixels: 100_000_000,
+            strip_metadata: true,
         }
     }
 }

@@ -158,7 +158,8 @@ impl Session {
         let images = Arc::new(Images::new(
             &config.images,
             config.base_path(),
-            static_files.iter().chain(&assets),
+            static_files.iter(),
+            assets.iter(),
         ));
         templates.set_images(&images);
         let stage = MarkdownStage {
@@ -461,9 +462,11 @@ impl Session {
             &self.site.pages,
             &self.site.sections,
         ));
-        let resized = self.images.outputs(self.disk_cache.as_deref());
-        outputs.extend(resized.map_err(BuildError::from)?);
         outputs.extend(self.static_files.iter().cloned());
+        let images = self
+            .images
+            .publish(self.disk_cache.as_deref(), &mut outputs);
+        images.map_err(BuildError::from)?;
         outputs.extend(self.fingerprints.outputs(&self.static_files));
         output::check_conflicts(&mut outputs).map_err(BuildError::from)?;
         let mut warnings = self.content_warnings.clone();

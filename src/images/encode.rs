@@ -1,5 +1,6 @@
 //! Making the bytes of a resized copy: decode (turned upright by its EXIF
-//! orientation), resize with `fast_image_resize`, encode. Encoders here
+//! orientation), resize with `fast_image_resize`, encode (JPEG and PNG by
+//! image, WebP by libwebp, AVIF by ravif). Encoders here
 //! write no metadata, so the copies carry no EXIF: no GPS position of the
 //! author's home, no camera serial number.
 
@@ -96,6 +97,45 @@ pub fn encode(
                 .map_err(|e| failed(&format_args!("{e:?}")))?;
             out.extend_from_slice(&encoded);
         }
+        OutputFormat::Avif => out = encode_avif(picture, quality).map_err(|e| failed(&e))?,
     }
     Ok(out)
+}
+
+/// rav1e's speed for AVIF copies, 1 (slowest, smallest) to 10. Without
+/// rav1e's assembly even 8 costs far more than a JPEG or WebP copy
+/// (docs/perf.md has the one measurement so far); lower speeds cost
+/// more again for files a little smaller.
+const AVIF_SPEED: u8 = 8;
+
+/// `picture` as AVIF by ravif (10 bits inside, ravif's choice even for
+/// 8-bit sources); an opaque RGBA picture loses its alpha.
+fn encode_avif(picture: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
+    let (w, h) = (picture.width() as usize, picture.height() as usize);
+    // ravif panics outside 1–100; the callers check, this makes sure.
+    let quality = f32::from(quality.clamp(1, 100));
+    let encoder = ravif::Encoder::new()
+        .with_quality(quality)
+        .with_alpha_quality(quality)
+        .with_speed(AVIF_SPEED);
+    let encoded = match picture {
+        DynamicImage::ImageRgba8(rgba) => {
+            let pixels: Vec<ravif::RGBA8> = rgba
+                .as_raw()
+                .chunks_exact(4)
+                .map(|p| ravif::RGBA8::new(p[0], p[1], p[2], p[3]))
+                .collect();
+            encoder.encode_rgba(ravif::Img::new(&pixels[..], w, h))
+        }
+        other => {
+            let rgb = other.to_rgb8();
+            let pixels: Vec<ravif::RGB8> = rgb
+                .as_raw()
+                .chunks_exact(3)
+                .map(|p| ravif::RGB8::new(p[0], p[1], p[2]))
+                .collect();
+            encoder.encode_rgb(ravif::Img::new(&pixels[..], w, h))
+        }
+    };
+    encoded.map(|e| e.avif_file).map_err(|e| e.to_string())
 }

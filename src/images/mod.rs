@@ -2,18 +2,23 @@
 //! file) gets `width` and `height` (no layout shift while it loads),
 //! `loading="lazy"` below the first, and a `srcset` of resized copies in
 //! its own format and in WebP inside a `<picture>`; templates get
-//! `resize_image` and `image_meta`.
+//! `resize_image` and `image_meta`. The files themselves, a page's photos
+//! and the static images its Markdown shows, are published without their
+//! metadata ([`originals`]).
 //!
 //! The Markdown stage only reads headers ([`probe`]) and asks for copies
 //! by name ([`variant`]); the copies are made at the end of the build, in
 //! parallel, each source decoded once ([`encode`]), and kept in
 //! `.ssg-cache/images/` under their content-addressed names, so a warm
-//! build and `ssg serve` make none again ([`store`]). A page without local
-//! images never reaches this module.
+//! build and `ssg serve` make none again ([`store`]); a build removes from
+//! there what it did not use. A page without local images never reaches
+//! this module.
 
 mod encode;
 mod functions;
 mod html;
+mod metadata;
+mod originals;
 mod probe;
 mod store;
 mod variant;
@@ -22,7 +27,7 @@ pub use html::{Picture, PictureSource, picture_html};
 pub use probe::{Probe, SourceFormat, Unreadable};
 pub use variant::{FOLDER, Op, OutputFormat, Variant};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
@@ -42,6 +47,8 @@ struct SourceFile {
     file: PathBuf,
     /// As shown in messages: `content/blog/trip/a.jpg`, `static/b.png`.
     shown: String,
+    /// Beside a page (a bundle's photo) rather than under `static/`.
+    page_asset: bool,
     probed: OnceLock<Result<Probe, Unreadable>>,
 }
 
@@ -62,6 +69,8 @@ pub struct Images {
     sources: HashMap<String, SourceFile>,
     /// By output path (`processed_images/a.HASH.webp`).
     requests: Mutex<BTreeMap<String, Request>>,
+    /// Site paths of the sources Markdown images show.
+    pictured: Mutex<BTreeSet<String>>,
 }
 
 /// File name extensions of the images ssg reads.
@@ -73,21 +82,26 @@ fn is_image_name(path: &str) -> bool {
 }
 
 impl Images {
-    /// The images among `files` (the site's static files and page assets,
-    /// as copied outputs).
+    /// The images among the site's static files and its page assets (as
+    /// copied outputs).
     pub fn new<'o>(
         settings: &ImagesConfig,
         base_path: &str,
-        files: impl Iterator<Item = &'o Output>,
+        static_files: impl Iterator<Item = &'o Output>,
+        page_assets: impl Iterator<Item = &'o Output>,
     ) -> Images {
+        let files = static_files
+            .map(|o| (o, false))
+            .chain(page_assets.map(|o| (o, true)));
         let sources = files
-            .filter(|o| is_image_name(&o.path))
-            .filter_map(|o| match &o.data {
+            .filter(|(o, _)| is_image_name(&o.path))
+            .filter_map(|(o, page_asset)| match &o.data {
                 OutputData::Copy(file) => Some((
                     format!("/{}", o.path),
                     SourceFile {
                         file: file.clone(),
                         shown: o.origin.clone(),
+                        page_asset,
                         probed: OnceLock::new(),
                     },
                 )),
@@ -99,13 +113,14 @@ impl Images {
             base_path: base_path.to_string(),
             sources,
             requests: Mutex::new(BTreeMap::new()),
+            pictured: Mutex::new(BTreeSet::new()),
         }
     }
 
     /// No images: what templates are checked against before the site's
     /// files are read.
     pub fn none(settings: &ImagesConfig) -> Images {
-        Images::new(settings, "", std::iter::empty())
+        Images::new(settings, "", std::iter::empty(), std::iter::empty())
     }
 
     /// Makes `resize_image` and `image_meta` read these images.
@@ -157,6 +172,11 @@ impl Images {
         site_path: &str,
         used_at: &UsedAt,
     ) -> Option<Result<Picture, Unreadable>> {
+        if self.sources.contains_key(site_path)
+            && let Ok(mut pictured) = self.pictured.lock()
+        {
+            pictured.insert(site_path.to_string());
+        }
         let probe = match self.probe(site_path)? {
             Ok(probe) => probe.clone(),
             Err(unreadable) => return Some(Err(unreadable)),
@@ -166,11 +186,14 @@ impl Images {
         }
         let own = OutputFormat::of_source(probe.format);
         let mut formats = vec![own];
-        for extra in &self.settings.formats {
-            let format = match extra {
+        // Best first, as a browser takes the first `<source>` it reads:
+        // AVIF is smaller than WebP at the same quality.
+        for preferred in [ExtraImageFormat::Avif, ExtraImageFormat::Webp] {
+            let format = match preferred {
+                ExtraImageFormat::Avif => OutputFormat::Avif,
                 ExtraImageFormat::Webp => OutputFormat::Webp,
             };
-            if !formats.contains(&format) {
+            if self.settings.formats.contains(&preferred) && !formats.contains(&format) {
                 formats.push(format);
             }
         }
@@ -196,22 +219,60 @@ impl Images {
         Some(Ok(html::picture_of(sets)))
     }
 
-    /// Every copy asked for, from the cache where it is there, the rest
-    /// made in parallel (and put into the cache). A source that cannot be
-    /// decoded is an error at the content file and line that used it.
-    pub fn outputs(
+    /// Brings `outputs` (the site's copied files among them) to what the
+    /// build publishes of its images: the page assets and the static
+    /// images Markdown shows stripped of their metadata, and every copy
+    /// asked for added, from the cache where it is there, the rest made in
+    /// parallel (and put into the cache). Then the cache loses what this
+    /// build did not use. A source that cannot be decoded is an error at
+    /// the content file and line that used it.
+    pub fn publish(
         &self,
         cache: Option<&crate::cache::Cache>,
-    ) -> Result<Vec<Output>, Vec<crate::error::Diagnostic>> {
+        outputs: &mut Vec<Output>,
+    ) -> Result<(), Vec<crate::error::Diagnostic>> {
+        let dir = cache.map(|c| c.path(store::CACHE_FOLDER));
+        if let Some(dir) = &dir
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            crate::log::verbose(&format!("image cache off: {}: {e}", dir.display()));
+        }
+        let mut used = BTreeSet::new();
+        if self.settings.strip_metadata {
+            let pictured = self.pictured.lock().map(|p| p.clone()).unwrap_or_default();
+            let strips = |output: &Output| {
+                let site_path = format!("/{}", output.path);
+                self.sources
+                    .get(&site_path)
+                    .is_some_and(|source| source.page_asset || pictured.contains(&site_path))
+            };
+            used.extend(originals::strip_outputs(outputs, strips, dir.as_deref()));
+        }
+        let (copies, names) = self.copies(dir.as_deref())?;
+        outputs.extend(copies);
+        used.extend(names);
+        if let Some(dir) = &dir {
+            store::prune(dir, &used);
+        }
+        Ok(())
+    }
+
+    /// Every copy asked for, and the names of their cache files.
+    fn copies(
+        &self,
+        dir: Option<&std::path::Path>,
+    ) -> Result<(Vec<Output>, Vec<String>), Vec<crate::error::Diagnostic>> {
         let requests = match self.requests.lock() {
             Ok(requests) => requests.clone(),
-            Err(_) => return Ok(Vec::new()),
+            Err(_) => return Ok((Vec::new(), Vec::new())),
         };
+        let mut names = Vec::new();
         let mut by_source: BTreeMap<&str, store::SourceJob> = BTreeMap::new();
         for (path, request) in requests {
             let Some(source) = self.sources.get(&request.source) else {
                 continue;
             };
+            names.push(store::cache_name(&path).to_string());
             by_source
                 .entry(source.shown.as_str())
                 .or_insert_with(|| store::SourceJob {
@@ -223,11 +284,11 @@ impl Images {
                 .copies
                 .push((path, request.variant));
         }
-        let dir = cache.map(|c| c.path(store::CACHE_FOLDER));
-        store::outputs(
+        let copies = store::outputs(
             by_source.into_values().collect(),
-            dir.as_deref(),
+            dir,
             self.settings.max_pixels,
-        )
+        )?;
+        Ok((copies, names))
     }
 }

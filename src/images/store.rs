@@ -1,7 +1,8 @@
 //! Making the resized copies a build asked for: each source decoded once,
 //! sources and copies in parallel, and every copy kept in
 //! `.ssg-cache/images/` under its content-addressed name, so the next
-//! build copies it from there instead of decoding anything.
+//! build copies it from there instead of decoding anything; and what no
+//! longer belongs there removed after each build.
 
 use std::path::{Path, PathBuf};
 
@@ -33,11 +34,6 @@ pub fn outputs(
     cache: Option<&Path>,
     max_pixels: u64,
 ) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    if let Some(dir) = cache
-        && let Err(e) = std::fs::create_dir_all(dir)
-    {
-        crate::log::verbose(&format!("image cache off: {}: {e}", dir.display()));
-    }
     let made: Vec<Result<Vec<Output>, Diagnostic>> = jobs
         .par_iter()
         .map(|job| outputs_of(job, cache, max_pixels))
@@ -64,8 +60,7 @@ fn outputs_of(
     max_pixels: u64,
 ) -> Result<Vec<Output>, Diagnostic> {
     let cached_file = |path: &str| {
-        let dir = cache?;
-        let file = dir.join(path.rsplit('/').next().unwrap_or(path));
+        let file = cache?.join(cache_name(path));
         file.is_file().then_some(file)
     };
     let origin = format!("{} (resized)", job.shown);
@@ -110,8 +105,7 @@ fn outputs_of(
                     encode::encode(&resized, variant.format, variant.quality).map_err(failed)?;
                 if let Some(dir) = cache {
                     // A copy that cannot be cached only costs the next build time.
-                    let file = dir.join(path.rsplit('/').next().unwrap_or(path));
-                    let _ = crate::cache::write_atomic(&file, &encoded);
+                    let _ = crate::cache::write_atomic(&dir.join(cache_name(path)), &encoded);
                 }
                 Ok(Output::bytes((*path).clone(), encoded, origin.clone()))
             };
@@ -128,4 +122,28 @@ fn outputs_of(
         outputs.push(output?);
     }
     Ok(outputs)
+}
+
+/// The cache file of the copy at output path `path`: its file name, which
+/// is already a hash of everything in it.
+pub fn cache_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Removes from the cache folder `dir` every file not in `used`, as Zola
+/// clears its processed images of unused files on each build: a photo
+/// removed from the site, a width no longer configured or an old quality
+/// leave nothing behind. A site that brings them back makes them again.
+pub fn prune(dir: &Path, used: &std::collections::BTreeSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let keep = name.to_str().is_some_and(|n| used.contains(n));
+        if !keep && entry.file_type().is_ok_and(|t| t.is_file()) {
+            // One left behind is only disk space until the next build.
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }

@@ -44,6 +44,8 @@ pub enum OutputFormat {
     Jpeg,
     Png,
     Webp,
+    /// Last, so the others keep their hashes (and their copies' names).
+    Avif,
 }
 
 impl OutputFormat {
@@ -52,8 +54,9 @@ impl OutputFormat {
             "jpg" | "jpeg" => Ok(OutputFormat::Jpeg),
             "png" => Ok(OutputFormat::Png),
             "webp" => Ok(OutputFormat::Webp),
+            "avif" => Ok(OutputFormat::Avif),
             other => Err(format!(
-                "unknown image format `{other}`: use \"jpeg\", \"png\" or \"webp\""
+                "unknown image format `{other}`: use \"jpeg\", \"png\", \"webp\" or \"avif\""
             )),
         }
     }
@@ -73,6 +76,7 @@ impl OutputFormat {
             OutputFormat::Jpeg => "jpg",
             OutputFormat::Png => "png",
             OutputFormat::Webp => "webp",
+            OutputFormat::Avif => "avif",
         }
     }
 
@@ -81,6 +85,7 @@ impl OutputFormat {
             OutputFormat::Jpeg => "image/jpeg",
             OutputFormat::Png => "image/png",
             OutputFormat::Webp => "image/webp",
+            OutputFormat::Avif => "image/avif",
         }
     }
 }
@@ -105,19 +110,24 @@ impl Variant {
     /// HTML sees which picture it is.
     pub fn output_path(&self, stem: &str) -> String {
         let hash = crate::hash::of(&(VARIANT_VERSION, self));
-        let stem: String = stem
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .take(60)
-            .collect();
+        let stem = safe_stem(stem);
         format!("{FOLDER}/{stem}.{hash:016x}.{}", self.format.extension())
     }
+}
+
+/// `stem` as a file name part any server and shell takes: letters,
+/// digits, `-` and `_`, the rest `-`, at most 60 characters.
+pub fn safe_stem(stem: &str) -> String {
+    stem.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(60)
+        .collect()
 }
 
 /// The size of the copy `op` makes of a `source` (width, height) picture

@@ -323,3 +323,171 @@ fn a_bad_quality_or_width_is_a_config_error() {
         .file("content/p.md", "---\ntitle: P\n---\n");
     site.run(&["build"]).failure_in_one_line("ssg.toml:5");
 }
+
+/// The orientation `bytes` declare, as image reads it.
+fn orientation_of(bytes: &[u8]) -> image::metadata::Orientation {
+    use image::ImageDecoder;
+    let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .expect("a format");
+    let mut decoder = reader.into_decoder().expect("a decoder");
+    decoder.orientation().expect("an orientation")
+}
+
+/// A bundle's photo with a GPS position in its EXIF, shown by the page,
+/// and a static photo with one that no Markdown shows.
+fn gps_site() -> (Site, Vec<u8>, Vec<u8>) {
+    let photo = with_exif(&jpeg_halves(300, 200), 6);
+    let unshown = with_exif(&jpeg_halves(40, 20), 1);
+    let site = Site::with_config(&config()).file(
+        "content/blog/trip/index.md",
+        "---\ntitle: Trip\n---\n![Portrait](portrait.jpg)\n\n<img id=\"orig\" src=\"portrait.jpg\">\n",
+    );
+    site.write("content/blog/trip/portrait.jpg", &photo);
+    site.write("static/unshown.jpg", &unshown);
+    (site, photo, unshown)
+}
+
+#[test]
+fn a_published_photo_loses_its_gps_but_keeps_its_pixels_and_orientation() {
+    let (site, photo, unshown) = gps_site();
+    site.run(&["build"]).success();
+    let published = fs::read(site.root().join("public/blog/trip/portrait.jpg")).unwrap();
+    assert!(
+        photo.windows(8).any(|w| w == GPS_MARKER),
+        "the test's photo has GPS"
+    );
+    assert!(
+        !published.windows(8).any(|w| w == GPS_MARKER),
+        "the published photo has the GPS"
+    );
+    assert!(published.len() < photo.len());
+    // The same JPEG data: decoded (as stored, not turned), the same pixels.
+    let (_, before) = decoded(&photo);
+    let (_, after) = decoded(&published);
+    assert_eq!(before.dimensions(), (300, 200));
+    assert_eq!(before.to_rgb8().as_raw(), after.to_rgb8().as_raw());
+    assert_eq!(
+        orientation_of(&published),
+        image::metadata::Orientation::Rotate90,
+        "orientation 6 is kept, or the portrait would lie on its side"
+    );
+    // Hugo and Zola copy static/ as it is; a static file no Markdown shows
+    // is left so.
+    assert_eq!(
+        fs::read(site.root().join("public/unshown.jpg")).unwrap(),
+        unshown
+    );
+
+    // Warm: the stripped file comes from the cache, nothing made again.
+    let cache = site.root().join(".ssg-cache/images");
+    let cached = modified(&cache);
+    assert!(
+        cached
+            .iter()
+            .any(|(p, _)| p.to_string_lossy().contains("original.portrait.")),
+        "{cached:?}"
+    );
+    site.run(&["build"]).success();
+    assert_eq!(
+        modified(&cache),
+        cached,
+        "a warm build strips nothing again"
+    );
+    assert_eq!(
+        fs::read(site.root().join("public/blog/trip/portrait.jpg")).unwrap(),
+        published
+    );
+}
+
+#[test]
+fn a_static_image_markdown_shows_is_stripped_unless_switched_off() {
+    let site = Site::with_config(&config())
+        .file("content/p.md", "---\ntitle: P\n---\n![Shown](/shown.jpg)\n");
+    let photo = with_exif(&jpeg_halves(300, 200), 1);
+    site.write("static/shown.jpg", &photo);
+    site.run(&["build"]).success();
+    let published = fs::read(site.root().join("public/shown.jpg")).unwrap();
+    assert!(!published.windows(8).any(|w| w == GPS_MARKER));
+    assert!(
+        !published.windows(4).any(|w| w == b"Exif"),
+        "orientation 1 needs no EXIF at all"
+    );
+
+    let site = site.file(
+        "ssg.toml",
+        &format!("{CONFIG}\n[images]\nwidths = [100]\nstrip_metadata = false\n"),
+    );
+    site.run(&["build"]).success();
+    assert_eq!(
+        fs::read(site.root().join("public/shown.jpg")).unwrap(),
+        photo
+    );
+}
+
+#[test]
+fn a_removed_image_leaves_nothing_in_the_cache() {
+    let site = trip_site();
+    site.run(&["build"]).success();
+    let cache = site.root().join(".ssg-cache/images");
+    let names = |dir: &Path| -> Vec<String> {
+        modified(dir)
+            .iter()
+            .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(names(&cache).len(), 12);
+    assert_eq!(
+        names(&cache)
+            .iter()
+            .filter(|n| n.starts_with("view."))
+            .count(),
+        6
+    );
+    // The photo goes from the page and from the bundle.
+    let site = site.file(
+        "content/blog/trip/index.md",
+        "---\ntitle: Trip\n---\n![Logo](/img/logo.png)\n",
+    );
+    fs::remove_file(site.root().join("content/blog/trip/view.jpg")).unwrap();
+    site.run(&["build"]).success();
+    let left = names(&cache);
+    assert_eq!(left.len(), 6, "{left:?}");
+    assert!(left.iter().all(|n| n.starts_with("logo.")), "{left:?}");
+    assert!(!site.exists("public/blog/trip/view.jpg"));
+}
+
+#[test]
+fn avif_copies_come_first_and_are_the_same_bytes_every_build() {
+    let site = Site::with_config(&format!(
+        "{CONFIG}\n[images]\nwidths = [64]\nformats = [\"webp\", \"avif\"]\n"
+    ))
+    .file("content/p.md", "---\ntitle: P\n---\n![Logo](/logo.png)\n")
+    .file(
+        "templates/page.html",
+        "{{ page.content | safe }}{% set a = resize_image(path=\"logo.png\", width=32, height=16, format=\"avif\") %}<p id=\"a\">{{ a.url }}</p>",
+    );
+    site.write("static/logo.png", &png_with_alpha(120, 60));
+    site.run(&["build"]).success();
+    let html = site.read("public/p/index.html");
+    let avif_at = html
+        .find("<source type=\"image/avif\"")
+        .expect("an AVIF source");
+    let webp_at = html
+        .find("<source type=\"image/webp\"")
+        .expect("a WebP source");
+    assert!(avif_at < webp_at, "AVIF before WebP: {html}");
+    let srcset = between(&html, "<source type=\"image/avif\" srcset=\"", "\"").unwrap();
+    let mut urls: Vec<String> = srcset_urls(srcset).into_iter().map(|(u, _)| u).collect();
+    urls.push(between(&html, "<p id=\"a\">", "</p>").unwrap().to_string());
+    let first: Vec<Vec<u8>> = urls.iter().map(|u| output_at(&site, u)).collect();
+    for (url, bytes) in urls.iter().zip(&first) {
+        assert!(url.ends_with(".avif"), "{url}");
+        assert_eq!(&bytes[4..12], b"ftypavif", "{url}");
+    }
+    fs::remove_dir_all(site.root().join(".ssg-cache")).unwrap();
+    fs::remove_dir_all(site.root().join("public")).unwrap();
+    site.run(&["build"]).success();
+    let again: Vec<Vec<u8>> = urls.iter().map(|u| output_at(&site, u)).collect();
+    assert!(first == again, "made again, the AVIF copies differ");
+}

@@ -20,6 +20,7 @@ mod front_matter;
 mod highlighting;
 mod hooks_and_data;
 mod images;
+mod images_in_chromium;
 mod import_hugo;
 mod import_jekyll;
 mod import_zola;

@@ -89,7 +89,8 @@ fn file_for(dir: &Path, path: &str) -> Option<PathBuf> {
     file.is_file().then_some(file)
 }
 
-/// The types a browser insists on: module scripts must be served as JavaScript.
+/// The types a browser insists on (module scripts must be served as
+/// JavaScript), and those of images, as a bucket serves them.
 fn content_type(file: &Path) -> &'static str {
     match file.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
@@ -97,6 +98,10 @@ fn content_type(file: &Path) -> &'static str {
         Some("css") => "text/css",
         Some("json") => "application/json",
         Some("wasm") => "application/wasm",
+        Some("jpg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        Some("avif") => "image/avif",
         _ => "application/octet-stream",
     }
 }
