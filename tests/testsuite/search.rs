@@ -228,6 +228,32 @@ fn chromium_finds_a_post_by_a_word_from_static_files_alone() {
 }
 
 #[test]
+fn chromium_finds_a_chinese_post_by_a_word_inside_a_sentence() {
+    // Chinese writes no spaces between words: the index must hold 熊猫
+    // (panda) as a word of its own, not only the run it sits in.
+    let site = Site::with_config(&format!("language = \"zh\"\n{}", search_config()))
+        .file(
+            "content/blog/zhu.md",
+            &post(
+                "竹子",
+                "2024-01-01",
+                &[],
+                "我们的动物园里有一只熊猫每天吃很多竹子。",
+            ),
+        )
+        .file(
+            "content/blog/niao.md",
+            &post("鸟", "2024-01-02", &[], "公园里的小鸟在树上唱歌。"),
+        );
+    let host = StaticHost::start(&site.root().join("public"));
+    build_for(&site, &host);
+    let mut browser = Browser::open(&host.url("/"));
+    browser.wait_for("document.readyState", &json!("complete"));
+    type_into_box(&mut browser, "熊猫");
+    browser.wait_for(&format!("{BOX_LINKS}.join(' ')"), &json!("/blog/zhu/"));
+}
+
+#[test]
 fn a_query_fetches_only_the_chunks_its_word_needs() {
     // Enough distinct words for the index to be split into chunks.
     let mut site = Site::with_config(&search_config());
