@@ -1,11 +1,10 @@
-//! Which pages the search index holds, and each one as the record
-//! Pagefind indexes: its title and the text of its rendered Markdown
-//! ([`page_text`](super::page_text)), nothing of the theme around them.
+//! Which pages the search index holds, and each one as the HTML document
+//! Pagefind reads: its title and its rendered Markdown, nothing of the
+//! theme around them.
 //!
 //! Every page is indexed, and every section with text of its own
 //! (`_index.md` with a body), unless its front matter says `search = false`.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
@@ -26,16 +25,12 @@ pub struct Indexed<'a> {
     url: &'a str,
     title: String,
     html: &'a Html,
-    first_image: Option<&'a str>,
 }
 
-/// One page as Pagefind indexes it.
+/// One page as Pagefind reads it.
 pub struct Document {
     pub url: String,
-    /// Its words, in Pagefind's digest form.
-    pub text: String,
-    /// Shown with its result: its title, and its first image if it has one.
-    pub meta: BTreeMap<String, String>,
+    pub html: String,
 }
 
 /// The pages and sections to index, in the site's order; a `search` key
@@ -49,7 +44,6 @@ pub fn indexed_pages<'a>(site: &'a Site, root: &Path) -> Result<Vec<Indexed<'a>>
                 url: &page.path,
                 title: page.title().to_string(),
                 html: &page.rendered.html,
-                first_image: page.rendered.first_image.as_deref(),
             }),
             Ok(false) => {}
             Err(e) => errors.push(e),
@@ -62,7 +56,6 @@ pub fn indexed_pages<'a>(site: &'a Site, root: &Path) -> Result<Vec<Indexed<'a>>
                 url: &section.path,
                 title: section.title(),
                 html: &section.rendered.html,
-                first_image: section.rendered.first_image.as_deref(),
             }),
             Ok(false) => {}
             Err(e) => errors.push(e),
@@ -120,18 +113,19 @@ pub fn key(indexed: &[Indexed], config: &Config) -> u64 {
 }
 
 impl Indexed<'_> {
-    /// The page as Pagefind indexes it. Made one at a time as Pagefind
-    /// takes them: all of them at once would hold the whole site's text
-    /// again (80 MB at 10,000 posts).
-    pub fn document(&self) -> Document {
-        let mut meta = BTreeMap::from([("title".to_string(), self.title.clone())]);
-        if let Some(image) = self.first_image {
-            meta.insert("image".to_string(), image.to_string());
-        }
+    /// The page as an HTML document in the site's language. Made one at a
+    /// time as Pagefind reads them: all of them at once would hold the
+    /// whole site's text again (80 MB at 10,000 posts).
+    pub fn document(&self, config: &Config) -> Document {
+        let lang = crate::escape::escape(&config.language);
+        let title = crate::escape::escape(&self.title);
+        let html = format!(
+            "<html lang=\"{lang}\"><head><title>{title}</title></head><body><h1>{title}</h1>{}</body></html>",
+            self.html.text()
+        );
         Document {
             url: self.url.to_string(),
-            text: super::page_text::digest(&self.title, &self.html.text()),
-            meta,
+            html,
         }
     }
 }

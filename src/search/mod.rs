@@ -8,10 +8,9 @@
 //! index. Users of Zola's elasticlunr index, one file loaded whole, report
 //! it stale and heavy on large and CJK sites.
 //!
-//! Pagefind indexes each page as ssg rendered its Markdown (its title and
-//! the text of its content, [`documents`], [`page_text`]), not the themed
-//! page, so listings, menus and footers never turn up as results,
-//! whatever the theme.
+//! Pagefind reads each page as ssg rendered its Markdown (its title and
+//! content, [`documents`]), not the themed page, so listings, menus and
+//! footers never turn up as results, whatever the theme.
 //!
 //! The whole index is made again when any indexed page's text changes
 //! (Pagefind builds it in one go), or the config or templates (the ledger
@@ -20,7 +19,6 @@
 //! the ledger ([`reuse`]).
 
 mod documents;
-mod page_text;
 mod pagefind_bundle;
 mod reuse;
 
@@ -62,8 +60,8 @@ pub fn outputs(
         return Ok(kept);
     }
     let started = std::time::Instant::now();
-    let docs = indexed.iter().map(|page| page.document());
-    let files = pagefind_bundle::build(indexed.len(), &config.language, docs).map_err(|e| {
+    let docs = indexed.iter().map(|page| page.document(config));
+    let files = pagefind_bundle::build(indexed.len(), docs).map_err(|e| {
         BuildError::one(
             "ssg.toml",
             None,

@@ -1,4 +1,4 @@
-//! Pagefind's indexer, run on records in memory: the bundle it returns
+//! Pagefind's indexer, run on documents in memory: the bundle it returns
 //! is the index (chunked word lists, page fragments), the WebAssembly
 //! search engine and the scripts and styles of its UI — every file the
 //! browser needs, so nothing is fetched from elsewhere.
@@ -13,11 +13,9 @@ use pagefind::options::PagefindServiceConfig;
 
 use super::documents::Document;
 
-/// The bundle's files (path inside the bundle folder, bytes), sorted by
-/// path, for `documents` in `language` (an ISO 639-1 code, as `lang`).
+/// The bundle's files (path inside the bundle folder, bytes), sorted by path.
 pub fn build(
     count: usize,
-    language: &str,
     documents: impl Iterator<Item = Document>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -28,20 +26,10 @@ pub fn build(
         let options = PagefindServiceConfig::builder().build();
         let mut index = PagefindIndex::new(Some(options))?;
         let started = std::time::Instant::now();
-        // Records of text, not HTML files: ssg reads the text out of the
-        // HTML it rendered (see `page_text`), which costs less than
-        // Pagefind's reader, done one page at a time under its lock.
         for doc in documents {
             let url = doc.url.clone();
             index
-                .add_custom_record(
-                    doc.url,
-                    doc.text,
-                    language.to_string(),
-                    Some(doc.meta),
-                    None,
-                    None,
-                )
+                .add_html_file(None, Some(doc.url), doc.html)
                 .await
                 .with_context(|| format!("cannot index {url}"))?;
         }
