@@ -242,6 +242,23 @@ impl Placeholders {
         self.outputs.is_empty()
     }
 
+    /// Raw HTML of the page with each placeholder replaced by the HTML it
+    /// holds; `None` when it has none. A shortcode called inside an HTML
+    /// block (`<div>` … `</div>`) reaches the renderer as part of that block.
+    pub fn fill(&self, html: &str) -> Option<String> {
+        let parts = self.split(html)?;
+        Some(
+            parts
+                .iter()
+                .fold(String::with_capacity(html.len()), |mut out, part| {
+                    out.push_str(match part {
+                        Part::Text(t) | Part::Html(t) => t,
+                    });
+                    out
+                }),
+        )
+    }
+
     /// `text` split at its placeholders; `None` when it has none.
     pub fn split<'s>(&'s self, text: &'s str) -> Option<Vec<Part<'s>>> {
         if self.is_empty() || !text.contains(&self.prefix) {

@@ -231,6 +231,14 @@ impl<'a, 'p> Pass<'a, 'p> {
                 self.summary.more_at = Some(self.events.len());
                 self.events.push(Event::Html(html));
             }
+            Event::Html(html) => {
+                let html = self.filled(html);
+                self.events.push(Event::Html(html));
+            }
+            Event::InlineHtml(html) => {
+                let html = self.filled(html);
+                self.events.push(Event::InlineHtml(html));
+            }
             Event::Start(tag) => {
                 self.summary.start(&tag, self.events.len());
                 self.events.push(Event::Start(tag));
@@ -600,6 +608,14 @@ impl<'a, 'p> Pass<'a, 'p> {
                         .push(Event::Html(CowStr::from(html.to_string())));
                 }
             }
+        }
+    }
+
+    /// Raw HTML with the shortcode output its placeholders hold put in.
+    fn filled(&self, html: CowStr<'a>) -> CowStr<'a> {
+        match self.expanded.and_then(|e| e.placeholders.fill(&html)) {
+            Some(filled) => CowStr::from(filled),
+            None => html,
         }
     }
 

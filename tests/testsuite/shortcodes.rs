@@ -243,3 +243,21 @@ fn a_shortcode_in_a_heading_shows_its_text_in_the_table_of_contents() {
         "{html}"
     );
 }
+
+/// CommonMark reads `<div>` up to the next blank line as one HTML block;
+/// a shortcode called inside it is still expanded, as in Zola.
+#[test]
+fn a_shortcode_inside_an_html_block_is_expanded() {
+    let site = Site::new()
+        .file("templates/shortcodes/badge.html", "<span class=\"badge\">{{ text }}</span>")
+        .file(
+            "content/p.md",
+            &page("<div class=\"box\">\n{{ badge(text=\"new\") }} and <em>{{ badge(text=\"hot\") }}</em>\n</div>\n\nAfter."),
+        );
+    let html = output(&site.build(), "p/index.html");
+    assert!(
+        html.contains("<div class=\"box\">\n<span class=\"badge\">new</span> and <em><span class=\"badge\">hot</span></em>\n</div>"),
+        "{html}"
+    );
+    assert!(!html.contains("ssgsc"), "{html}");
+}
