@@ -77,8 +77,7 @@ pub fn is_wildcard(domain: &str) -> bool {
 /// The host of a site's `base_url`, when it names one that is not on
 /// CloudFront's own domain (previews need a domain of the site's own).
 pub fn site_host(base_url: &str) -> Option<String> {
-    let after_scheme = base_url.split_once("://")?.1;
-    let host = after_scheme.split(['/', ':']).next()?.to_ascii_lowercase();
+    let host = crate::urlpath::host(base_url)?;
     let usable = host.contains('.')
         && !host.ends_with(".cloudfront.net")
         && host != "localhost"

@@ -86,6 +86,16 @@ pub fn base_path(base_url: &str) -> &str {
     after_scheme.find('/').map_or("", |i| &after_scheme[i..])
 }
 
+/// The host a site is served at, from its base URL: lowercased, without
+/// port or path (`example.org` for `https://Example.org:8443/blog/`);
+/// `None` for a base URL with no host (a relative one). The previews'
+/// hosts and the edge function's `www.` rule are both made from it.
+pub fn host(base_url: &str) -> Option<String> {
+    let after_scheme = base_url.split_once("://")?.1;
+    let host = after_scheme.split(['/', ':']).next()?.to_ascii_lowercase();
+    (!host.is_empty()).then_some(host)
+}
+
 /// Site path `/blog/x/` → output file `blog/x/index.html`; `/a.html` →
 /// `a.html`; `/old/post` or `/releases/2.4.1` (no file extension: a page)
 /// → `old/post/index.html`.
@@ -189,6 +199,20 @@ pub fn urls_for(key_path: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_host_of_a_base_url() {
+        assert_eq!(
+            super::host("https://Example.org:8443/blog/").as_deref(),
+            Some("example.org")
+        );
+        assert_eq!(
+            super::host("https://example.org").as_deref(),
+            Some("example.org")
+        );
+        assert_eq!(super::host("/blog/"), None);
+        assert_eq!(super::host("https:///x"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -38,9 +38,7 @@ pub struct SiteMap {
 /// The host of `base_url` that `www.` of it is sent to; `None` when the
 /// base URL has no host or is itself a `www.` one.
 pub fn apex_of(base_url: &str) -> Option<String> {
-    let after_scheme = base_url.split_once("://")?.1;
-    let host = after_scheme.split(['/', ':']).next()?.to_ascii_lowercase();
-    (!host.is_empty() && !host.starts_with("www.")).then_some(host)
+    urlpath::host(base_url).filter(|host| !host.starts_with("www."))
 }
 
 impl SiteMap {

@@ -15,12 +15,14 @@ use super::model::{
     BucketState, Certificate, Desired, Observed, Record, Zone, alias_records, zone_for,
 };
 use super::names::{CLOUDFRONT_ZONE_ID, GITHUB_AUDIENCE, GITHUB_OIDC_HOST, TAG_KEY};
-use super::observe::{self, ROLE_POLICY};
+use super::observe::{self, PREVIEW_ROLE_POLICY, ROLE_POLICY};
 use super::plan::{Action, Plan, Resource, Step};
 use super::{
-    config_file, edge, lifecycle, oac, policy, replaced_certificates, versioning, wait, workflow,
+    ci_plan, config_file, edge, lifecycle, oac, policy, replaced_certificates, versioning, wait,
+    workflow,
 };
 use crate::log;
+use serde_json::Value;
 
 /// What the earlier steps of this run created, for the later ones.
 struct Live {
@@ -100,8 +102,37 @@ impl Converge<'_> {
                 replaced_certificates::delete(self.clients, observed).await
             }
             Resource::OidcProvider => self.oidc_provider().await,
-            Resource::CiRole => self.role(step).await,
-            Resource::CiRolePolicy => self.role_policy(live).await,
+            Resource::CiRole => {
+                let ci = self.desired.ci.as_ref().context("no CI settings")?;
+                let trust = policy::trust_policy(&self.desired.account, &ci.repo, &ci.branch);
+                let about = format!("ssg publish from GitHub {} ({})", ci.repo, ci.branch);
+                self.role(step, &self.desired.names.role(), &trust, &about)
+                    .await
+            }
+            Resource::CiRolePolicy => {
+                let arn = Self::distribution_arn(live)?;
+                let document = policy::publish_policy(self.bucket_name(), arn);
+                let role = self.desired.names.role();
+                self.role_policy(&role, ROLE_POLICY, &document).await
+            }
+            Resource::PreviewRole => {
+                let ci = self.desired.ci.as_ref().context("no CI settings")?;
+                let trust = policy::preview_trust_policy(&self.desired.account, &ci.repo);
+                let about = format!(
+                    "ssg publish --preview from GitHub {} pull requests",
+                    ci.repo
+                );
+                let role = self.desired.names.preview_role();
+                self.role(step, &role, &trust, &about).await
+            }
+            Resource::PreviewRolePolicy => {
+                let ci = self.desired.ci.as_ref().context("no CI settings")?;
+                let arn = Self::distribution_arn(live)?;
+                let document = policy::preview_policy(self.bucket_name(), &ci.publish_prefix, arn);
+                let role = self.desired.names.preview_role();
+                self.role_policy(&role, PREVIEW_ROLE_POLICY, &document)
+                    .await
+            }
             Resource::Workflow => self.workflow(),
             Resource::Config => self.config(live),
         }
@@ -568,17 +599,13 @@ impl Converge<'_> {
         Ok(tag)
     }
 
-    async fn role(&self, step: &Step) -> Result<()> {
-        let ci = self.desired.ci.as_ref().context("no CI settings")?;
-        let previews = super::previews::are_on(self.desired);
-        let trust =
-            policy::trust_policy(&self.desired.account, &ci.repo, &ci.branch, previews).to_string();
-        let name = self.desired.names.role();
+    /// Role `name` made with `trust`, or its trust set to it.
+    async fn role(&self, step: &Step, name: &str, trust: &Value, about: &str) -> Result<()> {
         let iam = &self.clients.iam;
         if step.action == Action::Change {
             iam.update_assume_role_policy()
-                .role_name(&name)
-                .policy_document(trust)
+                .role_name(name)
+                .policy_document(trust.to_string())
                 .send()
                 .await
                 .map_err(|e| failed(&format!("updating the trust policy of role {name}"), &e))?;
@@ -586,12 +613,9 @@ impl Converge<'_> {
         }
         match iam
             .create_role()
-            .role_name(&name)
-            .assume_role_policy_document(trust)
-            .description(format!(
-                "ssg publish from GitHub {} ({})",
-                ci.repo, ci.branch
-            ))
+            .role_name(name)
+            .assume_role_policy_document(trust.to_string())
+            .description(about)
             .tags(self.iam_tag()?)
             .send()
             .await
@@ -601,48 +625,37 @@ impl Converge<'_> {
         }
     }
 
-    async fn role_policy(&self, live: &Live) -> Result<()> {
+    /// The distribution's ARN, which the CI policies are scoped to.
+    fn distribution_arn(live: &Live) -> Result<&str> {
         let (_, arn, _) = live
             .distribution
             .as_ref()
             .context("no distribution to scope the CI policy to")?;
-        let document = policy::publish_policy(self.bucket_name(), arn).to_string();
-        let name = self.desired.names.role();
+        Ok(arn)
+    }
+
+    async fn role_policy(&self, role: &str, policy_name: &str, document: &Value) -> Result<()> {
         self.clients
             .iam
             .put_role_policy()
-            .role_name(&name)
-            .policy_name(ROLE_POLICY)
-            .policy_document(document)
+            .role_name(role)
+            .policy_name(policy_name)
+            .policy_document(document.to_string())
             .send()
             .await
-            .map_err(|e| failed(&format!("writing the policy of role {name}"), &e))?;
+            .map_err(|e| failed(&format!("writing the policy of role {role}"), &e))?;
         Ok(())
     }
 
     fn workflow(&self) -> Result<()> {
         let ci = self.desired.ci.as_ref().context("no CI settings")?;
-        let role = format!(
-            "arn:aws:iam::{}:role/{}",
-            self.desired.account,
-            self.desired.names.role()
-        );
         let path = self.root.join(workflow::PATH);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        std::fs::write(
-            &path,
-            workflow::workflow(
-                &role,
-                &self.desired.region,
-                &ci.branch,
-                &ci.ssg_git,
-                super::previews::domain(self.desired).as_deref(),
-            ),
-        )
-        .with_context(|| format!("cannot write {}", path.display()))
+        std::fs::write(&path, ci_plan::workflow_text(self.desired, ci))
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 
     fn config(&self, live: &Live) -> Result<()> {

@@ -3,7 +3,7 @@
 //! every object version and delete marker, since S3 deletes only an
 //! empty bucket and versioning keeps what publishes replaced),
 //! DNS records ssg wrote removed, distribution disabled, deployed and
-//! deleted, then the edge function it ran, the OAC, the certificate (once detached), the CI role,
+//! deleted, then the edge function it ran, the OAC, the certificate (once detached), the CI roles,
 //! the bucket, and the `[publish]` keys. Resources without ssg's tag were
 //! not made by ssg and are refused, untouched.
 
@@ -14,7 +14,7 @@ use anyhow::{Context as _, Result, bail};
 use super::aws::{Clients, code, failed};
 use super::model::{BucketState, Desired, Observed, Record, alias_records, zone_for};
 use super::names::TAG_KEY;
-use super::observe::{self, ROLE_POLICY};
+use super::observe::{self, PREVIEW_ROLE_POLICY, ROLE_POLICY};
 use super::options::ProvisionOptions;
 use super::{config_file, converge, edge, policy, wait, workflow};
 use crate::log;
@@ -344,9 +344,10 @@ async fn delete_certificate(clients: &Clients, observed: &Observed) -> Result<()
     Ok(())
 }
 
-/// The CI role if ssg tagged it; the GitHub OIDC provider only if ssg
-/// created it for this site and no other role trusts it; the workflow
-/// file only if it is still the one ssg wrote.
+/// The CI roles (the live publish's and the previews') if ssg tagged
+/// them; the GitHub OIDC provider only if ssg created it for this site and
+/// no other role trusts it; the workflow file only if it is still the one
+/// ssg wrote.
 async fn delete_ci(clients: &Clients, desired: &Desired, root: &Path) -> Result<()> {
     let iam = &clients.iam;
     let role = desired.names.role();
@@ -354,30 +355,9 @@ async fn delete_ci(clients: &Clients, desired: &Desired, root: &Path) -> Result<
         tags.iter()
             .any(|t| t.key() == TAG_KEY && t.value() == desired.names.bucket)
     };
-    let found = match iam.get_role().role_name(&role).send().await {
-        Ok(out) => out.role().map(|r| tagged(r.tags())).unwrap_or(false),
-        Err(e) if code(&e) == Some("NoSuchEntity") => false,
-        Err(e) => return Err(failed(&format!("reading role {role}"), &e)),
-    };
-    if found {
-        match iam
-            .delete_role_policy()
-            .role_name(&role)
-            .policy_name(ROLE_POLICY)
-            .send()
-            .await
-        {
-            Ok(_) => {}
-            Err(e) if code(&e) == Some("NoSuchEntity") => {}
-            Err(e) => return Err(failed(&format!("deleting the policy of role {role}"), &e)),
-        }
-        iam.delete_role()
-            .role_name(&role)
-            .send()
-            .await
-            .map_err(|e| failed(&format!("deleting role {role}"), &e))?;
-        log::info(&format!("deleted role {role}"));
-    }
+    delete_role(iam, &role, ROLE_POLICY, &tagged).await?;
+    let preview_role = desired.names.preview_role();
+    delete_role(iam, &preview_role, PREVIEW_ROLE_POLICY, &tagged).await?;
     let provider = policy::oidc_provider_arn(&desired.account);
     if let Ok(out) = iam
         .get_open_id_connect_provider()
@@ -401,6 +381,42 @@ async fn delete_ci(clients: &Clients, desired: &Desired, root: &Path) -> Result<
     {
         std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
     }
+    Ok(())
+}
+
+/// Role `name` and its inline policy `policy_name`, if `ours` says its
+/// tags are this site's.
+async fn delete_role(
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+    policy_name: &str,
+    ours: &dyn Fn(&[aws_sdk_iam::types::Tag]) -> bool,
+) -> Result<()> {
+    let found = match iam.get_role().role_name(name).send().await {
+        Ok(out) => out.role().is_some_and(|r| ours(r.tags())),
+        Err(e) if code(&e) == Some("NoSuchEntity") => false,
+        Err(e) => return Err(failed(&format!("reading role {name}"), &e)),
+    };
+    if !found {
+        return Ok(());
+    }
+    match iam
+        .delete_role_policy()
+        .role_name(name)
+        .policy_name(policy_name)
+        .send()
+        .await
+    {
+        Ok(_) => {}
+        Err(e) if code(&e) == Some("NoSuchEntity") => {}
+        Err(e) => return Err(failed(&format!("deleting the policy of role {name}"), &e)),
+    }
+    iam.delete_role()
+        .role_name(name)
+        .send()
+        .await
+        .map_err(|e| failed(&format!("deleting role {name}"), &e))?;
+    log::info(&format!("deleted role {name}"));
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 //! `ssg provision`: the AWS side of a site — private bucket, origin access
-//! control, CloudFront distribution, certificate and DNS, a CI role — made,
+//! control, CloudFront distribution, certificate and DNS, CI roles — made,
 //! checked and torn down from one command.
 //!
 //! The shape is publish's: `observe` (reads only) → `plan` (pure: each
@@ -11,6 +11,7 @@
 
 pub mod aws;
 pub mod check;
+pub mod ci_plan;
 pub mod config_file;
 pub mod converge;
 pub mod destroy;
@@ -29,6 +30,7 @@ pub mod policy;
 pub mod previews;
 pub mod replaced_certificates;
 pub mod report;
+pub mod step;
 pub mod versioning;
 pub mod wait;
 pub mod workflow;
@@ -54,8 +56,12 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
         .iter()
         .map(|d| names::check_domain(d))
         .collect::<Result<Vec<_>>>()?;
-    let ci = ci_settings(opts, root)?;
     let publish = config.publish.as_ref();
+    // The previews' keys, which the preview role may write, are under it.
+    let publish_prefix = (publish.map(|p| crate::publish::normalize_prefix(&p.prefix)))
+        .transpose()?
+        .unwrap_or_default();
+    let ci = ci_settings(opts, root, &publish_prefix)?;
     let bucket = match (&opts.bucket, publish) {
         (Some(b), _) => b.clone(),
         (None, Some(p)) if !p.bucket.is_empty() => p.bucket.clone(),
@@ -91,7 +97,7 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
         });
         let ci = match ci {
             Some(ci) => Some(ci),
-            None => ci_in_use(&clients, &names, root).await?,
+            None => ci_in_use(&clients, &names, root, &publish_prefix).await?,
         };
         let desired = Desired {
             names,
@@ -113,7 +119,7 @@ pub fn provision(root: &Path, opts: &ProvisionOptions) -> Result<bool> {
     })
 }
 
-fn ci_settings(opts: &ProvisionOptions, root: &Path) -> Result<Option<Ci>> {
+fn ci_settings(opts: &ProvisionOptions, root: &Path, publish_prefix: &str) -> Result<Option<Ci>> {
     match opts.ci.as_deref() {
         None => Ok(None),
         Some("github") => {
@@ -135,6 +141,7 @@ fn ci_settings(opts: &ProvisionOptions, root: &Path) -> Result<Option<Ci>> {
                 repo,
                 branch: opts.branch.clone(),
                 ssg_git,
+                publish_prefix: publish_prefix.to_string(),
             }))
         }
         Some(other) => bail!("--ci {other} is not supported; use --ci github"),
@@ -158,7 +165,12 @@ async fn default_region(profile: Option<&str>) -> String {
 /// so `--check` and a rerun keep checking the certificate and DNS.
 /// Without `--ci`, the repository and branch the site's CI role trusts,
 /// so `--check` and a rerun keep checking it.
-async fn ci_in_use(clients: &Clients, names: &names::Names, root: &Path) -> Result<Option<Ci>> {
+async fn ci_in_use(
+    clients: &Clients,
+    names: &names::Names,
+    root: &Path,
+    publish_prefix: &str,
+) -> Result<Option<Ci>> {
     let role = match clients.iam.get_role().role_name(names.role()).send().await {
         Ok(out) => out.role().cloned(),
         Err(e) if aws::code(&e) == Some("NoSuchEntity") => None,
@@ -171,7 +183,8 @@ async fn ci_in_use(clients: &Clients, names: &names::Names, root: &Path) -> Resu
     let Some(trust) = trust else { return Ok(None) };
     let key = format!("{}:sub", names::GITHUB_OIDC_HOST);
     let equals = &trust["Statement"][0]["Condition"]["StringEquals"][&key];
-    // With previews, the push subject is listed first, the pull requests' after.
+    // A live role from before previews had their own listed the push
+    // subject first, the pull requests' after.
     let subject = (equals.as_str())
         .or_else(|| equals[0].as_str())
         .or_else(|| {
@@ -190,6 +203,7 @@ async fn ci_in_use(clients: &Clients, names: &names::Names, root: &Path) -> Resu
         repo,
         branch,
         ssg_git,
+        publish_prefix: publish_prefix.to_string(),
     }))
 }
 

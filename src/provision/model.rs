@@ -27,6 +27,9 @@ pub struct Ci {
     pub branch: String,
     /// The git repository the workflow installs ssg from (`cargo install --git`).
     pub ssg_git: String,
+    /// The `[publish] prefix` (empty or ending in `/`): the previews' keys,
+    /// which the preview role may write, are under it.
+    pub publish_prefix: String,
 }
 
 /// What the reads found. `None` is "not there".
@@ -171,10 +174,20 @@ pub struct Zone {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CiObserved {
     pub provider: bool,
-    pub role_arn: Option<String>,
-    pub trust: Option<serde_json::Value>,
-    pub role_policy: Option<serde_json::Value>,
+    /// The live publish's role.
+    pub role: RoleObserved,
+    /// The previews' role (read only when the site has previews).
+    pub preview_role: RoleObserved,
     pub workflow: Option<String>,
+}
+
+/// One CI role as IAM has it; `arn: None` is "no such role".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoleObserved {
+    pub arn: Option<String>,
+    pub trust: Option<serde_json::Value>,
+    /// Its inline policy (ssg writes one per role).
+    pub policy: Option<serde_json::Value>,
 }
 
 /// The `[publish]` keys provisioning owns, as ssg.toml has them.

@@ -109,6 +109,13 @@ impl Names {
         bounded(&format!("ssg-publish-{}", self.bucket), 64)
     }
 
+    /// The role pull-request workflows publish previews as: a role of its
+    /// own, since whoever can push a branch can run a pull request's
+    /// workflow, and that must not be able to touch the live site.
+    pub fn preview_role(&self) -> String {
+        bounded(&format!("ssg-preview-{}", self.bucket), 64)
+    }
+
     /// The bucket's REST endpoint, the origin CloudFront signs requests to
     /// with OAC (the website endpoint cannot be used with OAC).
     pub fn origin_domain(&self, region: &str) -> String {
@@ -316,6 +323,8 @@ mod tests {
         let names = Names::new(&"a".repeat(63));
         assert!(names.oac().len() <= 64);
         assert!(names.role().len() <= 64);
+        assert!(names.preview_role().len() <= 64);
+        assert_ne!(names.role(), names.preview_role());
         let other = Names::new(&format!("{}b", "a".repeat(62)));
         assert_ne!(names.role(), other.role());
         assert_eq!(names.certificate_token(&["a.com".into()]).len(), 32);

@@ -10,7 +10,7 @@ use aws_sdk_cloudfront::types::{DistributionConfig, EventType};
 use super::aws::{Clients, code, failed, status};
 use super::model::{
     Bucket, BucketState, Certificate, CiObserved, Desired, Distribution, Oac, Observed, Record,
-    Zone,
+    RoleObserved, Zone,
 };
 use super::names::{Names, TAG_KEY};
 use super::{config_file, edge, lifecycle, policy, workflow};
@@ -564,8 +564,9 @@ async fn records(clients: &Clients, zone: &str) -> Result<Vec<Record>> {
     }
 }
 
-/// What is there of the CI side: the GitHub OIDC provider, the role, its
-/// inline policy and the workflow file.
+/// What is there of the CI side: the GitHub OIDC provider, the live
+/// publish's role and (with previews) the previews' role, each with its
+/// inline policy, and the workflow file.
 async fn ci(clients: &Clients, desired: &Desired, root: &Path) -> Result<CiObserved> {
     let iam = &clients.iam;
     let provider = match iam
@@ -578,8 +579,25 @@ async fn ci(clients: &Clients, desired: &Desired, root: &Path) -> Result<CiObser
         Err(e) if code(&e) == Some("NoSuchEntity") => false,
         Err(e) => return Err(failed("reading the GitHub OIDC provider", &e)),
     };
-    let role_name = desired.names.role();
-    let (role_arn, trust) = match iam.get_role().role_name(&role_name).send().await {
+    let role = role(iam, &desired.names.role(), ROLE_POLICY).await?;
+    let preview_role = if super::previews::are_on(desired) {
+        let name = desired.names.preview_role();
+        self::role(iam, &name, PREVIEW_ROLE_POLICY).await?
+    } else {
+        RoleObserved::default()
+    };
+    let workflow = std::fs::read_to_string(root.join(workflow::PATH)).ok();
+    Ok(CiObserved {
+        provider,
+        role,
+        preview_role,
+        workflow,
+    })
+}
+
+/// Role `name` with its trust and its inline policy `policy_name`.
+async fn role(iam: &aws_sdk_iam::Client, name: &str, policy_name: &str) -> Result<RoleObserved> {
+    let (arn, trust) = match iam.get_role().role_name(name).send().await {
         Ok(out) => {
             let role = out.role();
             (
@@ -588,38 +606,25 @@ async fn ci(clients: &Clients, desired: &Desired, root: &Path) -> Result<CiObser
                     .and_then(policy::parse_iam_document),
             )
         }
-        Err(e) if code(&e) == Some("NoSuchEntity") => (None, None),
-        Err(e) => return Err(failed(&format!("reading role {role_name}"), &e)),
+        Err(e) if code(&e) == Some("NoSuchEntity") => return Ok(RoleObserved::default()),
+        Err(e) => return Err(failed(&format!("reading role {name}"), &e)),
     };
-    let role_policy = if role_arn.is_some() {
-        match iam
-            .get_role_policy()
-            .role_name(&role_name)
-            .policy_name(ROLE_POLICY)
-            .send()
-            .await
-        {
-            Ok(out) => policy::parse_iam_document(out.policy_document()),
-            Err(e) if code(&e) == Some("NoSuchEntity") => None,
-            Err(e) => {
-                return Err(failed(
-                    &format!("reading the policy of role {role_name}"),
-                    &e,
-                ));
-            }
-        }
-    } else {
-        None
+    let policy = match iam
+        .get_role_policy()
+        .role_name(name)
+        .policy_name(policy_name)
+        .send()
+        .await
+    {
+        Ok(out) => policy::parse_iam_document(out.policy_document()),
+        Err(e) if code(&e) == Some("NoSuchEntity") => None,
+        Err(e) => return Err(failed(&format!("reading the policy of role {name}"), &e)),
     };
-    let workflow = std::fs::read_to_string(root.join(workflow::PATH)).ok();
-    Ok(CiObserved {
-        provider,
-        role_arn,
-        trust,
-        role_policy,
-        workflow,
-    })
+    Ok(RoleObserved { arn, trust, policy })
 }
 
 /// The name of the CI role's inline policy.
 pub const ROLE_POLICY: &str = "ssg-publish";
+
+/// The name of the preview role's inline policy.
+pub const PREVIEW_ROLE_POLICY: &str = "ssg-preview";

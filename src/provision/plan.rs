@@ -9,113 +9,13 @@ use serde::Serialize;
 use super::distribution::{attach_domains, distribution_problems};
 use super::dns_takeover::takeovers;
 use super::model::{
-    BucketState, Ci, Desired, Observed, Record, alias_records, has_record, two_zones_of_one_name,
+    BucketState, Desired, Observed, Record, alias_records, has_record, two_zones_of_one_name,
     zone_for,
 };
 use super::names::CLOUDFRONT_ZONE_ID;
 use super::oac::oac_problems;
-use super::{lifecycle, policy, versioning};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Exists,
-    Create,
-    Change,
-    /// Nothing to write; something outside ssg must happen first (DNS
-    /// validation, a deployment).
-    Wait,
-    /// The user must do it (records at a DNS provider ssg cannot write).
-    Manual,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Resource {
-    Bucket,
-    PublicAccessBlock,
-    ObjectOwnership,
-    Encryption,
-    Versioning,
-    Lifecycle,
-    OriginAccessControl,
-    Certificate,
-    ValidationRecords,
-    EdgeFunction,
-    Distribution,
-    BucketPolicy,
-    AliasRecords,
-    ReplacedCertificates,
-    OidcProvider,
-    CiRole,
-    CiRolePolicy,
-    Workflow,
-    Config,
-}
-
-impl Resource {
-    /// The resource as people call it, in the lines ssg prints.
-    pub fn label(self) -> &'static str {
-        match self {
-            Resource::Bucket => "bucket",
-            Resource::PublicAccessBlock => "block public access",
-            Resource::ObjectOwnership => "object ownership",
-            Resource::Encryption => "default encryption",
-            Resource::Versioning => "versioning",
-            Resource::Lifecycle => "lifecycle rule",
-            Resource::OriginAccessControl => "origin access control",
-            Resource::Certificate => "certificate",
-            Resource::ValidationRecords => "validation records",
-            Resource::EdgeFunction => "edge function",
-            Resource::Distribution => "distribution",
-            Resource::BucketPolicy => "bucket policy",
-            Resource::AliasRecords => "DNS aliases",
-            Resource::ReplacedCertificates => "replaced certificates",
-            Resource::OidcProvider => "OIDC provider",
-            Resource::CiRole => "CI role",
-            Resource::CiRolePolicy => "CI role policy",
-            Resource::Workflow => "workflow",
-            Resource::Config => "config",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Step {
-    pub resource: Resource,
-    pub name: String,
-    pub action: Action,
-    pub why: Vec<String>,
-}
-
-impl Step {
-    fn new(resource: Resource, name: impl Into<String>, action: Action, why: Vec<String>) -> Step {
-        Step {
-            resource,
-            name: name.into(),
-            action,
-            why,
-        }
-    }
-
-    fn exists(resource: Resource, name: impl Into<String>) -> Step {
-        Step::new(resource, name, Action::Exists, Vec::new())
-    }
-
-    fn exists_or_change(resource: Resource, name: impl Into<String>, why: Vec<String>) -> Step {
-        let action = if why.is_empty() {
-            Action::Exists
-        } else {
-            Action::Change
-        };
-        Step::new(resource, name, action, why)
-    }
-
-    /// A write `converge` would make.
-    pub fn is_write(&self) -> bool {
-        matches!(self.action, Action::Create | Action::Change)
-    }
-}
+pub use super::step::{Action, Resource, Step};
+use super::{ci_plan, lifecycle, policy, versioning};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Plan {
@@ -182,7 +82,7 @@ pub fn plan(desired: &Desired, observed: &Observed) -> anyhow::Result<Plan> {
         steps.extend(super::replaced_certificates::step(observed));
     }
     if let Some(ci) = &desired.ci {
-        steps.extend(ci_steps(desired, ci, observed));
+        steps.extend(ci_plan::steps(desired, ci, observed));
     }
     steps.push(config_step(desired, observed));
     Ok(Plan { steps })
@@ -452,83 +352,6 @@ fn alias_step(desired: &Desired, observed: &Observed) -> Step {
         return Step::new(Resource::AliasRecords, name, Action::Manual, manual);
     }
     Step::exists(Resource::AliasRecords, name)
-}
-
-fn ci_steps(desired: &Desired, ci: &Ci, observed: &Observed) -> Vec<Step> {
-    let seen = &observed.ci;
-    let mut steps = Vec::new();
-    let provider = if seen.provider {
-        Step::exists(Resource::OidcProvider, super::names::GITHUB_OIDC_HOST)
-    } else {
-        Step::new(
-            Resource::OidcProvider,
-            super::names::GITHUB_OIDC_HOST,
-            Action::Create,
-            vec!["GitHub cannot sign in to this account yet".into()],
-        )
-    };
-    steps.push(provider);
-    let role = desired.names.role();
-    let previews = super::previews::are_on(desired);
-    let trust = policy::trust_policy(&desired.account, &ci.repo, &ci.branch, previews);
-    steps.push(match (&seen.role_arn, &seen.trust) {
-        (None, _) => Step::new(
-            Resource::CiRole,
-            &role,
-            Action::Create,
-            vec!["no role for CI".into()],
-        ),
-        (Some(_), Some(t)) if *t == trust => Step::exists(Resource::CiRole, &role),
-        _ => Step::new(
-            Resource::CiRole,
-            &role,
-            Action::Change,
-            vec![format!(
-                "the role does not trust exactly {} on {}",
-                ci.repo, ci.branch
-            )],
-        ),
-    });
-    let arn = observed
-        .distribution
-        .as_ref()
-        .map(|d| d.arn.as_str())
-        .unwrap_or("");
-    let wanted = policy::publish_policy(&desired.names.bucket, arn);
-    steps.push(match &seen.role_policy {
-        Some(p) if *p == wanted && !arn.is_empty() => Step::exists(Resource::CiRolePolicy, &role),
-        Some(_) => Step::new(Resource::CiRolePolicy, &role, Action::Change, vec!["the role's policy is not ssg publish's least policy for this bucket and distribution".into()]),
-        None => Step::new(Resource::CiRolePolicy, &role, Action::Create, vec!["the role has no publish policy".into()]),
-    });
-    let workflow_text = super::workflow::workflow(
-        &format!("arn:aws:iam::{}:role/{role}", desired.account),
-        &desired.region,
-        &ci.branch,
-        &ci.ssg_git,
-        super::previews::domain(desired).as_deref(),
-    );
-    steps.push(match &seen.workflow {
-        None if ci.ssg_git.is_empty() => Step::new(
-            Resource::Workflow,
-            super::workflow::PATH,
-            Action::Manual,
-            vec!["no workflow, and where CI installs ssg from is not known: rerun with --ci github --repo OWNER/NAME --ssg-git URL".into()],
-        ),
-        None => Step::new(
-            Resource::Workflow,
-            super::workflow::PATH,
-            Action::Create,
-            vec!["no workflow".into()],
-        ),
-        Some(t) if *t == workflow_text => Step::exists(Resource::Workflow, super::workflow::PATH),
-        Some(_) => Step::new(
-            Resource::Workflow,
-            super::workflow::PATH,
-            Action::Change,
-            vec!["differs from the one ssg writes for this role and branch".into()],
-        ),
-    });
-    steps
 }
 
 fn config_step(desired: &Desired, observed: &Observed) -> Step {

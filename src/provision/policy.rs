@@ -1,6 +1,8 @@
 //! The IAM policy documents provisioning writes — the bucket policy that
-//! lets only this distribution read the bucket, the CI role's trust and
-//! permission policies — and the checks that read them back.
+//! lets only this distribution read the bucket, the trust and permission
+//! policies of the CI roles (the live publish's, trusted by pushes to one
+//! branch, and the previews', trusted by pull requests) — and the checks
+//! that read them back.
 //!
 //! Documents are compared as parsed JSON, never as text: IAM returns them
 //! percent-encoded and S3 reorders keys.
@@ -114,16 +116,23 @@ pub fn pull_request_subject(repo: &str) -> String {
     format!("repo:{repo}:pull_request")
 }
 
-/// Only workflows of `repo` running on `branch` (and, with `previews`, on
-/// its pull requests, which publish previews) may assume the role: both
-/// the audience and the exact subjects are required (no wildcards).
-pub fn trust_policy(account: &str, repo: &str, branch: &str, previews: bool) -> Value {
-    let push = github_subject(repo, branch);
-    let subject = if previews {
-        json!([push, pull_request_subject(repo)])
-    } else {
-        json!(push)
-    };
+/// Only workflows of `repo` running on `branch` may assume the live
+/// publish role: both the audience and the exact subject are required (no
+/// wildcards). Pull requests get the preview role instead
+/// ([`preview_trust_policy`]).
+pub fn trust_policy(account: &str, repo: &str, branch: &str) -> Value {
+    github_trust(account, &github_subject(repo, branch))
+}
+
+/// Only pull-request workflows of `repo` may assume the preview role.
+/// Anyone who can push a branch can open one (and change the workflow in
+/// it), which is why this role may write nothing but the previews.
+pub fn preview_trust_policy(account: &str, repo: &str) -> Value {
+    github_trust(account, &pull_request_subject(repo))
+}
+
+/// A trust policy for GitHub's OIDC tokens with exactly `subject`.
+fn github_trust(account: &str, subject: &str) -> Value {
     json!({
         "Version": "2012-10-17",
         "Statement": [{
@@ -135,6 +144,42 @@ pub fn trust_policy(account: &str, repo: &str, branch: &str, previews: bool) -> 
                 format!("{GITHUB_OIDC_HOST}:sub"): subject
             } }
         }]
+    })
+}
+
+/// Whether a trust policy read back lets `repo`'s pull requests in (the
+/// live role's did before previews had a role of their own).
+pub fn trusts_pull_requests(trust: &Value, repo: &str) -> bool {
+    let subject = pull_request_subject(repo);
+    as_list(&trust["Statement"]).iter().any(|s| {
+        let sub = &s["Condition"]["StringEquals"][format!("{GITHUB_OIDC_HOST}:sub")];
+        as_list(sub).iter().any(|v| *v == subject.as_str())
+    })
+}
+
+/// The least `ssg publish --preview NAME` and `--preview NAME --delete`
+/// need, scoped to the previews' keys under the publish `prefix` (empty or
+/// ending in `/`): each preview's files, manifest and lease live under
+/// `PREFIX_previews/NAME/`, so nothing at the live site's keys. Reading
+/// the distribution's function is how a preview warns when the edge does
+/// not serve previews yet; writing it is the live publish's. An
+/// invalidation cannot be limited to paths by IAM: the role may
+/// invalidate any path of the distribution (a cost, never a change).
+pub fn preview_policy(bucket: &str, prefix: &str, distribution_arn: &str) -> Value {
+    let previews = format!("{prefix}{}", crate::preview::KEY_DIR);
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            { "Effect": "Allow", "Action": "s3:ListBucket",
+              "Resource": format!("arn:aws:s3:::{bucket}"),
+              "Condition": { "StringLike": { "s3:prefix": format!("{previews}*") } } },
+            { "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+              "Resource": format!("arn:aws:s3:::{bucket}/{previews}*") },
+            { "Effect": "Allow", "Action": ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation", "cloudfront:GetDistributionConfig"],
+              "Resource": distribution_arn },
+            { "Effect": "Allow", "Action": ["cloudfront:DescribeFunction", "cloudfront:GetFunction"],
+              "Resource": function_arn(bucket, distribution_arn) }
+        ]
     })
 }
 
@@ -239,7 +284,7 @@ mod tests {
 
     #[test]
     fn iam_documents_are_decoded() {
-        let doc = trust_policy("1", "o/r", "main", true);
+        let doc = trust_policy("1", "o/r", "main");
         let encoded: String = percent_encoding::utf8_percent_encode(
             &doc.to_string(),
             percent_encoding::NON_ALPHANUMERIC,
@@ -247,5 +292,46 @@ mod tests {
         .to_string();
         assert_eq!(parse_iam_document(&encoded), Some(doc.clone()));
         assert_eq!(parse_iam_document(&doc.to_string()), Some(doc));
+    }
+
+    #[test]
+    fn pushes_and_pull_requests_get_different_roles() {
+        let sub = |doc: &Value| {
+            doc["Statement"][0]["Condition"]["StringEquals"][format!("{GITHUB_OIDC_HOST}:sub")]
+                .clone()
+        };
+        let live = trust_policy("1", "o/r", "main");
+        let preview = preview_trust_policy("1", "o/r");
+        assert_eq!(sub(&live), json!("repo:o/r:ref:refs/heads/main"));
+        assert_eq!(sub(&preview), json!("repo:o/r:pull_request"));
+        assert!(!trusts_pull_requests(&live, "o/r"));
+        assert!(trusts_pull_requests(&preview, "o/r"));
+        let mut old = live.clone();
+        old["Statement"][0]["Condition"]["StringEquals"][format!("{GITHUB_OIDC_HOST}:sub")] =
+            json!(["repo:o/r:ref:refs/heads/main", "repo:o/r:pull_request"]);
+        assert!(trusts_pull_requests(&old, "o/r"));
+    }
+
+    #[test]
+    fn the_preview_policy_names_only_the_previews_keys() {
+        let doc = preview_policy("b", "site/", ARN);
+        let text = doc.to_string();
+        assert!(
+            text.contains("\"arn:aws:s3:::b/site/_previews/*\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("\"s3:prefix\":\"site/_previews/*\""),
+            "{text}"
+        );
+        for write in [
+            "UpdateFunction",
+            "PublishFunction",
+            "PutBucket",
+            "keyvaluestore",
+            "arn:aws:s3:::b/*",
+        ] {
+            assert!(!text.contains(write), "{write} in {text}");
+        }
     }
 }

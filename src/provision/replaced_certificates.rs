@@ -10,7 +10,7 @@ use anyhow::Result;
 
 use super::aws::{Clients, code, failed};
 use super::model::Observed;
-use super::plan::{Action, Resource, Step};
+use super::step::{Action, Resource, Step};
 use crate::log;
 
 /// The step deleting the replaced certificates, when there are some the

@@ -6,7 +6,8 @@
 //! checks its sha256, in seconds where `cargo install` took minutes.
 //! A site with a domain also gets previews of its pull requests (built
 //! for the preview's address, commented on the pull request, deleted when
-//! it closes).
+//! it closes), signed in as the preview role, which may write only the
+//! previews.
 
 /// Where the workflow goes, relative to the site root.
 pub const PATH: &str = ".github/workflows/publish.yml";
@@ -47,26 +48,35 @@ pub fn releases_url(ssg_git: &str) -> String {
     format!("https://{host}/{path}/releases")
 }
 
+/// The pull-request previews of a site with a domain.
+#[derive(Debug, Clone, Copy)]
+pub struct Previews<'a> {
+    /// The domain preview hosts end with (`preview.example.com`).
+    pub domain: &'a str,
+    /// The role the preview jobs sign in as (never the live one).
+    pub role_arn: &'a str,
+}
+
 /// The workflow text for `role_arn` in `region`, on pushes to `branch`,
 /// installing ssg [`PINNED_VERSION`] from the releases of `ssg_git`. With
-/// `preview_domain` (`preview.example.com`), each pull request is also
-/// published as preview `pr-N` at `https://pr-N.PREVIEW_DOMAIN/`, its
-/// address commented on the pull request (one comment, edited on each
-/// push), and deleted when the pull request is closed.
+/// `previews`, each pull request is also published as preview `pr-N` at
+/// `https://pr-N.DOMAIN/` as the preview role, its address commented on
+/// the pull request (one comment, edited on each push), and deleted when
+/// the pull request is closed.
 pub fn workflow(
     role_arn: &str,
     region: &str,
     branch: &str,
     ssg_git: &str,
-    preview_domain: Option<&str>,
+    previews: Option<&Previews>,
 ) -> String {
     let releases = releases_url(ssg_git);
     let setup = setup_steps(role_arn, region);
-    let (on_pull_requests, live_only, previews) = match preview_domain {
-        Some(domain) => (
+    let (on_pull_requests, live_only, previews) = match previews {
+        Some(p) => (
             "  pull_request:\n    types: [opened, synchronize, reopened, closed]\n",
             "    if: github.event_name != 'pull_request'\n",
-            preview_jobs(domain, &setup),
+            preview_jobs(p.domain, &setup_steps(p.role_arn, region)),
         ),
         None => ("", "", String::new()),
     };
@@ -130,7 +140,8 @@ fn setup_steps(role_arn: &str, region: &str) -> String {
 
 /// The pull-request jobs: the preview built for its own address and
 /// published, its address commented (`gh pr comment --edit-last` keeps
-/// one comment per pull request), and the preview deleted on close.
+/// one comment per pull request), and the preview deleted on close; `setup`
+/// signs in as the preview role.
 fn preview_jobs(domain: &str, setup: &str) -> String {
     format!(
         r#"  preview:
@@ -205,12 +216,27 @@ mod tests {
             !without.contains("pull_request:") && !without.contains("--preview"),
             "{without}"
         );
+        let previews = super::Previews {
+            domain: "preview.example.com",
+            role_arn: "arn:aws:iam::1:role/p",
+        };
         let text = super::workflow(
             "arn:aws:iam::1:role/r",
             "eu-west-1",
             "main",
             "https://g/me/ssg.git",
-            Some("preview.example.com"),
+            Some(&previews),
+        );
+        // The live job as the live role, the two preview jobs as theirs.
+        assert_eq!(
+            text.matches("role-to-assume: arn:aws:iam::1:role/r\n")
+                .count(),
+            1
+        );
+        assert_eq!(
+            text.matches("role-to-assume: arn:aws:iam::1:role/p\n")
+                .count(),
+            2
         );
         assert!(text.contains("types: [opened, synchronize, reopened, closed]"));
         assert!(

@@ -341,7 +341,10 @@ fn the_ci_workflow_installs_the_release_of_the_ssg_that_wrote_it() {
         "eu-west-1",
         "main",
         &ssg_git,
-        Some("preview.example.com"),
+        Some(&ssg::provision::workflow::Previews {
+            domain: "preview.example.com",
+            role_arn: "arn:aws:iam::1:role/p",
+        }),
     );
     let docs = yaml_rust2::YamlLoader::load_from_str(&text).expect("valid YAML");
     let env = &docs[0]["env"];

@@ -74,6 +74,9 @@ fn destroy_removes_what_it_made_and_nothing_else() {
     site.run(&["build"]).success();
     run(ssg_through(&site, moto(), &["publish"])).success();
 
+    let preview_role = format!("ssg-preview-{bucket}");
+    block(iam().get_role().role_name(&preview_role).send()).expect("the previews' role");
+
     // Not on a terminal and no --yes: nothing is deleted.
     let (refused, relay) = provision(&site, &["provision", "--destroy"]);
     refused.failure();
@@ -108,6 +111,8 @@ fn destroy_removes_what_it_made_and_nothing_else() {
         )
         .is_err()
     );
+    // The previews' role (the site has a domain) goes with it.
+    assert!(block(iam().get_role().role_name(&preview_role).send()).is_err());
     assert!(!site.exists(".github/workflows/publish.yml"));
     let config_text = site.read("ssg.toml");
     assert!(!config_text.contains("[publish]"), "{config_text}");

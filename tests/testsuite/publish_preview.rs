@@ -2,12 +2,17 @@
 //! `_previews/NAME/`, its address is printed, every live object stays byte
 //! for byte and its invalidations name only the preview's paths; a live
 //! publish that deletes leaves the previews alone; `--previews` lists them
-//! and `--preview NAME --delete` removes one; a name is made a DNS label.
+//! and `--preview NAME --delete` removes one; a name is made a DNS label;
+//! under a publish prefix, the preview role's policy (`ssg provision`'s)
+//! allows every request a preview publish and delete make.
 
 use std::collections::BTreeMap;
 
 use crate::support::bucket::{Stored, output_files};
+use crate::support::iam_policy::refused;
+use crate::support::moto::moto;
 use crate::support::post;
+use crate::support::relay::Relay;
 use crate::support::remote::{Remote, blog};
 
 const PREVIEWS: &str = "_previews/";
@@ -193,4 +198,39 @@ fn a_preview_needs_a_name_with_a_letter_and_a_site_with_a_domain() {
         .run(&["publish", "--preview", "pr-1"])
         .failure_in_one_line("names no domain of the site's own");
     assert!(remote.objects().is_empty());
+}
+
+#[test]
+fn under_a_publish_prefix_the_preview_role_allows_every_request_of_a_preview() {
+    let remote = Remote::new();
+    let relay = Relay::to(moto());
+    let config = remote.config("prefix = \"site/\"\n").replace(
+        &format!("endpoint = \"{}\"", moto()),
+        &format!("endpoint = \"{}\"", relay.url),
+    );
+    let site = crate::support::Site::with_config(&config)
+        .file(
+            "content/blog/a.md",
+            &post("Alpha", "2024-01-01", &["x"], "First."),
+        )
+        .file("static/logo.svg", "<svg/>");
+    site.run(&["build"]).success();
+    site.run(&["publish", "--preview", "pr-3"]).success();
+    site.run(&["publish", "--preview", "pr-3", "--delete"])
+        .success();
+    relay.settle();
+    let seen = relay.seen();
+    assert!(
+        seen.iter()
+            .any(|r| r.method == "PUT" && r.path.contains("/site/_previews/pr-3/"))
+    );
+    let arn = format!(
+        "arn:aws:cloudfront::123456789012:distribution/{}",
+        remote.distribution
+    );
+    let policy = ssg::provision::policy::preview_policy(&remote.bucket, "site/", &arn);
+    assert_eq!(refused(&policy, &seen), Vec::<String>::new());
+    // The same run under another prefix's policy is refused: the check bites.
+    let elsewhere = ssg::provision::policy::preview_policy(&remote.bucket, "", &arn);
+    assert!(!refused(&elsewhere, &seen).is_empty());
 }

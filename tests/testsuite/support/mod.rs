@@ -10,6 +10,7 @@ pub mod cdp;
 pub mod command;
 pub mod edge_node;
 pub mod functions;
+pub mod iam_policy;
 pub mod images;
 pub mod import;
 pub mod key_value_stores;
