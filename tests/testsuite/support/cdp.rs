@@ -102,12 +102,17 @@ impl Browser {
         let port = wait_for_devtools_port(profile.path());
         let ws_url = wait_for_page(port);
         let (socket, _) = tungstenite::connect(ws_url).expect("devtools websocket");
-        Browser {
+        let mut browser = Browser {
             child,
             _profile: profile,
             socket,
             next_id: 1,
-        }
+        };
+        // The page target exists before the navigation to `url` commits; on
+        // a loaded machine a test's first `document.readyState` would
+        // otherwise read the blank start page's, already "complete".
+        browser.wait_for("location.href.startsWith('about:')", &json!(false));
+        browser
     }
 
     /// Evaluates `expression` in the page and returns its value.
