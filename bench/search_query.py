@@ -80,7 +80,7 @@ def chromium():
 def query(port, word):
     Counting.served = []
     Counting.done.clear()
-    with tempfile.TemporaryDirectory() as profile:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         browser = subprocess.Popen(
             [
                 chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
