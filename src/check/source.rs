@@ -71,6 +71,8 @@ pub(crate) struct Sources<'a> {
     templates: FxHashMap<String, TemplateText>,
     /// URL (as rendered) → where summaries shown on listings wrote it.
     summaries: OnceCell<FxHashMap<String, Vec<Location>>>,
+    /// Every taxonomy's name, `tags` first: the first folder of its pages.
+    taxonomies: Vec<&'a str>,
 }
 
 impl<'a> Sources<'a> {
@@ -118,6 +120,9 @@ impl<'a> Sources<'a> {
             owners,
             templates: template_texts(root, session),
             summaries: OnceCell::new(),
+            taxonomies: std::iter::once("tags")
+                .chain(session.config.taxonomies.keys().map(String::as_str))
+                .collect(),
         }
     }
 
@@ -181,7 +186,7 @@ impl<'a> Sources<'a> {
         }
         let name = match owner {
             Some(o) => o.template.clone(),
-            None => guess_template(&out.path),
+            None => guess_template(&out.path, &self.taxonomies),
         };
         let literal = self.template_lines(&name, url);
         if !literal.is_empty() {
@@ -414,13 +419,18 @@ fn copied_file_lines(out: &Output, offsets: &[usize]) -> Vec<(Location, Option<S
 }
 
 /// The template an output with no content of its own renders with, by
-/// the paths the site gives those outputs.
-fn guess_template(file: &str) -> String {
+/// the paths the site gives those outputs: every taxonomy's (`tags` and
+/// those `[taxonomies]` declares) list at `/NAME/` and terms below it.
+fn guess_template(file: &str, taxonomies: &[&str]) -> String {
+    let taxonomy_page = |name: &str| file.strip_prefix(name)?.strip_prefix('/');
     match file {
         "404.html" => "404.html".into(),
-        "tags/index.html" => "tags.html".into(),
-        f if f.starts_with("tags/") => "tag.html".into(),
-        _ => "index.html".into(),
+        "search/index.html" => "search.html".into(),
+        _ => match taxonomies.iter().find_map(|name| taxonomy_page(name)) {
+            Some("index.html") => "tags.html".into(),
+            Some(_) => "tag.html".into(),
+            None => "index.html".into(),
+        },
     }
 }
 

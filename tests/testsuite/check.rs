@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::support::{Run, Site, post};
+use crate::support::{CONFIG, Run, Site, post};
 
 /// A one-post site (`content/blog/a.md`, body from line 7) with the default
 /// theme, tagged: the theme links to `/tags/`, which only a tagged site has.
@@ -360,6 +360,31 @@ fn a_site_served_below_a_path_links_under_it_and_root_links_outside_it_are_broke
         &run,
         &[
             "content/blog/a.md:9: broken link: /blog/b/ (/blog/b/ is outside the site, which is served under /docs/",
+        ],
+    );
+}
+
+#[test]
+fn a_broken_link_in_a_declared_taxonomys_pages_names_their_templates() {
+    let base = "{% extends \"base.html\" %}\n{% block content %}\n";
+    let site = Site::with_config(&format!("{CONFIG}\n[taxonomies]\ncategories = {{}}\n"))
+        .file(
+            "content/blog/a.md",
+            "---\ntitle: A\ndate: 2024-01-01\ncategories: [Rust]\n---\nBody.\n",
+        )
+        .file(
+            "templates/tags.html",
+            &format!("{base}<a href=\"/gone-list/\">x</a>\n{{% endblock content %}}\n"),
+        )
+        .file(
+            "templates/tag.html",
+            &format!("{base}\n<a href=\"/gone-term/\">x</a>\n{{% endblock content %}}\n"),
+        );
+    assert_reports(
+        &site.run(&["check"]),
+        &[
+            "templates/tag.html:4: broken link: /gone-term/ (no page or file at /gone-term/; on /categories/rust/",
+            "templates/tags.html:3: broken link: /gone-list/ (no page or file at /gone-list/; on /categories/",
         ],
     );
 }
