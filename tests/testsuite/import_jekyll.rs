@@ -282,7 +282,6 @@ fn the_report_names_every_construct_left_behind() {
     let report = imported_report(&fixture(), &dest);
     for line in [
         "_posts/2019-05-01-with-include.md:3: layout `fancy` dropped",
-        "_posts/2019-03-02-welcome-to-jekyll.markdown:4: categories jekyll, update became tags",
         "404.html:1: ssg writes /404.html itself",
         "assets/main.scss:1: a .scss file with front matter",
         "_config.yml:41: `sass`: no ssg equivalent",
@@ -347,13 +346,13 @@ fn the_report_names_every_construct_left_behind() {
         "{config}"
     );
     assert!(config.contains("paginate_by = 3"), "{config}");
-    // jekyll-archives' pages lead to the tag pages that replace them.
+    // jekyll-archives' pages lead to the term pages that replace them.
     assert!(
         config.contains("\"/tag/français/\" = \"/tags/francais/\""),
         "{config}"
     );
     assert!(
-        config.contains("\"/topics/release/\" = \"/tags/release/\""),
+        config.contains("\"/topics/release/\" = \"/categories/release/\""),
         "{config}"
     );
 }
@@ -549,4 +548,26 @@ fn pages_listing_the_posts_say_what_jekyll_said() {
         let ours = fs::read_to_string(dest.join("public").join(page)).unwrap();
         assert!(!ours.contains("{%") && !ours.contains("{{"), "{ours}");
     }
+}
+
+#[test]
+fn categories_stay_categories_with_term_pages_where_the_archives_pointed() {
+    let work = tempfile::tempdir().unwrap();
+    let dest = work.path().join("imported");
+    let report = imported_report(&fixture(), &dest);
+    assert!(!report.contains("became tags"), "{report}");
+    let config = fs::read_to_string(dest.join("ssg.toml")).unwrap();
+    assert!(config.contains("[taxonomies.categories]"), "{config}");
+    run_in(&dest, &["build"]).success();
+    let public = dest.join("public");
+    let term = fs::read_to_string(public.join("categories/jekyll/index.html"))
+        .expect("a page for the category");
+    assert!(term.contains("Welcome to Jekyll!"), "{term}");
+    assert!(
+        !public.join("tags/jekyll/index.html").exists(),
+        "a category is not a tag"
+    );
+    // jekyll-archives' category page (permalink /topics/:name/) leads there.
+    let old = fs::read_to_string(public.join("topics/jekyll/index.html")).unwrap();
+    assert!(old.contains("/categories/jekyll/"), "{old}");
 }

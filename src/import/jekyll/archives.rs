@@ -2,8 +2,9 @@
 //! pagers (`/page2/`) and jekyll-archives' tag, category and date pages
 //! (`/tag/rust/`, `/2019/`). ssg's own listings live elsewhere (`/page/2/`,
 //! `/tags/rust/`), so each old URL keeps answering: pagers as aliases of the
-//! page they paginated, archives as `[redirects]` to the tag page that
-//! replaces them (categories are tags now), or to the home page for dates.
+//! page they paginated, archives as `[redirects]` to the term page that
+//! replaces them (`/categories/NAME/`, or a tag's where categories became
+//! tags), or to the home page for dates.
 
 use std::collections::BTreeMap;
 
@@ -55,7 +56,11 @@ pub fn pagers(docs: &[Doc], settings: &Settings) -> Option<(String, Vec<String>)
 
 /// jekyll-archives' pages for the kinds it has `enabled` (with its default
 /// permalinks unless the config gives others), each with where it leads now.
-pub fn archive_pages(docs: &[Doc], settings: &Settings) -> Vec<(String, String)> {
+pub fn archive_pages(
+    docs: &[Doc],
+    settings: &Settings,
+    categories_kept: bool,
+) -> Vec<(String, String)> {
     if !settings.has_plugin("jekyll-archives") {
         return Vec::new();
     }
@@ -89,7 +94,13 @@ pub fn archive_pages(docs: &[Doc], settings: &Settings) -> Vec<(String, String)>
                 for name in names {
                     let slug = slugify(name, Mode::Default, false);
                     let old = permalink::expand_hash(&template, &[("name", &slug), ("type", kind)]);
-                    urls.insert(old, format!("/tags/{}/", crate::slug::slugify(name)));
+                    let taxonomy = if kind == "category" && categories_kept {
+                        "categories"
+                    } else {
+                        "tags"
+                    };
+                    let new = format!("/{taxonomy}/{}/", crate::slug::slugify(name));
+                    urls.insert(old, new);
                 }
             }
         }

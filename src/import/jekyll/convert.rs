@@ -59,6 +59,21 @@ pub struct Site<'a> {
     /// Files copied as they are, relative to the site: `{% link %}` names them too.
     pub statics: &'a [String],
     pub shortcodes: &'a Shortcodes<'a>,
+    /// Posts' categories are a taxonomy of the new site (`/categories/NAME/`),
+    /// not more tags: see [`categories_kept`].
+    pub categories_kept: bool,
+}
+
+/// Whether the new site can keep Jekyll's categories as a `categories`
+/// taxonomy: some post has one, and no page of the site already answers
+/// under `/categories/` (a hand-made list of them, common in Jekyll
+/// themes), whose URL the taxonomy's pages would take. Otherwise they
+/// become tags, as they did before ssg had taxonomies of its own.
+pub fn categories_kept(docs: &[Doc], statics: &[String]) -> bool {
+    let taken = |url: &str| url.trim_start_matches('/').starts_with("categories/");
+    docs.iter().any(|d| !d.categories.is_empty())
+        && !docs.iter().filter_map(|d| d.url.as_deref()).any(taken)
+        && !statics.iter().any(|s| taken(s))
 }
 
 /// A feed written by hand (an `.xml` page with `<feed` or `<rss`): ssg's
@@ -150,28 +165,27 @@ fn front_matter(doc: &Doc, site: &Site, report: &mut Report) -> NewFrontMatter {
         extra: extra(data),
         ..Default::default()
     };
-    let mut tags = doc.categories.clone();
-    tags.extend(doc.tags.iter().cloned());
-    let mut seen: Vec<String> = Vec::new();
-    fm.tags = tags
-        .into_iter()
-        .filter(|t| {
-            let new = !seen.contains(t);
-            seen.push(t.clone());
-            new
-        })
-        .collect();
-    if !doc.categories.is_empty() {
-        let line = doc
-            .line_of("categories")
-            .or_else(|| doc.line_of("category"));
-        report.note(
-            &doc.rel,
-            line,
-            format!("categories {} became tags", doc.categories.join(", ")),
-            "",
-        );
+    let mut tags = doc.tags.clone();
+    if site.categories_kept {
+        if !doc.categories.is_empty() {
+            fm.taxonomies
+                .insert("categories".into(), unique(doc.categories.clone()));
+        }
+    } else {
+        tags.splice(0..0, doc.categories.iter().cloned());
+        if !doc.categories.is_empty() {
+            let line = doc
+                .line_of("categories")
+                .or_else(|| doc.line_of("category"));
+            report.note(
+                &doc.rel,
+                line,
+                format!("categories {} became tags", doc.categories.join(", ")),
+                "a page of the site answers under /categories/, where a `categories` taxonomy's pages would be",
+            );
+        }
     }
+    fm.tags = unique(tags);
     if !doc.dest.ends_with("/_index.md") {
         fm.path = doc
             .url
@@ -312,6 +326,17 @@ fn body(doc: &Doc, site: &Site, report: &mut Report) -> String {
     body
 }
 
+/// The list without its repeats, in first-seen order.
+fn unique(list: Vec<String>) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for item in list {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,6 +368,7 @@ mod tests {
             index: &place::Index::new(&docs),
             statics: &[],
             shortcodes: &shortcodes,
+            categories_kept: categories_kept(&docs, &[]),
         };
         let pages = docs
             .iter()
@@ -367,14 +393,39 @@ mod tests {
         assert_eq!(fm.title.as_deref(), Some("Hello"));
         assert_eq!(fm.date.as_deref(), Some("2019-03-03T02:30:00-05:00"));
         assert_eq!(fm.updated.as_deref(), Some("2019-04-01T05:00:00-04:00"));
-        assert_eq!(fm.tags, ["blog", "Web", "Misc", "rust", "web"]);
+        assert_eq!(fm.tags, ["rust", "web"]);
+        assert_eq!(fm.taxonomies["categories"], ["blog", "Web", "Misc"]);
         assert_eq!(fm.path.as_deref(), Some("/blog/web/misc/hello/"));
         assert_eq!(fm.summary.as_deref(), Some("Short."));
         assert_eq!(fm.aliases, ["/old/hello.html"]);
         assert_eq!(fm.extra.keys().collect::<Vec<_>>(), ["author"]);
         assert!(!fm.draft);
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+    }
+
+    #[test]
+    fn categories_become_tags_where_a_page_answers_under_categories() {
+        let text = "---
+title: Hello
+categories: [Web, rust]
+tags: rust
+---
+Body
+";
+        let list = "---
+title: Categories
+permalink: /categories/
+---
+";
+        let (pages, report) = convert(&[
+            ("_posts/2019-03-02-hello.md", post(&[]), text),
+            ("categories.md", Kind::Page, list),
+        ]);
+        let fm = &pages[0].front_matter;
+        assert_eq!(fm.tags, ["Web", "rust"]);
+        assert!(fm.taxonomies.is_empty());
         let notes: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
-        assert_eq!(notes, ["categories blog, Web, Misc became tags"]);
+        assert_eq!(notes, ["categories Web, rust became tags"]);
     }
 
     #[test]

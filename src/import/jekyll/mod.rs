@@ -73,6 +73,13 @@ pub fn read(src: &Path) -> Result<Plan> {
     let base_url = plan.config.base_url.clone();
     let index = place::Index::new(&docs);
     let shortcodes = shortcodes::Shortcodes::new(src, &plan.config.extra);
+    let categories_kept = convert::categories_kept(&docs, &statics);
+    if categories_kept {
+        // Jekyll's own defaults: no feed per category, posts listed whole.
+        plan.config
+            .taxonomies
+            .insert("categories".into(), Default::default());
+    }
     // Posts first: a page's Liquid may list them (`site.posts`), with their text.
     let mut posts = Vec::new();
     {
@@ -83,6 +90,7 @@ pub fn read(src: &Path) -> Result<Plan> {
             index: &index,
             statics: &statics,
             shortcodes: &shortcodes,
+            categories_kept,
         };
         for doc in docs.iter().filter(|d| d.is_post()) {
             if let Some(page) = convert::page(doc, &site, &mut report) {
@@ -105,6 +113,7 @@ pub fn read(src: &Path) -> Result<Plan> {
         index: &index,
         statics: &statics,
         shortcodes: &shortcodes,
+        categories_kept,
     };
     plan.pages.extend(posts.into_iter().map(|(_, page)| page));
     for doc in docs.iter().filter(|d| !d.is_post()) {
@@ -114,7 +123,11 @@ pub fn read(src: &Path) -> Result<Plan> {
     }
     plan.texts.extend(shortcodes.into_templates());
     data_files(src, &mut plan.copies, &mut report);
-    listing_aliases(&docs, &settings, pagers, &mut plan, &mut report);
+    let listings = Listings {
+        pagers,
+        categories_kept,
+    };
+    listing_aliases(&docs, &settings, listings, &mut plan, &mut report);
     let feeds = settings.feed_path.iter().map(String::as_str);
     let feeds = feeds.chain(docs.iter().filter_map(convert::hand_written_feed));
     for feed in feeds.filter(|f| *f != "/atom.xml") {
@@ -302,15 +315,22 @@ fn note_site(settings: &Settings, report: &mut Report) {
 
 /// Old listing pages: pagers as aliases of the paginated page, archives
 /// as `[redirects]` to the pages that replace them.
+/// What Jekyll's listing pages become: the home page's old pagers, and
+/// whether categories have term pages of their own.
+struct Listings {
+    pagers: Option<(String, Vec<String>)>,
+    categories_kept: bool,
+}
+
 fn listing_aliases(
     docs: &[Doc],
     settings: &Settings,
-    pagers: Option<(String, Vec<String>)>,
+    listings: Listings,
     plan: &mut Plan,
     report: &mut Report,
 ) {
     let (pages, redirects) = (&mut plan.pages, &mut plan.config.redirects);
-    if let Some((source, aliases)) = pagers {
+    if let Some((source, aliases)) = listings.pagers {
         let dest = docs
             .iter()
             .find(|d| d.rel == source)
@@ -318,13 +338,13 @@ fn listing_aliases(
             .unwrap_or_default();
         add_aliases(pages, &dest, &source, aliases);
     }
-    let archived = archives::archive_pages(docs, settings);
+    let archived = archives::archive_pages(docs, settings, listings.categories_kept);
     if !archived.is_empty() {
         report.note(
             config::CONFIG_NAME,
             None,
             format!(
-                "jekyll-archives: its {} tag, category and date pages redirect ([redirects] in ssg.toml) to ssg's tag pages /tags/SLUG/, dates to the home page",
+                "jekyll-archives: its {} tag, category and date pages redirect ([redirects] in ssg.toml) to ssg's term pages (/tags/SLUG/, /categories/SLUG/), dates to the home page",
                 archived.len()
             ),
             "",
