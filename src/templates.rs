@@ -19,8 +19,9 @@ use crate::content::PageDate;
 use crate::data::DataFiles;
 use crate::error::read_text;
 use crate::error::{BuildError, Diagnostic};
-use crate::layout::TEMPLATES;
+use crate::layout::{STATIC, TEMPLATES};
 use crate::layout::{is_ignored_source, name_under};
+use crate::render::site_functions::{self, DataSources, LoadPaths, SiteFunctions};
 use crate::slug::slugify;
 use crate::theme::{self, ThemeSource};
 
@@ -39,6 +40,11 @@ pub struct Templates {
     pub sources: HashMap<String, PathBuf>,
     /// What each template (with what it extends and includes) may read.
     reads: HashMap<String, HashSet<Reads>>,
+    /// What each template's `load_data` calls (with what it extends and
+    /// includes) load.
+    load_paths: HashMap<String, LoadPaths>,
+    /// `get_page`, `get_section`, … and `load_data`: what they read.
+    pub site_functions: std::sync::Arc<SiteFunctions>,
     /// Hash of every template's name and text: outputs remembered from an
     /// earlier build are only reused while this is the same.
     pub fingerprint: u64,
@@ -83,13 +89,33 @@ pub enum Reads {
     Assets,
     /// `resize_image` or `image_meta`: the site's images.
     Images,
+    /// `get_page`, `get_section`, `get_taxonomy*`: every page, section
+    /// and term of the site.
+    Site,
+    /// `load_data`: files of the site.
+    LoadData,
 }
 
 impl Templates {
     /// Whether template `name` may read `what`. Decided from the template
     /// text, conservatively: any mention counts.
     pub fn reads(&self, name: &str, what: Reads) -> bool {
-        self.reads.get(name).is_none_or(|set| set.contains(&what))
+        match self.reads.get(name) {
+            Some(set) => set.contains(&what),
+            // A missing template renders nothing but an error, so it calls
+            // no function; the rest is assumed read, as it always was.
+            None => !matches!(what, Reads::Site | Reads::LoadData),
+        }
+    }
+
+    /// Whether any template may read `what`.
+    pub fn any_reads(&self, what: Reads) -> bool {
+        self.reads.values().any(|set| set.contains(&what))
+    }
+
+    /// What template `name`'s `load_data` calls load.
+    pub fn load_paths(&self, name: &str) -> LoadPaths {
+        self.load_paths.get(name).cloned().unwrap_or_default()
     }
 
     /// Makes `data` what every template (and shortcode) sees by that name.
@@ -254,7 +280,12 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
     tera.autoescape_on([".html", ".htm", ".xml"]);
     // Same bytes as Tera's own escaping, written in runs instead of bytes.
     tera.set_escape_fn(crate::escape::write_escaped);
-    register_helpers(&mut tera, config);
+    let theme_static = match theme {
+        ThemeSource::Dir { dir, .. } => Some(dir.join(STATIC)),
+        ThemeSource::None | ThemeSource::Embedded => None,
+    };
+    let site_functions = SiteFunctions::new(DataSources::new(root, theme_static));
+    register_helpers(&mut tera, config, &site_functions);
     let sources: HashMap<String, PathBuf> = all
         .iter()
         .map(|(name, (shown, _))| (name.clone(), shown.clone()))
@@ -263,6 +294,8 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
         tera: Tera::new(),
         sources,
         reads: analyse_reads(&all),
+        load_paths: analyse_load_paths(&all),
+        site_functions,
         fingerprint: fingerprint(&all),
         shortcodes: shortcodes_in(all.keys().map(String::as_str)),
         hooks: HookSet::in_templates(
@@ -334,12 +367,14 @@ fn authoring_fingerprint(all: &BTreeMap<String, (PathBuf, String)>) -> u64 {
 /// a template must load in (Tera refuses unknown functions and filters).
 pub fn with_helpers(config: &Config) -> Tera {
     let mut tera = Tera::new();
-    register_helpers(&mut tera, config);
+    let unused = SiteFunctions::new(DataSources::new(Path::new("."), None));
+    register_helpers(&mut tera, config, &unused);
     tera
 }
 
 /// Filters and functions templates can call beyond Tera's own.
-fn register_helpers(tera: &mut Tera, config: &Config) {
+fn register_helpers(tera: &mut Tera, config: &Config, site: &std::sync::Arc<SiteFunctions>) {
+    site.register(tera);
     // `{{ page.date | date(format="%B %e, %Y") }}`: strftime over the date as written.
     tera.register_filter(
         "date",
@@ -480,6 +515,15 @@ fn mentions(text: &str) -> HashSet<Reads> {
         if code.contains("resize_image") || code.contains("image_meta") {
             found.insert(Reads::Images);
         }
+        if ["get_page", "get_section", "get_taxonomy"]
+            .iter()
+            .any(|f| code.contains(f))
+        {
+            found.insert(Reads::Site);
+        }
+        if code.contains("load_data") {
+            found.insert(Reads::LoadData);
+        }
         let without_pager = code.replace("paginator.pages", "");
         if reaches(&without_pager, "pages") {
             found.extend([Reads::SectionPages, Reads::TagPages]);
@@ -507,21 +551,54 @@ fn analyse_reads(all: &BTreeMap<String, (PathBuf, String)>) -> HashMap<String, H
         .collect();
     let mut out = HashMap::new();
     for name in all.keys() {
-        let mut seen = HashSet::new();
-        let mut stack = vec![name.as_str()];
         let mut reads = HashSet::new();
-        while let Some(current) = stack.pop() {
-            if !seen.insert(current) {
-                continue;
-            }
-            if let Some((_, text)) = all.get(current) {
-                reads.extend(own.get(current).into_iter().flatten().copied());
-                stack.extend(referenced(text));
-            }
+        for used in with_what_it_uses(name, all) {
+            reads.extend(own.get(used).into_iter().flatten().copied());
         }
         out.insert(name.clone(), reads);
     }
     out
+}
+
+/// For each template that calls `load_data`, what it and the templates it
+/// extends or includes load.
+fn analyse_load_paths(all: &BTreeMap<String, (PathBuf, String)>) -> HashMap<String, LoadPaths> {
+    let own: HashMap<&str, LoadPaths> = all
+        .iter()
+        .filter(|(_, (_, t))| t.contains("load_data"))
+        .map(|(n, (_, t))| (n.as_str(), site_functions::load_data::paths_in(t)))
+        .collect();
+    let mut out = HashMap::new();
+    for name in all.keys() {
+        let mut paths = LoadPaths::default();
+        for used in with_what_it_uses(name, all) {
+            if let Some(own) = own.get(used) {
+                paths.extend(own);
+            }
+        }
+        out.insert(name.clone(), paths);
+    }
+    out
+}
+
+/// Template `name` and every template it extends or includes, at any depth.
+fn with_what_it_uses<'a>(
+    name: &'a str,
+    all: &'a BTreeMap<String, (PathBuf, String)>,
+) -> Vec<&'a str> {
+    let mut seen = HashSet::new();
+    let mut stack = vec![name];
+    let mut used = Vec::new();
+    while let Some(current) = stack.pop() {
+        if !seen.insert(current) {
+            continue;
+        }
+        if let Some((_, text)) = all.get(current) {
+            used.push(current);
+            stack.extend(referenced(text));
+        }
+    }
+    used
 }
 
 /// For unit tests: the templates of a site whose `templates/` holds

@@ -20,6 +20,7 @@ use crate::config::Config;
 use crate::content::{Content, Page, Section};
 use crate::error::Diagnostic;
 use crate::images::{Images, Picture, Unreadable, UsedAt};
+use crate::layout::section_index_rel;
 use crate::markdown::{self, MarkdownOptions, PageLinks};
 use crate::templates::Templates;
 
@@ -33,14 +34,6 @@ pub fn url_map(pages: &[Page], sections: &[Section]) -> HashMap<String, String> 
         urls.insert(section_index_rel(&s.dir), s.path.clone());
     }
     urls
-}
-
-pub fn section_index_rel(dir: &str) -> String {
-    if dir.is_empty() {
-        "_index.md".to_string()
-    } else {
-        format!("{dir}/_index.md")
-    }
 }
 
 /// What rendering any page's Markdown reads besides the page.

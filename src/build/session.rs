@@ -300,11 +300,13 @@ impl Session {
     /// `ssg serve` shows an edited page with this before the whole site is
     /// rendered and checked. Only meaningful right after an
     /// [`Session::update_pages`] of `rels` that returned
-    /// [`Reach::EditedPages`]. A page that fails to render is left out:
-    /// the whole render reports it.
+    /// [`Reach::EditedPages`]. A page that fails to render is left out (the
+    /// whole render reports it), and so is one whose template reads other
+    /// pages or files (`get_section`, `load_data`…): the whole render shows it.
     pub fn render_pages_alone(&self, rels: &[String]) -> Vec<(String, Vec<u8>)> {
         rels.iter()
             .filter_map(|rel| self.site.pages.iter().position(|p| &p.rel == rel))
+            .filter(|&i| render::can_render_alone(&self.site, &self.templates, i))
             .filter_map(|i| {
                 render::render_page_alone(&self.site, &self.config, &self.templates, i).ok()
             })

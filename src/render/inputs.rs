@@ -3,7 +3,9 @@
 //! first use (every pager of a section or term shares its value; cloning a
 //! value is a reference count).
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+
+use rustc_hash::FxHashMap;
 
 use tera::Value;
 
@@ -33,6 +35,10 @@ pub struct RenderInputs<'a> {
     term_values: Vec<[OnceLock<Value>; 3]>,
     /// Per page: its content and summary as feeds show them.
     feed_html: Vec<OnceLock<FeedHtml>>,
+    /// [`Self::site_wide_digest`]: as listings see pages, and with bodies.
+    site_wide: [OnceLock<u64>; 2],
+    /// Per template that calls `load_data`: [`Self::load_data_digest`].
+    loaded_files: Mutex<FxHashMap<String, u64>>,
 }
 
 /// A page's HTML with every URL absolute, for feed readers, which resolve
@@ -92,6 +98,8 @@ impl<'a> RenderInputs<'a> {
                 .collect(),
             term_values: site.terms.iter().map(|_| Default::default()).collect(),
             feed_html: site.pages.iter().map(|_| OnceLock::new()).collect(),
+            site_wide: Default::default(),
+            loaded_files: Mutex::default(),
         };
         inputs.section_pagers = (0..site.sections.len())
             .map(|s| {
@@ -116,6 +124,53 @@ impl<'a> RenderInputs<'a> {
         } else {
             &self.site.section_pages[s]
         }
+    }
+
+    /// Everything `get_page`, `get_section` and `get_taxonomy*` can show:
+    /// every page (with its body if `body`) by content path, every
+    /// section's own values and listings, every term's. One digest for the
+    /// whole site: an edit to any page re-renders every output whose
+    /// template calls them, and nothing else pays for it.
+    pub fn site_wide_digest(&self, body: bool) -> u64 {
+        *self.site_wide[usize::from(body)].get_or_init(|| {
+            let pick = |(listed, whole): &(u64, u64)| if body { *whole } else { *listed };
+            let pages: Vec<(&str, u64)> = (self.site.pages.iter().enumerate())
+                .map(|(i, p)| (p.rel.as_str(), self.page_hash(i, body)))
+                .collect();
+            let sections: Vec<&str> = self.site.sections.iter().map(|s| s.dir.as_str()).collect();
+            let digest = &self.digest;
+            crate::hash::of(&(
+                pages,
+                sections,
+                &digest.section_own,
+                digest.section_pages.iter().map(pick).collect::<Vec<_>>(),
+                digest.term_pages.iter().map(pick).collect::<Vec<_>>(),
+                &digest.term_names,
+            ))
+        })
+    }
+
+    /// What `template`'s `load_data` calls read: the files of their quoted
+    /// paths; a template that computes a path is rendered on every build.
+    pub fn load_data_digest(&self, template: &str) -> u64 {
+        if let Some(known) = self
+            .loaded_files
+            .lock()
+            .ok()
+            .and_then(|m| m.get(template).copied())
+        {
+            return known;
+        }
+        let paths = self.templates.load_paths(template);
+        let digest = if paths.computed {
+            crate::hash::of(&(std::process::id(), std::time::SystemTime::now()))
+        } else {
+            self.templates.site_functions.data_digest(&paths)
+        };
+        if let Ok(mut known) = self.loaded_files.lock() {
+            known.insert(template.to_string(), digest);
+        }
+        digest
     }
 
     /// Whether `template` reads what `reads` names.

@@ -2,9 +2,11 @@
 //! theme's), copied into the new site's `templates/shortcodes/`: ssg calls
 //! them with Zola's syntax, so the pages' calls stay as written. A template
 //! ssg could not load — one Tera 2 cannot parse, or one calling a Zola
-//! function or filter ssg lacks (`load_data`, `get_page`, `resize_image`,
-//! `num_format`, …), which Tera 2 refuses when loading — is not copied (it
-//! would stop every build), and is reported with its line.
+//! function or filter ssg lacks (`num_format`, `get_hash`, …), which Tera 2
+//! refuses when loading — is not copied (it would stop every build), and is
+//! reported with its line. So is one calling a function that ssg gives
+//! templates but not shortcodes (`get_page`, `load_data`, …: a shortcode is
+//! rendered with its page's Markdown, before the site is put together).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -64,8 +66,27 @@ pub fn copy(src: &Path, theme: Option<&str>, plan: &mut Plan) -> BTreeSet<String
     names
 }
 
+/// Functions ssg's templates have and its shortcodes do not.
+const TEMPLATE_ONLY: &[&str] = &[
+    "get_page",
+    "get_section",
+    "get_taxonomy_term",
+    "get_taxonomy_url",
+    "get_taxonomy",
+    "load_data",
+];
+
 /// Why ssg could not load this template, and its line.
 fn unusable(file: &str, text: &str, config: &Config) -> Option<(Option<usize>, String)> {
+    if let Some((line, function)) = template_only_call(text) {
+        return Some((
+            Some(line),
+            format!(
+                "it calls `{function}`, which ssg's templates have but its shortcodes do not \
+                 (a shortcode is rendered before the rest of the site)"
+            ),
+        ));
+    }
     let mut tera = crate::templates::with_helpers(config);
     let error = tera.add_raw_template(file, text).err()?;
     let shown = error.to_string();
@@ -81,6 +102,16 @@ fn unusable(file: &str, text: &str, config: &Config) -> Option<(Option<usize>, S
     Some((line, format!("ssg's templates cannot load it ({what})")))
 }
 
+/// The first call of a [`TEMPLATE_ONLY`] function in `text`: its line and name.
+fn template_only_call(text: &str) -> Option<(usize, &'static str)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        TEMPLATE_ONLY
+            .iter()
+            .find(|f| line.contains(&format!("{f}(")))
+            .map(|f| (i + 1, *f))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,10 +124,18 @@ mod tests {
             check("<b>{{ body | markdown | safe }}</b>{{ get_url(path=p) }}"),
             None
         );
-        let (line, why) = check("x\n{% set d = load_data(path=p) %}").expect("zola only");
+        let (line, why) = check("x\n{% set d = load_data(path=p) %}").expect("templates only");
         assert_eq!(line, Some(2));
-        assert!(why.contains("load_data"), "{why}");
-        assert!(check("{{ n | num_format }}").is_some());
+        assert!(
+            why.contains("`load_data`, which ssg's templates have"),
+            "{why}"
+        );
+        let (_, why) =
+            check("{{ get_taxonomy_url(kind=\"tags\", term=t) }}").expect("templates only");
+        assert!(why.contains("`get_taxonomy_url`"), "{why}");
+        let (line, why) = check("\n\n{{ n | num_format }}").expect("zola only");
+        assert_eq!(line, Some(3));
+        assert!(why.contains("num_format"), "{why}");
         assert!(check("{% if %}").is_some());
     }
 }
