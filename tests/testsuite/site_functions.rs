@@ -32,7 +32,7 @@ fn blog() -> Site {
         .file(
             "templates/about.html",
             "{% set blog = get_section(path=\"blog/_index.md\") %}\
-             {{ blog.title }}:{% for p in blog.pages %}[{{ p.title }}]{% endfor %}",
+             {{ blog.title }}:{% for p in blog.pages[:5] %}[{{ p.title }}]{% endfor %}",
         )
 }
 
@@ -55,6 +55,7 @@ fn templates_read_pages_sections_taxonomies_and_files() {
              {% set tags = get_taxonomy(kind=\"tags\") %}{{ tags.kind.name }}:{% for t in tags.items %}{{ t.name }}={{ t.pages | length }};{% endfor %}\n\
              {{ get_taxonomy_url(kind=\"tags\", name=\"rust\") }}|{{ get_taxonomy_url(kind=\"tags\", term=\"web\") }}\n\
              {% set team = load_data(path=\"data/team.toml\") %}{% set numbers = load_data(path=\"@/blog/story/numbers.csv\") %}{% set j = load_data(literal='{\"k\": 7}', format=\"json\") %}\
+             {% set all = get_section(path=\"blog/_index.md\") %}{{ all.pages[0].content | safe }}\
              {{ team.lead }}|{{ numbers.records[0][1] }}|{{ load_data(path=\"data/team.toml\", format=\"plain\") }}|{{ j.k }}",
         );
     site.run(&["build"]).success();
@@ -63,6 +64,7 @@ fn templates_read_pages_sections_taxonomies_and_files() {
         "First|https://example.com/blog/first/|<p>One.</p>\n<p>More of one.</p>\n",
         "\nBlog:no pages\n",
         "\ntags:rust=2;web=1;\n",
+        "<p>Two.</p>",
         "\nhttps://example.com/tags/rust/|https://example.com/tags/web/\n",
         "Ada|one|lead = &quot;Ada&quot;\n|7",
     ] {
@@ -95,18 +97,23 @@ fn an_unknown_path_is_an_error_at_the_template_line_with_a_suggestion() {
         run.stderr
     );
 
-    let site = blog().file(
-        "templates/page.html",
-        "{% set t = get_taxonomy(kind=\"tag\") %}{{ t.kind.name }}",
-    );
+    let site = blog()
+        .file(
+            "templates/page.html",
+            "{% set t = get_taxonomy(kind=\"tag\") %}{{ t.kind.name }}",
+        )
+        .file(
+            "templates/about.html",
+            "{% set d = load_data(path=\"data/none.toml\") %}{{ d }}",
+        );
     let run = site.run(&["build"]);
     run.failure();
-    assert!(
-        run.stderr
-            .contains("the site has no taxonomy \"tag\"; did you mean \"tags\"?"),
-        "{}",
-        run.stderr
-    );
+    for message in [
+        "templates/page.html:1: get_taxonomy: the site has no taxonomy \"tag\"; did you mean \"tags\"?",
+        "templates/about.html:1: load_data: no file \"data/none.toml\"",
+    ] {
+        assert!(run.stderr.contains(message), "{message}:\n{}", run.stderr);
+    }
 }
 
 #[test]
