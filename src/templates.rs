@@ -21,7 +21,7 @@ use crate::error::read_text;
 use crate::error::{BuildError, Diagnostic};
 use crate::layout::{STATIC, TEMPLATES};
 use crate::layout::{is_ignored_source, name_under};
-use crate::render::site_functions::{self, DataSources, LoadPaths, SiteFunctions};
+use crate::render::site_functions::{self, DataSources, LoadPaths, SiteCalls, SiteFunctions};
 use crate::slug::slugify;
 use crate::theme::{self, ThemeSource};
 
@@ -43,6 +43,9 @@ pub struct Templates {
     /// What each template's `load_data` calls (with what it extends and
     /// includes) load.
     load_paths: HashMap<String, LoadPaths>,
+    /// What each template's `get_page`, `get_section`… calls (with what it
+    /// extends and includes) name.
+    site_calls: HashMap<String, SiteCalls>,
     /// `get_page`, `get_section`, … and `load_data`: what they read.
     pub site_functions: std::sync::Arc<SiteFunctions>,
     /// Hash of every template's name and text: outputs remembered from an
@@ -116,6 +119,11 @@ impl Templates {
     /// What template `name`'s `load_data` calls load.
     pub fn load_paths(&self, name: &str) -> LoadPaths {
         self.load_paths.get(name).cloned().unwrap_or_default()
+    }
+
+    /// What template `name`'s `get_page`, `get_section`… calls name.
+    pub fn site_calls(&self, name: &str) -> SiteCalls {
+        self.site_calls.get(name).cloned().unwrap_or_default()
     }
 
     /// Makes `data` what every template (and shortcode) sees by that name.
@@ -294,7 +302,18 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
         tera: Tera::new(),
         sources,
         reads: analyse_reads(&all),
-        load_paths: analyse_load_paths(&all),
+        load_paths: per_template(
+            &all,
+            "load_data",
+            site_functions::load_data::paths_in,
+            LoadPaths::extend,
+        ),
+        site_calls: per_template(
+            &all,
+            "get_",
+            site_functions::calls::calls_in,
+            SiteCalls::extend,
+        ),
         site_functions,
         fingerprint: fingerprint(&all),
         shortcodes: shortcodes_in(all.keys().map(String::as_str)),
@@ -560,23 +579,28 @@ fn analyse_reads(all: &BTreeMap<String, (PathBuf, String)>) -> HashMap<String, H
     out
 }
 
-/// For each template that calls `load_data`, what it and the templates it
-/// extends or includes load.
-fn analyse_load_paths(all: &BTreeMap<String, (PathBuf, String)>) -> HashMap<String, LoadPaths> {
-    let own: HashMap<&str, LoadPaths> = all
+/// For each template, `read` of its own text and of the templates it
+/// extends or includes, merged; only texts that contain `mark` are read.
+fn per_template<T: Default>(
+    all: &BTreeMap<String, (PathBuf, String)>,
+    mark: &str,
+    read: impl Fn(&str) -> T,
+    merge: impl Fn(&mut T, &T),
+) -> HashMap<String, T> {
+    let own: HashMap<&str, T> = all
         .iter()
-        .filter(|(_, (_, t))| t.contains("load_data"))
-        .map(|(n, (_, t))| (n.as_str(), site_functions::load_data::paths_in(t)))
+        .filter(|(_, (_, t))| t.contains(mark))
+        .map(|(n, (_, t))| (n.as_str(), read(t)))
         .collect();
     let mut out = HashMap::new();
     for name in all.keys() {
-        let mut paths = LoadPaths::default();
+        let mut found = T::default();
         for used in with_what_it_uses(name, all) {
             if let Some(own) = own.get(used) {
-                paths.extend(own);
+                merge(&mut found, own);
             }
         }
-        out.insert(name.clone(), paths);
+        out.insert(name.clone(), found);
     }
     out
 }

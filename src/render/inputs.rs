@@ -39,6 +39,19 @@ pub struct RenderInputs<'a> {
     site_wide: [OnceLock<u64>; 2],
     /// Per template that calls `load_data`: [`Self::load_data_digest`].
     loaded_files: Mutex<FxHashMap<String, u64>>,
+    /// Per template that calls `get_page`…: [`Self::site_calls_digest`].
+    site_calls: Mutex<FxHashMap<String, u64>>,
+    /// Content path → page, and `_index.md` path → section, made on first use.
+    content_names: OnceLock<ContentNames>,
+}
+
+/// A taxonomy's term names and each term's pages, as one template sees them.
+type TermsDigest = (u64, Vec<u64>);
+
+/// Pages and sections by the content paths `get_page` and `get_section` take.
+struct ContentNames {
+    pages: FxHashMap<String, usize>,
+    sections: FxHashMap<String, usize>,
 }
 
 /// A page's HTML with every URL absolute, for feed readers, which resolve
@@ -100,6 +113,8 @@ impl<'a> RenderInputs<'a> {
             feed_html: site.pages.iter().map(|_| OnceLock::new()).collect(),
             site_wide: Default::default(),
             loaded_files: Mutex::default(),
+            site_calls: Mutex::default(),
+            content_names: OnceLock::new(),
         };
         inputs.section_pagers = (0..site.sections.len())
             .map(|s| {
@@ -148,6 +163,72 @@ impl<'a> RenderInputs<'a> {
                 &digest.term_names,
             ))
         })
+    }
+
+    /// What `template`'s `get_page`, `get_section` and `get_taxonomy*`
+    /// calls can show: the pages, sections (with their pages) and
+    /// taxonomies (with their terms' pages) they name, or the whole site
+    /// when one of them names what it reads with a computed value.
+    pub fn site_calls_digest(&self, template: &str, body: bool) -> u64 {
+        let cached = self
+            .site_calls
+            .lock()
+            .ok()
+            .and_then(|m| m.get(template).copied());
+        if let Some(known) = cached {
+            return known;
+        }
+        let calls = self.templates.site_calls(template);
+        let digest = if calls.computed {
+            self.site_wide_digest(body)
+        } else {
+            self.named_digest(&calls, body)
+        };
+        if let Ok(mut known) = self.site_calls.lock() {
+            known.insert(template.to_string(), digest);
+        }
+        digest
+    }
+
+    fn named_digest(&self, calls: &crate::render::site_functions::SiteCalls, body: bool) -> u64 {
+        let pick = |(listed, whole): (u64, u64)| if body { whole } else { listed };
+        let names = self.content_names.get_or_init(|| ContentNames {
+            pages: (self.site.pages.iter().enumerate())
+                .map(|(i, p)| (p.rel.clone(), i))
+                .collect(),
+            sections: (self.site.sections.iter().enumerate())
+                .map(|(s, section)| (crate::layout::section_index_rel(&section.dir), s))
+                .collect(),
+        });
+        let pages: Vec<(&String, Option<u64>)> = (calls.pages.iter())
+            .map(|rel| (rel, names.pages.get(rel).map(|&i| self.page_hash(i, body))))
+            .collect();
+        let sections: Vec<(&String, Option<(u64, u64)>)> = (calls.sections.iter())
+            .map(|rel| {
+                let s = names.sections.get(rel);
+                let own = s.map(|&s| {
+                    (
+                        self.digest.section_own[s],
+                        pick(self.digest.section_pages[s]),
+                    )
+                });
+                (rel, own)
+            })
+            .collect();
+        let taxonomies: Vec<(&String, Option<TermsDigest>)> = (calls.taxonomies.iter())
+            .map(|kind| {
+                let t = self.site.taxonomies.iter().position(|t| &t.name == kind);
+                let terms = t.map(|t| {
+                    let listed = self
+                        .site
+                        .terms_of(t)
+                        .map(|(i, _)| pick(self.digest.term_pages[i]));
+                    (self.digest.term_names[t], listed.collect())
+                });
+                (kind, terms)
+            })
+            .collect();
+        crate::hash::of(&(pages, sections, taxonomies))
     }
 
     /// What `template`'s `load_data` calls read: the files of their quoted

@@ -59,9 +59,9 @@ impl Job {
             .reads(&self.template, Reads::Images)
             .then_some(input.templates.images_digest);
         // What `get_page`, `get_section`… and `load_data` may have shown.
-        let site = input
-            .reads(&self.template, Reads::Site)
-            .then(|| input.site_wide_digest(input.reads(&self.template, Reads::Body)));
+        let site = input.reads(&self.template, Reads::Site).then(|| {
+            input.site_calls_digest(&self.template, input.reads(&self.template, Reads::Body))
+        });
         let loaded = input
             .reads(&self.template, Reads::LoadData)
             .then(|| input.load_data_digest(&self.template));

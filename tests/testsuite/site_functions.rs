@@ -246,3 +246,42 @@ fn serve_re_renders_the_page_that_lists_an_edited_post() {
             .contains("Blog:[Second, renamed][First]")
     );
 }
+
+#[test]
+fn a_template_naming_its_section_is_not_re_rendered_for_an_edit_elsewhere() {
+    let site = blog()
+        .file("content/docs/_index.md", "+++\ntitle = \"Docs\"\n+++\n")
+        .file("content/docs/guide.md", "+++\ntitle = \"Guide\"\n+++\nRead me.\n")
+        .file(
+            "content/docs/any.md",
+            "+++\ntitle = \"Any\"\ntemplate = \"any.html\"\n[extra]\nshow = \"blog/first.md\"\n+++\n",
+        )
+        .file(
+            "templates/any.html",
+            "{% set p = get_page(path=page.extra.show) %}{{ p.title }}",
+        );
+    let mut session = Session::load(site.root(), &BuildOptions::default()).unwrap();
+    session.render().unwrap();
+    site.write(
+        "content/docs/guide.md",
+        b"+++\ntitle = \"Guide, renamed\"\n+++\nRead me.\n",
+    );
+    session
+        .update_pages(&["docs/guide.md".to_string()])
+        .unwrap();
+    let rendered = session.render().unwrap().stats.rendered_paths;
+    // about.html names blog/_index.md: the docs do not reach it. any.html
+    // computes its path, so it may show any page and is rendered again.
+    assert!(
+        !rendered.contains(&"about/index.html".to_string()),
+        "{rendered:?}"
+    );
+    assert!(
+        rendered.contains(&"docs/any/index.html".to_string()),
+        "{rendered:?}"
+    );
+    assert!(
+        rendered.contains(&"docs/guide/index.html".to_string()),
+        "{rendered:?}"
+    );
+}

@@ -11,6 +11,7 @@
 //! functions ([`crate::templates::Reads::Site`]); the render adds what
 //! they can see to those templates' signatures (`Job::signature`).
 
+pub mod calls;
 pub mod index;
 pub mod load_data;
 
@@ -18,6 +19,8 @@ use std::sync::{Arc, RwLock};
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
+pub use calls::SiteCalls;
+use calls::content_path;
 use index::Lookup;
 pub use index::SiteIndex;
 pub use load_data::{DataSources, LoadPaths};
@@ -202,13 +205,6 @@ impl SiteFunctions {
             .load(path, format, required)
             .map_err(tera::Error::message)
     }
-}
-
-/// A content path as templates write it: `blog/a.md`, `/blog/a.md` or `@/blog/a.md`.
-fn content_path(path: &str) -> &str {
-    path.strip_prefix("@/")
-        .unwrap_or(path)
-        .trim_start_matches('/')
 }
 
 /// Whether the template being rendered reads pages' bodies.
