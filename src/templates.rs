@@ -162,6 +162,28 @@ impl Templates {
         })
     }
 
+    /// Whether a shortcode or hook template calls the functions that read
+    /// the site or its files (`get_section`, `load_data`…).
+    pub fn authoring_reads_site(&self) -> bool {
+        self.authoring_templates()
+            .any(|name| self.reads(name, Reads::Site) || self.reads(name, Reads::LoadData))
+    }
+
+    /// What the shortcode and hook templates' `load_data` calls load.
+    pub fn authoring_load_paths(&self) -> LoadPaths {
+        let mut paths = LoadPaths::default();
+        for name in self.authoring_templates() {
+            paths.extend(&self.load_paths(name));
+        }
+        paths
+    }
+
+    fn authoring_templates(&self) -> impl Iterator<Item = &str> {
+        (self.reads.keys())
+            .map(String::as_str)
+            .filter(|n| n.starts_with(SHORTCODES_DIR) || n.starts_with(HOOKS_DIR))
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }

@@ -116,26 +116,50 @@ fn an_unknown_path_is_an_error_at_the_template_line_with_a_suggestion() {
     }
 }
 
-#[test]
-fn a_shortcode_is_told_the_functions_are_for_templates() {
-    let site = blog()
+/// A shortcode that lists the blog, on the about page.
+fn blog_with_shortcode() -> Site {
+    blog()
         .file(
-            "templates/shortcodes/latest.html",
-            "{% set s = get_section(path=\"blog/_index.md\") %}{{ s.title }}",
+            "templates/shortcodes/recent.html",
+            "{% set s = get_section(path=\"blog/_index.md\") %}{% for p in s.pages %}<{{ p.title }}>{% endfor %}",
         )
-        .file(
-            "content/notes.md",
-            "+++\ntitle = \"N\"\n+++\n{{ latest() }}\n",
-        );
-    let run = site.run(&["build"]);
-    run.failure();
+        .file("content/about.md", "+++\ntitle = \"About\"\n+++\nLatest: {{ recent() }}\n")
+        .file("templates/page.html", "{{ page.content | safe }}")
+}
+
+#[test]
+fn shortcodes_read_the_site_and_a_warm_build_follows_its_edits() {
+    let site = blog_with_shortcode();
+    site.run(&["build"]).success();
+    let about = site.read("public/about/index.html");
+    assert!(about.contains("Latest: <Second><First>"), "{about}");
+    let edited = post("Second, renamed", "2024-01-02", &["rust", "web"], "Two.");
+    site.write("content/blog/second.md", edited.as_bytes());
+    site.run(&["build"]).success();
+    let about = site.read("public/about/index.html");
     assert!(
-        run.stderr.contains("content/notes.md:4")
-            && run
-                .stderr
-                .contains("get_section is only available in templates"),
-        "{}",
-        run.stderr
+        about.contains("Latest: <Second, renamed><First>"),
+        "{about}"
+    );
+}
+
+#[test]
+fn serve_re_renders_a_shortcode_that_lists_an_edited_post() {
+    let site = blog_with_shortcode();
+    let server = Server::start(site.root(), &[]);
+    let mut ws = server.livereload();
+    assert!(server.get("/about/").1.contains("Latest: <Second><First>"));
+    let edited = post("Second, renamed", "2024-01-02", &["rust", "web"], "Two.");
+    site.write("content/blog/second.md", edited.as_bytes());
+    let msg = ws.expect("reload");
+    let changed: Vec<&str> = (msg["paths"].as_array().unwrap().iter())
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(changed.contains(&"about/index.html"), "{changed:?}");
+    let about = server.get("/about/").1;
+    assert!(
+        about.contains("Latest: <Second, renamed><First>"),
+        "{about}"
     );
 }
 

@@ -4,9 +4,10 @@
 //! ssg could not load — one Tera 2 cannot parse, or one calling a Zola
 //! function or filter ssg lacks (`num_format`, `get_hash`, …), which Tera 2
 //! refuses when loading — is not copied (it would stop every build), and is
-//! reported with its line. So is one calling a function that ssg gives
-//! templates but not shortcodes (`get_page`, `load_data`, …: a shortcode is
-//! rendered with its page's Markdown, before the site is put together).
+//! reported with its line. So is one whose `load_data` path comes from its
+//! call (`load_data(path=src)`): which files it loads cannot be known from
+//! the template, and one missing would stop every build. `get_page`,
+//! `get_section`, `get_taxonomy*` and a quoted `load_data` work as in Zola.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -66,25 +67,18 @@ pub fn copy(src: &Path, theme: Option<&str>, plan: &mut Plan) -> BTreeSet<String
     names
 }
 
-/// Functions ssg's templates have and its shortcodes do not.
-const TEMPLATE_ONLY: &[&str] = &[
-    "get_page",
-    "get_section",
-    "get_taxonomy_term",
-    "get_taxonomy_url",
-    "get_taxonomy",
-    "load_data",
-];
-
 /// Why ssg could not load this template, and its line.
 fn unusable(file: &str, text: &str, config: &Config) -> Option<(Option<usize>, String)> {
-    if let Some((line, function)) = template_only_call(text) {
+    if crate::render::site_functions::load_data::paths_in(text).computed {
+        let line = text
+            .lines()
+            .position(|l| l.contains("load_data"))
+            .map(|i| i + 1);
         return Some((
-            Some(line),
-            format!(
-                "it calls `{function}`, which ssg's templates have but its shortcodes do not \
-                 (a shortcode is rendered before the rest of the site)"
-            ),
+            line,
+            "its `load_data` path comes from the call, so which files it needs cannot be \
+             checked (a missing one stops every build)"
+                .to_string(),
         ));
     }
     let mut tera = crate::templates::with_helpers(config);
@@ -102,16 +96,6 @@ fn unusable(file: &str, text: &str, config: &Config) -> Option<(Option<usize>, S
     Some((line, format!("ssg's templates cannot load it ({what})")))
 }
 
-/// The first call of a [`TEMPLATE_ONLY`] function in `text`: its line and name.
-fn template_only_call(text: &str) -> Option<(usize, &'static str)> {
-    text.lines().enumerate().find_map(|(i, line)| {
-        TEMPLATE_ONLY
-            .iter()
-            .find(|f| line.contains(&format!("{f}(")))
-            .map(|f| (i + 1, *f))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,15 +108,17 @@ mod tests {
             check("<b>{{ body | markdown | safe }}</b>{{ get_url(path=p) }}"),
             None
         );
-        let (line, why) = check("x\n{% set d = load_data(path=p) %}").expect("templates only");
+        let (line, why) = check("x\n{% set d = load_data(path=p) %}").expect("computed path");
         assert_eq!(line, Some(2));
         assert!(
-            why.contains("`load_data`, which ssg's templates have"),
+            why.contains("`load_data` path comes from the call"),
             "{why}"
         );
-        let (_, why) =
-            check("{{ get_taxonomy_url(kind=\"tags\", term=t) }}").expect("templates only");
-        assert!(why.contains("`get_taxonomy_url`"), "{why}");
+        assert_eq!(
+            check("{% set d = load_data(path=\"data/a.toml\") %}{{ d.x }}"),
+            None
+        );
+        assert_eq!(check("{{ get_taxonomy_url(kind=\"tags\", term=t) }}"), None);
         let (line, why) = check("\n\n{{ n | num_format }}").expect("zola only");
         assert_eq!(line, Some(3));
         assert!(why.contains("num_format"), "{why}");

@@ -222,3 +222,58 @@ fn taxonomy_index(site: &Site, t: usize, config: &Config) -> TaxonomyIndex {
         whole: Default::default(),
     }
 }
+
+/// The site as shortcodes and render hooks see it, rendered with the
+/// Markdown before the site is put together: every page and section with
+/// its front matter, URL, order and terms, none of its Markdown rendered
+/// (`content` and `summary` empty, no `toc`, `word_count` 0), as Zola's
+/// shortcodes see other pages; and a digest of all of it, which the
+/// Markdown cache keys pages with shortcodes by.
+pub fn before_markdown(
+    pages: &[crate::content::Page],
+    sections: &[crate::content::Section],
+    taxonomies: &[crate::taxonomy::Taxonomy],
+    config: &Config,
+) -> (SiteIndex, u64) {
+    let pages = (pages.iter())
+        .map(|p| crate::content::Page {
+            rendered: Default::default(),
+            ..p.clone()
+        })
+        .collect();
+    let sections = (sections.iter())
+        .map(|s| crate::content::Section {
+            rendered: Default::default(),
+            ..s.clone()
+        })
+        .collect();
+    let content = crate::content::Content {
+        pages,
+        sections,
+        warnings: Vec::new(),
+    };
+    let site = Site::new(content, taxonomies.to_vec());
+    let index = SiteIndex::new(&site, config);
+    (index, metadata_digest(&site, config))
+}
+
+/// Hash of every page's value and every section's own values, by content path.
+fn metadata_digest(site: &Site, config: &Config) -> u64 {
+    let pages: Vec<(&str, Vec<u8>)> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let value = values::page_value(site, i, config);
+            (
+                site.pages[i].rel.as_str(),
+                serde_json::to_vec(&value).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let sections: Vec<(&str, &str, String, Vec<u8>)> = (site.sections.iter())
+        .map(|s| {
+            let extra = serde_json::to_vec(&s.front_matter.extra).unwrap_or_default();
+            (s.dir.as_str(), s.path.as_str(), s.title(), extra)
+        })
+        .collect();
+    crate::hash::of(&(pages, sections, &site.section_pages))
+}

@@ -4,9 +4,9 @@
 //! `load_data`.
 //!
 //! They are registered once, with the templates; a render installs the
-//! site they read ([`SiteFunctions::install`]) and takes it away after, so
-//! a call from elsewhere (a shortcode, rendered with the Markdown before
-//! the site exists) is an error that says so rather than a stale answer.
+//! site they read ([`SiteFunctions::install`]) and takes it away after,
+//! and so does the Markdown stage for shortcodes and render hooks, with the
+//! site before its Markdown is rendered (`index::before_markdown`).
 //! The site's values are built only for a site whose templates call these
 //! functions ([`crate::templates::Reads::Site`]); the render adds what
 //! they can see to those templates' signatures (`Job::signature`).
@@ -42,11 +42,12 @@ struct Installed {
     index: Option<Arc<SiteIndex>>,
 }
 
-/// Why a function gave no value: not called while rendering the site.
+/// Why a function gave no value: nothing was installed, because no
+/// template's text was seen to call it (a call reached another way).
 fn not_now(function: &str) -> tera::Error {
     tera::Error::message(format!(
-        "{function} is only available in templates, not in shortcodes or render hooks \
-         (their Markdown is rendered before the site is put together)"
+        "{function}: ssg did not see this template call it, so it has no site to read; \
+         call it in the template itself or in one it includes or extends"
     ))
 }
 
