@@ -111,9 +111,12 @@ impl Templates {
         }
     }
 
-    /// Whether any template may read `what`.
-    pub fn any_reads(&self, what: Reads) -> bool {
-        self.reads.values().any(|set| set.contains(&what))
+    /// Whether any template that renders outputs (not a shortcode's or a
+    /// hook's, which render with the Markdown) may read `what`.
+    pub fn outputs_read(&self, what: Reads) -> bool {
+        (self.reads.iter())
+            .filter(|(name, _)| !is_authoring(name))
+            .any(|(_, set)| set.contains(&what))
     }
 
     /// What template `name`'s `load_data` calls load.
@@ -179,9 +182,10 @@ impl Templates {
     }
 
     fn authoring_templates(&self) -> impl Iterator<Item = &str> {
-        (self.reads.keys())
+        self.reads
+            .keys()
             .map(String::as_str)
-            .filter(|n| n.starts_with(SHORTCODES_DIR) || n.starts_with(HOOKS_DIR))
+            .filter(|n| is_authoring(n))
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -385,13 +389,18 @@ impl Catalog for Templates {
     }
 }
 
+/// Whether template `name` is a shortcode's or a render hook's.
+fn is_authoring(name: &str) -> bool {
+    name.starts_with(SHORTCODES_DIR) || name.starts_with(HOOKS_DIR)
+}
+
 /// Hash of the templates that shortcodes and hooks render, with all they
 /// extend or include.
 fn authoring_fingerprint(all: &BTreeMap<String, (PathBuf, String)>) -> u64 {
     let mut stack: Vec<&str> = all
         .keys()
         .map(String::as_str)
-        .filter(|n| n.starts_with(SHORTCODES_DIR) || n.starts_with(HOOKS_DIR))
+        .filter(|n| is_authoring(n))
         .collect();
     let mut used = std::collections::BTreeSet::new();
     while let Some(name) = stack.pop() {

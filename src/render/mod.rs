@@ -94,7 +94,7 @@ fn site_index(
     templates: &Templates,
 ) -> Option<std::sync::Arc<site_functions::SiteIndex>> {
     templates
-        .any_reads(crate::templates::Reads::Site)
+        .outputs_read(crate::templates::Reads::Site)
         .then(|| std::sync::Arc::new(site_functions::SiteIndex::new(site, config)))
 }
 
