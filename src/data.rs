@@ -92,7 +92,13 @@ pub fn load(root: &Path) -> Result<DataFiles, BuildError> {
 
 /// One file's text as a value, by its extension.
 fn parse(rel: &str, text: &str, shown: &Path) -> Result<Value, Diagnostic> {
-    let ext = rel.rsplit('.').next().unwrap_or("");
+    parse_as(rel.rsplit('.').next().unwrap_or(""), text, shown)
+}
+
+/// Text in `format` (one of [`FORMATS`]; anything else is read as CSV)
+/// as a value: what `data` holds of a file, and what `load_data` gives.
+pub fn parse_as(format: &str, text: &str, shown: &Path) -> Result<Value, Diagnostic> {
+    let ext = format;
     let error = |line: Option<usize>, message: String| {
         Diagnostic::new(shown, line, format!("invalid {ext} data: {message}"))
     };

@@ -48,6 +48,16 @@ pub fn is_section_index(name: &str) -> bool {
     markdown_stem(name) == Some("_index")
 }
 
+/// The content path a section of folder `dir` is known by (`blog/_index.md`,
+/// `_index.md` for the home page): what `@/` links and `get_section` name.
+pub fn section_index_rel(dir: &str) -> String {
+    if dir.is_empty() {
+        "_index.md".to_string()
+    } else {
+        format!("{dir}/_index.md")
+    }
+}
+
 /// Files an OS file browser drops into any folder it shows.
 fn is_os_junk(name: &str) -> bool {
     name == ".DS_Store" || name == "Thumbs.db"

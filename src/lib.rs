@@ -39,6 +39,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod suggest;
 pub mod taxonomy;
 pub mod templates;
 pub mod theme;

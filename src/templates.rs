@@ -19,8 +19,9 @@ use crate::content::PageDate;
 use crate::data::DataFiles;
 use crate::error::read_text;
 use crate::error::{BuildError, Diagnostic};
-use crate::layout::TEMPLATES;
+use crate::layout::{STATIC, TEMPLATES};
 use crate::layout::{is_ignored_source, name_under};
+use crate::render::site_functions::{self, DataSources, LoadPaths, SiteCalls, SiteFunctions};
 use crate::slug::slugify;
 use crate::theme::{self, ThemeSource};
 
@@ -39,6 +40,14 @@ pub struct Templates {
     pub sources: HashMap<String, PathBuf>,
     /// What each template (with what it extends and includes) may read.
     reads: HashMap<String, HashSet<Reads>>,
+    /// What each template's `load_data` calls (with what it extends and
+    /// includes) load.
+    load_paths: HashMap<String, LoadPaths>,
+    /// What each template's `get_page`, `get_section`… calls (with what it
+    /// extends and includes) name.
+    site_calls: HashMap<String, SiteCalls>,
+    /// `get_page`, `get_section`, … and `load_data`: what they read.
+    pub site_functions: std::sync::Arc<SiteFunctions>,
     /// Hash of every template's name and text: outputs remembered from an
     /// earlier build are only reused while this is the same.
     pub fingerprint: u64,
@@ -83,13 +92,41 @@ pub enum Reads {
     Assets,
     /// `resize_image` or `image_meta`: the site's images.
     Images,
+    /// `get_page`, `get_section`, `get_taxonomy*`: every page, section
+    /// and term of the site.
+    Site,
+    /// `load_data`: files of the site.
+    LoadData,
 }
 
 impl Templates {
     /// Whether template `name` may read `what`. Decided from the template
     /// text, conservatively: any mention counts.
     pub fn reads(&self, name: &str, what: Reads) -> bool {
-        self.reads.get(name).is_none_or(|set| set.contains(&what))
+        match self.reads.get(name) {
+            Some(set) => set.contains(&what),
+            // A missing template renders nothing but an error, so it calls
+            // no function; the rest is assumed read, as it always was.
+            None => !matches!(what, Reads::Site | Reads::LoadData),
+        }
+    }
+
+    /// Whether any template that renders outputs (not a shortcode's or a
+    /// hook's, which render with the Markdown) may read `what`.
+    pub fn outputs_read(&self, what: Reads) -> bool {
+        (self.reads.iter())
+            .filter(|(name, _)| !is_authoring(name))
+            .any(|(_, set)| set.contains(&what))
+    }
+
+    /// What template `name`'s `load_data` calls load.
+    pub fn load_paths(&self, name: &str) -> LoadPaths {
+        self.load_paths.get(name).cloned().unwrap_or_default()
+    }
+
+    /// What template `name`'s `get_page`, `get_section`… calls name.
+    pub fn site_calls(&self, name: &str) -> SiteCalls {
+        self.site_calls.get(name).cloned().unwrap_or_default()
     }
 
     /// Makes `data` what every template (and shortcode) sees by that name.
@@ -126,6 +163,29 @@ impl Templates {
                 self.contains(&file) && self.reads(&file, Reads::Images)
             })
         })
+    }
+
+    /// Whether a shortcode or hook template calls the functions that read
+    /// the site or its files (`get_section`, `load_data`…).
+    pub fn authoring_reads_site(&self) -> bool {
+        self.authoring_templates()
+            .any(|name| self.reads(name, Reads::Site) || self.reads(name, Reads::LoadData))
+    }
+
+    /// What the shortcode and hook templates' `load_data` calls load.
+    pub fn authoring_load_paths(&self) -> LoadPaths {
+        let mut paths = LoadPaths::default();
+        for name in self.authoring_templates() {
+            paths.extend(&self.load_paths(name));
+        }
+        paths
+    }
+
+    fn authoring_templates(&self) -> impl Iterator<Item = &str> {
+        self.reads
+            .keys()
+            .map(String::as_str)
+            .filter(|n| is_authoring(n))
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -254,7 +314,12 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
     tera.autoescape_on([".html", ".htm", ".xml"]);
     // Same bytes as Tera's own escaping, written in runs instead of bytes.
     tera.set_escape_fn(crate::escape::write_escaped);
-    register_helpers(&mut tera, config);
+    let theme_static = match theme {
+        ThemeSource::Dir { dir, .. } => Some(dir.join(STATIC)),
+        ThemeSource::None | ThemeSource::Embedded => None,
+    };
+    let site_functions = SiteFunctions::new(DataSources::new(root, theme_static));
+    register_helpers(&mut tera, config, &site_functions);
     let sources: HashMap<String, PathBuf> = all
         .iter()
         .map(|(name, (shown, _))| (name.clone(), shown.clone()))
@@ -263,6 +328,19 @@ pub fn load(root: &Path, config: &Config, theme: &ThemeSource) -> Result<Templat
         tera: Tera::new(),
         sources,
         reads: analyse_reads(&all),
+        load_paths: per_template(
+            &all,
+            "load_data",
+            site_functions::load_data::paths_in,
+            LoadPaths::extend,
+        ),
+        site_calls: per_template(
+            &all,
+            "get_",
+            site_functions::calls::calls_in,
+            SiteCalls::extend,
+        ),
+        site_functions,
         fingerprint: fingerprint(&all),
         shortcodes: shortcodes_in(all.keys().map(String::as_str)),
         hooks: HookSet::in_templates(
@@ -311,13 +389,18 @@ impl Catalog for Templates {
     }
 }
 
+/// Whether template `name` is a shortcode's or a render hook's.
+fn is_authoring(name: &str) -> bool {
+    name.starts_with(SHORTCODES_DIR) || name.starts_with(HOOKS_DIR)
+}
+
 /// Hash of the templates that shortcodes and hooks render, with all they
 /// extend or include.
 fn authoring_fingerprint(all: &BTreeMap<String, (PathBuf, String)>) -> u64 {
     let mut stack: Vec<&str> = all
         .keys()
         .map(String::as_str)
-        .filter(|n| n.starts_with(SHORTCODES_DIR) || n.starts_with(HOOKS_DIR))
+        .filter(|n| is_authoring(n))
         .collect();
     let mut used = std::collections::BTreeSet::new();
     while let Some(name) = stack.pop() {
@@ -334,12 +417,14 @@ fn authoring_fingerprint(all: &BTreeMap<String, (PathBuf, String)>) -> u64 {
 /// a template must load in (Tera refuses unknown functions and filters).
 pub fn with_helpers(config: &Config) -> Tera {
     let mut tera = Tera::new();
-    register_helpers(&mut tera, config);
+    let unused = SiteFunctions::new(DataSources::new(Path::new("."), None));
+    register_helpers(&mut tera, config, &unused);
     tera
 }
 
 /// Filters and functions templates can call beyond Tera's own.
-fn register_helpers(tera: &mut Tera, config: &Config) {
+fn register_helpers(tera: &mut Tera, config: &Config, site: &std::sync::Arc<SiteFunctions>) {
+    site.register(tera);
     // `{{ page.date | date(format="%B %e, %Y") }}`: strftime over the date as written.
     tera.register_filter(
         "date",
@@ -480,6 +565,15 @@ fn mentions(text: &str) -> HashSet<Reads> {
         if code.contains("resize_image") || code.contains("image_meta") {
             found.insert(Reads::Images);
         }
+        if ["get_page", "get_section", "get_taxonomy"]
+            .iter()
+            .any(|f| code.contains(f))
+        {
+            found.insert(Reads::Site);
+        }
+        if code.contains("load_data") {
+            found.insert(Reads::LoadData);
+        }
         let without_pager = code.replace("paginator.pages", "");
         if reaches(&without_pager, "pages") {
             found.extend([Reads::SectionPages, Reads::TagPages]);
@@ -507,21 +601,59 @@ fn analyse_reads(all: &BTreeMap<String, (PathBuf, String)>) -> HashMap<String, H
         .collect();
     let mut out = HashMap::new();
     for name in all.keys() {
-        let mut seen = HashSet::new();
-        let mut stack = vec![name.as_str()];
         let mut reads = HashSet::new();
-        while let Some(current) = stack.pop() {
-            if !seen.insert(current) {
-                continue;
-            }
-            if let Some((_, text)) = all.get(current) {
-                reads.extend(own.get(current).into_iter().flatten().copied());
-                stack.extend(referenced(text));
-            }
+        for used in with_what_it_uses(name, all) {
+            reads.extend(own.get(used).into_iter().flatten().copied());
         }
         out.insert(name.clone(), reads);
     }
     out
+}
+
+/// For each template, `read` of its own text and of the templates it
+/// extends or includes, merged; only texts that contain `mark` are read.
+fn per_template<T: Default>(
+    all: &BTreeMap<String, (PathBuf, String)>,
+    mark: &str,
+    read: impl Fn(&str) -> T,
+    merge: impl Fn(&mut T, &T),
+) -> HashMap<String, T> {
+    let own: HashMap<&str, T> = all
+        .iter()
+        .filter(|(_, (_, t))| t.contains(mark))
+        .map(|(n, (_, t))| (n.as_str(), read(t)))
+        .collect();
+    let mut out = HashMap::new();
+    for name in all.keys() {
+        let mut found = T::default();
+        for used in with_what_it_uses(name, all) {
+            if let Some(own) = own.get(used) {
+                merge(&mut found, own);
+            }
+        }
+        out.insert(name.clone(), found);
+    }
+    out
+}
+
+/// Template `name` and every template it extends or includes, at any depth.
+fn with_what_it_uses<'a>(
+    name: &'a str,
+    all: &'a BTreeMap<String, (PathBuf, String)>,
+) -> Vec<&'a str> {
+    let mut seen = HashSet::new();
+    let mut stack = vec![name];
+    let mut used = Vec::new();
+    while let Some(current) = stack.pop() {
+        if !seen.insert(current) {
+            continue;
+        }
+        if let Some((_, text)) = all.get(current) {
+            used.push(current);
+            stack.extend(referenced(text));
+        }
+    }
+    used
 }
 
 /// For unit tests: the templates of a site whose `templates/` holds

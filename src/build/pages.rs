@@ -20,7 +20,9 @@ use crate::config::Config;
 use crate::content::{Content, Page, Section};
 use crate::error::Diagnostic;
 use crate::images::{Images, Picture, Unreadable, UsedAt};
+use crate::layout::section_index_rel;
 use crate::markdown::{self, MarkdownOptions, PageLinks};
+use crate::render::site_functions::index::before_markdown;
 use crate::templates::Templates;
 
 /// Every content file's URL, so `[x](other.md)` and `@/blog/x.md` resolve.
@@ -35,14 +37,6 @@ pub fn url_map(pages: &[Page], sections: &[Section]) -> HashMap<String, String> 
     urls
 }
 
-pub fn section_index_rel(dir: &str) -> String {
-    if dir.is_empty() {
-        "_index.md".to_string()
-    } else {
-        format!("{dir}/_index.md")
-    }
-}
-
 /// What rendering any page's Markdown reads besides the page.
 pub struct MarkdownStage<'a> {
     pub md: MarkdownOptions,
@@ -55,6 +49,31 @@ pub struct MarkdownStage<'a> {
     pub config_value: tera::Value,
     /// The site's local images, which Markdown images are resized from.
     pub images: &'a Images,
+    /// For a site whose shortcodes or hooks read the site or its files:
+    /// the digest [`install_authoring_site`] gave.
+    pub site_digest: Option<u64>,
+}
+
+/// For a site whose shortcodes or hooks call the functions that read the
+/// site or its files (`get_section`, `load_data`…): makes them answer from
+/// the site as it is before its Markdown is rendered (until the
+/// functions are uninstalled). Returns the digest of what they can show
+/// and load, which keys those pages' Markdown in the cache.
+pub fn install_authoring_site(
+    templates: &Templates,
+    pages: &[Page],
+    sections: &[Section],
+    taxonomies: &[crate::taxonomy::Taxonomy],
+    config: &Config,
+) -> Option<u64> {
+    if !templates.authoring_reads_site() {
+        return None;
+    }
+    let (index, digest) = before_markdown(pages, sections, taxonomies, config);
+    let functions = &templates.site_functions;
+    functions.install(Some(Arc::new(index)));
+    let files = functions.data_digest(&templates.authoring_load_paths());
+    Some(crate::hash::of(&(digest, files)))
 }
 
 /// A lookup of a picture, kept among a cached render's link lookups so
@@ -132,7 +151,17 @@ impl<'a> MarkdownStage<'a> {
             self.templates.data_digest,
             config,
             page,
+            self.site_digest,
         )))
+    }
+
+    /// Whether a page with shortcode calls must be rendered anew, not taken
+    /// from the cache: its shortcodes ask for image copies, or load files
+    /// whose paths are computed while rendering.
+    fn calls_are_volatile(&self) -> bool {
+        let templates = self.templates;
+        templates.shortcodes_read_images()
+            || (self.site_digest.is_some() && templates.authoring_load_paths().computed)
     }
 }
 
@@ -149,8 +178,7 @@ pub fn render_page_markdown(page: &mut Page, stage: &MarkdownStage, store: Optio
     let authoring = stage.authoring(page);
     let extra = stage.authoring_key(page, &body);
     // Copies a shortcode asks for are asked while rendering: never from the cache.
-    let store =
-        store.filter(|_| !(may_have_calls(&body) && stage.templates.shortcodes_read_images()));
+    let store = store.filter(|_| !(may_have_calls(&body) && stage.calls_are_volatile()));
     let key = store.map(|_| markdown_cache::key(md, &page.rel, &served_at, &body, extra));
     let used_at = |line: usize| UsedAt {
         file: page.source.clone(),
@@ -242,35 +270,41 @@ pub fn render_content(
         let cache = Arc::clone(cache);
         std::thread::spawn(move || store.save(&cache, &live))
     });
-    let resolve = |rel: &str| stage.urls.get(rel).cloned();
-    content.sections.par_iter_mut().for_each(|section| {
-        let rel = section_index_rel(&section.dir);
-        let authoring = Authoring {
-            templates: stage.templates,
-            config: &stage.config_value,
-            page: section_fields(section, stage.config),
-        };
-        let pictures = |site: &str, line: usize| {
-            let used_at = UsedAt {
-                file: section.source.clone().unwrap_or_else(|| "content".into()),
-                line: Some(line + section.body_line_offset),
-            };
-            stage.images.picture(site, &used_at)
-        };
-        section.rendered = markdown::render(
-            &section.body,
-            stage.md.for_page(&section.front_matter.extra),
-            &PageLinks {
-                source: &rel,
-                path: &section.path,
-                resolve: &resolve,
-                base_path: stage.base_path,
-                authoring: Some(&authoring),
-                pictures: Some(&pictures),
-            },
-        );
-    });
+    content
+        .sections
+        .par_iter_mut()
+        .for_each(|section| render_section_markdown(section, stage));
     saver
+}
+
+/// Renders a section's Markdown (never cached: sections are few).
+pub fn render_section_markdown(section: &mut Section, stage: &MarkdownStage) {
+    let resolve = |rel: &str| stage.urls.get(rel).cloned();
+    let rel = section_index_rel(&section.dir);
+    let authoring = Authoring {
+        templates: stage.templates,
+        config: &stage.config_value,
+        page: section_fields(section, stage.config),
+    };
+    let pictures = |site: &str, line: usize| {
+        let used_at = UsedAt {
+            file: section.source.clone().unwrap_or_else(|| "content".into()),
+            line: Some(line + section.body_line_offset),
+        };
+        stage.images.picture(site, &used_at)
+    };
+    section.rendered = markdown::render(
+        &section.body,
+        stage.md.for_page(&section.front_matter.extra),
+        &PageLinks {
+            source: &rel,
+            path: &section.path,
+            resolve: &resolve,
+            base_path: stage.base_path,
+            authoring: Some(&authoring),
+            pictures: Some(&pictures),
+        },
+    );
 }
 
 /// A section as its shortcodes and hooks see it, as `page`.

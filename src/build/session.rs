@@ -12,9 +12,13 @@ use rayon::prelude::*;
 
 use super::files::{asset_outputs, static_outputs};
 use super::links::check_links;
-use super::pages::{MarkdownStage, markdown_errors, render_content, render_page_markdown, url_map};
+use super::pages::{
+    MarkdownStage, install_authoring_site, markdown_errors, render_content, render_page_markdown,
+    render_section_markdown, url_map,
+};
 use super::{BuildOptions, Built, Stats, load_config};
 use crate::assets::Fingerprints;
+use crate::authoring::parse::may_have_calls;
 use crate::cache::Cache;
 use crate::config::Config;
 use crate::content::{Page, walk};
@@ -62,6 +66,9 @@ pub struct Session {
     markdown_saver: Option<JoinHandle<()>>,
     /// What the last search index was made from, so an unchanged one is reused.
     search_index: search::IndexMemory,
+    /// For a site whose shortcodes or hooks read the site or its files:
+    /// the digest of what they saw (see [`install_authoring_site`]).
+    authoring_site: Option<u64>,
 }
 
 /// Whether two versions of a page sort, group and link up identically.
@@ -162,6 +169,14 @@ impl Session {
             assets.iter(),
         ));
         templates.set_images(&images);
+        let taxonomies = taxonomy::declared(&config);
+        let authoring_site = install_authoring_site(
+            &templates,
+            &content.pages,
+            &content.sections,
+            &taxonomies,
+            &config,
+        );
         let stage = MarkdownStage {
             md,
             base_path: config.base_path(),
@@ -170,8 +185,10 @@ impl Session {
             config: &config,
             config_value: render::config_value(&config),
             images: &images,
+            site_digest: authoring_site,
         };
         let markdown_saver = render_content(&mut content, &stage, disk_cache.as_ref());
+        templates.site_functions.uninstall();
         crate::log::verbose(&format!(
             "rendered markdown: {:?}{}",
             started.elapsed(),
@@ -179,7 +196,6 @@ impl Session {
         ));
         let fingerprints = fingerprints_of(&static_files, opts);
         templates.set_fingerprints(&fingerprints, &config);
-        let taxonomies = taxonomy::declared(&config);
         Ok(Session {
             root: root.to_path_buf(),
             opts: opts.clone(),
@@ -197,6 +213,7 @@ impl Session {
             disk_cache,
             markdown_saver,
             search_index: search::IndexMemory::default(),
+            authoring_site,
         })
     }
 
@@ -278,7 +295,9 @@ impl Session {
         let started = Instant::now();
         let edited = self.read_pages(rels)?;
         let moves = self.apply_page_edits(edited);
-        self.rerender_reached(rels, &moves);
+        let authoring_site_changed = self.refresh_authoring_site();
+        self.rerender_reached(rels, &moves, authoring_site_changed);
+        self.templates.site_functions.uninstall();
         crate::log::verbose(&format!(
             "re-read and re-rendered markdown: {:?}",
             started.elapsed()
@@ -287,7 +306,10 @@ impl Session {
             self.site.reindex();
             crate::log::verbose(&format!("reindexed: {:?}", started.elapsed()));
         }
-        let contained = !moves.reorder && moves.moved.is_empty() && moves.appeared.is_empty();
+        let contained = !authoring_site_changed
+            && !moves.reorder
+            && moves.moved.is_empty()
+            && moves.appeared.is_empty();
         Ok(if contained {
             Reach::EditedPages
         } else {
@@ -300,11 +322,13 @@ impl Session {
     /// `ssg serve` shows an edited page with this before the whole site is
     /// rendered and checked. Only meaningful right after an
     /// [`Session::update_pages`] of `rels` that returned
-    /// [`Reach::EditedPages`]. A page that fails to render is left out:
-    /// the whole render reports it.
+    /// [`Reach::EditedPages`]. A page that fails to render is left out (the
+    /// whole render reports it), and so is one whose template reads other
+    /// pages or files (`get_section`, `load_data`…): the whole render shows it.
     pub fn render_pages_alone(&self, rels: &[String]) -> Vec<(String, Vec<u8>)> {
         rels.iter()
             .filter_map(|rel| self.site.pages.iter().position(|p| &p.rel == rel))
+            .filter(|&i| render::can_render_alone(&self.site, &self.templates, i))
             .filter_map(|i| {
                 render::render_page_alone(&self.site, &self.config, &self.templates, i).ok()
             })
@@ -375,9 +399,27 @@ impl Session {
         moves
     }
 
+    /// For a site whose shortcodes or hooks read the site: installs the
+    /// site as it is now for them; whether what they can see changed.
+    fn refresh_authoring_site(&mut self) -> bool {
+        let Some(before) = self.authoring_site else {
+            return false;
+        };
+        self.authoring_site = install_authoring_site(
+            &self.templates,
+            &self.site.pages,
+            &self.site.sections,
+            &self.site.taxonomies,
+            &self.config,
+        );
+        self.authoring_site != Some(before)
+    }
+
     /// Renders the Markdown of the edited pages and of the pages whose
-    /// links point at a URL that moved or a content file that appeared.
-    fn rerender_reached(&mut self, rels: &[String], moves: &PageMoves) {
+    /// links point at a URL that moved or a content file that appeared;
+    /// after `site_changed` (what shortcodes and hooks that read the site
+    /// see), of every page and section that calls a shortcode or has a hook.
+    fn rerender_reached(&mut self, rels: &[String], moves: &PageMoves, site_changed: bool) {
         let edited: HashSet<&str> = rels.iter().map(String::as_str).collect();
         let stage = MarkdownStage {
             md: self.md,
@@ -387,7 +429,10 @@ impl Session {
             config: &self.config,
             config_value: render::config_value(&self.config),
             images: &self.images,
+            site_digest: self.authoring_site,
         };
+        let hooks = self.templates.hooks.any();
+        let reads_site = |page: &Page| site_changed && (hooks || may_have_calls(&page.body.text()));
         self.site.pages.par_iter_mut().for_each(|page| {
             let rendered = &page.rendered;
             let links_reached = rendered
@@ -399,13 +444,17 @@ impl Session {
                     .iter()
                     .any(|l| moves.appeared.contains(&l.path));
             let was_edited = edited.contains(page.rel.as_str());
-            if was_edited || links_reached {
+            if was_edited || links_reached || reads_site(page) {
                 if !was_edited {
                     page.generation = crate::content::next_generation();
                 }
                 render_page_markdown(page, &stage, None);
             }
         });
+        if site_changed {
+            (self.site.sections.par_iter_mut())
+                .for_each(|section| render_section_markdown(section, &stage));
+        }
     }
 
     /// Renders every output, reusing those the ledger has unchanged, and

@@ -3,7 +3,9 @@
 //! first use (every pager of a section or term shares its value; cloning a
 //! value is a reference count).
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+
+use rustc_hash::FxHashMap;
 
 use tera::Value;
 
@@ -33,6 +35,23 @@ pub struct RenderInputs<'a> {
     term_values: Vec<[OnceLock<Value>; 3]>,
     /// Per page: its content and summary as feeds show them.
     feed_html: Vec<OnceLock<FeedHtml>>,
+    /// [`Self::site_wide_digest`]: as listings see pages, and with bodies.
+    site_wide: [OnceLock<u64>; 2],
+    /// Per template that calls `load_data`: [`Self::load_data_digest`].
+    loaded_files: Mutex<FxHashMap<String, u64>>,
+    /// Per template that calls `get_page`…: [`Self::site_calls_digest`].
+    site_calls: Mutex<FxHashMap<String, u64>>,
+    /// Content path → page, and `_index.md` path → section, made on first use.
+    content_names: OnceLock<ContentNames>,
+}
+
+/// A taxonomy's term names and each term's pages, as one template sees them.
+type TermsDigest = (u64, Vec<u64>);
+
+/// Pages and sections by the content paths `get_page` and `get_section` take.
+struct ContentNames {
+    pages: FxHashMap<String, usize>,
+    sections: FxHashMap<String, usize>,
 }
 
 /// A page's HTML with every URL absolute, for feed readers, which resolve
@@ -92,6 +111,10 @@ impl<'a> RenderInputs<'a> {
                 .collect(),
             term_values: site.terms.iter().map(|_| Default::default()).collect(),
             feed_html: site.pages.iter().map(|_| OnceLock::new()).collect(),
+            site_wide: Default::default(),
+            loaded_files: Mutex::default(),
+            site_calls: Mutex::default(),
+            content_names: OnceLock::new(),
         };
         inputs.section_pagers = (0..site.sections.len())
             .map(|s| {
@@ -116,6 +139,119 @@ impl<'a> RenderInputs<'a> {
         } else {
             &self.site.section_pages[s]
         }
+    }
+
+    /// Everything `get_page`, `get_section` and `get_taxonomy*` can show:
+    /// every page (with its body if `body`) by content path, every
+    /// section's own values and listings, every term's. One digest for the
+    /// whole site: an edit to any page re-renders every output whose
+    /// template calls them, and nothing else pays for it.
+    pub fn site_wide_digest(&self, body: bool) -> u64 {
+        *self.site_wide[usize::from(body)].get_or_init(|| {
+            let pick = |(listed, whole): &(u64, u64)| if body { *whole } else { *listed };
+            let pages: Vec<(&str, u64)> = (self.site.pages.iter().enumerate())
+                .map(|(i, p)| (p.rel.as_str(), self.page_hash(i, body)))
+                .collect();
+            let sections: Vec<&str> = self.site.sections.iter().map(|s| s.dir.as_str()).collect();
+            let digest = &self.digest;
+            crate::hash::of(&(
+                pages,
+                sections,
+                &digest.section_own,
+                digest.section_pages.iter().map(pick).collect::<Vec<_>>(),
+                digest.term_pages.iter().map(pick).collect::<Vec<_>>(),
+                &digest.term_names,
+            ))
+        })
+    }
+
+    /// What `template`'s `get_page`, `get_section` and `get_taxonomy*`
+    /// calls can show: the pages, sections (with their pages) and
+    /// taxonomies (with their terms' pages) they name, or the whole site
+    /// when one of them names what it reads with a computed value.
+    pub fn site_calls_digest(&self, template: &str, body: bool) -> u64 {
+        let cached = self
+            .site_calls
+            .lock()
+            .ok()
+            .and_then(|m| m.get(template).copied());
+        if let Some(known) = cached {
+            return known;
+        }
+        let calls = self.templates.site_calls(template);
+        let digest = if calls.computed {
+            self.site_wide_digest(body)
+        } else {
+            self.named_digest(&calls, body)
+        };
+        if let Ok(mut known) = self.site_calls.lock() {
+            known.insert(template.to_string(), digest);
+        }
+        digest
+    }
+
+    fn named_digest(&self, calls: &crate::render::site_functions::SiteCalls, body: bool) -> u64 {
+        let pick = |(listed, whole): (u64, u64)| if body { whole } else { listed };
+        let names = self.content_names.get_or_init(|| ContentNames {
+            pages: (self.site.pages.iter().enumerate())
+                .map(|(i, p)| (p.rel.clone(), i))
+                .collect(),
+            sections: (self.site.sections.iter().enumerate())
+                .map(|(s, section)| (crate::layout::section_index_rel(&section.dir), s))
+                .collect(),
+        });
+        let pages: Vec<(&String, Option<u64>)> = (calls.pages.iter())
+            .map(|rel| (rel, names.pages.get(rel).map(|&i| self.page_hash(i, body))))
+            .collect();
+        let sections: Vec<(&String, Option<(u64, u64)>)> = (calls.sections.iter())
+            .map(|rel| {
+                let s = names.sections.get(rel);
+                let own = s.map(|&s| {
+                    (
+                        self.digest.section_own[s],
+                        pick(self.digest.section_pages[s]),
+                    )
+                });
+                (rel, own)
+            })
+            .collect();
+        let taxonomies: Vec<(&String, Option<TermsDigest>)> = (calls.taxonomies.iter())
+            .map(|kind| {
+                let t = self.site.taxonomies.iter().position(|t| &t.name == kind);
+                let terms = t.map(|t| {
+                    let listed = self
+                        .site
+                        .terms_of(t)
+                        .map(|(i, _)| pick(self.digest.term_pages[i]));
+                    (self.digest.term_names[t], listed.collect())
+                });
+                (kind, terms)
+            })
+            .collect();
+        crate::hash::of(&(pages, sections, taxonomies))
+    }
+
+    /// What `template`'s `load_data` calls read: the files of their quoted
+    /// paths; a template that computes a path is rendered on every build.
+    pub fn load_data_digest(&self, template: &str) -> u64 {
+        if let Some(known) = self
+            .loaded_files
+            .lock()
+            .ok()
+            .and_then(|m| m.get(template).copied())
+        {
+            return known;
+        }
+        let paths = self.templates.load_paths(template);
+        let digest = if paths.computed {
+            crate::hash::of(&(std::process::id(), std::time::SystemTime::now()))
+        } else {
+            self.templates.site_functions.data_digest(&paths)
+        };
+        if let Ok(mut known) = self.loaded_files.lock() {
+            known.insert(template.to_string(), digest);
+        }
+        digest
     }
 
     /// Whether `template` reads what `reads` names.

@@ -58,6 +58,13 @@ impl Job {
         let images = input
             .reads(&self.template, Reads::Images)
             .then_some(input.templates.images_digest);
+        // What `get_page`, `get_section`… and `load_data` may have shown.
+        let site = input.reads(&self.template, Reads::Site).then(|| {
+            input.site_calls_digest(&self.template, input.reads(&self.template, Reads::Body))
+        });
+        let loaded = input
+            .reads(&self.template, Reads::LoadData)
+            .then(|| input.load_data_digest(&self.template));
         crate::hash::of(&(
             self.template.as_str(),
             self.path.as_str(),
@@ -65,6 +72,8 @@ impl Job {
             data,
             assets,
             images,
+            site,
+            loaded,
         ))
     }
 
@@ -72,6 +81,9 @@ impl Job {
     pub fn context(&self, input: &RenderInputs) -> Context {
         let mut ctx = Context::new();
         self.kind.context(input, &self.template, &mut ctx);
+        if input.reads(&self.template, Reads::Site) && input.reads(&self.template, Reads::Body) {
+            ctx.insert(super::site_functions::BODIES_FLAG, &true);
+        }
         insert_site_wide(
             &mut ctx,
             input.config_value.clone(),

@@ -12,11 +12,12 @@ mod job;
 mod kinds;
 mod pager_templates;
 mod plan;
+pub mod site_functions;
 mod values;
 
 pub use digest::PageMemory;
 pub use job::{Job, OutputKind};
-pub use kinds::page::render_alone as render_page_alone;
+pub use kinds::page::{can_render_alone, render_alone as render_page_alone};
 pub use plan::plan;
 pub use values::config_value;
 
@@ -53,23 +54,12 @@ pub fn render_site(
     let pages = memory.refresh(site, config);
     let input = RenderInputs::new(site, config, templates, pages);
     let jobs = plan(&input);
-    // After one output could not be written (a full disk, above all), the
-    // others would fail alike: one error, not one per output.
-    let write_failed = AtomicBool::new(false);
-    let results: Vec<Result<(Output, bool), JobFailure>> = jobs
-        .par_iter()
-        .map(|job| {
-            if write_failed.load(Ordering::Relaxed) {
-                return Err(JobFailure::NotTried);
-            }
-            render_job(job, &input, ledger).inspect_err(|failure| {
-                if matches!(failure, JobFailure::Write(_)) {
-                    write_failed.store(true, Ordering::Relaxed);
-                }
-            })
-        })
-        .collect();
+    let functions = &templates.site_functions;
+    functions.install(site_index(site, config, templates));
+    let results = render_jobs(&jobs, &input, ledger);
+    functions.uninstall();
     let mut outputs = Vec::with_capacity(results.len());
+
     let mut rendered = Vec::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut write_error = None;
@@ -94,6 +84,41 @@ pub fn render_site(
     }
     rendered.sort();
     Ok(RenderedSite { outputs, rendered })
+}
+
+/// What `get_page`, `get_section` and `get_taxonomy*` read, built only
+/// for a site whose templates call them.
+fn site_index(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+) -> Option<std::sync::Arc<site_functions::SiteIndex>> {
+    templates
+        .outputs_read(crate::templates::Reads::Site)
+        .then(|| std::sync::Arc::new(site_functions::SiteIndex::new(site, config)))
+}
+
+/// Every job's output, in parallel.
+fn render_jobs(
+    jobs: &[Job],
+    input: &RenderInputs,
+    ledger: &Ledger,
+) -> Vec<Result<(Output, bool), JobFailure>> {
+    // After one output could not be written (a full disk, above all), the
+    // others would fail alike: one error, not one per output.
+    let write_failed = AtomicBool::new(false);
+    jobs.par_iter()
+        .map(|job| {
+            if write_failed.load(Ordering::Relaxed) {
+                return Err(JobFailure::NotTried);
+            }
+            render_job(job, input, ledger).inspect_err(|failure| {
+                if matches!(failure, JobFailure::Write(_)) {
+                    write_failed.store(true, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect()
 }
 
 /// Why a job gave no output.

@@ -45,6 +45,7 @@ mod sections;
 mod serve;
 mod serve_load;
 mod shortcodes;
+mod site_functions;
 mod social_cards;
 mod taxonomies;
 mod templates;

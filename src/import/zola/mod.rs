@@ -48,7 +48,7 @@ fn note_not_carried(src: &Path, settings: &config::Settings, plan: &mut Plan) {
             "templates",
             None,
             "templates and the theme are not converted (only shortcodes are copied); the new site uses ssg's default theme",
-            "restyle in templates/ of the new site (README: Templates) if you want the old look",
+            "restyle in templates/ of the new site (README: Templates) if you want the old look; Zola's get_page, get_section, get_taxonomy and load_data work there",
         );
     }
     if src.join("sass").is_dir() {

@@ -2,9 +2,12 @@
 //! theme's), copied into the new site's `templates/shortcodes/`: ssg calls
 //! them with Zola's syntax, so the pages' calls stay as written. A template
 //! ssg could not load — one Tera 2 cannot parse, or one calling a Zola
-//! function or filter ssg lacks (`load_data`, `get_page`, `resize_image`,
-//! `num_format`, …), which Tera 2 refuses when loading — is not copied (it
-//! would stop every build), and is reported with its line.
+//! function or filter ssg lacks (`num_format`, `get_hash`, …), which Tera 2
+//! refuses when loading — is not copied (it would stop every build), and is
+//! reported with its line. So is one whose `load_data` path comes from its
+//! call (`load_data(path=src)`): which files it loads cannot be known from
+//! the template, and one missing would stop every build. `get_page`,
+//! `get_section`, `get_taxonomy*` and a quoted `load_data` work as in Zola.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -66,6 +69,18 @@ pub fn copy(src: &Path, theme: Option<&str>, plan: &mut Plan) -> BTreeSet<String
 
 /// Why ssg could not load this template, and its line.
 fn unusable(file: &str, text: &str, config: &Config) -> Option<(Option<usize>, String)> {
+    if crate::render::site_functions::load_data::paths_in(text).computed {
+        let line = text
+            .lines()
+            .position(|l| l.contains("load_data"))
+            .map(|i| i + 1);
+        return Some((
+            line,
+            "its `load_data` path comes from the call, so which files it needs cannot be \
+             checked (a missing one stops every build)"
+                .to_string(),
+        ));
+    }
     let mut tera = crate::templates::with_helpers(config);
     let error = tera.add_raw_template(file, text).err()?;
     let shown = error.to_string();
@@ -93,10 +108,20 @@ mod tests {
             check("<b>{{ body | markdown | safe }}</b>{{ get_url(path=p) }}"),
             None
         );
-        let (line, why) = check("x\n{% set d = load_data(path=p) %}").expect("zola only");
+        let (line, why) = check("x\n{% set d = load_data(path=p) %}").expect("computed path");
         assert_eq!(line, Some(2));
-        assert!(why.contains("load_data"), "{why}");
-        assert!(check("{{ n | num_format }}").is_some());
+        assert!(
+            why.contains("`load_data` path comes from the call"),
+            "{why}"
+        );
+        assert_eq!(
+            check("{% set d = load_data(path=\"data/a.toml\") %}{{ d.x }}"),
+            None
+        );
+        assert_eq!(check("{{ get_taxonomy_url(kind=\"tags\", term=t) }}"), None);
+        let (line, why) = check("\n\n{{ n | num_format }}").expect("zola only");
+        assert_eq!(line, Some(3));
+        assert!(why.contains("num_format"), "{why}");
         assert!(check("{% if %}").is_some());
     }
 }

@@ -8,7 +8,7 @@ use crate::render::inputs::RenderInputs;
 use crate::render::job::{Job, OutputKind, insert_site_wide, render_template};
 use crate::render::values;
 use crate::site::Site;
-use crate::templates::Templates;
+use crate::templates::{Reads, Templates};
 
 pub struct PageOutput {
     page: usize,
@@ -38,6 +38,14 @@ impl OutputKind for PageOutput {
 /// What page `i`'s own template sees of it.
 fn insert_page(ctx: &mut Context, site: &Site, config: &Config, i: usize) {
     ctx.insert_value("page", values::listed_page_value(site, i, config, true));
+}
+
+/// Whether page `i`'s own output can be rendered alone: its template
+/// calls none of the functions that read the rest of the site or its files
+/// (`get_section`, `load_data`…), which only a whole render installs.
+pub fn can_render_alone(site: &Site, templates: &Templates, i: usize) -> bool {
+    let template = job(site, i).template;
+    !templates.reads(&template, Reads::Site) && !templates.reads(&template, Reads::LoadData)
 }
 
 /// Page `i`'s own output, rendered without the rest of the site: the same
