@@ -4,7 +4,7 @@
 //! `{{ .Page.Site.BaseURL }}`. Those are read here so the import can write
 //! the printed text in the page. A template that shows another page
 //! (`with .Site.GetPage (.Get 0)` … `.Content` … `end`) is read too: ssg's
-//! shortcodes see no other page, so that page's text is written in at
+//! shortcodes see no other page's text, so that page's text is written in at
 //! import time. A template doing anything more (a range, an if, a partial)
 //! is not evaluated, and its calls are reported.
 

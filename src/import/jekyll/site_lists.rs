@@ -1,7 +1,8 @@
 //! What Jekyll fills in at build time and a page's Liquid lists: the posts
 //! (`site.posts`, newest first), the posts by category and by tag
 //! (`site.categories.X`, `site.tags.X`) and the build's time (`site.time`).
-//! ssg's shortcodes see no other page, so a page that loops over these
+//! ssg's shortcodes see other pages' front matter but not their text, and
+//! the Liquid is not translated into those calls, so a page that loops over these
 //! (a news archive, a list of releases) is written out at import time from
 //! the posts just converted: the text Jekyll would have printed. Each such
 //! page is reported, as a post added later will not join its list.

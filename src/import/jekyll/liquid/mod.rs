@@ -291,7 +291,7 @@ fn local_block(
 
 /// Liquid run here that read the site's posts or the build's time: its
 /// text is the list as it was at import time, which a later post will not
-/// join (ssg's shortcodes see no other page).
+/// join (the Liquid is not translated into `get_section` calls).
 fn note_build_time_lists(liquid: &str, offset: usize, issues: &mut Vec<Issue>) {
     let read = ["site.posts", "site.categories", "site.tags", "site.time"]
         .into_iter()
