@@ -145,10 +145,19 @@ fn shortcodes_read_the_site_and_a_warm_build_follows_its_edits() {
 
 #[test]
 fn serve_re_renders_a_shortcode_that_lists_an_edited_post() {
-    let site = blog_with_shortcode();
+    serve_shows_the_renamed_post(
+        blog_with_shortcode(),
+        "Latest: <Second><First>",
+        "Latest: <Second, renamed><First>",
+    );
+}
+
+/// Serves `site`, whose `/about/` shows `before`, renames its second post
+/// and checks that the reload names `/about/` and that it now shows `after`.
+fn serve_shows_the_renamed_post(site: Site, before: &str, after: &str) {
     let server = Server::start(site.root(), &[]);
     let mut ws = server.livereload();
-    assert!(server.get("/about/").1.contains("Latest: <Second><First>"));
+    assert!(server.get("/about/").1.contains(before));
     let edited = post("Second, renamed", "2024-01-02", &["rust", "web"], "Two.");
     site.write("content/blog/second.md", edited.as_bytes());
     let msg = ws.expect("reload");
@@ -157,10 +166,7 @@ fn serve_re_renders_a_shortcode_that_lists_an_edited_post() {
         .collect();
     assert!(changed.contains(&"about/index.html"), "{changed:?}");
     let about = server.get("/about/").1;
-    assert!(
-        about.contains("Latest: <Second, renamed><First>"),
-        "{about}"
-    );
+    assert!(about.contains(after), "{about}");
 }
 
 #[test]
@@ -252,22 +258,10 @@ fn a_session_re_renders_listers_on_title_edits_but_not_on_body_edits() {
 
 #[test]
 fn serve_re_renders_the_page_that_lists_an_edited_post() {
-    let site = blog();
-    let server = Server::start(site.root(), &[]);
-    let mut ws = server.livereload();
-    assert!(server.get("/about/").1.contains("Blog:[Second][First]"));
-    let edited = post("Second, renamed", "2024-01-02", &["rust", "web"], "Two.");
-    site.write("content/blog/second.md", edited.as_bytes());
-    let msg = ws.expect("reload");
-    let changed: Vec<&str> = (msg["paths"].as_array().unwrap().iter())
-        .filter_map(|v| v.as_str())
-        .collect();
-    assert!(changed.contains(&"about/index.html"), "{changed:?}");
-    assert!(
-        server
-            .get("/about/")
-            .1
-            .contains("Blog:[Second, renamed][First]")
+    serve_shows_the_renamed_post(
+        blog(),
+        "Blog:[Second][First]",
+        "Blog:[Second, renamed][First]",
     );
 }
 
