@@ -409,7 +409,7 @@ mod tests {
             let ctx = job.context(&input);
             for key in keys
                 .iter()
-                .chain(&["config", "current_path", "current_url"])
+                .chain(&["config", "current_path", "current_url", "lang"])
             {
                 assert!(ctx.contains_key(key), "{path} lacks {key}");
             }

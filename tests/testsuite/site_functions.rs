@@ -303,3 +303,18 @@ fn a_template_naming_its_section_is_not_re_rendered_for_an_edit_elsewhere() {
         "{rendered:?}"
     );
 }
+
+#[test]
+fn zola_templates_passing_lang_on_to_the_functions_render() {
+    let site = blog().file(
+        "templates/about.html",
+        "{% set blog = get_section(path=\"blog/_index.md\", lang=lang) %}\
+         [{{ lang }}] {{ get_url(path=\"/about/\", lang=lang) }} {{ blog.title }}",
+    );
+    site.run(&["build"]).success();
+    let about = site.read("public/about/index.html");
+    assert!(
+        about.contains("[en] https://example.com/about/ Blog"),
+        "{about}"
+    );
+}
