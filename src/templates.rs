@@ -471,6 +471,44 @@ fn register_helpers(tera: &mut Tera, config: &Config, site: &std::sync::Arc<Site
             Ok(html)
         },
     );
+    // `{{ text | find_re(pat="<h[1-6]", limit=1) }}`: the matches, as
+    // Hugo's `findRE` gives them (shortcodes the Hugo import translates).
+    tera.register_filter(
+        "find_re",
+        |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<Vec<String>> {
+            let pat: &str = kwargs.must_get("pat")?;
+            let limit: Option<i64> = kwargs.get("limit")?;
+            let re = regex_lite::Regex::new(pat).map_err(|e| {
+                tera::Error::message(format!("find_re: `{pat}` is not a regular expression: {e}"))
+            })?;
+            let take = limit
+                .and_then(|l| usize::try_from(l).ok())
+                .unwrap_or(usize::MAX);
+            Ok(re
+                .find_iter(value)
+                .take(take)
+                .map(|m| m.as_str().to_string())
+                .collect())
+        },
+    );
+    // `{{ list | concat(with=x) }}`: the list with x (or x's items) after
+    // it, as Tera 1 and Hugo's `append` have it.
+    tera.register_filter(
+        "concat",
+        |value: tera::Value, kwargs: Kwargs, _: &State| -> TeraResult<Vec<tera::Value>> {
+            let with: tera::Value = kwargs.must_get("with")?;
+            let mut out: Vec<tera::Value> = match value.as_array() {
+                Some(items) => items.to_vec(),
+                None if value.is_none() || value.is_undefined() => Vec::new(),
+                None => vec![value.clone()],
+            };
+            match with.as_array() {
+                Some(items) => out.extend(items.iter().cloned()),
+                None => out.push(with.clone()),
+            }
+            Ok(out)
+        },
+    );
     // Known before the static files are read, so templates that call it
     // parse; `set_fingerprints` gives it the names.
     Fingerprints::default().register(tera, &config.base_url);

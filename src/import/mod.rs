@@ -13,6 +13,7 @@ pub mod literal_calls;
 pub mod plan;
 pub mod report;
 pub mod static_files;
+pub mod tera_check;
 pub mod write;
 pub mod zola;
 

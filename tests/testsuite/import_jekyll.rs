@@ -571,3 +571,33 @@ fn categories_stay_categories_with_term_pages_where_the_archives_pointed() {
     let old = fs::read_to_string(public.join("topics/jekyll/index.html")).unwrap();
     assert!(old.contains("/categories/jekyll/"), "{old}");
 }
+
+/// HTML a post leaves open inside a list item (fixture `jekyll-html`):
+/// kramdown closes it at the end of the item and reads the Markdown
+/// after it, so every paragraph after it is text in ssg's page as in
+/// Jekyll's, not swallowed into one block of HTML; and `<small>` alone on
+/// its line opens a paragraph, as in kramdown.
+#[test]
+fn html_left_open_in_a_list_item_keeps_the_text_after_it() {
+    let fixture = fixture_named("jekyll-html");
+    let work = tempfile::tempdir().unwrap();
+    let jekyll_out = jekyll_build(&fixture, work.path());
+    let dest = work.path().join("imported");
+    imported_report(&fixture, &dest);
+    run_in(&dest, &["build"]).success();
+    let page = "2025/09/05/inside-the-engine.html";
+    let theirs = same_words(&jekyll_out, &dest, page);
+    assert!(
+        theirs.contains("takes them back when a request ends."),
+        "{theirs}"
+    );
+    let ours = fs::read_to_string(dest.join("public").join(page)).unwrap();
+    for html in [
+        "<p>The block manager keeps a <em>free list</em> of cache blocks.</p>",
+        "<p>The end.</p>",
+        // A span element's tag alone on its line opens a paragraph.
+        "<p><small>Engine is a trademark of Nobody.<br>",
+    ] {
+        assert!(ours.contains(html), "{html} in\n{ours}");
+    }
+}

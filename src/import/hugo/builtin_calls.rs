@@ -9,7 +9,7 @@ use super::site_shortcodes::{PageValues, SiteValues, param_text};
 use crate::escape::escape;
 
 /// A string argument of an ssg call, quoted as its parser reads it.
-fn quoted(value: &str) -> String {
+pub fn quoted(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {
@@ -24,22 +24,24 @@ fn quoted(value: &str) -> String {
     out
 }
 
-/// `{{ name(key="value", …) }}`; a value that is all digits is a number.
+/// `{{ name(key="value", …) }}`.
 fn inline_call(name: &str, args: &[(&str, Option<&str>)]) -> String {
     let written: Vec<String> = args
         .iter()
-        .filter_map(|(key, value)| {
-            let value = (*value)?;
-            let is_number = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
-            let bare = is_number || value == "true" || value == "false";
-            Some(if bare {
-                format!("{key}={value}")
-            } else {
-                format!("{key}={}", quoted(value))
-            })
-        })
+        .filter_map(|(key, value)| Some(argument(key, (*value)?)))
         .collect();
     format!("{{{{ {name}({}) }}}}", written.join(", "))
+}
+
+/// `key="value"` of an ssg call; a value that is all digits is a number,
+/// `true` and `false` booleans, as Hugo reads them unquoted.
+pub fn argument(key: &str, value: &str) -> String {
+    let is_number = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+    if is_number || value == "true" || value == "false" {
+        format!("{key}={value}")
+    } else {
+        format!("{key}={}", quoted(value))
+    }
 }
 
 pub fn youtube(tag: &Tag) -> Option<String> {

@@ -12,6 +12,7 @@ pub mod config_map;
 pub mod content;
 pub mod dates;
 pub mod front_matter;
+pub mod go_template;
 pub mod menu;
 pub mod moved;
 pub mod page;
@@ -19,6 +20,9 @@ pub mod refs;
 pub mod shortcode_tag;
 pub mod shortcodes;
 pub mod site_shortcodes;
+pub mod to_tera;
+pub mod to_tera_functions;
+pub mod translated_shortcodes;
 pub mod urls;
 
 use std::path::{Path, PathBuf};
@@ -63,10 +67,19 @@ pub fn read(src: &Path) -> Result<Plan> {
             title: hugo.ssg.title.clone(),
             params: hugo.params.clone(),
         },
-        shortcodes: SiteShortcodes::load(src),
+        shortcodes: SiteShortcodes::load(src, &hugo.params, &plan.config),
     };
     for page in &walked.pages {
         plan.pages.push(new_page(page, &site, &mut report));
+    }
+    for (file, dest, text) in site.shortcodes.translated.written() {
+        report.note(
+            file,
+            None,
+            format!("shortcode translated from Go's template language into Tera: {dest}; its calls are ssg's"),
+            "",
+        );
+        plan.texts.push((dest, text));
     }
     copy_content_files(&walked, &hugo, &mut plan);
     copy_static(src, &hugo, &mut plan, &mut report);

@@ -9,9 +9,10 @@
 //! [`builtin_calls`]: super::builtin_calls
 //! [`site_shortcodes`]: super::site_shortcodes
 
-use super::builtin_calls;
+use super::builtin_calls::{self, argument};
 use super::shortcode_tag::{Tag, parse_tag};
 use super::site_shortcodes::{PageValues, SiteShortcodes, SiteValues};
+use super::to_tera::{TAKEN, is_identifier};
 use crate::error::line_of_offset;
 use crate::escape::escape;
 
@@ -212,6 +213,12 @@ fn closing_of(body: &str, open: &Tag) -> Option<(usize, Tag)> {
 /// shortcodes are converted too.
 fn paired(tag: &Tag, inner: &str, at: Place, ctx: &Context, notes: &mut Vec<BodyNote>) -> String {
     let line = at.line;
+    if let Some(Ok(_)) = ctx.shortcodes.translated.get(&tag.name) {
+        // `.Inner` as Hugo gives it: the text between the tags, as written.
+        let inner = convert_inner(inner, line, ctx, notes);
+        ctx.shortcodes.translated.call(&tag.name);
+        return translated_call(tag, Some(&inner));
+    }
     let inner = inner
         .strip_prefix("\r\n")
         .or_else(|| inner.strip_prefix('\n'))
@@ -309,6 +316,14 @@ fn single(tag: &Tag, written: &str, at: Place, ctx: &Context, notes: &mut Vec<Bo
     let printed = ctx
         .shortcodes
         .print(&tag.name, call, "", ctx.site, &ctx.page);
+    let translated = match ctx.shortcodes.translated.get(&tag.name) {
+        Some(Ok(_)) => {
+            ctx.shortcodes.translated.call(&tag.name);
+            return translated_call(tag, None);
+        }
+        Some(Err(why)) => Some(why),
+        None => None,
+    };
     let converted = printed.or_else(|| match tag.name.as_str() {
         "figure" => builtin_calls::figure(tag),
         "youtube" => builtin_calls::youtube(tag),
@@ -325,16 +340,41 @@ fn single(tag: &Tag, written: &str, at: Place, ctx: &Context, notes: &mut Vec<Bo
         } else {
             "{{< … >}}"
         };
+        let why = translated.map_or(String::new(), |why| {
+            format!(" (its template has no Tera form here: {why})")
+        });
         notes.push((
             line,
             format!(
-                "shortcode `{}` ({kind}) not converted; left as written",
+                "shortcode `{}` ({kind}) not converted{why}; left as written",
                 tag.name
             ),
             "replace it with Markdown, HTML or an ssg shortcode".into(),
         ));
         written.to_string()
     })
+}
+
+/// The ssg call of a shortcode translated into Tera: Hugo's positional
+/// arguments are named `_0`, `_1`, … (ssg's calls name every argument);
+/// with a body, the inner text between `{% … %}` and `{% end %}`.
+fn translated_call(tag: &Tag, body: Option<&str>) -> String {
+    let positional = tag
+        .positional
+        .iter()
+        .enumerate()
+        .map(|(i, v)| argument(&format!("_{i}"), v));
+    let named = tag
+        .named
+        .iter()
+        .filter(|(k, _)| is_identifier(k) && !TAKEN.contains(&k.as_str()))
+        .map(|(k, v)| argument(k, v));
+    let args: Vec<String> = positional.chain(named).collect();
+    let (name, args) = (&tag.name, args.join(", "));
+    match body {
+        Some(body) => format!("{{% {name}({args}) %}}{body}{{% end %}}"),
+        None => format!("{{{{ {name}({args}) }}}}"),
+    }
 }
 
 #[cfg(test)]

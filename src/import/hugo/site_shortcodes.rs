@@ -6,12 +6,18 @@
 //! (`with .Site.GetPage (.Get 0)` … `.Content` … `end`) is read too: ssg's
 //! shortcodes see no other page's text, so that page's text is written in at
 //! import time. A template doing anything more (a range, an if, a partial)
-//! is not evaluated, and its calls are reported.
+//! is translated into Tera ([`translated_shortcodes`]), or else its calls
+//! are reported.
+//!
+//! [`translated_shortcodes`]: super::translated_shortcodes
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{Map, Value};
+
+use super::translated_shortcodes::TranslatedShortcodes;
+use crate::config::Config;
 
 /// Where a printed value comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,12 +92,15 @@ pub struct SiteShortcodes {
     printing: BTreeMap<String, Vec<Part>>,
     /// Templates that show the page's table of contents, and no more.
     contents: std::collections::BTreeSet<String>,
+    /// The others, as Tera where they have a Tera form.
+    pub translated: TranslatedShortcodes,
 }
 
 impl SiteShortcodes {
     /// Reads `layouts/shortcodes/` (and Hugo 0.146's `layouts/_shortcodes/`)
     /// of the site, then of each theme; the site's file of a name wins.
-    pub fn load(src: &Path) -> SiteShortcodes {
+    /// `params` are the site's (`.Site.Params`); `config` the new site's.
+    pub fn load(src: &Path, params: &Map<String, Value>, config: &Config) -> SiteShortcodes {
         let mut roots = vec![src.to_path_buf()];
         if let Ok(themes) = std::fs::read_dir(src.join("themes")) {
             let mut themes: Vec<_> = themes.flatten().map(|e| e.path()).collect();
@@ -99,20 +108,36 @@ impl SiteShortcodes {
             roots.extend(themes);
         }
         let mut found = SiteShortcodes::default();
-        for root in roots {
+        let mut others = BTreeMap::new();
+        for root in &roots {
             for dir in ["layouts/shortcodes", "layouts/_shortcodes"] {
-                found.read_dir(&root.join(dir));
+                found.read_dir(&root.join(dir), &mut others);
             }
         }
+        let others = others
+            .into_iter()
+            .map(
+                |(name, (path, text)): (String, (std::path::PathBuf, String))| {
+                    let rel = path.strip_prefix(src).unwrap_or(&path).to_path_buf();
+                    (name, rel, text)
+                },
+            )
+            .collect();
+        found.translated = TranslatedShortcodes::translate(others, &roots, params, config);
         found
     }
 
-    fn read_dir(&mut self, dir: &Path) {
+    fn read_dir(
+        &mut self,
+        dir: &Path,
+        others: &mut BTreeMap<String, (std::path::PathBuf, String)>,
+    ) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
-        for entry in entries.flatten() {
-            let path = entry.path();
+        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
             let Some(name) = path
                 .file_name()
                 .and_then(|n| n.to_str())
@@ -120,7 +145,10 @@ impl SiteShortcodes {
             else {
                 continue;
             };
-            if self.printing.contains_key(name) || self.contents.contains(name) {
+            let taken = self.printing.contains_key(name)
+                || self.contents.contains(name)
+                || others.contains_key(name);
+            if taken {
                 continue;
             }
             let Ok(text) = std::fs::read_to_string(&path) else {
@@ -130,15 +158,23 @@ impl SiteShortcodes {
                 self.printing.insert(name.to_string(), parts);
             } else if shows_only_contents(&text) {
                 self.contents.insert(name.to_string());
+            } else {
+                others.insert(name.to_string(), (path.clone(), text));
             }
         }
     }
 
     /// Whether shortcode `name` prints its inner text: it has a closing tag.
     pub fn wraps(&self, name: &str) -> bool {
+        let translated = || {
+            self.translated
+                .get(name)
+                .is_some_and(|t| t.as_ref().is_ok_and(|t| t.inner))
+        };
         self.printing
             .get(name)
             .is_some_and(|parts| parts.contains(&Part::Value(Source::Inner)))
+            || translated()
     }
 
     /// The text shortcode `name` prints for these arguments (and `inner`,

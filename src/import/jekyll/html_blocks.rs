@@ -42,7 +42,8 @@ pub fn kramdown_elements(body: &str) -> String {
     let mut open: Option<(&str, i64)> = None;
     let mut fence: Option<String> = None;
     let mut lines = Flattener::default();
-    for line in body.lines() {
+    let all: Vec<&str> = body.lines().collect();
+    for (i, &line) in all.iter().enumerate() {
         let bare = line.trim_start();
         match open.as_mut() {
             Some((name, depth)) => {
@@ -57,7 +58,8 @@ pub fn kramdown_elements(body: &str) -> String {
                 let started = BLOCK_ELEMENTS
                     .iter()
                     .find(|name| opens(bare, name))
-                    .filter(|_| !bare.contains("markdown="));
+                    .filter(|_| !bare.contains("markdown="))
+                    .filter(|name| closes(&all[i..], name));
                 if let Some(name) = started {
                     let depth = nesting(bare, name);
                     lines = Flattener::default();
@@ -69,6 +71,13 @@ pub fn kramdown_elements(body: &str) -> String {
                 }
             }
             None => {}
+        }
+        // A span element's tag alone on its line starts a paragraph in
+        // kramdown and an HTML block in CommonMark: joined to the text
+        // after it, CommonMark reads the paragraph too.
+        if fence.is_none() && opens_a_span(bare) && starts_text(all.get(i + 1)) {
+            out.push_str(line);
+            continue;
         }
         // Markdown's own fences: an element named inside one is code.
         if let Some(marker) = &fence {
@@ -86,6 +95,59 @@ pub fn kramdown_elements(body: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Whether the element `<name` opening `lines` ends in the text kramdown
+/// gives it: the whole page, or, for one indented in a list item, that
+/// item (to a blank line and a line indented less). kramdown closes one
+/// left open itself, where its Markdown after it is still read: such an
+/// element is left as it is written, CommonMark reading it much the same.
+fn closes(lines: &[&str], name: &str) -> bool {
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let Some(first) = lines.first() else {
+        return false;
+    };
+    let at = indent(first);
+    let mut depth = 0;
+    let mut after_blank = false;
+    for line in lines {
+        if line.trim().is_empty() {
+            after_blank = true;
+            continue;
+        }
+        if at > 0 && after_blank && indent(line) < at {
+            return false;
+        }
+        after_blank = false;
+        depth += nesting(line.trim_start(), name);
+        if depth <= 0 {
+            return true;
+        }
+    }
+    false
+}
+
+/// Elements kramdown reads as text of a paragraph.
+const SPAN_ELEMENTS: &[&str] = &[
+    "a", "abbr", "b", "cite", "code", "em", "font", "i", "kbd", "mark", "q", "s", "small", "span",
+    "strong", "sub", "sup", "u",
+];
+
+/// Whether `line` is one span element's opening tag and nothing else.
+fn opens_a_span(line: &str) -> bool {
+    let line = line.trim_end();
+    line.ends_with('>')
+        && line.matches('<').count() == 1
+        && SPAN_ELEMENTS.iter().any(|name| opens(line, name))
+}
+
+/// Whether `line` holds text a paragraph goes on with (not blank, not
+/// indented as code, not another tag).
+fn starts_text(line: Option<&&str>) -> bool {
+    line.is_some_and(|l| {
+        let bare = l.trim_start();
+        !bare.is_empty() && l.len() - bare.len() < 4 && !bare.starts_with('<')
+    })
 }
 
 /// Whether `line` starts with the tag `<name` (`<div>`, `<div class…`).
@@ -169,6 +231,23 @@ mod tests {
             flatten(body),
             "<div>\n<p>One</p>\n<p>Two</p>\n<pre>\n  keep\n\n  this\n  </pre>\n</div>\n\n```ruby\n  x = 1\n```\n\n<p>After</p>\n"
         );
+    }
+
+    #[test]
+    fn a_span_tag_alone_on_its_line_opens_a_paragraph() {
+        let body = "---\n\n<small>\nArm is a trademark.<br>\n</small>\n\n<span>\n\n<div>\n</div>\n";
+        assert_eq!(
+            kramdown_elements(body),
+            "---\n\n<small>Arm is a trademark.<br>\n</small>\n\n<span>\n\n<div>\n</div>\n"
+        );
+    }
+
+    #[test]
+    fn an_element_left_open_is_left_as_written() {
+        let body = "* Scheduler:\n  <ol type=\"a\">\n  <li>one</li>\n\nThe *text* after.\n\n<div>\n\nnever closed\n";
+        assert_eq!(kramdown_elements(body), body);
+        let closed = "* x\n  <ol>\n\n  <li>a</li>\n  </ol>\n";
+        assert_eq!(kramdown_elements(closed), "* x\n<ol>\n<li>a</li>\n</ol>\n");
     }
 
     #[test]

@@ -81,19 +81,7 @@ fn unusable(file: &str, text: &str, config: &Config) -> Option<(Option<usize>, S
                 .to_string(),
         ));
     }
-    let mut tera = crate::templates::with_helpers(config);
-    let error = tera.add_raw_template(file, text).err()?;
-    let shown = error.to_string();
-    // Tera's message: `error: WHAT\n --> FILE:LINE:COLUMN\n …`.
-    let what = shown
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("error: ");
-    let line = shown
-        .split_once(&format!("{file}:"))
-        .and_then(|(_, at)| at.split(':').next()?.parse().ok());
-    Some((line, format!("ssg's templates cannot load it ({what})")))
+    crate::import::tera_check::load_error(file, text, config)
 }
 
 #[cfg(test)]
