@@ -4,8 +4,10 @@
 //! ssg could not load — one Tera 2 cannot parse, or one calling a Zola
 //! function or filter ssg lacks (`load_data`, `get_page`, `resize_image`,
 //! `num_format`, …), which Tera 2 refuses when loading — is not copied (it
-//! would stop every build), and is reported with its line.
+//! would stop every build), and is reported with its line. Tera 1's
+//! positional test arguments are rewritten first (`tera1`).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -44,6 +46,7 @@ pub fn copy(src: &Path, theme: Option<&str>, plan: &mut Plan) -> BTreeSet<String
                     .note(&rel, None, "cannot read this shortcode template", "");
                 continue;
             };
+            let text = super::tera1::to_tera2(&text);
             match unusable(&file, &text, &plan.config) {
                 Some((line, why)) => plan.report.note(
                     &rel,
@@ -53,10 +56,11 @@ pub fn copy(src: &Path, theme: Option<&str>, plan: &mut Plan) -> BTreeSet<String
                 ),
                 None => {
                     names.insert(name.to_string());
-                    plan.copies.push(CopyFile {
-                        from: rel,
-                        to: format!("templates/shortcodes/{file}"),
-                    });
+                    let to = format!("templates/shortcodes/{file}");
+                    match text {
+                        Cow::Borrowed(_) => plan.copies.push(CopyFile { from: rel, to }),
+                        Cow::Owned(text) => plan.texts.push((to, text)),
+                    }
                 }
             }
         }
