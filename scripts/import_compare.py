@@ -13,8 +13,8 @@ code blocks and images counted on both sides; and raw template syntax
         [--work DIR] [--json] [--show N]
 
 Tools: hugo from .venv/bin/hugo (else PATH), jekyll and zola from PATH.
-Listings (sections, taxonomy terms, pagers) and redirect pages are left
-out: their text is the theme's. Exit status 1 when a page is below 99 %,
+Listings (sections, taxonomy terms, pagers; also under a Zola site's
+`/LANG/`) and redirect pages are left out: their text is the theme's. Exit status 1 when a page is below 99 %,
 lost a code block or an image, or shows template syntax the original did
 not.
 """
@@ -235,7 +235,19 @@ def taxonomy_names(site):
     return {"tags", "categories", "series", "authors", *declared}
 
 
-def is_post(rel, sections, taxonomies):
+def languages(src, tool):
+    """A Zola site's other languages (`[languages.ca]`): their pages sit
+    under `/ca/`, and their listings are listings too."""
+    if tool != "zola":
+        return set()
+    with open(src / "config.toml", "rb") as f:
+        return set(tomllib.load(f).get("languages", {}))
+
+
+def is_post(rel, sections, taxonomies, langs=frozenset()):
+    first, _, rest = rel.partition("/")
+    if first in langs and rest:
+        rel = rest
     folder = rel[: -len("index.html")] if rel.endswith("index.html") else None
     if rel == "404.html" or folder == "":
         return False
@@ -274,11 +286,11 @@ def text_ratio(a, b):
     return 2.0 * matched / (len(a) + len(b))
 
 
-def compare(orig_dir, ssg_dir, sections, taxonomies):
+def compare(orig_dir, ssg_dir, sections, taxonomies, langs=frozenset()):
     rows = []
     for path in sorted(orig_dir.rglob("*.html")):
         rel = path.relative_to(orig_dir).as_posix()
-        if not is_post(rel, sections, taxonomies):
+        if not is_post(rel, sections, taxonomies, langs):
             continue
         before = read_page(path)
         if before["refresh"] or (len(before["text"]) < 20 and not before["images"]):
@@ -352,7 +364,8 @@ def main():
     report = json.loads(imported.stdout)
     run([args.ssg, "build"], cwd=site)
 
-    rows = compare(orig, site / "public", listing_paths(site), taxonomy_names(site))
+    rows = compare(orig, site / "public", listing_paths(site), taxonomy_names(site),
+                   languages(src, args.tool))
     redirected = [r for r in rows if r.get("redirected")]
     rows = [r for r in rows if not r.get("redirected")]
     ratios = [r["ratio"] for r in rows]

@@ -526,6 +526,35 @@ fn register_helpers(tera: &mut Tera, config: &Config, site: &std::sync::Arc<Site
             Ok(format!("{base_url}/{path}"))
         },
     );
+    tera.register_function("get_random", get_random);
+}
+
+/// Zola's `get_random(start=0, end)`: a number in `start..end`. Themes
+/// use it for element ids (tabi's `image_toggler`), so it comes from the
+/// page, the call's `nth` and the range rather than from chance: a page
+/// is the same bytes on every build, and publish does not upload it again.
+fn get_random(kwargs: Kwargs, state: &State) -> TeraResult<i64> {
+    let start: i64 = kwargs.get("start")?.unwrap_or(0);
+    let end: i64 = kwargs.must_get("end")?;
+    if end <= start {
+        return Err(tera::Error::message(format!(
+            "get_random: `end` ({end}) must be above `start` ({start})"
+        )));
+    }
+    let page = state
+        .get::<tera::Value>("page")?
+        .and_then(|p| {
+            Some(
+                p.as_map()?
+                    .get(&tera::value::Key::from("path"))?
+                    .to_string(),
+            )
+        })
+        .unwrap_or_default();
+    let nth = state.get::<i64>("nth")?.unwrap_or(0);
+    let span = end.abs_diff(start);
+    let offset = crate::hash::of(&(page, nth, start, end)) % span;
+    Ok(start.wrapping_add_unsigned(offset))
 }
 
 /// Names `{% extends "x" %}` / `{% include "x" %}` refer to in a template.

@@ -337,8 +337,12 @@ impl<'a> Arguments<'a> {
             }
             let value = self.value(0)?;
             args.push((key, value));
+            let before_space = self.pos;
             self.pos = skip_space(self.text, self.pos);
-            if !self.eat(',') && !self.text[self.pos..].starts_with(')') {
+            // Zola also reads `a="x" b="y"`, arguments a space apart.
+            let next_after_space = self.pos > before_space
+                && self.text[self.pos..].starts_with(|c: char| c.is_alphabetic() || c == '_');
+            if !self.eat(',') && !next_after_space && !self.text[self.pos..].starts_with(')') {
                 return Err((self.pos, "expected `,` or `)` after an argument".into()));
             }
         }
@@ -558,7 +562,7 @@ mod tests {
             ("x {{ a(b=) }}", 9, "expected a value"),
             ("x {{ a(b=\"c) }}", 9, "never closed"),
             ("x {{ a(b) }}", 8, "expected `=`"),
-            ("x {{ a(b=1 c=2) }}", 11, "expected `,`"),
+            ("x {{ a(b=1 \"c\") }}", 11, "expected `,`"),
             ("x {{ a(b=1, b=2) }}", 13, "given twice"),
             ("x {{ a(b=1) %}", 12, "not closed with `}}`"),
             ("x\n{% a() %}\nbody", 2, "no `{% end %}`"),
@@ -568,6 +572,21 @@ mod tests {
             assert_eq!(e.offset, offset, "{text}: {e:?}");
             assert!(e.message.contains(message), "{text}: {e:?}");
         }
+    }
+
+    /// Zola's grammar reads arguments without a comma between them, and
+    /// osc.garden's posts call `dual_theme_image(light_src="…",
+    /// dark_src="…" alt="…")`.
+    #[test]
+    fn arguments_a_space_apart_are_read_as_zola_reads_them() {
+        let pieces = calls("{{ a(b=\"x\" c=2,\nd=3) }}");
+        let Piece::Call(call) = &pieces[0] else {
+            panic!("{pieces:?}")
+        };
+        assert_eq!(
+            call.args,
+            vec![("b", json!("x")), ("c", json!(2)), ("d", json!(3))]
+        );
     }
 
     #[test]

@@ -104,6 +104,10 @@ struct PageFields<'a> {
     slug: &'a str,
     draft: bool,
     weight: Option<i64>,
+    /// A bundle's site folder (`blog/trip/`), where its files are
+    /// published: Zola's `page.colocated_path`, which theme shortcodes put
+    /// before an image's name. `None` for a page that is one file.
+    colocated_path: Option<&'a str>,
 }
 
 impl<'a> MarkdownStage<'a> {
@@ -121,6 +125,13 @@ impl<'a> MarkdownStage<'a> {
             slug: &page.slug,
             draft: fm.draft,
             weight: fm.weight,
+            colocated_path: crate::layout::is_bundle_index(
+                page.rel.rsplit('/').next().unwrap_or(&page.rel),
+            )
+            .then(|| {
+                let folder = &page.path[..page.path.rfind('/').map_or(0, |i| i + 1)];
+                folder.trim_start_matches('/')
+            }),
         }
     }
 

@@ -1,7 +1,8 @@
 //! The template functions, as Zola has them:
 //! `resize_image(path, width, height, op, format, quality)` → `{url,
-//! width, height, orig_width, orig_height}`, and `image_meta(path)` →
-//! `{width, height, format}`. `path` is the image's site path
+//! width, height, orig_width, orig_height}`, and `image_meta(path)` (or
+//! Zola's `get_image_metadata(path, allow_missing)`) → `{width, height,
+//! format}`. `path` is the image's site path
 //! (`/blog/trip/a.jpg`, `img/logo.png` for `static/img/logo.png`).
 
 use std::sync::Arc;
@@ -43,13 +44,34 @@ fn probed<'i>(images: &'i Images, path: &str) -> TeraResult<(String, &'i Probe)>
     }
 }
 
-/// Registers both functions on `tera`.
+/// Registers the functions on `tera`.
 pub fn register(images: Arc<Images>, tera: &mut tera::Tera) {
     let shared = Arc::clone(&images);
     tera.register_function(
         "image_meta",
         move |kwargs: Kwargs, _: &State| -> TeraResult<tera::Value> {
             let path: &str = kwargs.must_get("path")?;
+            let (_, probe) = probed(&shared, path)?;
+            Ok(tera::Value::from_serializable(&Meta {
+                width: probe.width,
+                height: probe.height,
+                format: probe.format.name(),
+            }))
+        },
+    );
+    // Zola's name for it, whose `allow_missing=true` gives nothing for a
+    // missing file instead of an error (tabi's image shortcodes try the
+    // page's folder first, then the site's).
+    let shared = Arc::clone(&images);
+    tera.register_function(
+        "get_image_metadata",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<tera::Value> {
+            let path: &str = kwargs.must_get("path")?;
+            let allow_missing = kwargs.get::<bool>("allow_missing")?.unwrap_or(false);
+            let site_path = format!("/{}", path.trim_start_matches('/'));
+            if allow_missing && shared.probe(&site_path).is_none() {
+                return Ok(tera::Value::none());
+            }
             let (_, probe) = probed(&shared, path)?;
             Ok(tera::Value::from_serializable(&Meta {
                 width: probe.width,

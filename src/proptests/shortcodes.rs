@@ -297,7 +297,7 @@ fn broken_call() -> impl Strategy<Value = &'static str> {
     prop_oneof![
         Just("{{ a(b=) }}"),
         Just("{{ a(b) }}"),
-        Just("{{ a(b=1 c=2) }}"),
+        Just("{{ a(b=1 \"c\") }}"),
         Just("{{ a(b=1, b=2) }}"),
         Just("{{ a(b=1) %}"),
         Just("{%\na(\nb=[1,\n) %}x{% end %}"),

@@ -222,7 +222,7 @@ fn convert(table: &Table, text: &str, settings: &Settings, plan: &mut Plan) {
         config.extra = extra.clone();
     }
     convert_taxonomies(table, settings, config);
-    convert_highlighting(table, text, plan);
+    convert_markdown(table, text, plan);
     note_unconverted(table, text, settings, &mut plan.report);
 }
 
@@ -251,14 +251,33 @@ fn convert_taxonomies(table: &Table, settings: &Settings, config: &mut Config) {
     }
 }
 
-/// `highlight_code` and `highlight_theme`, top-level (older Zola) or in `[markdown]`.
-fn convert_highlighting(table: &Table, text: &str, plan: &mut Plan) {
+/// `highlight_code` and `highlight_theme`, top-level (older Zola) or in
+/// `[markdown]`; Zola 0.22's `[markdown.highlighting]` (`theme`, or
+/// `light_theme` and `dark_theme`), which turns highlighting on; and
+/// `smart_punctuation`, which changes the words' quotes and dashes.
+fn convert_markdown(table: &Table, text: &str, plan: &mut Plan) {
     let markdown = table.get("markdown").and_then(Value::as_table);
     let get = |key: &str| markdown.and_then(|m| m.get(key)).or_else(|| table.get(key));
+    if let Some(on) = markdown
+        .and_then(|m| m.get("smart_punctuation"))
+        .and_then(Value::as_bool)
+    {
+        plan.config.markdown.smart_punctuation = on;
+    }
     if let Some(on) = get("highlight_code").and_then(Value::as_bool) {
         plan.config.markdown.highlight = on;
     }
-    let Some(theme) = get("highlight_theme").and_then(Value::as_str) else {
+    let highlighting = markdown
+        .and_then(|m| m.get("highlighting"))
+        .and_then(Value::as_table);
+    if highlighting.is_some() {
+        plan.config.markdown.highlight = true;
+    }
+    let theme = get("highlight_theme").or_else(|| {
+        let h = highlighting?;
+        h.get("theme").or_else(|| h.get("dark_theme"))
+    });
+    let Some(theme) = theme.and_then(Value::as_str) else {
         return;
     };
     match crate::highlight::theme_named_like(theme) {

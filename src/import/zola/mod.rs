@@ -10,6 +10,7 @@ mod config;
 mod pages;
 mod shortcode_files;
 mod shortcodes;
+mod tera1;
 
 use std::path::Path;
 
@@ -35,9 +36,53 @@ pub fn read(src: &Path) -> Result<Plan> {
     let usable = shortcode_files::copy(src, settings.theme.as_deref(), &mut plan);
     pages::read_content(src, &settings, &usable, &mut plan);
     static_files::copy_tree(src, "static", "static", &mut plan);
+    drop_feed_clashes(&settings, &mut plan);
     static_files::copy_data(src, "data", &mut plan);
     note_not_carried(src, &settings, &mut plan);
     Ok(plan)
+}
+
+/// A static file (or folder) where ssg writes the site's feed: ssg would
+/// stop at it. phil-opp/blog_os has `static/atom.xml/index.html`, a
+/// redirect to its `rss.xml` feed, which ssg's own `atom.xml` replaces.
+fn drop_feed_clashes(settings: &config::Settings, plan: &mut Plan) {
+    if settings.feed_files.is_empty() {
+        return;
+    }
+    let feeds: Vec<String> = std::iter::once("/atom.xml".to_string())
+        .chain(plan.config.build.feed_aliases.iter().cloned())
+        .map(|f| format!("static{f}"))
+        .collect();
+    let clashes = |to: &str| {
+        feeds
+            .iter()
+            .find(|f| {
+                to == f.as_str()
+                    || to
+                        .strip_prefix(f.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+            .cloned()
+    };
+    let mut dropped = std::collections::BTreeSet::new();
+    plan.copies.retain(|copy| match clashes(&copy.to) {
+        Some(feed) => {
+            dropped.insert(feed);
+            false
+        }
+        None => true,
+    });
+    for feed in dropped {
+        plan.report.note(
+            &feed,
+            None,
+            format!(
+                "not copied: the site's feed is written at /{}",
+                feed.trim_start_matches("static/")
+            ),
+            "",
+        );
+    }
 }
 
 /// The parts of a Zola site that have no ssg counterpart, said once each.

@@ -22,32 +22,115 @@ pub fn read_content(
     plan: &mut Plan,
 ) {
     let content = src.join(layout::CONTENT);
-    let walker = walkdir::WalkDir::new(&content)
+    let files: Vec<String> = walkdir::WalkDir::new(&content)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             e.depth() == 0 || !layout::is_ignored_source(&e.file_name().to_string_lossy())
-        });
-    for entry in walker.flatten().filter(|e| e.file_type().is_file()) {
-        let Ok(inner) = entry.path().strip_prefix(&content) else {
-            continue;
-        };
-        let rel = inner.to_string_lossy().replace('\\', "/");
+        })
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let inner = e.path().strip_prefix(&content).ok()?;
+            Some(inner.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    let translations = Translations::of(&files, settings);
+    for rel in &files {
         if rel.ends_with(".md") {
-            convert_file(src, &rel, settings, usable, plan);
-        } else if let Err(err) = std::fs::File::open(entry.path()) {
+            convert_file(src, rel, settings, usable, &translations, plan);
+        } else if let Err(err) = std::fs::File::open(content.join(rel)) {
             plan.report.note(
-                shown(&rel),
+                shown(rel),
                 None,
                 format!("not copied: {err}"),
                 "check its permissions and import again",
             );
         } else {
-            plan.copies.push(CopyFile {
-                from: shown(&rel),
-                to: format!("{}/{rel}", layout::CONTENT),
-            });
+            for to in translations.copies_of(rel) {
+                plan.copies.push(CopyFile {
+                    from: shown(rel),
+                    to: format!("{}/{to}", layout::CONTENT),
+                });
+            }
         }
+    }
+}
+
+/// Zola's translations of a page bundle (`trip/index.fr.md`) share its
+/// files and are published with a copy of them at their own URL. ssg reads
+/// only `index.md` in a bundle, so each translation becomes a bundle of
+/// its own beside it (`trip.fr/index.md`, its `path` unchanged) with a
+/// copy of the files, and `@/trip/index.fr.md` links follow it.
+struct Translations {
+    /// Bundle folder → the languages it has a translation in.
+    bundles: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl Translations {
+    fn of(files: &[String], settings: &Settings) -> Translations {
+        let mut bundles = std::collections::BTreeMap::<String, Vec<String>>::new();
+        for rel in files {
+            let Some((dir, name)) = rel.rsplit_once('/') else {
+                continue;
+            };
+            let lang = name
+                .strip_prefix("index.")
+                .and_then(|n| n.strip_suffix(".md"))
+                .filter(|lang| settings.languages.iter().any(|l| l == lang));
+            if let Some(lang) = lang
+                && files.iter().any(|f| *f == format!("{dir}/index.md"))
+            {
+                bundles
+                    .entry(dir.to_string())
+                    .or_default()
+                    .push(lang.to_string());
+            }
+        }
+        Translations { bundles }
+    }
+
+    /// Where the Markdown file `rel` goes, content-relative.
+    fn dest_of(&self, rel: &str) -> String {
+        if let Some((dir, name)) = rel.rsplit_once('/')
+            && let Some(langs) = self.bundles.get(dir)
+            && let Some(lang) = langs.iter().find(|lang| name == format!("index.{lang}.md"))
+        {
+            return format!("{dir}.{lang}/index.md");
+        }
+        rel.to_string()
+    }
+
+    /// Where the file `rel` is copied: its place, and each translation's
+    /// bundle when it belongs to a translated bundle.
+    fn copies_of(&self, rel: &str) -> Vec<String> {
+        let mut to = vec![rel.to_string()];
+        for (dir, langs) in &self.bundles {
+            if let Some(inner) = rel
+                .strip_prefix(dir.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            {
+                to.extend(langs.iter().map(|lang| format!("{dir}.{lang}/{inner}")));
+            }
+        }
+        to
+    }
+
+    /// `body` with its `@/` links to translations moved along.
+    fn relink(&self, body: String) -> String {
+        if self.bundles.is_empty() || !body.contains("@/") {
+            return body;
+        }
+        let mut body = body;
+        for (dir, langs) in &self.bundles {
+            for lang in langs {
+                let old = format!("@/{dir}/index.{lang}.md");
+                if body.contains(&old) {
+                    body = body.replace(&old, &format!("@/{dir}.{lang}/index.md"));
+                }
+            }
+        }
+        body
     }
 }
 
@@ -61,6 +144,7 @@ fn convert_file(
     rel: &str,
     settings: &Settings,
     usable: &std::collections::BTreeSet<String>,
+    translations: &Translations,
     plan: &mut Plan,
 ) {
     let shown = shown(rel);
@@ -92,9 +176,9 @@ fn convert_file(
     let body = shortcodes::convert(usable, &body, offset, &shown, &mut plan.report);
     plan.pages.push(NewPage {
         source: shown,
-        dest: format!("{}/{rel}", layout::CONTENT),
+        dest: format!("{}/{}", layout::CONTENT, translations.dest_of(rel)),
         front_matter,
-        body,
+        body: translations.relink(body),
     });
 }
 
@@ -163,8 +247,10 @@ fn zola_url(rel: &str, fm: &FrontMatter, settings: &Settings) -> String {
         prefix = format!("/{lang}/");
         stem = base;
     }
+    // Zola takes `path` as written, in a translation too (osc.garden's
+    // `privacy/index.ca.md` says `path = "/ca/privacy"`).
     if let Some(path) = &fm.path {
-        return format!("{prefix}{}/", path.trim_matches('/'));
+        return format!("/{}/", path.trim_matches('/'));
     }
     let (section, stem) = if stem == "index" {
         dir.rsplit_once('/').unwrap_or(("", dir))
@@ -378,8 +464,13 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            url("blog/x.md", with_path, Slugify::On),
+            url("blog/x.md", with_path.clone(), Slugify::On),
             "/2016/04/07/My-Post/"
+        );
+        assert_eq!(
+            url("blog/x.fr.md", with_path, Slugify::On),
+            "/2016/04/07/My-Post/",
+            "a translation's `path` is its whole path"
         );
         let with_slug = FrontMatter {
             slug: Some("Other Name".into()),

@@ -7,8 +7,10 @@
 //! reported with its line. So is one whose `load_data` path comes from its
 //! call (`load_data(path=src)`): which files it loads cannot be known from
 //! the template, and one missing would stop every build. `get_page`,
-//! `get_section`, `get_taxonomy*` and a quoted `load_data` work as in Zola.
+//! `get_section`, `get_taxonomy*` and a quoted `load_data` work as in Zola. Tera 1's
+//! positional test arguments are rewritten first (`tera1`).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -47,6 +49,7 @@ pub fn copy(src: &Path, theme: Option<&str>, plan: &mut Plan) -> BTreeSet<String
                     .note(&rel, None, "cannot read this shortcode template", "");
                 continue;
             };
+            let text = super::tera1::to_tera2(&text);
             match unusable(&file, &text, &plan.config) {
                 Some((line, why)) => plan.report.note(
                     &rel,
@@ -56,10 +59,11 @@ pub fn copy(src: &Path, theme: Option<&str>, plan: &mut Plan) -> BTreeSet<String
                 ),
                 None => {
                     names.insert(name.to_string());
-                    plan.copies.push(CopyFile {
-                        from: rel,
-                        to: format!("templates/shortcodes/{file}"),
-                    });
+                    let to = format!("templates/shortcodes/{file}");
+                    match text {
+                        Cow::Borrowed(_) => plan.copies.push(CopyFile { from: rel, to }),
+                        Cow::Owned(text) => plan.texts.push((to, text)),
+                    }
                 }
             }
         }

@@ -26,15 +26,27 @@ pub fn convert(
         out.push_str(&rest[..at]);
         let here = &rest[at..];
         let line = line_offset + line_of_offset(body, body.len() - here.len());
-        let (consumed, replacement) = match call_at(here) {
-            Some(call) => (call.len, expand(usable, &call, here, line, shown, report)),
-            None => (1, None),
+        let Some(call) = call_at(here) else {
+            out.push('{');
+            rest = &here[1..];
+            continue;
         };
-        match replacement {
+        match expand(usable, &call, here, line, shown, report) {
             Some(text) => out.push_str(&text),
-            None => out.push_str(&here[..consumed]),
+            // A kept block's body may call shortcodes too (tabi's
+            // `wide_container` around a `dual_theme_image`).
+            None => match call.body {
+                Some(inner) if call.literal.is_none() => {
+                    let inner_start = body.len() - here.len() + call.head_len;
+                    let inner_line = line_offset + line_of_offset(body, inner_start) - 1;
+                    out.push_str(&here[..call.head_len]);
+                    out.push_str(&convert(usable, inner, inner_line, shown, report));
+                    out.push_str(&here[call.head_len + inner.len()..call.len]);
+                }
+                _ => out.push_str(&here[..call.len]),
+            },
         }
-        rest = &here[consumed..];
+        rest = &here[call.len..];
     }
     out.push_str(rest);
     out
@@ -123,7 +135,16 @@ fn closing_paren(text: &str) -> Option<usize> {
             (None, '[') => depth += 1,
             (None, ']') => depth = depth.saturating_sub(1),
             (None, ')') if depth == 0 => return Some(i),
-            (None, '\n') => return None,
+            // Zola reads arguments over several lines (one per line, as
+            // tabi's `multilingual_quote` is written); a blank line ends
+            // the paragraph, so `{{ x(` in prose matches nothing past it.
+            (None, '\n')
+                if text[i + 1..]
+                    .trim_start_matches([' ', '\t', '\r'])
+                    .starts_with('\n') =>
+            {
+                return None;
+            }
             _ => {}
         }
     }
@@ -261,6 +282,23 @@ mod tests {
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(notes[0].starts_with("6:shortcode `tip`"), "{notes:?}");
         assert!(notes[1].starts_with("9:shortcode `chart`"), "{notes:?}");
+    }
+
+    #[test]
+    fn calls_in_a_kept_blocks_body_and_over_several_lines_are_read() {
+        let body = "{% own() %}\n<a href=\"x\">\n{{ chart(src=\"a.png\") }}\n</a>\n{% end %}\n\
+                    {{ quote(original=\"a\",\ntranslated=\"b\") }}\n";
+        let (out, notes) = run(body);
+        assert_eq!(
+            out,
+            "{% own() %}\n<a href=\"x\">\n{{/* chart(src=\"a.png\") */}}\n</a>\n{% end %}\n\
+             {{/* quote(original=\"a\",\ntranslated=\"b\") */}}\n"
+        );
+        assert!(notes[0].starts_with("6:shortcode `chart`"), "{notes:?}");
+        assert!(notes[1].starts_with("9:shortcode `quote`"), "{notes:?}");
+        let (out, notes) = run("{{ x(a=1,\n\nb=2) }}");
+        assert_eq!(out, "{{ x(a=1,\n\nb=2) }}", "a blank line ends a call");
+        assert!(notes.is_empty());
     }
 
     #[test]
