@@ -41,6 +41,7 @@ pub mod site;
 pub mod slug;
 pub mod suggest;
 pub mod taxonomy;
+pub mod template_helpers;
 pub mod templates;
 pub mod theme;
 pub mod urlpath;
