@@ -37,6 +37,16 @@ pub fn call(
     Err((line, format!("`{function}`, which has no Tera form here")))
 }
 
+/// `function` called with exactly `n` arguments, or why it cannot be
+/// translated.
+fn arity(function: &str, args: &[Expr], n: usize, line: usize) -> Result<(), Problem> {
+    if args.len() == n {
+        Ok(())
+    } else {
+        Err((line, format!("`{function}` with {} arguments", args.len())))
+    }
+}
+
 /// Comparisons, `and`/`or`/`not`, `default`.
 fn logic(
     function: &str,
@@ -44,13 +54,7 @@ fn logic(
     _: &[Operand],
     line: usize,
 ) -> Result<Option<Expr>, Problem> {
-    let count = |n: usize| -> Result<(), Problem> {
-        if args.len() == n {
-            Ok(())
-        } else {
-            Err((line, format!("`{function}` with {} arguments", args.len())))
-        }
-    };
+    let count = |n: usize| arity(function, args, n, line);
     let text = |i: usize| args[i].text.clone();
     Ok(Some(match function {
         "default" => {
@@ -99,13 +103,7 @@ fn text(
     written: &[Operand],
     line: usize,
 ) -> Result<Option<Expr>, Problem> {
-    let count = |n: usize| -> Result<(), Problem> {
-        if args.len() == n {
-            Ok(())
-        } else {
-            Err((line, format!("`{function}` with {} arguments", args.len())))
-        }
-    };
+    let count = |n: usize| arity(function, args, n, line);
     let text = |i: usize| args[i].text.clone();
     Ok(Some(match function {
         "len" => {
@@ -157,13 +155,7 @@ fn collection(
     written: &[Operand],
     line: usize,
 ) -> Result<Option<Expr>, Problem> {
-    let count = |n: usize| -> Result<(), Problem> {
-        if args.len() == n {
-            Ok(())
-        } else {
-            Err((line, format!("`{function}` with {} arguments", args.len())))
-        }
-    };
+    let count = |n: usize| arity(function, args, n, line);
     let text = |i: usize| args[i].text.clone();
     Ok(Some(match function {
         "index" if !args.is_empty() => {

@@ -75,7 +75,7 @@ pub fn read(src: &Path) -> Result<Plan> {
     let shortcodes = shortcodes::Shortcodes::new(src, &plan.config.extra);
     let categories_kept = convert::categories_kept(&docs, &statics);
     if categories_kept {
-        // Jekyll's own defaults: no feed per category, posts listed whole.
+        // ssg's defaults for a taxonomy, as for tags: a page and a feed per term.
         plan.config
             .taxonomies
             .insert("categories".into(), Default::default());
