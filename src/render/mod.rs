@@ -59,7 +59,6 @@ pub fn render_site(
     let results = render_jobs(&jobs, &input, ledger);
     functions.uninstall();
     let mut outputs = Vec::with_capacity(results.len());
-
     let mut rendered = Vec::new();
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut write_error = None;
