@@ -131,6 +131,14 @@ impl Browser {
 
     /// Sends one DevTools command and returns its `result`.
     pub fn call(&mut self, method: &str, params: Value) -> Value {
+        match self.try_call(method, params) {
+            Ok(result) => result,
+            Err(error) => panic!("{method} failed: {error}"),
+        }
+    }
+
+    /// Sends one DevTools command: its `result`, or the `error` it answered.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         let id = self.next_id;
         self.next_id += 1;
         let request = json!({"id": id, "method": method, "params": params});
@@ -142,8 +150,10 @@ impl Browser {
             if let tungstenite::Message::Text(text) = msg {
                 let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
                 if v["id"] == id {
-                    assert!(v["error"].is_null(), "{method} failed: {}", v["error"]);
-                    return v["result"].clone();
+                    if v["error"].is_null() {
+                        return Ok(v["result"].clone());
+                    }
+                    return Err(v["error"].clone());
                 }
             }
         }
@@ -155,7 +165,13 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(15);
         let mut last = Value::Null;
         while Instant::now() < deadline {
-            last = self.eval(expression);
+            // While a navigation commits, chromium answers an evaluation with
+            // "Inspected target navigated or closed": not yet, ask again.
+            let params = json!({"expression": expression, "returnByValue": true});
+            last = match self.try_call("Runtime.evaluate", params) {
+                Ok(result) => result["result"]["value"].clone(),
+                Err(error) => error,
+            };
             if &last == want {
                 return;
             }
