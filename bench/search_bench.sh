@@ -70,7 +70,7 @@ for label in off on; do
 done
 awk -v a="$off_wall" -v b="$on_wall" -v c="$off_cpu" -v d="$on_cpu" -v e="$off_rss" -v f="$on_rss" \
   'BEGIN { printf "search on/off: wall %+.1f %%, CPU %+.1f %%, RSS %+d MB\n", (b / a - 1) * 100, (d / c - 1) * 100, (f - e) / 1024 }'
-echo "index: $(find "$work/out-on/pagefind" -type f | wc -l) files, $(du -sm "$work/out-on/pagefind" | cut -f1) MB"
+echo "index: $(find "$work/out-on/search-index" -type f | wc -l) files, $(du -sm "$work/out-on/search-index" | cut -f1) MB"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 bench/search_query.py "$work/out-on" "$port" bucket "$((posts / 3))"

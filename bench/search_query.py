@@ -6,14 +6,13 @@
 Serves SITE_DIR (a site built with `[search] enabled`) on
 127.0.0.1:PORT, counting every byte the server sends, and opens in
 headless chromium, for each word, a page that searches as the default
-theme's box does (static/search.js: Pagefind's `pagefind.js` imported,
-the word searched, the first eight results' data loaded) and then tells
-the server it is done. Counted at the server, so the fetches of
-Pagefind's worker are in (the page's own timing API does not see them).
-For each word it prints the results and the bytes: all of them, and
-those of the query itself (the index chunks and page fragments it
-fetched, without Pagefind's script, WebAssembly, entry and metadata,
-which a browser fetches once for every query).
+theme's box does (static/search.js: the index's client
+`search-index/search.js` imported, the word searched, the first eight
+results' data loaded, which fetches each of those pages for its excerpt)
+and then tells the server it is done. For each word it prints the
+results and the bytes: all of them, and those of the query itself (word
+files, page lists, the result pages), without the client and
+`meta.json`, which a browser fetches once a visit.
 """
 import http.server
 import re
@@ -26,15 +25,15 @@ from functools import partial
 from urllib.parse import parse_qs, urlparse
 
 # Files every query needs whatever its words, fetched once and cached.
-ONCE = re.compile(r"(\.js|\.css|\.html|/|pagefind-entry\.json|\.pagefind|\.pf_meta)$")
+ONCE = re.compile(r"(/search-index/search\.js|/search-index/meta\.json|/__query\.html)$")
 
 # The default theme's box, without the box: SHOWN is its number of results.
 PAGE = """<!doctype html><meta charset="utf-8"><script type="module">
 const q = new URLSearchParams(location.search).get("q");
-const pagefind = await import("/pagefind/pagefind.js");
-const search = await pagefind.search(q);
-const shown = await Promise.all(search.results.slice(0, 8).map((r) => r.data()));
-await fetch(`/__done?results=${search.results.length}&shown=${shown.length}`);
+const client = await import("/search-index/search.js");
+const found = await client.search(q);
+const shown = await Promise.all(found.results.slice(0, 8).map((r) => r.data()));
+await fetch(`/__done?results=${found.total}&shown=${shown.length}`);
 </script>"""
 
 
@@ -77,6 +76,12 @@ def chromium():
     sys.exit("chromium is not installed (apt-get install chromium)")
 
 
+def kind(path):
+    """What a fetched file is, for the summary line."""
+    name = path.rsplit("/", 1)[-1]
+    return name.split("-", 1)[0] if path.startswith("/search-index/") else "page"
+
+
 def query(port, word):
     Counting.served = []
     Counting.done.clear()
@@ -100,7 +105,7 @@ def query(port, word):
     own = [(p, n) for p, n in Counting.served if not ONCE.search(p)]
     print(f"query {word!r}: {results} results; fetched {len(Counting.served)} files, "
           f"{total / 1024:.0f} KB in all, {sum(n for _, n in own) / 1024:.0f} KB for the query "
-          f"({len(own)} files: {', '.join(sorted({p.rsplit('.', 1)[-1] for p, _ in own}))})")
+          f"({len(own)} files: {', '.join(sorted({kind(p) for p, _ in own}))})")
     if results == 0:
         sys.exit(f"no results for {word!r}: the measurement is void")
 

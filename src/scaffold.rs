@@ -26,7 +26,7 @@ highlight = true
 highlight_theme = "base16-ocean.dark"
 
 # A search box in the header, and /search/: the index is built with the
-# site into public/pagefind/ and searched in the browser, no server.
+# site into public/search-index/ and searched in the browser, no server.
 [search]
 enabled = true
 "#,

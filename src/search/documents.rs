@@ -1,6 +1,5 @@
-//! Which pages the search index holds, and each one as the HTML document
-//! Pagefind reads: its title and its rendered Markdown, nothing of the
-//! theme around them.
+//! Which pages the search index holds, each as its URL, title and
+//! rendered Markdown: nothing of the theme around them.
 //!
 //! Every page is indexed, and every section with text of its own
 //! (`_index.md` with a body), unless its front matter says `search = false`.
@@ -9,7 +8,6 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::config::Config;
 use crate::error::{BuildError, Diagnostic};
 use crate::markdown::Html;
 use crate::site::Site;
@@ -22,15 +20,9 @@ pub struct Indexed<'a> {
     /// Its URL path inside the site (`/blog/x/`): the browser puts the
     /// bundle's own base path in front, so the index is the same for any
     /// `base_url`.
-    url: &'a str,
-    title: String,
-    html: &'a Html,
-}
-
-/// One page as Pagefind reads it.
-pub struct Document {
-    pub url: String,
-    pub html: String,
+    pub url: &'a str,
+    pub title: String,
+    pub html: &'a Html,
 }
 
 /// The pages and sections to index, in the site's order; a `search` key
@@ -98,34 +90,12 @@ fn opted_in(
 }
 
 /// Everything the index is made from, as one number: which pages, their
-/// URLs, titles and text, the site's language, and the ssg (so Pagefind's)
-/// version.
-pub fn key(indexed: &[Indexed], config: &Config) -> u64 {
+/// URLs, titles and text, and the ssg version (which fixes the index's
+/// format and its client).
+pub fn key(indexed: &[Indexed]) -> u64 {
     let pages: Vec<(&str, &str, u64)> = indexed
         .iter()
         .map(|i| (i.url, i.title.as_str(), i.html.hash()))
         .collect();
-    crate::hash::of(&(
-        crate::cache::executable_fingerprint(),
-        &config.language,
-        pages,
-    ))
-}
-
-impl Indexed<'_> {
-    /// The page as an HTML document in the site's language. Made one at a
-    /// time as Pagefind reads them: all of them at once would hold the
-    /// whole site's text again (80 MB at 10,000 posts).
-    pub fn document(&self, config: &Config) -> Document {
-        let lang = crate::escape::escape(&config.language);
-        let title = crate::escape::escape(&self.title);
-        let html = format!(
-            "<html lang=\"{lang}\"><head><title>{title}</title></head><body><h1>{title}</h1>{}</body></html>",
-            self.html.text()
-        );
-        Document {
-            url: self.url.to_string(),
-            html,
-        }
-    }
+    crate::hash::of(&(crate::cache::executable_fingerprint(), pages))
 }

@@ -85,7 +85,7 @@ fn search_is_off_unless_the_config_turns_it_on() {
         !built
             .outputs
             .iter()
-            .any(|o| o.path.starts_with("pagefind/"))
+            .any(|o| o.path.starts_with("search-index/"))
     );
     assert!(!has_output(&built, "search/index.html"));
     assert!(!output(&built, "index.html").contains("site-search"));
@@ -94,23 +94,24 @@ fn search_is_off_unless_the_config_turns_it_on() {
 #[test]
 fn an_enabled_site_has_the_index_the_results_page_and_the_box() {
     let built = blog().build();
-    for file in [
-        "pagefind/pagefind.js",
-        "pagefind/pagefind-entry.json",
-        "pagefind/pagefind-ui.js",
-        "pagefind/pagefind-ui.css",
-        "pagefind/wasm.en.pagefind",
-    ] {
+    for file in ["search-index/meta.json", "search-index/search.js"] {
         assert!(has_output(&built, file), "no {file}");
     }
-    let fragments = built
-        .outputs
-        .iter()
-        .filter(|o| o.path.ends_with(".pf_fragment"))
-        .count();
-    assert_eq!(fragments, 2, "the two posts that did not opt out");
+    let meta: serde_json::Value =
+        serde_json::from_str(&output(&built, "search-index/meta.json")).unwrap();
+    assert_eq!(
+        meta["pages"],
+        json!(2),
+        "the two posts that did not opt out"
+    );
+    let page_list = meta["page_files"][0].as_str().unwrap();
+    let pages = output(&built, &format!("search-index/{page_list}"));
+    assert_eq!(
+        pages,
+        r#"[["/blog/alpha/","Alpha"],["/blog/beta/","Beta"]]"#
+    );
     let results_page = output(&built, "search/index.html");
-    assert!(results_page.contains("PagefindUI"), "{results_page}");
+    assert!(results_page.contains("mountResults"), "{results_page}");
     let home = output(&built, "index.html");
     assert!(
         home.contains(r#"action="https://example.com/search/""#),
@@ -130,7 +131,7 @@ fn a_theme_without_a_search_page_gets_a_plain_one() {
     .file("templates/404.html", "404")
     .file("content/a.md", "---\ntitle: A\n---\n\nText.\n");
     let page = output(&site.build(), "search/index.html");
-    assert!(page.contains("pagefind-ui.js"), "{page}");
+    assert!(page.contains("/search-index/search.js"), "{page}");
 }
 
 #[test]
@@ -153,11 +154,11 @@ fn a_search_key_that_is_not_true_or_false_is_an_error_at_its_line() {
 fn the_index_is_the_same_bytes_every_build_and_kept_when_nothing_changed() {
     let site = blog();
     site.run(&["build"]).success();
-    let first = snapshot(&site.root().join("public/pagefind"));
+    let first = snapshot(&site.root().join("public/search-index"));
     std::fs::remove_dir_all(site.root().join("public")).unwrap();
     std::fs::remove_dir_all(site.root().join(".ssg-cache")).unwrap();
     site.run(&["build"]).success();
-    assert_eq!(first, snapshot(&site.root().join("public/pagefind")));
+    assert_eq!(first, snapshot(&site.root().join("public/search-index")));
 
     // A warm build with no page changed reuses the index, files untouched.
     let run = site.run(&["-v", "build"]);
@@ -180,7 +181,7 @@ fn the_index_is_the_same_bytes_every_build_and_kept_when_nothing_changed() {
         "{}",
         run.stderr
     );
-    assert_ne!(first, snapshot(&site.root().join("public/pagefind")));
+    assert_ne!(first, snapshot(&site.root().join("public/search-index")));
 }
 
 #[test]
@@ -189,7 +190,7 @@ fn init_turns_search_on() {
     crate::support::run_in(dir.path(), &["init", "site"]).success();
     let site = dir.path().join("site");
     crate::support::run_in(&site, &["build"]).success();
-    assert!(site.join("public/pagefind/pagefind.js").is_file());
+    assert!(site.join("public/search-index/search.js").is_file());
     assert!(site.join("public/search/index.html").is_file());
 }
 
@@ -222,7 +223,7 @@ fn chromium_finds_a_post_by_a_word_from_static_files_alone() {
         "/search/?q=quokka",
     );
     browser.wait_for(
-        "[...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.getAttribute('href')).join(' ')",
+        "[...document.querySelectorAll('.search-result-link')].map(a => a.getAttribute('href')).join(' ')",
         &json!("/blog/beta/"),
     );
 }
@@ -266,12 +267,19 @@ fn a_query_fetches_only_the_chunks_its_word_needs() {
     }
     let host = StaticHost::start(&site.root().join("public"));
     build_for(&site, &host);
-    let chunks = std::fs::read_dir(site.root().join("public/pagefind/index"))
+    let chunks = std::fs::read_dir(site.root().join("public/search-index"))
         .unwrap()
+        .filter(|f| {
+            f.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("words-")
+        })
         .count();
     assert!(
         chunks >= 3,
-        "the index should be chunked, found {chunks} chunk(s)"
+        "the index should be cut into word files, found {chunks}"
     );
 
     let mut browser = Browser::open(&host.url("/blog/p7/"));
@@ -284,7 +292,7 @@ fn a_query_fetches_only_the_chunks_its_word_needs() {
     );
 
     let served = host.take_served();
-    let index_chunks = served.iter().filter(|(p, _)| p.contains("/index/")).count();
+    let index_chunks = served.iter().filter(|(p, _)| p.contains("/words-")).count();
     let bytes: usize = served.iter().map(|(_, b)| b).sum();
     assert!(index_chunks >= 1 && index_chunks < chunks, "{served:#?}");
     assert!(
@@ -319,8 +327,7 @@ fn serve_keeps_the_index_current() {
         );
         let found = (0..20).any(|_| {
             std::thread::sleep(Duration::from_millis(100));
-            browser.eval("document.querySelectorAll('.pagefind-ui__result-link').length")
-                == json!(1)
+            browser.eval("document.querySelectorAll('.search-result-link').length") == json!(1)
         });
         if found {
             break;
@@ -333,7 +340,128 @@ fn serve_keeps_the_index_current() {
         "/search/?q=quokka",
     );
     browser.wait_for(
-        "document.querySelector('.pagefind-ui__message') && document.querySelector('.pagefind-ui__message').textContent.startsWith('No results')",
+        "document.querySelector('.search-message') && document.querySelector('.search-message').textContent.startsWith('No results')",
         &json!(true),
     );
+}
+
+/// Runs `search(query)` of the site's client in the open page: each
+/// result's URL, title, excerpt and section id.
+fn search_in_page(browser: &mut Browser, query: &str) -> Vec<serde_json::Value> {
+    let script = format!(
+        "import('/search-index/search.js').then(async (c) => {{ const found = await c.search({query:?}); return Promise.all(found.results.map((r) => r.data())); }})"
+    );
+    let params = json!({"expression": script, "returnByValue": true, "awaitPromise": true});
+    let value = browser.call("Runtime.evaluate", params)["result"]["value"].clone();
+    value
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| panic!("{value}"))
+}
+
+fn urls(results: &[serde_json::Value]) -> Vec<&str> {
+    results.iter().map(|r| r["url"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn chromium_ranks_by_weight_matches_prefixes_and_marks_the_excerpt() {
+    let site = Site::with_config(&search_config())
+        .file(
+            "content/blog/titled.md",
+            &post("Otters", "2024-01-01", &[], "A short note on rivers."),
+        )
+        .file(
+            "content/blog/mention.md",
+            &post(
+                "Rivers",
+                "2024-01-02",
+                &[],
+                "Long text about rivers and banks and water, where an otter was seen once, by the bridge, at dawn.",
+            ),
+        )
+        .file(
+            "content/blog/deploy.md",
+            &post(
+                "Shipping",
+                "2024-01-03",
+                &[],
+                "Intro.\n\n## Going live {#live}\n\nThe deployment of the site to a bucket.\n",
+            ),
+        );
+    let host = StaticHost::start(&site.root().join("public"));
+    build_for(&site, &host);
+    let mut browser = Browser::open(&host.url("/"));
+    browser.wait_for("document.readyState", &json!("complete"));
+
+    // A word of the title outweighs one mention in a longer text.
+    let otter = search_in_page(&mut browser, "otter");
+    assert_eq!(urls(&otter), ["/blog/titled/", "/blog/mention/"]);
+    // Each word must be in a page.
+    assert_eq!(
+        urls(&search_in_page(&mut browser, "otter dawn")),
+        ["/blog/mention/"]
+    );
+    assert!(search_in_page(&mut browser, "otter zebra").is_empty());
+
+    // A typed beginning finds the whole word; the excerpt marks it and
+    // names the section it is in.
+    let deploy = search_in_page(&mut browser, "Deplo");
+    assert_eq!(urls(&deploy), ["/blog/deploy/"]);
+    assert_eq!(deploy[0]["title"], json!("Shipping"));
+    let excerpt = deploy[0]["excerpt"].as_str().unwrap();
+    assert!(
+        excerpt.contains("The <mark>deployment</mark> of the site"),
+        "{excerpt}"
+    );
+    assert_eq!(deploy[0]["section"]["id"], json!("live"));
+    assert_eq!(deploy[0]["section"]["title"], json!("Going live"));
+
+    // The results page shows the section as a link of its own.
+    go_to(
+        &mut browser,
+        &host.url("/search/?q=deployment"),
+        "/search/?q=deployment",
+    );
+    browser.wait_for(
+        "[...document.querySelectorAll('.search-result-section')].map(a => a.getAttribute('href')).join(' ')",
+        &json!("/blog/deploy/#live"),
+    );
+}
+
+#[test]
+fn the_client_splits_a_query_into_words_as_the_indexer_does() {
+    let samples = [
+        "Deploy to S3 in 2024: it's <fast>!",
+        "ÜNÏCODE été Straße ΣΊΣΥΦΟΣ İstanbul ǅemal",
+        "熊猫吃竹子 a 熊 b ssg是工具 カタカナとひらがな 한국어 문장",
+        "emoji 🦀 rust🦀crab x y z 42 ½ ² ٣ 𝟘𝟙",
+        &format!("{} {}", "q".repeat(40), "w".repeat(41)),
+        "tab\tand\nnewline\u{a0}nbsp\u{200b}zero-width",
+        "𠀀𠀁 astral han, ﬁ ligature, ǈ titlecase",
+    ];
+    let mut expected = Vec::new();
+    for sample in &samples {
+        let mut words = Vec::new();
+        ssg::search::words::for_each_word(sample, |w| words.push(w.to_string()));
+        expected.push(words);
+    }
+    let client = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/search/client.js");
+    let script = format!(
+        "import({:?}).then((c) => console.log(JSON.stringify({}.map(c.words))))",
+        format!("file://{}", client.display()),
+        serde_json::to_string(&samples).unwrap()
+    );
+    let out = std::process::Command::new("node")
+        .args(["--input-type=module", "-e", &script])
+        .output()
+        .expect("node runs (Debian's nodejs)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let from_node: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    for ((sample, rust), node) in samples.iter().zip(&expected).zip(&from_node) {
+        assert_eq!(rust, node, "{sample:?}");
+    }
 }

@@ -1,12 +1,13 @@
-// The header's search box: results as you type, from the site's Pagefind
-// index (ssg builds it when `[search] enabled = true`). Pagefind's script
-// is loaded on the first keystroke, and it fetches only the index chunks
-// the typed words need. Without JavaScript, or on Enter, the form opens
-// /search/?q=…, the full results page.
+// The header's search box: results as you type, from the site's search
+// index (ssg builds it when `[search] enabled = true`). The index's client
+// is loaded on the first keystroke, and it fetches only the parts of the
+// index the typed words need. Without JavaScript, or on Enter, the form
+// opens /search/?q=…, the full results page.
 const form = document.querySelector("form.site-search");
 const input = form?.querySelector("input[name=q]");
 const list = form?.querySelector(".site-search-results");
-let pagefind = null;
+let client = null;
+let timer = null;
 
 const SHOWN = 8;
 
@@ -14,11 +15,25 @@ function item(result) {
   const li = document.createElement("li");
   const link = document.createElement("a");
   link.href = result.url;
-  link.textContent = result.meta?.title || result.url;
+  link.textContent = result.title || result.url;
   const excerpt = document.createElement("p");
-  // Pagefind's excerpt is the page's text, escaped, with <mark> around matches.
+  // The client's excerpt is the page's text, escaped, with <mark> around matches.
   excerpt.innerHTML = result.excerpt;
   li.append(link, excerpt);
+  return li;
+}
+
+function line(className, text, href) {
+  const li = document.createElement("li");
+  li.className = className;
+  if (href) {
+    const link = document.createElement("a");
+    link.href = href;
+    link.textContent = text;
+    li.append(link);
+  } else {
+    li.textContent = text;
+  }
   return li;
 }
 
@@ -29,36 +44,31 @@ async function show() {
     list.replaceChildren();
     return;
   }
-  pagefind ??= import(form.dataset.pagefind).catch((error) => {
+  client ??= import(form.dataset.searchIndex).catch((error) => {
     // Not there yet (`ssg serve` still building): the next keystroke tries again.
-    pagefind = null;
+    client = null;
     throw error;
   });
-  const search = await (await pagefind).debouncedSearch(query, {}, 150);
-  // null: a later keystroke replaced this search.
-  if (search === null) return;
-  const results = await Promise.all(search.results.slice(0, SHOWN).map((r) => r.data()));
+  const found = await (await client).search(query);
+  const results = await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data()));
+  // A later keystroke replaced this search.
   if (input.value.trim() !== query) return;
   const items = results.map(item);
   if (items.length === 0) {
-    const none = document.createElement("li");
-    none.className = "site-search-none";
-    none.textContent = "No results";
-    items.push(none);
-  } else if (search.results.length > SHOWN) {
-    const more = document.createElement("li");
-    const link = document.createElement("a");
-    link.href = `${form.action}?q=${encodeURIComponent(query)}`;
-    link.textContent = `All ${search.results.length} results`;
-    more.append(link);
-    items.push(more);
+    items.push(line("site-search-none", "No results"));
+  } else if (found.total > SHOWN) {
+    const all = `${form.action}?q=${encodeURIComponent(query)}`;
+    items.push(line("site-search-all", `All ${found.total} results`, all));
   }
   list.replaceChildren(...items);
   list.hidden = false;
 }
 
 if (input && list) {
-  input.addEventListener("input", show);
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(show, 120);
+  });
   input.addEventListener("keydown", (e) => {
     if (e.key === "Escape") list.hidden = true;
   });
