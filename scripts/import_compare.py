@@ -39,13 +39,18 @@ TEXT_TAGS = {"p", "pre", "li", "h2", "h3", "h4", "h5", "h6", "blockquote",
              "td", "th", "figcaption", "dt", "dd"}
 # `aside`: a theme's sidebar (the docs and news menus of Jekyll's own site).
 SKIP_TAGS = {"script", "style", "nav", "header", "footer", "noscript", "template", "aside"}
+# A comment thread is the readers' writing, not the post's (blog_os bakes its
+# archived Isso comments, with code blocks, into its templates).
+# By id (`isso-thread`, `disqus_thread`, `comments`) on a container; not by
+# class, which a highlighter's `comment` spans share.
+COMMENTS = re.compile(r"^(isso|disqus|giscus|utterances|comments?)([-_]|$)", re.I)
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input",
              "link", "meta", "source", "track", "wbr"}
 TEMPLATE_SYNTAX = re.compile(r"\{\{<|\{\{%|\{%|\{\{\s*[A-Za-z.$]")
 
 
 class Node:
-    __slots__ = ("tag", "classes", "children", "text", "parent")
+    __slots__ = ("tag", "classes", "children", "text", "parent", "skip")
 
     def __init__(self, tag, parent, classes=()):
         self.tag = tag
@@ -54,6 +59,7 @@ class Node:
         self.children = []
         # Pieces of direct text, in order with the children (str or Node).
         self.text = []
+        self.skip = tag in SKIP_TAGS
 
 
 class Tree(HTMLParser):
@@ -73,6 +79,9 @@ class Tree(HTMLParser):
         if any(k == "itemprop" and v == "articleBody" for k, v in attrs):
             classes.append("content")
         node = Node(tag, self.at, classes)
+        ident = next((v or "" for k, v in attrs if k == "id"), "")
+        if COMMENTS.match(ident) and tag in {"div", "section", "aside"}:
+            node.skip = True
         self.at.children.append(node)
         self.at.text.append(node)
         if tag not in VOID_TAGS:
@@ -94,7 +103,7 @@ def full_text(node, skip=True):
     for piece in node.text:
         if isinstance(piece, str):
             out.append(piece)
-        elif not (skip and piece.tag in SKIP_TAGS):
+        elif not (skip and piece.skip):
             out.append(full_text(piece, skip))
             if piece.tag in TEXT_TAGS or piece.tag in {"div", "br", "tr", "figure"}:
                 out.append(" ")
@@ -106,7 +115,7 @@ def content_length(node, memo):
     key = id(node)
     if key in memo:
         return memo[key]
-    if node.tag in SKIP_TAGS:
+    if node.skip:
         total = 0
     elif node.tag in TEXT_TAGS:
         total = len(full_text(node).strip())
@@ -171,7 +180,7 @@ def main_node(root):
 def writing(node):
     """The text of the outermost TEXT_TAGS elements under `node`: the
     writing, without the theme's loose text (dates, tag lists, bylines)."""
-    if node.tag in SKIP_TAGS:
+    if node.skip:
         return ""
     if node.tag in TEXT_TAGS:
         return full_text(node) + " "
@@ -180,7 +189,7 @@ def writing(node):
 
 def count(node, tag):
     return sum((c.tag == tag) + count(c, tag) for c in node.children
-               if c.tag not in SKIP_TAGS)
+               if not c.skip)
 
 
 def read_page(path):
