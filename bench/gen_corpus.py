@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic benchmark corpus: the same N-post blog for ssg and for Hugo.
 
-    bench/gen_corpus.py [--code-heavy] [--authoring] [--no-highlight] N OUT_DIR
+    bench/gen_corpus.py [--code-heavy] [--authoring] [--no-highlight] [--vocabulary] N OUT_DIR
 
 Writes OUT_DIR/ssg (an ssg site) and OUT_DIR/hugo (a Hugo site) over the
 same Markdown: front matter (title, date, Zipf-distributed tags out of 100,
@@ -24,8 +24,16 @@ posts are otherwise the same bytes as without it. The code block hook
 replaces highlighting, so the build to hold it against is the plain one
 with --no-highlight (highlighting off in ssg.toml), which does the same
 work but for the shortcodes and hooks.
+
+--vocabulary draws the prose from a vocabulary the size of real writing's
+instead of the 60 words above: half the words from those 60 (as the, of,
+and are in real text), the other half from 30,000 made-up words with
+Zipf-distributed frequencies (a few common, a long tail of rare ones), so a
+search index holds many words with few pages each, as a real blog's does.
 """
+import bisect
 import datetime
+import itertools
 import hashlib
 import os
 import random
@@ -82,8 +90,22 @@ def zipf_tag(rng):
     return rng.choices(TAGS, weights=[1 / (k + 1) for k in range(len(TAGS))])[0]
 
 
+# --vocabulary: made-up words, by rank, and their cumulative Zipf weights.
+SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+RARE_WORDS = ["".join(s) for s in itertools.islice(itertools.product(SYLLABLES, repeat=3), 30000)]
+RARE_WEIGHTS = list(itertools.accumulate(1 / (k + 1) for k in range(len(RARE_WORDS))))
+LARGE_VOCABULARY = False
+
+
+def word(rng):
+    if LARGE_VOCABULARY and rng.random() < 0.5:
+        at = bisect.bisect(RARE_WEIGHTS, rng.random() * RARE_WEIGHTS[-1])
+        return RARE_WORDS[min(at, len(RARE_WORDS) - 1)]
+    return rng.choice(WORDS)
+
+
 def sentence(rng, n):
-    words = [rng.choice(WORDS) for _ in range(n)]
+    words = [word(rng) for _ in range(n)]
     return " ".join(words).capitalize() + "."
 
 
@@ -280,7 +302,9 @@ def write(path, text):
 
 def main():
     args = sys.argv[1:]
-    flags = {"--code-heavy", "--authoring", "--no-highlight"}
+    global LARGE_VOCABULARY
+    flags = {"--code-heavy", "--authoring", "--no-highlight", "--vocabulary"}
+    LARGE_VOCABULARY = "--vocabulary" in args
     code_heavy = "--code-heavy" in args
     authoring = "--authoring" in args
     highlight = "--no-highlight" not in args
@@ -293,7 +317,7 @@ def main():
     # rewriting thousands of files right before a timed build slows that
     # build's file creation on some filesystems (see build_bench.sh).
     with open(__file__, "rb") as f:
-        stamp = f"{n} {code_heavy} {authoring} {highlight} {hashlib.sha256(f.read()).hexdigest()}\n"
+        stamp = f"{n} {code_heavy} {authoring} {highlight} {LARGE_VOCABULARY} {hashlib.sha256(f.read()).hexdigest()}\n"
     try:
         with open(f"{out}/.corpus", encoding="utf-8") as f:
             if f.read() == stamp:

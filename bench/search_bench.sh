@@ -2,7 +2,11 @@
 # Issue 28's benchmark row: what the search index costs a build, and what
 # a query costs a reader.
 #
-#   bench/search_bench.sh POSTS [RUNS]      e.g. bench/search_bench.sh 10000 3
+#   bench/search_bench.sh [--vocabulary] POSTS [RUNS]      e.g. bench/search_bench.sh 10000 3
+#
+# --vocabulary: the corpus's prose drawn from 30,000 made-up words as well
+# as its 60 (gen_corpus.py --vocabulary), so the index holds many rare
+# words, as a real blog's does; without it every post has the same words.
 #
 # Cold builds (no output folder, no build cache) of one generated blog of
 # POSTS prose posts (gen_corpus.py), `[search]` off and on alternating —
@@ -19,13 +23,15 @@
 # only at the end; nothing touches the network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+vocabulary=
+if [ "${1:-}" = --vocabulary ]; then vocabulary=--vocabulary; shift; fi
 posts=${1:-1000}
 runs=${2:-3}
-work=${TMPDIR:-/tmp}/ssg-search-bench-$posts
+work=${TMPDIR:-/tmp}/ssg-search-bench-$posts$vocabulary
 mkdir -p "$work"
 . "$(dirname "$0")/measure.sh"
 copy_ssg "$work/ssg"
-python3 bench/gen_corpus.py "$posts" "$work/corpus" >/dev/null
+python3 bench/gen_corpus.py $vocabulary "$posts" "$work/corpus" >/dev/null
 site=$work/corpus/ssg
 [ -f "$work/ssg.toml.plain" ] || cp "$site/ssg.toml" "$work/ssg.toml.plain"
 
@@ -73,6 +79,10 @@ awk -v a="$off_wall" -v b="$on_wall" -v c="$off_cpu" -v d="$on_cpu" -v e="$off_r
 echo "index: $(find "$work/out-on/search-index" -type f | wc -l) files, $(du -sm "$work/out-on/search-index" | cut -f1) MB"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 bench/search_query.py "$work/out-on" "$port" bucket "$((posts / 3))"
+# With --vocabulary also a made-up word of middling frequency, and a
+# three-letter beginning that thousands of words share.
+extra=
+if [ -n "$vocabulary" ]; then extra="babadu bab"; fi
+python3 bench/search_query.py "$work/out-on" "$port" bucket "$((posts / 3))" $extra
 rm -rf "$trash"
 date +%s > "$stamp"

@@ -43,13 +43,13 @@ pub fn page_text(html: &str) -> PageText {
             continue;
         };
         rest = &rest[tag.len..];
-        if !INLINE.contains(&tag.name.as_str()) {
+        if tag.kind != Kind::Inline {
             into.push(' ');
         }
-        if is_heading(&tag.name) {
-            in_heading = !tag.closing;
-        } else if !tag.closing && SKIPPED.contains(&tag.name.as_str()) {
-            rest = skip_element(rest, &tag.name);
+        match tag.kind {
+            Kind::Heading => in_heading = !tag.closing,
+            Kind::Skipped(name) if !tag.closing => rest = skip_element(rest, name),
+            _ => {}
         }
     }
     let into = if in_heading {
@@ -61,14 +61,45 @@ pub fn page_text(html: &str) -> PageText {
     text
 }
 
-fn is_heading(name: &str) -> bool {
-    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+/// What a tag means to the text.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Kind {
+    Heading,
+    /// One of [`SKIPPED`], by its name.
+    Skipped(&'static str),
+    Inline,
+    /// Any other tag, a comment or a doctype: it ends a word.
+    Other,
+}
+
+impl Kind {
+    /// The kind of an element named `name` (any letter case). Read for
+    /// every tag of every page, so it looks names up without allocating.
+    fn of(name: &[u8]) -> Kind {
+        let mut lower = [0u8; 8];
+        let Some(buffer) = lower.get_mut(..name.len()) else {
+            return Kind::Other;
+        };
+        for (to, from) in buffer.iter_mut().zip(name) {
+            *to = from.to_ascii_lowercase();
+        }
+        let name = &lower[..name.len()];
+        if let [b'h', b'1'..=b'6'] = name {
+            return Kind::Heading;
+        }
+        if let Some(skipped) = SKIPPED.iter().find(|s| s.as_bytes() == name) {
+            return Kind::Skipped(skipped);
+        }
+        if INLINE.iter().any(|i| i.as_bytes() == name) {
+            return Kind::Inline;
+        }
+        Kind::Other
+    }
 }
 
 /// One tag (or comment, or doctype) at the start of the text.
 struct Tag {
-    /// Lowercased; empty for comments and doctypes.
-    name: String,
+    kind: Kind,
     closing: bool,
     /// Bytes it spans.
     len: usize,
@@ -79,33 +110,26 @@ impl Tag {
         if let Some(comment) = at.strip_prefix("<!--") {
             let end = comment.find("-->").map_or(at.len(), |e| 4 + e + 3);
             return Some(Tag {
-                name: String::new(),
+                kind: Kind::Other,
                 closing: false,
                 len: end,
             });
         }
-        let after = &at[1..];
-        let (closing, name_at) = match after.strip_prefix('/') {
-            Some(n) => (true, n),
-            None => (false, after),
-        };
-        let first = name_at.chars().next()?;
-        if !first.is_ascii_alphabetic() && first != '!' {
+        let bytes = at.as_bytes();
+        let closing = bytes.get(1) == Some(&b'/');
+        let name_at = if closing { 2 } else { 1 };
+        let first = *bytes.get(name_at)?;
+        if !first.is_ascii_alphabetic() && first != b'!' {
             return None;
         }
-        let name_len = name_at
-            .find(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '!')
-            .unwrap_or(name_at.len());
-        let name = name_at[..name_len].to_ascii_lowercase();
-        let end = tag_end(at)?;
+        let name_len = bytes[name_at..]
+            .iter()
+            .position(|&b| !b.is_ascii_alphanumeric() && b != b'-' && b != b'!')
+            .unwrap_or(bytes.len() - name_at);
         Some(Tag {
-            name: if name.starts_with('!') {
-                String::new()
-            } else {
-                name
-            },
+            kind: Kind::of(&bytes[name_at..name_at + name_len]),
             closing,
-            len: end,
+            len: tag_end(bytes)?,
         })
     }
 }
@@ -113,18 +137,18 @@ impl Tag {
 /// Where the tag at the start of `at` ends (after its `>`), with quoted
 /// attribute values that hold a `>` read past. A quote opens a value only
 /// after `=`, so `<a title=don't>` ends at its `>`.
-fn tag_end(at: &str) -> Option<usize> {
+fn tag_end(at: &[u8]) -> Option<usize> {
     let mut quote = None;
     let mut after_equals = false;
-    for (i, c) in at.char_indices().skip(1) {
+    for (i, &c) in at.iter().enumerate().skip(1) {
         match (quote, c) {
-            (None, '"' | '\'') if after_equals => quote = Some(c),
+            (None, b'"' | b'\'') if after_equals => quote = Some(c),
             (Some(q), c) if c == q => quote = None,
-            (None, '>') => return Some(i + 1),
+            (None, b'>') => return Some(i + 1),
             _ => {}
         }
-        if !c.is_whitespace() {
-            after_equals = quote.is_none() && c == '=';
+        if !c.is_ascii_whitespace() {
+            after_equals = quote.is_none() && c == b'=';
         }
     }
     None
@@ -228,6 +252,19 @@ mod tests {
             text.body.split_whitespace().collect::<Vec<_>>(),
             ["one", "four"]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_read_without_panicking(html in "(<[a-zA-Z/!]{0,3}[^>]{0,5}>?|&#?[a-z0-9]{0,4};?|[^<&]{0,8})*") {
+            let text = page_text(&html);
+            proptest::prop_assert!(text.body.len() + text.headings.len() <= html.len() * 2 + 2);
+        }
+
+        #[test]
+        fn text_without_markup_is_kept_as_it_is(plain in "[^<&]*") {
+            proptest::prop_assert_eq!(page_text(&plain).body, plain);
+        }
     }
 
     #[test]

@@ -30,6 +30,18 @@ pub fn for_each_word(text: &str, mut found: impl FnMut(&str)) {
     let mut cjk: Option<(char, usize)> = None;
     let mut pair = String::new();
     for c in text.chars() {
+        // Most text is ASCII: its letters and digits, lowercased, without
+        // Unicode's tables.
+        if c.is_ascii() {
+            end_cjk_run(&mut cjk, &mut found);
+            if c.is_ascii_alphanumeric() {
+                word.push(c.to_ascii_lowercase());
+                chars += 1;
+            } else {
+                end_word(&mut word, &mut chars, &mut found);
+            }
+            continue;
+        }
         if is_cjk(c) {
             end_word(&mut word, &mut chars, &mut found);
             if let Some((last, _)) = cjk {

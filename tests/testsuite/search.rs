@@ -439,6 +439,27 @@ fn the_client_splits_a_query_into_words_as_the_indexer_does() {
         "tab\tand\nnewline\u{a0}nbsp\u{200b}zero-width",
         "𠀀𠀁 astral han, ﬁ ligature, ǈ titlecase",
     ];
+    // And strings drawn from every kind of character the rule tells apart.
+    let pool: Vec<char> = "aZ09 -'.,\t\néÉßΣσİıǅ½²٣𝟘熊猫竹子かカ한국🦀\u{a0}\u{200b}&<"
+        .chars()
+        .collect();
+    let mut seed: u64 = 0x5eed;
+    let mut generated = Vec::new();
+    for _ in 0..300 {
+        let mut text = String::new();
+        for _ in 0..(seed % 60) {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push(pool[(seed >> 33) as usize % pool.len()]);
+        }
+        generated.push(text);
+    }
+    let samples: Vec<&str> = samples
+        .iter()
+        .copied()
+        .chain(generated.iter().map(String::as_str))
+        .collect();
     let mut expected = Vec::new();
     for sample in &samples {
         let mut words = Vec::new();
