@@ -35,6 +35,7 @@ const ZOLA_URLS: &[(&str, Option<&str>)] = &[
     ("/blog/other-name/", Some("Links")),
     ("/blog/hello/", Some("Hello")),
     ("/fr/blog/hello/", Some("Bonjour")),
+    ("/fr/blog/", Some("Le blog")),
     ("/blog/rust/", Some("Rust")),
     ("/blog/rust/ownership/", Some("Ownership")),
     ("/tags/", None),
@@ -93,6 +94,12 @@ fn every_url_zola_writes_answers_in_the_imported_site() {
         !public.join("blog/wip/index.html").exists(),
         "a draft was published"
     );
+    // Each language's section lists its own posts, as Zola's do.
+    let french = fs::read_to_string(public.join("fr/blog/index.html")).expect("read");
+    assert!(french.contains("Bonjour"), "{french}");
+    let blog = fs::read_to_string(public.join("blog/index.html")).expect("read");
+    assert!(!blog.contains("Bonjour"), "{blog}");
+    assert!(!public.join("blog/_index.fr").exists());
     let check = run_in(&work.path().join("site"), &["check"]);
     check.success();
 }
@@ -193,7 +200,7 @@ fn importing_twice_gives_the_same_site_and_leaves_the_source_alone() {
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
     assert_eq!(report["kind"], "zola");
     assert_eq!(report["pages"], 12);
-    assert_eq!(report["sections"], 3);
+    assert_eq!(report["sections"], 4);
 }
 
 #[test]
@@ -325,7 +332,8 @@ fn a_theme_s_tera1_shortcodes_and_translated_bundles_keep_their_words_and_images
         "{{ map(place=\"harbour\") }}",
         // A call over two lines, to a theme shortcode reading a file with `load_data`.
         "<blockquote><p>Hello</p><p lang=\"xx\">Hola</p></blockquote>",
-        "href=\"https://example.org/es/blog/trip/\"",
+        // The `@/` link to the translation follows it to `es/`.
+        "<a href=\"/es/blog/trip/\">in Spanish</a>",
     ] {
         assert!(trip.contains(expected), "lacks {expected:?}: {trip}");
     }

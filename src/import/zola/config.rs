@@ -313,7 +313,7 @@ fn note_unconverted(
             FILE,
             key_line(text, "languages"),
             format!(
-                "languages {} are kept at their URLs as pages of one site",
+                "languages {} are kept at their URLs, each in a folder of its own (`content/LANG/`)",
                 settings.languages.join(", ")
             ),
             "ssg has no translations: language switchers of the old theme are gone",

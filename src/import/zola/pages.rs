@@ -57,48 +57,56 @@ pub fn read_content(
     }
 }
 
-/// Zola's translations of a page bundle (`trip/index.fr.md`) share its
-/// files and are published with a copy of them at their own URL. ssg reads
-/// only `index.md` in a bundle, so each translation becomes a bundle of
-/// its own beside it (`trip.fr/index.md`, its `path` unchanged) with a
-/// copy of the files, and `@/trip/index.fr.md` links follow it.
+/// Zola's translations (`x.fr.md`, `trip/index.fr.md`, `_index.fr.md`)
+/// sit beside what they translate and are published under `/fr/`, each
+/// language's sections listing its own pages. ssg has no translations: each
+/// moves under a folder of its language (`fr/blog/x.md`,
+/// `fr/blog/trip/index.md` with a copy of the bundle's files,
+/// `fr/blog/_index.md`), so its URL is Zola's without a `path`, a
+/// translated section is a section (not a stray page named `_index.fr`),
+/// and `/fr/blog/` lists the French posts, not `/blog/`. `@/` links to
+/// the files follow them.
 struct Translations {
+    /// Translated Markdown file → where it goes, content-relative.
+    moved: std::collections::BTreeMap<String, String>,
     /// Bundle folder → the languages it has a translation in.
     bundles: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Translations {
     fn of(files: &[String], settings: &Settings) -> Translations {
+        let mut moved = std::collections::BTreeMap::new();
         let mut bundles = std::collections::BTreeMap::<String, Vec<String>>::new();
         for rel in files {
-            let Some((dir, name)) = rel.rsplit_once('/') else {
+            let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+            let Some((stem, lang)) = name
+                .strip_suffix(".md")
+                .and_then(|n| n.rsplit_once('.'))
+                .filter(|(_, lang)| settings.languages.iter().any(|l| l == lang))
+            else {
                 continue;
             };
-            let lang = name
-                .strip_prefix("index.")
-                .and_then(|n| n.strip_suffix(".md"))
-                .filter(|lang| settings.languages.iter().any(|l| l == lang));
-            if let Some(lang) = lang
-                && files.iter().any(|f| *f == format!("{dir}/index.md"))
-            {
+            let folder = match dir {
+                "" => lang.to_string(),
+                dir => format!("{lang}/{dir}"),
+            };
+            moved.insert(rel.clone(), format!("{folder}/{stem}.md"));
+            if stem == "index" && !dir.is_empty() {
                 bundles
                     .entry(dir.to_string())
                     .or_default()
                     .push(lang.to_string());
             }
         }
-        Translations { bundles }
+        Translations { moved, bundles }
     }
 
     /// Where the Markdown file `rel` goes, content-relative.
     fn dest_of(&self, rel: &str) -> String {
-        if let Some((dir, name)) = rel.rsplit_once('/')
-            && let Some(langs) = self.bundles.get(dir)
-            && let Some(lang) = langs.iter().find(|lang| name == format!("index.{lang}.md"))
-        {
-            return format!("{dir}.{lang}/index.md");
-        }
-        rel.to_string()
+        self.moved
+            .get(rel)
+            .cloned()
+            .unwrap_or_else(|| rel.to_string())
     }
 
     /// Where the file `rel` is copied: its place, and each translation's
@@ -106,11 +114,11 @@ impl Translations {
     fn copies_of(&self, rel: &str) -> Vec<String> {
         let mut to = vec![rel.to_string()];
         for (dir, langs) in &self.bundles {
-            if let Some(inner) = rel
+            if rel
                 .strip_prefix(dir.as_str())
-                .and_then(|r| r.strip_prefix('/'))
+                .is_some_and(|r| r.starts_with('/'))
             {
-                to.extend(langs.iter().map(|lang| format!("{dir}.{lang}/{inner}")));
+                to.extend(langs.iter().map(|lang| format!("{lang}/{rel}")));
             }
         }
         to
@@ -118,16 +126,14 @@ impl Translations {
 
     /// `body` with its `@/` links to translations moved along.
     fn relink(&self, body: String) -> String {
-        if self.bundles.is_empty() || !body.contains("@/") {
+        if self.moved.is_empty() || !body.contains("@/") {
             return body;
         }
         let mut body = body;
-        for (dir, langs) in &self.bundles {
-            for lang in langs {
-                let old = format!("@/{dir}/index.{lang}.md");
-                if body.contains(&old) {
-                    body = body.replace(&old, &format!("@/{dir}.{lang}/index.md"));
-                }
+        for (from, to) in &self.moved {
+            let old = format!("@/{from}");
+            if body.contains(&old) {
+                body = body.replace(&old, &format!("@/{to}"));
             }
         }
         body
@@ -168,15 +174,16 @@ fn convert_file(
             return;
         }
     };
-    let (front_matter, body) = if rel.rsplit('/').next() == Some("_index.md") {
-        (section(rel, fm, settings, plan), body)
+    let dest = translations.dest_of(rel);
+    let (front_matter, body) = if dest.rsplit('/').next() == Some("_index.md") {
+        (section(rel, &dest, fm, settings, plan), body)
     } else {
-        (page(rel, fm, settings, plan), body)
+        (page(rel, &dest, fm, settings, plan), body)
     };
     let body = shortcodes::convert(usable, &body, offset, &shown, &mut plan.report);
     plan.pages.push(NewPage {
         source: shown,
-        dest: format!("{}/{}", layout::CONTENT, translations.dest_of(rel)),
+        dest: format!("{}/{dest}", layout::CONTENT),
         front_matter,
         body: translations.relink(body),
     });
@@ -195,7 +202,15 @@ fn common(fm: &FrontMatter) -> NewFrontMatter {
     }
 }
 
-fn page(rel: &str, mut fm: FrontMatter, settings: &Settings, plan: &mut Plan) -> NewFrontMatter {
+/// The front matter of the page `rel` (content-relative), which the new
+/// site has at `dest`.
+fn page(
+    rel: &str,
+    dest: &str,
+    mut fm: FrontMatter,
+    settings: &Settings,
+    plan: &mut Plan,
+) -> NewFrontMatter {
     let shown = shown(rel);
     let mut extra = std::mem::take(&mut fm.extra);
     let mut new = common(&fm);
@@ -222,7 +237,7 @@ fn page(rel: &str, mut fm: FrontMatter, settings: &Settings, plan: &mut Plan) ->
         );
     }
     let old = zola_url(rel, &fm, settings);
-    let place = PagePlace::of(rel, new.slug.as_deref());
+    let place = PagePlace::of(dest, new.slug.as_deref());
     if new.date.is_none() {
         new.date = place.file_date.as_ref().map(|d| d.to_text());
     }
@@ -338,9 +353,17 @@ fn taxonomy_terms(
     }
 }
 
-fn section(rel: &str, mut fm: FrontMatter, settings: &Settings, plan: &mut Plan) -> NewFrontMatter {
+/// The front matter of the section `rel`, which the new site has at
+/// `dest` (`_index.md`, or a translation's under its language's folder).
+fn section(
+    rel: &str,
+    dest: &str,
+    mut fm: FrontMatter,
+    settings: &Settings,
+    plan: &mut Plan,
+) -> NewFrontMatter {
     let shown = shown(rel);
-    let dir = rel.trim_end_matches("_index.md").trim_end_matches('/');
+    let dir = dest.trim_end_matches("_index.md").trim_end_matches('/');
     let mut extra = std::mem::take(&mut fm.extra);
     let mut new = common(&fm);
     new.paginate_by = fm.paginate_by;
