@@ -493,6 +493,11 @@ fn shortcodes_with_logic_become_tera_shortcodes() {
     ] {
         assert!(markdown.contains(call), "{call} in\n{markdown}");
     }
+    assert!(
+        markdown.contains("{% aside_md(title=\"Mind <this>\") %}"),
+        "{markdown}"
+    );
+    assert!(site.join("templates/shortcodes/aside_md.md").is_file());
     for name in ["callout", "grid", "day"] {
         assert!(
             site.join(format!("templates/shortcodes/{name}.html"))
@@ -510,6 +515,9 @@ fn shortcodes_with_logic_become_tera_shortcodes() {
         "<table class=\"grid\"><caption>Plants &amp; trees</caption><tbody><tr><td>oak</td><td>tall</td></tr><tr><td>fern</td><td>low</td></tr></tbody></table>",
         "<p class=\"day\">Day 12 of second</p>",
         "<p class=\"day\">Week: 3 of second</p>",
+        // A `{{% %}}` call: what the template writes is read as Markdown.
+        "<p class=\"aside-title\">Mind &lt;this&gt;</p>",
+        "<p>Some <strong>bold</strong> words and a <a href=\"https://example.com/\">link</a>.</p>",
     ] {
         assert!(hugo.contains(shown), "Hugo lacks {shown}:\n{hugo}");
         assert!(ssg.contains(shown), "ssg lacks {shown}:\n{ssg}");

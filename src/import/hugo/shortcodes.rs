@@ -216,7 +216,7 @@ fn paired(tag: &Tag, inner: &str, at: Place, ctx: &Context, notes: &mut Vec<Body
     if let Some(Ok(_)) = ctx.shortcodes.translated.get(&tag.name) {
         // `.Inner` as Hugo gives it: the text between the tags, as written.
         let inner = convert_inner(inner, line, ctx, notes);
-        ctx.shortcodes.translated.call(&tag.name);
+        ctx.shortcodes.translated.call(&tag.name, tag.markdown);
         return translated_call(tag, Some(&inner));
     }
     let inner = inner
@@ -318,7 +318,7 @@ fn single(tag: &Tag, written: &str, at: Place, ctx: &Context, notes: &mut Vec<Bo
         .print(&tag.name, call, "", ctx.site, &ctx.page);
     let translated = match ctx.shortcodes.translated.get(&tag.name) {
         Some(Ok(_)) => {
-            ctx.shortcodes.translated.call(&tag.name);
+            ctx.shortcodes.translated.call(&tag.name, tag.markdown);
             return translated_call(tag, None);
         }
         Some(Err(why)) => Some(why),
@@ -357,7 +357,8 @@ fn single(tag: &Tag, written: &str, at: Place, ctx: &Context, notes: &mut Vec<Bo
 
 /// The ssg call of a shortcode translated into Tera: Hugo's positional
 /// arguments are named `_0`, `_1`, … (ssg's calls name every argument);
-/// with a body, the inner text between `{% … %}` and `{% end %}`.
+/// with a body, the inner text between `{% … %}` and `{% end %}`. A
+/// `{{% %}}` call calls the template's Markdown-writing copy.
 fn translated_call(tag: &Tag, body: Option<&str>) -> String {
     let positional = tag
         .positional
@@ -370,7 +371,8 @@ fn translated_call(tag: &Tag, body: Option<&str>) -> String {
         .filter(|(k, _)| is_identifier(k) && !TAKEN.contains(&k.as_str()))
         .map(|(k, v)| argument(k, v));
     let args: Vec<String> = positional.chain(named).collect();
-    let (name, args) = (&tag.name, args.join(", "));
+    let name = super::translated_shortcodes::call_name(&tag.name, tag.markdown);
+    let args = args.join(", ");
     match body {
         Some(body) => format!("{{% {name}({args}) %}}{body}{{% end %}}"),
         None => format!("{{{{ {name}({args}) }}}}"),

@@ -40,12 +40,34 @@ pub struct Sources<'a> {
 /// Names a call argument may not take: ssg's shortcode context has them.
 pub const TAKEN: &[&str] = &["page", "config", "data", "body", "nth", "loop", "dot"];
 
+/// What a translated template writes.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Writes {
+    /// HTML, printed values escaped by Tera (the template is `.html`).
+    Html,
+    /// Markdown rendered with the page, as Hugo renders a `{{% %}}` call's
+    /// output: the template is `.md`, which Tera does not escape, so each
+    /// value not already HTML is escaped where it is printed.
+    Markdown,
+}
+
 /// Translates shortcode `name`'s template `source`.
-pub fn shortcode(name: &str, source: &str, sources: &Sources) -> Result<Translation, Problem> {
+pub fn shortcode(
+    name: &str,
+    source: &str,
+    sources: &Sources,
+    writes: Writes,
+) -> Result<Translation, Problem> {
     let template = go_template::parse(source)?;
+    let prefix = match writes {
+        Writes::Html => format!("hugo_{}_", identifier(name)),
+        // Component names are the site's; the two copies' must differ.
+        Writes::Markdown => format!("hugo_{}_md_", identifier(name)),
+    };
     let mut t = Translator {
         sources,
-        prefix: format!("hugo_{}_", identifier(name)),
+        writes,
+        prefix,
         args: BTreeSet::new(),
         inner: false,
         fresh: 0,
@@ -104,6 +126,7 @@ struct Frame {
 
 struct Translator<'a> {
     sources: &'a Sources<'a>,
+    writes: Writes,
     /// Prefix of the components this shortcode defines (Tera's component
     /// names are shared by all of the site's templates).
     prefix: String,
@@ -317,10 +340,11 @@ impl Translator<'_> {
             return Ok(partial);
         }
         let value = self.pipeline(p)?;
-        Ok(if value.safe {
-            format!("{{{{ {} | safe }}}}", value.text)
-        } else {
-            format!("{{{{ {} }}}}", value.text)
+        Ok(match (value.safe, self.writes) {
+            (true, _) => format!("{{{{ {} | safe }}}}", value.text),
+            (false, Writes::Html) => format!("{{{{ {} }}}}", value.text),
+            // `str` first: Tera's `escape` takes strings only.
+            (false, Writes::Markdown) => format!("{{{{ {} | str | escape }}}}", value.text),
         })
     }
 
@@ -647,7 +671,7 @@ mod tests {
             site_params: &params,
             partial: &partial,
         };
-        let translation = shortcode("x", go, &sources).expect("translates");
+        let translation = shortcode("x", go, &sources, Writes::Html).expect("translates");
         let config = crate::config::Config::default();
         let mut tera = crate::templates::with_helpers(&config);
         tera.autoescape_on(vec![".html"]);
@@ -704,7 +728,7 @@ mod tests {
             site_params: &params,
             partial: &|_| None,
         };
-        let refused = |go: &str| shortcode("x", go, &sources).err();
+        let refused = |go: &str| shortcode("x", go, &sources, Writes::Html).err();
         assert_eq!(
             refused("a\n{{ .Page.Date.Format \"2006\" }}").map(|e| e.0),
             Some(2)

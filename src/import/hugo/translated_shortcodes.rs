@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::to_tera::{self, Sources, Translation, is_identifier};
+use super::to_tera::{self, Sources, Translation, Writes, is_identifier};
 use crate::config::Config;
 
 /// Why a template has no Tera form: its file, line and the reason.
@@ -33,12 +33,36 @@ impl std::fmt::Display for Untranslated {
     }
 }
 
+/// One template: its file (SRC-relative), its translation, and the copy
+/// writing Markdown (made when the translation is).
+#[derive(Debug)]
+struct Translated {
+    file: PathBuf,
+    html: Result<Translation, Untranslated>,
+    markdown: Option<Translation>,
+}
+
 #[derive(Debug, Default)]
 pub struct TranslatedShortcodes {
-    /// Name → its template file (SRC-relative) and translation.
-    by_name: BTreeMap<String, (PathBuf, Result<Translation, Untranslated>)>,
-    /// Names a page called: their templates are written.
-    called: RefCell<BTreeSet<String>>,
+    /// Name → its template and translations.
+    by_name: BTreeMap<String, Translated>,
+    /// Names a page called, each with how: `{{% %}}` (true) or `{{< >}}`.
+    /// Their templates are written.
+    called: RefCell<BTreeSet<(String, bool)>>,
+}
+
+/// Suffix of the Markdown-writing copy of a translated shortcode, which
+/// its `{{% %}}` calls call: Hugo renders such a call's output as
+/// Markdown, as ssg renders a `.md` shortcode's.
+const MARKDOWN_COPY: &str = "_md";
+
+/// The name an ssg call of the translated shortcode `name` uses.
+pub fn call_name(name: &str, markdown: bool) -> String {
+    if markdown {
+        format!("{name}{MARKDOWN_COPY}")
+    } else {
+        name.to_string()
+    }
 }
 
 impl TranslatedShortcodes {
@@ -57,8 +81,18 @@ impl TranslatedShortcodes {
         };
         let mut by_name = BTreeMap::new();
         for (name, file, text) in templates {
-            let made = translate_one(&name, &file, &text, &sources, config);
-            by_name.insert(name, (file, made));
+            let made = translate_one(&name, &file, &text, &sources, config, Writes::Html);
+            let markdown = made.as_ref().ok().and_then(|_| {
+                translate_one(&name, &file, &text, &sources, config, Writes::Markdown).ok()
+            });
+            by_name.insert(
+                name,
+                Translated {
+                    file,
+                    html: made,
+                    markdown,
+                },
+            );
         }
         TranslatedShortcodes {
             by_name,
@@ -69,25 +103,35 @@ impl TranslatedShortcodes {
     /// Shortcode `name`'s translation (or why it has none), if the site has
     /// a template of that name that does more than print.
     pub fn get(&self, name: &str) -> Option<&Result<Translation, Untranslated>> {
-        self.by_name.get(name).map(|(_, made)| made)
+        self.by_name.get(name).map(|t| &t.html)
     }
 
-    /// Marks `name` as called: its template is written.
-    pub fn call(&self, name: &str) {
-        self.called.borrow_mut().insert(name.to_string());
+    /// Marks `name` as called, in `{{% %}}` (`markdown`) or `{{< >}}`: the
+    /// template it needs is written.
+    pub fn call(&self, name: &str, markdown: bool) {
+        self.called
+            .borrow_mut()
+            .insert((name.to_string(), markdown));
     }
 
     /// The templates to write: (Hugo template file, DEST-relative path, text).
+    /// A shortcode called in `{{% %}}` gets a copy writing Markdown.
     pub fn written(&self) -> Vec<(PathBuf, String, String)> {
         self.called
             .borrow()
             .iter()
-            .filter_map(|name| {
-                let (file, made) = self.by_name.get(name)?;
-                let translation = made.as_ref().ok()?;
+            .filter_map(|(name, markdown)| {
+                let translated = self.by_name.get(name)?;
+                let translation = if *markdown {
+                    translated.markdown.as_ref()?
+                } else {
+                    translated.html.as_ref().ok()?
+                };
+                let extension = if *markdown { "md" } else { "html" };
+                let written = call_name(name, *markdown);
                 Some((
-                    file.clone(),
-                    format!("templates/shortcodes/{name}.html"),
+                    translated.file.clone(),
+                    format!("templates/shortcodes/{written}.{extension}"),
                     translation.tera.clone(),
                 ))
             })
@@ -101,6 +145,7 @@ fn translate_one(
     text: &str,
     sources: &Sources,
     config: &Config,
+    writes: Writes,
 ) -> Result<Translation, Untranslated> {
     let untranslated = |line: Option<usize>, why: String| Untranslated {
         file: file.to_path_buf(),
@@ -113,9 +158,12 @@ fn translate_one(
             format!("`{name}` is not a name an ssg call can have"),
         ));
     }
-    let translation = to_tera::shortcode(name, text, sources)
+    let translation = to_tera::shortcode(name, text, sources, writes)
         .map_err(|(line, why)| untranslated((line > 0).then_some(line), why))?;
-    let written = format!("shortcodes/{name}.html");
+    let written = match writes {
+        Writes::Html => format!("shortcodes/{name}.html"),
+        Writes::Markdown => format!("shortcodes/{}.md", call_name(name, true)),
+    };
     if let Some((_, why)) =
         crate::import::tera_check::load_error(&written, &translation.tera, config)
     {
