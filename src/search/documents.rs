@@ -99,3 +99,8 @@ pub fn key(indexed: &[Indexed]) -> u64 {
         .collect();
     crate::hash::of(&(crate::cache::executable_fingerprint(), pages))
 }
+
+/// What a page's words follow from: its title and its text.
+pub fn page_key(page: &Indexed) -> u64 {
+    crate::hash::of(&(page.title.as_str(), page.html.hash()))
+}

@@ -46,7 +46,7 @@ pub struct Posting {
 pub const MAX_WEIGHT: f32 = K1 + 1.0;
 
 /// A word's pages, each with the word's count there.
-type PageCounts = Vec<(u32, u32)>;
+pub(super) type PageCounts = Vec<(u32, u32)>;
 
 /// Words counted so far: each word's pages (ascending within one
 /// `Counts`), and each page's length in words.
@@ -74,8 +74,13 @@ pub fn build<'a, T: Sync>(
     for (page, length) in counts.lengths {
         lengths[page as usize] = length;
     }
-    let average = lengths.iter().map(|&l| l as f32).sum::<f32>() / pages.len().max(1) as f32;
-    let mut words: Vec<(Box<str>, PageCounts)> = counts.words.into_iter().collect();
+    finish(counts.words.into_iter().collect(), &lengths)
+}
+
+/// The index of words counted in pages (each word's pages in any order)
+/// of the given lengths: words sorted, pages in order, weights computed.
+pub(super) fn finish(mut words: Vec<(Box<str>, PageCounts)>, lengths: &[u32]) -> Index {
+    let average = lengths.iter().map(|&l| l as f32).sum::<f32>() / lengths.len().max(1) as f32;
     words.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let words = words
         .into_par_iter()
@@ -94,6 +99,24 @@ pub fn build<'a, T: Sync>(
     Index { words }
 }
 
+/// Calls `count(word, times)` for each word of a page, a word of the
+/// title counting [`TITLE_WEIGHT`] times and one of a heading
+/// [`HEADING_WEIGHT`] times; returns the page's length in words.
+pub(super) fn count_words(source: &PageSource, mut count: impl FnMut(&str, u32)) -> u32 {
+    let text = page_text(&source.html);
+    let mut length = 0;
+    for_each_word(source.title, |w| count(w, TITLE_WEIGHT));
+    for_each_word(&text.headings, |w| {
+        length += 1;
+        count(w, HEADING_WEIGHT)
+    });
+    for_each_word(&text.body, |w| {
+        length += 1;
+        count(w, 1)
+    });
+    length
+}
+
 /// BM25's term weight of a word counted `count` times in a page of
 /// `length` words, as a byte.
 fn weight(count: u32, length: u32, average: f32) -> u8 {
@@ -105,9 +128,7 @@ fn weight(count: u32, length: u32, average: f32) -> u8 {
 
 impl Counts {
     fn add(&mut self, page: u32, source: &PageSource) {
-        let text = page_text(&source.html);
-        let mut length = 0;
-        let mut count = |word: &str, times: u32| {
+        let length = count_words(source, |word, times| {
             match self.words.get_mut(word) {
                 // Pages are read in order within one `Counts`: a word met
                 // before in this page is its list's last entry.
@@ -119,15 +140,6 @@ impl Counts {
                     self.words.insert(word.into(), vec![(page, times)]);
                 }
             }
-        };
-        for_each_word(source.title, |w| count(w, TITLE_WEIGHT));
-        for_each_word(&text.headings, |w| {
-            length += 1;
-            count(w, HEADING_WEIGHT)
-        });
-        for_each_word(&text.body, |w| {
-            length += 1;
-            count(w, 1)
         });
         self.lengths.push((page, length));
     }

@@ -26,6 +26,7 @@
 mod bundle;
 mod documents;
 mod index;
+mod kept_words;
 mod page_text;
 mod reuse;
 pub mod words;
@@ -71,10 +72,10 @@ pub fn outputs(
         return Ok(kept);
     }
     let started = std::time::Instant::now();
-    let index = index::build(&indexed, |page| index::PageSource {
-        title: page.title.as_str(),
-        html: page.html.text(),
-    });
+    let index = match memory.kept_words() {
+        Some(kept) => kept.index(&indexed, documents::page_key, page_source),
+        None => index::build(&indexed, page_source),
+    };
     let listed: Vec<bundle::Listed> = indexed
         .iter()
         .map(|page| bundle::Listed {
@@ -100,4 +101,12 @@ pub fn outputs(
     ));
     memory.remember(key, &outputs, cache);
     Ok(outputs)
+}
+
+/// A page as the index reads it (its text unpacked only then).
+fn page_source<'a>(page: &'a documents::Indexed<'_>) -> index::PageSource<'a> {
+    index::PageSource {
+        title: page.title.as_str(),
+        html: page.html.text(),
+    }
 }

@@ -2,10 +2,12 @@
 //! index whose pages did not change is taken from the ledger instead of
 //! being built again: `ssg serve` keeps this in memory, `ssg build` in the
 //! build cache (the index's files are named by their content, so the
-//! ledger alone cannot tell which of them make one index).
+//! ledger alone cannot tell which of them make one index). A session
+//! that indexes again also keeps each page's words ([`KeptWords`]).
 
 use serde::{Deserialize, Serialize};
 
+use super::kept_words::KeptWords;
 use crate::cache::Cache;
 use crate::ledger::Ledger;
 use crate::output::Output;
@@ -17,6 +19,10 @@ const CACHE_FILE: &str = "search-index.json";
 #[derive(Default)]
 pub struct IndexMemory {
     last: Option<LastIndex>,
+    /// Whether this session built an index before.
+    indexed_before: bool,
+    /// The pages' words, kept from a session's second index on.
+    kept: Option<KeptWords>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -52,6 +58,16 @@ impl IndexMemory {
                 })
             })
             .collect()
+    }
+
+    /// The pages' words kept for the next index: none the first time (a
+    /// build indexes once and keeps nothing), kept from a session's second
+    /// index on (`ssg serve`), so later ones read only changed pages.
+    pub fn kept_words(&mut self) -> Option<&mut KeptWords> {
+        if !std::mem::replace(&mut self.indexed_before, true) {
+            return None;
+        }
+        Some(self.kept.get_or_insert_with(KeptWords::default))
     }
 
     /// Remembers the index just made (and saves that in `cache`).
