@@ -122,29 +122,32 @@ function loadWordFile(name) {
   return wordFiles.get(name);
 }
 
+/** The LEB128 varint at `at` in `bytes`: `[value, where the next thing starts]`. */
+function varintAt(bytes, at) {
+  let value = 0;
+  let scale = 1;
+  let byte;
+  do {
+    byte = bytes[at++];
+    value += (byte & 0x7f) * scale;
+    scale *= 128;
+  } while (byte & 0x80);
+  return [value, at];
+}
+
 /** A word file's words, each with the number of its pages and where their list is. */
 function decodeWordFile(buffer) {
   const bytes = new Uint8Array(buffer);
   const decoder = new TextDecoder();
   const entries = [];
   let at = 0;
-  const varint = () => {
-    let value = 0;
-    let scale = 1;
-    let byte;
-    do {
-      byte = bytes[at++];
-      value += (byte & 0x7f) * scale;
-      scale *= 128;
-    } while (byte & 0x80);
-    return value;
-  };
   while (at < bytes.length) {
     const length = bytes[at++];
     const word = decoder.decode(bytes.subarray(at, at + length));
-    at += length;
-    const count = varint();
-    const size = varint();
+    let count;
+    let size;
+    [count, at] = varintAt(bytes, at + length);
+    [size, at] = varintAt(bytes, at);
     entries.push({ word, count, bytes: bytes.subarray(at, at + size) });
     at += size;
   }
@@ -157,14 +160,8 @@ function forEachPosting(entry, each) {
   let at = 0;
   let page = 0;
   while (at < bytes.length) {
-    let delta = 0;
-    let scale = 1;
-    let byte;
-    do {
-      byte = bytes[at++];
-      delta += (byte & 0x7f) * scale;
-      scale *= 128;
-    } while (byte & 0x80);
+    let delta;
+    [delta, at] = varintAt(bytes, at);
     page += delta;
     each(page, bytes[at++]);
   }
