@@ -28,6 +28,9 @@ pub fn page_text(html: &str) -> PageText {
     let mut text = PageText::default();
     let mut in_heading = false;
     let mut rest = html;
+    // Past the last `>` no tag can end: the rest is text. Without this a
+    // page of many `<` and no `>` was read again to its end at each one.
+    let last_close = html.rfind('>').map_or(0, |at| at + 1);
     while let Some(open) = rest.find('<') {
         let into = if in_heading {
             &mut text.headings
@@ -36,6 +39,9 @@ pub fn page_text(html: &str) -> PageText {
         };
         push_decoded(into, &rest[..open]);
         rest = &rest[open..];
+        if html.len() - rest.len() >= last_close {
+            break;
+        }
         let Some(tag) = Tag::read(rest) else {
             // A `<` that starts no tag is text.
             into.push('<');
@@ -265,6 +271,13 @@ mod tests {
         fn text_without_markup_is_kept_as_it_is(plain in "[^<&]*") {
             proptest::prop_assert_eq!(page_text(&plain).body, plain);
         }
+    }
+
+    #[test]
+    fn many_less_thans_without_a_greater_than_are_read_once() {
+        // Read again to the end at each `<`, this page would not finish.
+        let html = "a<b ".repeat(200_000);
+        assert_eq!(page_text(&html).body, html);
     }
 
     #[test]
