@@ -4,6 +4,7 @@
 //! hooks, the summary, and every internal link recorded (with its line) for
 //! the link checker.
 
+mod footnotes;
 mod links;
 mod math;
 mod pass;
@@ -183,12 +184,16 @@ pub fn render(body: &str, opts: MarkdownOptions, page: &PageLinks) -> Rendered {
     let events: Vec<_> = Parser::new_ext(text, parser_options(opts))
         .into_offset_iter()
         .collect();
-    // Footnote definitions are `id="label"` wherever they are: a heading
-    // `# 1` before `[^1]: …` must not take the id `1` too.
+    // Footnote definitions are `id="label"` and citations
+    // `id="fnref-label"`, wherever they are: a heading `# 1` before
+    // `[^1]: …` must not take the id `1` too.
     for (event, _) in &events {
         if let Event::Start(Tag::FootnoteDefinition(label)) = event {
             pass.reserve_id(label.to_string());
         }
+    }
+    for id in footnotes::citation_ids(events.iter().map(|(event, _)| event)) {
+        pass.reserve_id(id);
     }
     let mut events = events.into_iter().peekable();
     while let Some((event, range)) = events.next() {

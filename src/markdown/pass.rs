@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
+use super::footnotes::Footnotes;
 use super::links::{autolink, rewrite_link};
 use super::toc::{UsedIds, level_number, nest_toc};
 use super::{Html, MORE_MARKER, MarkdownOptions, PageLinks, Rendered, Warning};
@@ -98,6 +99,10 @@ pub(super) struct Pass<'a, 'p> {
     image_sites: Vec<Option<String>>,
     /// Images met so far: all but the first load lazily.
     images_met: usize,
+    /// Each open footnote definition's label and where it starts in `events`.
+    open_notes: Vec<(CowStr<'a>, usize)>,
+    /// The definitions met, taken out of the text for the end of the page.
+    footnotes: Footnotes<'a>,
 }
 
 impl<'a, 'p> Pass<'a, 'p> {
@@ -124,6 +129,8 @@ impl<'a, 'p> Pass<'a, 'p> {
             held_at: Vec::new(),
             image_sites: Vec::new(),
             images_met: 0,
+            open_notes: Vec::new(),
+            footnotes: Footnotes::default(),
         }
     }
 
@@ -224,6 +231,16 @@ impl<'a, 'p> Pass<'a, 'p> {
                 }
                 self.events.extend(held);
             }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.summary
+                    .start(&Tag::FootnoteDefinition(label.clone()), self.events.len());
+                self.open_notes.push((label, self.events.len()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                self.summary
+                    .end(&TagEnd::FootnoteDefinition, self.events.len());
+                self.footnote_ends();
+            }
             Event::Text(text) => self.text(text, rest),
             Event::Html(html) | Event::InlineHtml(html)
                 if self.summary.more_at.is_none() && html.trim() == MORE_MARKER =>
@@ -255,6 +272,21 @@ impl<'a, 'p> Pass<'a, 'p> {
             Event::DisplayMath(tex) => self.math(&tex, true, offset),
             other => self.events.push(other),
         }
+    }
+
+    /// The footnote definition that just ended leaves the text for the
+    /// notes at the end of the page.
+    fn footnote_ends(&mut self) {
+        let Some((label, start)) = self.open_notes.pop() else {
+            return;
+        };
+        let body = self.events.split_off(start);
+        // What pointed into the note now points past the text.
+        self.held_at.retain(|&at| at < start);
+        if let Some(more) = self.summary.more_at.as_mut() {
+            *more = (*more).min(start);
+        }
+        self.footnotes.add(label, body);
     }
 
     /// The link that just ended, through the link hook: its events since
@@ -629,6 +661,7 @@ impl<'a, 'p> Pass<'a, 'p> {
     }
 
     pub(super) fn finish(mut self) -> Rendered {
+        let notes = std::mem::take(&mut self.footnotes).finish(&mut self.events);
         if let Some(slice) = self.summary.of(&self.events) {
             let mut html = String::new();
             pulldown_cmark::html::push_html(&mut html, closed(slice));
@@ -640,6 +673,7 @@ impl<'a, 'p> Pass<'a, 'p> {
         }
         let mut html = String::with_capacity(self.body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        html.push_str(&notes);
         self.out.first_image = crate::html_urls::first_img_src(&html);
         self.out.html = Html::new(html);
         self.out.toc = nest_toc(&self.flat_toc);

@@ -187,3 +187,32 @@ mod math {
         );
     }
 }
+
+/// A post whose notes are written under a heading mid-page, as writers
+/// moving from Hugo or Jekyll have them: the default theme shows the text
+/// whole, then the notes in the order cited, each linking back.
+#[test]
+fn footnotes_are_gathered_after_the_text_in_the_order_cited() {
+    let site = Site::new().file(
+        "content/blog/notes.md",
+        "---\ntitle: Notes\n---\nFirst claim[^src] and second[^aside].\n\n\
+         ## Sources\n\n[^aside]: An aside.\n[^src]: The source.\n\n\
+         ## Closing\n\nThe last words.\n",
+    );
+    let page = output(&site.build(), "blog/notes/index.html");
+    let at = |text: &str| {
+        page.find(text)
+            .unwrap_or_else(|| panic!("{text} in {page}"))
+    };
+    assert!(
+        at("The last words") < at("<section class=\"footnotes\""),
+        "{page}"
+    );
+    assert!(at("The source.") < at("An aside."), "{page}");
+    assert!(
+        at("<section class=\"footnotes\"") < at("</article>"),
+        "{page}"
+    );
+    assert!(page.contains("href=\"#src\">1</a>"), "{page}");
+    assert!(page.contains("href=\"#fnref-aside\""), "{page}");
+}
