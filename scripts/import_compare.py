@@ -38,7 +38,9 @@ REPO = Path(__file__).resolve().parent.parent
 TEXT_TAGS = {"p", "pre", "li", "h2", "h3", "h4", "h5", "h6", "blockquote",
              "td", "th", "figcaption", "dt", "dd"}
 # `aside`: a theme's sidebar (the docs and news menus of Jekyll's own site).
-SKIP_TAGS = {"script", "style", "nav", "header", "footer", "noscript", "template", "aside"}
+# `math`: formulas are counted on their own (below), not as text.
+SKIP_TAGS = {"script", "style", "nav", "header", "footer", "noscript", "template", "aside",
+             "math"}
 # A comment thread is the readers' writing, not the post's (blog_os bakes its
 # archived Isso comments, with code blocks, into its templates).
 # By id (`isso-thread`, `disqus_thread`, `comments`) on a container; not by
@@ -46,6 +48,12 @@ SKIP_TAGS = {"script", "style", "nav", "header", "footer", "noscript", "template
 COMMENTS = re.compile(r"^(isso|disqus|giscus|utterances|comments?)([-_]|$)", re.I)
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input",
              "link", "meta", "source", "track", "wbr"}
+# A formula is its own kind, like a code block: kramdown writes TeX between
+# `\(`/`\)` or `\[`/`\]` for MathJax to typeset in the browser (display
+# formulas outside any paragraph, so out of the text), ssg writes MathML, or
+# the TeX as written (`$$…$$`) where math is off. Compared as text, the same
+# formula read as different words on each side.
+TEX = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]|\$\$(.+?)\$\$", re.S)
 TEMPLATE_SYNTAX = re.compile(r"\{\{<|\{\{%|\{%|\{\{\s*[A-Za-z.$]")
 
 
@@ -192,16 +200,24 @@ def count(node, tag):
                if not c.skip)
 
 
+def formulas(node):
+    """MathML elements and TeX formulas under `node`."""
+    def math(n):
+        return sum(1 if c.tag == "math" else math(c) for c in n.children)
+    return math(node) + len(TEX.findall(full_text(node)))
+
+
 def read_page(path):
     tree = Tree()
     tree.feed(path.read_text(encoding="utf-8", errors="replace"))
     main = main_node(tree.root)
-    text = " ".join(writing(main).split())
+    text = " ".join(TEX.sub(" ", writing(main)).split())
     return {
         "refresh": tree.refresh,
         "text": text,
         "code": count(main, "pre"),
         "images": count(main, "img"),
+        "formulas": formulas(main),
         "syntax": len(TEMPLATE_SYNTAX.findall(text)),
     }
 
@@ -320,6 +336,7 @@ def compare(orig_dir, ssg_dir, sections, taxonomies, langs=frozenset()):
             "chars": [len(before["text"]), len(after["text"])],
             "code": [before["code"], after["code"]],
             "images": [before["images"], after["images"]],
+            "formulas": [before["formulas"], after["formulas"]],
             "syntax": [before["syntax"], after["syntax"]],
             "texts": [before["text"], after["text"]],
         })
@@ -336,6 +353,8 @@ def problems(row):
         found.append(f"code blocks {row['code'][0]}→{row['code'][1]}")
     if row["images"][1] < row["images"][0]:
         found.append(f"images {row['images'][0]}→{row['images'][1]}")
+    if row["formulas"][1] < row["formulas"][0]:
+        found.append(f"formulas {row['formulas'][0]}→{row['formulas'][1]}")
     if row["syntax"][1] > row["syntax"][0]:
         found.append(f"template syntax shown {row['syntax'][0]}→{row['syntax'][1]}")
     return found
@@ -389,6 +408,7 @@ def main():
         "below_99": sum(r < 0.99 for r in ratios),
         "code_blocks": [sum(r.get("code", [0, 0])[i] for r in rows) for i in (0, 1)],
         "images": [sum(r.get("images", [0, 0])[i] for r in rows) for i in (0, 1)],
+        "formulas": [sum(r.get("formulas", [0, 0])[i] for r in rows) for i in (0, 1)],
         "syntax_shown": sum(max(0, r["syntax"][1] - r["syntax"][0]) for r in rows if "syntax" in r),
         "import_findings": len(report.get("findings", [])),
     }

@@ -73,6 +73,10 @@ impl Authoring<'_> {
         let mut ctx = Context::new();
         ctx.insert_value("page", self.page.clone());
         ctx.insert_value("config", self.config.clone());
+        // Zola's shortcodes see the page's language as `lang`.
+        if let Some(lang) = self.page.get_from_path("lang") {
+            ctx.insert_value("lang", lang.clone());
+        }
         ctx
     }
 }

@@ -102,6 +102,7 @@ struct PageFields<'a> {
     path: &'a str,
     permalink: String,
     slug: &'a str,
+    lang: String,
     draft: bool,
     weight: Option<i64>,
     /// A bundle's site folder (`blog/trip/`), where its files are
@@ -123,6 +124,7 @@ impl<'a> MarkdownStage<'a> {
             path: &page.path,
             permalink: self.config.permalink(&page.path),
             slug: &page.slug,
+            lang: fm.lang_or(&self.config.language).to_string(),
             draft: fm.draft,
             weight: fm.weight,
             colocated_path: crate::layout::is_bundle_index(
@@ -326,8 +328,10 @@ fn section_fields(section: &Section, config: &Config) -> tera::Value {
         extra: &'a serde_json::Map<String, serde_json::Value>,
         path: &'a str,
         permalink: String,
+        lang: &'a str,
     }
     tera::Value::from_serializable(&SectionFields {
+        lang: section.front_matter.lang_or(&config.language),
         title: section.title(),
         extra: &section.front_matter.extra,
         path: &section.path,

@@ -24,6 +24,7 @@ pub const KNOWN_FIELDS: &[&str] = &[
     "summary",
     "draft",
     "slug",
+    "lang",
     "template",
     "aliases",
     "weight",
@@ -64,6 +65,8 @@ pub struct FrontMatter {
     pub draft: bool,
     pub slug: Option<String>,
     pub template: Option<String>,
+    /// The page's language (`fr`, `pt-BR`); the site's `language` unless set.
+    pub lang: Option<String>,
     pub aliases: Vec<String>,
     pub weight: Option<i64>,
     /// Sections only: overrides `build.paginate_by`.
@@ -77,6 +80,13 @@ pub struct FrontMatter {
     /// `taxonomies = { series = [...] }`), with the line of their key; the
     /// site's `[taxonomies]` decides what they become (`crate::taxonomy`).
     pub written_terms: Vec<WrittenTerms>,
+}
+
+impl FrontMatter {
+    /// The language the page is written in: its `lang`, else the site's.
+    pub fn lang_or<'a>(&'a self, site_language: &'a str) -> &'a str {
+        self.lang.as_deref().unwrap_or(site_language)
+    }
 }
 
 /// See [`FrontMatter::written_terms`].
@@ -458,6 +468,7 @@ fn from_map(
             "summary" => fm.summary = Some(field.string()?),
             "slug" => fm.slug = Some(field.string()?),
             "template" => fm.template = Some(field.string()?),
+            "lang" => fm.lang = Some(field.string()?),
             "date" => fm.date = Some(field.date()?),
             "updated" => fm.updated = Some(field.date()?),
             "tags" => fm.tags = field.list()?,

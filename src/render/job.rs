@@ -95,11 +95,14 @@ impl Job {
 }
 
 /// What every template sees besides its kind's values: `config`,
-/// `current_path`, `current_url`, and `lang` (the site's language), which
-/// Zola templates pass on to its functions (`get_url(path=…, lang=lang)`).
+/// `current_path`, `current_url`, and `lang` (the site's language where
+/// the kind set none: a page's or section's own `lang`), which Zola
+/// templates pass on to its functions (`get_url(path=…, lang=lang)`).
 pub fn insert_site_wide(ctx: &mut Context, config_value: tera::Value, config: &Config, path: &str) {
     ctx.insert_value("config", config_value);
-    ctx.insert("lang", &config.language);
+    if !ctx.contains_key("lang") {
+        ctx.insert("lang", &config.language);
+    }
     ctx.insert("current_path", path);
     ctx.insert("current_url", &config.permalink(path));
 }

@@ -31,6 +31,7 @@ struct PageRef<'a> {
 #[derive(Serialize)]
 pub struct PageValue<'a> {
     title: &'a str,
+    lang: String,
     date: Option<String>,
     updated: Option<String>,
     tags: Vec<TagRef<'a>>,
@@ -183,6 +184,7 @@ pub fn page_value<'a>(site: &'a Site, i: usize, config: &Config) -> PageValue<'a
     let summary = rendered.summary.as_deref();
     PageValue {
         title: page.title(),
+        lang: fm.lang_or(&config.language).to_string(),
         date: fm.date.as_ref().map(|d| d.to_text()),
         updated: fm.updated.as_ref().map(|d| d.to_text()),
         tags: term_refs(site, page, 0, config),
@@ -230,6 +232,10 @@ pub fn section_value(site: &Site, s: usize, config: &Config, pages: Option<Vec<V
         .collect();
     let mut map = tera::Map::new();
     map.insert("title".into(), Value::from(section.title()));
+    map.insert(
+        "lang".into(),
+        Value::from(section.front_matter.lang_or(&config.language)),
+    );
     map.insert("content".into(), section.rendered.html.value());
     map.insert(
         "permalink".into(),

@@ -261,3 +261,27 @@ fn a_shortcode_inside_an_html_block_is_expanded() {
     );
     assert!(!html.contains("ssgsc"), "{html}");
 }
+
+/// A page written in another language than the site says so with `lang`:
+/// its shortcodes, its template and the default theme's `<html lang>` see
+/// it (a theme's quote marks and labels follow it, as in Zola).
+#[test]
+fn a_page_in_another_language_is_seen_as_such_by_its_shortcodes_and_templates() {
+    let site = Site::new()
+        .file(
+            "templates/shortcodes/quote.html",
+            "<q data-lang=\"{{ lang }}\">{{ page.lang }}</q>",
+        )
+        .file(
+            "content/fr/p.md",
+            "---\ntitle: Bonjour\nlang: fr\n---\n{{ quote() }}\n",
+        )
+        .file("content/en.md", "---\ntitle: Hello\n---\n{{ quote() }}\n");
+    let built = site.build();
+    let fr = output(&built, "fr/p/index.html");
+    assert!(fr.contains("<html lang=\"fr\">"), "{fr}");
+    assert!(fr.contains("<q data-lang=\"fr\">fr</q>"), "{fr}");
+    let en = output(&built, "en/index.html");
+    assert!(en.contains("<html lang=\"en\">"), "{en}");
+    assert!(en.contains("<q data-lang=\"en\">en</q>"), "{en}");
+}

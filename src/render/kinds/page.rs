@@ -38,6 +38,7 @@ impl OutputKind for PageOutput {
 /// What page `i`'s own template sees of it.
 fn insert_page(ctx: &mut Context, site: &Site, config: &Config, i: usize) {
     ctx.insert_value("page", values::listed_page_value(site, i, config, true));
+    ctx.insert("lang", site.pages[i].front_matter.lang_or(&config.language));
 }
 
 /// Whether page `i`'s own output can be rendered alone: its template

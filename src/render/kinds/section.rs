@@ -58,6 +58,10 @@ impl OutputKind for SectionPager {
         let body = input.reads(template, Reads::Body);
         let all = input.reads(template, Reads::SectionPages);
         ctx.insert_value("section", input.section_value(self.section, all, body));
+        let lang = &input.site.sections[self.section].front_matter.lang;
+        if let Some(lang) = lang {
+            ctx.insert("lang", lang);
+        }
         ctx.insert_value(
             "paginator",
             input.paginator_value(pagers, self.pager, listing, body),
