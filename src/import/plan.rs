@@ -106,6 +106,9 @@ pub struct NewFrontMatter {
     pub draft: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
+    /// The language of a translation, where it is not the site's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     /// The page's whole URL path, kept verbatim.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,

@@ -8,8 +8,22 @@ use crate::config::Config;
 
 /// Why ssg could not load template `file` holding `text`, and its line.
 pub fn load_error(file: &str, text: &str, config: &Config) -> Option<(Option<usize>, String)> {
+    load_error_beside(file, text, &[], config)
+}
+
+/// [`load_error`], with the templates it calls components of loaded too.
+pub fn load_error_beside(
+    file: &str,
+    text: &str,
+    beside: &[(String, String)],
+    config: &Config,
+) -> Option<(Option<usize>, String)> {
     let mut tera = crate::templates::with_helpers(config);
-    let error = tera.add_raw_template(file, text).err()?;
+    let templates = beside
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .chain([(file, text)]);
+    let error = tera.add_raw_templates(templates).err()?;
     let shown = error.to_string();
     // Tera's message: `error: WHAT\n --> FILE:LINE:COLUMN\n …`.
     let what = shown

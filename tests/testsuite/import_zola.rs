@@ -305,7 +305,8 @@ fn site_shortcodes_render_and_what_cannot_is_shown_and_reported() {
 /// `get_random`), arguments a space apart, a call inside a kept block, a
 /// call over two lines, translated page bundles with their images, a
 /// translation's own `path`, `smart_punctuation`, and phil-opp/blog_os's
-/// `static/atom.xml/` where ssg writes its feed.
+/// `static/atom.xml/` where ssg writes its feed; a shortcode importing a
+/// macro file and loading its words by the page's language.
 #[test]
 fn a_theme_s_tera1_shortcodes_and_translated_bundles_keep_their_words_and_images() {
     let work = tempfile::tempdir().expect("tempdir");
@@ -346,6 +347,22 @@ fn a_theme_s_tera1_shortcodes_and_translated_bundles_keep_their_words_and_images
         "{spanish}"
     );
     assert!(public.join("es/blog/trip/img/photo.png").is_file());
+    // A theme shortcode reading its words through an imported macro and a
+    // `load_data` path made of the page's language (tabi's
+    // `multilingual_quote`): each language's marks and labels.
+    for (page, words) in [
+        (
+            &trip,
+            "<blockquote>“Hello”</blockquote>\n<figcaption>Show the original · 2 quotes</figcaption>",
+        ),
+        (
+            &spanish,
+            "<blockquote>«Hola»</blockquote>\n<figcaption>Ver el original · 2 citas</figcaption>",
+        ),
+    ] {
+        assert!(page.contains(words), "lacks {words:?}: {page}");
+    }
+    assert!(spanish.contains("<html lang=\"es\">"), "{spanish}");
     assert!(read("es/privacy/index.html").contains("Sin cookies."));
     assert!(read("privacy/index.html").contains("No cookies."));
     assert!(read("atom.xml").contains("<feed"));

@@ -7,6 +7,7 @@
 //! its section settings and its shortcodes.
 
 mod config;
+mod macros;
 mod pages;
 mod shortcode_files;
 mod shortcodes;

@@ -73,17 +73,20 @@ struct Translations {
     bundles: std::collections::BTreeMap<String, Vec<String>>,
 }
 
+/// A translation's file name (`x.fr.md`) → its stem and language.
+fn translation_of<'n>(name: &'n str, settings: &Settings) -> Option<(&'n str, &'n str)> {
+    name.strip_suffix(".md")
+        .and_then(|n| n.rsplit_once('.'))
+        .filter(|(_, lang)| settings.languages.iter().any(|l| l == lang))
+}
+
 impl Translations {
     fn of(files: &[String], settings: &Settings) -> Translations {
         let mut moved = std::collections::BTreeMap::new();
         let mut bundles = std::collections::BTreeMap::<String, Vec<String>>::new();
         for rel in files {
             let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-            let Some((stem, lang)) = name
-                .strip_suffix(".md")
-                .and_then(|n| n.rsplit_once('.'))
-                .filter(|(_, lang)| settings.languages.iter().any(|l| l == lang))
-            else {
+            let Some((stem, lang)) = translation_of(name, settings) else {
                 continue;
             };
             let folder = match dir {
@@ -175,11 +178,14 @@ fn convert_file(
         }
     };
     let dest = translations.dest_of(rel);
-    let (front_matter, body) = if dest.rsplit('/').next() == Some("_index.md") {
+    let (mut front_matter, body) = if dest.rsplit('/').next() == Some("_index.md") {
         (section(rel, &dest, fm, settings, plan), body)
     } else {
         (page(rel, &dest, fm, settings, plan), body)
     };
+    // Its shortcodes and the theme's `<html lang>` follow it, as in Zola.
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    front_matter.lang = translation_of(name, settings).map(|(_, lang)| lang.to_string());
     let body = shortcodes::convert(usable, &body, offset, &shown, &mut plan.report);
     plan.pages.push(NewPage {
         source: shown,

@@ -43,9 +43,15 @@ pub fn to_tera2(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Tera 1 filters Tera 2 has under another name.
+const FILTERS: &[(&str, &str)] = &[("as_str", "str")];
+
 /// One tag (`{% if src is starting_with("http") %}`) rewritten.
 fn tag_to_tera2(tag: &str) -> String {
-    let tag = tests_to_tera2(tag);
+    let mut tag = tests_to_tera2(tag);
+    for (old, new) in FILTERS {
+        tag = renamed_filter(&tag, old, new);
+    }
     let keyword = tag
         .trim_start_matches(['{', '%', '-'])
         .split_whitespace()
@@ -83,6 +89,29 @@ fn optional_attributes(tag: &str) -> String {
         out.push(c);
         previous = c;
     }
+    out
+}
+
+/// `tag` with the filter `old` (after a `|`) called `new`.
+fn renamed_filter(tag: &str, old: &str, new: &str) -> String {
+    let mut out = String::with_capacity(tag.len());
+    let mut rest = tag;
+    while let Some(bar) = rest.find('|') {
+        let after = &rest[bar + 1..];
+        let name = after.trim_start();
+        let renames = name
+            .strip_prefix(old)
+            .is_some_and(|tail| !tail.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'));
+        out.push_str(&rest[..=bar]);
+        if renames {
+            out.push_str(&after[..after.len() - name.len()]);
+            out.push_str(new);
+            rest = &name[old.len()..];
+        } else {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -127,7 +156,7 @@ fn tests_to_tera2(tag: &str) -> String {
 }
 
 /// Bytes up to the `)` closing an argument, quotes and brackets respected.
-fn argument_length(text: &str) -> Option<usize> {
+pub(super) fn argument_length(text: &str) -> Option<usize> {
     let mut quote = None;
     let mut depth = 0usize;
     for (i, c) in text.char_indices() {
@@ -172,6 +201,14 @@ mod tests {
         assert_eq!(
             to_tera2(r#"{% if tags is containing(["a(b)", x]) %}"#),
             r#"{% if tags is containing(pat=["a(b)", x]) %}"#
+        );
+    }
+
+    #[test]
+    fn filters_renamed_in_tera2_get_their_new_name() {
+        assert_eq!(
+            to_tera2("{{ n | as_str }}{% set t = x|as_str | as_string %}"),
+            "{{ n | str }}{% set t = x|str | as_string %}"
         );
     }
 

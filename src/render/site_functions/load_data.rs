@@ -63,7 +63,7 @@ pub fn paths_in(text: &str) -> LoadPaths {
 }
 
 /// The text after `name =` in a call's arguments.
-pub(super) fn argument<'a>(args: &'a str, name: &str) -> Option<&'a str> {
+pub(crate) fn argument<'a>(args: &'a str, name: &str) -> Option<&'a str> {
     args.match_indices(name).find_map(|(at, _)| {
         let before = args[..at].chars().next_back();
         if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -74,7 +74,7 @@ pub(super) fn argument<'a>(args: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// A quoted string that is the whole argument (not `"a" ~ b`).
-pub(super) fn quoted(value: &str) -> Option<&str> {
+pub(crate) fn quoted(value: &str) -> Option<&str> {
     let value = value.trim_start();
     let quote = value
         .chars()
