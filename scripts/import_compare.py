@@ -92,6 +92,12 @@ class Tree(HTMLParser):
             node.skip = True
         self.at.children.append(node)
         self.at.text.append(node)
+        # Zola writes a code block's name (```` ```md,name=README.md ````) as
+        # `data-name`, which its themes show (tabi with CSS `content:
+        # attr(data-name)`); ssg writes it as a caption. Text a reader sees.
+        name = next((v for k, v in attrs if k == "data-name"), None)
+        if tag == "code" and name:
+            node.text.append(name + " ")
         if tag not in VOID_TAGS:
             self.at = node
 
@@ -241,6 +247,31 @@ def build_original(tool, src, out):
         run([zola, "build", "--output-dir", out, "--force"], cwd=src)
 
 
+# `--body-only`: every page template of the copy the original tool builds
+# shows the page's body and nothing else, so the comparison holds the
+# posts' own words, not the theme's (a table of contents, a translation
+# banner, a series intro, a support-me footer), which ssg's default theme
+# does not carry.
+BODY_ONLY = ('{% if page %}<main><div class="content">{{ page.content | safe }}</div></main>'
+             '{% elif section %}<main><div class="content">{{ section.content | safe }}</div></main>'
+             '{% endif %}')
+
+
+def body_only_copy(src, dest):
+    """A copy of Zola site `src` whose page templates show only the body:
+    shortcodes, the macro files they import and `anchor-link.html` (which
+    Zola renders inside the body) stay."""
+    shutil.copytree(src, dest)
+    for folder in [dest / "templates", *dest.glob("themes/*/templates")]:
+        for template in folder.rglob("*.html"):
+            rel = template.relative_to(folder).as_posix()
+            text = template.read_text(encoding="utf-8", errors="replace")
+            if (rel.startswith("shortcodes/") or rel == "anchor-link.html"
+                    or re.search(r"\{%-?\s*macro\s", text)):
+                continue
+            template.write_text(BODY_ONLY, encoding="utf-8")
+
+
 def listing_paths(site):
     """Output folders of the imported site's sections (a content folder
     that is not a page bundle): listings, not posts."""
@@ -375,6 +406,8 @@ def main():
     parser.add_argument("--ssg", type=Path, default=REPO / "target/debug/ssg")
     parser.add_argument("--work", type=Path)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--body-only", action="store_true",
+                        help="(zola) build the original with templates showing only each page's body")
     parser.add_argument("--show", type=int, default=10, help="pages to show a difference of")
     args = parser.parse_args()
 
@@ -386,7 +419,14 @@ def main():
     shutil.copytree(args.site, src, ignore=shutil.ignore_patterns(
         "public", "_site", "resources", ".hugo_build.lock"))
     orig = work / "original"
-    build_original(args.tool, src, orig)
+    if args.body_only:
+        if args.tool != "zola":
+            sys.exit("--body-only is for Zola sites")
+        body_src = work / "original-src"
+        body_only_copy(src, body_src)
+        build_original(args.tool, body_src, orig)
+    else:
+        build_original(args.tool, src, orig)
     site = work / "imported"
     imported = run([args.ssg, "import", src, site, "--from", args.tool, "--json"])
     report = json.loads(imported.stdout)

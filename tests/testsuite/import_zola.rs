@@ -120,7 +120,8 @@ fn front_matter_becomes_ssg_keys_and_shortcodes_are_kept() {
     assert!(
         tips.contains(
             "tags = [\"rust\", \"Tips & Tricks\"]\nsummary = \"Three things I wish I knew.\"\n\n\
-             [taxonomies]\nauthors = [\"Ada Lovelace\"]\ncategories = [\"Notes\"]\n+++"
+             [taxonomies]\nauthors = [\"Ada Lovelace\"]\ncategories = [\"Notes\"]\n\n\
+             [extra]\nanchor_links = \"right\"\n+++"
         ),
         "{tips}"
     );
@@ -306,7 +307,8 @@ fn site_shortcodes_render_and_what_cannot_is_shown_and_reported() {
 /// call over two lines, translated page bundles with their images, a
 /// translation's own `path`, `smart_punctuation`, and phil-opp/blog_os's
 /// `static/atom.xml/` where ssg writes its feed; a shortcode importing a
-/// macro file and loading its words by the page's language.
+/// macro file and loading its words by the page's language; a section's
+/// `insert_anchor_links`.
 #[test]
 fn a_theme_s_tera1_shortcodes_and_translated_bundles_keep_their_words_and_images() {
     let work = tempfile::tempdir().expect("tempdir");
@@ -363,6 +365,13 @@ fn a_theme_s_tera1_shortcodes_and_translated_bundles_keep_their_words_and_images
         assert!(page.contains(words), "lacks {words:?}: {page}");
     }
     assert!(spanish.contains("<html lang=\"es\">"), "{spanish}");
+    // `insert_anchor_links = "left"` in the blog's `_index.md`: Zola's
+    // anchor before each heading of its pages, none elsewhere.
+    assert!(
+        trip.contains("<h2 id=\"the-harbour\"><a class=\"zola-anchor\" href=\"#the-harbour\" aria-label=\"Anchor link for: the-harbour\">🔗</a>The harbour</h2>"),
+        "{trip}"
+    );
+    assert!(read("privacy/index.html").contains("<h2 id=\"what-is-kept\">What is kept</h2>"));
     assert!(read("es/privacy/index.html").contains("Sin cookies."));
     assert!(read("privacy/index.html").contains("No cookies."));
     assert!(read("atom.xml").contains("<feed"));

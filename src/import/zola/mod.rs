@@ -6,6 +6,7 @@
 //! URLs (`path`, its slug strategies, translations, non-tag taxonomies),
 //! its section settings and its shortcodes.
 
+mod anchor_links;
 mod config;
 mod macros;
 mod pages;
@@ -36,6 +37,14 @@ pub fn read(src: &Path) -> Result<Plan> {
     let (settings, mut plan) = config::read(src);
     let usable = shortcode_files::copy(src, settings.theme.as_deref(), &mut plan);
     pages::read_content(src, &settings, &usable, &mut plan);
+    let theme_templates = settings
+        .theme
+        .as_ref()
+        .map(|theme| Path::new("themes").join(theme).join("templates"));
+    let templates: Vec<&Path> = std::iter::once(Path::new("templates"))
+        .chain(theme_templates.as_deref())
+        .collect();
+    anchor_links::apply(src, &templates, &mut plan);
     static_files::copy_tree(src, "static", "static", &mut plan);
     drop_feed_clashes(&settings, &mut plan);
     static_files::copy_data(src, "data", &mut plan);

@@ -407,8 +407,10 @@ fn section(
             note(key, format!("{value} — {meaning}"), "");
         }
     }
-    for key in ["insert_anchor_links", "in_search_index"] {
-        extra.remove(key);
+    extra.remove("in_search_index");
+    let anchors = super::anchor_links::side(extra.remove("insert_anchor_links").as_ref());
+    if let Some(side) = anchors {
+        extra.insert(super::anchor_links::KEY.into(), side.into());
     }
     let feeds = ["generate_feeds", "generate_feed"]
         .iter()
