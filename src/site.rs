@@ -15,8 +15,13 @@ pub struct Site {
     pub section_pages: Vec<Vec<usize>>,
     /// Per section: indices of its direct subsections.
     pub subsections: Vec<Vec<usize>>,
-    /// Every dated page, newest first: the home listing and the site feed.
+    /// Every dated page in the site's language, newest first: the home
+    /// listing and the site feed. A page whose `lang` is another (a
+    /// translation under `fr/`) is listed in its own section only, as
+    /// Zola lists each language on its own home.
     pub dated: Vec<usize>,
+    /// The site's `language`.
+    pub language: String,
     /// `tags` first, then the declared taxonomies (`crate::taxonomy::declared`).
     pub taxonomies: Vec<Taxonomy>,
     /// Every term of every taxonomy, by taxonomy then slug.
@@ -46,7 +51,7 @@ pub fn listing_order(a: &Page, b: &Page) -> Ordering {
 }
 
 impl Site {
-    pub fn new(content: Content, taxonomies: Vec<Taxonomy>) -> Site {
+    pub fn new(content: Content, taxonomies: Vec<Taxonomy>, language: &str) -> Site {
         // The warnings were the caller's to show when the content was read.
         let Content {
             pages,
@@ -59,6 +64,7 @@ impl Site {
             section_pages: Vec::new(),
             subsections: Vec::new(),
             dated: Vec::new(),
+            language: language.to_string(),
             taxonomies,
             terms: Vec::new(),
             earlier: Vec::new(),
@@ -112,7 +118,10 @@ impl Site {
         }
 
         let mut dated: Vec<usize> = (0..pages.len())
-            .filter(|&i| pages[i].front_matter.date.is_some())
+            .filter(|&i| {
+                let fm = &pages[i].front_matter;
+                fm.date.is_some() && fm.lang_or(&self.language) == self.language
+            })
             .collect();
         dated.sort_by(|&a, &b| listing_order(&pages[a], &pages[b]));
 

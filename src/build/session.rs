@@ -196,13 +196,14 @@ impl Session {
         ));
         let fingerprints = fingerprints_of(&static_files, opts);
         templates.set_fingerprints(&fingerprints, &config);
+        let language = config.language.clone();
         Ok(Session {
             root: root.to_path_buf(),
             opts: opts.clone(),
             config,
             templates,
             md,
-            site: Site::new(content, taxonomies),
+            site: Site::new(content, taxonomies, &language),
             urls,
             page_memory: PageMemory::default(),
             ledger,

@@ -264,7 +264,8 @@ fn a_shortcode_inside_an_html_block_is_expanded() {
 
 /// A page written in another language than the site says so with `lang`:
 /// its shortcodes, its template and the default theme's `<html lang>` see
-/// it (a theme's quote marks and labels follow it, as in Zola).
+/// it (a theme's quote marks and labels follow it, as in Zola), and the
+/// home page leaves it to its own section.
 #[test]
 fn a_page_in_another_language_is_seen_as_such_by_its_shortcodes_and_templates() {
     let site = Site::new()
@@ -274,9 +275,12 @@ fn a_page_in_another_language_is_seen_as_such_by_its_shortcodes_and_templates() 
         )
         .file(
             "content/fr/p.md",
-            "---\ntitle: Bonjour\nlang: fr\n---\n{{ quote() }}\n",
+            "---\ntitle: Bonjour\ndate: 2024-05-02\nlang: fr\n---\n{{ quote() }}\n",
         )
-        .file("content/en.md", "---\ntitle: Hello\n---\n{{ quote() }}\n");
+        .file(
+            "content/en.md",
+            "---\ntitle: Hello\ndate: 2024-05-01\n---\n{{ quote() }}\n",
+        );
     let built = site.build();
     let fr = output(&built, "fr/p/index.html");
     assert!(fr.contains("<html lang=\"fr\">"), "{fr}");
@@ -284,4 +288,13 @@ fn a_page_in_another_language_is_seen_as_such_by_its_shortcodes_and_templates() 
     let en = output(&built, "en/index.html");
     assert!(en.contains("<html lang=\"en\">"), "{en}");
     assert!(en.contains("<q data-lang=\"en\">en</q>"), "{en}");
+    // The home page and the site's feed list the site's language, the
+    // French page its own section (as Zola lists each language apart).
+    let home = output(&built, "index.html");
+    assert!(
+        home.contains("Hello") && !home.contains("Bonjour"),
+        "{home}"
+    );
+    assert!(!output(&built, "atom.xml").contains("Bonjour"));
+    assert!(output(&built, "fr/index.html").contains("Bonjour"));
 }

@@ -252,7 +252,7 @@ pub fn before_markdown(
         sections,
         warnings: Vec::new(),
     };
-    let site = Site::new(content, taxonomies.to_vec());
+    let site = Site::new(content, taxonomies.to_vec(), &config.language);
     let index = SiteIndex::new(&site, config);
     (index, metadata_digest(&site, config))
 }
