@@ -44,7 +44,11 @@ pub fn to_tera2(text: &str) -> Cow<'_, str> {
 }
 
 /// Tera 1 filters Tera 2 has under another name.
-const FILTERS: &[(&str, &str)] = &[("as_str", "str")];
+const FILTERS: &[(&str, &str)] = &[
+    ("as_str", "str"),
+    ("trim_start_matches", "trim_start"),
+    ("trim_end_matches", "trim_end"),
+];
 
 /// One tag (`{% if src is starting_with("http") %}`) rewritten.
 fn tag_to_tera2(tag: &str) -> String {
@@ -209,6 +213,10 @@ mod tests {
         assert_eq!(
             to_tera2("{{ n | as_str }}{% set t = x|as_str | as_string %}"),
             "{{ n | str }}{% set t = x|str | as_string %}"
+        );
+        assert_eq!(
+            to_tera2(r#"{{ t | trim_start_matches(pat="<p>") | trim_end_matches(pat="</p>") }}"#),
+            r#"{{ t | trim_start(pat="<p>") | trim_end(pat="</p>") }}"#
         );
     }
 
