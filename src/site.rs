@@ -22,6 +22,9 @@ pub struct Site {
     pub dated: Vec<usize>,
     /// The site's `language`.
     pub language: String,
+    /// Per page: the same page in each language it is written in, itself
+    /// included, the site's language first (empty when it has no other).
+    pub translations: Vec<Vec<usize>>,
     /// `tags` first, then the declared taxonomies (`crate::taxonomy::declared`).
     pub taxonomies: Vec<Taxonomy>,
     /// Every term of every taxonomy, by taxonomy then slug.
@@ -29,6 +32,34 @@ pub struct Site {
     /// Per page: the next older / next newer dated page in the same section.
     pub earlier: Vec<Option<usize>>,
     pub later: Vec<Option<usize>>,
+}
+
+/// Per page, its translations (see [`Site::translations`]): a page whose
+/// `lang` is not the site's, at `LANG/REST`, is the page at `REST` in
+/// that language — the folders `ssg import` moves a Zola site's
+/// `x.fr.md` into, and the URLs Zola gives them.
+fn translations_of(pages: &[Page], language: &str) -> Vec<Vec<usize>> {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        let lang = page.front_matter.lang_or(language);
+        let original = (lang != language)
+            .then(|| page.rel.strip_prefix(lang)?.strip_prefix('/'))
+            .flatten()
+            .unwrap_or(&page.rel);
+        groups.entry(original).or_default().push(i);
+    }
+    let mut translations = vec![Vec::new(); pages.len()];
+    for mut group in groups.into_values().filter(|g| g.len() > 1) {
+        let lang_of = |i: usize| pages[i].front_matter.lang_or(language);
+        group.sort_by_key(|&i| (lang_of(i) != language, lang_of(i)));
+        group.dedup_by_key(|i| lang_of(*i));
+        if group.len() > 1 {
+            for &i in &group {
+                translations[i] = group.clone();
+            }
+        }
+    }
+    translations
 }
 
 /// Listing order: dated pages newest first, then undated ones by weight and title.
@@ -65,6 +96,7 @@ impl Site {
             subsections: Vec::new(),
             dated: Vec::new(),
             language: language.to_string(),
+            translations: Vec::new(),
             taxonomies,
             terms: Vec::new(),
             earlier: Vec::new(),
@@ -145,6 +177,7 @@ impl Site {
             |i| &pages[i].terms,
             |&a, &b| listing_order(&pages[a], &pages[b]),
         );
+        self.translations = translations_of(pages, &self.language);
         self.section_pages = section_pages;
         self.subsections = subsections;
         self.dated = dated;

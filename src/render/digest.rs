@@ -11,9 +11,10 @@ use super::values::page_value;
 use crate::config::Config;
 use crate::site::Site;
 
-/// What a page's value depends on besides config: its own reading and its
-/// neighbours' (which it links to as `earlier` and `later`).
-type PageKey = (u64, Option<u64>, Option<u64>);
+/// What a page's value depends on besides config: its own reading, its
+/// neighbours' (which it links to as `earlier` and `later`) and its
+/// translations' (their titles and URLs).
+type PageKey = (u64, Option<u64>, Option<u64>, Vec<u64>);
 
 fn page_key(site: &Site, i: usize) -> PageKey {
     let generation = |j: Option<usize>| j.map(|j| site.pages[j].generation);
@@ -21,6 +22,10 @@ fn page_key(site: &Site, i: usize) -> PageKey {
         site.pages[i].generation,
         generation(site.earlier[i]),
         generation(site.later[i]),
+        site.translations[i]
+            .iter()
+            .map(|&t| site.pages[t].generation)
+            .collect(),
     )
 }
 

@@ -60,6 +60,16 @@ pub struct PageValue<'a> {
     assets: Vec<String>,
     earlier: Option<PageRef<'a>>,
     later: Option<PageRef<'a>>,
+    translations: Vec<TranslationRef<'a>>,
+}
+
+/// One language of a page, for a language switcher.
+#[derive(Serialize)]
+struct TranslationRef<'a> {
+    lang: String,
+    title: &'a str,
+    permalink: String,
+    path: &'a str,
 }
 
 #[derive(Serialize)]
@@ -215,6 +225,18 @@ pub fn page_value<'a>(site: &'a Site, i: usize, config: &Config) -> PageValue<'a
             .collect(),
         earlier: site.earlier[i].map(|e| page_ref(&site.pages[e], config)),
         later: site.later[i].map(|l| page_ref(&site.pages[l], config)),
+        translations: site.translations[i]
+            .iter()
+            .map(|&t| {
+                let page = &site.pages[t];
+                TranslationRef {
+                    lang: page.front_matter.lang_or(&config.language).to_string(),
+                    title: page.title(),
+                    permalink: config.permalink(&page.path),
+                    path: &page.path,
+                }
+            })
+            .collect(),
     }
 }
 

@@ -27,6 +27,7 @@ mod import_zola;
 mod incremental;
 mod install;
 mod kill;
+mod languages;
 mod markdown;
 mod output_safety;
 mod pagination;

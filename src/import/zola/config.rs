@@ -316,7 +316,7 @@ fn note_unconverted(
                 "languages {} are kept at their URLs, each in a folder of its own (`content/LANG/`)",
                 settings.languages.join(", ")
             ),
-            "ssg has no translations: language switchers of the old theme are gone",
+            "each translation says its `lang`; ssg links a page's languages as `page.translations` (the default theme shows them as \"Also in\")",
         );
     }
     if table.get("compile_sass").and_then(Value::as_bool) == Some(true) {

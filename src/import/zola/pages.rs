@@ -59,7 +59,9 @@ pub fn read_content(
 
 /// Zola's translations (`x.fr.md`, `trip/index.fr.md`, `_index.fr.md`)
 /// sit beside what they translate and are published under `/fr/`, each
-/// language's sections listing its own pages. ssg has no translations: each
+/// language's sections listing its own pages. In ssg a page in another
+/// language lives under a folder of its language, which ssg reads as the
+/// translation of the page at the same place without it: each
 /// moves under a folder of its language (`fr/blog/x.md`,
 /// `fr/blog/trip/index.md` with a copy of the bundle's files,
 /// `fr/blog/_index.md`), so its URL is Zola's without a `path`, a
