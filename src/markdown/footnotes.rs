@@ -67,6 +67,11 @@ impl<'a> Footnotes<'a> {
     /// then those inside the notes, each replaced by its markup; returns
     /// the notes' section to put after the page.
     pub(super) fn finish(mut self, events: &mut [Event<'a>]) -> String {
+        // The parser cites only labels that have a note: no notes, no
+        // citations, and the page's events need no second look.
+        if self.notes.is_empty() {
+            return String::new();
+        }
         let mut first_note: HashMap<String, usize> = HashMap::new();
         for (at, (label, _)) in self.notes.iter().enumerate() {
             first_note.entry(key(label)).or_insert(at);
@@ -89,9 +94,6 @@ impl<'a> Footnotes<'a> {
             cite(&mut body, &mut order);
             self.notes[at].1 = body;
             next += 1;
-        }
-        if self.notes.is_empty() {
-            return String::new();
         }
         let mut shown = vec![false; self.notes.len()];
         let mut html = String::from("<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n");
@@ -247,6 +249,12 @@ mod tests {
             out.contains("</pre>\n<p><a class=\"footnote-backref\""),
             "{out}"
         );
+    }
+
+    #[test]
+    fn a_citation_of_no_note_is_text() {
+        let out = html("A[^missing] b.\n");
+        assert_eq!(out, "<p>A[^missing] b.</p>\n");
     }
 
     #[test]
