@@ -218,6 +218,12 @@ impl Session {
         })
     }
 
+    /// This session will render again and again (`ssg serve`): the search
+    /// index keeps each page's words from its first build on.
+    pub fn will_render_again(&mut self) {
+        self.search_index.keep_words();
+    }
+
     /// Loads everything again (templates, config or sections changed),
     /// keeping the ledger, so what changed is still told apart. On error
     /// the session is unchanged.

@@ -21,7 +21,11 @@ pub struct IndexMemory {
     last: Option<LastIndex>,
     /// Whether this session built an index before.
     indexed_before: bool,
-    /// The pages' words, kept from a session's second index on.
+    /// Keep the pages' words from the first index on: the session will
+    /// index again (`ssg serve`).
+    keeps_words: bool,
+    /// The pages' words, kept from a session's second index on (its first,
+    /// with `keeps_words`).
     kept: Option<KeptWords>,
 }
 
@@ -62,12 +66,21 @@ impl IndexMemory {
 
     /// The pages' words kept for the next index: none the first time (a
     /// build indexes once and keeps nothing), kept from a session's second
-    /// index on (`ssg serve`), so later ones read only changed pages.
+    /// index on, or its first when told it will index again
+    /// ([`Self::keep_words`]), so later ones read only changed pages.
     pub fn kept_words(&mut self) -> Option<&mut KeptWords> {
-        if !std::mem::replace(&mut self.indexed_before, true) {
+        let first = !std::mem::replace(&mut self.indexed_before, true);
+        if first && !self.keeps_words {
             return None;
         }
         Some(self.kept.get_or_insert_with(KeptWords::default))
+    }
+
+    /// Keeps the pages' words from the next index on: `ssg serve`'s first
+    /// save after start then reads only the pages it changed (at 10,000
+    /// posts the first save read every page, 0.94 s).
+    pub fn keep_words(&mut self) {
+        self.keeps_words = true;
     }
 
     /// Remembers the index just made (and saves that in `cache`).
@@ -90,4 +103,19 @@ impl IndexMemory {
 fn load(cache: &Cache) -> Option<LastIndex> {
     let bytes = std::fs::read(cache.path(CACHE_FILE)).ok()?;
     serde_json::from_slice(&bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IndexMemory;
+
+    #[test]
+    fn words_are_kept_from_the_second_index_or_the_first_when_asked() {
+        let mut build = IndexMemory::default();
+        assert!(build.kept_words().is_none(), "a build keeps nothing");
+        assert!(build.kept_words().is_some());
+        let mut serve = IndexMemory::default();
+        serve.keep_words();
+        assert!(serve.kept_words().is_some(), "serve keeps from the first");
+    }
 }

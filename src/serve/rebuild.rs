@@ -165,7 +165,9 @@ impl Rebuilder {
             }
             (_, None) => {
                 log::verbose("full load");
-                self.session = Some(Session::load(&self.root, &self.opts)?);
+                let mut session = Session::load(&self.root, &self.opts)?;
+                session.will_render_again();
+                self.session = Some(session);
                 self.pending.clear();
             }
         }
