@@ -81,6 +81,83 @@ pub fn listing_order(a: &Page, b: &Page) -> Ordering {
     .then_with(|| a.path.cmp(&b.path))
 }
 
+/// How a section lists its pages: its `_index.md`'s `sort_by`, in Zola's
+/// words. `Date` is [`listing_order`]; the others put pages without the
+/// key after those with it (Zola leaves them out), in listing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    #[default]
+    Date,
+    /// `updated`, else `date`, newest first.
+    UpdateDate,
+    /// `weight`, lowest first.
+    Weight,
+    Title,
+    Slug,
+}
+
+impl SortBy {
+    pub const NAMES: &'static str = "date, update_date, weight, title, slug";
+
+    /// Also Zola's `title_bytes` (as `title`) and `none` (as `date`), so a
+    /// Zola section reads as it is.
+    pub fn parse(name: &str) -> Option<SortBy> {
+        Some(match name {
+            "date" | "none" => SortBy::Date,
+            "update_date" => SortBy::UpdateDate,
+            "weight" => SortBy::Weight,
+            "title" | "title_bytes" => SortBy::Title,
+            "slug" => SortBy::Slug,
+            _ => return None,
+        })
+    }
+
+    /// Its name in `sort_by`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SortBy::Date => "date",
+            SortBy::UpdateDate => "update_date",
+            SortBy::Weight => "weight",
+            SortBy::Title => "title",
+            SortBy::Slug => "slug",
+        }
+    }
+
+    /// The order of `a` and `b` in a section sorted so.
+    pub fn order(self, a: &Page, b: &Page) -> Ordering {
+        let (fa, fb) = (&a.front_matter, &b.front_matter);
+        let keyed = match self {
+            SortBy::Date => Ordering::Equal,
+            SortBy::UpdateDate => {
+                let changed = |p: &Page| {
+                    let fm = &p.front_matter;
+                    fm.updated.as_ref().or(fm.date.as_ref()).map(|d| d.instant)
+                };
+                descending_some_first(changed(a), changed(b))
+            }
+            SortBy::Weight => match (fa.weight, fb.weight) {
+                (Some(wa), Some(wb)) => wa.cmp(&wb),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+            SortBy::Title => a.title().to_lowercase().cmp(&b.title().to_lowercase()),
+            SortBy::Slug => a.slug.cmp(&b.slug),
+        };
+        keyed.then_with(|| listing_order(a, b))
+    }
+}
+
+/// Newest first, values before none.
+fn descending_some_first<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => b.cmp(&a),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
 impl Site {
     pub fn new(content: Content, taxonomies: Vec<Taxonomy>, language: &str) -> Site {
         // The warnings were the caller's to show when the content was read.
@@ -123,8 +200,9 @@ impl Site {
                 section_pages[s].push(i);
             }
         }
-        for list in &mut section_pages {
-            list.sort_by(|&a, &b| listing_order(&pages[a], &pages[b]));
+        for (s, list) in section_pages.iter_mut().enumerate() {
+            let sort = sections[s].front_matter.sort_by;
+            list.sort_by(|&a, &b| sort.order(&pages[a], &pages[b]));
         }
 
         let mut subsections = vec![Vec::new(); sections.len()];
@@ -160,11 +238,13 @@ impl Site {
         let mut earlier = vec![None; pages.len()];
         let mut later = vec![None; pages.len()];
         for list in &section_pages {
-            let dated_here: Vec<usize> = list
+            // Neighbours by date, whatever order the section lists in.
+            let mut dated_here: Vec<usize> = list
                 .iter()
                 .copied()
                 .filter(|&i| pages[i].front_matter.date.is_some())
                 .collect();
+            dated_here.sort_by(|&a, &b| listing_order(&pages[a], &pages[b]));
             for (pos, &i) in dated_here.iter().enumerate() {
                 later[i] = pos.checked_sub(1).map(|p| dated_here[p]);
                 earlier[i] = dated_here.get(pos + 1).copied();

@@ -29,6 +29,7 @@ pub const KNOWN_FIELDS: &[&str] = &[
     "aliases",
     "weight",
     "paginate_by",
+    "sort_by",
     "extra",
     "path",
     "lastmod",
@@ -71,6 +72,8 @@ pub struct FrontMatter {
     pub weight: Option<i64>,
     /// Sections only: overrides `build.paginate_by`.
     pub paginate_by: Option<usize>,
+    /// Sections only: the order the section lists its pages in.
+    pub sort_by: crate::site::SortBy,
     /// The page's whole URL path as written (Zola's `path`, Hugo's `url`).
     pub path: Option<String>,
     pub extra: Map<String, Value>,
@@ -476,6 +479,7 @@ fn from_map(
             "draft" => fm.draft = field.boolean()?,
             "weight" => fm.weight = Some(field.whole_number()?),
             "paginate_by" => fm.paginate_by = Some(field.count()?),
+            "sort_by" => fm.sort_by = field.sort_by()?,
             "path" => fm.path = Some(field.string()?),
             "lastmod" => lastmod = Some(field.date()?),
             // Kept in `extra` as well, for templates written against them.
@@ -553,6 +557,16 @@ impl Field<'_> {
                 "`{}` must be a string, found {}",
                 self.name,
                 kind_name(self.value)
+            ))
+        })
+    }
+
+    fn sort_by(&self) -> Result<crate::site::SortBy, Diagnostic> {
+        let name = self.string()?;
+        crate::site::SortBy::parse(&name).ok_or_else(|| {
+            self.error(format!(
+                "`sort_by` is one of {}, found \"{name}\"",
+                crate::site::SortBy::NAMES
             ))
         })
     }

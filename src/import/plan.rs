@@ -120,6 +120,8 @@ pub struct NewFrontMatter {
     pub template: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paginate_by: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort_by: Option<String>,
     /// Terms of the taxonomies the new site declares besides `tags`.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub taxonomies: std::collections::BTreeMap<String, Vec<String>>,

@@ -322,6 +322,8 @@ fn a_theme_s_tera1_shortcodes_and_translated_bundles_keep_their_words_and_images
     ] {
         assert!(run.stderr.contains(note), "lacks {note:?}:\n{}", run.stderr);
     }
+    let pages = fs::read_to_string(dest.join("content/pages/_index.md")).expect("pages");
+    assert!(pages.contains("sort_by = \"weight\""), "{pages}");
     let built = run_in(&dest, &["build"]);
     built.success();
     let public = dest.join("public");

@@ -85,3 +85,66 @@ fn file_names_become_slugs() {
         "blog-posts/hello-world/index.html"
     ));
 }
+
+/// A section's `sort_by` (Zola's key): a projects or docs section lists by
+/// `weight` although its pages are dated; `earlier`/`later` stay by date.
+#[test]
+fn a_section_lists_its_pages_in_the_order_its_sort_by_names() {
+    let page = |title: &str, date: &str, weight: i64| {
+        format!(
+            "---\ntitle: {title}\ndate: {date}\nweight: {weight}\nupdated: 2025-0{weight}-01\n---\n"
+        )
+    };
+    let site = || {
+        Site::new()
+            .file("content/projects/a.md", &page("Alpha", "2024-01-03", 2))
+            .file("content/projects/b.md", &page("beta", "2024-01-01", 1))
+            .file("content/projects/c.md", &page("Gamma", "2024-01-02", 3))
+            .file(
+                "templates/section.html",
+                "{% for p in section.pages %}{{ p.title }} {% endfor %}",
+            )
+            .file(
+                "templates/page.html",
+                "{{ page.earlier.title | default(value='-') }}<{{ page.title }}",
+            )
+    };
+    let listed = |sort: &str| {
+        let built = site()
+            .file(
+                "content/projects/_index.md",
+                &format!("+++\nsort_by = \"{sort}\"\n+++\n"),
+            )
+            .build();
+        (
+            output(&built, "projects/index.html"),
+            output(&built, "projects/c/index.html"),
+        )
+    };
+    assert_eq!(listed("date").0, "Alpha Gamma beta ");
+    assert_eq!(
+        listed("weight"),
+        ("beta Alpha Gamma ".into(), "beta<Gamma".into())
+    );
+    assert_eq!(listed("title").0, "Alpha beta Gamma ");
+    assert_eq!(listed("update_date").0, "Gamma Alpha beta ");
+    assert_eq!(listed("slug").0, "Alpha beta Gamma ");
+}
+
+#[test]
+fn an_unknown_sort_by_is_an_error_at_its_line() {
+    let site = Site::new().file(
+        "content/blog/_index.md",
+        "+++\ntitle = \"B\"\nsort_by = \"newest\"\n+++\n",
+    );
+    let run = site.run(&["build"]);
+    run.failure();
+    assert!(
+        run.stderr.contains("content/blog/_index.md:3")
+            && run.stderr.contains(
+                "`sort_by` is one of date, update_date, weight, title, slug, found \"newest\""
+            ),
+        "{}",
+        run.stderr
+    );
+}

@@ -12,6 +12,7 @@ use crate::content::front_matter::{self, FrontMatter};
 use crate::content::walk::{self, PagePlace};
 use crate::import::{CopyFile, NewFrontMatter, NewPage, Plan};
 use crate::layout;
+use crate::site::SortBy;
 
 /// Every file of `content/`: Markdown converted, anything else copied.
 /// `usable`: the site's shortcodes the new site has.
@@ -375,6 +376,7 @@ fn section(
     let mut extra = std::mem::take(&mut fm.extra);
     let mut new = common(&fm);
     new.paginate_by = fm.paginate_by;
+    new.sort_by = (fm.sort_by != SortBy::Date).then(|| fm.sort_by.name().to_string());
     let report = &mut plan.report;
     let mut note = |key: &str, message: String, action: &str| {
         report.note(&shown, None, format!("`{key}`: {message}"), action);
@@ -388,7 +390,6 @@ fn section(
     }
     for key in [
         "page_template",
-        "sort_by",
         "transparent",
         "redirect_to",
         "paginate_path",
@@ -397,9 +398,7 @@ fn section(
     ] {
         if let Some(value) = extra.remove(key) {
             let meaning = match key {
-                "sort_by" if value == "date" => continue,
                 "paginate_path" if value == "page" => continue,
-                "sort_by" => "ssg lists dated pages newest first, then by weight and title",
                 "transparent" => {
                     "ssg lists pages in their own section; the home page lists every dated page"
                 }
