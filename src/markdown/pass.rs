@@ -9,7 +9,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Tag, 
 
 use super::footnotes::Footnotes;
 use super::links::{autolink, rewrite_link};
-use super::toc::{UsedIds, level_number, nest_toc};
+use super::toc::{TOC_MARKER, UsedIds, level_number, nest_toc, toc_html};
 use super::{Html, MORE_MARKER, MarkdownOptions, PageLinks, Rendered, Warning};
 use crate::authoring::Authoring;
 use crate::authoring::hooks::{self, HookSet};
@@ -99,6 +99,8 @@ pub(super) struct Pass<'a, 'p> {
     image_sites: Vec<Option<String>>,
     /// Images met so far: all but the first load lazily.
     images_met: usize,
+    /// Where `<!-- toc -->` markers stand in `events`.
+    toc_at: Vec<usize>,
     /// Each open footnote definition's label and where it starts in `events`.
     open_notes: Vec<(CowStr<'a>, usize)>,
     /// The definitions met, taken out of the text for the end of the page.
@@ -131,6 +133,7 @@ impl<'a, 'p> Pass<'a, 'p> {
             images_met: 0,
             open_notes: Vec::new(),
             footnotes: Footnotes::default(),
+            toc_at: Vec::new(),
         }
     }
 
@@ -229,6 +232,11 @@ impl<'a, 'p> Pass<'a, 'p> {
                 if let Some(at) = self.held_at.last_mut() {
                     *at -= 1;
                 }
+                if let Some(at) = self.toc_at.last_mut()
+                    && *at == self.events.len() + 1
+                {
+                    *at -= 1;
+                }
                 self.events.extend(held);
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
@@ -250,6 +258,7 @@ impl<'a, 'p> Pass<'a, 'p> {
             }
             Event::Html(html) => {
                 let html = self.filled(html);
+                self.mark_toc(&html);
                 self.events.push(Event::Html(html));
             }
             Event::InlineHtml(html) => {
@@ -283,6 +292,7 @@ impl<'a, 'p> Pass<'a, 'p> {
         let body = self.events.split_off(start);
         // What pointed into the note now points past the text.
         self.held_at.retain(|&at| at < start);
+        self.toc_at.retain(|&at| at < start);
         if let Some(more) = self.summary.more_at.as_mut() {
             *more = (*more).min(start);
         }
@@ -635,11 +645,20 @@ impl<'a, 'p> Pass<'a, 'p> {
             match part {
                 Part::Text(t) => self.plain_text(CowStr::from(t.to_string())),
                 Part::Html(html) => {
+                    self.mark_toc(html);
                     self.held_at.push(self.events.len());
                     self.events
                         .push(Event::Html(CowStr::from(html.to_string())));
                 }
             }
+        }
+    }
+
+    /// Notes a `<!-- toc -->` block (written, or a shortcode's output)
+    /// about to be pushed.
+    fn mark_toc(&mut self, html: &str) {
+        if html.trim() == TOC_MARKER {
+            self.toc_at.push(self.events.len());
         }
     }
 
@@ -662,6 +681,20 @@ impl<'a, 'p> Pass<'a, 'p> {
 
     pub(super) fn finish(mut self) -> Rendered {
         let notes = std::mem::take(&mut self.footnotes).finish(&mut self.events);
+        self.out.toc = nest_toc(&self.flat_toc);
+        if !self.toc_at.is_empty() && !self.out.toc.is_empty() {
+            let toc = toc_html(&self.out.toc);
+            for &at in &self.toc_at {
+                // An index a later rewrite moved (a marker inside a link
+                // or a footnote) no longer holds the marker: left as is.
+                if let Some(event @ (Event::Html(_) | Event::InlineHtml(_))) =
+                    self.events.get_mut(at)
+                    && matches!(event, Event::Html(h) | Event::InlineHtml(h) if h.trim() == TOC_MARKER)
+                {
+                    *event = Event::Html(CowStr::from(toc.clone()));
+                }
+            }
+        }
         if let Some(slice) = self.summary.of(&self.events) {
             let mut html = String::new();
             pulldown_cmark::html::push_html(&mut html, closed(slice));
@@ -676,7 +709,6 @@ impl<'a, 'p> Pass<'a, 'p> {
         html.push_str(&notes);
         self.out.first_image = crate::html_urls::first_img_src(&html);
         self.out.html = Html::new(html);
-        self.out.toc = nest_toc(&self.flat_toc);
         self.out
     }
 }

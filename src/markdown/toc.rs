@@ -60,6 +60,33 @@ impl UsedIds {
     }
 }
 
+/// Where the author wants the table of contents in the body (Zola themes'
+/// convention: tabi's `toc()` shortcode, blog_os's Markdown).
+pub const TOC_MARKER: &str = "<!-- toc -->";
+
+/// The table of contents written where [`TOC_MARKER`] stands.
+pub(super) fn toc_html(toc: &[TocEntry]) -> String {
+    fn list(entries: &[TocEntry], out: &mut String) {
+        out.push_str("<ol>");
+        for entry in entries {
+            out.push_str("<li><a href=\"#");
+            crate::escape::push_escaped(out, &entry.id);
+            out.push_str("\">");
+            crate::escape::push_escaped(out, &entry.title);
+            out.push_str("</a>");
+            if !entry.children.is_empty() {
+                list(&entry.children, out);
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ol>");
+    }
+    let mut out = String::from("<nav class=\"toc\" aria-label=\"Contents\">");
+    list(toc, &mut out);
+    out.push_str("</nav>\n");
+    out
+}
+
 pub(super) fn nest_toc(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
     fn take(flat: &[(u8, String, String)], i: &mut usize, parent_level: u8) -> Vec<TocEntry> {
         let mut out = Vec::new();

@@ -216,3 +216,37 @@ fn footnotes_are_gathered_after_the_text_in_the_order_cited() {
     assert!(page.contains("href=\"#src\">1</a>"), "{page}");
     assert!(page.contains("href=\"#fnref-aside\""), "{page}");
 }
+
+/// `<!-- toc -->` where the author wants the table of contents, written or
+/// from a shortcode (tabi's `toc()`, which Zola themes replace the same
+/// way): the list is put there, and the default theme shows no second one.
+#[test]
+fn a_toc_marker_places_the_table_of_contents_in_the_body() {
+    let site = Site::new()
+        .file("templates/shortcodes/toc.html", "<!-- toc -->")
+        .file(
+            "content/written.md",
+            "---\ntitle: W\n---\nIntro.\n\n<!-- toc -->\n\n## A & B\n\n### Deep\n\n## C\n",
+        )
+        .file(
+            "content/called.md",
+            "---\ntitle: C\n---\nIntro.\n\n{{ toc() }}\n\n## One\n\n## Two\n",
+        )
+        .file("content/plain.md", "---\ntitle: P\n---\n## One\n\n## Two\n");
+    let built = site.build();
+    let written = output(&built, "written/index.html");
+    let toc = "<nav class=\"toc\" aria-label=\"Contents\"><ol><li><a href=\"#a-b\">A &amp; B</a><ol><li><a href=\"#deep\">Deep</a></li></ol></li><li><a href=\"#c\">C</a></li></ol></nav>";
+    assert!(
+        written.contains(&format!("<p>Intro.</p>\n{toc}")),
+        "{written}"
+    );
+    assert!(!written.contains("<details class=\"toc\">"), "{written}");
+    let called = output(&built, "called/index.html");
+    assert!(
+        called.contains("<p>Intro.</p>\n<nav class=\"toc\" aria-label=\"Contents\"><ol><li><a href=\"#one\">One</a></li>"),
+        "{called}"
+    );
+    assert!(!called.contains("<!-- toc -->"), "{called}");
+    let plain = output(&built, "plain/index.html");
+    assert!(plain.contains("<details class=\"toc\">"), "{plain}");
+}
