@@ -526,3 +526,33 @@ fn shortcodes_with_logic_become_tera_shortcodes() {
     assert!(!ssg.contains("the box"), "{ssg}");
     assert_eq!(words(&ssg).matches("{{<").count(), 1, "{ssg}");
 }
+
+/// Hugo lists weighted pages first (the fixture's oldest post has a
+/// weight), then by date: the imported section says `sort_by = "weight"`
+/// and lists as Hugo's build of the same site does.
+#[test]
+fn a_section_with_weighted_pages_lists_as_hugo_does() {
+    let work = tempfile::tempdir().unwrap();
+    let hugo_out = hugo_build(&fixture(), work.path());
+    let site = work.path().join("site");
+    import(work.path(), &fixture(), &site, &[]).success();
+    let section = fs::read_to_string(site.join("content/posts/_index.md")).unwrap();
+    assert!(section.contains("sort_by = \"weight\""), "{section}");
+    run_in(&site, &["build"]).success();
+    let titles = |html: &str| -> Vec<String> {
+        ["A .markdown file", "Hello, World", "Summary divider"]
+            .iter()
+            .filter(|t| html.contains(*t))
+            .map(|t| t.to_string())
+            .collect()
+    };
+    let hugo = fs::read_to_string(hugo_out.join("posts/index.html")).unwrap();
+    let ssg = fs::read_to_string(site.join("public/posts/index.html")).unwrap();
+    let first = |html: &str| {
+        let mut listed = titles(html);
+        listed.sort_by_key(|t| html.find(t.as_str()));
+        listed.first().cloned()
+    };
+    assert_eq!(first(&hugo).as_deref(), Some("A .markdown file"), "{hugo}");
+    assert_eq!(first(&ssg), first(&hugo), "{ssg}");
+}

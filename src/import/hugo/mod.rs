@@ -15,6 +15,7 @@ pub mod front_matter;
 pub mod go_template;
 pub mod menu;
 pub mod moved;
+mod order;
 pub mod page;
 pub mod refs;
 pub mod shortcode_tag;
@@ -98,6 +99,7 @@ pub fn read(src: &Path) -> Result<Plan> {
             .extra
             .insert("menu".into(), toml::Value::Array(menu));
     }
+    order::weighted_sections(&mut plan, &hugo);
     not_converted(src, &mut report);
     plan.pages.sort_by(|a, b| a.dest.cmp(&b.dest));
     plan.copies.sort();

@@ -97,21 +97,35 @@ fn section_file(dir: &str) -> String {
 
 /// Adds `alias` to the `_index.md` of `dir`, written when the site had none.
 fn add_section_alias(plan: &mut Plan, hugo: &HugoConfig, dir: &str, alias: String) {
+    section_index(plan, hugo, dir)
+        .front_matter
+        .aliases
+        .push(alias);
+}
+
+/// The `_index.md` of content folder `dir` in the plan, added empty when
+/// the site had none.
+pub(super) fn section_index<'p>(
+    plan: &'p mut Plan,
+    hugo: &HugoConfig,
+    dir: &str,
+) -> &'p mut NewPage {
     let dest = section_file(dir);
-    if let Some(section) = plan.pages.iter_mut().find(|p| p.dest == dest) {
-        section.front_matter.aliases.push(alias);
-        return;
-    }
-    let mut section = NewPage {
-        source: format!("{}/{dir}", hugo.content_dir)
-            .trim_end_matches('/')
-            .into(),
-        dest,
-        front_matter: Default::default(),
-        body: String::new(),
+    let at = match plan.pages.iter().position(|p| p.dest == dest) {
+        Some(at) => at,
+        None => {
+            plan.pages.push(NewPage {
+                source: format!("{}/{dir}", hugo.content_dir)
+                    .trim_end_matches('/')
+                    .into(),
+                dest,
+                front_matter: Default::default(),
+                body: String::new(),
+            });
+            plan.pages.len() - 1
+        }
     };
-    section.front_matter.aliases.push(alias);
-    plan.pages.push(section);
+    &mut plan.pages[at]
 }
 
 /// Hugo's RSS feeds of the home page, of each section and of each taxonomy
