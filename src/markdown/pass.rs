@@ -679,22 +679,27 @@ impl<'a, 'p> Pass<'a, 'p> {
         }
     }
 
+    /// The table of contents where each `<!-- toc -->` stands.
+    fn place_toc(&mut self) {
+        if self.toc_at.is_empty() || self.out.toc.is_empty() {
+            return;
+        }
+        let toc = toc_html(&self.out.toc);
+        for &at in &self.toc_at {
+            // An index a later rewrite moved (a marker inside a link) no
+            // longer holds the marker: left as it is.
+            let holds_marker =
+                matches!(self.events.get(at), Some(Event::Html(h)) if h.trim() == TOC_MARKER);
+            if holds_marker {
+                self.events[at] = Event::Html(CowStr::from(toc.clone()));
+            }
+        }
+    }
+
     pub(super) fn finish(mut self) -> Rendered {
         let notes = std::mem::take(&mut self.footnotes).finish(&mut self.events);
         self.out.toc = nest_toc(&self.flat_toc);
-        if !self.toc_at.is_empty() && !self.out.toc.is_empty() {
-            let toc = toc_html(&self.out.toc);
-            for &at in &self.toc_at {
-                // An index a later rewrite moved (a marker inside a link
-                // or a footnote) no longer holds the marker: left as is.
-                if let Some(event @ (Event::Html(_) | Event::InlineHtml(_))) =
-                    self.events.get_mut(at)
-                    && matches!(event, Event::Html(h) | Event::InlineHtml(h) if h.trim() == TOC_MARKER)
-                {
-                    *event = Event::Html(CowStr::from(toc.clone()));
-                }
-            }
-        }
+        self.place_toc();
         if let Some(slice) = self.summary.of(&self.events) {
             let mut html = String::new();
             pulldown_cmark::html::push_html(&mut html, closed(slice));
