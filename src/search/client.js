@@ -38,6 +38,21 @@ function isCjk(c) {
     (n >= 0xac00 && n <= 0xd7af) || (n >= 0x20000 && n <= 0x2ffff);
 }
 
+/**
+ * `c` without its accents where it is a Latin letter written with them
+ * (é → e), as the indexer folds it: one character for one, so a page's
+ * text folded keeps its offsets.
+ */
+function fold(c) {
+  const n = c.codePointAt(0);
+  if (!((n >= 0xc0 && n <= 0x24f) || (n >= 0x1e00 && n <= 0x1eff))) return c;
+  const parts = c.normalize("NFD");
+  return /^[A-Za-z][\u0300-\u036f]+$/.test(parts) ? parts[0] : c;
+}
+
+/** `text` with every character folded; the same length. */
+const foldText = (text) => Array.from(text, fold).join("");
+
 /** The words of `text`, in order, by the indexer's rule. */
 export function words(text) {
   const found = [];
@@ -65,7 +80,7 @@ export function words(text) {
     }
     endRun();
     if (LETTER_OR_DIGIT.test(c)) {
-      word += c.toLowerCase();
+      for (const lower of c.toLowerCase()) word += fold(lower);
       chars += 1;
     } else {
       endWord();
@@ -269,21 +284,28 @@ function matcher(terms) {
 const escapeHtml = (s) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
-/** About 30 words of `text` around its first match, matches marked. */
+/**
+ * About 30 words of `text` around its first match, matches marked; the
+ * query's words are matched in the text folded (a query "cafe" marks
+ * "café").
+ */
 function excerptAround(text, pattern) {
+  const folded = foldText(text);
   pattern.lastIndex = 0;
-  const first = pattern.exec(text);
+  const first = pattern.exec(folded);
   let start = first ? Math.max(0, first.index - 60) : 0;
   let end = Math.min(text.length, start + 200);
   if (start > 0) start = text.indexOf(" ", start) + 1;
   if (end < text.length && text.lastIndexOf(" ", end) > start) end = text.lastIndexOf(" ", end);
   const slice = text.slice(start, end);
+  const foldedSlice = folded.slice(start, end);
   let html = start > 0 ? "… " : "";
   let last = 0;
   pattern.lastIndex = 0;
-  for (let m = pattern.exec(slice); m !== null; m = pattern.exec(slice)) {
+  for (let m = pattern.exec(foldedSlice); m !== null; m = pattern.exec(foldedSlice)) {
     if (m[0] === "") break;
-    html += `${escapeHtml(slice.slice(last, m.index))}<mark>${escapeHtml(m[0])}</mark>`;
+    const matched = slice.slice(m.index, m.index + m[0].length);
+    html += `${escapeHtml(slice.slice(last, m.index))}<mark>${escapeHtml(matched)}</mark>`;
     last = m.index + m[0].length;
   }
   return html + escapeHtml(slice.slice(last)) + (end < text.length ? " …" : "");
@@ -313,7 +335,7 @@ async function excerptOf(url, terms) {
     const heading = /^H[1-6]$/.test(block.tagName);
     if (heading && block.id) section = { id: block.id, title: text };
     pattern.lastIndex = 0;
-    if (!heading && pattern.test(text)) return { excerpt: excerptAround(text, pattern), section };
+    if (!heading && pattern.test(foldText(text))) return { excerpt: excerptAround(text, pattern), section };
   }
   const text = (root.textContent ?? "").replace(/\s+/g, " ").trim();
   return { excerpt: excerptAround(text, pattern), section: null };

@@ -3,8 +3,10 @@
 //! both on the same strings, so a word typed is looked up as it was indexed.
 //!
 //! A word is a run of letters and digits, lowercased a character at a time
-//! (no stemming: the client matches a typed word as a prefix instead, so
-//! "deploy" finds "deployment"). Chinese, Japanese and Korean are written
+//! and a Latin letter's accents dropped ([`fold`]: "café" is "cafe", so
+//! a reader typing without accents finds it, as in Meilisearch and
+//! Algolia); no stemming: the client matches a typed word as a prefix
+//! instead, so "deploy" finds "deployment". Chinese, Japanese and Korean are written
 //! without spaces between words; their characters are indexed as
 //! overlapping pairs (熊猫吃 → 熊猫, 猫吃), as Lucene's CJK analyzer does, so
 //! a word of any length inside a sentence is found by its pairs. A lone
@@ -20,6 +22,29 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
         | 0xAC00..=0xD7AF | 0x20000..=0x2FFFF)
+}
+
+/// `c` without its accents where it is a Latin letter written with them
+/// (é → e, Ñ → N, ǅ stays): its canonical decomposition is an ASCII
+/// letter and marks of the Combining Diacritical Marks block. Only
+/// letters of the Latin blocks are looked at — elsewhere a mark can be a
+/// vowel (Devanagari) — and each maps to one character, so the client can
+/// fold a page's text in place and keep its offsets.
+pub fn fold(c: char) -> char {
+    use unicode_normalization::UnicodeNormalization;
+    if !matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}') {
+        return c;
+    }
+    let mut parts = std::iter::once(c).nfd();
+    match parts.next() {
+        Some(base)
+            if base.is_ascii_alphabetic()
+                && parts.all(|m| ('\u{300}'..='\u{36F}').contains(&m)) =>
+        {
+            base
+        }
+        _ => c,
+    }
 }
 
 /// Calls `found` with each word of `text`, in order, repeats included.
@@ -55,7 +80,7 @@ pub fn for_each_word(text: &str, mut found: impl FnMut(&str)) {
         }
         end_cjk_run(&mut cjk, &mut found);
         if c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
+            word.extend(c.to_lowercase().map(fold));
             chars += 1;
         } else {
             end_word(&mut word, &mut chars, &mut found);
@@ -97,7 +122,19 @@ mod tests {
             words("Deploy to S3 in 2024: it's <fast>!"),
             ["deploy", "to", "s3", "in", "2024", "it", "fast"]
         );
-        assert_eq!(words("Ünïcode ÉTÉ"), ["ünïcode", "été"]);
+        assert_eq!(words("Ünïcode ÉTÉ"), ["unicode", "ete"]);
+    }
+
+    #[test]
+    fn latin_letters_lose_their_accents_and_other_marks_stay() {
+        assert_eq!(
+            words("Café crème Ñandú Ångström Øre Ærø ǅemal"),
+            ["cafe", "creme", "nandu", "angstrom", "øre", "ærø", "ǆemal"]
+        );
+        // Devanagari's vowel signs are marks too, and not accents.
+        assert_eq!(fold('\u{93F}'), '\u{93F}');
+        assert_eq!(fold('é'), 'e');
+        assert_eq!(fold('ß'), 'ß');
     }
 
     #[test]

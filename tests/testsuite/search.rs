@@ -428,6 +428,32 @@ fn chromium_ranks_by_weight_matches_prefixes_and_marks_the_excerpt() {
     );
 }
 
+/// A reader typing without accents finds the page written with them, and
+/// its excerpt marks the word as written.
+#[test]
+fn chromium_finds_accented_words_typed_without_accents() {
+    let site = Site::with_config(&search_config()).file(
+        "content/blog/cafe.md",
+        &post(
+            "Le menu",
+            "2024-01-01",
+            &[],
+            "Un Café crème et une crêpe, près de l'église.",
+        ),
+    );
+    let host = StaticHost::start(&site.root().join("public"));
+    build_for(&site, &host);
+    let mut browser = Browser::open(&host.url("/"));
+    browser.wait_for("document.readyState", &json!("complete"));
+    for query in ["cafe creme", "Café", "eglise", "crep"] {
+        let found = search_in_page(&mut browser, query);
+        assert_eq!(urls(&found), ["/blog/cafe/"], "{query}");
+    }
+    let found = search_in_page(&mut browser, "cafe");
+    let excerpt = found[0]["excerpt"].as_str().unwrap();
+    assert!(excerpt.contains("Un <mark>Café</mark> crème"), "{excerpt}");
+}
+
 #[test]
 fn the_client_splits_a_query_into_words_as_the_indexer_does() {
     let samples = [
@@ -438,11 +464,14 @@ fn the_client_splits_a_query_into_words_as_the_indexer_does() {
         &format!("{} {}", "q".repeat(40), "w".repeat(41)),
         "tab\tand\nnewline\u{a0}nbsp\u{200b}zero-width",
         "𠀀𠀁 astral han, ﬁ ligature, ǈ titlecase",
+        "Café crème brûlée, naïve Ångström, Øresund Ærø ñandú Ḿ ǅž ŁÓDŹ",
+        "हिन्दी देवनागरी (vowel signs are marks, not accents) Ελληνικά άέ",
     ];
     // And strings drawn from every kind of character the rule tells apart.
-    let pool: Vec<char> = "aZ09 -'.,\t\néÉßΣσİıǅ½²٣𝟘熊猫竹子かカ한국🦀\u{a0}\u{200b}&<"
-        .chars()
-        .collect();
+    let pool: Vec<char> =
+        "aZ09 -'.,\t\néÉßΣσİıǅ½²٣𝟘熊猫竹子かカ한국🦀\u{a0}\u{200b}&<ñÅøǄḾə\u{301}ि"
+            .chars()
+            .collect();
     let mut seed: u64 = 0x5eed;
     let mut generated = Vec::new();
     for _ in 0..300 {
