@@ -199,7 +199,9 @@ fn map_keys(hugo: &HugoConfig, page: &mut HugoPage, map: Map<String, Value>, rep
             }
             "draft" => fm.draft = value.as_bool().unwrap_or(false),
             "aliases" => fm.aliases = strings_of(&value),
-            "weight" => fm.weight = value.as_i64(),
+            // Hugo reads a weight of 0 as none: such a page lists after
+            // the weighted ones, where ssg puts a page without `weight`.
+            "weight" => fm.weight = value.as_i64().filter(|w| *w != 0),
             "summary" => fm.summary = string_of(&value),
             "description"
                 if !page.split.map.contains_key("summary") && page.kind != PageKind::Section =>
@@ -533,6 +535,11 @@ mod tests {
         assert_eq!(fm.aliases, ["/old/"]);
         assert_eq!(fm.weight, Some(4));
         assert_eq!(fm.summary.as_deref(), Some("D"));
+        let (unweighted, _) = read_with(&hugo(""), "posts/y.md", "---\ntitle: U\nweight: 0\n---\n");
+        assert_eq!(
+            unweighted.front_matter.weight, None,
+            "Hugo's weight 0 is none"
+        );
         assert_eq!(fm.tags, ["a", "b"]);
         assert_eq!(fm.extra["mood"], "happy");
         assert_eq!(fm.extra["keywords"][0], "k");
