@@ -111,7 +111,8 @@ pub(super) fn check_html(html: &str) -> Checked {
 
 /// Pieces of Markdown that exercise each rewrite: headings with and
 /// without `{#id}`, links to content files and anchors, code fences,
-/// footnotes, the `<!-- more -->` marker, containers, bare URLs.
+/// footnotes, the `<!-- more -->` and `<!-- toc -->` markers, containers,
+/// bare URLs.
 fn block() -> impl Strategy<Value = String> {
     let word = "[a-zA-Z0-9éü]{1,8}";
     let inline = prop_oneof![
@@ -172,6 +173,8 @@ fn block() -> impl Strategy<Value = String> {
         1 => line.clone().prop_map(|l| format!("1. [ ] {l}")),
         1 => line.clone().prop_map(|l| format!("    {l}")),
         1 => line.clone().prop_map(|l| format!("[^1]: {l}")),
+        1 => line.clone().prop_map(|l| format!("[^n]: {l}")),
+        1 => Just("<!-- toc -->".to_string()),
         1 => line.prop_map(|l| format!("| a | b |\n|---|---|\n| {l} | x |")),
         1 => Just("<!-- more -->".to_string()),
         1 => Just("---".to_string()),
@@ -298,6 +301,19 @@ proptest! {
         let mut toc_ids = Vec::new();
         flatten(&out.toc, &mut toc_ids);
         prop_assert_eq!(&toc_ids, &out.heading_ids);
+        // A footnote's links back reach its citations, each on the page
+        // once; notes are gathered after the text.
+        for href in hrefs.iter().filter_map(|h| h.strip_prefix("#fnref-")) {
+            let id = format!("fnref-{href}");
+            let on_page = ids.iter().filter(|i| **i == id).count();
+            prop_assert_eq!(on_page, 1, "{:?} in {:?}\n{}", id, ids, out.html);
+        }
+        let html = out.html.text();
+        if let Some(notes) = html.find("<section class=\"footnotes\"") {
+            prop_assert!(!html[notes..].contains("<p>") || html[notes..].contains("footnote-definition"));
+            prop_assert!(html.ends_with("</section>\n"), "{}", html);
+        }
+        prop_assert!(!html.contains("<!-- toc -->") || out.toc.is_empty(), "{}", html);
     }
 }
 
