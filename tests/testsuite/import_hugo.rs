@@ -556,3 +556,44 @@ fn a_section_with_weighted_pages_lists_as_hugo_does() {
     assert_eq!(first(&hugo).as_deref(), Some("A .markdown file"), "{hugo}");
     assert_eq!(first(&ssg), first(&hugo), "{ssg}");
 }
+
+/// A site in two languages, translations by file name (`hello.fr.md`,
+/// `trip/index.fr.md`, `_index.fr.md`): each translated page answers at
+/// Hugo's URL (`/fr/…`, Hugo builds the fixture as the oracle) with its
+/// title, says its language, and links the page it translates.
+#[test]
+fn translations_answer_at_hugo_s_urls_and_link_their_originals() {
+    let work = tempfile::tempdir().unwrap();
+    let src = fixture_named("hugo-multilingual");
+    let hugo_out = hugo_build(&src, work.path());
+    let site = work.path().join("site");
+    import(work.path(), &src, &site, &[]).success();
+    run_in(&site, &["build"]).success();
+    let public = site.join("public");
+    let mut pages = 0;
+    for rel in files_under(&hugo_out) {
+        let text = fs::read_to_string(hugo_out.join(&rel)).unwrap_or_default();
+        if rel.ends_with(".html") && text.contains("<article>") {
+            pages += 1;
+            if let Err(why) = answers_like_hugo(&public, "https://example.org", &rel, &text) {
+                panic!("/{rel}: {why}");
+            }
+        }
+    }
+    assert_eq!(
+        pages, 5,
+        "Hugo's pages: two languages of hello and trip, one of only"
+    );
+    let read = |rel: &str| fs::read_to_string(public.join(rel)).unwrap();
+    let bonjour = read("fr/posts/hello/index.html");
+    assert!(bonjour.contains("<html lang=\"fr\">"), "{bonjour}");
+    assert!(
+        bonjour.contains("hreflang=\"en\" lang=\"en\">Hello</a>"),
+        "{bonjour}"
+    );
+    assert!(read("posts/hello/index.html").contains("lang=\"fr\">Bonjour</a>"));
+    assert!(read("fr/posts/index.html").contains("Un voyage"));
+    assert!(!read("posts/index.html").contains("Un voyage"));
+    // The bundle's files are beside its translation too.
+    assert!(public.join("fr/posts/trip/map.png").is_file());
+}

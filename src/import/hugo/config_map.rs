@@ -351,7 +351,8 @@ pub fn keep_taxonomies(hugo: &mut HugoConfig, content: &std::path::Path, report:
     }
 }
 
-/// A multilingual site: ssg sites have one language, the default one.
+/// A multilingual site: the languages other than the default one, whose
+/// translations (`post.fr.md`) move under `content/fr/`.
 fn languages(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Report) {
     let Some(languages) = lookup(root, "languages").and_then(Value::as_object) else {
         return;
@@ -366,7 +367,7 @@ fn languages(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Repo
         .collect();
     if !hugo.other_languages.is_empty() {
         hugo.note(report, "languages",
-            format!("multilingual site: only the default language ({default}) is imported; translations are listed below"),
-            "keep each translation as a site of its own, or as pages with their own `path`");
+            format!("multilingual site ({default} first, then {}): translations (`post.LANG.md`) move under `content/LANG/` with `lang = \"LANG\"` at their Hugo URLs (`/LANG/…`), linked to the page they translate (`page.translations`); each language's own config (title, menus, permalinks) is not carried over", hugo.other_languages.join(", ")),
+            "");
     }
 }

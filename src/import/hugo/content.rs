@@ -99,19 +99,15 @@ pub fn walk(src: &Path, hugo: &HugoConfig, report: &mut Report) -> Walked {
             continue;
         }
         if let Some(lang) = translation(name, &hugo.other_languages) {
-            report.note(
-                shown.join(&rel),
-                None,
-                format!("translation ({lang}) not imported: ssg sites have one language"),
-                "",
-            );
+            let original = without_language(&rel);
+            let kind = kind_of(&original);
+            let read = read_one(&dir, hugo, (&rel, &original), kind, &sections, report);
+            if let Some(page) = read {
+                walked.pages.push(translated(page, lang));
+            }
             continue;
         }
-        let kind = match stem(name) {
-            "_index" => PageKind::Section,
-            "index" if rel.contains('/') => PageKind::Bundle,
-            _ => PageKind::Regular,
-        };
+        let kind = kind_of(&rel);
         if kind == PageKind::Regular && in_bundle(&walked.bundles, &rel).is_some() {
             report.note(
                 shown.join(&rel),
@@ -121,7 +117,7 @@ pub fn walk(src: &Path, hugo: &HugoConfig, report: &mut Report) -> Walked {
             );
             continue;
         }
-        if let Some(page) = read_one(&dir, hugo, &rel, kind, &sections, report) {
+        if let Some(page) = read_one(&dir, hugo, (&rel, &rel), kind, &sections, report) {
             walked.pages.push(page);
         }
     }
@@ -160,16 +156,56 @@ pub fn in_bundle<'a>(bundles: &'a [String], rel: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
+/// What a page file is by its name: a section's `_index`, a bundle's
+/// `index`, or a page of its own.
+fn kind_of(rel: &str) -> PageKind {
+    let name = rel.rsplit_once('/').map_or(rel, |(_, n)| n);
+    match stem(name) {
+        "_index" => PageKind::Section,
+        "index" if rel.contains('/') => PageKind::Bundle,
+        _ => PageKind::Regular,
+    }
+}
+
+/// `posts/x.fr.md` → `posts/x.md`: where the page it translates is.
+fn without_language(rel: &str) -> String {
+    let (dir, name) = rel.rsplit_once('/').map_or(("", rel), |(d, n)| (d, n));
+    let ext = extension(name);
+    let stem = stem(name);
+    let original = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+    match dir {
+        "" => format!("{original}.{ext}"),
+        dir => format!("{dir}/{original}.{ext}"),
+    }
+}
+
+/// A translation read as the page it translates (its URL by the same
+/// rules, from its own front matter), moved under its language: Hugo
+/// publishes it at `/LANG/` + that URL, and ssg links the two by their
+/// places (`content/LANG/…` with `lang`; `page.translations`).
+fn translated(mut page: HugoPage, lang: &str) -> HugoPage {
+    page.url = format!("/{lang}{}", page.url);
+    let inner = page.dest.strip_prefix("content/").unwrap_or(&page.dest);
+    page.dest = format!("content/{lang}/{inner}");
+    page.front_matter.path = page.front_matter.path.take().map(|p| format!("/{lang}{p}"));
+    page.front_matter.lang = Some(lang.to_string());
+    // The page it translates puts the entry in the menu.
+    page.menu.clear();
+    page
+}
+
+/// Reads `file` (content-relative) as the page at `as_rel`: a
+/// translation is read as the page it translates.
 fn read_one(
     dir: &Path,
     hugo: &HugoConfig,
-    rel: &str,
+    (file, as_rel): (&str, &str),
     kind: PageKind,
     sections: &BTreeSet<String>,
     report: &mut Report,
 ) -> Option<HugoPage> {
-    let shown = PathBuf::from(&hugo.content_dir).join(rel);
-    let text = match crate::error::read_text(&dir.join(rel), &shown) {
+    let shown = PathBuf::from(&hugo.content_dir).join(file);
+    let text = match crate::error::read_text(&dir.join(file), &shown) {
         Ok(text) => text,
         Err(d) => {
             report.note(
@@ -182,7 +218,19 @@ fn read_one(
         }
     };
     match front_matter::split(&text) {
-        Ok(split) => Some(page::read(hugo, rel, kind, split, sections, report)),
+        Ok(split) => {
+            let before = report.findings.len();
+            let mut page = page::read(hugo, as_rel, kind, split, sections, report);
+            // What was found in it is reported at the file it is in.
+            for finding in &mut report.findings[before..] {
+                if finding.file == page.source {
+                    finding.file = shown.clone();
+                }
+            }
+            page.rel = file.to_string();
+            page.source = shown;
+            Some(page)
+        }
         Err(broken) => {
             report.note(
                 &shown,

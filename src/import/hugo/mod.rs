@@ -239,7 +239,9 @@ fn copy_content_files(walked: &Walked, hugo: &HugoConfig, plan: &mut Plan) {
         let bundle = content::in_bundle(&walked.bundles, rel);
         let owner = bundle.and_then(|b| {
             walked.pages.iter().find(|p| {
-                p.kind == PageKind::Bundle && p.rel.rsplit_once('/').is_some_and(|(d, _)| d == b)
+                p.kind == PageKind::Bundle
+                    && p.front_matter.lang.is_none()
+                    && p.rel.rsplit_once('/').is_some_and(|(d, _)| d == b)
             })
         });
         let inside = &rel[bundle.map_or(0, |b| b.len() + 1)..];
@@ -259,6 +261,21 @@ fn copy_content_files(walked: &Walked, hugo: &HugoConfig, plan: &mut Plan) {
                 from,
                 to: format!("content/{rel}"),
             });
+        }
+    }
+    // A translated bundle (`trip/index.fr.md`) shows the bundle's files too.
+    for page in walked.pages.iter().filter(|p| p.kind == PageKind::Bundle) {
+        let (Some(lang), Some((bundle, _))) = (&page.front_matter.lang, page.rel.rsplit_once('/'))
+        else {
+            continue;
+        };
+        for rel in &walked.files {
+            if content::in_bundle(&walked.bundles, rel) == Some(bundle) {
+                plan.copies.push(CopyFile {
+                    from: PathBuf::from(&hugo.content_dir).join(rel),
+                    to: format!("content/{lang}/{rel}"),
+                });
+            }
         }
     }
 }
@@ -293,7 +310,7 @@ fn not_converted(src: &Path, report: &mut Report) {
         ),
         (
             "i18n",
-            "translations not converted (ssg sites have one language)",
+            "the theme's translated strings (i18n/) are not converted; the default theme's words are English",
             "",
         ),
         (

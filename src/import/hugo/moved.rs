@@ -18,8 +18,14 @@ use crate::slug::slugify;
 /// every top-level folder holding pages (Hugo's rule) — with Hugo's URL
 /// for each (a section's `url`, else its folder).
 fn sections(pages: &[HugoPage], hugo: &HugoConfig) -> BTreeMap<String, String> {
+    // Translations are read at their original's place: the original's URL
+    // is the section's.
+    let pages: Vec<&HugoPage> = pages
+        .iter()
+        .filter(|p| p.front_matter.lang.is_none())
+        .collect();
     let mut dirs = BTreeSet::new();
-    for page in pages {
+    for page in &pages {
         let (dir, _) = place(&page.rel, page.kind);
         match page.kind {
             PageKind::Section => dirs.insert(
@@ -47,7 +53,7 @@ fn sections(pages: &[HugoPage], hugo: &HugoConfig) -> BTreeMap<String, String> {
 fn listed(pages: &[HugoPage], dir: &str) -> usize {
     pages
         .iter()
-        .filter(|p| p.published && p.kind != PageKind::Section)
+        .filter(|p| p.published && p.kind != PageKind::Section && p.front_matter.lang.is_none())
         .filter(|p| {
             if dir.is_empty() {
                 p.front_matter.date.is_some()
