@@ -74,6 +74,19 @@ impl NewPage {
         self.dest.ends_with("/_index.md")
     }
 
+    /// The content folder of the section that lists this page (`blog` for
+    /// `content/blog/x.md` and for a bundle's `content/blog/x/index.md`;
+    /// `""` for the root), or a section's own folder.
+    pub fn section_folder(&self) -> &str {
+        let inner = self.dest.strip_prefix("content/").unwrap_or(&self.dest);
+        let (folder, name) = inner.rsplit_once('/').unwrap_or(("", inner));
+        if name == "index.md" {
+            folder.rsplit_once('/').map_or("", |(parent, _)| parent)
+        } else {
+            folder
+        }
+    }
+
     /// The file's text: TOML front matter, then the body.
     pub fn text(&self) -> String {
         let mut text = self.front_matter.to_toml();
@@ -190,5 +203,21 @@ mod tests {
             fm.to_toml(),
             "+++\ntitle = 'Crème \"brûlée\"'\ndate = \"2019-03-02\"\ntags = [\"rust\", \"web dev\"]\npath = \"/2019/03/02/Creme.html\"\n\n[extra]\ntoc = true\n+++\n"
         );
+    }
+
+    #[test]
+    fn a_page_is_listed_in_its_folder_and_a_bundle_in_the_one_above() {
+        let page = |dest: &str| NewPage {
+            source: PathBuf::new(),
+            dest: dest.into(),
+            front_matter: NewFrontMatter::default(),
+            body: String::new(),
+        };
+        assert_eq!(page("content/blog/x.md").section_folder(), "blog");
+        assert_eq!(page("content/blog/trip/index.md").section_folder(), "blog");
+        assert_eq!(page("content/blog/_index.md").section_folder(), "blog");
+        assert_eq!(page("content/x/index.md").section_folder(), "");
+        assert_eq!(page("content/_index.md").section_folder(), "");
+        assert_eq!(page("content/a/b/c.md").section_folder(), "a/b");
     }
 }

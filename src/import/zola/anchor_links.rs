@@ -41,14 +41,14 @@ pub fn apply(src: &Path, templates: &[&Path], plan: &mut Plan) {
         .filter(|p| p.is_section())
         .filter_map(|p| {
             let side = p.front_matter.extra.get(KEY)?.clone();
-            Some((folder_of(&p.dest).to_string(), side))
+            Some((p.section_folder().to_string(), side))
         })
         .collect();
     if sides.is_empty() {
         return;
     }
     for page in plan.pages.iter_mut().filter(|p| !p.is_section()) {
-        let section = section_of(&page.dest);
+        let section = page.section_folder();
         if let Some((_, side)) = sides.iter().find(|(folder, _)| folder == section) {
             page.front_matter.extra.insert(KEY.into(), side.clone());
         }
@@ -79,31 +79,12 @@ fn hook(anchor: &str) -> String {
     )
 }
 
-/// `content/blog/_index.md` → `content/blog`.
-fn folder_of(dest: &str) -> &str {
-    dest.rsplit_once('/').map_or("", |(folder, _)| folder)
-}
-
-/// The folder of the section page `dest` is in: a bundle's
-/// (`content/blog/trip/index.md`) is the one above its own.
-fn section_of(dest: &str) -> &str {
-    let folder = folder_of(dest);
-    if dest.ends_with("/index.md") {
-        folder_of(folder)
-    } else {
-        folder
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn pages_are_in_the_section_above_their_bundle() {
-        assert_eq!(section_of("content/blog/trip/index.md"), "content/blog");
-        assert_eq!(section_of("content/blog/x.md"), "content/blog");
-        assert_eq!(folder_of("content/blog/_index.md"), "content/blog");
+    fn only_zola_s_sides_are_kept() {
         assert_eq!(side(Some(&Value::from("left"))), Some("left"));
         assert_eq!(side(Some(&Value::from("none"))), None);
     }
