@@ -58,6 +58,18 @@ impl Plan {
     }
 }
 
+/// The content folder of the section that lists the page written at `dest`
+/// (see [`NewPage::section_folder`]).
+pub fn section_folder(dest: &str) -> &str {
+    let inner = dest.strip_prefix("content/").unwrap_or(dest);
+    let (folder, name) = inner.rsplit_once('/').unwrap_or(("", inner));
+    if name == "index.md" {
+        folder.rsplit_once('/').map_or("", |(parent, _)| parent)
+    } else {
+        folder
+    }
+}
+
 /// One Markdown file of the new site.
 #[derive(Debug, Clone)]
 pub struct NewPage {
@@ -78,13 +90,7 @@ impl NewPage {
     /// `content/blog/x.md` and for a bundle's `content/blog/x/index.md`;
     /// `""` for the root), or a section's own folder.
     pub fn section_folder(&self) -> &str {
-        let inner = self.dest.strip_prefix("content/").unwrap_or(&self.dest);
-        let (folder, name) = inner.rsplit_once('/').unwrap_or(("", inner));
-        if name == "index.md" {
-            folder.rsplit_once('/').map_or("", |(parent, _)| parent)
-        } else {
-            folder
-        }
+        section_folder(&self.dest)
     }
 
     /// The file's text: TOML front matter, then the body.

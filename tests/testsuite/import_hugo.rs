@@ -597,3 +597,13 @@ fn translations_answer_at_hugo_s_urls_and_link_their_originals() {
     // The bundle's files are beside its translation too.
     assert!(public.join("fr/posts/trip/map.png").is_file());
 }
+
+/// Every URL Hugo wrote for the two-language site answers in the import:
+/// the French pages at their URLs, and `/fr/index.xml`, `/fr/tags/x/`,
+/// its pagers and feed, `/fr/posts/page/1/`, `/fr/sitemap.xml`, `/en/`
+/// where the new site has one feed, one set of terms and one sitemap.
+#[test]
+fn every_url_of_a_two_language_hugo_site_answers() {
+    let urls = check_against_hugo("hugo-multilingual", "https://example.org");
+    assert!(urls >= 30, "{urls}");
+}

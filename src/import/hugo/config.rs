@@ -35,8 +35,11 @@ pub struct HugoConfig {
     /// Menu entries of the `main` menu as `(weight, name, url or pageRef, is_page_ref)`.
     pub menu: Vec<MenuEntry>,
     /// Languages other than the default one (`languages` keys): their
-    /// translations (`post.fr.md`) are not imported.
+    /// translations (`post.fr.md`) move under `content/LANG/`.
     pub other_languages: Vec<String>,
+    /// `defaultContentLanguage` of a multilingual site (Hugo also writes
+    /// its home at `/LANG/`, a redirect to `/`).
+    pub default_language: Option<String>,
     /// `sectionPagesMenu = "main"`: every top-level section is in the menu.
     pub section_pages_menu: bool,
     /// `[params]` as written, for `.Site.Params` in shortcodes.
@@ -95,6 +98,7 @@ impl HugoConfig {
             pager_size: 10,
             menu: Vec::new(),
             other_languages: Vec::new(),
+            default_language: None,
             section_pages_menu: false,
             params: serde_json::Map::new(),
             base_url: String::new(),

@@ -366,6 +366,7 @@ fn languages(hugo: &mut HugoConfig, root: &Map<String, Value>, report: &mut Repo
         .cloned()
         .collect();
     if !hugo.other_languages.is_empty() {
+        hugo.default_language = Some(default.clone());
         hugo.note(report, "languages",
             format!("multilingual site ({default} first, then {}): translations (`post.LANG.md`) move under `content/LANG/` with `lang = \"LANG\"` at their Hugo URLs (`/LANG/…`), linked to the page they translate (`page.translations`); each language's own config (title, menus, permalinks) is not carried over", hugo.other_languages.join(", ")),
             "");

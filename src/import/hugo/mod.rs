@@ -13,6 +13,7 @@ pub mod content;
 pub mod dates;
 pub mod front_matter;
 pub mod go_template;
+mod languages;
 pub mod menu;
 pub mod moved;
 mod order;
@@ -89,6 +90,7 @@ pub fn read(src: &Path) -> Result<Plan> {
         moved::section_aliases(&walked.pages, &hugo, &mut plan);
         moved::feed_aliases(&walked.pages, &hugo, &mut plan, &mut report);
         moved::term_redirects(&walked.pages, &hugo, &mut plan);
+        languages::redirects(&walked.pages, &hugo, &mut plan);
         let redirects = plan.config.redirects.len();
         report.note(&hugo.file, None,
             format!("{redirects} old taxonomy URLs (term pages, their pagers and feeds) redirect to ssg's term pages (`[redirects]` in ssg.toml)"), "");

@@ -156,6 +156,14 @@ pub fn feed_aliases(pages: &[HugoPage], hugo: &HugoConfig, plan: &mut Plan, repo
     plan.config.build.feed_aliases = feeds;
 }
 
+/// The new site's term URL of a Hugo term: under its taxonomy where the
+/// new site keeps it, else under `tags`.
+pub(super) fn ssg_term_dir(hugo: &HugoConfig, taxonomy: &str, term: &str) -> String {
+    let kept = hugo.kept_taxonomies.iter().any(|k| k == taxonomy);
+    let to = if kept { taxonomy } else { "tags" };
+    format!("/{to}/{}/", slugify(term))
+}
+
 /// `[redirects]` for taxonomy URLs: each term's page, pagers and feed
 /// where ssg's term URL differs (its feed always: ssg's is `atom.xml`),
 /// Hugo's first pager of a term ssg lists on one page, and the list of
@@ -164,11 +172,7 @@ pub fn term_redirects(pages: &[HugoPage], hugo: &HugoConfig, plan: &mut Plan) {
     let rules = &hugo.rules;
     let mut hugo_terms: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
     let kept = |taxonomy: &str| hugo.kept_taxonomies.iter().any(|k| k == taxonomy);
-    // The new site's term URL of a Hugo term.
-    let ssg_dir = |taxonomy: &str, term: &str| {
-        let to = if kept(taxonomy) { taxonomy } else { "tags" };
-        format!("/{to}/{}/", slugify(term))
-    };
+    let ssg_dir = |taxonomy: &str, term: &str| ssg_term_dir(hugo, taxonomy, term);
     let mut ssg_terms: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     for page in pages.iter().filter(|p| p.published) {
         for (taxonomy, term) in &page.terms {
